@@ -1,0 +1,6 @@
+/**
+ * @flotilla/controllers
+ *
+ * @packageDocumentation
+ */
+export {};

@@ -1,0 +1,93 @@
+import type { Observable } from 'rxjs';
+import type { KubeList, KubeObject, LabelSelector } from '../model/meta.js';
+import type { WatchEvent } from '../store/store.js';
+
+/** Options for `ResourceClient.list`. */
+export interface ClientListOptions {
+  namespace?: string;
+  /** String form (`app=web,tier!=db`) or structured form. */
+  labelSelector?: string | LabelSelector;
+  /** `metadata.name=x,spec.nodeName=node-1,status.phase!=Running`. */
+  fieldSelector?: string;
+  limit?: number;
+  continue?: string;
+}
+
+/** Options for `ResourceClient.watch`. */
+export interface ClientWatchOptions {
+  namespace?: string;
+  resourceVersion?: string;
+  labelSelector?: string | LabelSelector;
+  fieldSelector?: string;
+}
+
+/** How dependents are treated when an owner is deleted. */
+export type PropagationPolicy = 'Background' | 'Foreground' | 'Orphan';
+
+/** Options for `ResourceClient.delete`. */
+export interface DeleteOptions {
+  /** Default Background: the owner goes now and the garbage collector removes dependents after. */
+  propagationPolicy?: PropagationPolicy;
+  /** For pods: how long the node agent gives containers to stop. 0 deletes immediately. */
+  gracePeriodSeconds?: number;
+  /** Delete only if the object is still at this revision / uid. */
+  preconditions?: { resourceVersion?: string; uid?: string };
+}
+
+/** Options for writes. */
+export interface WriteOptions {
+  /** Run defaulting, validation and admission, but write nothing. */
+  dryRun?: boolean;
+}
+
+/**
+ * A typed client for one kind. Namespaced kinds take `(namespace, name)`,
+ * cluster-scoped kinds take `(name)`.
+ */
+export interface ResourceClient<T extends KubeObject = KubeObject> {
+  /** The kind this client serves. */
+  readonly kind: string;
+  get(namespaceOrName: string, name?: string): Promise<T>;
+  list(opts?: ClientListOptions): Promise<KubeList<T>>;
+  create(obj: T, opts?: WriteOptions): Promise<T>;
+  /** Replaces spec and metadata; status is kept. CAS on `metadata.resourceVersion` when set. */
+  update(obj: T, opts?: WriteOptions): Promise<T>;
+  /** Replaces status only; spec and metadata (but finalizers are not touched) are kept. */
+  updateStatus(obj: T, opts?: WriteOptions): Promise<T>;
+  /** JSON merge patch (RFC 7386) of spec and metadata. Namespaced: `(ns, name, patch)`; cluster-scoped: `(name, patch)`. */
+  patch(namespaceOrName: string, nameOrPatch: string | object, patch?: object): Promise<T>;
+  /** JSON merge patch of status. Same argument forms as `patch`. */
+  patchStatus(namespaceOrName: string, nameOrPatch: string | object, patch?: object): Promise<T>;
+  /**
+   * Deletes, or marks for deletion when finalizers remain (then the returned
+   * object carries `deletionTimestamp`). Namespaced: `(ns, name, opts?)`.
+   */
+  delete(namespaceOrName: string, nameOrOpts?: string | DeleteOptions, opts?: DeleteOptions): Promise<T>;
+  watch(opts?: ClientWatchOptions): Observable<WatchEvent<T>>;
+}
+
+/** What an admission hook is asked about. */
+export interface AdmissionRequest<T extends KubeObject = KubeObject> {
+  operation: 'CREATE' | 'UPDATE' | 'DELETE';
+  kind: string;
+  /** The object as it will be written (for DELETE, the object being deleted). */
+  object: T;
+  /** The stored object before this write, for UPDATE and DELETE. */
+  oldObject?: T;
+  /** `'status'` for status writes, `'binding'` for pod binding. */
+  subresource?: string;
+  dryRun: boolean;
+}
+
+/**
+ * An admission hook. A mutating hook may change `req.object` in place;
+ * a validating hook may not. Either rejects by throwing (any Error: its
+ * message reaches the caller as a ForbiddenError) — nothing is then written.
+ */
+export interface AdmissionHook {
+  name: string;
+  /** Kinds this hook applies to; absent = every kind. */
+  kinds?: string[];
+  operations?: AdmissionRequest['operation'][];
+  admit(req: AdmissionRequest): void | Promise<void>;
+}

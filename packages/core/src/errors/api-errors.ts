@@ -1,0 +1,148 @@
+/** Why an Api or Store call failed; the same reasons as Kubernetes' `metav1.StatusReason`. */
+export type StatusReason =
+  | 'NotFound'
+  | 'AlreadyExists'
+  | 'Conflict'
+  | 'Invalid'
+  | 'Expired'
+  | 'Forbidden'
+  | 'Timeout'
+  | 'RequestEntityTooLarge'
+  | 'BadRequest';
+
+/** The HTTP code Kubernetes would answer for each reason, kept so errors map one-to-one to the real API. */
+const statusCodes: Record<StatusReason, number> = {
+  NotFound: 404,
+  AlreadyExists: 409,
+  Conflict: 409,
+  Invalid: 422,
+  Expired: 410,
+  Forbidden: 403,
+  Timeout: 504,
+  RequestEntityTooLarge: 413,
+  BadRequest: 400,
+};
+
+/** Base class of every typed error the Store and Api throw. Switch on `reason`. */
+export class ApiError extends Error {
+  /** HTTP status code Kubernetes uses for this reason. */
+  readonly code: number;
+  constructor(
+    readonly reason: StatusReason,
+    message: string,
+  ) {
+    super(message);
+    this.name = `${reason}Error`;
+    this.code = statusCodes[reason];
+  }
+}
+
+/** Describes which object an error is about, for messages like Kubernetes' `pods "web" not found`. */
+export interface ErrorTarget {
+  resource: string;
+  namespace?: string;
+  name: string;
+}
+
+const describe = (t: ErrorTarget) => `${t.resource} "${t.namespace ? `${t.namespace}/` : ''}${t.name}"`;
+
+/** The object does not exist. */
+export class NotFoundError extends ApiError {
+  constructor(readonly target: ErrorTarget) {
+    super('NotFound', `${describe(target)} not found`);
+  }
+}
+
+/** A create found an object with the same name already there. */
+export class AlreadyExistsError extends ApiError {
+  constructor(readonly target: ErrorTarget) {
+    super('AlreadyExists', `${describe(target)} already exists`);
+  }
+}
+
+/**
+ * A compare-and-swap failed: the object changed since it was read. Read it
+ * again and retry; never retry the stale write blindly.
+ */
+export class ConflictError extends ApiError {
+  constructor(
+    readonly target: ErrorTarget,
+    detail = 'the object has been modified; please apply your changes to the latest version and try again',
+  ) {
+    super('Conflict', `Operation cannot be fulfilled on ${describe(target)}: ${detail}`);
+  }
+}
+
+/** One bad field of an invalid object. */
+export interface FieldError {
+  /** JSON-ish path, e.g. `spec.template.spec.containers[0].image`. */
+  field: string;
+  /** Kubernetes' wording: `Required value`, `Invalid value: "x": ...`, `Unsupported value`, ... */
+  message: string;
+}
+
+/** The object failed validation. `fields` lists every bad field; nothing was written. */
+export class InvalidError extends ApiError {
+  constructor(
+    readonly kind: string,
+    readonly objectName: string,
+    readonly fields: FieldError[],
+  ) {
+    super('Invalid', `${kind} "${objectName}" is invalid: ${fields.map((f) => `${f.field}: ${f.message}`).join(', ')}`);
+  }
+}
+
+/**
+ * A watch or list asked for a revision older than the retained history
+ * (HTTP 410 Gone). Informers relist when they see this.
+ */
+export class ExpiredError extends ApiError {
+  constructor(
+    readonly requestedRevision: string,
+    readonly oldestRevision?: string,
+  ) {
+    super(
+      'Expired',
+      `too old resource version: ${requestedRevision}${oldestRevision ? ` (oldest retained ${oldestRevision})` : ''}; list again to get a fresh revision`,
+    );
+  }
+}
+
+/** An admission hook or policy refused the request. */
+export class ForbiddenError extends ApiError {
+  constructor(message: string) {
+    super('Forbidden', message);
+  }
+}
+
+/** The operation did not finish in time. */
+export class TimeoutError extends ApiError {
+  constructor(message: string) {
+    super('Timeout', message);
+  }
+}
+
+/** The request body exceeds the store's limit (etcd refuses requests over 1.5 MiB). */
+export class RequestTooLargeError extends ApiError {
+  constructor(
+    readonly sizeBytes: number,
+    readonly limitBytes: number,
+  ) {
+    super(
+      'RequestEntityTooLarge',
+      `request is too large: ${sizeBytes} bytes exceeds the limit of ${limitBytes} bytes; split the data across several objects`,
+    );
+  }
+}
+
+/** The request is malformed in a way that is not about one object's fields (e.g. a bad selector string). */
+export class BadRequestError extends ApiError {
+  constructor(message: string) {
+    super('BadRequest', message);
+  }
+}
+
+/** True if `err` is an ApiError with this reason. */
+export function isReason(err: unknown, reason: StatusReason): err is ApiError {
+  return err instanceof ApiError && err.reason === reason;
+}

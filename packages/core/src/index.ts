@@ -1,0 +1,15 @@
+/**
+ * @flotilla/core: the object model, the Store (memory and etcd), the
+ * in-process Api, informers, work queues and the controller Manager.
+ *
+ * @packageDocumentation
+ */
+export * from './api/index.js';
+export * from './clock/index.js';
+export * from './controller/index.js';
+export * from './errors/index.js';
+export * from './informer/index.js';
+export * from './logging/index.js';
+export * from './model/index.js';
+export * from './registry/index.js';
+export * from './store/index.js';

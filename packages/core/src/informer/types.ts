@@ -1,0 +1,64 @@
+import type { Observable } from 'rxjs';
+import type { KubeObject, LabelSelector } from '../model/meta.js';
+
+/** A change seen by an informer, after it was applied to the cache. */
+export interface InformerEvent<T extends KubeObject = KubeObject> {
+  type: 'added' | 'updated' | 'deleted';
+  /** The object now in the cache (for `deleted`: the last known state). Read-only. */
+  object: Readonly<T>;
+  /** The previous cached state, for `updated` (and `deleted`). */
+  oldObject?: Readonly<T>;
+  /** True for events from the initial list (and relists), false for live watch events. */
+  isInInitialList: boolean;
+}
+
+/** A function that returns the index values of an object (e.g. its node name). */
+export type IndexFunc<T extends KubeObject = KubeObject> = (obj: T) => string[];
+
+/**
+ * The read side of an informer: a local, eventually consistent copy of the
+ * objects of one kind. Objects are frozen; copy before changing
+ * (`structuredClone(obj)`).
+ */
+export interface ObjectCache<T extends KubeObject = KubeObject> {
+  /** Cluster-scoped kinds: `get(undefined, name)` or `get(name)`. */
+  get(namespace: string | undefined, name?: string): Readonly<T> | undefined;
+  list(opts?: { namespace?: string; labelSelector?: string | LabelSelector }): Readonly<T>[];
+  addIndexer(name: string, fn: IndexFunc<T>): void;
+  byIndex(name: string, value: string): Readonly<T>[];
+  readonly size: number;
+}
+
+/** Options for an informer (and the key under which a factory shares it). */
+export interface InformerOptions<T extends KubeObject = KubeObject> {
+  namespace?: string;
+  labelSelector?: string;
+  /** Applied to each object before it is cached (client-go's SetTransform): strip what you do not need. */
+  transform?: (obj: T) => T;
+  /** Re-deliver every cached object as `updated` at this interval, to let level-triggered consumers re-check. */
+  resyncPeriodMs?: number;
+}
+
+/**
+ * List + watch of one kind into a cache.
+ *
+ * Guarantees: events for one object arrive in store order; after a dropped
+ * watch it resumes from the last revision it saw (no gap, no duplicate);
+ * after `ExpiredError` it relists and emits the difference, so the cache and
+ * the event stream stay consistent with the store.
+ *
+ * Caveats: the cache may lag the store. Hand lengthy work to a WorkQueue
+ * instead of doing it in an event subscriber.
+ */
+export interface Informer<T extends KubeObject = KubeObject> {
+  readonly kind: string;
+  readonly cache: ObjectCache<T>;
+  readonly events$: Observable<InformerEvent<T>>;
+  /** Resolves once the initial list is in the cache. */
+  readonly synced: Promise<void>;
+  hasSynced(): boolean;
+  /** The last store revision the cache reflects. */
+  lastSyncResourceVersion(): string;
+  start(signal?: AbortSignal): void;
+  stop(): void;
+}

@@ -1,0 +1,9 @@
+export type * from './apps-v1.js';
+export type * from './autoscaling-v2.js';
+export type * from './batch-v1.js';
+export type * from './coordination-v1.js';
+export type * from './core-v1.js';
+export type * from './discovery-v1.js';
+export type * from './kinds.js';
+export type * from './meta.js';
+export type * from './rbac-v1.js';

@@ -1,0 +1,35 @@
+import type { FieldError } from '../errors/api-errors.js';
+import type { KubeObject } from '../model/meta.js';
+
+/**
+ * Everything the machinery needs to know about one kind: how it is named and
+ * stored, whether it is namespaced, and how it is defaulted and validated.
+ * Built-in kinds and custom resources are described the same way, so a user
+ * kind gets the same store, client, informer and controller support.
+ */
+export interface ResourceType<T extends KubeObject = KubeObject> {
+  /** API group; `''` for the core group (`v1`). */
+  group: string;
+  version: string;
+  kind: string;
+  /** Lower-case plural used in storage keys and URLs, e.g. `deployments`. */
+  plural: string;
+  namespaced: boolean;
+  /** Whether `status` is a subresource: spec and status are then written separately. */
+  statusSubresource?: boolean;
+  shortNames?: string[];
+  /** Fills in defaults in place, before validation. */
+  default?(obj: T): void;
+  /** Returns every bad field; `old` is set on update so transitions can be checked. */
+  validate?(obj: T, old?: T): FieldError[];
+}
+
+/** `apiVersion` string for a resource type: `v1` or `apps/v1`. */
+export function apiVersionOf(type: Pick<ResourceType, 'group' | 'version'>): string {
+  return type.group ? `${type.group}/${type.version}` : type.version;
+}
+
+/** Storage name used in store keys: `pods`, `deployments.apps`. */
+export function storageNameOf(type: Pick<ResourceType, 'group' | 'plural'>): string {
+  return type.group ? `${type.plural}.${type.group}` : type.plural;
+}

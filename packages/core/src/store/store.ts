@@ -1,0 +1,84 @@
+import type { Observable } from 'rxjs';
+import type { KubeObject } from '../model/meta.js';
+
+/**
+ * Where an object lives in a Store. `resource` is the registry's storage name:
+ * the plural, with the group for non-core kinds (`pods`, `deployments.apps`).
+ * Cluster-scoped objects have no namespace.
+ */
+export interface ObjectKey {
+  resource: string;
+  namespace?: string;
+  name: string;
+}
+
+/** Options for `Store.list`. */
+export interface ListOptions {
+  namespace?: string;
+  /** Label selector in string form: `app=web,tier in (a,b),!canary`. */
+  labelSelector?: string;
+  /** At most this many items; the result carries a `continue` token when more remain. */
+  limit?: number;
+  /** The token from the previous page. The pages of one list are consistent at one revision. */
+  continue?: string;
+}
+
+/** One page of a list, read at one store revision. */
+export interface ListResult {
+  items: KubeObject[];
+  /** The revision the list reflects: start a watch from here to follow on with no gap. */
+  resourceVersion: string;
+  continue?: string;
+}
+
+/** Options for `Store.watch`. */
+export interface WatchOptions {
+  namespace?: string;
+  /**
+   * Replay every change after this revision, then follow live. Absent or
+   * `'0'`: follow from now on. Older than the retained history: the stream
+   * errors with `ExpiredError`.
+   */
+  resourceVersion?: string;
+}
+
+/** A change to one object. `DELETED` carries the object as it was last stored (with the deleting revision). */
+export interface WatchEvent<T extends KubeObject = KubeObject> {
+  type: 'ADDED' | 'MODIFIED' | 'DELETED';
+  object: T;
+}
+
+/**
+ * A revisioned key-value store with watch: the layer etcd is for Kubernetes.
+ * It knows keys, revisions and JSON objects, not kinds; every object semantic
+ * (defaulting, validation, generation, finalizers) lives in the `Api`.
+ *
+ * Guarantees:
+ * - Every write gets a new revision, strictly greater than every earlier one
+ *   across the whole store; it is the object's `metadata.resourceVersion`.
+ * - `update` and `delete` with an expected revision are compare-and-swap: a
+ *   stale write fails with `ConflictError` and changes nothing.
+ * - `watch` delivers every change after the given revision exactly once, in
+ *   revision order, and then follows live; the same holds when a watcher
+ *   resubscribes from the last revision it saw.
+ * - Objects are copied in and out: mutating a returned object never changes
+ *   stored state.
+ *
+ * Caveats:
+ * - History is bounded: a watch from a revision the store has compacted away
+ *   fails with `ExpiredError` and the caller must list again.
+ */
+export interface Store {
+  get(key: ObjectKey): Promise<KubeObject>;
+  list(resource: string, opts?: ListOptions): Promise<ListResult>;
+  /** Fails with `AlreadyExistsError` if the key is taken. Returns the stored object with its revision. */
+  create(key: ObjectKey, obj: KubeObject): Promise<KubeObject>;
+  /** Compare-and-swap on `expectedResourceVersion`; `ConflictError` if it is stale, `NotFoundError` if gone. */
+  update(key: ObjectKey, obj: KubeObject, expectedResourceVersion: string): Promise<KubeObject>;
+  /** Removes the key (only if still at `expectedResourceVersion`, when given). Returns the removed object. */
+  delete(key: ObjectKey, expectedResourceVersion?: string): Promise<KubeObject>;
+  watch(resource: string, opts?: WatchOptions): Observable<WatchEvent>;
+  /** The store's current revision. */
+  currentRevision(): Promise<string>;
+  close(): Promise<void>;
+}

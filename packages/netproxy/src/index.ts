@@ -1,0 +1,6 @@
+/**
+ * @flotilla/netproxy
+ *
+ * @packageDocumentation
+ */
+export {};

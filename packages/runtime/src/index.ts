@@ -1,0 +1,6 @@
+/**
+ * @flotilla/runtime
+ *
+ * @packageDocumentation
+ */
+export {};

@@ -1,0 +1,6 @@
+/**
+ * @flotilla/scheduler
+ *
+ * @packageDocumentation
+ */
+export {};

@@ -1,1 +1,3 @@
+export * from './builtins.js';
+export * from './resource-registry.js';
 export * from './resource-type.js';

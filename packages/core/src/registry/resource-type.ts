@@ -18,9 +18,20 @@ export interface ResourceType<T extends KubeObject = KubeObject> {
   /** Whether `status` is a subresource: spec and status are then written separately. */
   statusSubresource?: boolean;
   shortNames?: string[];
+  /**
+   * Which name rule `metadata.name` must follow (Kubernetes uses DNS-1123
+   * subdomains for most kinds, labels for namespaces, DNS-1035 labels for
+   * services). Default `dns1123Subdomain`.
+   */
+  nameFormat?: 'dns1123Subdomain' | 'dns1123Label' | 'dns1035Label';
   /** Fills in defaults in place, before validation. */
   default?(obj: T): void;
-  /** Returns every bad field; `old` is set on update so transitions can be checked. */
+  /**
+   * Returns every bad field of the kind-specific parts; `old` is set on
+   * update so transitions (immutable fields) can be checked. Generic
+   * metadata (name format, labels, annotations, finalizers) is validated by
+   * the Api for every kind, so this need not repeat it.
+   */
   validate?(obj: T, old?: T): FieldError[];
 }
 

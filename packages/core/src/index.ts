@@ -10,6 +10,8 @@ export * from './controller/index.js';
 export * from './errors/index.js';
 export * from './informer/index.js';
 export * from './logging/index.js';
+export * from './metrics/index.js';
 export * from './model/index.js';
 export * from './registry/index.js';
 export * from './store/index.js';
+export * from './workqueue/index.js';

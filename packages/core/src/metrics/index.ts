@@ -1,0 +1,2 @@
+export * from './registered-metric.js';
+export * from './workqueue-metrics.js';

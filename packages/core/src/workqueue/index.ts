@@ -1,0 +1,2 @@
+export * from './rate-limiters.js';
+export * from './work-queue.js';

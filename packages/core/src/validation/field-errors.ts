@@ -1,0 +1,53 @@
+import type { FieldError } from '../errors/api-errors.js';
+
+/**
+ * Builders for `FieldError`s worded exactly like Kubernetes'
+ * `field.ErrorList`, so messages read the same as `kubectl` users expect
+ * (`Required value`, `Invalid value: "x": ...`, `Unsupported value: ...`).
+ */
+
+/** Renders a bad value the way Kubernetes prints it: strings quoted, numbers bare, structures elided. */
+function showValue(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  if (value === null || value === undefined) return 'null';
+  return '"object"';
+}
+
+/** A field that must be set is missing or empty. */
+export function required(field: string, detail?: string): FieldError {
+  return { field, message: detail ? `Required value: ${detail}` : 'Required value' };
+}
+
+/** A field has a value that breaks a rule; `detail` says which rule. */
+export function invalid(field: string, value: unknown, detail: string): FieldError {
+  return { field, message: `Invalid value: ${showValue(value)}: ${detail}` };
+}
+
+/** A field holds a value outside a fixed set of choices. */
+export function notSupported(field: string, value: unknown, supported: readonly string[]): FieldError {
+  return {
+    field,
+    message: `Unsupported value: ${showValue(value)}: supported values: ${supported.map((s) => JSON.stringify(s)).join(', ')}`,
+  };
+}
+
+/** A field may not be set (or changed) in this situation. */
+export function forbidden(field: string, detail: string): FieldError {
+  return { field, message: `Forbidden: ${detail}` };
+}
+
+/** A value that must be unique within a list appears twice. */
+export function duplicate(field: string, value: unknown): FieldError {
+  return { field, message: `Duplicate value: ${showValue(value)}` };
+}
+
+/** A value is longer than allowed. */
+export function tooLong(field: string, maxLength: number): FieldError {
+  return { field, message: `Too long: may not be more than ${maxLength} bytes` };
+}
+
+/** Turns a list of rule-violation messages for one value into `Invalid value` errors. */
+export function invalidEach(field: string, value: unknown, problems: readonly string[]): FieldError[] {
+  return problems.map((p) => invalid(field, value, p));
+}

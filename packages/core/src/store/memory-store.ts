@@ -1,0 +1,303 @@
+import { readFileSync } from 'node:fs';
+import { rename, writeFile } from 'node:fs/promises';
+import { Observable } from 'rxjs';
+import {
+  AlreadyExistsError,
+  ConflictError,
+  type ErrorTarget,
+  ExpiredError,
+  NotFoundError,
+} from '../errors/api-errors.js';
+import { compileLabelSelector } from '../model/labels.js';
+import type { KubeObject } from '../model/meta.js';
+import { decodeContinueToken, encodeContinueToken } from './continue-token.js';
+import { deliver, type Watcher, WatchFanout } from './memory-fanout.js';
+import { type Change, ChangeHistory, type StoredObject } from './memory-history.js';
+import { indexAfter, ResourceTable, tableKey } from './memory-table.js';
+import { decodeObject, encodeObject } from './object-codec.js';
+import { parseRevision } from './revision.js';
+import type { ListOptions, ListResult, ObjectKey, Store, WatchEvent, WatchOptions } from './store.js';
+
+/** Options for `MemoryStore`. */
+export interface MemoryStoreOptions {
+  /**
+   * How many writes (across all resources) are kept for watch resume and for
+   * paging a list at its first page's revision. Default 10,000.
+   */
+  historyLimit?: number;
+  /**
+   * A file to persist to with `snapshot()`. If it exists when the store is
+   * constructed, the store starts from it (synchronously).
+   */
+  snapshotFile?: string;
+}
+
+/** The on-disk form of a snapshot. */
+interface SnapshotFile {
+  format: 'flotilla.memory-store/v1';
+  revision: number;
+  objects: { resource: string; namespace?: string; name: string; object: KubeObject }[];
+}
+
+/** What a list reads: the keys in scope in order, and the object each held at the list's revision. */
+interface ListView {
+  keys: readonly string[];
+  lookup(key: string): StoredObject | undefined;
+}
+
+const defaultHistoryLimit = 10_000;
+
+/**
+ * The embedded `Store`: everything in process memory, optionally snapshotted
+ * to a file. See `Store` for the contract it implements.
+ *
+ * Guarantees (beyond `Store`'s):
+ * - Watch events are delivered synchronously, inside the write that caused
+ *   them (before its promise settles). A write made from inside a watch
+ *   handler is delivered right after the current event, so order still holds.
+ * - Each watcher receives its own copy of every object.
+ * - Every page of a list is read at the first page's revision: later writes
+ *   are undone from the history, so pages never skip or repeat an object.
+ * - `delete` returns, and the `DELETED` event carries, the last stored state
+ *   stamped with the deleting revision.
+ *
+ * Caveats:
+ * - History is one window of `historyLimit` writes across all resources. A
+ *   watch from a revision older than the window, or a continue token whose
+ *   revision left the window, fails with `ExpiredError`: list again.
+ * - A snapshot keeps objects and the revision, not history: after a restart,
+ *   watches must start from the snapshot's revision or later.
+ * - Lists sort keys lazily after creates and deletes; a list right after many
+ *   creates pays an O(n log n) sort once.
+ */
+export class MemoryStore implements Store {
+  private revision = 0;
+  private readonly tables = new Map<string, ResourceTable>();
+  private readonly history: ChangeHistory;
+  private readonly fanout = new WatchFanout();
+  private readonly snapshotFile: string | undefined;
+
+  constructor(options: MemoryStoreOptions = {}) {
+    this.snapshotFile = options.snapshotFile;
+    if (this.snapshotFile) this.loadSnapshot(this.snapshotFile);
+    this.history = new ChangeHistory(options.historyLimit ?? defaultHistoryLimit, this.revision);
+  }
+
+  async get(key: ObjectKey): Promise<KubeObject> {
+    const stored = this.tables.get(key.resource)?.get(tableKey(key.namespace, key.name));
+    if (!stored) throw new NotFoundError(target(key));
+    return decodeObject(stored.json);
+  }
+
+  async list(resource: string, opts: ListOptions = {}): Promise<ListResult> {
+    const selector = compileLabelSelector(opts.labelSelector);
+    const position = opts.continue === undefined ? undefined : decodeContinueToken(opts.continue);
+    const revision = position?.revision ?? this.revision;
+    const view = this.viewAt(resource, opts.namespace, revision);
+    const limit = opts.limit !== undefined && opts.limit > 0 ? opts.limit : Number.POSITIVE_INFINITY;
+    const items: KubeObject[] = [];
+    let lastKey = '';
+    let more = false;
+    for (let i = position ? indexAfter(view.keys, position.lastKey) : 0; i < view.keys.length; i++) {
+      const stored = view.lookup(view.keys[i]);
+      if (!stored || !selector.matches(stored.labels as Record<string, string> | undefined)) continue;
+      if (items.length === limit) {
+        more = true;
+        break;
+      }
+      items.push(decodeObject(stored.json));
+      lastKey = view.keys[i];
+    }
+    const result: ListResult = { items, resourceVersion: String(revision) };
+    if (more) result.continue = encodeContinueToken({ revision, lastKey });
+    return result;
+  }
+
+  async create(key: ObjectKey, obj: KubeObject): Promise<KubeObject> {
+    const table = this.table(key.resource);
+    const k = tableKey(key.namespace, key.name);
+    if (table.get(k)) throw new AlreadyExistsError(target(key));
+    return this.write('ADDED', key, table, k, obj, undefined);
+  }
+
+  async update(key: ObjectKey, obj: KubeObject, expectedResourceVersion: string): Promise<KubeObject> {
+    const expected = parseRevision(expectedResourceVersion, 'expected resourceVersion');
+    const table = this.table(key.resource);
+    const k = tableKey(key.namespace, key.name);
+    const current = table.get(k);
+    if (!current) throw new NotFoundError(target(key));
+    if (current.revision !== expected) throw new ConflictError(target(key));
+    return this.write('MODIFIED', key, table, k, obj, current);
+  }
+
+  async delete(key: ObjectKey, expectedResourceVersion?: string): Promise<KubeObject> {
+    const expected =
+      expectedResourceVersion === undefined
+        ? undefined
+        : parseRevision(expectedResourceVersion, 'expected resourceVersion');
+    const table = this.table(key.resource);
+    const k = tableKey(key.namespace, key.name);
+    const current = table.get(k);
+    if (!current) throw new NotFoundError(target(key));
+    if (expected !== undefined && current.revision !== expected) throw new ConflictError(target(key));
+    const revision = ++this.revision;
+    const json = encodeObject(decodeObject(current.json), String(revision));
+    table.remove(k, key.namespace);
+    this.record({
+      revision,
+      type: 'DELETED',
+      resource: key.resource,
+      namespace: key.namespace,
+      key: k,
+      json,
+      previous: current,
+    });
+    return decodeObject(json);
+  }
+
+  watch(resource: string, opts: WatchOptions = {}): Observable<WatchEvent> {
+    return new Observable<WatchEvent>((subscriber) => {
+      const from = opts.resourceVersion === undefined ? 0 : parseRevision(opts.resourceVersion);
+      const watcher: Watcher = {
+        resource,
+        namespace: opts.namespace,
+        lastDelivered: from === 0 ? this.revision : from,
+        subscriber,
+      };
+      if (from !== 0) {
+        if (from < this.history.compactedRevision) {
+          subscriber.error(new ExpiredError(String(from), String(this.history.compactedRevision)));
+          return;
+        }
+        // Step through history by revision (not an iterator) so writes made
+        // by the subscriber during replay are replayed too before going live.
+        for (let change = this.history.firstAfter(from); change && !subscriber.closed; ) {
+          if (change.resource === resource) deliver(watcher, change);
+          change = this.history.firstAfter(change.revision);
+        }
+        if (subscriber.closed) return;
+      }
+      this.fanout.add(watcher);
+      return () => this.fanout.remove(watcher);
+    });
+  }
+
+  async currentRevision(): Promise<string> {
+    return String(this.revision);
+  }
+
+  /** Ends every open watch. The data stays readable; snapshot first if it should survive. */
+  async close(): Promise<void> {
+    this.fanout.completeAll();
+  }
+
+  /**
+   * Writes every object and the current revision to `snapshotFile`
+   * atomically (a temp file renamed over it), so a crash mid-write keeps the
+   * previous snapshot.
+   */
+  async snapshot(): Promise<void> {
+    if (!this.snapshotFile) {
+      throw new Error('MemoryStore.snapshot() needs a file: construct the store with { snapshotFile }');
+    }
+    const data: SnapshotFile = { format: 'flotilla.memory-store/v1', revision: this.revision, objects: [] };
+    for (const [resource, table] of this.tables) {
+      for (const [k, stored] of table.all()) {
+        const [namespace, name] = splitTableKey(k);
+        data.objects.push({ resource, namespace, name, object: decodeObject(stored.json) });
+      }
+    }
+    const tmp = `${this.snapshotFile}.${process.pid}.tmp`;
+    await writeFile(tmp, JSON.stringify(data));
+    await rename(tmp, this.snapshotFile);
+  }
+
+  private loadSnapshot(file: string): void {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw err;
+    }
+    const data = JSON.parse(text) as SnapshotFile;
+    if (data.format !== 'flotilla.memory-store/v1') {
+      throw new Error(
+        `${file} is not a MemoryStore snapshot (format "${String(data.format)}"): point snapshotFile elsewhere`,
+      );
+    }
+    for (const { resource, namespace, name, object } of data.objects) {
+      const json = JSON.stringify(object);
+      this.table(resource).put(tableKey(namespace, name), namespace, {
+        json,
+        revision: parseRevision(object.metadata.resourceVersion ?? '0'),
+        labels: object.metadata.labels,
+      });
+    }
+    this.revision = data.revision;
+  }
+
+  private table(resource: string): ResourceTable {
+    let table = this.tables.get(resource);
+    if (!table) {
+      table = new ResourceTable();
+      this.tables.set(resource, table);
+    }
+    return table;
+  }
+
+  private write(
+    type: 'ADDED' | 'MODIFIED',
+    key: ObjectKey,
+    table: ResourceTable,
+    k: string,
+    obj: KubeObject,
+    previous: StoredObject | undefined,
+  ): KubeObject {
+    const revision = ++this.revision;
+    const json = encodeObject(obj, String(revision));
+    const labels = obj.metadata.labels;
+    table.put(k, key.namespace, { json, revision, labels: labels ? { ...labels } : undefined });
+    this.record({ revision, type, resource: key.resource, namespace: key.namespace, key: k, json, previous });
+    return decodeObject(json);
+  }
+
+  private record(change: Change): void {
+    this.history.append(change);
+    this.fanout.publish(change);
+  }
+
+  /**
+   * The objects in scope as they were at `revision`: the current table with
+   * every later write in scope undone from the history.
+   */
+  private viewAt(resource: string, namespace: string | undefined, revision: number): ListView {
+    const table = this.tables.get(resource);
+    const current = table?.sortedKeys(namespace) ?? [];
+    const lookupCurrent = (key: string) => table?.get(key);
+    if (revision === this.revision) return { keys: current, lookup: lookupCurrent };
+    if (revision < this.history.compactedRevision || revision > this.revision) {
+      throw new ExpiredError(String(revision), String(this.history.compactedRevision));
+    }
+    const undo = new Map<string, StoredObject | undefined>();
+    for (const change of this.history.afterNewestFirst(revision)) {
+      if (change.resource === resource && (namespace === undefined || change.namespace === namespace)) {
+        undo.set(change.key, change.previous);
+      }
+    }
+    if (undo.size === 0) return { keys: current, lookup: lookupCurrent };
+    const gone = [...undo.keys()].filter((k) => !table?.get(k));
+    const keys = gone.length === 0 ? current : [...current, ...gone].sort();
+    return { keys, lookup: (key) => (undo.has(key) ? undo.get(key) : lookupCurrent(key)) };
+  }
+}
+
+function target(key: ObjectKey): ErrorTarget {
+  return { resource: key.resource, namespace: key.namespace, name: key.name };
+}
+
+function splitTableKey(k: string): [string | undefined, string] {
+  const sep = k.indexOf('\u0000');
+  const namespace = k.slice(0, sep);
+  return [namespace === '' ? undefined : namespace, k.slice(sep + 1)];
+}

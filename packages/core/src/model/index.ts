@@ -7,4 +7,5 @@ export * from './field-selector.js';
 export type * from './kinds.js';
 export * from './labels.js';
 export type * from './meta.js';
+export * from './quantity.js';
 export type * from './rbac-v1.js';

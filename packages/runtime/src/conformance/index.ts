@@ -1,0 +1,8 @@
+/**
+ * The shared runtime conformance suite, a separate entry point
+ * (`@flotilla/runtime/conformance`) because it imports vitest.
+ *
+ * @packageDocumentation
+ */
+export * from './fixture.js';
+export * from './runtime-conformance.js';

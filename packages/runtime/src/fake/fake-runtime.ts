@@ -1,0 +1,453 @@
+import { createHash } from 'node:crypto';
+import type { Clock, TimerHandle } from '@flotilla/core';
+import { Subject } from 'rxjs';
+import { RuntimeError } from '../cri/errors.js';
+import { matchesContainerFilter, matchesSandboxFilter } from '../cri/filters.js';
+import { normalizeImageRef } from '../cri/image-ref.js';
+import type {
+  Container,
+  ContainerConfig,
+  ContainerEventResponse,
+  ContainerEventType,
+  ContainerFilter,
+  ContainerStats,
+  ContainerStatsFilter,
+  ContainerStatus,
+  ExecSyncResponse,
+  Image,
+  ImageSpec,
+  LogLine,
+  LogOptions,
+  PodSandbox,
+  PodSandboxConfig,
+  PodSandboxFilter,
+  PodSandboxStatus,
+  VersionResponse,
+} from '../cri/messages.js';
+import type { NetworkProber, ProbeOutcome } from '../cri/network-prober.js';
+import type { ContainerRuntime } from '../cri/services.js';
+import { type ContainerScript, execKey, type ScriptedRun, type ScriptedUsage } from './container-script.js';
+import { IpAllocator } from './ip-allocator.js';
+
+/** Options for `FakeRuntime`. */
+export interface FakeRuntimeOptions {
+  /** Every run, stop and timestamp follows this clock. */
+  clock: Clock;
+  /** The node's pod range; sandboxes get IPs from it. Default `10.244.0.0/24`. */
+  podCIDR?: string;
+  /** Images present from the start (no pull needed). */
+  images?: string[];
+}
+
+interface FakeSandbox {
+  status: PodSandboxStatus;
+}
+
+interface FakeContainer {
+  status: ContainerStatus;
+  script: ContainerScript;
+  exitTimer?: TimerHandle;
+  logs: LogLine[];
+  logWaiters: (() => void)[];
+  listen: Map<number, number>;
+  exec: Map<string, ExecSyncResponse>;
+  usage: ScriptedUsage;
+}
+
+const SIGTERM_EXIT = 143;
+const SIGKILL_EXIT = 137;
+
+/**
+ * An in-memory container runtime that implements both CRI services on a
+ * Clock. Containers "run" for the durations their image's `ContainerScript`
+ * gives, exit with scripted codes, answer exec and probes from scripts, and
+ * report scripted resource usage; images can be made unpullable.
+ *
+ * Guarantees: deterministic (ids, IPs and timings depend only on the calls
+ * made and the clock); passes the same conformance suite as DockerRuntime.
+ *
+ * Caveats: a container's script is looked up by image when the container is
+ * created; later `script()` calls affect only new containers (use
+ * `setExecResult` / `setListening` / `setUsage` to change a live one).
+ */
+export class FakeRuntime implements ContainerRuntime {
+  /** Answers httpGet / tcpSocket probes from the scripted `listen` ports of running containers. */
+  readonly network: NetworkProber;
+  private readonly clock: Clock;
+  private readonly ips: IpAllocator;
+  private readonly images = new Map<string, Image>();
+  private readonly pullFailures = new Map<string, string>();
+  private readonly scripts = new Map<string, ContainerScript>();
+  private readonly sandboxes = new Map<string, FakeSandbox>();
+  private readonly containers = new Map<string, FakeContainer>();
+  private readonly events = new Subject<ContainerEventResponse>();
+  private seq = 0;
+  /** Pushes CREATED / STARTED / STOPPED / DELETED events as they happen. */
+  readonly containerEvents$ = this.events.asObservable();
+
+  constructor(options: FakeRuntimeOptions) {
+    this.clock = options.clock;
+    this.ips = new IpAllocator(options.podCIDR ?? '10.244.0.0/24');
+    for (const image of options.images ?? []) this.addImage(image);
+    this.network = {
+      httpGet: async ({ host, port }) => this.probePort(host, port, true),
+      tcpSocket: async ({ host, port }) => this.probePort(host, port, false),
+    };
+  }
+
+  // --- scripting -----------------------------------------------------------
+
+  /** Makes an image present, as if pulled. */
+  addImage(image: string, sizeBytes = 1_000_000): void {
+    const ref = normalizeImageRef(image);
+    const id = `sha256:${createHash('sha256').update(ref).digest('hex')}`;
+    this.images.set(ref, { id, repoTags: [ref], repoDigests: [], size: sizeBytes });
+  }
+
+  /** Makes pulls of `image` fail with ErrImagePull and this message (until `allowPull`). */
+  failPull(image: string, message = 'manifest unknown'): void {
+    this.pullFailures.set(normalizeImageRef(image), message);
+  }
+
+  /** Lets pulls of `image` succeed again. */
+  allowPull(image: string): void {
+    this.pullFailures.delete(normalizeImageRef(image));
+  }
+
+  /** Sets how containers created from `image` behave. */
+  script(image: string, script: ContainerScript): void {
+    this.scripts.set(normalizeImageRef(image), script);
+  }
+
+  /** Overrides one running container's answer to an exec command. */
+  setExecResult(containerId: string, cmd: string[], result: ExecSyncResponse): void {
+    this.mustContainer(containerId).exec.set(execKey(cmd), result);
+  }
+
+  /** Opens (with an HTTP status) or closes (`undefined`) a port of one container. */
+  setListening(containerId: string, port: number, httpStatus: number | undefined): void {
+    const c = this.mustContainer(containerId);
+    if (httpStatus === undefined) c.listen.delete(port);
+    else c.listen.set(port, httpStatus);
+  }
+
+  /** Changes the usage one container reports. */
+  setUsage(containerId: string, usage: ScriptedUsage): void {
+    this.mustContainer(containerId).usage = usage;
+  }
+
+  /** Makes a running container exit now, as if its process died (or was OOM-killed). */
+  kill(containerId: string, exitCode = SIGKILL_EXIT, oomKilled = false): void {
+    const c = this.mustContainer(containerId);
+    if (c.status.state === 'CONTAINER_RUNNING') this.exit(c, exitCode, oomKilled);
+  }
+
+  // --- RuntimeService ------------------------------------------------------
+
+  async version(): Promise<VersionResponse> {
+    return { version: '0.1.0', runtimeName: 'fake', runtimeVersion: '0.1.0', runtimeApiVersion: 'v1' };
+  }
+
+  async runPodSandbox(config: PodSandboxConfig): Promise<string> {
+    const id = this.nextId('sandbox');
+    this.sandboxes.set(id, {
+      status: {
+        id,
+        metadata: { ...config.metadata },
+        state: 'SANDBOX_READY',
+        createdAt: this.clock.now(),
+        labels: { ...config.labels },
+        annotations: { ...config.annotations },
+        network: { ip: this.ips.allocate() },
+      },
+    });
+    return id;
+  }
+
+  async stopPodSandbox(podSandboxId: string): Promise<void> {
+    const sandbox = this.sandboxes.get(podSandboxId);
+    if (!sandbox) return;
+    for (const c of this.containersOf(podSandboxId)) {
+      if (c.status.state === 'CONTAINER_RUNNING') this.exit(c, SIGKILL_EXIT, false);
+    }
+    if (sandbox.status.state === 'SANDBOX_READY') this.ips.release(sandbox.status.network.ip);
+    sandbox.status.state = 'SANDBOX_NOTREADY';
+  }
+
+  async removePodSandbox(podSandboxId: string): Promise<void> {
+    if (!this.sandboxes.has(podSandboxId)) return;
+    await this.stopPodSandbox(podSandboxId);
+    for (const c of this.containersOf(podSandboxId)) await this.removeContainer(c.status.id);
+    this.sandboxes.delete(podSandboxId);
+  }
+
+  async podSandboxStatus(podSandboxId: string): Promise<PodSandboxStatus> {
+    return structuredClone(this.mustSandbox(podSandboxId).status);
+  }
+
+  async listPodSandbox(filter?: PodSandboxFilter): Promise<PodSandbox[]> {
+    return [...this.sandboxes.values()]
+      .filter((s) => matchesSandboxFilter(s.status, filter))
+      .map(({ status: { network: _network, ...sandbox } }) => structuredClone(sandbox));
+  }
+
+  async createContainer(podSandboxId: string, config: ContainerConfig): Promise<string> {
+    const sandbox = this.mustSandbox(podSandboxId);
+    if (sandbox.status.state !== 'SANDBOX_READY') {
+      throw new RuntimeError('InvalidArgument', `sandbox ${podSandboxId} is not ready; run a new sandbox first`, {
+        podSandboxId,
+      });
+    }
+    const ref = normalizeImageRef(config.image.image);
+    const image = this.images.get(ref);
+    if (!image) {
+      throw new RuntimeError('ImageNotPresent', `image "${config.image.image}" is not present; pull it first`, {
+        image: config.image.image,
+        podSandboxId,
+      });
+    }
+    const id = this.nextId('container');
+    const script = this.scripts.get(ref) ?? {};
+    this.containers.set(id, {
+      status: {
+        id,
+        podSandboxId,
+        metadata: { ...config.metadata },
+        image: { image: config.image.image },
+        imageRef: image.id,
+        state: 'CONTAINER_CREATED',
+        createdAt: this.clock.now(),
+        startedAt: 0,
+        finishedAt: 0,
+        exitCode: 0,
+        reason: '',
+        message: '',
+        labels: { ...config.labels },
+        annotations: { ...config.annotations },
+        mounts: structuredClone(config.mounts ?? []),
+        logPath: config.logPath ?? '',
+      },
+      script,
+      logs: [],
+      logWaiters: [],
+      listen: new Map(Object.entries(script.listen ?? {}).map(([port, status]) => [Number(port), status])),
+      exec: new Map(Object.entries(script.exec ?? {})),
+      usage: script.usage ?? { cpuNanoCores: 0, memoryWorkingSetBytes: 0 },
+    });
+    this.emit(id, podSandboxId, 'CONTAINER_CREATED_EVENT');
+    return id;
+  }
+
+  async startContainer(containerId: string): Promise<void> {
+    const c = this.mustContainer(containerId);
+    if (c.status.state !== 'CONTAINER_CREATED') {
+      throw new RuntimeError(
+        'RunContainerError',
+        `container ${containerId} is ${c.status.state}, only a created container can start; create a new one`,
+        { containerId },
+      );
+    }
+    const run = this.runFor(c);
+    c.status.state = 'CONTAINER_RUNNING';
+    c.status.startedAt = this.clock.now();
+    this.emit(containerId, c.status.podSandboxId, 'CONTAINER_STARTED_EVENT');
+    for (const text of run.logs ?? []) this.appendLog(c, { stream: 'stdout', text });
+    if (run.runMs !== undefined) {
+      c.exitTimer = this.clock.setTimeout(
+        () => this.exit(c, run.oomKilled ? SIGKILL_EXIT : (run.exitCode ?? 0), run.oomKilled ?? false),
+        run.runMs,
+      );
+    }
+  }
+
+  async stopContainer(containerId: string, timeoutSeconds: number): Promise<void> {
+    const c = this.mustContainer(containerId);
+    if (c.status.state !== 'CONTAINER_RUNNING') return;
+    if (timeoutSeconds > 0 && c.script.ignoresSigterm) {
+      await this.clock.sleep(timeoutSeconds * 1000);
+      if (c.status.state === 'CONTAINER_RUNNING') this.exit(c, SIGKILL_EXIT, false);
+      return;
+    }
+    this.exit(c, timeoutSeconds > 0 ? SIGTERM_EXIT : SIGKILL_EXIT, false);
+  }
+
+  async removeContainer(containerId: string): Promise<void> {
+    const c = this.containers.get(containerId);
+    if (!c) return;
+    if (c.status.state === 'CONTAINER_RUNNING') this.exit(c, SIGKILL_EXIT, false);
+    this.containers.delete(containerId);
+    this.emit(containerId, c.status.podSandboxId, 'CONTAINER_DELETED_EVENT');
+  }
+
+  async listContainers(filter?: ContainerFilter): Promise<Container[]> {
+    return [...this.containers.values()]
+      .filter((c) => matchesContainerFilter(c.status, filter))
+      .map(({ status }) => ({
+        id: status.id,
+        podSandboxId: status.podSandboxId,
+        metadata: { ...status.metadata },
+        image: { ...status.image },
+        imageRef: status.imageRef,
+        state: status.state,
+        createdAt: status.createdAt,
+        labels: { ...status.labels },
+        annotations: { ...status.annotations },
+      }));
+  }
+
+  async containerStatus(containerId: string): Promise<ContainerStatus> {
+    return structuredClone(this.mustContainer(containerId).status);
+  }
+
+  async execSync(containerId: string, cmd: string[]): Promise<ExecSyncResponse> {
+    const c = this.mustRunning(containerId);
+    return { ...(c.exec.get(execKey(cmd)) ?? { stdout: '', stderr: '', exitCode: 0 }) };
+  }
+
+  async containerStats(containerId: string): Promise<ContainerStats> {
+    return this.statsOf(this.mustContainer(containerId));
+  }
+
+  async listContainerStats(filter: ContainerStatsFilter = {}): Promise<ContainerStats[]> {
+    return [...this.containers.values()]
+      .filter((c) => c.status.state === 'CONTAINER_RUNNING' && matchesContainerFilter(c.status, filter))
+      .map((c) => this.statsOf(c));
+  }
+
+  async *containerLogs(containerId: string, options: LogOptions = {}): AsyncIterable<LogLine> {
+    const c = this.mustContainer(containerId);
+    let next = options.tailLines === undefined ? 0 : Math.max(0, c.logs.length - options.tailLines);
+    for (;;) {
+      while (next < c.logs.length) yield { ...c.logs[next++] };
+      if (!options.follow || options.signal?.aborted || c.status.state !== 'CONTAINER_RUNNING') return;
+      await new Promise<void>((resolve) => {
+        c.logWaiters.push(resolve);
+        options.signal?.addEventListener('abort', () => resolve(), { once: true });
+      });
+    }
+  }
+
+  // --- ImageService --------------------------------------------------------
+
+  async listImages(filter?: { image?: ImageSpec }): Promise<Image[]> {
+    const wanted = filter?.image && normalizeImageRef(filter.image.image);
+    return [...this.images.entries()].filter(([ref]) => !wanted || ref === wanted).map(([, i]) => structuredClone(i));
+  }
+
+  async imageStatus(image: ImageSpec): Promise<Image | undefined> {
+    const found = this.images.get(normalizeImageRef(image.image));
+    return found && structuredClone(found);
+  }
+
+  async pullImage(image: ImageSpec): Promise<string> {
+    const ref = normalizeImageRef(image.image);
+    const failure = this.pullFailures.get(ref);
+    if (failure !== undefined) {
+      throw new RuntimeError('ErrImagePull', `failed to pull image "${image.image}": ${failure}`, {
+        image: image.image,
+      });
+    }
+    if (!this.images.has(ref)) this.addImage(ref);
+    return this.images.get(ref)!.id;
+  }
+
+  async removeImage(image: ImageSpec): Promise<void> {
+    this.images.delete(normalizeImageRef(image.image));
+  }
+
+  // --- internals -----------------------------------------------------------
+
+  private runFor(c: FakeContainer): ScriptedRun {
+    const runs = c.script.runs;
+    if (!runs || runs.length === 0) return c.script;
+    return runs[Math.min(c.status.metadata.attempt, runs.length - 1)];
+  }
+
+  private exit(c: FakeContainer, exitCode: number, oomKilled: boolean): void {
+    c.exitTimer?.cancel();
+    c.status.state = 'CONTAINER_EXITED';
+    c.status.finishedAt = this.clock.now();
+    c.status.exitCode = exitCode;
+    c.status.reason = oomKilled ? 'OOMKilled' : exitCode === 0 ? 'Completed' : 'Error';
+    this.wakeLogWaiters(c);
+    this.emit(c.status.id, c.status.podSandboxId, 'CONTAINER_STOPPED_EVENT');
+  }
+
+  private appendLog(c: FakeContainer, line: LogLine): void {
+    c.logs.push(line);
+    this.wakeLogWaiters(c);
+  }
+
+  private wakeLogWaiters(c: FakeContainer): void {
+    for (const wake of c.logWaiters.splice(0)) wake();
+  }
+
+  private statsOf(c: FakeContainer): ContainerStats {
+    const now = this.clock.now();
+    const running = c.status.state === 'CONTAINER_RUNNING';
+    const ranMs = c.status.startedAt === 0 ? 0 : (running ? now : c.status.finishedAt) - c.status.startedAt;
+    return {
+      attributes: {
+        id: c.status.id,
+        metadata: { ...c.status.metadata },
+        labels: { ...c.status.labels },
+        annotations: { ...c.status.annotations },
+      },
+      cpu: {
+        timestamp: now,
+        usageCoreNanoSeconds: Math.round((c.usage.cpuNanoCores * ranMs) / 1000),
+        usageNanoCores: running ? c.usage.cpuNanoCores : 0,
+      },
+      memory: { timestamp: now, workingSetBytes: running ? c.usage.memoryWorkingSetBytes : 0 },
+    };
+  }
+
+  private probePort(host: string, port: number, http: boolean): ProbeOutcome {
+    const sandbox = [...this.sandboxes.values()].find(
+      (s) => s.status.state === 'SANDBOX_READY' && s.status.network.ip === host,
+    );
+    const listener = sandbox
+      ? this.containersOf(sandbox.status.id).find((c) => c.status.state === 'CONTAINER_RUNNING' && c.listen.has(port))
+      : undefined;
+    if (!listener) return { success: false, message: `dial tcp ${host}:${port}: connect: connection refused` };
+    const status = listener.listen.get(port)!;
+    if (!http || (status >= 200 && status < 400)) return { success: true };
+    return { success: false, message: `HTTP probe failed with statuscode: ${status}` };
+  }
+
+  private containersOf(podSandboxId: string): FakeContainer[] {
+    return [...this.containers.values()].filter((c) => c.status.podSandboxId === podSandboxId);
+  }
+
+  private emit(containerId: string, podSandboxId: string, type: ContainerEventType): void {
+    this.events.next({ containerId, podSandboxId, containerEventType: type, createdAt: this.clock.now() });
+  }
+
+  private nextId(kind: 'sandbox' | 'container'): string {
+    this.seq += 1;
+    return `${kind === 'sandbox' ? 's' : 'c'}${this.seq.toString(16).padStart(15, '0')}`;
+  }
+
+  private mustSandbox(id: string): FakeSandbox {
+    const s = this.sandboxes.get(id);
+    if (!s)
+      throw new RuntimeError('NotFound', `pod sandbox ${id} not found; list sandboxes again`, { podSandboxId: id });
+    return s;
+  }
+
+  private mustContainer(id: string): FakeContainer {
+    const c = this.containers.get(id);
+    if (!c) throw new RuntimeError('NotFound', `container ${id} not found; list containers again`, { containerId: id });
+    return c;
+  }
+
+  private mustRunning(id: string): FakeContainer {
+    const c = this.mustContainer(id);
+    if (c.status.state !== 'CONTAINER_RUNNING') {
+      throw new RuntimeError('InvalidArgument', `container ${id} is not running; exec needs a running container`, {
+        containerId: id,
+      });
+    }
+    return c;
+  }
+}

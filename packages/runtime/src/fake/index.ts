@@ -1,0 +1,3 @@
+export * from './container-script.js';
+export * from './fake-runtime.js';
+export * from './ip-allocator.js';

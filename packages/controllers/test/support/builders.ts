@@ -1,0 +1,54 @@
+import type { Deployment, Pod } from '@flotilla/core';
+
+/** Options for `testPod`: the facts deletion order and availability look at. */
+export interface TestPodOptions {
+  node?: string;
+  phase?: 'Pending' | 'Running' | 'Unknown' | 'Succeeded' | 'Failed';
+  /** When it became ready (ISO time); absent = not ready. */
+  readySince?: string;
+  restarts?: number;
+  created?: string;
+  cost?: number;
+}
+
+/** A pod with just the fields a test cares about. */
+export function testPod(name: string, o: TestPodOptions = {}): Pod {
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {
+      name,
+      namespace: 'default',
+      creationTimestamp: o.created ?? '2026-01-01T00:00:00Z',
+      ...(o.cost !== undefined
+        ? { annotations: { 'controller.kubernetes.io/pod-deletion-cost': String(o.cost) } }
+        : {}),
+    },
+    spec: { containers: [{ name: 'c', image: 'busybox' }], ...(o.node ? { nodeName: o.node } : {}) },
+    status: {
+      phase: o.phase ?? 'Running',
+      conditions: o.readySince ? [{ type: 'Ready', status: 'True', lastTransitionTime: o.readySince }] : [],
+      containerStatuses: [{ name: 'c', ready: !!o.readySince, restartCount: o.restarts ?? 0, image: 'busybox' }],
+    },
+  };
+}
+
+/** A Deployment with `replicas` and a RollingUpdate strategy. */
+export function testDeployment(
+  name: string,
+  replicas: number,
+  rollingUpdate?: { maxSurge?: number | string; maxUnavailable?: number | string },
+  image = 'nginx:1',
+): Deployment {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name, namespace: 'default' },
+    spec: {
+      replicas,
+      selector: { matchLabels: { app: name } },
+      template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'c', image }] } },
+      strategy: { type: 'RollingUpdate', rollingUpdate },
+    },
+  };
+}

@@ -71,7 +71,11 @@ const defaultHistoryLimit = 10_000;
  *   creates pays an O(n log n) sort once.
  */
 export class MemoryStore implements Store {
-  private revision = 0;
+  /**
+   * Starts at 1, as a fresh etcd does: a list never reports `'0'`, which a
+   * watch would read as "from now" and so miss writes made in between.
+   */
+  private revision = 1;
   private readonly tables = new Map<string, ResourceTable>();
   private readonly history: ChangeHistory;
   private readonly fanout = new WatchFanout();

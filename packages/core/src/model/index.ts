@@ -6,6 +6,7 @@ export type * from './core-v1.js';
 export * from './field-selector.js';
 export type * from './kinds.js';
 export * from './labels.js';
+export * from './manifests.js';
 export type * from './meta.js';
 export * from './quantity.js';
 export type * from './rbac-v1.js';

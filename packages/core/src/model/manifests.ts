@@ -1,0 +1,117 @@
+import { isMap, isSeq, LineCounter, type Node, parseAllDocuments, stringify } from 'yaml';
+import { BadRequestError } from '../errors/api-errors.js';
+import type { KubeObject } from './meta.js';
+
+/**
+ * A manifest could not be read. The message names the 1-based document index
+ * and line so the user can go straight to the problem.
+ */
+export class ManifestError extends BadRequestError {
+  constructor(
+    /** 1-based index of the YAML document (`---` separated) the problem is in. */
+    readonly documentIndex: number,
+    /** 1-based line of the problem in the whole text. */
+    readonly line: number,
+    detail: string,
+  ) {
+    super(`manifest document ${documentIndex} (line ${line}): ${detail}`);
+  }
+}
+
+/** Alias expansion cap: stops "billion laughs" documents from exploding memory. */
+const MAX_ALIAS_COUNT = 100;
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** True for `kind: List` and the typed lists (`PodList`, ...) that `kubectl get -o yaml` writes. */
+const isListKind = (v: Record<string, unknown>) =>
+  typeof v.kind === 'string' && v.kind.endsWith('List') && Array.isArray(v.items);
+
+interface Located {
+  value: unknown;
+  node: Node | null | undefined;
+}
+
+/**
+ * Parses multi-document YAML or JSON into API objects.
+ *
+ * Guarantees: documents separated by `---` are read in order; empty documents
+ * (blank, comments only) are skipped; a `kind: List` or any `*List` with
+ * `items` is flattened into its items (recursively); unknown fields are kept
+ * untouched. Every returned object has a string `apiVersion`, `kind` and
+ * `metadata.name` (or `metadata.generateName`). Duplicate keys are errors.
+ *
+ * Caveats: YAML 1.2 core schema, so `yes`/`no` stay strings and timestamps
+ * stay strings, as in Kubernetes' JSON. Only the shape needed to route an
+ * object is checked here; field validation is the Api's job.
+ *
+ * @throws ManifestError with the document index and line of the first problem.
+ */
+export function parseManifests(text: string): KubeObject[] {
+  const lineCounter = new LineCounter();
+  const docs = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  if (!Array.isArray(docs)) return [];
+  const lineOf = (offset: number | undefined) => (offset === undefined ? 1 : lineCounter.linePos(offset).line);
+  const out: KubeObject[] = [];
+  docs.forEach((doc, i) => {
+    const index = i + 1;
+    const err = doc.errors[0];
+    if (err) throw new ManifestError(index, lineOf(err.pos[0]), err.message.split('\n')[0]!);
+    if (doc.contents === null) return;
+    let value: unknown;
+    try {
+      value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    } catch (e) {
+      throw new ManifestError(index, lineOf(doc.contents.range?.[0]), (e as Error).message);
+    }
+    if (value === null || value === undefined) return;
+    const fail = (node: Node | null | undefined, detail: string): never => {
+      throw new ManifestError(index, lineOf(node?.range?.[0] ?? doc.contents?.range?.[0]), detail);
+    };
+    const collect = ({ value: v, node }: Located): void => {
+      if (Array.isArray(v)) {
+        for (const [j, item] of v.entries()) collect({ value: item, node: itemNode(node, j) });
+      } else if (!isRecord(v)) {
+        fail(node, 'expected an object with apiVersion, kind and metadata');
+      } else if (isListKind(v)) {
+        const itemsNode = isMap(node) ? (node.get('items', true) as Node | undefined) : undefined;
+        for (const [j, item] of (v.items as unknown[]).entries())
+          collect({ value: item, node: itemNode(itemsNode, j) });
+      } else {
+        out.push(checkObject(v, node, fail));
+      }
+    };
+    collect({ value, node: doc.contents });
+  });
+  return out;
+}
+
+function itemNode(seq: Node | null | undefined, index: number): Node | undefined {
+  return isSeq(seq) ? (seq.items[index] as Node | undefined) : undefined;
+}
+
+function checkObject(
+  v: Record<string, unknown>,
+  node: Node | null | undefined,
+  fail: (node: Node | null | undefined, detail: string) => never,
+): KubeObject {
+  const field = (key: string) => (isMap(node) ? (node.get(key, true) as Node | undefined) : undefined) ?? node;
+  if (typeof v.apiVersion !== 'string' || v.apiVersion === '') {
+    fail(field('apiVersion'), 'apiVersion is required (e.g. apiVersion: v1)');
+  }
+  if (typeof v.kind !== 'string' || v.kind === '') fail(field('kind'), 'kind is required (e.g. kind: Pod)');
+  const meta = v.metadata;
+  if (!isRecord(meta)) return fail(field('metadata'), `metadata is required for ${String(v.kind)}`);
+  const named = (typeof meta.name === 'string' && meta.name !== '') || typeof meta.generateName === 'string';
+  if (!named) fail(field('metadata'), `metadata.name (or metadata.generateName) is required for ${String(v.kind)}`);
+  return v as KubeObject;
+}
+
+/**
+ * Writes objects as multi-document YAML (`---` between documents), the
+ * reverse of `parseManifests`: `parseManifests(formatManifests(objs))`
+ * deep-equals `objs`, unknown fields included.
+ */
+export function formatManifests(objs: readonly KubeObject[]): string {
+  return objs.map((o) => stringify(o, { lineWidth: 0, aliasDuplicateObjects: false })).join('---\n');
+}

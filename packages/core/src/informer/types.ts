@@ -40,7 +40,8 @@ export interface InformerOptions<T extends KubeObject = KubeObject> {
 }
 
 /**
- * List + watch of one kind into a cache.
+ * List + watch of one kind into a cache (client-go's `SharedInformer`; the
+ * `Informer` class implements it, and a test double may too).
  *
  * Guarantees: events for one object arrive in store order; after a dropped
  * watch it resumes from the last revision it saw (no gap, no duplicate);
@@ -50,7 +51,7 @@ export interface InformerOptions<T extends KubeObject = KubeObject> {
  * Caveats: the cache may lag the store. Hand lengthy work to a WorkQueue
  * instead of doing it in an event subscriber.
  */
-export interface Informer<T extends KubeObject = KubeObject> {
+export interface SharedInformer<T extends KubeObject = KubeObject> {
   readonly kind: string;
   readonly cache: ObjectCache<T>;
   readonly events$: Observable<InformerEvent<T>>;

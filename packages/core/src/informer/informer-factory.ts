@@ -1,0 +1,72 @@
+import type { Clock } from '../clock/clock.js';
+import { BadRequestError } from '../errors/api-errors.js';
+import type { Logger } from '../logging/logger.js';
+import type { KubeObject } from '../model/meta.js';
+import { Informer, type ResourceClientSource } from './informer.js';
+import type { InformerOptions } from './types.js';
+
+/** Options of an `InformerFactory`, passed to every informer it makes. */
+export interface InformerFactoryOptions {
+  clock?: Clock;
+  logger?: Logger;
+}
+
+/**
+ * Hands out one shared informer per (kind, namespace, label selector) in a
+ * process, so that every controller, scheduler and proxy that follows Pods
+ * pays for one list, one watch and one cache (client-go's
+ * `SharedInformerFactory`).
+ *
+ * Guarantees: `for` returns the same informer for the same (kind, namespace,
+ * selector); informers asked for after `start` are started at once.
+ *
+ * Caveats: `transform` and `resyncPeriodMs` belong to the shared informer,
+ * so the first caller sets them; a later call asking for a different
+ * transform or resync period is refused with BadRequestError rather than
+ * silently ignored.
+ */
+export class InformerFactory {
+  private readonly informers = new Map<string, Informer>();
+  private signal?: AbortSignal;
+
+  constructor(
+    private readonly source: ResourceClientSource,
+    private readonly options: InformerFactoryOptions = {},
+  ) {}
+
+  /** The shared informer for `kind` (optionally restricted to a namespace and label selector). */
+  for<T extends KubeObject = KubeObject>(kind: string, opts: InformerOptions<T> = {}): Informer<T> {
+    const id = JSON.stringify([kind, opts.namespace ?? '', opts.labelSelector ?? '']);
+    const existing = this.informers.get(id) as Informer<T> | undefined;
+    if (existing) {
+      const shared = existing.options;
+      if (
+        (opts.transform && opts.transform !== shared.transform) ||
+        (opts.resyncPeriodMs ?? shared.resyncPeriodMs) !== shared.resyncPeriodMs
+      )
+        throw new BadRequestError(
+          `the shared ${kind} informer already exists with another transform or resync period; ask for it with the same options, or build a private Informer`,
+        );
+      return existing;
+    }
+    const informer = new Informer<T>(this.source, kind, {
+      ...opts,
+      clock: this.options.clock,
+      logger: this.options.logger,
+    });
+    this.informers.set(id, informer as unknown as Informer);
+    if (this.signal) informer.start(this.signal);
+    return informer;
+  }
+
+  /** Starts every informer made so far, and any made later, until `signal` aborts. */
+  start(signal: AbortSignal): void {
+    this.signal = signal;
+    for (const informer of this.informers.values()) informer.start(signal);
+  }
+
+  /** Resolves once every informer made so far has its initial list in its cache. */
+  async waitForSync(): Promise<void> {
+    await Promise.all([...this.informers.values()].map((i) => i.synced));
+  }
+}

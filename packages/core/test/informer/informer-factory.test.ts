@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { FakeClock } from '../../src/clock/fake-clock.js';
+import { InformerFactory } from '../../src/informer/informer-factory.js';
+import { MemoryStore } from '../../src/store/memory-store.js';
+import { FaultyStoreSource, pod, podKey } from './store-source.js';
+
+describe('InformerFactory', () => {
+  it('shares one informer per (kind, namespace, selector)', () => {
+    const factory = new InformerFactory(new FaultyStoreSource(new MemoryStore()), { clock: new FakeClock() });
+    const pods = factory.for('Pod');
+    expect(factory.for('Pod')).toBe(pods);
+    expect(factory.for('Pod', { namespace: 'prod' })).not.toBe(pods);
+    expect(factory.for('Pod', { labelSelector: 'app=web' })).not.toBe(pods);
+    expect(factory.for('Node')).not.toBe(pods);
+  });
+
+  it('refuses to share an informer under a different transform or resync period', () => {
+    const factory = new InformerFactory(new FaultyStoreSource(new MemoryStore()));
+    factory.for('Pod', { resyncPeriodMs: 1000 });
+    expect(() => factory.for('Pod', { resyncPeriodMs: 2000 })).toThrow(/same options/);
+    expect(() => factory.for('Pod', { transform: (o) => o })).toThrow(/same options/);
+    expect(factory.for('Pod', { resyncPeriodMs: 1000 })).toBe(factory.for('Pod'));
+  });
+
+  it('starts every informer, including ones asked for after start, and waits for all to sync', async () => {
+    const store = new MemoryStore();
+    await store.create(podKey('a'), pod('a'));
+    await store.create({ resource: 'nodes', name: 'n1' }, { apiVersion: 'v1', kind: 'Node', metadata: { name: 'n1' } });
+    const factory = new InformerFactory(new FaultyStoreSource(store));
+    const pods = factory.for('Pod');
+    const ac = new AbortController();
+    factory.start(ac.signal);
+    const nodes = factory.for('Node');
+    await factory.waitForSync();
+    expect(pods.cache.size).toBe(1);
+    expect(nodes.cache.get('n1')).toBeDefined();
+    ac.abort();
+  });
+});

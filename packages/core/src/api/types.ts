@@ -83,9 +83,15 @@ export interface AdmissionRequest<T extends KubeObject = KubeObject> {
  * An admission hook. A mutating hook may change `req.object` in place;
  * a validating hook may not. Either rejects by throwing (any Error: its
  * message reaches the caller as a ForbiddenError) — nothing is then written.
+ *
+ * Order: every mutating hook (in the order added), then the object is
+ * validated again, then every validating hook. A validating hook sees the
+ * final object; changes it makes to `req.object` are discarded.
  */
 export interface AdmissionHook {
   name: string;
+  /** `'mutating'` hooks run first and may change the object; default `'validating'`. */
+  phase?: 'mutating' | 'validating';
   /** Kinds this hook applies to; absent = every kind. */
   kinds?: string[];
   operations?: AdmissionRequest['operation'][];

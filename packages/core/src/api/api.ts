@@ -1,0 +1,132 @@
+import { type Clock, RealClock } from '../clock/clock.js';
+import { NotFoundError } from '../errors/api-errors.js';
+import type { Pod } from '../model/core-v1.js';
+import type { BuiltinKind, BuiltinKinds } from '../model/kinds.js';
+import type { KubeObject } from '../model/meta.js';
+import { builtinKindInfo } from '../registry/builtins.js';
+import { ResourceRegistry } from '../registry/resource-registry.js';
+import type { ResourceType } from '../registry/resource-type.js';
+import type { Store } from '../store/store.js';
+import { AdmissionChain } from './admission.js';
+import { bindPod, type PodBindingTarget } from './binding.js';
+import { cloneJson } from './json-value.js';
+import { NamespaceLifecycle } from './namespace-lifecycle.js';
+import { type ApiContext, ApiResourceClient } from './resource-client.js';
+import type { AdmissionHook, ResourceClient } from './types.js';
+
+/** etcd's request size limit, which Kubernetes inherits: 1.5 MiB. */
+export const DEFAULT_MAX_OBJECT_BYTES = 1.5 * 1024 * 1024;
+
+/** Options for `new Api(...)`. */
+export interface ApiOptions {
+  store: Store;
+  /** Where timestamps come from. Default: the wall clock. */
+  clock?: Clock;
+  /** The kinds served. Default: the built-in kinds. */
+  registry?: ResourceRegistry;
+  /** Admission hooks, run in this order within their phase. More can be added with `addAdmissionHook`. */
+  admission?: AdmissionHook[];
+  /** Largest serialized object accepted. Default 1.5 MiB (etcd's limit). */
+  maxObjectBytes?: number;
+}
+
+/**
+ * The in-process API server: the one gateway for every write. Hands out a
+ * typed `ResourceClient` per kind; see `ApiResourceClient` for the write
+ * pipeline and its guarantees.
+ *
+ * Guarantees:
+ * - The namespaces `default`, `kube-system`, `kube-public` and
+ *   `kube-node-lease` exist before the first operation of any client
+ *   completes (created on first use if the store lacks them).
+ * - Objects are created only in namespaces that exist and are not
+ *   terminating.
+ *
+ * Caveats:
+ * - The Api watches namespaces from its first operation on; call `close()`
+ *   to stop (it does not close the store, which the caller owns).
+ */
+export class Api {
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly registry: ResourceRegistry;
+  private readonly admission: AdmissionChain;
+  private readonly namespaces: NamespaceLifecycle;
+  private readonly clients = new Map<string, ApiResourceClient>();
+  private readonly context: ApiContext;
+
+  constructor(options: ApiOptions) {
+    this.store = options.store;
+    this.clock = options.clock ?? new RealClock();
+    this.registry = options.registry ?? new ResourceRegistry(builtinKindInfo);
+    this.admission = new AdmissionChain(options.admission);
+    this.namespaces = new NamespaceLifecycle(this.store, (ns) => this.client('Namespace').insert(ns, false));
+    this.context = {
+      store: this.store,
+      clock: this.clock,
+      admission: this.admission,
+      namespaces: this.namespaces,
+      maxObjectBytes: options.maxObjectBytes ?? DEFAULT_MAX_OBJECT_BYTES,
+    };
+  }
+
+  /** The client for a built-in kind, typed: `api.resource('Pod')` is a `ResourceClient<Pod>`. */
+  resource<K extends BuiltinKind>(kind: K): ResourceClient<BuiltinKinds[K]>;
+  /** The client for any registered kind: `api.resource<Website>('Website')`. Unknown kinds: `BadRequestError`. */
+  resource<T extends KubeObject = KubeObject>(kind: string): ResourceClient<T>;
+  resource(kind: string): ResourceClient {
+    return this.client(kind);
+  }
+
+  /** Registers a custom kind; its client, store keys, watch and admission then work as for a built-in kind. */
+  registerResource<T extends KubeObject>(type: ResourceType<T>): ResourceType<T> {
+    return this.registry.register(type);
+  }
+
+  /** Adds an admission hook after those already registered in its phase. */
+  addAdmissionHook(hook: AdmissionHook): void {
+    this.admission.add(hook);
+  }
+
+  /**
+   * Creates `obj`, or updates the stored object of the same kind and name to
+   * match it (as `kubectl apply` does for a manifest): the update is made at
+   * the stored resourceVersion, and a manifest without `status` keeps the
+   * stored status.
+   */
+  async apply<T extends KubeObject>(obj: T): Promise<T> {
+    const client = this.client(this.registry.forObject(obj).kind) as ApiResourceClient<T>;
+    const named = obj.metadata?.name;
+    if (!named) return client.create(obj);
+    const ref = client.type.namespaced ? { namespace: obj.metadata.namespace, name: named } : { name: named };
+    try {
+      return await client.rewrite(ref, {}, (stored) => {
+        const wanted: KubeObject = cloneJson(obj);
+        if (wanted.status === undefined && stored.status !== undefined) wanted.status = stored.status;
+        return wanted;
+      });
+    } catch (err) {
+      if (!(err instanceof NotFoundError)) throw err;
+      return client.create(obj);
+    }
+  }
+
+  /** Binds a pod to a node once, atomically; see `bindPod`. */
+  bindPod(target: PodBindingTarget, nodeName: string): Promise<Pod> {
+    return bindPod(this.client('Pod') as ApiResourceClient<Pod>, target, nodeName, this.clock.now());
+  }
+
+  /** Stops the namespace watch. The store stays open. */
+  async close(): Promise<void> {
+    this.namespaces.close();
+  }
+
+  private client(kind: string): ApiResourceClient {
+    let client = this.clients.get(kind);
+    if (!client) {
+      client = new ApiResourceClient(this.context, this.registry.get(kind));
+      this.clients.set(kind, client);
+    }
+    return client;
+  }
+}

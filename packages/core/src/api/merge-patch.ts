@@ -1,0 +1,22 @@
+import { cloneJson, isJsonObject } from './json-value.js';
+
+/**
+ * Applies a JSON merge patch (RFC 7386) to `target` and returns the result;
+ * neither argument is changed.
+ *
+ * The RFC's rules: a patch that is not an object replaces the target; in an
+ * object patch, `null` removes a member and any other value is merged
+ * recursively into the member of the same name. Arrays are replaced whole,
+ * never merged element by element (that is what strategic merge patch adds in
+ * Kubernetes, and Flotilla does not implement it).
+ */
+export function applyMergePatch(target: unknown, patch: unknown): unknown {
+  if (!isJsonObject(patch)) return cloneJson(patch);
+  const out: Record<string, unknown> = isJsonObject(target) ? { ...target } : {};
+  for (const key in patch) {
+    const value = patch[key];
+    if (value === null) delete out[key];
+    else out[key] = applyMergePatch(out[key], value);
+  }
+  return out;
+}

@@ -1,0 +1,139 @@
+import type { Subscription } from 'rxjs';
+import { AlreadyExistsError, ForbiddenError, NotFoundError } from '../errors/api-errors.js';
+import type { KubeObject } from '../model/meta.js';
+import type { Store } from '../store/store.js';
+
+/** Namespaces that exist from the start, as in a new Kubernetes cluster. */
+export const INITIAL_NAMESPACES: readonly string[] = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
+
+/** The finalizer the namespace controller removes once a namespace is empty. */
+export const NAMESPACE_CONTROLLER_FINALIZER = 'kubernetes';
+
+const NAMESPACES = 'namespaces';
+
+/** What the cache knows of one namespace, at the revision it was last seen. */
+interface NamespaceState {
+  revision: number;
+  /** `undefined`: the namespace was deleted at `revision`. */
+  terminating: boolean | undefined;
+}
+
+/** Fills in what Kubernetes' namespace strategy sets on create: the controller's finalizer and phase Active. */
+export function prepareNamespaceForCreate(ns: KubeObject): void {
+  const spec = (ns.spec ?? {}) as { finalizers?: string[] };
+  spec.finalizers ??= [NAMESPACE_CONTROLLER_FINALIZER];
+  ns.spec = spec;
+  ns.status = { ...(ns.status as Record<string, unknown> | undefined), phase: 'Active' };
+}
+
+function isTerminating(ns: KubeObject): boolean {
+  return (
+    ns.metadata.deletionTimestamp !== undefined ||
+    (ns.status as { phase?: string } | undefined)?.phase === 'Terminating'
+  );
+}
+
+/**
+ * Kubernetes' NamespaceLifecycle admission: objects may only be created in a
+ * namespace that exists and is not terminating. Keeps a cache of namespaces,
+ * current through a store watch, so the check costs a map lookup on the
+ * write path.
+ *
+ * Guarantees: the cache never goes back in revision (a late watch event
+ * cannot undo a newer write this Api recorded); a namespace missing from the
+ * cache is looked up in the store before a create is refused, so a namespace
+ * created through another Api on the same store is found at once.
+ *
+ * Caveats: a namespace that another Api on the same store marks as
+ * terminating is seen here when its watch event arrives (immediately with
+ * `MemoryStore`, after a round trip with etcd); Kubernetes' own admission
+ * cache has the same lag.
+ */
+export class NamespaceLifecycle {
+  private readonly states = new Map<string, NamespaceState>();
+  private started: Promise<void> | undefined;
+  private subscription: Subscription | undefined;
+
+  /**
+   * @param store where namespaces live
+   * @param createNamespace creates a Namespace through the Api's write path
+   *   without waiting for this lifecycle to start (it is called while starting)
+   */
+  constructor(
+    private readonly store: Store,
+    private readonly createNamespace: (ns: KubeObject) => Promise<unknown>,
+  ) {}
+
+  /**
+   * Resolves once the cache is filled and the initial namespaces exist. The
+   * first call does the work; later calls return the same promise, so the
+   * hot path pays one resolved-promise await.
+   */
+  ready(): Promise<void> {
+    this.started ??= this.start().catch((err: unknown) => {
+      this.started = undefined;
+      throw err;
+    });
+    return this.started;
+  }
+
+  /** Records a namespace this Api just wrote (or deleted), ahead of its watch event. */
+  observe(ns: KubeObject, deleted: boolean): void {
+    const revision = Number(ns.metadata.resourceVersion);
+    const known = this.states.get(ns.metadata.name);
+    if (known && known.revision >= revision) return;
+    this.states.set(ns.metadata.name, { revision, terminating: deleted ? undefined : isTerminating(ns) });
+  }
+
+  /**
+   * Throws unless objects may be created in `namespace`: `NotFoundError` if
+   * it does not exist, `ForbiddenError` (Kubernetes' wording) if it is being
+   * deleted.
+   */
+  async assertCreatable(namespace: string): Promise<void> {
+    let state = this.states.get(namespace);
+    if (state?.terminating === undefined) {
+      try {
+        this.observe(await this.store.get({ resource: NAMESPACES, name: namespace }), false);
+      } catch (err) {
+        if (err instanceof NotFoundError) throw new NotFoundError({ resource: NAMESPACES, name: namespace });
+        throw err;
+      }
+      state = this.states.get(namespace);
+    }
+    if (state?.terminating) {
+      throw new ForbiddenError(
+        `unable to create new content in namespace ${namespace} because it is being terminated; wait until it is gone and create it again, or use another namespace`,
+      );
+    }
+  }
+
+  /** Stops following namespace changes. */
+  close(): void {
+    this.subscription?.unsubscribe();
+    this.subscription = undefined;
+  }
+
+  private async start(): Promise<void> {
+    const list = await this.store.list(NAMESPACES);
+    for (const ns of list.items) this.observe(ns, false);
+    this.subscription = this.store.watch(NAMESPACES, { resourceVersion: list.resourceVersion }).subscribe({
+      next: (event) => this.observe(event.object, event.type === 'DELETED'),
+      // Lost history: forget the cache and fill it again on the next request.
+      error: () => {
+        this.subscription = undefined;
+        this.started = undefined;
+        this.states.clear();
+      },
+    });
+    for (const name of INITIAL_NAMESPACES) {
+      if (this.states.get(name)?.terminating !== undefined) continue;
+      try {
+        await this.createNamespace({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+      } catch (err) {
+        // Another Api on the same store created it first.
+        if (!(err instanceof AlreadyExistsError)) throw err;
+      }
+    }
+  }
+}

@@ -1,0 +1,472 @@
+import { randomInt, randomUUID } from 'node:crypto';
+import type { Observable } from 'rxjs';
+import { type Clock, toTimestamp } from '../clock/clock.js';
+import {
+  AlreadyExistsError,
+  BadRequestError,
+  ConflictError,
+  type ErrorTarget,
+  type FieldError,
+  InvalidError,
+  RequestTooLargeError,
+} from '../errors/api-errors.js';
+import type { KubeList, KubeObject, ObjectRef } from '../model/meta.js';
+import { apiVersionOf, type ResourceType, storageNameOf } from '../registry/resource-type.js';
+import type { ObjectKey, Store, WatchEvent } from '../store/store.js';
+import { forbidden, invalid } from '../validation/field-errors.js';
+import type { AdmissionChain } from './admission.js';
+import { deletesOnUpdate, planDeletion } from './deletion.js';
+import { cloneJson, jsonEqual } from './json-value.js';
+import { applyMergePatch } from './merge-patch.js';
+import { type NamespaceLifecycle, prepareNamespaceForCreate } from './namespace-lifecycle.js';
+import { validateObjectMeta } from './object-meta-validation.js';
+import { compileObjectSelector, watchSelected } from './selective-watch.js';
+import type {
+  AdmissionRequest,
+  ClientListOptions,
+  ClientWatchOptions,
+  DeleteOptions,
+  ResourceClient,
+  WriteOptions,
+} from './types.js';
+
+/** What every resource client of one Api shares. */
+export interface ApiContext {
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly admission: AdmissionChain;
+  readonly namespaces: NamespaceLifecycle;
+  /** Largest serialized object accepted, in bytes. */
+  readonly maxObjectBytes: number;
+}
+
+/**
+ * Which part of an object a rewrite may change: the main resource (spec and
+ * metadata; status too for kinds without a status subresource), `status`
+ * only, or `binding` (a pod's `spec.nodeName` and its PodScheduled condition).
+ */
+export type Subresource = 'status' | 'binding';
+
+/** How `rewrite` writes: under a resourceVersion precondition or not, and to which part. */
+export interface RewriteOptions {
+  /** The resourceVersion the caller read; a different stored one fails with ConflictError. Absent: unconditional. */
+  precondition?: string;
+  subresource?: Subresource;
+  dryRun?: boolean;
+}
+
+/** Kubernetes' alphabet for generated names: no vowels (no words), no look-alikes (0/o, 1/l). */
+const GENERATED_NAME_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
+const GENERATED_SUFFIX_LENGTH = 5;
+/** Kubernetes truncates `generateName` so prefix + suffix fits a 63-character label. */
+const MAX_GENERATE_NAME_PREFIX = 63 - GENERATED_SUFFIX_LENGTH;
+const GENERATE_NAME_ATTEMPTS = 8;
+/** Unconditional writes re-read and retry when another writer got in between; this bounds a pathological storm. */
+const UNCONDITIONAL_WRITE_ATTEMPTS = 16;
+
+/** Top-level members that are not spec: changes elsewhere bump `metadata.generation`. */
+const NOT_SPEC = new Set(['apiVersion', 'kind', 'metadata', 'status']);
+
+function generatedName(prefix: string): string {
+  let suffix = '';
+  for (let i = 0; i < GENERATED_SUFFIX_LENGTH; i++) {
+    suffix += GENERATED_NAME_ALPHABET[randomInt(GENERATED_NAME_ALPHABET.length)];
+  }
+  return prefix.slice(0, MAX_GENERATE_NAME_PREFIX) + suffix;
+}
+
+/** True if anything outside metadata and status differs. */
+function specChanged(next: KubeObject, stored: KubeObject): boolean {
+  for (const key in next) if (!NOT_SPEC.has(key) && !jsonEqual(next[key], stored[key])) return true;
+  for (const key in stored) if (!NOT_SPEC.has(key) && !(key in next) && stored[key] !== undefined) return true;
+  return false;
+}
+
+/**
+ * The `ResourceClient` the Api hands out: one per kind, shared by every
+ * caller. Every write goes through one pipeline, in this order:
+ *
+ * copy the input -> server metadata (uid, creationTimestamp, generation, a
+ * generated name) -> the kind's defaults -> validation (generic metadata,
+ * then the kind's own) -> namespace lifecycle (creates only) -> mutating
+ * admission, validation again if a hook ran -> validating admission -> size
+ * limit -> store (compare-and-swap for every change of a stored object).
+ *
+ * Guarantees:
+ * - A write that fails at any step leaves the store untouched; `InvalidError`
+ *   lists every bad field.
+ * - `generation` is 1 on create and grows by one exactly when something
+ *   outside metadata and status changes.
+ * - For kinds with a status subresource, `update`/`patch` keep the stored
+ *   status and `updateStatus`/`patchStatus` change nothing but status.
+ * - `uid`, `creationTimestamp`, `deletionTimestamp` and
+ *   `deletionGracePeriodSeconds` are set by the Api only.
+ * - A write with `metadata.resourceVersion` is compare-and-swap against it;
+ *   one without is applied to the latest stored object (re-read and retried
+ *   when another writer gets in between).
+ *
+ * Caveats:
+ * - `create` keeps a `status` given in the input (Kubernetes clears it);
+ *   tests and simulations use this to start objects in a known state.
+ * - `list` applies a field selector after reading a page, so a page with a
+ *   `limit` and a field selector may hold fewer items than the limit while
+ *   `continue` is still set.
+ */
+export class ApiResourceClient<T extends KubeObject = KubeObject> implements ResourceClient<T> {
+  readonly kind: string;
+  private readonly resource: string;
+  private readonly apiVersion: string;
+
+  constructor(
+    private readonly ctx: ApiContext,
+    /** The registered type this client serves. */
+    readonly type: ResourceType,
+  ) {
+    this.kind = type.kind;
+    this.resource = storageNameOf(type);
+    this.apiVersion = apiVersionOf(type);
+  }
+
+  async get(namespaceOrName: string, name?: string): Promise<T> {
+    const key = this.key(this.ref(namespaceOrName, name, 'get'));
+    await this.ctx.namespaces.ready();
+    return (await this.ctx.store.get(key)) as T;
+  }
+
+  async list(opts: ClientListOptions = {}): Promise<KubeList<T>> {
+    const selector = compileObjectSelector(opts.labelSelector, opts.fieldSelector);
+    await this.ctx.namespaces.ready();
+    const page = await this.ctx.store.list(this.resource, {
+      namespace: this.type.namespaced ? opts.namespace : undefined,
+      labelSelector: selector.labelSelector,
+      limit: opts.limit,
+      continue: opts.continue,
+    });
+    const items = (selector.everything ? page.items : page.items.filter(selector.matches)) as T[];
+    return page.continue === undefined
+      ? { items, resourceVersion: page.resourceVersion }
+      : { items, resourceVersion: page.resourceVersion, continue: page.continue };
+  }
+
+  watch(opts: ClientWatchOptions = {}): Observable<WatchEvent<T>> {
+    const selector = compileObjectSelector(opts.labelSelector, opts.fieldSelector);
+    const scope = {
+      namespace: this.type.namespaced ? opts.namespace : undefined,
+      resourceVersion: opts.resourceVersion,
+    };
+    const events = selector.everything
+      ? this.ctx.store.watch(this.resource, scope)
+      : watchSelected(this.ctx.store, this.resource, scope, selector);
+    return events as Observable<WatchEvent<T>>;
+  }
+
+  async create(obj: T, opts: WriteOptions = {}): Promise<T> {
+    await this.ctx.namespaces.ready();
+    return this.insert(obj, opts.dryRun ?? false);
+  }
+
+  /**
+   * `create` without waiting for the namespace cache: the namespace
+   * lifecycle calls it to create the initial namespaces while it starts.
+   */
+  async insert(obj: KubeObject, dryRun: boolean): Promise<T> {
+    const next = this.adopt(obj);
+    const meta = next.metadata;
+    meta.uid = randomUUID();
+    meta.creationTimestamp = toTimestamp(this.ctx.clock.now());
+    meta.generation = 1;
+    delete meta.resourceVersion;
+    delete meta.deletionTimestamp;
+    delete meta.deletionGracePeriodSeconds;
+    if (!this.type.namespaced) delete meta.namespace;
+    const generate = !meta.name && meta.generateName ? meta.generateName : undefined;
+    if (generate !== undefined) meta.name = generatedName(generate);
+
+    if (this.kind === 'Namespace') prepareNamespaceForCreate(next);
+    this.type.default?.(next);
+    this.assertValid(next);
+    if (this.type.namespaced) await this.ctx.namespaces.assertCreatable(meta.namespace!);
+    await this.admit('CREATE', next, undefined, undefined, dryRun);
+    this.assertSize(next);
+    if (dryRun) return next as T;
+
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const stored = await this.ctx.store.create(this.key(meta), next);
+        if (this.kind === 'Namespace') this.ctx.namespaces.observe(stored, false);
+        return stored as T;
+      } catch (err) {
+        if (!(err instanceof AlreadyExistsError) || generate === undefined || attempt >= GENERATE_NAME_ATTEMPTS)
+          throw err;
+        meta.name = generatedName(generate);
+      }
+    }
+  }
+
+  update(obj: T, opts: WriteOptions = {}): Promise<T> {
+    const ref = this.ref(obj.metadata?.namespace ?? '', obj.metadata?.name, 'update', obj);
+    return this.rewrite(ref, { precondition: obj.metadata.resourceVersion, dryRun: opts.dryRun }, () =>
+      this.adopt(obj),
+    );
+  }
+
+  updateStatus(obj: T, opts: WriteOptions = {}): Promise<T> {
+    this.assertStatusSubresource('updateStatus');
+    const ref = this.ref(obj.metadata?.namespace ?? '', obj.metadata?.name, 'updateStatus', obj);
+    return this.rewrite(
+      ref,
+      { precondition: obj.metadata.resourceVersion, subresource: 'status', dryRun: opts.dryRun },
+      () => this.adopt(obj),
+    );
+  }
+
+  patch(namespaceOrName: string, nameOrPatch: string | object, patch?: object): Promise<T> {
+    return this.patchPart(namespaceOrName, nameOrPatch, patch, undefined);
+  }
+
+  patchStatus(namespaceOrName: string, nameOrPatch: string | object, patch?: object): Promise<T> {
+    this.assertStatusSubresource('patchStatus');
+    return this.patchPart(namespaceOrName, nameOrPatch, patch, 'status');
+  }
+
+  async delete(namespaceOrName: string, nameOrOpts?: string | DeleteOptions, opts?: DeleteOptions): Promise<T> {
+    const named = typeof nameOrOpts === 'string';
+    const ref = this.ref(namespaceOrName, named ? nameOrOpts : undefined, 'delete');
+    const options = (named ? opts : nameOrOpts) ?? {};
+    const key = this.key(ref);
+    await this.ctx.namespaces.ready();
+    const precondition = options.preconditions?.resourceVersion;
+    for (let attempt = 1; ; attempt++) {
+      const stored = await this.ctx.store.get(key);
+      this.assertPreconditions(stored, options.preconditions);
+      await this.admit('DELETE', stored, stored, undefined, false);
+      const plan = planDeletion(stored, options, this.ctx.clock.now());
+      if (plan.action === 'mark' && jsonEqual(plan.object, stored)) return stored as T;
+      try {
+        const result =
+          plan.action === 'delete'
+            ? await this.ctx.store.delete(key, stored.metadata.resourceVersion)
+            : await this.ctx.store.update(key, plan.object, stored.metadata.resourceVersion!);
+        if (this.kind === 'Namespace') this.ctx.namespaces.observe(result, plan.action === 'delete');
+        return result as T;
+      } catch (err) {
+        if (!this.retryable(err, precondition, attempt)) throw err;
+      }
+    }
+  }
+
+  /**
+   * Reads the stored object, lets `build` produce the desired one, and runs
+   * it through the update pipeline (system metadata, subresource separation,
+   * generation, defaults, validation, admission, size, compare-and-swap).
+   * `build` receives a copy it may keep or change. Used by update, patch and
+   * pod binding.
+   */
+  async rewrite(ref: ObjectRef, opts: RewriteOptions, build: (stored: T) => KubeObject): Promise<T> {
+    const key = this.key(ref);
+    await this.ctx.namespaces.ready();
+    for (let attempt = 1; ; attempt++) {
+      const stored = (await this.ctx.store.get(key)) as T;
+      if (opts.precondition !== undefined && opts.precondition !== stored.metadata.resourceVersion) {
+        throw new ConflictError(this.target(ref));
+      }
+      const next = this.carryOver(build(cloneJson(stored)), stored, opts.subresource);
+      if (opts.subresource !== 'status') this.type.default?.(next);
+      this.assertValid(next, stored);
+      await this.admit('UPDATE', next, stored, opts.subresource, opts.dryRun ?? false);
+      this.assertSize(next);
+      if (opts.dryRun) return next as T;
+      try {
+        const removed = deletesOnUpdate(next, stored);
+        const result = removed
+          ? await this.ctx.store.delete(key, stored.metadata.resourceVersion)
+          : await this.ctx.store.update(key, next, stored.metadata.resourceVersion!);
+        if (this.kind === 'Namespace') this.ctx.namespaces.observe(result, removed);
+        return result as T;
+      } catch (err) {
+        if (!this.retryable(err, opts.precondition, attempt)) throw err;
+      }
+    }
+  }
+
+  private patchPart(
+    namespaceOrName: string,
+    nameOrPatch: string | object,
+    patch: object | undefined,
+    subresource: Subresource | undefined,
+  ): Promise<T> {
+    const named = typeof nameOrPatch === 'string';
+    const method = subresource ? 'patchStatus' : 'patch';
+    const ref = this.ref(namespaceOrName, named ? nameOrPatch : undefined, method);
+    const body = named ? patch : nameOrPatch;
+    if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+      throw new BadRequestError(`${method} needs a JSON merge patch object, e.g. { metadata: { labels: { a: 'b' } } }`);
+    }
+    const precondition = (body as { metadata?: { resourceVersion?: unknown } }).metadata?.resourceVersion;
+    return this.rewrite(
+      ref,
+      { precondition: typeof precondition === 'string' ? precondition : undefined, subresource },
+      (stored) => applyMergePatch(stored, body) as KubeObject,
+    );
+  }
+
+  /**
+   * Builds the object to store from what the caller wants and what is
+   * stored: identity and server-set metadata come from the stored object,
+   * and each subresource changes only its own part.
+   */
+  private carryOver(wanted: KubeObject, stored: T, subresource: Subresource | undefined): KubeObject {
+    let next: KubeObject;
+    if (subresource === 'status') {
+      next = cloneJson(stored) as KubeObject;
+      if (wanted.status === undefined) delete next.status;
+      else next.status = wanted.status;
+    } else {
+      next = wanted;
+      next.apiVersion = this.apiVersion;
+      next.kind = this.kind;
+      next.metadata ??= { name: stored.metadata.name };
+      if (this.type.statusSubresource && subresource !== 'binding') {
+        if (stored.status === undefined) delete next.status;
+        else next.status = cloneJson(stored.status);
+      }
+    }
+    const meta = next.metadata;
+    const old = stored.metadata;
+    meta.uid ??= old.uid;
+    meta.creationTimestamp = old.creationTimestamp;
+    meta.deletionTimestamp = old.deletionTimestamp;
+    meta.deletionGracePeriodSeconds = old.deletionGracePeriodSeconds;
+    if (meta.deletionTimestamp === undefined) delete meta.deletionTimestamp;
+    if (meta.deletionGracePeriodSeconds === undefined) delete meta.deletionGracePeriodSeconds;
+    if (!this.type.namespaced) delete meta.namespace;
+    meta.resourceVersion = old.resourceVersion;
+    meta.generation = (old.generation ?? 1) + (specChanged(next, stored) ? 1 : 0);
+    return next;
+  }
+
+  /** Errors of changes only an update can make: identity, and finalizers added during deletion. */
+  private transitionErrors(next: KubeObject, stored: KubeObject): FieldError[] {
+    const errors: FieldError[] = [];
+    const meta = next.metadata;
+    const old = stored.metadata;
+    for (const field of ['name', 'namespace', 'uid'] as const) {
+      if (meta[field] !== old[field]) errors.push(invalid(`metadata.${field}`, meta[field], 'field is immutable'));
+    }
+    if (old.deletionTimestamp) {
+      const added = (meta.finalizers ?? []).filter((f) => !old.finalizers?.includes(f));
+      if (added.length > 0) {
+        errors.push(
+          forbidden(
+            'metadata.finalizers',
+            `no new finalizers can be added if the object is being deleted, found new finalizers ${JSON.stringify(added)}`,
+          ),
+        );
+      }
+    }
+    return errors;
+  }
+
+  private assertValid(obj: KubeObject, old?: KubeObject): void {
+    const metaErrors = validateObjectMeta(obj, this.type);
+    const kindErrors = this.type.validate?.(obj, old) ?? [];
+    const transition = old ? this.transitionErrors(obj, old) : [];
+    if (metaErrors.length + kindErrors.length + transition.length === 0) return;
+    const name = obj.metadata.name || obj.metadata.generateName || '';
+    throw new InvalidError(this.kind, name, [...metaErrors, ...kindErrors, ...transition]);
+  }
+
+  private async admit(
+    operation: AdmissionRequest['operation'],
+    object: KubeObject,
+    oldObject: KubeObject | undefined,
+    subresource: Subresource | undefined,
+    dryRun: boolean,
+  ): Promise<void> {
+    const chain = this.ctx.admission;
+    if (chain.empty) return;
+    const req: AdmissionRequest = { operation, kind: this.kind, object, oldObject, subresource, dryRun };
+    if (operation !== 'DELETE' && (await chain.mutate(req))) this.assertValid(object, oldObject);
+    await chain.validate(req);
+  }
+
+  private assertStatusSubresource(method: string): void {
+    if (!this.type.statusSubresource) {
+      throw new BadRequestError(`${this.kind} has no status subresource: ${method} is not served; use update or patch`);
+    }
+  }
+
+  private assertSize(obj: KubeObject): void {
+    const limit = this.ctx.maxObjectBytes;
+    const json = JSON.stringify(obj);
+    // A UTF-16 code unit is at most 3 UTF-8 bytes: counting bytes is only needed near the limit.
+    if (json.length * 3 <= limit) return;
+    const bytes = Buffer.byteLength(json);
+    if (bytes > limit) throw new RequestTooLargeError(bytes, limit);
+  }
+
+  private assertPreconditions(stored: KubeObject, pre: DeleteOptions['preconditions']): void {
+    const target = this.target(stored.metadata);
+    if (pre?.uid !== undefined && pre.uid !== stored.metadata.uid) {
+      throw new ConflictError(
+        target,
+        `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${stored.metadata.uid}`,
+      );
+    }
+    if (pre?.resourceVersion !== undefined && pre.resourceVersion !== stored.metadata.resourceVersion) {
+      throw new ConflictError(
+        target,
+        `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${stored.metadata.resourceVersion}`,
+      );
+    }
+  }
+
+  /** Only writes the caller did not pin to a resourceVersion are retried after a conflict. */
+  private retryable(err: unknown, precondition: string | undefined, attempt: number): boolean {
+    return err instanceof ConflictError && precondition === undefined && attempt < UNCONDITIONAL_WRITE_ATTEMPTS;
+  }
+
+  /** A copy of `obj` with this client's apiVersion and kind, refusing objects of another kind. */
+  private adopt(obj: KubeObject): KubeObject {
+    if (obj.kind !== undefined && obj.kind !== this.kind) {
+      throw new BadRequestError(`this client serves ${this.kind}, not ${obj.kind}: use api.resource('${obj.kind}')`);
+    }
+    if (obj.apiVersion !== undefined && obj.apiVersion !== this.apiVersion) {
+      throw new BadRequestError(`${this.kind} is served as apiVersion ${this.apiVersion}, not ${obj.apiVersion}`);
+    }
+    const next = cloneJson(obj);
+    next.apiVersion = this.apiVersion;
+    next.kind = this.kind;
+    next.metadata ??= {} as KubeObject['metadata'];
+    return next;
+  }
+
+  /** Reads `(namespace, name)` or `(name)` according to the kind's scope, with a clear error for the wrong form. */
+  private ref(namespaceOrName: string, name: string | undefined, method: string, obj?: KubeObject): ObjectRef {
+    if (obj) {
+      if (!obj.metadata?.name) throw new BadRequestError(`${method} needs metadata.name`);
+      if (this.type.namespaced && !obj.metadata.namespace)
+        throw new BadRequestError(`${method} needs metadata.namespace`);
+      return this.type.namespaced
+        ? { namespace: obj.metadata.namespace, name: obj.metadata.name }
+        : { name: obj.metadata.name };
+    }
+    if (this.type.namespaced) {
+      if (name === undefined)
+        throw new BadRequestError(`${this.kind} is namespaced: call ${method}(namespace, name, ...)`);
+      return { namespace: namespaceOrName, name };
+    }
+    if (name !== undefined) throw new BadRequestError(`${this.kind} is cluster-scoped: call ${method}(name, ...)`);
+    return { name: namespaceOrName };
+  }
+
+  private key(ref: ObjectRef): ObjectKey {
+    return this.type.namespaced
+      ? { resource: this.resource, namespace: ref.namespace, name: ref.name }
+      : { resource: this.resource, name: ref.name };
+  }
+
+  private target(ref: ObjectRef): ErrorTarget {
+    return { resource: this.resource, namespace: ref.namespace, name: ref.name };
+  }
+}

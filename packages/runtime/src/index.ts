@@ -6,4 +6,5 @@
  * @packageDocumentation
  */
 export * from './cri/index.js';
+export * from './docker/index.js';
 export * from './fake/index.js';

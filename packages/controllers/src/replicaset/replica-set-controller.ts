@@ -1,0 +1,201 @@
+import {
+  compileLabelSelector,
+  type KubeObject,
+  type Pod,
+  type ReconcileRequest,
+  type ReconcileResult,
+  type Reconciler,
+  toTimestamp,
+} from '@flotilla/core';
+import { getCondition, removeCondition, setCondition } from '../conditions/conditions.js';
+import type { ControllerContext } from '../controller-context/controller-context.js';
+import { controllerOf, controllerRefTo } from '../pod-control/controller-ref.js';
+import { claimObjects } from '../pod-control/pod-claim.js';
+import { PodExpectations } from '../pod-control/pod-expectations.js';
+import { podFromTemplate } from '../pod-control/pod-from-template.js';
+import { isPodActive, isPodAvailable, isPodReady, msUntilAvailable } from '../pod-control/pod-state.js';
+import { slowStartBatch } from '../pod-control/slow-start.js';
+import { podsToDelete } from './pod-deletion-order.js';
+import type { ReplicaSetKind, ReplicaStatus } from './replica-set-kind.js';
+
+/** At most this many pods are created or deleted in one sync (Kubernetes' `burstReplicas`). */
+export const burstReplicas = 500;
+
+/**
+ * Keeps `spec.replicas` pods of a ReplicaSet (or ReplicationController)
+ * running: Kubernetes' ReplicaSet controller as a Reconciler.
+ *
+ * One sync: claim pods (adopt matching orphans, release pods that stopped
+ * matching), then, if the expectations of earlier syncs are met, create the
+ * missing pods in slow-start batches or delete the surplus in Kubernetes'
+ * deletion order (at most 500 either way), then write status
+ * (replicas, fullyLabeled, ready, available after minReadySeconds,
+ * observedGeneration, ReplicaFailure).
+ *
+ * Guarantees: level-triggered and idempotent; never creates or deletes on a
+ * cache that has not caught up with its own previous writes (expectations);
+ * a failed creation stops the sync, sets ReplicaFailure (reason FailedCreate)
+ * and throws so the key is retried with backoff.
+ *
+ * Caveats: pod events must be forwarded to `observePodEvent`, which is what
+ * `registerReplicaSetController` wires.
+ */
+export class ReplicaSetReconciler<T extends KubeObject> implements Reconciler {
+  readonly expectations: PodExpectations;
+
+  constructor(
+    private readonly ctx: ControllerContext,
+    private readonly kind: ReplicaSetKind<T>,
+  ) {
+    this.expectations = new PodExpectations(ctx.clock);
+  }
+
+  /** Feeds expectations from a pod informer event; returns the key of the owning set, if it is of this kind. */
+  observePodEvent(type: 'added' | 'updated' | 'deleted', pod: Readonly<Pod>, old?: Readonly<Pod>): string | undefined {
+    const ref = controllerOf(pod);
+    if (!ref || ref.kind !== this.kind.kind) return undefined;
+    const key = `${pod.metadata.namespace}/${ref.name}`;
+    if (type === 'added') this.expectations.creationObserved(key);
+    const nowTerminating = pod.metadata.deletionTimestamp && !old?.metadata.deletionTimestamp;
+    if (type === 'deleted' || (type === 'updated' && nowTerminating)) {
+      this.expectations.deletionObserved(key, pod.metadata.name);
+    }
+    return key;
+  }
+
+  async reconcile(req: ReconcileRequest): Promise<ReconcileResult | undefined> {
+    const key = `${req.namespace}/${req.name}`;
+    const set = this.ctx.informers.for<T>(this.kind.kind).cache.get(req.namespace, req.name);
+    if (!set) {
+      this.expectations.forget(key);
+      return undefined;
+    }
+    const selector = compileLabelSelector(this.kind.selector(set));
+    const candidates = this.ctx.informers
+      .for<Pod>('Pod')
+      .cache.list({ namespace: req.namespace })
+      .filter((p) => isPodActive(p) || controllerOf(p)?.uid === set.metadata.uid);
+    const owned = (await claimObjects(set, selector, candidates, this.ctx.api.resource('Pod'))).filter(isPodActive);
+
+    let manageError: unknown;
+    if (this.expectations.satisfied(key) && !set.metadata.deletionTimestamp) {
+      manageError = await this.manageReplicas(set, key, owned);
+    }
+    await this.writeStatus(set, owned, manageError);
+    if (manageError) throw manageError;
+    const minReady = this.kind.minReadySeconds(set);
+    const waits = owned.map((p) => msUntilAvailable(p, minReady, this.ctx.clock.now())).filter((w) => w !== undefined);
+    return waits.length > 0 ? { requeueAfterMs: Math.min(...waits) } : undefined;
+  }
+
+  private async manageReplicas(set: Readonly<T>, key: string, owned: readonly Readonly<Pod>[]): Promise<unknown> {
+    const diff = owned.length - this.kind.replicas(set);
+    const pods = this.ctx.api.resource('Pod');
+    const namespace = set.metadata.namespace ?? 'default';
+    if (diff < 0) {
+      const template = this.kind.template(set);
+      if (!template) return undefined;
+      const count = Math.min(-diff, burstReplicas);
+      this.expectations.expectCreations(key, count);
+      const owner = controllerRefTo(set);
+      const result = await slowStartBatch(count, 1, async () => {
+        const pod = podFromTemplate(template, { namespace, owner, generateName: `${set.metadata.name}-` });
+        try {
+          await pods.create(pod);
+        } catch (err) {
+          this.expectations.creationObserved(key);
+          throw err;
+        }
+      });
+      this.expectations.lowerCreations(key, result.skipped);
+      return result.error;
+    }
+    if (diff > 0) {
+      const victims = podsToDelete(owned, Math.min(diff, burstReplicas), this.relatedPods(set, owned));
+      this.expectations.expectDeletions(
+        key,
+        victims.map((p) => p.metadata.name),
+      );
+      const results = await Promise.allSettled(
+        victims.map((p) =>
+          pods.delete(namespace, p.metadata.name, { preconditions: { uid: p.metadata.uid } }).catch((err) => {
+            this.expectations.deletionObserved(key, p.metadata.name);
+            throw err;
+          }),
+        ),
+      );
+      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      return failed?.reason;
+    }
+    return undefined;
+  }
+
+  /**
+   * Pods whose placement counts for spreading: the set's own, plus those of
+   * sibling sets under the same controller (a Deployment's old and new sets),
+   * as Kubernetes' `getIndirectlyRelatedPods`.
+   */
+  private relatedPods(set: Readonly<T>, owned: readonly Readonly<Pod>[]): readonly Readonly<Pod>[] {
+    const parent = controllerOf(set);
+    if (!parent) return owned;
+    const siblings = new Set(
+      this.ctx.informers
+        .for<T>(this.kind.kind)
+        .cache.list({ namespace: set.metadata.namespace })
+        .filter((s) => controllerOf(s)?.uid === parent.uid)
+        .map((s) => s.metadata.uid),
+    );
+    return this.ctx.informers
+      .for<Pod>('Pod')
+      .cache.list({ namespace: set.metadata.namespace })
+      .filter((p) => isPodActive(p) && siblings.has(controllerOf(p)?.uid ?? ''));
+  }
+
+  private async writeStatus(set: Readonly<T>, owned: readonly Readonly<Pod>[], manageError: unknown): Promise<void> {
+    const now = this.ctx.clock.now();
+    const templateLabels = Object.entries(this.kind.template(set)?.metadata?.labels ?? {});
+    const minReady = this.kind.minReadySeconds(set);
+    const old = this.kind.status(set);
+    let conditions = old?.conditions;
+    if (manageError) {
+      const message = manageError instanceof Error ? manageError.message : String(manageError);
+      const reason = this.kind.replicas(set) > owned.length ? 'FailedCreate' : 'FailedDelete';
+      const ts = toTimestamp(now);
+      conditions = setCondition(conditions, {
+        type: 'ReplicaFailure',
+        status: 'True',
+        reason,
+        message,
+        lastTransitionTime: ts,
+      });
+    } else if (getCondition(conditions, 'ReplicaFailure')) {
+      conditions = removeCondition(conditions, 'ReplicaFailure');
+    }
+    const next: ReplicaStatus = {
+      replicas: owned.length,
+      fullyLabeledReplicas: owned.filter((p) => templateLabels.every(([k, v]) => p.metadata.labels?.[k] === v)).length,
+      readyReplicas: owned.filter(isPodReady).length,
+      availableReplicas: owned.filter((p) => isPodAvailable(p, minReady, now)).length,
+      observedGeneration: set.metadata.generation,
+      conditions,
+    };
+    if (sameStatus(old, next)) return;
+    await this.ctx.api
+      .resource<KubeObject>(this.kind.kind)
+      .patchStatus(set.metadata.namespace ?? 'default', set.metadata.name, {
+        status: { ...next, conditions: next.conditions?.length ? next.conditions : null },
+      });
+  }
+}
+
+function sameStatus(old: Partial<ReplicaStatus> | undefined, next: ReplicaStatus): boolean {
+  return (
+    old !== undefined &&
+    old.replicas === next.replicas &&
+    (old.fullyLabeledReplicas ?? 0) === next.fullyLabeledReplicas &&
+    (old.readyReplicas ?? 0) === next.readyReplicas &&
+    (old.availableReplicas ?? 0) === next.availableReplicas &&
+    old.observedGeneration === next.observedGeneration &&
+    JSON.stringify(old.conditions ?? []) === JSON.stringify(next.conditions ?? [])
+  );
+}

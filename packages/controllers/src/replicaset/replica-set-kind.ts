@@ -1,0 +1,35 @@
+import type { Condition, KubeObject, LabelSelector, PodTemplateSpec, ReplicaSet } from '@flotilla/core';
+
+/** The status a ReplicaSet-like controller writes (ReplicaSet and ReplicationController share it). */
+export interface ReplicaStatus {
+  replicas: number;
+  fullyLabeledReplicas: number;
+  readyReplicas: number;
+  availableReplicas: number;
+  observedGeneration?: number;
+  conditions?: Condition[];
+}
+
+/**
+ * How the ReplicaSet controller reads one ReplicaSet-like kind. ReplicaSet
+ * and ReplicationController differ only in their selector's shape, so one
+ * reconciler serves both through this adapter.
+ */
+export interface ReplicaSetKind<T extends KubeObject> {
+  kind: 'ReplicaSet' | 'ReplicationController';
+  selector(obj: Readonly<T>): LabelSelector;
+  template(obj: Readonly<T>): PodTemplateSpec | undefined;
+  replicas(obj: Readonly<T>): number;
+  minReadySeconds(obj: Readonly<T>): number;
+  status(obj: Readonly<T>): Partial<ReplicaStatus> | undefined;
+}
+
+/** The adapter for apps/v1 ReplicaSet. */
+export const replicaSetKind: ReplicaSetKind<ReplicaSet> = {
+  kind: 'ReplicaSet',
+  selector: (rs) => rs.spec.selector,
+  template: (rs) => rs.spec.template,
+  replicas: (rs) => rs.spec.replicas ?? 1,
+  minReadySeconds: (rs) => rs.spec.minReadySeconds ?? 0,
+  status: (rs) => rs.status,
+};

@@ -136,9 +136,8 @@ describe('ReplicaSet controller', () => {
     await rsClient().create(replicaSet('lagging', 5));
     await cluster.clock.flush();
     const req = { namespace: 'default', name: 'lagging' };
-    const ctx = { signal: new AbortController().signal, logger: cluster.ctx.logger };
-    await lagging.reconcile(req, ctx);
-    await lagging.reconcile(req, ctx);
+    await lagging.reconcile(req);
+    await lagging.reconcile(req);
     const pods = (await cluster.pods()).filter((p) => p.metadata.name.startsWith('lagging-'));
     expect(pods).toHaveLength(5);
     expect(lagging.expectations.satisfied('default/lagging')).toBe(false);
@@ -149,10 +148,7 @@ describe('ReplicaSet controller', () => {
     await cluster.settle();
     let rs = await rsClient().get('default', 'web');
     expect(rs.status).toMatchObject({ readyReplicas: 2, availableReplicas: 0 });
-    const result = await reconciler.reconcile(
-      { namespace: 'default', name: 'web' },
-      { signal: new AbortController().signal, logger: cluster.ctx.logger },
-    );
+    const result = await reconciler.reconcile({ namespace: 'default', name: 'web' });
     expect(result?.requeueAfterMs).toBeGreaterThan(29_000);
     await cluster.clock.step(result?.requeueAfterMs ?? 0);
     await cluster.settle();

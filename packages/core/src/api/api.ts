@@ -112,7 +112,7 @@ export class Api {
   }
 
   /** Binds a pod to a node once, atomically; see `bindPod`. */
-  bindPod(target: PodBindingTarget, nodeName: string): Promise<Pod> {
+  async bindPod(target: PodBindingTarget, nodeName: string): Promise<Pod> {
     return bindPod(this.client('Pod') as ApiResourceClient<Pod>, target, nodeName, this.clock.now());
   }
 

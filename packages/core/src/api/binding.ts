@@ -26,7 +26,7 @@ export const POD_SCHEDULED = 'PodScheduled';
  * uid differs from `target.uid` fails with `ConflictError`, and two racing
  * binds cannot both succeed (the loser re-reads and sees the node).
  */
-export function bindPod(
+export async function bindPod(
   pods: ApiResourceClient<Pod>,
   target: PodBindingTarget,
   nodeName: string,

@@ -1,5 +1,5 @@
 import { randomInt, randomUUID } from 'node:crypto';
-import type { Observable } from 'rxjs';
+import { type Observable, throwError } from 'rxjs';
 import { type Clock, toTimestamp } from '../clock/clock.js';
 import {
   AlreadyExistsError,
@@ -20,7 +20,7 @@ import { cloneJson, jsonEqual } from './json-value.js';
 import { applyMergePatch } from './merge-patch.js';
 import { type NamespaceLifecycle, prepareNamespaceForCreate } from './namespace-lifecycle.js';
 import { validateObjectMeta } from './object-meta-validation.js';
-import { compileObjectSelector, watchSelected } from './selective-watch.js';
+import { compileObjectSelector, type ObjectSelector, watchSelected } from './selective-watch.js';
 import type {
   AdmissionRequest,
   ClientListOptions,
@@ -148,8 +148,14 @@ export class ApiResourceClient<T extends KubeObject = KubeObject> implements Res
       : { items, resourceVersion: page.resourceVersion, continue: page.continue };
   }
 
+  /** A bad selector is reported as the stream's error, like every other watch failure. */
   watch(opts: ClientWatchOptions = {}): Observable<WatchEvent<T>> {
-    const selector = compileObjectSelector(opts.labelSelector, opts.fieldSelector);
+    let selector: ObjectSelector;
+    try {
+      selector = compileObjectSelector(opts.labelSelector, opts.fieldSelector);
+    } catch (err) {
+      return throwError(() => err);
+    }
     const scope = {
       namespace: this.type.namespaced ? opts.namespace : undefined,
       resourceVersion: opts.resourceVersion,
@@ -203,14 +209,14 @@ export class ApiResourceClient<T extends KubeObject = KubeObject> implements Res
     }
   }
 
-  update(obj: T, opts: WriteOptions = {}): Promise<T> {
+  async update(obj: T, opts: WriteOptions = {}): Promise<T> {
     const ref = this.ref(obj.metadata?.namespace ?? '', obj.metadata?.name, 'update', obj);
     return this.rewrite(ref, { precondition: obj.metadata.resourceVersion, dryRun: opts.dryRun }, () =>
       this.adopt(obj),
     );
   }
 
-  updateStatus(obj: T, opts: WriteOptions = {}): Promise<T> {
+  async updateStatus(obj: T, opts: WriteOptions = {}): Promise<T> {
     this.assertStatusSubresource('updateStatus');
     const ref = this.ref(obj.metadata?.namespace ?? '', obj.metadata?.name, 'updateStatus', obj);
     return this.rewrite(
@@ -220,11 +226,11 @@ export class ApiResourceClient<T extends KubeObject = KubeObject> implements Res
     );
   }
 
-  patch(namespaceOrName: string, nameOrPatch: string | object, patch?: object): Promise<T> {
+  async patch(namespaceOrName: string, nameOrPatch: string | object, patch?: object): Promise<T> {
     return this.patchPart(namespaceOrName, nameOrPatch, patch, undefined);
   }
 
-  patchStatus(namespaceOrName: string, nameOrPatch: string | object, patch?: object): Promise<T> {
+  async patchStatus(namespaceOrName: string, nameOrPatch: string | object, patch?: object): Promise<T> {
     this.assertStatusSubresource('patchStatus');
     return this.patchPart(namespaceOrName, nameOrPatch, patch, 'status');
   }
@@ -289,7 +295,7 @@ export class ApiResourceClient<T extends KubeObject = KubeObject> implements Res
     }
   }
 
-  private patchPart(
+  private async patchPart(
     namespaceOrName: string,
     nameOrPatch: string | object,
     patch: object | undefined,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BadRequestError, ConflictError, InvalidError, NotFoundError } from '../../src/errors/index.js';
-import type { ConfigMap, Deployment, Pod } from '../../src/model/index.js';
+import type { ConfigMap, Deployment, KubeObject, Pod } from '../../src/model/index.js';
 import { newApi, pod, revision } from './fixtures.js';
 
 const deployment = (replicas: number): Deployment => ({
@@ -187,9 +187,9 @@ describe('apply', () => {
 
   it('keeps the stored status of kinds without a status subresource when the manifest has none', async () => {
     const { api } = newApi();
-    const ep = { apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'e', namespace: 'default' } };
+    const ep: KubeObject = { apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'e', namespace: 'default' } };
     await api.apply({ ...ep, status: { note: 'kept' } });
-    const applied = await api.apply({ ...ep, subsets: [] });
+    const applied = await api.apply<KubeObject>({ ...ep, subsets: [] });
     expect(applied.status).toEqual({ note: 'kept' });
     expect(applied.subsets).toEqual([]);
   });

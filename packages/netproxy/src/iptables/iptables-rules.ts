@@ -1,0 +1,170 @@
+import { buildProxyState, masqueradeMark, type ProxyInput, type ProxyState } from '../state/proxy-state.js';
+import { samePort } from '../state/state-diff.js';
+import { IPTABLES_JUMPS, type IptablesJump } from './builtin-jumps.js';
+import { type RenderedServicePort, type RenderOptions, renderServicePort } from './render-service-port.js';
+
+/** kube-proxy's `largeClusterEndpointsThreshold`: above it, rule comments are dropped. */
+export const LARGE_CLUSTER_ENDPOINTS = 1000;
+
+/** What a sync leaves behind for the next partial sync. Treat as opaque. */
+export interface IptablesState {
+  readonly proxy: ProxyState;
+  readonly options: RenderOptions;
+  readonly rendered: ReadonlyMap<string, RenderedServicePort>;
+}
+
+/** Input of `iptablesRules`: the proxy input plus the previous sync's state for a partial sync. */
+export interface IptablesInput extends ProxyInput {
+  readonly previous?: IptablesState;
+}
+
+/** One generated iptables sync. */
+export interface IptablesRules {
+  /** `iptables-restore --noflush` input: `*filter` and `*nat`, each ending in `COMMIT`. */
+  readonly text: string;
+  /** Pass as `previous` to the next call. */
+  readonly state: IptablesState;
+  /** False when only changed services' chains are in `text`. */
+  readonly full: boolean;
+  /** Service ports whose chains were (re)written. */
+  readonly changedServicePorts: number;
+  /** Rules in the whole ruleset (not only in `text`), per table, for metrics. */
+  readonly ruleCounts: { readonly filter: number; readonly nat: number };
+  /** Jumps from built-in chains the applier must ensure exist. */
+  readonly jumps: readonly IptablesJump[];
+}
+
+const TOP_FILTER_CHAINS = [
+  'KUBE-SERVICES',
+  'KUBE-EXTERNAL-SERVICES',
+  'KUBE-FORWARD',
+  'KUBE-NODEPORTS',
+  'KUBE-PROXY-FIREWALL',
+];
+const TOP_NAT_CHAINS = ['KUBE-SERVICES', 'KUBE-NODEPORTS', 'KUBE-POSTROUTING', 'KUBE-MARK-MASQ'];
+
+const declare = (chain: string) => `:${chain} - [0:0]`;
+
+/**
+ * Generates kube-proxy's iptables ruleset (see SEMANTICS.md) for one node.
+ *
+ * Guarantees: pure and deterministic; the text is complete for the tables
+ * and chains it names. Without `previous` (or when node facts or the
+ * comment threshold changed) every chain is written (`full: true`). With
+ * `previous`, the top-level chains are rewritten and only the chains of
+ * service ports whose service or endpoints changed are declared and
+ * written; chains that no longer exist are flushed and deleted (`-X`).
+ *
+ * Caveats: chains left by an earlier process (not in `previous`) are not
+ * known, so not deleted. After a failed apply, call again without
+ * `previous`: the kernel may hold neither the old nor the new rules.
+ */
+export function iptablesRules(input: IptablesInput): IptablesRules {
+  const previous = input.previous;
+  const proxy = buildProxyState(input, previous?.proxy);
+  const totalEndpoints = proxy.servicePorts.reduce((n, p) => n + p.endpoints.length, 0);
+  const options: RenderOptions = {
+    comments: totalEndpoints <= LARGE_CLUSTER_ENDPOINTS,
+    clusterCIDR: proxy.node.clusterCIDR,
+    masqueradeAll: proxy.node.masqueradeAll,
+  };
+  const partial =
+    previous !== undefined &&
+    JSON.stringify(previous.options) === JSON.stringify(options) &&
+    JSON.stringify(previous.proxy.node) === JSON.stringify(proxy.node);
+
+  const rendered = new Map<string, RenderedServicePort>();
+  const written: RenderedServicePort[] = [];
+  for (const port of proxy.servicePorts) {
+    const old = partial ? previous.rendered.get(port.name) : undefined;
+    if (old && samePort(old.port, port)) {
+      rendered.set(port.name, old);
+    } else {
+      const fresh = renderServicePort(port, options);
+      rendered.set(port.name, fresh);
+      written.push(fresh);
+    }
+  }
+  const stale = previous ? staleChains(previous, rendered, written) : [];
+
+  const all = [...rendered.values()];
+  const mark = masqueradeMark(proxy.node);
+  const out: string[] = ['*filter', ...TOP_FILTER_CHAINS.map(declare)];
+  pushSection(out, all, 'filterServices');
+  pushSection(out, all, 'filterExternal');
+  out.push(
+    '-A KUBE-FORWARD -m conntrack --ctstate INVALID -j DROP',
+    `-A KUBE-FORWARD -m comment --comment "kubernetes forwarding rules" -m mark --mark ${mark}/${mark} -j ACCEPT`,
+    '-A KUBE-FORWARD -m comment --comment "kubernetes forwarding conntrack rule" -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT',
+  );
+  pushSection(out, all, 'filterFirewall');
+  out.push('COMMIT', '*nat', ...TOP_NAT_CHAINS.map(declare));
+  for (const r of written) for (const chain of r.chains) out.push(declare(chain));
+  for (const chain of stale) out.push(declare(chain));
+  out.push(
+    `-A KUBE-POSTROUTING -m mark ! --mark ${mark}/${mark} -j RETURN`,
+    `-A KUBE-POSTROUTING -j MARK --xor-mark ${mark}`,
+    '-A KUBE-POSTROUTING -m comment --comment "kubernetes service traffic requiring SNAT" -j MASQUERADE',
+    `-A KUBE-MARK-MASQ -j MARK --or-mark ${mark}`,
+  );
+  pushSection(out, all, 'natServices');
+  out.push(
+    '-A KUBE-SERVICES -m comment --comment "kubernetes service nodeports; NOTE: this must be the last rule in this chain" -m addrtype --dst-type LOCAL -j KUBE-NODEPORTS',
+  );
+  pushSection(out, all, 'natNodePorts');
+  pushSection(out, written, 'natChainRules');
+  for (const chain of stale) out.push(`-X ${chain}`);
+  out.push('COMMIT', '');
+
+  const serviceRules = all.reduce((n, r) => n + r.ruleCount, 0);
+  const filterPerPort = all.reduce((n, r) => n + lineCount(r.filterServices, r.filterExternal, r.filterFirewall), 0);
+  return {
+    text: out.join('\n'),
+    state: { proxy, options, rendered },
+    full: !partial,
+    changedServicePorts: written.length,
+    ruleCounts: { filter: 3 + filterPerPort, nat: 5 + serviceRules - filterPerPort },
+    jumps: IPTABLES_JUMPS,
+  };
+}
+
+/**
+ * Chains of the previous sync that nothing owns now. Only renderings that were
+ * not carried over can own a stale chain, so the search stays proportional to
+ * the change, not to the ruleset.
+ */
+function staleChains(
+  previous: IptablesState,
+  rendered: ReadonlyMap<string, RenderedServicePort>,
+  written: readonly RenderedServicePort[],
+): string[] {
+  const live = new Set<string>();
+  for (const r of written) for (const chain of r.chains) live.add(chain);
+  const stale: string[] = [];
+  for (const [name, old] of previous.rendered) {
+    if (rendered.get(name) === old) continue;
+    for (const chain of old.chains) if (!live.has(chain)) stale.push(chain);
+  }
+  return stale.sort();
+}
+
+type Section =
+  | 'filterServices'
+  | 'filterExternal'
+  | 'filterFirewall'
+  | 'natServices'
+  | 'natNodePorts'
+  | 'natChainRules';
+
+function pushSection(out: string[], ports: readonly RenderedServicePort[], section: Section): void {
+  for (const r of ports) {
+    const text = r[section];
+    if (text !== '') out.push(text);
+  }
+}
+
+function lineCount(...texts: string[]): number {
+  let n = 0;
+  for (const t of texts) if (t !== '') n += t.split('\n').length;
+  return n;
+}

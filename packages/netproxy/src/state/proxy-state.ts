@@ -1,0 +1,331 @@
+import { InvalidError, type Service, type ServicePort } from '@flotilla/core';
+import type { EndpointSlice } from './discovery-types.js';
+import {
+  FieldProblems,
+  integerProblem,
+  ipv4CidrProblem,
+  ipv4Problem,
+  labelProblem,
+  portProblem,
+  protocolProblem,
+  serviceNameProblem,
+  subdomainProblem,
+} from './rule-values.js';
+
+/** Transport protocol of a service port, lowercase as iptables and nft spell it. */
+export type ProxyProtocol = 'tcp' | 'udp' | 'sctp';
+
+/** The label on an EndpointSlice that names its Service. */
+export const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
+
+/** Kubernetes' default ClientIP affinity timeout: 3 hours. */
+export const DEFAULT_AFFINITY_TIMEOUT_SECONDS = 10_800;
+
+/** What the proxy knows about the node it runs on. */
+export interface NodeFacts {
+  readonly nodeName: string;
+  readonly nodeIPs: readonly string[];
+  /** Pod network; traffic from outside it to a ClusterIP is masqueraded. */
+  readonly clusterCIDR?: string;
+  /** Bit of the packet mark that asks for masquerade (kube-proxy's default 14, i.e. 0x4000). */
+  readonly masqueradeBit: number;
+  /** Masquerade all ClusterIP traffic, not only traffic from outside `clusterCIDR`. */
+  readonly masqueradeAll: boolean;
+}
+
+/** One backend of a service port, as the data plane needs it. */
+export interface ProxyEndpoint {
+  readonly ip: string;
+  readonly port: number;
+  readonly ready: boolean;
+  readonly serving: boolean;
+  readonly terminating: boolean;
+  readonly isLocal: boolean;
+  readonly nodeName?: string;
+  readonly hostname?: string;
+}
+
+/** One port of one Service, normalized: the unit every generator works on. */
+export interface ServicePortState {
+  /** `namespace/name` plus `:portName` when the port is named (kube-proxy's ServicePortName). */
+  readonly name: string;
+  readonly namespace: string;
+  readonly serviceName: string;
+  readonly portName: string;
+  readonly protocol: ProxyProtocol;
+  /** Absent for headless services (`clusterIP: None`): DNS serves them, the data plane does not. */
+  readonly clusterIP?: string;
+  readonly port: number;
+  readonly nodePort?: number;
+  readonly externalIPs: readonly string[];
+  readonly loadBalancerIPs: readonly string[];
+  readonly loadBalancerSourceRanges: readonly string[];
+  /** Set when `sessionAffinity: ClientIP`. */
+  readonly affinityTimeoutSeconds?: number;
+  readonly externalPolicyLocal: boolean;
+  readonly internalPolicyLocal: boolean;
+  /** Every endpoint of the port, sorted by `ip:port`. */
+  readonly endpoints: readonly ProxyEndpoint[];
+  /** Endpoints for Cluster traffic policy: the ready ones, else the serving ones that are terminating. */
+  readonly clusterEndpoints: readonly ProxyEndpoint[];
+  /** Endpoints on this node for Local traffic policy, chosen the same way. */
+  readonly localEndpoints: readonly ProxyEndpoint[];
+}
+
+/** A normalized, sorted view of every proxied service port on one node. */
+export interface ProxyState {
+  readonly node: NodeFacts;
+  /** Sorted by `name`: the same input always gives the same order. */
+  readonly servicePorts: readonly ServicePortState[];
+}
+
+/** The input every generator takes: Kubernetes objects plus node facts. */
+export interface ProxyInput {
+  readonly services: readonly Service[];
+  readonly endpointSlices: readonly EndpointSlice[];
+  readonly nodeName: string;
+  readonly nodeIPs: readonly string[];
+  readonly clusterCIDR?: string;
+  readonly masqueradeBit?: number;
+  readonly masqueradeAll?: boolean;
+}
+
+interface MemoEntry {
+  readonly service: Service;
+  readonly slices: readonly EndpointSlice[];
+  readonly ports: readonly ServicePortState[];
+}
+
+/** Per-state memo of frozen inputs to their normalized ports, so a partial sync skips unchanged services. */
+const memos = new WeakMap<ProxyState, ReadonlyMap<string, MemoEntry>>();
+
+const byString = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * Normalizes Services and EndpointSlices into the per-port state the
+ * generators render.
+ *
+ * Guarantees: deterministic (same input, same output, byte for byte, after
+ * rendering); every name, address, port and protocol in the result passed
+ * the checks in `rule-values.ts`, otherwise an `InvalidError` names each bad
+ * field (`spec.ports[0].port`, `endpoints[2].addresses[0]`, ...); headless
+ * services keep their ports (for DNS) without a `clusterIP`; ExternalName
+ * services and non-IPv4 slices are left out.
+ *
+ * Caveats: with `previous`, a frozen Service whose frozen slices are the same
+ * objects as last time is not re-read (informer caches freeze their objects;
+ * mutate a copy, never a cached object). Unfrozen objects are always re-read.
+ */
+export function buildProxyState(input: ProxyInput, previous?: ProxyState): ProxyState {
+  const node = nodeFacts(input);
+  const reusable = previous && sameNode(previous.node, node) ? memos.get(previous) : undefined;
+  const slicesByService = groupSlices(input.endpointSlices);
+  const memo = new Map<string, MemoEntry>();
+  const servicePorts: ServicePortState[] = [];
+  for (const service of input.services) {
+    if (service.spec?.type === 'ExternalName') continue;
+    const key = `${service.metadata.namespace ?? ''}/${service.metadata.name}`;
+    const slices = slicesByService.get(key) ?? [];
+    const old = reusable?.get(key);
+    const ports =
+      old && old.service === service && Object.isFrozen(service) && sameSlices(old.slices, slices)
+        ? old.ports
+        : normalizeService(service, slices, node);
+    memo.set(key, { service, slices, ports });
+    for (const p of ports) servicePorts.push(p);
+  }
+  servicePorts.sort((a, b) => byString(a.name, b.name) || byString(a.protocol, b.protocol));
+  const state: ProxyState = { node, servicePorts };
+  memos.set(state, memo);
+  return state;
+}
+
+function nodeFacts(input: ProxyInput): NodeFacts {
+  const problems = new FieldProblems();
+  problems.check('nodeName', subdomainProblem(input.nodeName));
+  for (const [i, ip] of input.nodeIPs.entries()) problems.check(`nodeIPs[${i}]`, ipv4Problem(ip));
+  if (input.clusterCIDR !== undefined) problems.check('clusterCIDR', ipv4CidrProblem(input.clusterCIDR));
+  const masqueradeBit = input.masqueradeBit ?? 14;
+  problems.check('masqueradeBit', integerProblem(masqueradeBit, 0, 31));
+  if (problems.errors.length > 0) throw new InvalidError('ProxyInput', input.nodeName, problems.errors);
+  return {
+    nodeName: input.nodeName,
+    nodeIPs: [...input.nodeIPs].sort(byString),
+    clusterCIDR: input.clusterCIDR,
+    masqueradeBit,
+    masqueradeAll: input.masqueradeAll ?? false,
+  };
+}
+
+function sameNode(a: NodeFacts, b: NodeFacts): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+function sameSlices(a: readonly EndpointSlice[], b: readonly EndpointSlice[]): boolean {
+  return a.length === b.length && a.every((s, i) => s === b[i] && Object.isFrozen(s));
+}
+
+function groupSlices(slices: readonly EndpointSlice[]): Map<string, EndpointSlice[]> {
+  const groups = new Map<string, EndpointSlice[]>();
+  for (const slice of slices) {
+    const serviceName = slice.metadata.labels?.[SERVICE_NAME_LABEL];
+    if (!serviceName || slice.addressType !== 'IPv4') continue;
+    const key = `${slice.metadata.namespace ?? ''}/${serviceName}`;
+    const group = groups.get(key);
+    if (group) group.push(slice);
+    else groups.set(key, [slice]);
+  }
+  for (const group of groups.values()) group.sort((a, b) => byString(a.metadata.name, b.metadata.name));
+  return groups;
+}
+
+function normalizeService(service: Service, slices: readonly EndpointSlice[], node: NodeFacts): ServicePortState[] {
+  const namespace = service.metadata.namespace ?? '';
+  const serviceName = service.metadata.name;
+  const spec = service.spec ?? {};
+  const problems = new FieldProblems();
+  problems.check('metadata.namespace', labelProblem(namespace));
+  problems.check('metadata.name', serviceNameProblem(serviceName));
+  const headless = spec.clusterIP === 'None';
+  if (!headless) problems.check('spec.clusterIP', ipv4Problem(spec.clusterIP));
+  const externalIPs = checkedList(problems, 'spec.externalIPs', spec.externalIPs, ipv4Problem);
+  const ingress = (service.status?.loadBalancer?.ingress ?? []).map((i) => i.ip).filter((ip) => ip !== undefined);
+  const loadBalancerIPs = checkedList(problems, 'status.loadBalancer.ingress', ingress, ipv4Problem);
+  const sourceRanges = checkedList(
+    problems,
+    'spec.loadBalancerSourceRanges',
+    spec.loadBalancerSourceRanges,
+    ipv4CidrProblem,
+  );
+  let affinityTimeoutSeconds: number | undefined;
+  if (spec.sessionAffinity === 'ClientIP') {
+    affinityTimeoutSeconds = spec.sessionAffinityConfig?.clientIP?.timeoutSeconds ?? DEFAULT_AFFINITY_TIMEOUT_SECONDS;
+    problems.check(
+      'spec.sessionAffinityConfig.clientIP.timeoutSeconds',
+      integerProblem(affinityTimeoutSeconds, 1, 86_400),
+    );
+  }
+  const ports = spec.ports ?? [];
+  for (const [i, p] of ports.entries()) checkPort(problems, `spec.ports[${i}]`, p, ports.length);
+  const endpointsByPort = collectEndpoints(slices, node, problems);
+  if (problems.errors.length > 0) throw new InvalidError('Service', `${namespace}/${serviceName}`, problems.errors);
+
+  const externalPolicyLocal = spec.externalTrafficPolicy === 'Local';
+  const internalPolicyLocal = spec.internalTrafficPolicy === 'Local';
+  const exposed = spec.type === 'NodePort' || spec.type === 'LoadBalancer';
+  return ports.map((p): ServicePortState => {
+    const portName = p.name ?? '';
+    const endpoints = endpointsByPort.get(`${portName}/${(p.protocol ?? 'TCP').toLowerCase()}`) ?? [];
+    const local = endpoints.filter((e) => e.isLocal);
+    return {
+      name: portName ? `${namespace}/${serviceName}:${portName}` : `${namespace}/${serviceName}`,
+      namespace,
+      serviceName,
+      portName,
+      protocol: (p.protocol ?? 'TCP').toLowerCase() as ProxyProtocol,
+      clusterIP: headless ? undefined : spec.clusterIP,
+      port: p.port,
+      nodePort: exposed && !headless ? p.nodePort : undefined,
+      externalIPs,
+      loadBalancerIPs: spec.type === 'LoadBalancer' ? loadBalancerIPs : [],
+      loadBalancerSourceRanges: spec.type === 'LoadBalancer' ? sourceRanges : [],
+      affinityTimeoutSeconds,
+      externalPolicyLocal,
+      internalPolicyLocal,
+      endpoints,
+      clusterEndpoints: usable(endpoints),
+      localEndpoints: usable(local),
+    };
+  });
+}
+
+function checkPort(problems: FieldProblems, path: string, p: ServicePort, count: number): void {
+  if (p.name !== undefined || count > 1) problems.check(`${path}.name`, labelProblem(p.name));
+  problems.check(`${path}.port`, portProblem(p.port));
+  if (p.protocol !== undefined) problems.check(`${path}.protocol`, protocolProblem(p.protocol));
+  if (p.nodePort !== undefined) problems.check(`${path}.nodePort`, portProblem(p.nodePort));
+}
+
+function checkedList(
+  problems: FieldProblems,
+  path: string,
+  values: readonly unknown[] | undefined,
+  problem: (v: unknown) => string | undefined,
+): string[] {
+  const ok = (values ?? []).filter((v, i) => problems.check(`${path}[${i}]`, problem(v))) as string[];
+  return [...new Set(ok)].sort(byString);
+}
+
+/** Kubernetes' rule: ready endpoints if any, else the serving ones that are terminating (graceful drain). */
+function usable(endpoints: readonly ProxyEndpoint[]): readonly ProxyEndpoint[] {
+  const ready = endpoints.filter((e) => e.ready);
+  return ready.length > 0 ? ready : endpoints.filter((e) => e.serving && e.terminating);
+}
+
+/** Endpoints per `portName/protocol`, deduplicated by `ip:port` across slices and sorted. */
+function collectEndpoints(
+  slices: readonly EndpointSlice[],
+  node: NodeFacts,
+  problems: FieldProblems,
+): Map<string, ProxyEndpoint[]> {
+  const byPort = new Map<string, Map<string, ProxyEndpoint>>();
+  for (const slice of slices) {
+    const where = `endpointSlice ${JSON.stringify(slice.metadata.name)}`;
+    (slice.ports ?? []).forEach((sp, pi) => {
+      if (sp.name) problems.check(`${where}.ports[${pi}].name`, labelProblem(sp.name));
+      if (!problems.check(`${where}.ports[${pi}].port`, portProblem(sp.port))) return;
+      if (sp.protocol !== undefined && !problems.check(`${where}.ports[${pi}].protocol`, protocolProblem(sp.protocol)))
+        return;
+      const key = `${sp.name ?? ''}/${(sp.protocol ?? 'TCP').toLowerCase()}`;
+      const eps = byPort.get(key) ?? new Map<string, ProxyEndpoint>();
+      byPort.set(key, eps);
+      slice.endpoints.forEach((e, ei) => {
+        const ip = e.addresses[0];
+        if (!problems.check(`${where}.endpoints[${ei}].addresses[0]`, ipv4Problem(ip))) return;
+        if (e.nodeName !== undefined && !validNodeNames.has(e.nodeName)) {
+          if (problems.check(`${where}.endpoints[${ei}].nodeName`, subdomainProblem(e.nodeName))) {
+            validNodeNames.add(e.nodeName);
+          }
+        }
+        if (e.hostname !== undefined) problems.check(`${where}.endpoints[${ei}].hostname`, labelProblem(e.hostname));
+        const ready = e.conditions?.ready ?? true;
+        const ep: ProxyEndpoint = {
+          ip,
+          port: sp.port as number,
+          ready,
+          serving: e.conditions?.serving ?? ready,
+          terminating: e.conditions?.terminating ?? false,
+          isLocal: e.nodeName === node.nodeName,
+          ...(e.nodeName !== undefined && { nodeName: e.nodeName }),
+          ...(e.hostname !== undefined && { hostname: e.hostname }),
+        };
+        const id = `${ip}:${sp.port}`;
+        if (!eps.has(id)) eps.set(id, ep);
+      });
+    });
+  }
+  const sorted = new Map<string, ProxyEndpoint[]>();
+  for (const [key, eps] of byPort) {
+    const keyed = [...eps.values()].map((ep) => ({ ep, order: ipNumber(ep.ip) * 65536 + ep.port }));
+    keyed.sort((a, b) => a.order - b.order);
+    sorted.set(
+      key,
+      keyed.map((k) => k.ep),
+    );
+  }
+  return sorted;
+}
+
+/** Node names seen valid: a cluster has few nodes and many endpoints, so each name is checked once per process. */
+const validNodeNames = new Set<string>();
+
+/** An IPv4 address as an unsigned number, for numeric ordering. */
+export function ipNumber(ip: string): number {
+  const [a, b, c, d] = ip.split('.').map(Number);
+  return ((a << 24) >>> 0) + (b << 16) + (c << 8) + d;
+}
+
+/** The mark value of the masquerade bit, as kube-proxy prints it (`0x4000`). */
+export function masqueradeMark(node: NodeFacts): string {
+  return `0x${((1 << node.masqueradeBit) >>> 0).toString(16)}`;
+}

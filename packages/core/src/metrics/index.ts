@@ -1,2 +1,3 @@
+export * from './controller-metrics.js';
 export * from './registered-metric.js';
 export * from './workqueue-metrics.js';

@@ -1,0 +1,187 @@
+import type { Registry } from 'prom-client';
+import type { Subscription } from 'rxjs';
+import { type Clock, RealClock, type TimerHandle } from '../clock/clock.js';
+import { TimeoutError } from '../errors/api-errors.js';
+import { objectKey, parseObjectKey } from '../informer/object-key.js';
+import type { InformerEvent, SharedInformer } from '../informer/types.js';
+import { type Logger, silentLogger } from '../logging/logger.js';
+import {
+  type ControllerMetrics,
+  controllerMetrics,
+  noControllerMetrics,
+  type ReconcileOutcome,
+} from '../metrics/controller-metrics.js';
+import type { KubeObject } from '../model/meta.js';
+import type { RateLimiter } from '../workqueue/rate-limiters.js';
+import { WorkQueue } from '../workqueue/work-queue.js';
+import type { Predicate } from './predicates.js';
+import { type ReconcileRequest, type Reconciler, TerminalError } from './reconciler.js';
+import type { Runnable } from './runnable.js';
+
+/** One event source of a controller: an informer and how its events map to reconcile requests. */
+export interface ControllerSource {
+  informer: SharedInformer;
+  toRequests(event: InformerEvent): ReconcileRequest[];
+}
+
+/** Options of a `Controller`. The builder (`manager.controller(name)`) fills them in. */
+export interface ControllerOptions {
+  /** Names the controller in logs, metrics and its work queue. */
+  name: string;
+  reconciler: Reconciler;
+  sources: ControllerSource[];
+  /** Every predicate must pass for an event to enqueue anything. */
+  predicates?: Predicate[];
+  /** Reconciles running at once, on different keys. Default 1. */
+  concurrency?: number;
+  /** Aborts a reconcile's `ctx.signal` after this long. Default: no timeout. */
+  reconcileTimeoutMs?: number;
+  /** Backoff for failed keys. Default `defaultControllerRateLimiter()`. */
+  rateLimiter?: RateLimiter<string>;
+  /** How long in-flight reconciles may finish after stop before their signals abort. Default 30 s. */
+  drainTimeoutMs?: number;
+  clock?: Clock;
+  logger?: Logger;
+  metrics?: Registry;
+}
+
+/**
+ * Runs a reconciler over a work queue fed by informer events
+ * (controller-runtime's `Controller`).
+ *
+ * Guarantees:
+ * - Never reconciles one key concurrently: the queue hands a key to one
+ *   worker at a time, and a key changed meanwhile is reconciled again after.
+ * - A thrown error requeues the key with the rate limiter's backoff and is
+ *   logged with the key; a `TerminalError` is logged and not retried until
+ *   an event for the object arrives; `requeueAfterMs` requeues after that
+ *   delay; success resets the key's backoff.
+ * - On stop, no new reconcile starts; in-flight ones get `drainTimeoutMs` to
+ *   finish, after which their `ctx.signal` aborts and stop completes.
+ * - It can be started again after it stopped (a new leadership term), with a
+ *   fresh queue that the informers' cache replay refills.
+ *
+ * Caveats: a reconciler that ignores `ctx.signal` may still be running when
+ * `start` resolves after the drain timeout.
+ */
+export class Controller implements Runnable {
+  readonly name: string;
+  readonly needLeaderElection = true;
+  private readonly clock: Clock;
+  private readonly logger: Logger;
+  private readonly metrics: ControllerMetrics;
+  private readonly concurrency: number;
+
+  constructor(private readonly options: ControllerOptions) {
+    this.name = options.name;
+    this.clock = options.clock ?? new RealClock();
+    this.logger = (options.logger ?? silentLogger()).child({ controller: options.name });
+    this.concurrency = options.concurrency ?? 1;
+    this.metrics = options.metrics
+      ? controllerMetrics(options.metrics, options.name, this.concurrency)
+      : noControllerMetrics;
+  }
+
+  /** Runs until `signal` aborts, then drains; resolves once stopped. */
+  async start(signal: AbortSignal): Promise<void> {
+    if (signal.aborted) return;
+    const queue = new WorkQueue<string>({
+      clock: this.clock,
+      name: this.name,
+      rateLimiter: this.options.rateLimiter,
+      metrics: this.options.metrics,
+    });
+    const inFlight = new Set<AbortController>();
+    const subscriptions: Subscription[] = this.options.sources.map((source) =>
+      source.informer.events$.subscribe((event) => {
+        if (!(this.options.predicates ?? []).every((p) => p(event))) return;
+        for (const req of source.toRequests(event)) queue.add(objectKey(req.namespace, req.name));
+      }),
+    );
+    this.logger.info({ workers: this.concurrency }, 'starting workers');
+    const workers = Array.from({ length: this.concurrency }, () => this.work(queue, signal, inFlight));
+    await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+    for (const s of subscriptions) s.unsubscribe();
+    queue.shutDown();
+    await this.drain(Promise.all(workers), inFlight);
+    this.logger.info('stopped');
+  }
+
+  private async drain(workers: Promise<unknown>, inFlight: Set<AbortController>): Promise<void> {
+    const timeout = new AbortController();
+    const timedOut = this.clock.sleep(this.options.drainTimeoutMs ?? 30_000, timeout.signal).then(
+      () => true,
+      () => false,
+    );
+    const expired = await Promise.race([workers.then(() => false), timedOut]);
+    timeout.abort();
+    if (!expired) return;
+    this.logger.warn({ inFlight: inFlight.size }, 'reconciles still running after the drain timeout; aborting them');
+    for (const ac of inFlight) ac.abort(new TimeoutError(`controller ${this.name} is stopping`));
+  }
+
+  private async work(queue: WorkQueue<string>, stop: AbortSignal, inFlight: Set<AbortController>): Promise<void> {
+    this.metrics.workerStarted();
+    try {
+      for (;;) {
+        const item = await queue.get();
+        if (item.shutdown) return;
+        if (stop.aborted) queue.done(item.key);
+        else await this.reconcileKey(queue, item.key, inFlight);
+      }
+    } finally {
+      this.metrics.workerStopped();
+    }
+  }
+
+  private async reconcileKey(queue: WorkQueue<string>, key: string, inFlight: Set<AbortController>): Promise<void> {
+    const ac = new AbortController();
+    inFlight.add(ac);
+    const timeoutMs = this.options.reconcileTimeoutMs;
+    const timer: TimerHandle | undefined = timeoutMs
+      ? this.clock.setTimeout(
+          () => ac.abort(new TimeoutError(`reconcile of ${key} exceeded ${timeoutMs} ms`)),
+          timeoutMs,
+        )
+      : undefined;
+    const started = this.clock.now();
+    let outcome: ReconcileOutcome = 'success';
+    const base = this.logger;
+    let child: Logger | undefined;
+    try {
+      const result = await this.options.reconciler.reconcile(parseObjectKey(key), {
+        signal: ac.signal,
+        // Built on first use: most reconciles never log, and a child logger per call is not free.
+        get logger() {
+          child ??= base.child({ key });
+          return child;
+        },
+      });
+      queue.forget(key);
+      if (result?.requeueAfterMs !== undefined && result.requeueAfterMs > 0) {
+        outcome = 'requeue_after';
+        queue.addAfter(key, result.requeueAfterMs);
+      }
+    } catch (err) {
+      if (err instanceof TerminalError) {
+        outcome = 'terminal_error';
+        queue.forget(key);
+        this.logger.error({ err, key }, 'Reconciler error (terminal): not retried until the object changes');
+      } else {
+        outcome = 'error';
+        queue.addRateLimited(key);
+        this.logger.error({ err, key, requeues: queue.numRequeues(key) }, 'Reconciler error: requeued with backoff');
+      }
+    } finally {
+      timer?.cancel();
+      inFlight.delete(ac);
+      queue.done(key);
+      this.metrics.reconciled(outcome, (this.clock.now() - started) / 1000);
+    }
+  }
+}
+
+/** Requests for the object of an event itself. */
+export function requestForObject(event: InformerEvent<KubeObject>): ReconcileRequest[] {
+  return [{ namespace: event.object.metadata.namespace, name: event.object.metadata.name }];
+}

@@ -1,0 +1,174 @@
+import type { Registry } from 'prom-client';
+import type { Api } from '../api/api.js';
+import { type Clock, RealClock } from '../clock/clock.js';
+import { BadRequestError } from '../errors/api-errors.js';
+import { InformerFactory } from '../informer/informer-factory.js';
+import { type Logger, silentLogger } from '../logging/logger.js';
+import type { Lease } from '../model/coordination-v1.js';
+import { Controller, type ControllerOptions } from './controller.js';
+import { ControllerBuilder } from './controller-builder.js';
+import { type LeaderElectionOptions, LeaderElector } from './leader-election.js';
+import type { Runnable } from './runnable.js';
+
+/** Options of a `Manager`. */
+export interface ManagerOptions {
+  api: Api;
+  clock?: Clock;
+  logger?: Logger;
+  /** Where controllers, work queues and leader election register their metrics. None when absent. */
+  metrics?: Registry;
+  /** Elect a leader on this Lease; only the leader runs controllers and runnables that need election. */
+  leaderElection?: LeaderElectionOptions;
+  /** How long in-flight reconciles may finish on shutdown before their signals abort. Default 30 s. */
+  gracefulShutdownTimeoutMs?: number;
+}
+
+/** Resolves when `signal` aborts. */
+function aborted(signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) resolve();
+    else signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+}
+
+/**
+ * Runs informers, controllers and other components under one lifecycle,
+ * with optional leader election (controller-runtime's `Manager`).
+ *
+ * Lifecycle of `start(signal)`:
+ * 1. starts the shared informers and the runnables that do not need
+ *    election;
+ * 2. waits for every informer to sync;
+ * 3. without leader election, starts controllers and the other runnables;
+ *    with it, starts competing for the Lease and runs them while leader;
+ * 4. resolves. `stopped` resolves once a later abort has been handled:
+ *    intake stops, in-flight reconciles get `gracefulShutdownTimeoutMs` to
+ *    finish, runnables are awaited, the lease is released, informers stop.
+ *
+ * Guarantees: controllers only run on synced caches; with leader election,
+ * leader work stops before another replica can acquire the lease (its drain
+ * time is capped to `leaseDuration - renewDeadline`).
+ *
+ * Caveats: add every controller and runnable before `start`. Runnables that
+ * need election may be started several times (once per leadership term), so
+ * their `start` must be re-entrant after the previous run's signal aborted.
+ */
+export class Manager {
+  /** The shared informers: other components should take theirs from here, so that one cache serves all. */
+  readonly informers: InformerFactory;
+  readonly api: Api;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** Resolves once the manager has fully stopped after its signal aborted. */
+  readonly stopped: Promise<void>;
+  private readonly runnables: Runnable[] = [];
+  private readonly elector?: LeaderElector;
+  private markStopped!: () => void;
+  private started = false;
+  /** Settles when the leader work of the current leadership term has stopped. */
+  private currentTerm: Promise<void> = Promise.resolve();
+
+  constructor(private readonly options: ManagerOptions) {
+    this.api = options.api;
+    this.clock = options.clock ?? new RealClock();
+    this.logger = options.logger ?? silentLogger();
+    this.informers = new InformerFactory(options.api, { clock: this.clock, logger: this.logger });
+    this.stopped = new Promise((resolve) => {
+      this.markStopped = resolve;
+    });
+    if (options.leaderElection) {
+      this.elector = new LeaderElector(this.api.resource<Lease>('Lease'), options.leaderElection, {
+        clock: this.clock,
+        logger: this.logger,
+        metrics: options.metrics,
+      });
+    }
+  }
+
+  /** Starts declaring a controller named `name` (unique names keep logs and metrics apart). */
+  controller(name: string): ControllerBuilder {
+    return new ControllerBuilder(this, name);
+  }
+
+  /** Builds a controller with this manager's clock, logger, metrics and drain timeout, and adds it. */
+  createController(options: Omit<ControllerOptions, 'clock' | 'logger' | 'metrics' | 'drainTimeoutMs'>): Controller {
+    const controller = new Controller({
+      ...options,
+      clock: this.clock,
+      logger: this.logger,
+      metrics: this.options.metrics,
+      drainTimeoutMs: this.drainTimeoutMs(),
+    });
+    this.add(controller);
+    return controller;
+  }
+
+  /** Adds a component to run under the manager's lifecycle (and leader election unless `needLeaderElection: false`). */
+  add(runnable: Runnable): void {
+    if (this.started) throw new BadRequestError('add runnables and controllers before manager.start()');
+    this.runnables.push(runnable);
+  }
+
+  /** True when this replica runs leader work: always without leader election, else while it holds the lease. */
+  isLeader(): boolean {
+    return this.elector ? this.elector.isLeader() : this.started;
+  }
+
+  /** This replica's identity in leader election, if enabled. */
+  get identity(): string | undefined {
+    return this.elector?.identity;
+  }
+
+  /**
+   * Starts everything (see the class comment) and resolves once caches are
+   * synced and leader work is started or, with leader election, competing
+   * for the lease. Abort `signal` to stop; await `stopped` for the end.
+   */
+  async start(signal: AbortSignal): Promise<void> {
+    if (this.started) throw new BadRequestError('a Manager starts once; build a new one to start again');
+    this.started = true;
+    this.informers.start(signal);
+    const always = this.runnables.filter((r) => r.needLeaderElection === false);
+    const leaderWork = this.runnables.filter((r) => r.needLeaderElection !== false);
+    const running: Promise<void>[] = always.map((r) => this.launch(r, signal));
+    await Promise.race([this.informers.waitForSync(), aborted(signal)]);
+    let leading: Promise<void> = Promise.resolve();
+    if (!this.elector) {
+      if (!signal.aborted) running.push(...leaderWork.map((r) => this.launch(r, signal)));
+    } else {
+      leading = this.elector.run(signal, {
+        onStartedLeading: (leaderSignal) => {
+          const term = Promise.all(leaderWork.map((r) => this.launch(r, leaderSignal)));
+          this.currentTerm = term.then(() => undefined);
+        },
+        onStoppedLeading: () => this.currentTerm,
+      });
+    }
+    void this.shutdownAfter(signal, running, leading);
+  }
+
+  private async shutdownAfter(signal: AbortSignal, running: Promise<void>[], leading: Promise<void>): Promise<void> {
+    await aborted(signal);
+    this.logger.info('stopping: waiting for runnables and in-flight reconciles');
+    await Promise.all([...running, leading]);
+    this.logger.info('stopped');
+    this.markStopped();
+  }
+
+  /** Starts a runnable; a failure is logged, not thrown, so one component cannot take the others down silently. */
+  private async launch(runnable: Runnable, signal: AbortSignal): Promise<void> {
+    try {
+      await runnable.start(signal);
+    } catch (err) {
+      this.logger.error({ err }, 'runnable failed');
+    }
+  }
+
+  /** With leader election, leader work must stop within the slack between renew deadline and lease expiry. */
+  private drainTimeoutMs(): number {
+    const graceful = this.options.gracefulShutdownTimeoutMs ?? 30_000;
+    if (!this.elector) return graceful;
+    const { leaseDurationMs, renewDeadlineMs } = this.elector.timings;
+    return Math.min(graceful, leaseDurationMs - renewDeadlineMs);
+  }
+}

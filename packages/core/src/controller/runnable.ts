@@ -1,0 +1,17 @@
+/**
+ * Anything the Manager runs under its lifecycle: controllers, and components
+ * such as a scheduler or a proxier (controller-runtime's `Runnable`).
+ *
+ * `start` either returns at once (having started background work that stops
+ * when `signal` aborts) or returns a promise that settles when the component
+ * has stopped; the Manager waits for that promise on shutdown.
+ */
+export interface Runnable {
+  start(signal: AbortSignal): Promise<void> | void;
+  /**
+   * Whether it may run only on the elected leader. Default true (as
+   * controller-runtime): set false for components every replica runs, such
+   * as a metrics server.
+   */
+  needLeaderElection?: boolean;
+}

@@ -1,0 +1,74 @@
+import type { Pod } from '@flotilla/core';
+import { AffinityTerm, type WeightedAffinityTerm } from './affinity-term.js';
+import { type PodRequests, podRequests } from './resource.js';
+
+/** A host port a pod takes on its node. `0.0.0.0` conflicts with every IP. */
+export interface HostPort {
+  ip: string;
+  protocol: string;
+  port: number;
+}
+
+/**
+ * A pod with everything the plugins need parsed once: requests, host ports,
+ * affinity terms. Built when a pod enters the cache or the queue, never per
+ * node, so Filter and Score stay cheap.
+ */
+export class PodInfo {
+  /** `namespace/name`. */
+  readonly key: string;
+  readonly priority: number;
+  readonly resources: PodRequests;
+  readonly hostPorts: readonly HostPort[];
+  readonly requiredAffinityTerms: readonly AffinityTerm[];
+  readonly requiredAntiAffinityTerms: readonly AffinityTerm[];
+  readonly preferredAffinityTerms: readonly WeightedAffinityTerm[];
+  readonly preferredAntiAffinityTerms: readonly WeightedAffinityTerm[];
+
+  constructor(readonly pod: Pod) {
+    this.key = podKey(pod);
+    this.priority = pod.spec.priority ?? 0;
+    this.resources = podRequests(pod);
+    this.hostPorts = collectHostPorts(pod);
+    const aff = pod.spec.affinity;
+    this.requiredAffinityTerms = (aff?.podAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? []).map(
+      (t) => new AffinityTerm(pod, t),
+    );
+    this.requiredAntiAffinityTerms = (aff?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? []).map(
+      (t) => new AffinityTerm(pod, t),
+    );
+    this.preferredAffinityTerms = (aff?.podAffinity?.preferredDuringSchedulingIgnoredDuringExecution ?? []).map(
+      (w) => ({ term: new AffinityTerm(pod, w.podAffinityTerm), weight: w.weight }),
+    );
+    this.preferredAntiAffinityTerms = (aff?.podAntiAffinity?.preferredDuringSchedulingIgnoredDuringExecution ?? []).map(
+      (w) => ({ term: new AffinityTerm(pod, w.podAffinityTerm), weight: w.weight }),
+    );
+  }
+
+  /** Has any inter-pod affinity or anti-affinity term. */
+  get hasAffinity(): boolean {
+    return (
+      this.requiredAffinityTerms.length +
+        this.requiredAntiAffinityTerms.length +
+        this.preferredAffinityTerms.length +
+        this.preferredAntiAffinityTerms.length >
+      0
+    );
+  }
+}
+
+/** `namespace/name` of a pod. */
+export function podKey(pod: Pod): string {
+  return `${pod.metadata.namespace ?? 'default'}/${pod.metadata.name}`;
+}
+
+function collectHostPorts(pod: Pod): HostPort[] {
+  const out: HostPort[] = [];
+  for (const c of [...(pod.spec.initContainers ?? []), ...pod.spec.containers]) {
+    for (const p of c.ports ?? []) {
+      if (!p.hostPort) continue;
+      out.push({ ip: p.hostIP || '0.0.0.0', protocol: p.protocol ?? 'TCP', port: p.hostPort });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,274 @@
+import type { Clock, Node, Pod, TimerHandle } from '@flotilla/core';
+import { type ImageStateSummary, NodeInfo, nextGeneration } from './node-info.js';
+import { PodInfo, podKey } from './pod-info.js';
+import type { Snapshot } from './snapshot.js';
+
+interface NodeItem {
+  info: NodeInfo;
+  prev?: NodeItem;
+  next?: NodeItem;
+}
+
+interface PodState {
+  info: PodInfo;
+  nodeName: string;
+  /** Set once binding finished for an assumed pod: it is forgotten if not confirmed by then. */
+  deadline?: number;
+}
+
+/** Options for the SchedulerCache. */
+export interface SchedulerCacheOptions {
+  clock: Clock;
+  /** How long an assumed pod whose binding finished may wait for the informer to confirm it. Default 30 s. */
+  assumedPodTtlMs?: number;
+}
+
+/**
+ * The scheduler's own model of where pods are: bound pods from the informer
+ * plus "assumed" pods the scheduler placed but whose binding is not yet
+ * visible. Assumed pods count on their node immediately, so the next cycle
+ * does not place another pod in the same room.
+ *
+ * Guarantees: `assumePod` then `addPod` (the informer confirming the bind)
+ * leaves one copy of the pod; `forgetPod` removes an assumed pod and its
+ * requests; an assumed pod whose binding finished but was never confirmed
+ * expires after `assumedPodTtlMs` (on the Clock).
+ *
+ * Caveats: not safe against two scheduling cycles running at once — one
+ * cycle at a time, as in kube-scheduler; binding runs concurrently and only
+ * calls `finishBinding` / `forgetPod`.
+ */
+export class SchedulerCache {
+  private readonly clock: Clock;
+  private readonly ttlMs: number;
+  private readonly nodes = new Map<string, NodeItem>();
+  private head: NodeItem | undefined;
+  /** Nodes that have a Node object, in the order they arrived. */
+  private nodeOrder: string[] = [];
+  private structureChanged = true;
+  private readonly pods = new Map<string, PodState>();
+  private readonly assumed = new Set<string>();
+  private readonly images = new Map<string, ImageStateSummary>();
+
+  constructor(options: SchedulerCacheOptions) {
+    this.clock = options.clock;
+    this.ttlMs = options.assumedPodTtlMs ?? 30_000;
+  }
+
+  get nodeCount(): number {
+    return this.nodeOrder.length;
+  }
+
+  addNode(node: Node): void {
+    const name = node.metadata.name;
+    const item = this.itemFor(name);
+    if (!item.info.node) {
+      this.nodeOrder.push(name);
+      this.structureChanged = true;
+    } else {
+      this.setImages(item.info, -1);
+    }
+    item.info.setNode(node);
+    item.info.imageStates = this.imageStatesOf(node);
+    this.setImages(item.info, 1);
+    this.touch(item);
+  }
+
+  /** Same as `addNode`: the node object is replaced, its pods stay. */
+  updateNode(node: Node): void {
+    this.addNode(node);
+  }
+
+  removeNode(name: string): void {
+    const item = this.nodes.get(name);
+    if (!item?.info.node) return;
+    this.setImages(item.info, -1);
+    item.info.node = undefined;
+    item.info.generation = nextGeneration();
+    this.nodeOrder = this.nodeOrder.filter((n) => n !== name);
+    this.structureChanged = true;
+    this.touch(item);
+    if (item.info.pods.length === 0) this.dropItem(item);
+  }
+
+  /** Counts a pod on `nodeName` before its binding is confirmed. */
+  assumePod(pod: Pod, nodeName: string): PodInfo {
+    const key = podKey(pod);
+    if (this.pods.has(key)) throw new Error(`pod ${key} is already in the scheduler cache; it cannot be assumed again`);
+    const info = new PodInfo(pod.spec.nodeName === nodeName ? pod : { ...pod, spec: { ...pod.spec, nodeName } });
+    this.place(info, nodeName);
+    this.assumed.add(key);
+    return info;
+  }
+
+  /** Binding finished: start the expiry clock for an assumed pod. */
+  finishBinding(key: string): void {
+    const st = this.pods.get(key);
+    if (st && this.assumed.has(key)) st.deadline = this.clock.now() + this.ttlMs;
+  }
+
+  /** Drops an assumed pod (its binding failed). No-op for confirmed pods. */
+  forgetPod(key: string): void {
+    if (!this.assumed.has(key)) return;
+    this.unplace(key);
+    this.assumed.delete(key);
+  }
+
+  isAssumed(key: string): boolean {
+    return this.assumed.has(key);
+  }
+
+  /** True if the pod is known, assumed or bound. */
+  hasPod(key: string): boolean {
+    return this.pods.has(key);
+  }
+
+  /** Node a known pod is (or is assumed to be) on. */
+  nodeOf(key: string): string | undefined {
+    return this.pods.get(key)?.nodeName;
+  }
+
+  /** A bound pod seen by the informer; confirms it if it was assumed. */
+  addPod(pod: Pod): void {
+    const key = podKey(pod);
+    const nodeName = pod.spec.nodeName;
+    if (!nodeName) return;
+    if (this.pods.has(key)) this.unplace(key);
+    this.assumed.delete(key);
+    this.place(new PodInfo(pod), nodeName);
+  }
+
+  /** A bound pod changed (labels, requests after resize, phase). */
+  updatePod(pod: Pod): void {
+    this.addPod(pod);
+  }
+
+  removePod(pod: Pod): void {
+    const key = podKey(pod);
+    if (!this.pods.has(key)) return;
+    this.unplace(key);
+    this.assumed.delete(key);
+  }
+
+  /** Forgets assumed pods whose binding finished more than the TTL ago. Returns their keys. */
+  cleanupExpiredAssumedPods(): string[] {
+    const now = this.clock.now();
+    const expired: string[] = [];
+    for (const key of this.assumed) {
+      const d = this.pods.get(key)?.deadline;
+      if (d !== undefined && d <= now) expired.push(key);
+    }
+    for (const key of expired) this.forgetPod(key);
+    return expired;
+  }
+
+  /** Runs `cleanupExpiredAssumedPods` every second until `signal` aborts. */
+  runExpiry(signal: AbortSignal, periodMs = 1000): void {
+    let timer: TimerHandle | undefined;
+    const tick = () => {
+      this.cleanupExpiredAssumedPods();
+      if (!signal.aborted) timer = this.clock.setTimeout(tick, periodMs);
+    };
+    timer = this.clock.setTimeout(tick, periodMs);
+    signal.addEventListener('abort', () => timer?.cancel(), { once: true });
+  }
+
+  /**
+   * Brings `snapshot` up to date, copying only NodeInfos whose generation is
+   * newer than the snapshot's (most recently changed first, stopping at the
+   * first unchanged one), as kube-scheduler's UpdateSnapshot does.
+   */
+  updateSnapshot(snapshot: Snapshot): void {
+    let affinityTouched = false;
+    let listTouched = this.structureChanged;
+    const top = this.head?.info.generation ?? snapshot.generation;
+    for (let item = this.head; item && item.info.generation > snapshot.generation; item = item.next) {
+      const name = item.info.name;
+      if (!item.info.node) {
+        if (snapshot.nodeInfoMap.delete(name)) listTouched = true;
+        continue;
+      }
+      const old = snapshot.nodeInfoMap.get(name);
+      const copy = item.info.clone();
+      if (old?.podsWithAffinity.length || copy.podsWithAffinity.length) affinityTouched = true;
+      snapshot.nodeInfoMap.set(name, copy);
+      listTouched = true;
+    }
+    snapshot.generation = top;
+    if (this.structureChanged) {
+      const live = new Set(this.nodeOrder);
+      for (const name of snapshot.nodeInfoMap.keys()) if (!live.has(name)) snapshot.nodeInfoMap.delete(name);
+      this.structureChanged = false;
+    }
+    if (listTouched) snapshot.nodeInfoList = this.nodeOrder.map((n) => snapshot.nodeInfoMap.get(n)!);
+    if (affinityTouched || listTouched) snapshot.rebuildAffinityLists();
+  }
+
+  private place(info: PodInfo, nodeName: string): void {
+    const item = this.itemFor(nodeName);
+    item.info.addPod(info);
+    this.pods.set(info.key, { info, nodeName });
+    this.touch(item);
+  }
+
+  private unplace(key: string): void {
+    const st = this.pods.get(key)!;
+    this.pods.delete(key);
+    const item = this.nodes.get(st.nodeName);
+    if (!item) return;
+    item.info.removePod(key);
+    this.touch(item);
+    if (!item.info.node && item.info.pods.length === 0) this.dropItem(item);
+  }
+
+  private itemFor(name: string): NodeItem {
+    let item = this.nodes.get(name);
+    if (!item) {
+      item = { info: new NodeInfo(name) };
+      this.nodes.set(name, item);
+      this.touch(item);
+    }
+    return item;
+  }
+
+  /** Moves a changed node to the head of the recency list. */
+  private touch(item: NodeItem): void {
+    if (this.head === item) return;
+    this.unlink(item);
+    item.next = this.head;
+    if (this.head) this.head.prev = item;
+    this.head = item;
+  }
+
+  private unlink(item: NodeItem): void {
+    if (item.prev) item.prev.next = item.next;
+    if (item.next) item.next.prev = item.prev;
+    if (this.head === item) this.head = item.next;
+    item.prev = undefined;
+    item.next = undefined;
+  }
+
+  private dropItem(item: NodeItem): void {
+    this.unlink(item);
+    this.nodes.delete(item.info.name);
+  }
+
+  private imageStatesOf(node: Node): Map<string, ImageStateSummary> {
+    const states = new Map<string, ImageStateSummary>();
+    for (const img of node.status?.images ?? []) {
+      for (const name of img.names) {
+        let s = this.images.get(name);
+        if (!s) {
+          s = { sizeBytes: img.sizeBytes ?? 0, numNodes: 0 };
+          this.images.set(name, s);
+        }
+        states.set(name, s);
+      }
+    }
+    return states;
+  }
+
+  private setImages(info: NodeInfo, sign: 1 | -1): void {
+    for (const s of info.imageStates.values()) s.numNodes += sign;
+  }
+}

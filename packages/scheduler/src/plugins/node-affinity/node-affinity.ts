@@ -1,0 +1,75 @@
+import type { Node, Pod } from '@flotilla/core';
+import type { NodeInfo } from '../../cache/node-info.js';
+import type { PodInfo } from '../../cache/pod-info.js';
+import type { CycleState } from '../../framework/cycle-state.js';
+import { defaultNormalizeScore } from '../../framework/normalize.js';
+import type {
+  ClusterEvent,
+  EnqueueExtensions,
+  FilterPlugin,
+  NodeScore,
+  PreFilterPlugin,
+  PreFilterResult,
+  ScorePlugin,
+} from '../../framework/plugin.js';
+import { Status } from '../../framework/status.js';
+import { matchesAnyTerm, matchesTerm } from './node-selector.js';
+
+/** Name of the NodeAffinity plugin. */
+export const NodeAffinityName = 'NodeAffinity';
+
+/**
+ * True if `node` satisfies the pod's `nodeSelector` and its required node
+ * affinity. Also used by PodTopologySpread (nodeAffinityPolicy Honor).
+ */
+export function podMatchesNodeSelectorAndAffinity(pod: Pod, node: Node): boolean {
+  const labels = node.metadata.labels ?? {};
+  for (const [k, v] of Object.entries(pod.spec.nodeSelector ?? {})) if (labels[k] !== v) return false;
+  const required = pod.spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
+  return !required || matchesAnyTerm(required.nodeSelectorTerms, node);
+}
+
+/**
+ * Filter: `nodeSelector` and required node affinity (unresolvable on
+ * mismatch). PreFilter narrows the node set when every required term pins
+ * `metadata.name`. Score: sum of the weights of matching preferred terms,
+ * normalized to 0..100.
+ */
+export class NodeAffinity implements PreFilterPlugin, FilterPlugin, ScorePlugin, EnqueueExtensions {
+  readonly name = NodeAffinityName;
+  readonly events: readonly ClusterEvent[] = ['NodeAdd', 'NodeUpdate'];
+
+  preFilter(_state: CycleState, pod: PodInfo): PreFilterResult {
+    const required = pod.pod.spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
+    const hasSelector = Object.keys(pod.pod.spec.nodeSelector ?? {}).length > 0;
+    if (!required && !hasSelector) return { status: Status.skip() };
+    const terms = required?.nodeSelectorTerms ?? [];
+    const pinned = terms.map((t) =>
+      (t.matchFields ?? []).find((f) => f.key === 'metadata.name' && f.operator === 'In' && f.values?.length),
+    );
+    if (terms.length > 0 && pinned.every((p) => p)) {
+      return { status: Status.success(), nodeNames: new Set(pinned.flatMap((p) => p?.values ?? [])) };
+    }
+    return { status: Status.success() };
+  }
+
+  filter(_state: CycleState, pod: PodInfo, nodeInfo: NodeInfo): Status {
+    if (nodeInfo.node && podMatchesNodeSelectorAndAffinity(pod.pod, nodeInfo.node)) return Status.success();
+    return Status.unresolvable("node(s) didn't match Pod's node affinity/selector");
+  }
+
+  score(_state: CycleState, pod: PodInfo, nodeInfo: NodeInfo): number {
+    const preferred = pod.pod.spec.affinity?.nodeAffinity?.preferredDuringSchedulingIgnoredDuringExecution;
+    if (!preferred || !nodeInfo.node) return 0;
+    let sum = 0;
+    for (const p of preferred) if (p.weight !== 0 && matchesTerm(p.preference, nodeInfo.node)) sum += p.weight;
+    return sum;
+  }
+
+  normalizeScore(_state: CycleState, _pod: PodInfo, scores: NodeScore[]): Status {
+    return defaultNormalizeScore(scores, false);
+  }
+}
+
+/** Factory for the registry. */
+export const newNodeAffinity = (): NodeAffinity => new NodeAffinity();

@@ -1,0 +1,111 @@
+import type { NodeInfo } from '../../cache/node-info.js';
+import type { PodInfo } from '../../cache/pod-info.js';
+import type { CycleState } from '../../framework/cycle-state.js';
+import type { ClusterEvent, EnqueueExtensions, FilterPlugin, ScorePlugin } from '../../framework/plugin.js';
+import { Status } from '../../framework/status.js';
+import { amountOf, requestedWithPod } from './resource-amounts.js';
+import {
+  DEFAULT_SCORED_RESOURCES,
+  type ResourceScorer,
+  type ResourceSpec,
+  type ScoringStrategy,
+  scorerFor,
+} from './scoring-strategy.js';
+
+/** Name of the NodeResourcesFit plugin. */
+export const NodeResourcesFitName = 'NodeResourcesFit';
+
+/** Arguments of NodeResourcesFit. */
+export interface NodeResourcesFitArgs {
+  /** Default LeastAllocated on cpu and memory. */
+  scoringStrategy?: ScoringStrategy;
+  /** Extended resources the filter does not check (managed elsewhere). */
+  ignoredResources?: string[];
+}
+
+/** Why a resource does not fit, in kube-scheduler's words. */
+export interface InsufficientResource {
+  resource: string;
+  reason: string;
+  requested: number;
+  used: number;
+  capacity: number;
+}
+
+/**
+ * Lists every resource the pod asks for that the node lacks (pod count
+ * first, then cpu, memory, ephemeral-storage and extended resources).
+ * Shared by the filter and by preemption, which asks the same question on a
+ * node with victims removed.
+ */
+export function insufficientResources(
+  pod: PodInfo,
+  nodeInfo: NodeInfo,
+  ignored?: ReadonlySet<string>,
+): InsufficientResource[] {
+  const out: InsufficientResource[] = [];
+  const alloc = nodeInfo.allocatable;
+  if (nodeInfo.pods.length + 1 > alloc.pods) {
+    out.push({
+      resource: 'pods',
+      reason: 'Too many pods',
+      requested: 1,
+      used: nodeInfo.pods.length,
+      capacity: alloc.pods,
+    });
+  }
+  const req = pod.resources.requests;
+  const names = ['cpu', 'memory', 'ephemeral-storage', ...req.scalar.keys()];
+  for (const name of names) {
+    const want = amountOf(req, name);
+    if (want === 0 || ignored?.has(name)) continue;
+    const used = amountOf(nodeInfo.requested, name);
+    const cap = amountOf(alloc, name);
+    if (want > cap - used)
+      out.push({ resource: name, reason: `Insufficient ${name}`, requested: want, used, capacity: cap });
+  }
+  return out;
+}
+
+/**
+ * Filter: the node's allocatable covers what its pods already request plus
+ * this pod's requests (cpu, memory, ephemeral storage, extended resources,
+ * pod count). Score: by the scoring strategy (LeastAllocated by default)
+ * over the configured resources, weighted.
+ */
+export class NodeResourcesFit implements FilterPlugin, ScorePlugin, EnqueueExtensions {
+  readonly name = NodeResourcesFitName;
+  readonly events: readonly ClusterEvent[] = ['NodeAdd', 'NodeUpdate', 'AssignedPodDelete', 'AssignedPodUpdate'];
+  private readonly ignored: ReadonlySet<string>;
+  private readonly resources: readonly ResourceSpec[];
+  private readonly scorer: ResourceScorer;
+
+  constructor(args: NodeResourcesFitArgs = {}) {
+    const strategy = args.scoringStrategy ?? { type: 'LeastAllocated' };
+    this.ignored = new Set(args.ignoredResources ?? []);
+    this.resources = strategy.resources ?? DEFAULT_SCORED_RESOURCES;
+    this.scorer = scorerFor(strategy);
+  }
+
+  filter(_state: CycleState, pod: PodInfo, nodeInfo: NodeInfo): Status {
+    const missing = insufficientResources(pod, nodeInfo, this.ignored);
+    if (missing.length === 0) return Status.success();
+    return Status.unschedulable(...missing.map((m) => m.reason));
+  }
+
+  score(_state: CycleState, pod: PodInfo, nodeInfo: NodeInfo): number {
+    let total = 0;
+    let weights = 0;
+    for (const r of this.resources) {
+      const alloc = amountOf(nodeInfo.allocatable, r.name);
+      if (alloc === 0) continue;
+      total += this.scorer(requestedWithPod(nodeInfo, pod, r.name, true), alloc) * r.weight;
+      weights += r.weight;
+    }
+    return weights === 0 ? 0 : Math.floor(total / weights);
+  }
+}
+
+/** Factory for the registry. */
+export const newNodeResourcesFit = (args: unknown): NodeResourcesFit =>
+  new NodeResourcesFit((args ?? {}) as NodeResourcesFitArgs);

@@ -1,0 +1,109 @@
+import {
+  compileLabelSelector,
+  type LabelMatcher,
+  type Node,
+  type Pod,
+  type TopologySpreadConstraint,
+} from '@flotilla/core';
+import { podMatchesNodeSelectorAndAffinity } from '../node-affinity/node-affinity.js';
+import { findUntoleratedTaint } from '../taint-toleration/tolerations.js';
+
+/** A topology spread constraint ready to evaluate for one incoming pod. */
+export interface SpreadConstraint {
+  maxSkew: number;
+  topologyKey: string;
+  minDomains: number;
+  /** Undefined when the constraint has no selector: it then selects no pod. */
+  selector: LabelMatcher | undefined;
+  honorNodeAffinity: boolean;
+  honorNodeTaints: boolean;
+}
+
+/** Default constraints for pods that declare none (used only when configured in the plugin's args). */
+export type DefaultSpreadConstraint = Pick<TopologySpreadConstraint, 'maxSkew' | 'topologyKey' | 'whenUnsatisfiable'>;
+
+/**
+ * The pod's constraints with the given `whenUnsatisfiable`, compiled. A pod
+ * that declares none gets `defaults`, selecting pods with the pod's own labels.
+ *
+ * Caveats: Kubernetes derives the default selector from the pod's Services
+ * and controllers; the scheduler does not watch those, so it uses the pod's
+ * labels, which those selectors are a subset of.
+ */
+export function spreadConstraintsOf(
+  pod: Pod,
+  when: TopologySpreadConstraint['whenUnsatisfiable'],
+  defaults: readonly DefaultSpreadConstraint[],
+): SpreadConstraint[] {
+  const declared = pod.spec.topologySpreadConstraints ?? [];
+  const labels = pod.metadata.labels ?? {};
+  if (declared.length === 0) {
+    if (Object.keys(labels).length === 0) return [];
+    return defaults
+      .filter((d) => d.whenUnsatisfiable === when)
+      .map((d) => ({
+        maxSkew: d.maxSkew,
+        topologyKey: d.topologyKey,
+        minDomains: 1,
+        selector: compileLabelSelector({ matchLabels: labels }),
+        honorNodeAffinity: true,
+        honorNodeTaints: false,
+      }));
+  }
+  return declared
+    .filter((c) => c.whenUnsatisfiable === when)
+    .map((c) => {
+      const keys = (c.matchLabelKeys ?? []).filter((k) => k in labels);
+      const sel = c.labelSelector ?? {};
+      const selector = keys.length
+        ? {
+            ...sel,
+            matchExpressions: [
+              ...(sel.matchExpressions ?? []),
+              ...keys.map((key) => ({ key, operator: 'In' as const, values: [labels[key]] })),
+            ],
+          }
+        : sel;
+      return {
+        maxSkew: c.maxSkew,
+        topologyKey: c.topologyKey,
+        minDomains: c.minDomains ?? 1,
+        selector: c.labelSelector ? compileLabelSelector(selector) : undefined,
+        honorNodeAffinity: c.nodeAffinityPolicy !== 'Ignore',
+        honorNodeTaints: c.nodeTaintsPolicy === 'Honor',
+      };
+    });
+}
+
+/** The node carries every constraint's topology key. */
+export function hasAllTopologyKeys(node: Node, constraints: readonly SpreadConstraint[]): boolean {
+  const labels = node.metadata.labels ?? {};
+  return constraints.every((c) => c.topologyKey in labels);
+}
+
+/** Whether pods on `node` count towards the spread (node inclusion policies, required labels). */
+export function nodeCountsForSpread(pod: Pod, node: Node, constraints: readonly SpreadConstraint[]): boolean {
+  if (!hasAllTopologyKeys(node, constraints)) return false;
+  if (constraints.some((c) => c.honorNodeAffinity) && !podMatchesNodeSelectorAndAffinity(pod, node)) return false;
+  if (
+    constraints.some((c) => c.honorNodeTaints) &&
+    findUntoleratedTaint(node.spec?.taints ?? [], pod.spec.tolerations ?? [], ['NoSchedule', 'NoExecute'])
+  ) {
+    return false;
+  }
+  return true;
+}
+
+/** A pod that counts for a constraint: same namespace, selected, not terminating. */
+export function countsForConstraint(incoming: Pod, other: Pod, c: SpreadConstraint): boolean {
+  return (
+    (other.metadata.namespace ?? 'default') === (incoming.metadata.namespace ?? 'default') &&
+    !other.metadata.deletionTimestamp &&
+    selects(c, other)
+  );
+}
+
+/** The constraint's selector selects `pod` (a constraint without selector selects none). */
+export function selects(c: SpreadConstraint, pod: Pod): boolean {
+  return c.selector?.matches(pod.metadata.labels) ?? false;
+}

@@ -1,0 +1,16 @@
+/**
+ * A small, fast, seedable generator (mulberry32): the same seed gives the
+ * same tie-breaks, so tests and `simulate()` are reproducible. Without a seed
+ * it uses Math.random.
+ */
+export function seededRandom(seed?: number): () => number {
+  if (seed === undefined) return Math.random;
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

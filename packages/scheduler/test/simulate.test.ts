@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { simulate } from '../src/simulate.js';
+import { makeNode, makePod } from './builders.js';
+
+describe('simulate', () => {
+  it('places pods where they fit and explains the ones that do not, like kube-scheduler', async () => {
+    const nodes = [
+      makeNode('a').capacity({ cpu: '1', memory: '1Gi', pods: 10 }).obj(),
+      makeNode('b').capacity({ cpu: '1', memory: '1Gi', pods: 10 }).obj(),
+      makeNode('c')
+        .capacity({ cpu: '8', memory: '8Gi', pods: 10 })
+        .taint({ key: 'dedicated', value: 'gpu', effect: 'NoSchedule' })
+        .obj(),
+    ];
+    const pods = [makePod('small').req({ cpu: '500m' }).obj(), makePod('huge').req({ cpu: '2' }).obj()];
+    const r = await simulate({ nodes, pods, seed: 1 });
+    expect(r.placements.map((p) => [p.pod.metadata.name, p.node])).toEqual([
+      ['small', expect.stringMatching(/^[ab]$/)],
+    ]);
+    expect(r.unschedulable).toHaveLength(1);
+    expect(r.unschedulable[0].message).toBe(
+      '0/3 nodes are available: 1 node(s) had untolerated taint {dedicated: gpu}, 2 Insufficient cpu. preemption: 0/3 nodes are available: 1 Preemption is not helpful for scheduling, 2 No preemption victims found for incoming pod.',
+    );
+    expect(r.unschedulable[0].reasons).toEqual(['Insufficient cpu', 'node(s) had untolerated taint {dedicated: gpu}']);
+  });
+
+  it('is deterministic for a seed and counts each placed pod before the next', async () => {
+    const nodes = Array.from({ length: 20 }, (_, i) =>
+      makeNode(`n${i}`).capacity({ cpu: '2', memory: '4Gi', pods: 110 }).obj(),
+    );
+    const pods = Array.from({ length: 50 }, (_, i) => makePod(`p${i}`).req({ cpu: '500m', memory: '256Mi' }).obj());
+    const a = await simulate({ nodes, pods, seed: 7 });
+    const b = await simulate({ nodes, pods, seed: 7 });
+    expect(a.placements.map((p) => p.node)).toEqual(b.placements.map((p) => p.node));
+    const perNode = new Map<string, number>();
+    for (const p of a.placements) perNode.set(p.node, (perNode.get(p.node) ?? 0) + 1);
+    expect(Math.max(...perNode.values())).toBeLessThanOrEqual(4);
+    expect(a.placements).toHaveLength(50);
+  });
+});

@@ -72,7 +72,8 @@ export class EtcdStore implements Store {
     const timeout = options.requestTimeoutMs ?? 10_000;
     this.client = new Etcd3({
       hosts: options.endpoints,
-      defaultCallOptions: () => ({ deadline: Date.now() + timeout }),
+      // Watch streams live as long as the watch; only unary calls get a deadline.
+      defaultCallOptions: (call) => (call.isStream ? {} : { deadline: Date.now() + timeout }),
     });
   }
 

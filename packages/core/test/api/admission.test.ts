@@ -1,0 +1,148 @@
+import { describe, expect, it } from 'vitest';
+import type { AdmissionHook, AdmissionRequest } from '../../src/api/index.js';
+import { ForbiddenError, InvalidError, NotFoundError } from '../../src/errors/index.js';
+import type { Pod } from '../../src/model/index.js';
+import { newApi, pod, revision } from './fixtures.js';
+
+const denyAll = (message: string): AdmissionHook => ({
+  name: 'deny.example.com',
+  admit() {
+    throw new Error(message);
+  },
+});
+
+describe('admission', () => {
+  it('a rejecting hook stops the write with its message as a ForbiddenError, and nothing is written', async () => {
+    const { api, store } = newApi();
+    await api.resource('Namespace').list();
+    api.addAdmissionHook(denyAll('images must come from registry.example.com'));
+    const before = await revision(store);
+    const err = await api
+      .resource('Pod')
+      .create(pod('p'))
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ForbiddenError);
+    expect((err as Error).message).toBe(
+      'admission webhook "deny.example.com" denied the request: images must come from registry.example.com',
+    );
+    expect(await revision(store)).toBe(before);
+    await expect(api.resource('Pod').get('default', 'p')).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it('mutating hooks run in order before validating hooks, which see the final object', async () => {
+    const seen: string[] = [];
+    const { api } = newApi({
+      admission: [
+        {
+          name: 'check',
+          kinds: ['Pod'],
+          admit: (req) => {
+            seen.push(`validate:${(req.object as Pod).metadata.labels?.step}`);
+          },
+        },
+        {
+          name: 'first',
+          kinds: ['Pod'],
+          phase: 'mutating',
+          admit: (req) => {
+            seen.push('mutate:first');
+            req.object.metadata.labels = { ...req.object.metadata.labels, step: 'one' };
+          },
+        },
+      ],
+    });
+    api.addAdmissionHook({
+      name: 'second',
+      kinds: ['Pod'],
+      phase: 'mutating',
+      admit: (req) => {
+        seen.push('mutate:second');
+        req.object.metadata.labels = { ...req.object.metadata.labels, step: `${req.object.metadata.labels?.step}.two` };
+      },
+    });
+    const created = await api.resource('Pod').create(pod('p'));
+    expect(seen).toEqual(['mutate:first', 'mutate:second', 'validate:one.two']);
+    expect(created.metadata.labels).toEqual({ app: 'web', step: 'one.two' });
+  });
+
+  it('changes a validating hook makes are not written', async () => {
+    const { api } = newApi();
+    api.addAdmissionHook({
+      name: 'sneaky',
+      kinds: ['Pod'],
+      admit: (req) => {
+        req.object.metadata.labels = { sneaky: 'yes' };
+      },
+    });
+    const created = await api.resource('Pod').create(pod('p'));
+    expect(created.metadata.labels).toEqual({ app: 'web' });
+  });
+
+  it('an object a mutating hook makes invalid is rejected by validation', async () => {
+    const { api } = newApi();
+    api.addAdmissionHook({
+      name: 'breaker',
+      kinds: ['Pod'],
+      phase: 'mutating',
+      admit: (req) => {
+        req.object.metadata.labels = { 'bad key!': 'x' };
+      },
+    });
+    const err = (await api
+      .resource('Pod')
+      .create(pod('p'))
+      .catch((e: unknown) => e)) as InvalidError;
+    expect(err).toBeInstanceOf(InvalidError);
+    expect(err.kind).toBe('Pod');
+  });
+
+  it('hooks see only the kinds and operations they ask for, with the old object on update', async () => {
+    const requests: AdmissionRequest[] = [];
+    const { api } = newApi();
+    api.addAdmissionHook({
+      name: 'pods-update',
+      kinds: ['Pod'],
+      operations: ['UPDATE'],
+      admit: (r) => void requests.push(r),
+    });
+    const pods = api.resource('Pod');
+    const created = await pods.create(pod('p'));
+    await api
+      .resource('ConfigMap')
+      .create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'default' } });
+    await pods.updateStatus({ ...created, status: { phase: 'Running' } });
+    expect(requests).toHaveLength(1);
+    expect(requests[0]).toMatchObject({ operation: 'UPDATE', kind: 'Pod', subresource: 'status', dryRun: false });
+    expect(requests[0]!.oldObject?.status).toBeUndefined();
+    expect((requests[0]!.object as Pod).status?.phase).toBe('Running');
+  });
+
+  it('a DELETE hook can refuse a deletion', async () => {
+    const { api } = newApi();
+    api.addAdmissionHook({ ...denyAll('protected'), operations: ['DELETE'] });
+    await api.resource('Pod').create(pod('p'));
+    await expect(api.resource('Pod').delete('default', 'p')).rejects.toThrow(/protected/);
+    expect((await api.resource('Pod').get('default', 'p')).metadata.name).toBe('p');
+  });
+
+  it('an ApiError thrown by a hook reaches the caller unchanged', async () => {
+    const { api } = newApi();
+    const own = new ForbiddenError('quota exceeded: pods=10');
+    api.addAdmissionHook({
+      name: 'quota',
+      admit: () => {
+        throw own;
+      },
+    });
+    await expect(api.resource('Pod').create(pod('p'))).rejects.toBe(own);
+  });
+
+  it('binding runs admission with subresource binding', async () => {
+    const requests: AdmissionRequest[] = [];
+    const { api } = newApi();
+    await api.resource('Pod').create(pod('p'));
+    api.addAdmissionHook({ name: 'watch-binds', admit: (r) => void requests.push(r) });
+    await api.bindPod({ namespace: 'default', name: 'p' }, 'node-1');
+    expect(requests.map((r) => `${r.operation}/${r.subresource}`)).toEqual(['UPDATE/binding']);
+  });
+});

@@ -1,16 +1,18 @@
 import {
   compileLabelSelector,
   type Deployment,
+  getControllerOf,
   isReason,
   type Pod,
   type ReconcileRequest,
   type ReconcileResult,
   type Reconciler,
   type ReplicaSet,
+  setControllerReference,
 } from '@flotilla/core';
 import { getCondition, setCondition } from '../conditions/conditions.js';
 import type { ControllerContext } from '../controller-context/controller-context.js';
-import { controllerOf, controllerRefTo } from '../pod-control/controller-ref.js';
+
 import { claimObjects } from '../pod-control/pod-claim.js';
 import { isPodFinished } from '../pod-control/pod-state.js';
 import {
@@ -135,7 +137,7 @@ export class DeploymentReconciler implements Reconciler {
     const oldPodsRunning = this.ctx.informers
       .for<Pod>('Pod')
       .cache.list({ namespace: d.metadata.namespace })
-      .some((p) => oldUids.has(controllerOf(p)?.uid) && !isPodFinished(p));
+      .some((p) => oldUids.has(getControllerOf(p)?.uid) && !isPodFinished(p));
     if (oldPodsRunning) return this.syncStatus(d, rsList, true, first.newRS);
     const { newRS, oldRSs } = first.newRS ? first : await this.newAndOld(d, rsList, true);
     if (!newRS) return undefined;
@@ -280,18 +282,17 @@ export class DeploymentReconciler implements Reconciler {
           [desiredReplicasAnnotation]: String(replicas),
           [maxReplicasAnnotation]: String(replicas + resolveFenceposts(d).maxSurge),
         },
-        ownerReferences: [controllerRefTo(d)],
       },
       spec: { replicas: newCount, minReadySeconds: d.spec.minReadySeconds ?? 0, selector, template },
     };
     try {
-      const stored = await this.ctx.api.resource('ReplicaSet').create(rs);
+      const stored = await this.ctx.api.resource('ReplicaSet').create(setControllerReference(d, rs));
       await this.recordRevision(d, revision);
       return stored;
     } catch (err) {
       if (!isReason(err, 'AlreadyExists')) throw err;
       const clash = await this.ctx.api.resource('ReplicaSet').get(d.metadata.namespace ?? 'default', rs.metadata.name);
-      if (controllerOf(clash)?.uid === d.metadata.uid && clash.spec.template) {
+      if (getControllerOf(clash)?.uid === d.metadata.uid && clash.spec.template) {
         if (templatesEqualIgnoringHash(clash.spec.template, d.spec.template)) return clash;
       }
       // A foreign set holds the name: bump collisionCount so the next sync hashes to a new name.

@@ -1,5 +1,11 @@
-import type { KubeObject, LabelMatcher, ResourceClient } from '@flotilla/core';
-import { controllerOf, controllerRefTo, isControlledBy } from './controller-ref.js';
+import {
+  getControllerOf,
+  type KubeObject,
+  type LabelMatcher,
+  type ResourceClient,
+  setControllerReference,
+} from '@flotilla/core';
+import { isControlledBy } from './controller-ref.js';
 
 /**
  * Takes ownership of what a controller's selector covers (Kubernetes'
@@ -35,12 +41,12 @@ export async function claimObjects<T extends KubeObject>(
     } else if (
       !mine &&
       matches &&
-      !controllerOf(obj) &&
+      !getControllerOf(obj) &&
       !obj.metadata.deletionTimestamp &&
       !owner.metadata.deletionTimestamp
     ) {
       const adopted = structuredClone(obj) as T;
-      adopted.metadata.ownerReferences = [...(obj.metadata.ownerReferences ?? []), controllerRefTo(owner)];
+      setControllerReference(owner, adopted);
       writes.push(client.update(adopted).then((stored) => void claimed.push(stored)));
     }
   }

@@ -1,10 +1,7 @@
-import type { OwnerReference, Pod, PodTemplateSpec } from '@flotilla/core';
+import { type KubeObject, type Pod, type PodTemplateSpec, setControllerReference } from '@flotilla/core';
 
-/** Where and under which owner a pod made from a template goes. */
+/** Name and extra metadata of a pod made from a template. */
 export interface PodFromTemplateOptions {
-  namespace: string;
-  /** The controller owning the pod (a controller reference with blockOwnerDeletion). */
-  owner: OwnerReference;
   /** A fixed name; otherwise the Api picks one from `generateName`. */
   name?: string;
   /** Prefix for a generated name, e.g. `web-7d4b9c-` (Kubernetes: `<controller name>-`). */
@@ -19,26 +16,30 @@ export interface PodFromTemplateOptions {
 /**
  * A new pod from a workload's template, as Kubernetes' `GetPodFromTemplate`:
  * the template's labels, annotations, finalizers and spec, owned by the
- * workload through a controller reference.
+ * workload through a controller reference (in the owner's namespace).
  *
  * Guarantees: the template is not modified; the pod shares no object with it.
  */
-export function podFromTemplate(template: Readonly<PodTemplateSpec>, opts: PodFromTemplateOptions): Pod {
+export function podFromTemplate(
+  template: Readonly<PodTemplateSpec>,
+  owner: Readonly<KubeObject>,
+  opts: PodFromTemplateOptions = {},
+): Pod {
   const spec = structuredClone(template.spec);
   opts.mutateSpec?.(spec);
   const meta = template.metadata ?? {};
-  return {
+  const pod: Pod = {
     apiVersion: 'v1',
     kind: 'Pod',
     metadata: {
       name: opts.name ?? '',
       ...(opts.name ? {} : { generateName: opts.generateName }),
-      namespace: opts.namespace,
+      namespace: owner.metadata.namespace,
       labels: { ...meta.labels, ...opts.labels },
       annotations: { ...meta.annotations, ...opts.annotations },
       ...(meta.finalizers?.length ? { finalizers: [...meta.finalizers] } : {}),
-      ownerReferences: [{ ...opts.owner }],
     },
     spec,
   };
+  return setControllerReference(owner, pod);
 }

@@ -1,5 +1,6 @@
 import {
   compileLabelSelector,
+  getControllerOf,
   type KubeObject,
   type Pod,
   type ReconcileRequest,
@@ -9,7 +10,7 @@ import {
 } from '@flotilla/core';
 import { getCondition, removeCondition, setCondition } from '../conditions/conditions.js';
 import type { ControllerContext } from '../controller-context/controller-context.js';
-import { controllerOf, controllerRefTo } from '../pod-control/controller-ref.js';
+
 import { claimObjects } from '../pod-control/pod-claim.js';
 import { PodExpectations } from '../pod-control/pod-expectations.js';
 import { podFromTemplate } from '../pod-control/pod-from-template.js';
@@ -52,7 +53,7 @@ export class ReplicaSetReconciler<T extends KubeObject> implements Reconciler {
 
   /** Feeds expectations from a pod informer event; returns the key of the owning set, if it is of this kind. */
   observePodEvent(type: 'added' | 'updated' | 'deleted', pod: Readonly<Pod>, old?: Readonly<Pod>): string | undefined {
-    const ref = controllerOf(pod);
+    const ref = getControllerOf(pod);
     if (!ref || ref.kind !== this.kind.kind) return undefined;
     const key = `${pod.metadata.namespace}/${ref.name}`;
     if (type === 'added') this.expectations.creationObserved(key);
@@ -74,7 +75,7 @@ export class ReplicaSetReconciler<T extends KubeObject> implements Reconciler {
     const candidates = this.ctx.informers
       .for<Pod>('Pod')
       .cache.list({ namespace: req.namespace })
-      .filter((p) => isPodActive(p) || controllerOf(p)?.uid === set.metadata.uid);
+      .filter((p) => isPodActive(p) || getControllerOf(p)?.uid === set.metadata.uid);
     const owned = (await claimObjects(set, selector, candidates, this.ctx.api.resource('Pod'))).filter(isPodActive);
 
     let manageError: unknown;
@@ -97,9 +98,8 @@ export class ReplicaSetReconciler<T extends KubeObject> implements Reconciler {
       if (!template) return undefined;
       const count = Math.min(-diff, burstReplicas);
       this.expectations.expectCreations(key, count);
-      const owner = controllerRefTo(set);
       const result = await slowStartBatch(count, 1, async () => {
-        const pod = podFromTemplate(template, { namespace, owner, generateName: `${set.metadata.name}-` });
+        const pod = podFromTemplate(template, set, { generateName: `${set.metadata.name}-` });
         try {
           await pods.create(pod);
         } catch (err) {
@@ -136,19 +136,19 @@ export class ReplicaSetReconciler<T extends KubeObject> implements Reconciler {
    * as Kubernetes' `getIndirectlyRelatedPods`.
    */
   private relatedPods(set: Readonly<T>, owned: readonly Readonly<Pod>[]): readonly Readonly<Pod>[] {
-    const parent = controllerOf(set);
+    const parent = getControllerOf(set);
     if (!parent) return owned;
     const siblings = new Set(
       this.ctx.informers
         .for<T>(this.kind.kind)
         .cache.list({ namespace: set.metadata.namespace })
-        .filter((s) => controllerOf(s)?.uid === parent.uid)
+        .filter((s) => getControllerOf(s)?.uid === parent.uid)
         .map((s) => s.metadata.uid),
     );
     return this.ctx.informers
       .for<Pod>('Pod')
       .cache.list({ namespace: set.metadata.namespace })
-      .filter((p) => isPodActive(p) && siblings.has(controllerOf(p)?.uid ?? ''));
+      .filter((p) => isPodActive(p) && siblings.has(getControllerOf(p)?.uid ?? ''));
   }
 
   private async writeStatus(set: Readonly<T>, owned: readonly Readonly<Pod>[], manageError: unknown): Promise<void> {

@@ -14,12 +14,12 @@ import type { KubeList, KubeObject, ObjectRef } from '../model/meta.js';
 import { apiVersionOf, type ResourceType, storageNameOf } from '../registry/resource-type.js';
 import type { ObjectKey, Store, WatchEvent } from '../store/store.js';
 import { forbidden, invalid } from '../validation/field-errors.js';
+import { validateObjectMeta } from '../validation/object-meta.js';
 import type { AdmissionChain } from './admission.js';
 import { deletesOnUpdate, planDeletion } from './deletion.js';
 import { cloneJson, jsonEqual } from './json-value.js';
 import { applyMergePatch } from './merge-patch.js';
 import { type NamespaceLifecycle, prepareNamespaceForCreate } from './namespace-lifecycle.js';
-import { validateObjectMeta } from './object-meta-validation.js';
 import { compileObjectSelector, type ObjectSelector, watchSelected } from './selective-watch.js';
 import type {
   AdmissionRequest,
@@ -374,7 +374,7 @@ export class ApiResourceClient<T extends KubeObject = KubeObject> implements Res
   }
 
   private assertValid(obj: KubeObject, old?: KubeObject): void {
-    const metaErrors = validateObjectMeta(obj, this.type);
+    const metaErrors = validateObjectMeta(obj, this.type, old);
     const kindErrors = this.type.validate?.(obj, old) ?? [];
     const transition = old ? this.transitionErrors(obj, old) : [];
     if (metaErrors.length + kindErrors.length + transition.length === 0) return;

@@ -1,0 +1,104 @@
+import { randomBytes } from 'node:crypto';
+import type { Api } from '../api/api.js';
+import { type Clock, RealClock, toTimestamp } from '../clock/clock.js';
+import { isReason } from '../errors/api-errors.js';
+import { type Logger, silentLogger } from '../logging/logger.js';
+import type { Event } from '../model/core-v1.js';
+import type { KubeObject } from '../model/meta.js';
+
+/** Options of an `EventRecorder`. */
+export interface EventRecorderOptions {
+  /** Who reports: `source.component` / `reportingComponent` (e.g. `replicaset-controller`). */
+  component: string;
+  /** `source.host` / `reportingInstance`, when the reporter runs on a node. */
+  host?: string;
+  clock?: Clock;
+  logger?: Logger;
+}
+
+/** client-go's correlator cache size: repeats older than this many distinct events start a new Event. */
+const maxTracked = 4096;
+
+/**
+ * Writes `Event` objects about other objects (client-go's `EventRecorder`),
+ * aggregating repeats: the same (object, type, reason, message) from the
+ * same component increments `count` and moves `lastTimestamp` on the Event
+ * already written instead of creating another.
+ *
+ * Guarantees: `event` never throws: recording is best effort, and a failure
+ * is logged, not allowed to break the reconcile that reports it.
+ *
+ * Caveats: aggregation is per recorder instance and in memory; a restarted
+ * process starts new Events.
+ */
+export class EventRecorder {
+  private readonly clock: Clock;
+  private readonly logger: Logger;
+  private readonly written = new Map<string, Event>();
+
+  constructor(
+    private readonly api: Api,
+    private readonly options: EventRecorderOptions,
+  ) {
+    this.clock = options.clock ?? new RealClock();
+    this.logger = (options.logger ?? silentLogger()).child({ eventRecorder: options.component });
+  }
+
+  /** Records that `reason` happened to `obj`; `message` is for humans. */
+  async event(obj: Readonly<KubeObject>, type: 'Normal' | 'Warning', reason: string, message: string): Promise<void> {
+    const involved = {
+      apiVersion: obj.apiVersion,
+      kind: obj.kind,
+      namespace: obj.metadata.namespace,
+      name: obj.metadata.name,
+      uid: obj.metadata.uid,
+    };
+    const key = JSON.stringify([involved, type, reason, message]);
+    const now = toTimestamp(this.clock.now());
+    const events = this.api.resource('Event');
+    try {
+      const previous = this.written.get(key);
+      if (previous) {
+        try {
+          this.remember(
+            key,
+            await events.update({ ...previous, count: (previous.count ?? 1) + 1, lastTimestamp: now }),
+          );
+          return;
+        } catch (err) {
+          if (!isReason(err, 'NotFound') && !isReason(err, 'Conflict')) throw err;
+          // The Event was removed or changed elsewhere: start a new one.
+        }
+      }
+      const created = await events.create({
+        apiVersion: 'v1',
+        kind: 'Event',
+        metadata: {
+          // client-go names events `<object>.<hex time>`; random bytes keep two events in one millisecond apart.
+          name: `${obj.metadata.name}.${this.clock.now().toString(16)}${randomBytes(4).toString('hex')}`,
+          namespace: obj.metadata.namespace ?? 'default',
+        },
+        involvedObject: involved,
+        type,
+        reason,
+        message,
+        source: { component: this.options.component, host: this.options.host },
+        reportingComponent: this.options.component,
+        reportingInstance: this.options.host,
+        count: 1,
+        firstTimestamp: now,
+        lastTimestamp: now,
+      });
+      this.remember(key, created);
+    } catch (err) {
+      this.logger.warn({ err, reason, object: involved }, 'could not record event');
+    }
+  }
+
+  private remember(key: string, event: Event): void {
+    this.written.delete(key);
+    this.written.set(key, event);
+    // Maps iterate in insertion order: the first key is the least recently written.
+    if (this.written.size > maxTracked) this.written.delete(this.written.keys().next().value as string);
+  }
+}

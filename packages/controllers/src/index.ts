@@ -1,6 +1,35 @@
 /**
- * @flotilla/controllers
+ * @flotilla/controllers: Kubernetes' workload controllers (ReplicaSet,
+ * ReplicationController, Deployment) as reconcilers on the core Manager,
+ * each usable alone, plus the kube-controller-manager preset.
  *
  * @packageDocumentation
  */
-export {};
+export type { CacheSource, ControllerContext } from './controller-context/controller-context.js';
+export * from './controller-manager.js';
+export { type CronSchedule, jobNameFor, mostRecentUnmetTime, parseCronSchedule } from './cronjob/schedule.js';
+export { daemonPodTolerations, type NodeEligibility, nodeEligibility } from './daemonset/node-eligibility.js';
+export * from './deployment/annotations.js';
+export { DeploymentReconciler, defaultRevisionHistoryLimit } from './deployment/deployment-controller.js';
+export {
+  DeploymentReason,
+  defaultProgressDeadlineSeconds,
+  type RolloutStatus,
+  rolloutStatusMessage,
+} from './deployment/deployment-status.js';
+export { podTemplateHash, podTemplateHashLabel } from './deployment/pod-template-hash.js';
+export { registerDeploymentController } from './deployment/register.js';
+export { type Fenceposts, maxUnavailableOf, resolveFenceposts } from './deployment/rolling-math.js';
+export { type RollbackResult, rollbackDeployment, rolloutStatus } from './deployment/rollout.js';
+export { podFailureBackoffMs } from './job/backoff.js';
+export { completionIndexEnv, completionIndexKey } from './job/completion-index.js';
+export { PodExpectations } from './pod-control/pod-expectations.js';
+export { podDeletionCostAnnotation, podsToDelete } from './replicaset/pod-deletion-order.js';
+export {
+  type RegisterOptions,
+  registerReplicaSetController,
+  registerReplicationControllerController,
+} from './replicaset/register.js';
+export { burstReplicas, ReplicaSetReconciler } from './replicaset/replica-set-controller.js';
+export { type ReplicaSetKind, replicaSetKind } from './replicaset/replica-set-kind.js';
+export { replicationControllerKind } from './replicationcontroller/replication-controller-kind.js';

@@ -1,0 +1,80 @@
+import type { Manager } from '@flotilla/core';
+import { ContainerModule } from 'inversify';
+import { registerDeploymentController } from './deployment/register.js';
+import {
+  type RegisterOptions,
+  registerReplicaSetController,
+  registerReplicationControllerController,
+} from './replicaset/register.js';
+
+/** One controller the preset can start: its name (as in kube-controller-manager's `--controllers`) and how to add it. */
+export interface ControllerRegistration {
+  name: string;
+  /** Workers when the caller does not say (kube-controller-manager's `--concurrent-*-syncs` default). */
+  defaultConcurrency: number;
+  register(manager: Manager, opts: RegisterOptions): unknown;
+}
+
+/**
+ * Every controller of this package, in start order. Other controllers join
+ * the preset by adding an entry here (or by passing their own list to
+ * `startControllerManager`).
+ */
+export const controllerRegistrations: readonly ControllerRegistration[] = [
+  { name: 'replicaset', defaultConcurrency: 5, register: registerReplicaSetController },
+  { name: 'replicationcontroller', defaultConcurrency: 5, register: registerReplicationControllerController },
+  { name: 'deployment', defaultConcurrency: 5, register: registerDeploymentController },
+];
+
+/** Options of `startControllerManager`. */
+export interface ControllerManagerOptions {
+  /** Names to start; default every registration. Unknown names are refused. */
+  controllers?: readonly string[];
+  /** Workers per controller name, overriding the defaults. */
+  concurrency?: Partial<Record<string, number>>;
+  /** The registrations to choose from; default `controllerRegistrations`. */
+  registrations?: readonly ControllerRegistration[];
+}
+
+/**
+ * The kube-controller-manager preset: adds the chosen controllers to
+ * `manager` with Kubernetes' default worker counts. Call before
+ * `manager.start(signal)`; the manager's Clock, Api and shared informers
+ * serve every controller. Returns the names added.
+ *
+ * @throws Error naming the unknown controllers, so a typo is not silently ignored.
+ */
+export function startControllerManager(manager: Manager, opts: ControllerManagerOptions = {}): string[] {
+  const registrations = opts.registrations ?? controllerRegistrations;
+  const wanted = opts.controllers ?? registrations.map((r) => r.name);
+  const unknown = wanted.filter((n) => !registrations.some((r) => r.name === n));
+  if (unknown.length > 0) {
+    throw new Error(
+      `unknown controllers: ${unknown.join(', ')}; choose from ${registrations.map((r) => r.name).join(', ')}`,
+    );
+  }
+  const started: string[] = [];
+  for (const r of registrations) {
+    if (!wanted.includes(r.name)) continue;
+    r.register(manager, { concurrency: opts.concurrency?.[r.name] ?? r.defaultConcurrency });
+    started.push(r.name);
+  }
+  return started;
+}
+
+/** Injection token for the options the inversify module passes to `startControllerManager`. */
+export const ControllerManagerOptionsToken = Symbol.for('flotilla.controllers.ControllerManagerOptions');
+/** Injection token of a function that adds the preset's controllers to a Manager. */
+export const StartControllerManagerToken = Symbol.for('flotilla.controllers.startControllerManager');
+
+/**
+ * An inversify module binding `StartControllerManagerToken` to a function
+ * `(manager) => names` that applies `startControllerManager` with the options
+ * bound to `ControllerManagerOptionsToken` (none when unbound).
+ */
+export const controllersModule = new ContainerModule(({ bind }) => {
+  bind(StartControllerManagerToken).toDynamicValue((ctx) => {
+    const opts = ctx.get<ControllerManagerOptions>(ControllerManagerOptionsToken, { optional: true }) ?? {};
+    return (manager: Manager) => startControllerManager(manager, opts);
+  });
+});

@@ -1,0 +1,23 @@
+import type { Manager } from '@flotilla/core';
+import type { RegisterOptions } from '../replicaset/register.js';
+import { DeploymentReconciler } from './deployment-controller.js';
+
+/**
+ * Adds the Deployment controller (default 5 workers, `--concurrent-deployment-syncs`).
+ * It owns ReplicaSets, and pod events of its sets wake it too (Recreate waits for old pods to go).
+ */
+export function registerDeploymentController(manager: Manager, opts: RegisterOptions = {}): DeploymentReconciler {
+  const reconciler = new DeploymentReconciler({
+    api: manager.api,
+    clock: manager.clock,
+    informers: manager.informers,
+    logger: manager.logger.child({ name: 'deployment' }),
+  });
+  manager
+    .controller('deployment')
+    .for('Deployment')
+    .owns('ReplicaSet')
+    .concurrency(opts.concurrency ?? 5)
+    .reconcile(reconciler);
+  return reconciler;
+}

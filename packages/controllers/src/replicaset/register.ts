@@ -1,0 +1,49 @@
+import type { KubeObject, Manager, Pod, ReplicaSet, ReplicationController } from '@flotilla/core';
+import { replicationControllerKind } from '../replicationcontroller/replication-controller-kind.js';
+import { ReplicaSetReconciler } from './replica-set-controller.js';
+import type { ReplicaSetKind } from './replica-set-kind.js';
+import { replicaSetKind } from './replica-set-kind.js';
+
+/** Options shared by every `register*Controller` function of this package. */
+export interface RegisterOptions {
+  /** Keys reconciled at once. */
+  concurrency?: number;
+}
+
+function register<T extends KubeObject>(
+  manager: Manager,
+  name: string,
+  kind: ReplicaSetKind<T>,
+  opts: RegisterOptions,
+): ReplicaSetReconciler<T> {
+  const reconciler = new ReplicaSetReconciler<T>(
+    { api: manager.api, clock: manager.clock, informers: manager.informers, logger: manager.logger.child({ name }) },
+    kind,
+  );
+  manager.informers.for<Pod>('Pod').events$.subscribe((e) => {
+    reconciler.observePodEvent(e.type, e.object, e.oldObject);
+  });
+  manager
+    .controller(name)
+    .for(kind.kind)
+    .owns('Pod')
+    .concurrency(opts.concurrency ?? 5)
+    .reconcile(reconciler);
+  return reconciler;
+}
+
+/** Adds the ReplicaSet controller (default 5 workers, as kube-controller-manager's `--concurrent-replicaset-syncs`). */
+export function registerReplicaSetController(
+  manager: Manager,
+  opts: RegisterOptions = {},
+): ReplicaSetReconciler<ReplicaSet> {
+  return register(manager, 'replicaset', replicaSetKind, opts);
+}
+
+/** Adds the ReplicationController controller (default 5 workers, `--concurrent-rc-syncs`). */
+export function registerReplicationControllerController(
+  manager: Manager,
+  opts: RegisterOptions = {},
+): ReplicaSetReconciler<ReplicationController> {
+  return register(manager, 'replicationcontroller', replicationControllerKind, opts);
+}

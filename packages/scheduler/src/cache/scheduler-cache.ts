@@ -1,4 +1,4 @@
-import type { Clock, Node, Pod, TimerHandle } from '@flotilla/core';
+import type { Clock, Node, Pod } from '@flotilla/core';
 import { type ImageStateSummary, NodeInfo, nextGeneration } from './node-info.js';
 import { PodInfo, podKey } from './pod-info.js';
 import type { Snapshot } from './snapshot.js';
@@ -160,17 +160,6 @@ export class SchedulerCache {
     }
     for (const key of expired) this.forgetPod(key);
     return expired;
-  }
-
-  /** Runs `cleanupExpiredAssumedPods` every second until `signal` aborts. */
-  runExpiry(signal: AbortSignal, periodMs = 1000): void {
-    let timer: TimerHandle | undefined;
-    const tick = () => {
-      this.cleanupExpiredAssumedPods();
-      if (!signal.aborted) timer = this.clock.setTimeout(tick, periodMs);
-    };
-    timer = this.clock.setTimeout(tick, periodMs);
-    signal.addEventListener('abort', () => timer?.cancel(), { once: true });
   }
 
   /**

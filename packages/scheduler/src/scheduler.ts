@@ -1,0 +1,306 @@
+import {
+  type Api,
+  type Clock,
+  type InformerEvent,
+  type InformerFactory,
+  type Logger,
+  type Node,
+  type Pod,
+  RealClock,
+  type SharedInformer,
+  silentLogger,
+} from '@flotilla/core';
+import type { Registry } from 'prom-client';
+import type { Subscription } from 'rxjs';
+import { PodInfo, podKey } from './cache/pod-info.js';
+import { SchedulerCache } from './cache/scheduler-cache.js';
+import { Snapshot } from './cache/snapshot.js';
+import { ApiSchedulerClient } from './client/api-scheduler-client.js';
+import { Framework } from './framework/framework.js';
+import { type Profile, schedulerNameOf } from './framework/profile.js';
+import type { PluginRegistry } from './framework/registry.js';
+import { noSchedulerMetrics, type SchedulerMetrics, schedulerMetrics } from './metrics/scheduler-metrics.js';
+import { defaultProfile, defaultRegistry } from './plugins/default-plugins.js';
+import { type QueuedPodInfo, SchedulingQueue } from './queue/scheduling-queue.js';
+import { GenericScheduler } from './scheduling/generic-scheduler.js';
+import { type CycleOutcome, scheduleOne } from './scheduling/schedule-one.js';
+import { seededRandom } from './scheduling/seeded-random.js';
+
+/** Options of the Scheduler. */
+export interface SchedulerOptions {
+  api: Api;
+  /** Shared informers (e.g. a Manager's): the scheduler follows Nodes and Pods through them. */
+  informers: InformerFactory;
+  clock?: Clock;
+  logger?: Logger;
+  /** Default: one profile, `default-scheduler`, with the default plugins. */
+  profiles?: Profile[];
+  /** Default: the in-tree plugins. */
+  registry?: PluginRegistry;
+  /** Unset: adaptive, `max(5, 50 - nodes/125)` percent. */
+  percentageOfNodesToScore?: number;
+  /** Seeds tie-breaking between equally scored nodes. */
+  seed?: number;
+  /** Registers kube-scheduler's metrics here. */
+  metrics?: Registry;
+  /** How long an assumed pod may wait for its binding to show up in the informer. Default 30 s. */
+  assumedPodTtlMs?: number;
+}
+
+/** Pods that will never run again hold no room. */
+const isTerminal = (pod: Pod) => pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
+
+/**
+ * kube-scheduler as a component: follows Nodes and Pods through informers,
+ * queues the unbound pods whose `spec.schedulerName` names one of its
+ * profiles, and schedules them one at a time (optimistic: the pod is
+ * assumed on its node and the next pod is scheduled while it binds).
+ *
+ * Guarantees: one scheduling cycle at a time, so decisions never
+ * double-book a node; a failed binding forgets the assumed pod and requeues
+ * it with backoff; a pod that fits nowhere gets `PodScheduled=False`
+ * (reason Unschedulable) with kube-scheduler's message, and is retried when
+ * a relevant cluster event happens or after 5 minutes.
+ *
+ * Caveats: run one active Scheduler per profile name (use the Manager's
+ * leader election for several replicas); bindings from another scheduler
+ * are seen through the informer only.
+ */
+export class Scheduler {
+  private readonly api: Api;
+  private readonly informers: InformerFactory;
+  private readonly clock: Clock;
+  private readonly logger: Logger;
+  private readonly cache: SchedulerCache;
+  private readonly snapshot = new Snapshot();
+  private readonly client: ApiSchedulerClient;
+  /** The scheduling queue; exposed for metrics and tests. */
+  readonly queue: SchedulingQueue;
+  private readonly frameworks = new Map<string, Framework>();
+  private readonly algorithm: GenericScheduler;
+  private readonly metrics: SchedulerMetrics;
+  private readonly bindings = new Set<Promise<void>>();
+  private podInformer?: SharedInformer<Pod>;
+
+  constructor(options: SchedulerOptions) {
+    this.api = options.api;
+    this.informers = options.informers;
+    this.clock = options.clock ?? new RealClock();
+    this.logger = (options.logger ?? silentLogger()).child({ component: 'scheduler' });
+    this.cache = new SchedulerCache({ clock: this.clock, assumedPodTtlMs: options.assumedPodTtlMs });
+    this.client = new ApiSchedulerClient(options.api);
+    const random = seededRandom(options.seed);
+    const profiles = options.profiles ?? [defaultProfile()];
+    const registry = options.registry ?? defaultRegistry();
+    let first: Framework | undefined;
+    const queueHooks = {
+      less: (a: Parameters<Framework['queueSortLess']>[0], b: Parameters<Framework['queueSortLess']>[1]) =>
+        first!.queueSortLess(a, b),
+      preEnqueue: (pod: Pod) => this.frameworks.get(schedulerNameOf(pod))!.runPreEnqueuePlugins(pod),
+      relevantEvents: (plugins: ReadonlySet<string>) => {
+        const out = new Set<string>();
+        for (const f of this.frameworks.values()) {
+          const events = f.relevantEvents(plugins);
+          if (!events) return undefined;
+          for (const e of events) out.add(e);
+        }
+        return out;
+      },
+    };
+    this.queue = new SchedulingQueue({ clock: this.clock, ...queueHooks });
+    for (const profile of profiles) {
+      const fwk = new Framework(profile, {
+        registry,
+        clock: this.clock,
+        logger: this.logger.child({ profile: profile.schedulerName }),
+        client: this.client,
+        nominator: this.queue,
+        random,
+        snapshot: this.snapshot,
+      });
+      first ??= fwk;
+      this.frameworks.set(profile.schedulerName, fwk);
+    }
+    this.algorithm = new GenericScheduler({
+      cache: this.cache,
+      snapshot: this.snapshot,
+      random,
+      percentageOfNodesToScore: options.percentageOfNodesToScore,
+    });
+    this.metrics = options.metrics ? schedulerMetrics(options.metrics, () => this.queue.pending()) : noSchedulerMetrics;
+  }
+
+  /**
+   * Starts the informers (if not yet started), waits for their first list,
+   * then schedules until `signal` aborts. Resolves after the last running
+   * binding has finished.
+   */
+  async run(signal: AbortSignal): Promise<void> {
+    const nodes = this.informers.for<Node>('Node');
+    const pods = this.informers.for<Pod>('Pod');
+    this.podInformer = pods;
+    const subs: Subscription[] = [
+      nodes.events$.subscribe((e) => this.onNode(e)),
+      pods.events$.subscribe((e) => this.onPod(e)),
+    ];
+    this.informers.start(signal);
+    this.queue.run(signal);
+    this.runAssumedExpiry(signal);
+    try {
+      await Promise.race([Promise.all([nodes.synced, pods.synced]), aborted(signal)]);
+      while (!signal.aborted) {
+        const q = await this.queue.pop(signal);
+        if (!q) break;
+        await this.scheduleQueued(q);
+      }
+    } finally {
+      for (const s of subs) s.unsubscribe();
+      this.queue.close();
+      await Promise.allSettled([...this.bindings]);
+    }
+  }
+
+  private async scheduleQueued(q: QueuedPodInfo): Promise<void> {
+    const pod = q.podInfo.pod;
+    const fwk = this.frameworks.get(schedulerNameOf(pod));
+    if (!fwk || this.cache.hasPod(q.podInfo.key) || !this.stillPending(pod)) return;
+    const cycle = this.queue.currentSchedulingCycle;
+    const start = this.clock.now();
+    const outcome = await scheduleOne({ algorithm: this.algorithm, cache: this.cache }, fwk, q.podInfo);
+    const seconds = (this.clock.now() - start) / 1000;
+    if (outcome.kind === 'assumed') {
+      this.metrics.attempt('scheduled', fwk.schedulerName, seconds);
+      this.queue.deleteNominatedPod(q.podInfo.key);
+      this.track(this.afterBinding(q, outcome));
+      return;
+    }
+    this.metrics.attempt(outcome.kind, fwk.schedulerName, seconds);
+    await this.handleFailure(q, cycle, outcome);
+  }
+
+  private async afterBinding(q: QueuedPodInfo, outcome: Extract<CycleOutcome, { kind: 'assumed' }>): Promise<void> {
+    const status = await outcome.binding;
+    if (status.isSuccess()) {
+      this.logger.debug({ pod: q.podInfo.key, node: outcome.nodeName }, 'bound');
+      return;
+    }
+    this.logger.info({ pod: q.podInfo.key, node: outcome.nodeName, err: status.message() }, 'binding failed');
+    await this.handleFailure(q, this.queue.currentSchedulingCycle, {
+      kind: 'error',
+      error: status.error ?? new Error(status.message()),
+    });
+  }
+
+  /** Requeues a pod that did not get scheduled and tells its owner why, through its PodScheduled condition. */
+  private async handleFailure(
+    q: QueuedPodInfo,
+    cycle: number,
+    outcome: Exclude<CycleOutcome, { kind: 'assumed' }>,
+  ): Promise<void> {
+    const current = this.currentPod(q.podInfo.key);
+    if (!current || !this.stillPending(current)) return;
+    const fresh = { ...q, podInfo: q.podInfo.pod === current ? q.podInfo : new PodInfo(current) };
+    try {
+      if (outcome.kind === 'error') {
+        this.queue.addBackoff(fresh);
+        this.logger.warn({ pod: q.podInfo.key, err: outcome.error.message }, 'scheduling error');
+        await this.client.setPodScheduledFalse(current, 'SchedulerError', outcome.error.message);
+        return;
+      }
+      this.queue.addUnschedulable(fresh, cycle, outcome.error.unschedulablePlugins);
+      if (outcome.nominatedNodeName) {
+        const nominated = { ...current, status: { ...current.status, nominatedNodeName: outcome.nominatedNodeName } };
+        this.queue.addNominatedPod(new PodInfo(nominated), outcome.nominatedNodeName);
+        await this.client.setNominatedNodeName(current, outcome.nominatedNodeName);
+      }
+      await this.client.setPodScheduledFalse(current, 'Unschedulable', outcome.error.message);
+    } catch (err) {
+      this.logger.info({ pod: q.podInfo.key, err: (err as Error).message }, 'could not record scheduling failure');
+    }
+  }
+
+  private track(p: Promise<void>): void {
+    const tracked = p.catch((err: unknown) => this.logger.error({ err }, 'binding cycle failed'));
+    this.bindings.add(tracked);
+    void tracked.finally(() => this.bindings.delete(tracked));
+  }
+
+  private currentPod(key: string): Pod | undefined {
+    const [namespace, name] = key.split('/');
+    return this.podInformer?.cache.get(namespace, name) as Pod | undefined;
+  }
+
+  /** Unbound, not terminating, not finished. */
+  private stillPending(pod: Pod): boolean {
+    return !pod.spec.nodeName && !pod.metadata.deletionTimestamp && !isTerminal(pod);
+  }
+
+  private responsibleFor(pod: Pod): boolean {
+    return this.frameworks.has(schedulerNameOf(pod));
+  }
+
+  private onNode(e: InformerEvent<Node>): void {
+    const node = e.object as Node;
+    if (e.type === 'deleted') {
+      this.cache.removeNode(node.metadata.name);
+      this.queue.moveAllToActiveOrBackoff('NodeDelete');
+      return;
+    }
+    this.cache.addNode(node);
+    this.queue.moveAllToActiveOrBackoff(e.type === 'added' ? 'NodeAdd' : 'NodeUpdate');
+  }
+
+  private onPod(e: InformerEvent<Pod>): void {
+    const pod = e.object as Pod;
+    const old = e.oldObject as Pod | undefined;
+    const bound = !!pod.spec.nodeName;
+    if (e.type === 'deleted') {
+      if (bound || this.cache.isAssumed(podKey(pod))) {
+        this.cache.removePod(pod);
+        this.queue.moveAllToActiveOrBackoff('AssignedPodDelete');
+      }
+      this.queue.delete(pod);
+      return;
+    }
+    if (bound) {
+      this.queue.delete(pod);
+      if (isTerminal(pod)) {
+        this.cache.removePod(pod);
+        this.queue.moveAllToActiveOrBackoff('AssignedPodDelete');
+        return;
+      }
+      const wasBound = !!old?.spec.nodeName && e.type === 'updated';
+      if (wasBound) this.cache.updatePod(pod);
+      else this.cache.addPod(pod);
+      this.queue.moveAllToActiveOrBackoff(wasBound ? 'AssignedPodUpdate' : 'AssignedPodAdd');
+      return;
+    }
+    if (!this.responsibleFor(pod) || this.cache.isAssumed(podKey(pod))) return;
+    if (!this.stillPending(pod)) {
+      this.queue.delete(pod);
+      return;
+    }
+    if (e.type === 'added') this.queue.add(pod);
+    else this.queue.update(pod);
+  }
+
+  /** Forgets assumed pods whose binding never showed up, and requeues them if still pending. */
+  private runAssumedExpiry(signal: AbortSignal, periodMs = 1000): void {
+    const tick = () => {
+      for (const key of this.cache.cleanupExpiredAssumedPods()) {
+        const pod = this.currentPod(key);
+        if (pod && this.stillPending(pod) && this.responsibleFor(pod)) this.queue.update(pod);
+      }
+      if (!signal.aborted) timer = this.clock.setTimeout(tick, periodMs);
+    };
+    let timer = this.clock.setTimeout(tick, periodMs);
+    signal.addEventListener('abort', () => timer.cancel(), { once: true });
+  }
+}
+
+function aborted(signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) resolve();
+    else signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+}

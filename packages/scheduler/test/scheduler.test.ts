@@ -1,0 +1,98 @@
+import { Api, FakeClock, InformerFactory, MemoryStore, type Pod } from '@flotilla/core';
+import { Registry } from 'prom-client';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Scheduler } from '../src/scheduler.js';
+import { makeNode, makePod } from './builders.js';
+
+/** A cluster in memory: Api over MemoryStore, shared informers, a scheduler running on a FakeClock. */
+async function startCluster(options: { seed?: number } = {}) {
+  const clock = new FakeClock();
+  const store = new MemoryStore();
+  const api = new Api({ store, clock });
+  const informers = new InformerFactory(api, { clock });
+  const metrics = new Registry();
+  const scheduler = new Scheduler({ api, informers, clock, seed: options.seed ?? 1, metrics });
+  const abort = new AbortController();
+  const running = scheduler.run(abort.signal);
+  const stop = async () => {
+    abort.abort();
+    await running;
+    await api.close();
+  };
+  return { api, clock, scheduler, metrics, stop };
+}
+
+/** Polls (on the event loop, no timers) until `check` returns a value. */
+async function until<T>(check: () => Promise<T | undefined>, turns = 2000): Promise<T> {
+  for (let i = 0; i < turns; i++) {
+    const v = await check();
+    if (v !== undefined) return v;
+    await new Promise((r) => setImmediate(r));
+  }
+  throw new Error('condition not reached');
+}
+
+const scheduledCondition = (pod: Pod) => pod.status?.conditions?.find((c) => c.type === 'PodScheduled');
+
+describe('Scheduler with the Api', () => {
+  let cluster: Awaited<ReturnType<typeof startCluster>> | undefined;
+  afterEach(async () => {
+    await cluster?.stop();
+    cluster = undefined;
+  });
+
+  it('binds created pods and sets PodScheduled=True', async () => {
+    cluster = await startCluster();
+    const { api } = cluster;
+    for (const n of ['n1', 'n2'])
+      await api.resource('Node').create(makeNode(n).capacity({ cpu: '2', memory: '4Gi', pods: 10 }).obj());
+    for (let i = 0; i < 6; i++) await api.resource('Pod').create(makePod(`p${i}`).req({ cpu: '500m' }).obj());
+    const pods = await until(async () => {
+      const list = await api.resource('Pod').list({ namespace: 'default' });
+      return list.items.every((p) => p.spec.nodeName) ? list.items : undefined;
+    });
+    expect(pods).toHaveLength(6);
+    for (const p of pods) expect(scheduledCondition(p)?.status).toBe('True');
+    const perNode = new Map<string, number>();
+    for (const p of pods) perNode.set(p.spec.nodeName!, (perNode.get(p.spec.nodeName!) ?? 0) + 1);
+    expect([...perNode.values()].every((n) => n <= 4)).toBe(true);
+    const text = await cluster.metrics.metrics();
+    expect(text).toMatch(/scheduler_schedule_attempts_total\{result="scheduled",profile="default-scheduler"\} 6/);
+  });
+
+  it('explains an unschedulable pod, then schedules it once a node that fits is added', async () => {
+    cluster = await startCluster();
+    const { api } = cluster;
+    await api.resource('Node').create(makeNode('small').capacity({ cpu: '1', memory: '1Gi', pods: 10 }).obj());
+    await api.resource('Pod').create(makePod('big').req({ cpu: '3' }).obj());
+    const pending = await until(async () => {
+      const p = await api.resource('Pod').get('default', 'big');
+      return scheduledCondition(p)?.status === 'False' ? p : undefined;
+    });
+    expect(scheduledCondition(pending)).toMatchObject({
+      reason: 'Unschedulable',
+      message: expect.stringMatching(/^0\/1 nodes are available: 1 Insufficient cpu\./),
+    });
+    expect(pending.spec.nodeName).toBeUndefined();
+    await api.resource('Node').create(makeNode('large').capacity({ cpu: '4', memory: '8Gi', pods: 10 }).obj());
+    await cluster.clock.step(1000);
+    const bound = await until(async () => {
+      const p = await api.resource('Pod').get('default', 'big');
+      return p.spec.nodeName ? p : undefined;
+    });
+    expect(bound.spec.nodeName).toBe('large');
+    expect(scheduledCondition(bound)?.status).toBe('True');
+  });
+
+  it('ignores pods that name another scheduler', async () => {
+    cluster = await startCluster();
+    const { api } = cluster;
+    await api.resource('Node').create(makeNode('n1').obj());
+    await api.resource('Pod').create(makePod('theirs').schedulerName('other-scheduler').obj());
+    await api.resource('Pod').create(makePod('ours').obj());
+    await until(async () => ((await api.resource('Pod').get('default', 'ours')).spec.nodeName ? true : undefined));
+    const theirs = await api.resource('Pod').get('default', 'theirs');
+    expect(theirs.spec.nodeName).toBeUndefined();
+    expect(scheduledCondition(theirs)).toBeUndefined();
+  });
+});

@@ -1,3 +1,42 @@
+import { defaultHorizontalPodAutoscaler } from '../defaulting/autoscaling.js';
+import { defaultCronJob, defaultJob } from '../defaulting/batch.js';
+import {
+  defaultNamespace,
+  defaultPersistentVolume,
+  defaultPersistentVolumeClaim,
+  defaultSecret,
+} from '../defaulting/cluster.js';
+import { defaultPod } from '../defaulting/pod.js';
+import { defaultService } from '../defaulting/service.js';
+import {
+  defaultDaemonSet,
+  defaultDeployment,
+  defaultReplicaSet,
+  defaultReplicationController,
+} from '../defaulting/workloads.js';
+import type { BuiltinKind, BuiltinKinds } from '../model/kinds.js';
+import { validateHorizontalPodAutoscaler } from '../validation/autoscaling.js';
+import { validateCronJob, validateJob } from '../validation/batch.js';
+import { validateNamespace, validateNode, validateServiceAccount } from '../validation/cluster.js';
+import { validateConfigMap, validateSecret } from '../validation/config.js';
+import { validateEvent, validateLease } from '../validation/coordination.js';
+import { validateEndpointSlice, validateEndpoints } from '../validation/discovery.js';
+import { validatePod } from '../validation/pod.js';
+import {
+  validateClusterRole,
+  validateClusterRoleBinding,
+  validateRole,
+  validateRoleBinding,
+} from '../validation/rbac.js';
+import { validateService } from '../validation/service.js';
+import { validatePersistentVolume, validatePersistentVolumeClaim } from '../validation/storage.js';
+import {
+  validateDaemonSet,
+  validateDeployment,
+  validateReplicaSet,
+  validateReplicationController,
+} from '../validation/workloads.js';
+import { ResourceRegistry } from './resource-registry.js';
 import type { ResourceType } from './resource-type.js';
 
 /**
@@ -132,3 +171,55 @@ export const builtinKindInfo: readonly Omit<ResourceType, 'default' | 'validate'
     namespaced: false,
   },
 ];
+
+/** The behaviour half of a built-in kind: name rule, defaulting and validation, typed per kind. */
+type KindBehaviour<K extends BuiltinKind> = Pick<ResourceType<BuiltinKinds[K]>, 'nameFormat' | 'default' | 'validate'>;
+
+/**
+ * Defaulting and validation of each built-in kind. Namespaces are DNS-1123
+ * labels and Services DNS-1035 labels (their names become DNS labels);
+ * everything else uses the DNS-1123 subdomain rule.
+ */
+const builtinBehaviour: { [K in BuiltinKind]: KindBehaviour<K> } = {
+  Namespace: { nameFormat: 'dns1123Label', default: defaultNamespace, validate: validateNamespace },
+  Pod: { default: defaultPod, validate: validatePod },
+  Node: { validate: validateNode },
+  Service: { nameFormat: 'dns1035Label', default: defaultService, validate: validateService },
+  Endpoints: { validate: validateEndpoints },
+  EndpointSlice: { validate: validateEndpointSlice },
+  ReplicaSet: { default: defaultReplicaSet, validate: validateReplicaSet },
+  ReplicationController: { default: defaultReplicationController, validate: validateReplicationController },
+  Deployment: { default: defaultDeployment, validate: validateDeployment },
+  DaemonSet: { default: defaultDaemonSet, validate: validateDaemonSet },
+  Job: { default: defaultJob, validate: validateJob },
+  CronJob: { default: defaultCronJob, validate: validateCronJob },
+  HorizontalPodAutoscaler: { default: defaultHorizontalPodAutoscaler, validate: validateHorizontalPodAutoscaler },
+  ConfigMap: { validate: validateConfigMap },
+  Secret: { default: defaultSecret, validate: validateSecret },
+  ServiceAccount: { validate: validateServiceAccount },
+  PersistentVolume: { default: defaultPersistentVolume, validate: validatePersistentVolume },
+  PersistentVolumeClaim: { default: defaultPersistentVolumeClaim, validate: validatePersistentVolumeClaim },
+  Lease: { validate: validateLease },
+  Event: { validate: validateEvent },
+  Role: { validate: validateRole },
+  RoleBinding: { validate: validateRoleBinding },
+  ClusterRole: { validate: validateClusterRole },
+  ClusterRoleBinding: { validate: validateClusterRoleBinding },
+};
+
+/**
+ * Every built-in kind as a complete `ResourceType`: `builtinKindInfo`'s
+ * names and scopes with the kind's name rule, defaulting and validation.
+ * Returns fresh objects, so callers may not affect each other.
+ */
+export function builtinResourceTypes(): ResourceType[] {
+  return builtinKindInfo.map((info) => ({
+    ...info,
+    ...(builtinBehaviour[info.kind as BuiltinKind] as KindBehaviour<BuiltinKind> as Partial<ResourceType>),
+  }));
+}
+
+/** A registry holding every built-in kind, ready for `registerResource` of custom kinds. */
+export function createBuiltinRegistry(): ResourceRegistry {
+  return new ResourceRegistry(builtinResourceTypes());
+}

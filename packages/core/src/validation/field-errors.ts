@@ -6,12 +6,16 @@ import type { FieldError } from '../errors/api-errors.js';
  * (`Required value`, `Invalid value: "x": ...`, `Unsupported value: ...`).
  */
 
-/** Renders a bad value the way Kubernetes prints it: strings quoted, numbers bare, structures elided. */
+/** Longest rendering of a structured value in a message; beyond it the value is elided. */
+const MAX_SHOWN_VALUE = 200;
+
+/** Renders a bad value the way Kubernetes prints it: strings quoted, numbers bare, small maps as JSON. */
 function showValue(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
   if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
   if (value === null || value === undefined) return 'null';
-  return '"object"';
+  const json = JSON.stringify(value);
+  return json.length <= MAX_SHOWN_VALUE ? json : '"object"';
 }
 
 /** A field that must be set is missing or empty. */
@@ -50,4 +54,9 @@ export function tooLong(field: string, maxLength: number): FieldError {
 /** Turns a list of rule-violation messages for one value into `Invalid value` errors. */
 export function invalidEach(field: string, value: unknown, problems: readonly string[]): FieldError[] {
   return problems.map((p) => invalid(field, value, p));
+}
+
+/** A reference names something that does not exist (e.g. a volume mount naming no volume). */
+export function notFound(field: string, value: unknown): FieldError {
+  return { field, message: `Not found: ${showValue(value)}` };
 }

@@ -1,0 +1,18 @@
+/**
+ * Loads generated rule text into the kernel.
+ *
+ * Guarantees: rule text reaches the tool on stdin, and every other value as
+ * an element of an argument array: nothing passes through a shell. A failed
+ * load throws `ApplyError` carrying the tool's stderr.
+ *
+ * Caveats: after a failure the kernel state is unknown to the caller; sync
+ * next without `previous` (the Proxier does this by itself).
+ */
+export interface Applier<R extends { readonly text: string }> {
+  apply(rules: R): Promise<void>;
+}
+
+/** An applier with a dry run: the tool parses and validates the rules without committing them. */
+export interface CheckingApplier<R extends { readonly text: string }> extends Applier<R> {
+  check(rules: R): Promise<void>;
+}

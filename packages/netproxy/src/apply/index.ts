@@ -1,0 +1,5 @@
+export * from './applier.js';
+export * from './command-runner.js';
+export * from './iptables-applier.js';
+export * from './ipvs-applier.js';
+export * from './nftables-applier.js';

@@ -1,0 +1,117 @@
+import type { ProxyEndpoint, ProxyState, ServicePortState } from '../state/proxy-state.js';
+
+/** DNS record types the cluster DNS answers. */
+export const RecordType = { A: 1, SRV: 33 } as const;
+
+/** One answer record, in the fields dns2 encodes. */
+export type DnsAnswer =
+  | { readonly name: string; readonly type: typeof RecordType.A; readonly address: string }
+  | {
+      readonly name: string;
+      readonly type: typeof RecordType.SRV;
+      readonly priority: number;
+      readonly weight: number;
+      readonly port: number;
+      readonly target: string;
+    };
+
+/** The outcome of a lookup: `NXDOMAIN` when the name does not exist, else the answers of the asked type (maybe none). */
+export interface DnsLookup {
+  readonly rcode: 'NOERROR' | 'NXDOMAIN';
+  readonly answers: readonly DnsAnswer[];
+}
+
+const dashedIpRe = /^(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(-(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}$/;
+
+/**
+ * The cluster's DNS zone, built from a proxy state, following Kubernetes'
+ * DNS specification for services and pods:
+ *
+ * - `<svc>.<ns>.svc.<domain>` A: the ClusterIP, or for a headless service
+ *   the ready endpoints' IPs;
+ * - `<host>.<svc>.<ns>.svc.<domain>` A for each ready endpoint of a headless
+ *   service (`host` = its hostname, else its IP with dashes);
+ * - `_<port>._<proto>.<svc>.<ns>.svc.<domain>` SRV for named ports (headless:
+ *   one per ready endpoint, targeting its host name);
+ * - `<a-b-c-d>.<ns>.pod.<domain>` A `a.b.c.d` (CoreDNS' `pods insecure`);
+ * - NXDOMAIN for every other name, NOERROR without answers for names that
+ *   exist only as parents (`<ns>.svc.<domain>`) or for other record types.
+ *
+ * Guarantees: lookups are case-insensitive and ignore a trailing dot, so
+ * resolvers walking a search path get a quick NXDOMAIN for each miss.
+ */
+export class DnsZone {
+  private readonly records = new Map<string, DnsAnswer[]>();
+  private readonly parents = new Set<string>();
+  private readonly domain: string;
+
+  constructor(state: ProxyState, domain = 'cluster.local') {
+    this.domain = domain.toLowerCase().replace(/\.$/, '');
+    const byService = new Map<string, ServicePortState[]>();
+    for (const port of state.servicePorts) {
+      const key = `${port.serviceName}.${port.namespace}`;
+      const list = byService.get(key) ?? [];
+      list.push(port);
+      byService.set(key, list);
+    }
+    for (const [key, ports] of byService) this.addService(`${key}.svc.${this.domain}`, ports);
+  }
+
+  lookup(name: string, type: number): DnsLookup {
+    const fqdn = name.toLowerCase().replace(/\.$/, '');
+    const records = this.records.get(fqdn) ?? this.podRecord(fqdn);
+    if (records) return { rcode: 'NOERROR', answers: records.filter((r) => r.type === type) };
+    if (this.parents.has(fqdn)) return { rcode: 'NOERROR', answers: [] };
+    return { rcode: 'NXDOMAIN', answers: [] };
+  }
+
+  private podRecord(fqdn: string): DnsAnswer[] | undefined {
+    const suffix = `.pod.${this.domain}`;
+    if (!fqdn.endsWith(suffix)) return undefined;
+    const labels = fqdn.slice(0, -suffix.length).split('.');
+    if (labels.length !== 2 || !dashedIpRe.test(labels[0])) return undefined;
+    return [{ name: fqdn, type: RecordType.A, address: labels[0].replaceAll('-', '.') }];
+  }
+
+  private add(name: string, answer: DnsAnswer): void {
+    const list = this.records.get(name) ?? [];
+    if (!list.some((r) => JSON.stringify(r) === JSON.stringify(answer))) list.push(answer);
+    this.records.set(name, list);
+    for (let dot = name.indexOf('.'); dot >= 0; dot = name.indexOf('.', dot + 1)) this.parents.add(name.slice(dot + 1));
+  }
+
+  private addService(serviceName: string, ports: readonly ServicePortState[]): void {
+    const clusterIP = ports[0].clusterIP;
+    if (clusterIP !== undefined) {
+      this.add(serviceName, { name: serviceName, type: RecordType.A, address: clusterIP });
+      for (const port of ports) {
+        if (!port.portName) continue;
+        const srv = `_${port.portName}._${port.protocol}.${serviceName}`;
+        this.add(srv, {
+          name: srv,
+          type: RecordType.SRV,
+          priority: 0,
+          weight: 100,
+          port: port.port,
+          target: serviceName,
+        });
+      }
+      return;
+    }
+    this.records.set(serviceName, []);
+    for (const port of ports) {
+      for (const ep of port.endpoints.filter((e) => e.ready)) {
+        const host = `${hostLabel(ep)}.${serviceName}`;
+        this.add(serviceName, { name: serviceName, type: RecordType.A, address: ep.ip });
+        this.add(host, { name: host, type: RecordType.A, address: ep.ip });
+        if (!port.portName) continue;
+        const srv = `_${port.portName}._${port.protocol}.${serviceName}`;
+        this.add(srv, { name: srv, type: RecordType.SRV, priority: 0, weight: 100, port: ep.port, target: host });
+      }
+    }
+  }
+}
+
+function hostLabel(ep: ProxyEndpoint): string {
+  return ep.hostname ?? ep.ip.replaceAll('.', '-');
+}

@@ -1,0 +1,2 @@
+export * from './cluster-dns.js';
+export * from './dns-records.js';

@@ -1,0 +1,2 @@
+export * from './proxier.js';
+export * from './proxier-metrics.js';

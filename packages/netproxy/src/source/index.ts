@@ -1,0 +1,2 @@
+export * from './follow-proxy-state.js';
+export * from './service-informers.js';

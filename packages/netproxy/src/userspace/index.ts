@@ -1,0 +1,2 @@
+export * from './endpoint-picker.js';
+export * from './userspace-proxy.js';

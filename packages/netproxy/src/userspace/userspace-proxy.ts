@@ -1,0 +1,165 @@
+import { connect, createServer, type Server, type Socket } from 'node:net';
+import { type Clock, type Logger, RealClock, silentLogger } from '@flotilla/core';
+import type { ProxyEndpoint, ProxyState, ServicePortState } from '../state/proxy-state.js';
+import { EndpointPicker } from './endpoint-picker.js';
+
+/** Options for `UserspaceProxy`. */
+export interface UserspaceProxyOptions {
+  /** Address the per-service listeners bind; default `127.0.0.1`. */
+  readonly host?: string;
+  /** Port for a service port's listener; return 0 or undefined to let the OS choose. */
+  readonly portFor?: (port: ServicePortState) => number | undefined;
+  /** How long one endpoint may take to accept before the next is tried; default 2000 ms. */
+  readonly connectTimeoutMs?: number;
+  readonly clock?: Clock;
+  readonly logger?: Logger;
+}
+
+interface Listener {
+  readonly server: Server;
+  readonly picker: EndpointPicker;
+  readonly address: { readonly host: string; readonly port: number };
+}
+
+/**
+ * A TCP proxy in the Node process: one listener per TCP service port,
+ * forwarding each connection to a usable endpoint, round-robin, honouring
+ * ClientIP affinity. A connection that an endpoint refuses (or does not
+ * accept within the timeout) is retried on the next endpoint; when none
+ * accepts, or the port has no endpoints, the client connection is reset, so
+ * clients fail fast instead of hanging.
+ *
+ * Guarantees: `update(state)` is idempotent and applies live: listeners open
+ * for new ports and close for removed ones; existing connections continue.
+ *
+ * Caveats: TCP only (UDP and SCTP ports are skipped); the listener address
+ * replaces the ClusterIP, so clients must be told it (`address(name)`).
+ */
+export class UserspaceProxy {
+  private readonly listeners = new Map<string, Listener>();
+  private readonly host: string;
+  private readonly clock: Clock;
+  private readonly log: Logger;
+  private readonly sockets = new Set<Socket>();
+
+  constructor(private readonly options: UserspaceProxyOptions = {}) {
+    this.host = options.host ?? '127.0.0.1';
+    this.clock = options.clock ?? new RealClock();
+    this.log = options.logger ?? silentLogger();
+  }
+
+  /** Opens, updates and closes listeners to match `state`. */
+  async update(state: ProxyState): Promise<void> {
+    const wanted = new Map(
+      state.servicePorts.filter((p) => p.protocol === 'tcp' && p.clusterIP !== undefined).map((p) => [p.name, p]),
+    );
+    for (const [name, listener] of this.listeners) {
+      if (wanted.has(name)) continue;
+      this.listeners.delete(name);
+      listener.server.close();
+    }
+    for (const [name, port] of wanted) {
+      const existing = this.listeners.get(name);
+      if (existing) {
+        existing.picker.update(port);
+        continue;
+      }
+      const picker = new EndpointPicker(this.clock);
+      picker.update(port);
+      const server = createServer((client) => this.forward(client, picker, name));
+      const address = await listen(server, this.host, this.options.portFor?.(port) ?? 0);
+      this.listeners.set(name, { server, picker, address });
+      this.log.debug({ servicePort: name, ...address }, 'userspace proxy listening');
+    }
+  }
+
+  /** Where the listener of service port `name` (`ns/svc:port`) is, if it has one. */
+  address(name: string): { readonly host: string; readonly port: number } | undefined {
+    return this.listeners.get(name)?.address;
+  }
+
+  /** Every listener, by service port name. */
+  addresses(): Map<string, { readonly host: string; readonly port: number }> {
+    return new Map([...this.listeners].map(([name, l]) => [name, l.address]));
+  }
+
+  /** Closes every listener and every proxied connection. */
+  async close(): Promise<void> {
+    const closing = [...this.listeners.values()].map((l) => new Promise<void>((r) => l.server.close(() => r())));
+    this.listeners.clear();
+    for (const s of this.sockets) s.destroy();
+    await Promise.all(closing);
+  }
+
+  private track(socket: Socket): void {
+    this.sockets.add(socket);
+    socket.once('close', () => this.sockets.delete(socket));
+  }
+
+  private forward(client: Socket, picker: EndpointPicker, name: string): void {
+    this.track(client);
+    client.pause();
+    client.on('error', () => client.destroy());
+    const clientIP = client.remoteAddress ?? '';
+    const candidates = picker.candidates(clientIP);
+    const attempt = (i: number) => {
+      const ep = candidates[i];
+      if (!ep) {
+        this.log.debug({ servicePort: name, tried: i }, 'no endpoint accepted; resetting client');
+        client.resetAndDestroy();
+        return;
+      }
+      this.dial(ep).then(
+        (upstream) => {
+          if (client.destroyed) {
+            upstream.destroy();
+            return;
+          }
+          picker.served(clientIP, ep);
+          upstream.on('error', () => client.destroy());
+          client.on('error', () => upstream.destroy());
+          client.pipe(upstream);
+          upstream.pipe(client);
+          client.resume();
+        },
+        (err: unknown) => {
+          this.log.debug({ servicePort: name, endpoint: `${ep.ip}:${ep.port}`, err }, 'endpoint refused; trying next');
+          attempt(i + 1);
+        },
+      );
+    };
+    attempt(0);
+  }
+
+  private dial(ep: ProxyEndpoint): Promise<Socket> {
+    return new Promise((resolve, reject) => {
+      const socket = connect({ host: ep.ip, port: ep.port });
+      this.track(socket);
+      const timer = this.clock.setTimeout(() => {
+        socket.destroy();
+        reject(
+          new Error(`endpoint ${ep.ip}:${ep.port} did not accept within ${this.options.connectTimeoutMs ?? 2000} ms`),
+        );
+      }, this.options.connectTimeoutMs ?? 2000);
+      socket.once('connect', () => {
+        timer.cancel();
+        resolve(socket);
+      });
+      socket.once('error', (err) => {
+        timer.cancel();
+        reject(err);
+      });
+    });
+  }
+}
+
+function listen(server: Server, host: string, port: number): Promise<{ host: string; port: number }> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.removeListener('error', reject);
+      const address = server.address();
+      resolve({ host, port: typeof address === 'object' && address ? address.port : port });
+    });
+  });
+}

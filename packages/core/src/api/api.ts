@@ -11,7 +11,7 @@ import { AdmissionChain } from './admission.js';
 import { bindPod, type PodBindingTarget } from './binding.js';
 import { cloneJson } from './json-value.js';
 import { NamespaceLifecycle } from './namespace-lifecycle.js';
-import { type ApiContext, ApiResourceClient } from './resource-client.js';
+import { type ApiContext, ApiResourceClient, TimestampSource } from './resource-client.js';
 import type { AdmissionHook, ResourceClient } from './types.js';
 
 /** etcd's request size limit, which Kubernetes inherits: 1.5 MiB. */
@@ -67,6 +67,7 @@ export class Api {
       admission: this.admission,
       namespaces: this.namespaces,
       maxObjectBytes: options.maxObjectBytes ?? DEFAULT_MAX_OBJECT_BYTES,
+      timestamps: new TimestampSource(this.clock),
     };
   }
 

@@ -26,6 +26,12 @@ export function prepareNamespaceForCreate(ns: KubeObject): void {
   ns.status = { ...(ns.status as Record<string, unknown> | undefined), phase: 'Active' };
 }
 
+function terminatingError(namespace: string): ForbiddenError {
+  return new ForbiddenError(
+    `unable to create new content in namespace ${namespace} because it is being terminated; wait until it is gone and create it again, or use another namespace`,
+  );
+}
+
 function isTerminating(ns: KubeObject): boolean {
   return (
     ns.metadata.deletionTimestamp !== undefined ||
@@ -86,32 +92,32 @@ export class NamespaceLifecycle {
   }
 
   /**
-   * Throws unless objects may be created in `namespace`: `NotFoundError` if
+   * Fails unless objects may be created in `namespace`: `NotFoundError` if
    * it does not exist, `ForbiddenError` (Kubernetes' wording) if it is being
-   * deleted.
+   * deleted. Answers synchronously from the cache (`undefined`: allowed, or
+   * a throw); returns a promise only when it must ask the store.
    */
-  async assertCreatable(namespace: string): Promise<void> {
-    let state = this.states.get(namespace);
-    if (state?.terminating === undefined) {
-      try {
-        this.observe(await this.store.get({ resource: NAMESPACES, name: namespace }), false);
-      } catch (err) {
-        if (err instanceof NotFoundError) throw new NotFoundError({ resource: NAMESPACES, name: namespace });
-        throw err;
-      }
-      state = this.states.get(namespace);
-    }
-    if (state?.terminating) {
-      throw new ForbiddenError(
-        `unable to create new content in namespace ${namespace} because it is being terminated; wait until it is gone and create it again, or use another namespace`,
-      );
-    }
+  assertCreatable(namespace: string): Promise<void> | undefined {
+    const state = this.states.get(namespace);
+    if (state?.terminating === undefined) return this.lookUp(namespace);
+    if (state.terminating) throw terminatingError(namespace);
+    return undefined;
   }
 
   /** Stops following namespace changes. */
   close(): void {
     this.subscription?.unsubscribe();
     this.subscription = undefined;
+  }
+
+  private async lookUp(namespace: string): Promise<void> {
+    try {
+      this.observe(await this.store.get({ resource: NAMESPACES, name: namespace }), false);
+    } catch (err) {
+      if (err instanceof NotFoundError) throw new NotFoundError({ resource: NAMESPACES, name: namespace });
+      throw err;
+    }
+    if (this.states.get(namespace)?.terminating) throw terminatingError(namespace);
   }
 
   private async start(): Promise<void> {

@@ -17,7 +17,7 @@ import { forbidden, invalid } from '../validation/field-errors.js';
 import { validateObjectMeta } from '../validation/object-meta.js';
 import type { AdmissionChain } from './admission.js';
 import { deletesOnUpdate, planDeletion } from './deletion.js';
-import { cloneJson, jsonEqual } from './json-value.js';
+import { cloneJson, jsonEqual, jsonSizeBound } from './json-value.js';
 import { applyMergePatch } from './merge-patch.js';
 import { type NamespaceLifecycle, prepareNamespaceForCreate } from './namespace-lifecycle.js';
 import { compileObjectSelector, type ObjectSelector, watchSelected } from './selective-watch.js';
@@ -38,6 +38,30 @@ export interface ApiContext {
   readonly namespaces: NamespaceLifecycle;
   /** Largest serialized object accepted, in bytes. */
   readonly maxObjectBytes: number;
+  /** `creationTimestamp` values from `clock`. */
+  readonly timestamps: TimestampSource;
+}
+
+/**
+ * RFC 3339 timestamps from a Clock, formatted once per second: formatting a
+ * Date costs as much as validating a pod's metadata, and timestamps have
+ * one-second precision anyway.
+ */
+export class TimestampSource {
+  private second = Number.NaN;
+  private text = '';
+
+  constructor(private readonly clock: Clock) {}
+
+  /** The clock's current time as `2026-01-01T00:00:00Z`. */
+  now(): string {
+    const second = Math.floor(this.clock.now() / 1000);
+    if (second !== this.second) {
+      this.second = second;
+      this.text = toTimestamp(second * 1000);
+    }
+    return this.text;
+  }
 }
 
 /**
@@ -179,7 +203,7 @@ export class ApiResourceClient<T extends KubeObject = KubeObject> implements Res
     const next = this.adopt(obj);
     const meta = next.metadata;
     meta.uid = randomUUID();
-    meta.creationTimestamp = toTimestamp(this.ctx.clock.now());
+    meta.creationTimestamp = this.ctx.timestamps.now();
     meta.generation = 1;
     delete meta.resourceVersion;
     delete meta.deletionTimestamp;
@@ -191,7 +215,10 @@ export class ApiResourceClient<T extends KubeObject = KubeObject> implements Res
     if (this.kind === 'Namespace') prepareNamespaceForCreate(next);
     this.type.default?.(next);
     this.assertValid(next);
-    if (this.type.namespaced) await this.ctx.namespaces.assertCreatable(meta.namespace!);
+    if (this.type.namespaced) {
+      const lookup = this.ctx.namespaces.assertCreatable(meta.namespace!);
+      if (lookup) await lookup;
+    }
     await this.admit('CREATE', next, undefined, undefined, dryRun);
     this.assertSize(next);
     if (dryRun) return next as T;
@@ -404,10 +431,9 @@ export class ApiResourceClient<T extends KubeObject = KubeObject> implements Res
 
   private assertSize(obj: KubeObject): void {
     const limit = this.ctx.maxObjectBytes;
-    const json = JSON.stringify(obj);
-    // A UTF-16 code unit is at most 3 UTF-8 bytes: counting bytes is only needed near the limit.
-    if (json.length * 3 <= limit) return;
-    const bytes = Buffer.byteLength(json);
+    // Serializing costs as much as the rest of the pipeline; only objects near the limit need it.
+    if (jsonSizeBound(obj) <= limit) return;
+    const bytes = Buffer.byteLength(JSON.stringify(obj));
     if (bytes > limit) throw new RequestTooLargeError(bytes, limit);
   }
 

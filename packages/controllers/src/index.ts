@@ -23,7 +23,6 @@ export { type Fenceposts, maxUnavailableOf, resolveFenceposts } from './deployme
 export { type RollbackResult, rollbackDeployment, rolloutStatus } from './deployment/rollout.js';
 export { podFailureBackoffMs } from './job/backoff.js';
 export { completionIndexEnv, completionIndexKey } from './job/completion-index.js';
-export { PodExpectations } from './pod-control/pod-expectations.js';
 export { podDeletionCostAnnotation, podsToDelete } from './replicaset/pod-deletion-order.js';
 export {
   type RegisterOptions,

@@ -1,5 +1,6 @@
 import {
   compileLabelSelector,
+  Expectations,
   getControllerOf,
   type KubeObject,
   type Pod,
@@ -12,7 +13,7 @@ import { getCondition, removeCondition, setCondition } from '../conditions/condi
 import type { ControllerContext } from '../controller-context/controller-context.js';
 
 import { claimObjects } from '../pod-control/pod-claim.js';
-import { PodExpectations } from '../pod-control/pod-expectations.js';
+import { observePodForExpectations, type PodEventType } from '../pod-control/pod-events.js';
 import { podFromTemplate } from '../pod-control/pod-from-template.js';
 import { isPodActive, isPodAvailable, isPodReady, msUntilAvailable } from '../pod-control/pod-state.js';
 import { slowStartBatch } from '../pod-control/slow-start.js';
@@ -42,33 +43,25 @@ export const burstReplicas = 500;
  * `registerReplicaSetController` wires.
  */
 export class ReplicaSetReconciler<T extends KubeObject> implements Reconciler {
-  readonly expectations: PodExpectations;
+  readonly expectations: Expectations;
 
   constructor(
     private readonly ctx: ControllerContext,
     private readonly kind: ReplicaSetKind<T>,
   ) {
-    this.expectations = new PodExpectations(ctx.clock);
+    this.expectations = new Expectations({ clock: ctx.clock });
   }
 
   /** Feeds expectations from a pod informer event; returns the key of the owning set, if it is of this kind. */
-  observePodEvent(type: 'added' | 'updated' | 'deleted', pod: Readonly<Pod>, old?: Readonly<Pod>): string | undefined {
-    const ref = getControllerOf(pod);
-    if (!ref || ref.kind !== this.kind.kind) return undefined;
-    const key = `${pod.metadata.namespace}/${ref.name}`;
-    if (type === 'added') this.expectations.creationObserved(key);
-    const nowTerminating = pod.metadata.deletionTimestamp && !old?.metadata.deletionTimestamp;
-    if (type === 'deleted' || (type === 'updated' && nowTerminating)) {
-      this.expectations.deletionObserved(key, pod.metadata.name);
-    }
-    return key;
+  observePodEvent(type: PodEventType, pod: Readonly<Pod>, old?: Readonly<Pod>): string | undefined {
+    return observePodForExpectations(this.expectations, this.kind.kind, type, pod, old);
   }
 
   async reconcile(req: ReconcileRequest): Promise<ReconcileResult | undefined> {
     const key = `${req.namespace}/${req.name}`;
     const set = this.ctx.informers.for<T>(this.kind.kind).cache.get(req.namespace, req.name);
     if (!set) {
-      this.expectations.forget(key);
+      this.expectations.delete(key);
       return undefined;
     }
     const selector = compileLabelSelector(this.kind.selector(set));
@@ -107,19 +100,17 @@ export class ReplicaSetReconciler<T extends KubeObject> implements Reconciler {
           throw err;
         }
       });
-      this.expectations.lowerCreations(key, result.skipped);
+      // Creations never issued will never be observed.
+      for (let i = 0; i < result.skipped; i++) this.expectations.creationObserved(key);
       return result.error;
     }
     if (diff > 0) {
       const victims = podsToDelete(owned, Math.min(diff, burstReplicas), this.relatedPods(set, owned));
-      this.expectations.expectDeletions(
-        key,
-        victims.map((p) => p.metadata.name),
-      );
+      this.expectations.expectDeletions(key, victims.length);
       const results = await Promise.allSettled(
         victims.map((p) =>
           pods.delete(namespace, p.metadata.name, { preconditions: { uid: p.metadata.uid } }).catch((err) => {
-            this.expectations.deletionObserved(key, p.metadata.name);
+            this.expectations.deletionObserved(key);
             throw err;
           }),
         ),

@@ -169,28 +169,25 @@ export class SchedulerCache {
    */
   updateSnapshot(snapshot: Snapshot): void {
     let affinityTouched = false;
-    let listTouched = this.structureChanged;
+    const structural = this.structureChanged;
     const top = this.head?.info.generation ?? snapshot.generation;
     for (let item = this.head; item && item.info.generation > snapshot.generation; item = item.next) {
       const name = item.info.name;
-      if (!item.info.node) {
-        if (snapshot.nodeInfoMap.delete(name)) listTouched = true;
-        continue;
-      }
+      if (!item.info.node) continue;
       const old = snapshot.nodeInfoMap.get(name);
       const copy = item.info.clone();
       if (old?.podsWithAffinity.length || copy.podsWithAffinity.length) affinityTouched = true;
       snapshot.nodeInfoMap.set(name, copy);
-      listTouched = true;
+      if (!structural) snapshot.replaceInList(copy);
     }
     snapshot.generation = top;
-    if (this.structureChanged) {
+    if (structural) {
       const live = new Set(this.nodeOrder);
       for (const name of snapshot.nodeInfoMap.keys()) if (!live.has(name)) snapshot.nodeInfoMap.delete(name);
+      snapshot.setList(this.nodeOrder.map((n) => snapshot.nodeInfoMap.get(n)!));
       this.structureChanged = false;
     }
-    if (listTouched) snapshot.nodeInfoList = this.nodeOrder.map((n) => snapshot.nodeInfoMap.get(n)!);
-    if (affinityTouched || listTouched) snapshot.rebuildAffinityLists();
+    if (affinityTouched || structural) snapshot.rebuildAffinityLists();
   }
 
   private place(info: PodInfo, nodeName: string): void {

@@ -13,6 +13,7 @@ export class Snapshot {
   readonly nodeInfoMap = new Map<string, NodeInfo>();
   /** Nodes in a stable order (the order the search for feasible nodes rotates through). */
   nodeInfoList: NodeInfo[] = [];
+  private readonly position = new Map<string, number>();
   /** Nodes with at least one pod that has inter-pod (anti-)affinity terms. */
   havePodsWithAffinityList: NodeInfo[] = [];
   /** Nodes with at least one pod that has required anti-affinity terms. */
@@ -26,6 +27,21 @@ export class Snapshot {
 
   get numNodes(): number {
     return this.nodeInfoList.length;
+  }
+
+  /** Replaces the whole node list (nodes were added or removed). */
+  setList(list: NodeInfo[]): void {
+    this.nodeInfoList = list;
+    this.position.clear();
+    list.forEach((n, i) => {
+      this.position.set(n.name, i);
+    });
+  }
+
+  /** Puts a fresh copy of a node already in the list at its place. */
+  replaceInList(info: NodeInfo): void {
+    const i = this.position.get(info.name);
+    if (i !== undefined) this.nodeInfoList[i] = info;
   }
 
   /** Recomputes the affinity lists from the node list. */

@@ -44,8 +44,10 @@ export interface FrameworkOptions {
   snapshot: Snapshot;
 }
 
-/** Plugins whose PreFilter/PreScore said Skip in this cycle. */
+/** Plugins whose PreFilter said Skip in this cycle. */
 const skippedFilters = new StateKey<Set<string>>('framework/skipped-filter');
+/** The Filter plugins to run this cycle (those whose PreFilter did not Skip). */
+const activeFilters = new StateKey<FilterPlugin[]>('framework/active-filters');
 const skippedScores = new StateKey<Set<string>>('framework/skipped-score');
 
 const has = <K extends string>(p: Plugin, method: K): boolean =>
@@ -169,6 +171,7 @@ export class Framework implements FrameworkHandle {
         }
       }
     }
+    state.write(activeFilters, skipped.size ? this.filters.filter((f) => !skipped.has(f.name)) : this.filters);
     return { status: Status.success(), nodeNames };
   }
 
@@ -182,9 +185,8 @@ export class Framework implements FrameworkHandle {
 
   /** Runs Filter plugins in order; the first non-success status is the node's answer. */
   runFilterPlugins(state: CycleState, pod: PodInfo, nodeInfo: NodeInfo): Status {
-    const skipped = state.read(skippedFilters);
-    for (const p of this.filters) {
-      if (skipped?.has(p.name)) continue;
+    const filters = state.read(activeFilters) ?? this.filters;
+    for (const p of filters) {
       const s = p.filter(state, pod, nodeInfo);
       if (s.code !== 'Success') return s.withPlugin(p.name);
     }
@@ -198,9 +200,8 @@ export class Framework implements FrameworkHandle {
    * kube-scheduler does.
    */
   runFilterPluginsWithNominatedPods(state: CycleState, pod: PodInfo, nodeInfo: NodeInfo): Status {
-    const nominated = this.nominator
-      .nominatedPodsForNode(nodeInfo.name)
-      .filter((np) => np.key !== pod.key && np.priority >= pod.priority);
+    const onNode = this.nominator.nominatedPodsForNode(nodeInfo.name);
+    const nominated = onNode.length ? onNode.filter((np) => np.key !== pod.key && np.priority >= pod.priority) : onNode;
     if (nominated.length > 0) {
       const withNominated = nodeInfo.clone();
       const stateCopy = state.clone();

@@ -6,12 +6,14 @@ import type { PodNominator } from '../framework/handle.js';
  * one, and `simulate()` another; filters count these pods on their node so
  * that the room preemption made is not given to a lower-priority pod.
  */
+const none: readonly PodInfo[] = Object.freeze([]);
+
 export class NominatedPods implements PodNominator {
   private readonly byNode = new Map<string, PodInfo[]>();
   private readonly nodeOf = new Map<string, string>();
 
   nominatedPodsForNode(nodeName: string): readonly PodInfo[] {
-    return this.byNode.get(nodeName) ?? [];
+    return this.byNode.get(nodeName) ?? none;
   }
 
   addNominatedPod(pod: PodInfo, nodeName: string): void {

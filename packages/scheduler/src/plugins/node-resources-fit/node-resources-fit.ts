@@ -55,8 +55,7 @@ export function insufficientResources(
     });
   }
   const req = pod.resources.requests;
-  const names = ['cpu', 'memory', 'ephemeral-storage', ...req.scalar.keys()];
-  for (const name of names) {
+  for (const name of ['cpu', 'memory', 'ephemeral-storage', ...req.scalar.keys()]) {
     const want = amountOf(req, name);
     if (want === 0 || ignored?.has(name)) continue;
     const used = amountOf(nodeInfo.requested, name);
@@ -65,6 +64,23 @@ export function insufficientResources(
       out.push({ resource: name, reason: `Insufficient ${name}`, requested: want, used, capacity: cap });
   }
   return out;
+}
+
+/** The allocation-free yes/no version of `insufficientResources`, for the filter's hot path. */
+function fits(pod: PodInfo, nodeInfo: NodeInfo, ignored: ReadonlySet<string>): boolean {
+  const alloc = nodeInfo.allocatable;
+  const used = nodeInfo.requested;
+  const req = pod.resources.requests;
+  if (nodeInfo.pods.length + 1 > alloc.pods) return false;
+  if (req.milliCPU > 0 && req.milliCPU > alloc.milliCPU - used.milliCPU) return false;
+  if (req.memory > 0 && req.memory > alloc.memory - used.memory) return false;
+  if (req.ephemeralStorage > 0 && req.ephemeralStorage > alloc.ephemeralStorage - used.ephemeralStorage) return false;
+  for (const [name, want] of req.scalar) {
+    if (want > 0 && !ignored.has(name) && want > (alloc.scalar.get(name) ?? 0) - (used.scalar.get(name) ?? 0)) {
+      return false;
+    }
+  }
+  return true;
 }
 
 /**
@@ -88,9 +104,8 @@ export class NodeResourcesFit implements FilterPlugin, ScorePlugin, EnqueueExten
   }
 
   filter(_state: CycleState, pod: PodInfo, nodeInfo: NodeInfo): Status {
-    const missing = insufficientResources(pod, nodeInfo, this.ignored);
-    if (missing.length === 0) return Status.success();
-    return Status.unschedulable(...missing.map((m) => m.reason));
+    if (fits(pod, nodeInfo, this.ignored)) return Status.success();
+    return Status.unschedulable(...insufficientResources(pod, nodeInfo, this.ignored).map((m) => m.reason));
   }
 
   score(_state: CycleState, pod: PodInfo, nodeInfo: NodeInfo): number {

@@ -5,6 +5,7 @@
  *
  * @packageDocumentation
  */
+export * from './agent/index.js';
 export * from './cri/index.js';
 export * from './docker/index.js';
 export * from './fake/index.js';

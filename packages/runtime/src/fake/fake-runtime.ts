@@ -39,12 +39,33 @@ export interface FakeRuntimeOptions {
   images?: string[];
 }
 
+/** One call FakeRuntime received, in order, so tests can check what happened and when. */
+export interface FakeRuntimeCall {
+  op:
+    | 'runPodSandbox'
+    | 'stopPodSandbox'
+    | 'removePodSandbox'
+    | 'createContainer'
+    | 'startContainer'
+    | 'stopContainer'
+    | 'removeContainer'
+    | 'execSync'
+    | 'pullImage';
+  /** The sandbox, container or image the call was about. */
+  target: string;
+  /** Clock time of the call. */
+  at: number;
+  /** For execSync, the command; for stopContainer, the timeout in seconds. */
+  detail?: string;
+}
+
 interface FakeSandbox {
   status: PodSandboxStatus;
 }
 
 interface FakeContainer {
   status: ContainerStatus;
+  config: ContainerConfig;
   script: ContainerScript;
   exitTimer?: TimerHandle;
   logs: LogLine[];
@@ -82,6 +103,8 @@ export class FakeRuntime implements ContainerRuntime {
   private readonly containers = new Map<string, FakeContainer>();
   private readonly events = new Subject<ContainerEventResponse>();
   private seq = 0;
+  /** Every mutating call and exec, in order (a test's record of what the caller did). */
+  readonly calls: FakeRuntimeCall[] = [];
   /** Pushes CREATED / STARTED / STOPPED / DELETED events as they happen. */
   readonly containerEvents$ = this.events.asObservable();
 
@@ -142,6 +165,11 @@ export class FakeRuntime implements ContainerRuntime {
     if (c.status.state === 'CONTAINER_RUNNING') this.exit(c, exitCode, oomKilled);
   }
 
+  /** The config a container was created with (env, mounts, resources), for tests to inspect. */
+  containerConfig(containerId: string): ContainerConfig {
+    return structuredClone(this.mustContainer(containerId).config);
+  }
+
   // --- RuntimeService ------------------------------------------------------
 
   async version(): Promise<VersionResponse> {
@@ -150,6 +178,7 @@ export class FakeRuntime implements ContainerRuntime {
 
   async runPodSandbox(config: PodSandboxConfig): Promise<string> {
     const id = this.nextId('sandbox');
+    this.record('runPodSandbox', id);
     this.sandboxes.set(id, {
       status: {
         id,
@@ -167,6 +196,7 @@ export class FakeRuntime implements ContainerRuntime {
   async stopPodSandbox(podSandboxId: string): Promise<void> {
     const sandbox = this.sandboxes.get(podSandboxId);
     if (!sandbox) return;
+    this.record('stopPodSandbox', podSandboxId);
     for (const c of this.containersOf(podSandboxId)) {
       if (c.status.state === 'CONTAINER_RUNNING') this.exit(c, SIGKILL_EXIT, false);
     }
@@ -176,6 +206,7 @@ export class FakeRuntime implements ContainerRuntime {
 
   async removePodSandbox(podSandboxId: string): Promise<void> {
     if (!this.sandboxes.has(podSandboxId)) return;
+    this.record('removePodSandbox', podSandboxId);
     await this.stopPodSandbox(podSandboxId);
     for (const c of this.containersOf(podSandboxId)) await this.removeContainer(c.status.id);
     this.sandboxes.delete(podSandboxId);
@@ -207,6 +238,7 @@ export class FakeRuntime implements ContainerRuntime {
       });
     }
     const id = this.nextId('container');
+    this.record('createContainer', id);
     const script = this.scripts.get(ref) ?? {};
     this.containers.set(id, {
       status: {
@@ -227,6 +259,7 @@ export class FakeRuntime implements ContainerRuntime {
         mounts: structuredClone(config.mounts ?? []),
         logPath: config.logPath ?? '',
       },
+      config: structuredClone(config),
       script,
       logs: [],
       logWaiters: [],
@@ -240,6 +273,7 @@ export class FakeRuntime implements ContainerRuntime {
 
   async startContainer(containerId: string): Promise<void> {
     const c = this.mustContainer(containerId);
+    this.record('startContainer', containerId);
     if (c.status.state !== 'CONTAINER_CREATED') {
       throw new RuntimeError(
         'RunContainerError',
@@ -262,6 +296,7 @@ export class FakeRuntime implements ContainerRuntime {
 
   async stopContainer(containerId: string, timeoutSeconds: number): Promise<void> {
     const c = this.mustContainer(containerId);
+    this.record('stopContainer', containerId, String(timeoutSeconds));
     if (c.status.state !== 'CONTAINER_RUNNING') return;
     if (timeoutSeconds > 0 && c.script.ignoresSigterm) {
       await this.clock.sleep(timeoutSeconds * 1000);
@@ -274,6 +309,7 @@ export class FakeRuntime implements ContainerRuntime {
   async removeContainer(containerId: string): Promise<void> {
     const c = this.containers.get(containerId);
     if (!c) return;
+    this.record('removeContainer', containerId);
     if (c.status.state === 'CONTAINER_RUNNING') this.exit(c, SIGKILL_EXIT, false);
     this.containers.delete(containerId);
     this.emit(containerId, c.status.podSandboxId, 'CONTAINER_DELETED_EVENT');
@@ -301,6 +337,7 @@ export class FakeRuntime implements ContainerRuntime {
 
   async execSync(containerId: string, cmd: string[]): Promise<ExecSyncResponse> {
     const c = this.mustRunning(containerId);
+    this.record('execSync', containerId, execKey(cmd));
     return { ...(c.exec.get(execKey(cmd)) ?? { stdout: '', stderr: '', exitCode: 0 }) };
   }
 
@@ -342,6 +379,7 @@ export class FakeRuntime implements ContainerRuntime {
   async pullImage(image: ImageSpec): Promise<string> {
     const ref = normalizeImageRef(image.image);
     const failure = this.pullFailures.get(ref);
+    this.record('pullImage', ref);
     if (failure !== undefined) {
       throw new RuntimeError('ErrImagePull', `failed to pull image "${image.image}": ${failure}`, {
         image: image.image,
@@ -413,6 +451,10 @@ export class FakeRuntime implements ContainerRuntime {
     const status = listener.listen.get(port)!;
     if (!http || (status >= 200 && status < 400)) return { success: true };
     return { success: false, message: `HTTP probe failed with statuscode: ${status}` };
+  }
+
+  private record(op: FakeRuntimeCall['op'], target: string, detail?: string): void {
+    this.calls.push({ op, target, at: this.clock.now(), ...(detail === undefined ? {} : { detail }) });
   }
 
   private containersOf(podSandboxId: string): FakeContainer[] {

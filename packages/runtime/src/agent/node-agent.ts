@@ -1,0 +1,351 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  type Api,
+  type Clock,
+  Informer,
+  isReason,
+  type Logger,
+  type Node,
+  type Pod,
+  parseMilli,
+  parseValue,
+  type ResourceList,
+  type Service,
+  silentLogger,
+  type Taint,
+  type TimerHandle,
+  toTimestamp,
+} from '@flotilla/core';
+import type { Subscription } from 'rxjs';
+import { criLabels } from '../cri/labels.js';
+import type { VersionResponse } from '../cri/messages.js';
+import type { ContainerRuntime } from '../cri/services.js';
+import { CrashLoopBackoff } from './crash-loop-backoff.js';
+import type { EnvSources } from './env/container-env.js';
+import { NODE_LEASE_RENEW_INTERVAL_MS, renewNodeLease } from './node-lease.js';
+import { machineCapacity, machineIP, registerNode } from './node-registration.js';
+import { InMemoryPodMetrics, type PodMetricsSource } from './pod-metrics.js';
+import { admissionFailure } from './pod-resources.js';
+import { NODE_NAME_LABEL, PodWorker } from './pod-worker.js';
+import { SocketNetworkProber } from './probes/socket-network-prober.js';
+import { PodVolumes } from './volumes/pod-volumes.js';
+
+/** Options for `NodeAgent`. */
+export interface NodeAgentOptions {
+  api: Api;
+  runtime: ContainerRuntime;
+  nodeName: string;
+  clock: Clock;
+  logger?: Logger;
+  /** Default: the machine's CPUs and memory, 110 pods. */
+  capacity?: ResourceList;
+  /** Default: the capacity. */
+  allocatable?: ResourceList;
+  labels?: Record<string, string>;
+  taints?: Taint[];
+  /** The node's pod range, written to `spec.podCIDR` (the runtime allocates pod IPs from its own view of it). */
+  podCIDR?: string;
+  /** The node's address. Default: the machine's first non-internal IPv4. */
+  hostIP?: string;
+  /** Where per-pod volume directories go. Default `<tmpdir>/flotilla-agent-<nodeName>`. */
+  volumeRoot?: string;
+  /** Directories hostPath volumes may use; default none. */
+  allowedHostPaths?: string[];
+  /** Shared usage store for the autoscaler; default a private one (read it with `podMetrics()`). */
+  metrics?: InMemoryPodMetrics;
+  /** How often usage is sampled. Default 15 s. */
+  metricsIntervalMs?: number;
+  /** PLEG relist period. Default 1 s. */
+  relistIntervalMs?: number;
+  /** How often the Node status (Ready heartbeat) is rewritten. Default 60 s. */
+  nodeStatusIntervalMs?: number;
+}
+
+/**
+ * The node agent (kubelet): registers its Node, renews its Lease every 10 s,
+ * watches the pods bound to it and runs one `PodWorker` per pod against a
+ * CRI runtime.
+ *
+ * Guarantees:
+ * - Level-triggered: every pod is synced on its own changes, on runtime
+ *   events, and whenever the relist (PLEG, every second) sees its runtime
+ *   state change, so containers killed or removed behind the agent's back
+ *   are noticed and restarted within about a second.
+ * - No state only in memory: a new agent on the same runtime picks up the
+ *   sandboxes and containers it finds (by label), and removes those of pods
+ *   that no longer exist.
+ * - Pods that do not fit the node's allocatable (with the pods already
+ *   admitted) are set Failed with reason OutOfcpu / OutOfmemory / OutOfpods.
+ *
+ * Caveats: crash-loop backoff timers live in memory and restart from 10 s
+ * after an agent restart, as the kubelet's do.
+ */
+export class NodeAgent {
+  private readonly logger: Logger;
+  private readonly metrics: InMemoryPodMetrics;
+  private readonly workers = new Map<string, PodWorker>();
+  private readonly rejected = new Set<string>();
+  private readonly backoff = new CrashLoopBackoff();
+  private readonly imageBackoff = new CrashLoopBackoff();
+  private readonly timers = new Set<TimerHandle>();
+  private informer?: Informer<Pod>;
+  private relistSignature = new Map<string, string>();
+  private relistScheduled = false;
+  private version?: VersionResponse;
+  private nodeUid?: string;
+  private readonly capacity: ResourceList;
+  private readonly allocatable: ResourceList;
+  private readonly hostIP: string;
+  private readonly volumes: PodVolumes;
+  private readonly sources: EnvSources;
+
+  constructor(private readonly options: NodeAgentOptions) {
+    this.logger = (options.logger ?? silentLogger()).child({ component: 'node-agent', node: options.nodeName });
+    this.metrics = options.metrics ?? new InMemoryPodMetrics();
+    this.capacity = options.capacity ?? machineCapacity();
+    this.allocatable = options.allocatable ?? this.capacity;
+    this.hostIP = options.hostIP ?? machineIP();
+    this.volumes = new PodVolumes({
+      root: options.volumeRoot ?? join(tmpdir(), `flotilla-agent-${options.nodeName}`),
+      allowedHostPaths: options.allowedHostPaths,
+    });
+    const api = options.api;
+    const orUndefined = <T>(p: Promise<T>) =>
+      p.catch((err: unknown) => {
+        if (isReason(err, 'NotFound')) return undefined;
+        throw err;
+      });
+    this.sources = {
+      configMap: (ns, name) => orUndefined(api.resource('ConfigMap').get(ns, name)),
+      secret: (ns, name) => orUndefined(api.resource('Secret').get(ns, name)),
+      services: async (ns) => (await api.resource('Service').list({ namespace: ns })).items as Service[],
+    };
+  }
+
+  /** Per-pod CPU and memory usage of this node's pods (and of other agents sharing the same store). */
+  podMetrics(): PodMetricsSource {
+    return this.metrics;
+  }
+
+  /** Runs until `signal` aborts: registration, lease, pod workers, relist, metrics. Runtime state is left as is. */
+  async run(signal: AbortSignal): Promise<void> {
+    const { api, runtime, clock, nodeName } = this.options;
+    this.version = await runtime.version();
+    const node = await this.register();
+    this.nodeUid = node.metadata.uid;
+    await renewNodeLease(api, clock, nodeName, this.nodeUid);
+    this.every(NODE_LEASE_RENEW_INTERVAL_MS, () => renewNodeLease(api, clock, nodeName, this.nodeUid));
+    this.every(this.options.nodeStatusIntervalMs ?? 60_000, () => this.register());
+
+    const fieldSelector = `spec.nodeName=${nodeName}`;
+    this.informer = new Informer<Pod>(
+      {
+        resource: (kind) => {
+          const client = api.resource(kind);
+          return {
+            list: (opts) => client.list({ ...opts, fieldSelector }),
+            watch: (opts) => client.watch({ ...opts, fieldSelector }),
+          };
+        },
+      },
+      'Pod',
+      { clock, logger: this.logger },
+    );
+    const subs: Subscription[] = [];
+    subs.push(
+      this.informer.events$.subscribe((e) => {
+        if (e.type === 'deleted') this.workers.get(e.object.metadata.uid ?? '')?.markRemoved();
+        else void this.handlePod(e.object as Pod);
+      }),
+    );
+    if (runtime.containerEvents$)
+      subs.push(runtime.containerEvents$.subscribe({ next: () => this.relistSoon(), error: () => {} }));
+    this.informer.start(signal);
+    await this.informer.synced;
+    this.every(this.options.relistIntervalMs ?? 1000, () => this.relist());
+    this.every(this.options.metricsIntervalMs ?? 15_000, () => this.sampleMetrics());
+
+    await new Promise<void>((resolve) => {
+      if (signal.aborted) resolve();
+      else signal.addEventListener('abort', () => resolve(), { once: true });
+    });
+    for (const t of this.timers) t.cancel();
+    for (const s of subs) s.unsubscribe();
+    for (const w of this.workers.values()) w.stop();
+    this.informer.stop();
+  }
+
+  private register(): Promise<Node> {
+    return registerNode(this.options.api, this.options.clock, {
+      nodeName: this.options.nodeName,
+      capacity: this.capacity,
+      allocatable: this.allocatable,
+      labels: this.options.labels ?? {},
+      taints: this.options.taints ?? [],
+      hostIP: this.hostIP,
+      podCIDR: this.options.podCIDR,
+      version: this.version!,
+    });
+  }
+
+  /** Runs `fn` every `ms` on the clock until the agent stops; failures are logged and retried next time. */
+  private every(ms: number, fn: () => Promise<unknown>): void {
+    const tick = () => {
+      this.timers.delete(handle);
+      fn()
+        .catch((err: unknown) => this.logger.warn({ err }, 'periodic task failed'))
+        .finally(() => {
+          handle = this.options.clock.setTimeout(tick, ms);
+          this.timers.add(handle);
+        });
+    };
+    let handle = this.options.clock.setTimeout(tick, ms);
+    this.timers.add(handle);
+  }
+
+  private async handlePod(pod: Pod): Promise<void> {
+    const uid = pod.metadata.uid ?? '';
+    const existing = this.workers.get(uid);
+    if (existing) {
+      existing.update(pod);
+      return;
+    }
+    if (this.rejected.has(uid)) return;
+    const fresh = !pod.status?.startTime && !pod.metadata.deletionTimestamp;
+    const phase = pod.status?.phase;
+    if (fresh && phase !== 'Failed' && phase !== 'Succeeded') {
+      const admitted = [...this.workers.values()]
+        .map((w) => this.informer?.cache.get(w.podNamespace, w.podName) as Pod | undefined)
+        .filter((p): p is Pod => !!p && p.status?.phase !== 'Failed' && p.status?.phase !== 'Succeeded');
+      const failure = admissionFailure(pod, admitted, {
+        cpuMilli: parseMilli(this.allocatable.cpu ?? 0),
+        memoryBytes: parseValue(this.allocatable.memory ?? 0),
+        pods: parseValue(this.allocatable.pods ?? 110),
+      });
+      if (failure) {
+        this.rejected.add(uid);
+        this.logger.info({ pod: `${pod.metadata.namespace}/${pod.metadata.name}`, ...failure }, 'pod rejected');
+        await this.options.api
+          .resource('Pod')
+          .updateStatus({
+            ...structuredClone(pod),
+            status: {
+              phase: 'Failed',
+              reason: failure.reason,
+              message: failure.message,
+              startTime: toTimestamp(this.options.clock.now()),
+            },
+          } as Pod)
+          .catch((err: unknown) => this.logger.warn({ err }, 'could not write the rejection'));
+        return;
+      }
+    }
+    const worker = new PodWorker(pod, {
+      api: this.options.api,
+      runtime: this.options.runtime,
+      network: this.options.runtime.network ?? new SocketNetworkProber(),
+      clock: this.options.clock,
+      logger: this.logger,
+      nodeName: this.options.nodeName,
+      hostIP: this.hostIP,
+      runtimeName: this.version?.runtimeName ?? 'cri',
+      backoff: this.backoff,
+      imageBackoff: this.imageBackoff,
+      volumes: this.volumes,
+      sources: this.sources,
+      onFinished: (finished) => {
+        this.workers.delete(finished);
+        this.metrics.delete(pod.metadata.namespace ?? 'default', pod.metadata.name);
+      },
+    });
+    this.workers.set(uid, worker);
+    worker.trigger();
+  }
+
+  private relistSoon(): void {
+    if (this.relistScheduled) return;
+    this.relistScheduled = true;
+    const handle = this.options.clock.setTimeout(() => {
+      this.timers.delete(handle);
+      this.relistScheduled = false;
+      void this.relist().catch((err: unknown) => this.logger.warn({ err }, 'relist failed'));
+    }, 0);
+    this.timers.add(handle);
+  }
+
+  /** PLEG: compares the runtime's containers and sandboxes with the last relist; wakes the workers of pods that changed. */
+  private async relist(): Promise<void> {
+    const selector = { labelSelector: { [NODE_NAME_LABEL]: this.options.nodeName } };
+    const [sandboxes, containers] = await Promise.all([
+      this.options.runtime.listPodSandbox(selector),
+      this.options.runtime.listContainers(selector),
+    ]);
+    const parts = new Map<string, string[]>();
+    for (const s of sandboxes) {
+      const uid = s.labels[criLabels.podUid] ?? '';
+      parts.set(uid, [...(parts.get(uid) ?? []), `${s.id}:${s.state}`]);
+    }
+    for (const c of containers) {
+      const uid = c.labels[criLabels.podUid] ?? '';
+      parts.set(uid, [...(parts.get(uid) ?? []), `${c.id}:${c.state}`]);
+    }
+    const next = new Map([...parts].map(([uid, p]) => [uid, p.sort().join(',')]));
+    for (const uid of new Set([...next.keys(), ...this.relistSignature.keys()])) {
+      if (next.get(uid) === this.relistSignature.get(uid)) continue;
+      const worker = this.workers.get(uid);
+      if (worker) worker.trigger();
+      else if (next.has(uid) && this.informer?.hasSynced()) await this.removeOrphan(uid, sandboxes, containers);
+    }
+    this.relistSignature = next;
+  }
+
+  /** Removes what the runtime still runs for a pod the Api no longer has (deleted while no agent was watching). */
+  private async removeOrphan(
+    uid: string,
+    sandboxes: Awaited<ReturnType<ContainerRuntime['listPodSandbox']>>,
+    containers: Awaited<ReturnType<ContainerRuntime['listContainers']>>,
+  ): Promise<void> {
+    const known = this.informer?.cache.list().some((p) => p.metadata.uid === uid);
+    if (known) return;
+    this.logger.info({ uid }, 'removing containers of a pod that no longer exists');
+    for (const c of containers.filter((c) => c.labels[criLabels.podUid] === uid)) {
+      await this.options.runtime.removeContainer(c.id);
+    }
+    for (const s of sandboxes.filter((s) => s.labels[criLabels.podUid] === uid)) {
+      await this.options.runtime.removePodSandbox(s.id);
+    }
+    await this.volumes.tearDown(uid);
+  }
+
+  private async sampleMetrics(): Promise<void> {
+    const stats = await this.options.runtime.listContainerStats({
+      labelSelector: { [NODE_NAME_LABEL]: this.options.nodeName },
+    });
+    const now = toTimestamp(this.options.clock.now());
+    const byPod = new Map<
+      string,
+      { namespace: string; name: string; containers: { name: string; usage: { cpu: string; memory: string } }[] }
+    >();
+    for (const s of stats) {
+      const namespace = s.attributes.labels[criLabels.podNamespace] ?? '';
+      const name = s.attributes.labels[criLabels.podName] ?? '';
+      const key = `${namespace}/${name}`;
+      const entry = byPod.get(key) ?? { namespace, name, containers: [] };
+      entry.containers.push({
+        name: s.attributes.metadata.name,
+        usage: { cpu: `${s.cpu.usageNanoCores}n`, memory: String(s.memory.workingSetBytes) },
+      });
+      byPod.set(key, entry);
+    }
+    const window = `${Math.round((this.options.metricsIntervalMs ?? 15_000) / 1000)}s`;
+    for (const p of byPod.values()) {
+      this.metrics.set({
+        metadata: { namespace: p.namespace, name: p.name },
+        timestamp: now,
+        window,
+        containers: p.containers,
+      });
+    }
+  }
+}

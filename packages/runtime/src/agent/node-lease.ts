@@ -1,0 +1,40 @@
+import { type Api, type Clock, isReason, type Lease } from '@flotilla/core';
+
+/** The namespace of node heartbeat leases. */
+export const NODE_LEASE_NAMESPACE = 'kube-node-lease';
+/** How often the kubelet renews its lease. */
+export const NODE_LEASE_RENEW_INTERVAL_MS = 10_000;
+/** The lease duration the kubelet writes (40 s). */
+export const NODE_LEASE_DURATION_SECONDS = 40;
+
+/** Kubernetes' MicroTime: RFC 3339 with microseconds. */
+const microTime = (ms: number) => new Date(ms).toISOString().replace('Z', '000Z');
+
+/**
+ * Creates or renews the node's Lease in `kube-node-lease` (the heartbeat the
+ * node lifecycle controller watches). Owned by the Node, so it goes with it.
+ */
+export async function renewNodeLease(api: Api, clock: Clock, nodeName: string, nodeUid?: string): Promise<Lease> {
+  const leases = api.resource('Lease');
+  const spec = {
+    holderIdentity: nodeName,
+    leaseDurationSeconds: NODE_LEASE_DURATION_SECONDS,
+    renewTime: microTime(clock.now()),
+  };
+  try {
+    const current = await leases.get(NODE_LEASE_NAMESPACE, nodeName);
+    return await leases.update({ ...current, spec: { ...current.spec, ...spec } });
+  } catch (err) {
+    if (!isReason(err, 'NotFound')) throw err;
+  }
+  return leases.create({
+    apiVersion: 'coordination.k8s.io/v1',
+    kind: 'Lease',
+    metadata: {
+      name: nodeName,
+      namespace: NODE_LEASE_NAMESPACE,
+      ...(nodeUid ? { ownerReferences: [{ apiVersion: 'v1', kind: 'Node', name: nodeName, uid: nodeUid }] } : {}),
+    },
+    spec: { ...spec, acquireTime: spec.renewTime },
+  });
+}

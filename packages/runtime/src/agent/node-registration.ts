@@ -1,0 +1,114 @@
+import { arch, cpus, hostname, networkInterfaces, release, totalmem } from 'node:os';
+import {
+  type Api,
+  type Clock,
+  type Condition,
+  isReason,
+  type Node,
+  type ResourceList,
+  type Taint,
+  toTimestamp,
+} from '@flotilla/core';
+import type { VersionResponse } from '../cri/messages.js';
+
+/** What a node says about itself. */
+export interface NodeFacts {
+  nodeName: string;
+  capacity: ResourceList;
+  allocatable: ResourceList;
+  labels: Record<string, string>;
+  taints: Taint[];
+  hostIP: string;
+  podCIDR?: string;
+  version: VersionResponse;
+}
+
+/** The machine's capacity: its CPUs and memory, and Kubernetes' 110 pods. */
+export function machineCapacity(): ResourceList {
+  return { cpu: String(cpus().length), memory: String(totalmem()), pods: '110' };
+}
+
+/** The machine's first non-internal IPv4 address (loopback if it has none). */
+export function machineIP(): string {
+  for (const list of Object.values(networkInterfaces())) {
+    const found = list?.find((a) => a.family === 'IPv4' && !a.internal);
+    if (found) return found.address;
+  }
+  return '127.0.0.1';
+}
+
+/** The kubelet version string this agent reports. */
+export const AGENT_VERSION = 'v1.31.0-flotilla';
+
+function conditions(previous: Condition[] | undefined, now: string): Condition[] {
+  const keep = (type: string, status: 'True' | 'False', reason: string, message: string): Condition => {
+    const before = previous?.find((c) => c.type === type);
+    return {
+      type,
+      status,
+      reason,
+      message,
+      lastHeartbeatTime: now,
+      lastTransitionTime: before?.status === status && before.lastTransitionTime ? before.lastTransitionTime : now,
+    };
+  };
+  return [
+    keep('MemoryPressure', 'False', 'KubeletHasSufficientMemory', 'kubelet has sufficient memory available'),
+    keep('DiskPressure', 'False', 'KubeletHasNoDiskPressure', 'kubelet has no disk pressure'),
+    keep('PIDPressure', 'False', 'KubeletHasSufficientPID', 'kubelet has sufficient PID available'),
+    keep('Ready', 'True', 'KubeletReady', 'kubelet is posting ready status'),
+  ];
+}
+
+/**
+ * Creates the Node, or refreshes its status (capacity, addresses, nodeInfo,
+ * conditions with a new heartbeat) keeping what others wrote to its spec.
+ */
+export async function registerNode(api: Api, clock: Clock, facts: NodeFacts): Promise<Node> {
+  const nodes = api.resource('Node');
+  const now = toTimestamp(clock.now());
+  const status = (previous?: Node): Node['status'] => ({
+    capacity: facts.capacity,
+    allocatable: facts.allocatable,
+    conditions: conditions(previous?.status?.conditions, now),
+    addresses: [
+      { type: 'InternalIP', address: facts.hostIP },
+      { type: 'Hostname', address: facts.nodeName },
+    ],
+    daemonEndpoints: { kubeletEndpoint: { Port: 10250 } },
+    nodeInfo: {
+      kernelVersion: release(),
+      osImage: 'Flotilla',
+      containerRuntimeVersion: `${facts.version.runtimeName}://${facts.version.runtimeVersion}`,
+      kubeletVersion: AGENT_VERSION,
+      kubeProxyVersion: AGENT_VERSION,
+      operatingSystem: 'linux',
+      architecture: arch() === 'x64' ? 'amd64' : arch(),
+      machineID: hostname(),
+    },
+  });
+  try {
+    const existing = await nodes.get(facts.nodeName);
+    return await nodes.updateStatus({ ...existing, status: status(existing) });
+  } catch (err) {
+    if (!isReason(err, 'NotFound')) throw err;
+  }
+  const created = await nodes.create({
+    apiVersion: 'v1',
+    kind: 'Node',
+    metadata: {
+      name: facts.nodeName,
+      labels: {
+        'kubernetes.io/hostname': facts.nodeName,
+        'kubernetes.io/os': 'linux',
+        'kubernetes.io/arch': arch() === 'x64' ? 'amd64' : arch(),
+        ...facts.labels,
+      },
+    },
+    spec: {
+      ...(facts.podCIDR ? { podCIDR: facts.podCIDR, podCIDRs: [facts.podCIDR] } : {}),
+      ...(facts.taints.length > 0 ? { taints: facts.taints } : {}),
+    },
+  });
+  return nodes.updateStatus({ ...created, status: status() });
+}

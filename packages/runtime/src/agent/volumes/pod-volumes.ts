@@ -1,0 +1,151 @@
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { isAbsolute, join, normalize, relative, sep } from 'node:path';
+import type { ConfigMap, Pod, Secret, Volume } from '@flotilla/core';
+import { RuntimeError } from '../../cri/errors.js';
+import type { Mount } from '../../cri/messages.js';
+
+/** Reads the ConfigMaps and Secrets that volumes refer to. */
+export interface VolumeSources {
+  configMap(namespace: string, name: string): Promise<ConfigMap | undefined>;
+  secret(namespace: string, name: string): Promise<Secret | undefined>;
+}
+
+/** Options for `PodVolumes`. */
+export interface PodVolumesOptions {
+  /** Where per-pod directories live (`<root>/pods/<uid>/volumes/<name>`). */
+  root: string;
+  /** hostPath volumes must lie under one of these directories; default none (hostPath refused). */
+  allowedHostPaths?: string[];
+}
+
+/** A file name inside a volume: relative, no `..`, so a key cannot write outside the volume. */
+function safeRelative(path: string, what: string): string {
+  const clean = normalize(path);
+  if (path === '' || isAbsolute(path) || clean.split(sep).includes('..')) {
+    throw new RuntimeError('InvalidArgument', `${what} "${path}" must be a relative path without ".."`);
+  }
+  return clean;
+}
+
+/**
+ * The kubelet's volume manager for host directories: emptyDir is a per-pod
+ * directory shared by the pod's containers and removed with the pod;
+ * ConfigMap and Secret volumes are files written per pod (Secret values
+ * base64-decoded); hostPath is passed through only under an allowed prefix.
+ *
+ * Caveats: files are written once when the pod's sandbox is set up; later
+ * ConfigMap changes are not projected into running pods.
+ */
+export class PodVolumes {
+  constructor(private readonly options: PodVolumesOptions) {}
+
+  /** Prepares every volume of the pod; returns the host path of each volume by name. */
+  async setUp(pod: Pod, sources: VolumeSources): Promise<Map<string, string>> {
+    const paths = new Map<string, string>();
+    for (const volume of pod.spec.volumes ?? []) paths.set(volume.name, await this.setUpOne(pod, volume, sources));
+    return paths;
+  }
+
+  /** The bind mounts of one container, from its volumeMounts. */
+  mountsFor(pod: Pod, containerName: string, paths: Map<string, string>): Mount[] {
+    const container = [...(pod.spec.initContainers ?? []), ...pod.spec.containers].find(
+      (c) => c.name === containerName,
+    );
+    return (container?.volumeMounts ?? []).map((vm) => {
+      const hostPath = paths.get(vm.name);
+      if (hostPath === undefined) {
+        throw new RuntimeError(
+          'InvalidArgument',
+          `volumeMount "${vm.name}" names no volume of the pod; add it to spec.volumes`,
+        );
+      }
+      return {
+        containerPath: vm.mountPath,
+        hostPath: vm.subPath ? join(hostPath, safeRelative(vm.subPath, 'subPath')) : hostPath,
+        readonly: vm.readOnly ?? false,
+      };
+    });
+  }
+
+  /** Removes the pod's directories (never a hostPath). */
+  async tearDown(podUid: string): Promise<void> {
+    await rm(this.podDir(podUid), { recursive: true, force: true });
+  }
+
+  private podDir(uid: string): string {
+    return join(this.options.root, 'pods', safeRelative(uid, 'pod uid'));
+  }
+
+  private async setUpOne(pod: Pod, volume: Volume, sources: VolumeSources): Promise<string> {
+    const ns = pod.metadata.namespace ?? 'default';
+    const dir = join(
+      this.podDir(pod.metadata.uid ?? pod.metadata.name),
+      'volumes',
+      safeRelative(volume.name, 'volume name'),
+    );
+    if (volume.hostPath) return this.allowedHostPath(volume.hostPath.path);
+    if (volume.emptyDir) {
+      await mkdir(dir, { recursive: true, mode: 0o777 });
+      return dir;
+    }
+    if (volume.configMap) {
+      const cm = await sources.configMap(ns, volume.configMap.name);
+      if (!cm && !volume.configMap.optional) throw missing('configmap', ns, volume.configMap.name);
+      const data = Object.fromEntries(Object.entries(cm?.data ?? {}).map(([k, v]) => [k, Buffer.from(v)]));
+      await this.writeFiles(dir, data, volume.configMap.items, volume.configMap.defaultMode ?? 0o644);
+      return dir;
+    }
+    if (volume.secret) {
+      const secret = await sources.secret(ns, volume.secret.secretName);
+      if (!secret && !volume.secret.optional) throw missing('secret', ns, volume.secret.secretName);
+      const data = Object.fromEntries(
+        Object.entries(secret?.data ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64')]),
+      );
+      await this.writeFiles(dir, data, volume.secret.items, volume.secret.defaultMode ?? 0o644);
+      return dir;
+    }
+    throw new RuntimeError(
+      'InvalidArgument',
+      `volume "${volume.name}" has a type this node agent does not support; use emptyDir, hostPath, configMap or secret`,
+    );
+  }
+
+  private allowedHostPath(path: string): string {
+    const clean = normalize(path);
+    const allowed = (this.options.allowedHostPaths ?? []).some((prefix) => {
+      const rel = relative(normalize(prefix), clean);
+      return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+    });
+    if (!isAbsolute(clean) || !allowed) {
+      throw new RuntimeError(
+        'InvalidArgument',
+        `hostPath "${path}" is not under an allowed directory; add its parent to the agent's allowedHostPaths`,
+      );
+    }
+    return clean;
+  }
+
+  private async writeFiles(
+    dir: string,
+    data: Record<string, Buffer>,
+    items: { key: string; path: string; mode?: number }[] | undefined,
+    mode: number,
+  ): Promise<void> {
+    await mkdir(dir, { recursive: true });
+    const files = items ?? Object.keys(data).map((key) => ({ key, path: key, mode: undefined }));
+    for (const item of files) {
+      const content = data[item.key];
+      if (content === undefined) continue;
+      const file = join(dir, safeRelative(item.path, 'volume item path'));
+      await mkdir(join(file, '..'), { recursive: true });
+      await writeFile(file, content, { mode: item.mode ?? mode });
+    }
+  }
+}
+
+function missing(kind: string, ns: string, name: string): RuntimeError {
+  return new RuntimeError(
+    'InvalidArgument',
+    `${kind} "${ns}/${name}" not found; create it or mark the reference optional`,
+  );
+}

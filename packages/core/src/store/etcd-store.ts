@@ -1,5 +1,6 @@
 import { Etcd3, type IKeyValue, type IRequestOp, type IWatchResponse, type Watcher } from 'etcd3';
 import { Observable, type Subscriber } from 'rxjs';
+import { cloneJson } from '../api/json-value.js';
 import {
   AlreadyExistsError,
   type ApiError,
@@ -120,7 +121,7 @@ export class EtcdStore implements Store {
     const json = this.encode(obj);
     const res = await this.call(() => this.client.if(k, 'Version', '==', 0).then(putOp(k, json)).commit());
     if (!res.succeeded) throw new AlreadyExistsError(target(key));
-    return decodeObject(json, res.header.revision);
+    return stamped(obj, res.header.revision);
   }
 
   async update(key: ObjectKey, obj: KubeObject, expectedResourceVersion: string): Promise<KubeObject> {
@@ -131,7 +132,7 @@ export class EtcdStore implements Store {
       this.client.if(k, 'Mod', '==', expected).then(putOp(k, json)).else(rangeOp(k)).commit(),
     );
     if (!res.succeeded) throw this.preconditionFailure(key, res.responses[0]?.response_range?.kvs);
-    return decodeObject(json, res.header.revision);
+    return stamped(obj, res.header.revision);
   }
 
   async delete(key: ObjectKey, expectedResourceVersion?: string): Promise<KubeObject> {
@@ -222,7 +223,7 @@ export class EtcdStore implements Store {
 
   private encode(obj: KubeObject): string {
     // resourceVersion is derived from mod_revision on read, never stored.
-    const json = encodeObject(obj, undefined);
+    const json = encodeObject(obj);
     const size = Buffer.byteLength(json);
     if (size > etcdRequestLimitBytes) throw new RequestTooLargeError(size, etcdRequestLimitBytes);
     return json;
@@ -286,6 +287,13 @@ function toWatchEvent(type: string, kv: IKeyValue, previous: IKeyValue | undefin
     type: kv.create_revision === kv.mod_revision ? 'ADDED' : 'MODIFIED',
     object: decodeObject(kv.value.toString(), kv.mod_revision),
   };
+}
+
+/** The written object as a fresh copy with its new revision (a copy is cheaper than parsing what was sent). */
+function stamped(obj: KubeObject, revision: string): KubeObject {
+  const copy = cloneJson(obj);
+  copy.metadata.resourceVersion = revision;
+  return copy;
 }
 
 function target(key: ObjectKey): ErrorTarget {

@@ -1,6 +1,6 @@
 import type { Subscriber } from 'rxjs';
+import { cloneJson } from '../api/json-value.js';
 import type { Change } from './memory-history.js';
-import { decodeObject } from './object-codec.js';
 import type { WatchEvent } from './store.js';
 
 /** One open watch on a MemoryStore. */
@@ -73,5 +73,5 @@ export function deliver(watcher: Watcher, change: Change): void {
   if (change.revision <= watcher.lastDelivered) return;
   if (watcher.namespace !== undefined && watcher.namespace !== change.namespace) return;
   watcher.lastDelivered = change.revision;
-  watcher.subscriber.next({ type: change.type, object: decodeObject(change.json) });
+  watcher.subscriber.next({ type: change.type, object: cloneJson(change.object) });
 }

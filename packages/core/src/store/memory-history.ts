@@ -1,11 +1,14 @@
+import type { KubeObject } from '../model/meta.js';
 import type { WatchEvent } from './store.js';
 
-/** A stored object inside MemoryStore: its private JSON copy and what list filtering needs. */
+/**
+ * An object inside MemoryStore. `object` is the store's private copy, with
+ * its `metadata.resourceVersion`; it is never mutated once stored (a write
+ * stores a new one) and never handed out without copying.
+ */
 export interface StoredObject {
-  /** The object as stored, with its `metadata.resourceVersion`. */
-  readonly json: string;
+  readonly object: KubeObject;
   readonly revision: number;
-  readonly labels: Readonly<Record<string, string>> | undefined;
 }
 
 /** One write, as kept for watch replay and for reading lists at an older revision. */
@@ -16,8 +19,8 @@ export interface Change {
   readonly namespace: string | undefined;
   /** The MemoryStore table key of the object. */
   readonly key: string;
-  /** The event's object: the new state, or for `DELETED` the last state stamped with the deleting revision. */
-  readonly json: string;
+  /** The event's object (private, copied per watcher): the new state, or for `DELETED` the last state stamped with the deleting revision. */
+  readonly object: KubeObject;
   /** The object before this write; undefined for `ADDED`. Lets a list undo later writes. */
   readonly previous: StoredObject | undefined;
 }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { rename, writeFile } from 'node:fs/promises';
 import { Observable } from 'rxjs';
+import { cloneJson } from '../api/json-value.js';
 import {
   AlreadyExistsError,
   ConflictError,
@@ -14,7 +15,6 @@ import { decodeContinueToken, encodeContinueToken } from './continue-token.js';
 import { deliver, type Watcher, WatchFanout } from './memory-fanout.js';
 import { type Change, ChangeHistory, type StoredObject } from './memory-history.js';
 import { indexAfter, ResourceTable, tableKey } from './memory-table.js';
-import { decodeObject, encodeObject } from './object-codec.js';
 import { parseRevision } from './revision.js';
 import type { ListOptions, ListResult, ObjectKey, Store, WatchEvent, WatchOptions } from './store.js';
 
@@ -90,7 +90,7 @@ export class MemoryStore implements Store {
   async get(key: ObjectKey): Promise<KubeObject> {
     const stored = this.tables.get(key.resource)?.get(tableKey(key.namespace, key.name));
     if (!stored) throw new NotFoundError(target(key));
-    return decodeObject(stored.json);
+    return cloneJson(stored.object);
   }
 
   async list(resource: string, opts: ListOptions = {}): Promise<ListResult> {
@@ -104,12 +104,12 @@ export class MemoryStore implements Store {
     let more = false;
     for (let i = position ? indexAfter(view.keys, position.lastKey) : 0; i < view.keys.length; i++) {
       const stored = view.lookup(view.keys[i]);
-      if (!stored || !selector.matches(stored.labels as Record<string, string> | undefined)) continue;
+      if (!stored || !selector.matches(stored.object.metadata.labels)) continue;
       if (items.length === limit) {
         more = true;
         break;
       }
-      items.push(decodeObject(stored.json));
+      items.push(cloneJson(stored.object));
       lastKey = view.keys[i];
     }
     const result: ListResult = { items, resourceVersion: String(revision) };
@@ -145,7 +145,8 @@ export class MemoryStore implements Store {
     if (!current) throw new NotFoundError(target(key));
     if (expected !== undefined && current.revision !== expected) throw new ConflictError(target(key));
     const revision = ++this.revision;
-    const json = encodeObject(decodeObject(current.json), String(revision));
+    const object = cloneJson(current.object);
+    object.metadata.resourceVersion = String(revision);
     table.remove(k, key.namespace);
     this.record({
       revision,
@@ -153,10 +154,10 @@ export class MemoryStore implements Store {
       resource: key.resource,
       namespace: key.namespace,
       key: k,
-      json,
+      object,
       previous: current,
     });
-    return decodeObject(json);
+    return cloneJson(object);
   }
 
   watch(resource: string, opts: WatchOptions = {}): Observable<WatchEvent> {
@@ -208,7 +209,7 @@ export class MemoryStore implements Store {
     for (const [resource, table] of this.tables) {
       for (const [k, stored] of table.all()) {
         const [namespace, name] = splitTableKey(k);
-        data.objects.push({ resource, namespace, name, object: decodeObject(stored.json) });
+        data.objects.push({ resource, namespace, name, object: stored.object });
       }
     }
     const tmp = `${this.snapshotFile}.${process.pid}.tmp`;
@@ -231,11 +232,9 @@ export class MemoryStore implements Store {
       );
     }
     for (const { resource, namespace, name, object } of data.objects) {
-      const json = JSON.stringify(object);
       this.table(resource).put(tableKey(namespace, name), namespace, {
-        json,
+        object,
         revision: parseRevision(object.metadata.resourceVersion ?? '0'),
-        labels: object.metadata.labels,
       });
     }
     this.revision = data.revision;
@@ -259,11 +258,11 @@ export class MemoryStore implements Store {
     previous: StoredObject | undefined,
   ): KubeObject {
     const revision = ++this.revision;
-    const json = encodeObject(obj, String(revision));
-    const labels = obj.metadata.labels;
-    table.put(k, key.namespace, { json, revision, labels: labels ? { ...labels } : undefined });
-    this.record({ revision, type, resource: key.resource, namespace: key.namespace, key: k, json, previous });
-    return decodeObject(json);
+    const object = cloneJson(obj);
+    object.metadata.resourceVersion = String(revision);
+    table.put(k, key.namespace, { object, revision });
+    this.record({ revision, type, resource: key.resource, namespace: key.namespace, key: k, object, previous });
+    return cloneJson(object);
   }
 
   private record(change: Change): void {

@@ -3,8 +3,8 @@ import { NotFoundError } from '../errors/api-errors.js';
 import type { Pod } from '../model/core-v1.js';
 import type { BuiltinKind, BuiltinKinds } from '../model/kinds.js';
 import type { KubeObject } from '../model/meta.js';
-import { builtinKindInfo } from '../registry/builtins.js';
-import { ResourceRegistry } from '../registry/resource-registry.js';
+import { createBuiltinRegistry } from '../registry/builtins.js';
+import type { ResourceRegistry } from '../registry/resource-registry.js';
 import type { ResourceType } from '../registry/resource-type.js';
 import type { Store } from '../store/store.js';
 import { AdmissionChain } from './admission.js';
@@ -58,7 +58,7 @@ export class Api {
   constructor(options: ApiOptions) {
     this.store = options.store;
     this.clock = options.clock ?? new RealClock();
-    this.registry = options.registry ?? new ResourceRegistry(builtinKindInfo);
+    this.registry = options.registry ?? createBuiltinRegistry();
     this.admission = new AdmissionChain(options.admission);
     this.namespaces = new NamespaceLifecycle(this.store, (ns) => this.client('Namespace').insert(ns, false));
     this.context = {

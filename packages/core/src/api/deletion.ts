@@ -17,6 +17,8 @@ import type { DeleteOptions, PropagationPolicy } from './types.js';
  *    grace period, never lengthen it.
  * 3. A Namespace stays while its `spec.finalizers` (the namespace
  *    controller's `kubernetes`) remain, and shows `status.phase: Terminating`.
+ *    The controller finishes by updating it with `spec.finalizers: []` (an
+ *    absent list is defaulted back to `['kubernetes']`).
  * 4. An update that removes the last finalizer of an object whose deletion
  *    was requested (and whose grace period is over or zero) deletes it.
  */

@@ -6,9 +6,6 @@ import type { Store } from '../store/store.js';
 /** Namespaces that exist from the start, as in a new Kubernetes cluster. */
 export const INITIAL_NAMESPACES: readonly string[] = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
 
-/** The finalizer the namespace controller removes once a namespace is empty. */
-export const NAMESPACE_CONTROLLER_FINALIZER = 'kubernetes';
-
 const NAMESPACES = 'namespaces';
 
 /** What the cache knows of one namespace, at the revision it was last seen. */
@@ -16,14 +13,6 @@ interface NamespaceState {
   revision: number;
   /** `undefined`: the namespace was deleted at `revision`. */
   terminating: boolean | undefined;
-}
-
-/** Fills in what Kubernetes' namespace strategy sets on create: the controller's finalizer and phase Active. */
-export function prepareNamespaceForCreate(ns: KubeObject): void {
-  const spec = (ns.spec ?? {}) as { finalizers?: string[] };
-  spec.finalizers ??= [NAMESPACE_CONTROLLER_FINALIZER];
-  ns.spec = spec;
-  ns.status = { ...(ns.status as Record<string, unknown> | undefined), phase: 'Active' };
 }
 
 function terminatingError(namespace: string): ForbiddenError {

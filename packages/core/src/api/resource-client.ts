@@ -19,7 +19,7 @@ import type { AdmissionChain } from './admission.js';
 import { deletesOnUpdate, planDeletion } from './deletion.js';
 import { cloneJson, jsonEqual, jsonSizeBound } from './json-value.js';
 import { applyMergePatch } from './merge-patch.js';
-import { type NamespaceLifecycle, prepareNamespaceForCreate } from './namespace-lifecycle.js';
+import type { NamespaceLifecycle } from './namespace-lifecycle.js';
 import { compileObjectSelector, type ObjectSelector, watchSelected } from './selective-watch.js';
 import type {
   AdmissionRequest,
@@ -212,7 +212,6 @@ export class ApiResourceClient<T extends KubeObject = KubeObject> implements Res
     const generate = !meta.name && meta.generateName ? meta.generateName : undefined;
     if (generate !== undefined) meta.name = generatedName(generate);
 
-    if (this.kind === 'Namespace') prepareNamespaceForCreate(next);
     this.type.default?.(next);
     this.assertValid(next);
     if (this.type.namespaced) {

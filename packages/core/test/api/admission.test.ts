@@ -113,7 +113,7 @@ describe('admission', () => {
     await pods.updateStatus({ ...created, status: { phase: 'Running' } });
     expect(requests).toHaveLength(1);
     expect(requests[0]).toMatchObject({ operation: 'UPDATE', kind: 'Pod', subresource: 'status', dryRun: false });
-    expect(requests[0]!.oldObject?.status).toBeUndefined();
+    expect((requests[0]!.oldObject as Pod).status?.phase).toBe('Pending');
     expect((requests[0]!.object as Pod).status?.phase).toBe('Running');
   });
 

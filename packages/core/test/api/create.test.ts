@@ -122,14 +122,16 @@ describe('create', () => {
     const { api, store } = newApi();
     await api.resource('Namespace').list();
     const before = await revision(store);
-    const big: ConfigMap = {
-      apiVersion: 'v1',
-      kind: 'ConfigMap',
+    // A kind without a data limit of its own, so only the Api's size check can refuse it.
+    api.registerResource({ group: 'example.com', version: 'v1', kind: 'Blob', plural: 'blobs', namespaced: true });
+    const big = {
+      apiVersion: 'example.com/v1',
+      kind: 'Blob',
       metadata: { name: 'big', namespace: 'default' },
-      data: { blob: 'x'.repeat(1.5 * 1024 * 1024) },
+      data: 'x'.repeat(1.5 * 1024 * 1024),
     };
     const err = (await api
-      .resource('ConfigMap')
+      .resource('Blob')
       .create(big)
       .catch((e: unknown) => e)) as RequestTooLargeError;
     expect(err).toBeInstanceOf(RequestTooLargeError);

@@ -1,6 +1,14 @@
-import type { Api, Clock, KubeObject, Logger, ObjectCache } from '@flotilla/core';
+import {
+  type Api,
+  type Clock,
+  EventRecorder,
+  type KubeObject,
+  type Logger,
+  type Manager,
+  type ObjectCache,
+} from '@flotilla/core';
 
-/** The read side a workload controller needs: a shared informer cache per kind. */
+/** The read side of a workload controller: a shared informer cache per kind. */
 export interface CacheSource {
   for<T extends KubeObject = KubeObject>(kind: string): { readonly cache: ObjectCache<T> };
 }
@@ -8,11 +16,31 @@ export interface CacheSource {
 /**
  * What every workload reconciler of this package is built from: the Api for
  * writes, informer caches for reads (never the Api: reconcilers are
- * level-triggered over the cache), and the Clock for every time decision.
+ * level-triggered over the cache), the Clock for every time decision, and,
+ * optionally, an EventRecorder for the Events Kubernetes' controllers emit
+ * (SuccessfulCreate, ScalingReplicaSet, ...). Without one, no Events are written.
  */
 export interface ControllerContext {
   api: Api;
   clock: Clock;
   informers: CacheSource;
   logger: Logger;
+  events?: EventRecorder;
+}
+
+/**
+ * The context a controller registered on `manager` runs with: the manager's
+ * Api, Clock and shared informers, a logger named `name`, and an
+ * EventRecorder reporting as `component` (Kubernetes' names, such as
+ * `replicaset-controller`).
+ */
+export function managerContext(manager: Manager, name: string, component: string): ControllerContext {
+  const logger = manager.logger.child({ name });
+  return {
+    api: manager.api,
+    clock: manager.clock,
+    informers: manager.informers,
+    logger,
+    events: new EventRecorder(manager.api, { component, clock: manager.clock, logger }),
+  };
 }

@@ -287,6 +287,7 @@ export class DeploymentReconciler implements Reconciler {
     };
     try {
       const stored = await this.ctx.api.resource('ReplicaSet').create(setControllerReference(d, rs));
+      if (newCount > 0) await this.recordScaling(d, stored.metadata.name, 0, newCount);
       await this.recordRevision(d, revision);
       return stored;
     } catch (err) {
@@ -323,7 +324,20 @@ export class DeploymentReconciler implements Reconciler {
     const updated = structuredClone(rs) as ReplicaSet;
     updated.spec.replicas = replicas;
     updated.metadata.annotations = { ...a, [desiredReplicasAnnotation]: desired, [maxReplicasAnnotation]: max };
-    return this.ctx.api.resource('ReplicaSet').update(updated);
+    const stored = await this.ctx.api.resource('ReplicaSet').update(updated);
+    if (specReplicas(rs) !== replicas) await this.recordScaling(d, rs.metadata.name, specReplicas(rs), replicas);
+    return stored;
+  }
+
+  /** Kubernetes' `ScalingReplicaSet` Event: "Scaled up replica set web-7d4b9c from 1 to 3". */
+  private async recordScaling(d: Readonly<Deployment>, rsName: string, from: number, to: number): Promise<void> {
+    const direction = to > from ? 'up' : 'down';
+    await this.ctx.events?.event(
+      d,
+      'Normal',
+      'ScalingReplicaSet',
+      `Scaled ${direction} replica set ${rsName} from ${from} to ${to}`,
+    );
   }
 
   /** Deletes the oldest empty old sets beyond `revisionHistoryLimit` (Kubernetes' `cleanupDeployment`). */

@@ -1,4 +1,5 @@
 import type { Manager } from '@flotilla/core';
+import { managerContext } from '../controller-context/controller-context.js';
 import type { RegisterOptions } from '../replicaset/register.js';
 import { DeploymentReconciler } from './deployment-controller.js';
 
@@ -7,12 +8,7 @@ import { DeploymentReconciler } from './deployment-controller.js';
  * It owns ReplicaSets, and pod events of its sets wake it too (Recreate waits for old pods to go).
  */
 export function registerDeploymentController(manager: Manager, opts: RegisterOptions = {}): DeploymentReconciler {
-  const reconciler = new DeploymentReconciler({
-    api: manager.api,
-    clock: manager.clock,
-    informers: manager.informers,
-    logger: manager.logger.child({ name: 'deployment' }),
-  });
+  const reconciler = new DeploymentReconciler(managerContext(manager, 'deployment', 'deployment-controller'));
   manager
     .controller('deployment')
     .for('Deployment')

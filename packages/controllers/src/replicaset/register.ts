@@ -1,4 +1,5 @@
 import type { KubeObject, Manager, Pod, ReplicaSet, ReplicationController } from '@flotilla/core';
+import { managerContext } from '../controller-context/controller-context.js';
 import { replicationControllerKind } from '../replicationcontroller/replication-controller-kind.js';
 import { ReplicaSetReconciler } from './replica-set-controller.js';
 import type { ReplicaSetKind } from './replica-set-kind.js';
@@ -16,10 +17,7 @@ function register<T extends KubeObject>(
   kind: ReplicaSetKind<T>,
   opts: RegisterOptions,
 ): ReplicaSetReconciler<T> {
-  const reconciler = new ReplicaSetReconciler<T>(
-    { api: manager.api, clock: manager.clock, informers: manager.informers, logger: manager.logger.child({ name }) },
-    kind,
-  );
+  const reconciler = new ReplicaSetReconciler<T>(managerContext(manager, name, `${name}-controller`), kind);
   manager.informers.for<Pod>('Pod').events$.subscribe((e) => {
     reconciler.observePodEvent(e.type, e.object, e.oldObject);
   });

@@ -11,7 +11,7 @@ import {
 } from '@flotilla/core';
 import { getCondition, removeCondition, setCondition } from '../conditions/conditions.js';
 import type { ControllerContext } from '../controller-context/controller-context.js';
-
+import { messageOf } from '../controller-context/error-message.js';
 import { claimObjects } from '../pod-control/pod-claim.js';
 import { observePodForExpectations, type PodEventType } from '../pod-control/pod-events.js';
 import { podFromTemplate } from '../pod-control/pod-from-template.js';
@@ -94,9 +94,11 @@ export class ReplicaSetReconciler<T extends KubeObject> implements Reconciler {
       const result = await slowStartBatch(count, 1, async () => {
         const pod = podFromTemplate(template, set, { generateName: `${set.metadata.name}-` });
         try {
-          await pods.create(pod);
+          const created = await pods.create(pod);
+          await this.ctx.events?.event(set, 'Normal', 'SuccessfulCreate', `Created pod: ${created.metadata.name}`);
         } catch (err) {
           this.expectations.creationObserved(key);
+          await this.ctx.events?.event(set, 'Warning', 'FailedCreate', `Error creating: ${messageOf(err)}`);
           throw err;
         }
       });
@@ -109,10 +111,14 @@ export class ReplicaSetReconciler<T extends KubeObject> implements Reconciler {
       this.expectations.expectDeletions(key, victims.length);
       const results = await Promise.allSettled(
         victims.map((p) =>
-          pods.delete(namespace, p.metadata.name, { preconditions: { uid: p.metadata.uid } }).catch((err) => {
-            this.expectations.deletionObserved(key);
-            throw err;
-          }),
+          pods.delete(namespace, p.metadata.name, { preconditions: { uid: p.metadata.uid } }).then(
+            () => this.ctx.events?.event(set, 'Normal', 'SuccessfulDelete', `Deleted pod: ${p.metadata.name}`),
+            async (err: unknown) => {
+              this.expectations.deletionObserved(key);
+              await this.ctx.events?.event(set, 'Warning', 'FailedDelete', `Error deleting: ${messageOf(err)}`);
+              throw err;
+            },
+          ),
         ),
       );
       const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
@@ -149,7 +155,7 @@ export class ReplicaSetReconciler<T extends KubeObject> implements Reconciler {
     const old = this.kind.status(set);
     let conditions = old?.conditions;
     if (manageError) {
-      const message = manageError instanceof Error ? manageError.message : String(manageError);
+      const message = messageOf(manageError);
       const reason = this.kind.replicas(set) > owned.length ? 'FailedCreate' : 'FailedDelete';
       const ts = toTimestamp(now);
       conditions = setCondition(conditions, {

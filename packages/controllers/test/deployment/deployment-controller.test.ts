@@ -61,6 +61,13 @@ describe('Deployment controller', () => {
     const sets = await replicaSets();
     expect(sets.map((s) => s.spec.replicas).sort()).toEqual([0, 10]);
     expect((await deployments().get('default', 'web')).metadata.annotations?.[revisionAnnotation]).toBe('2');
+    const [oldRS, newRS] = [...sets].sort((a, b) => (a.spec.replicas ?? 0) - (b.spec.replicas ?? 0));
+    const scaling = (await cluster.events()).filter((e) => e.startsWith('ScalingReplicaSet'));
+    expect(scaling[0]).toBe(`ScalingReplicaSet: Scaled up replica set ${oldRS.metadata.name} from 0 to 10`);
+    expect(scaling).toContain(`ScalingReplicaSet: Scaled up replica set ${newRS.metadata.name} from 0 to 3`);
+    expect(scaling.at(-1)).toMatch(
+      new RegExp(`^ScalingReplicaSet: Scaled down replica set ${oldRS.metadata.name} from \\d+ to 0$`),
+    );
   });
 
   it('Recreate scales the old set to zero before the new one starts', async () => {

@@ -58,6 +58,9 @@ describe('ReplicaSet controller', () => {
       availableReplicas: 3,
       observedGeneration: rs.metadata.generation,
     });
+    expect((await cluster.events()).sort()).toEqual(
+      pods.map((p) => `SuccessfulCreate: Created pod: ${p.metadata.name}`).sort(),
+    );
   });
 
   it('scales down in deletion order: not-ready pods go first', async () => {
@@ -71,6 +74,7 @@ describe('ReplicaSet controller', () => {
     const names = (await cluster.pods()).map((p) => p.metadata.name);
     expect(names).toHaveLength(3);
     expect(names).not.toContain(first.metadata.name);
+    expect(await cluster.events()).toContain(`SuccessfulDelete: Deleted pod: ${first.metadata.name}`);
   });
 
   it('adopts matching orphans and releases pods that stop matching', async () => {

@@ -1,5 +1,7 @@
 import {
   Api,
+  type Event,
+  EventRecorder,
   FakeClock,
   InformerFactory,
   type KubeObject,
@@ -38,7 +40,13 @@ export class TestCluster {
 
   constructor(nodes: readonly string[] = ['node-1']) {
     this.runner = new PodRunner(this.api, nodes);
-    this.ctx = { api: this.api, clock: this.clock, informers: this.informers, logger: silentLogger() };
+    this.ctx = {
+      api: this.api,
+      clock: this.clock,
+      informers: this.informers,
+      logger: silentLogger(),
+      events: new EventRecorder(this.api, { component: 'test-controllers', clock: this.clock }),
+    };
   }
 
   /** Starts informers for the driven kinds and waits for their first list. */
@@ -97,6 +105,14 @@ export class TestCluster {
   async pods(): Promise<Pod[]> {
     const { items } = await this.api.resource('Pod').list({ namespace: 'default' });
     return items.filter((p) => !p.metadata.deletionTimestamp);
+  }
+
+  /** `reason: message` of every Event recorded in the default namespace, in the order they were last written. */
+  async events(): Promise<string[]> {
+    const { items } = await this.api.resource<Event>('Event').list({ namespace: 'default' });
+    return items
+      .sort((a, b) => Number(a.metadata.resourceVersion) - Number(b.metadata.resourceVersion))
+      .map((e) => `${e.reason}: ${e.message}`);
   }
 
   async stop(): Promise<void> {

@@ -242,6 +242,7 @@ describe('NodeAgent probes', () => {
     );
     await until(h, async () => (await getPod(h, 'ready')).status?.phase === 'Running');
     const id = (await h.runtime.listContainers({ state: 'CONTAINER_RUNNING' }))[0].id;
+    await advance(h, 8000);
     expect((await getPod(h, 'ready')).status?.containerStatuses?.[0].ready).toBe(false);
     h.runtime.setListening(id, 8080, 200);
     await advance(h, 2500);

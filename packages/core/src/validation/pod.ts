@@ -149,7 +149,7 @@ function validateVolumes(volumes: Volume[] | undefined, path: string): { errors:
       names.add(v.name);
     }
     // Any field besides the name is a volume source, including kinds Flotilla does not model (nfs, csi, ...).
-    const sources = Object.keys(v).filter((k) => k !== 'name').length;
+    const sources = Object.entries(v).filter(([k, val]) => k !== 'name' && val !== undefined).length;
     if (sources === 0) errors.push(required(p, 'must specify a volume type'));
     if (sources > 1) errors.push(forbidden(p, 'may not specify more than 1 volume type'));
     if (v.persistentVolumeClaim && !v.persistentVolumeClaim.claimName) {

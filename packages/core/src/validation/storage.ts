@@ -54,7 +54,9 @@ export function validatePersistentVolume(pv: PersistentVolume): FieldError[] {
   if (spec.capacity?.storage === undefined) errs.push(required('spec.capacity[storage]'));
   errs.push(...validateResourceList(spec.capacity, 'spec.capacity').errors);
   errs.push(...validateAccessModes(spec.accessModes, 'spec.accessModes'));
-  const sources = Object.keys(spec).filter((k) => !pvNonSourceFields.has(k));
+  const sources = Object.keys(spec).filter(
+    (k) => !pvNonSourceFields.has(k) && (spec as Record<string, unknown>)[k] !== undefined,
+  );
   if (sources.length === 0) errs.push(required('spec', 'must specify a volume type'));
   if (sources.length > 1) errs.push(forbidden(`spec.${sources[1]}`, 'may not specify more than 1 volume type'));
   const policy = spec.persistentVolumeReclaimPolicy;

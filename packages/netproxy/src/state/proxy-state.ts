@@ -99,6 +99,9 @@ interface MemoEntry {
 /** Per-state memo of frozen inputs to their normalized ports, so a partial sync skips unchanged services. */
 const memos = new WeakMap<ProxyState, ReadonlyMap<string, MemoEntry>>();
 
+/** An object name as it may appear in an error message: JSON-escaped, so a hostile name cannot add lines. */
+const escaped = (name: unknown) => JSON.stringify(String(name)).slice(1, -1);
+
 const byString = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
@@ -147,7 +150,7 @@ function nodeFacts(input: ProxyInput): NodeFacts {
   if (input.clusterCIDR !== undefined) problems.check('clusterCIDR', ipv4CidrProblem(input.clusterCIDR));
   const masqueradeBit = input.masqueradeBit ?? 14;
   problems.check('masqueradeBit', integerProblem(masqueradeBit, 0, 31));
-  if (problems.errors.length > 0) throw new InvalidError('ProxyInput', input.nodeName, problems.errors);
+  if (problems.errors.length > 0) throw new InvalidError('ProxyInput', escaped(input.nodeName), problems.errors);
   return {
     nodeName: input.nodeName,
     nodeIPs: [...input.nodeIPs].sort(byString),
@@ -208,7 +211,8 @@ function normalizeService(service: Service, slices: readonly EndpointSlice[], no
   const ports = spec.ports ?? [];
   for (const [i, p] of ports.entries()) checkPort(problems, `spec.ports[${i}]`, p, ports.length);
   const endpointsByPort = collectEndpoints(slices, node, problems);
-  if (problems.errors.length > 0) throw new InvalidError('Service', `${namespace}/${serviceName}`, problems.errors);
+  if (problems.errors.length > 0)
+    throw new InvalidError('Service', escaped(`${namespace}/${serviceName}`), problems.errors);
 
   const externalPolicyLocal = spec.externalTrafficPolicy === 'Local';
   const internalPolicyLocal = spec.internalTrafficPolicy === 'Local';

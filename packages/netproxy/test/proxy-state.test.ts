@@ -1,0 +1,114 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { buildProxyState } from '../src/state/proxy-state.js';
+import { endpointSlice, service } from './support/fixtures.js';
+
+const node = { nodeName: 'node-1', nodeIPs: ['198.18.0.1'] };
+
+describe('buildProxyState', () => {
+  it('normalizes one port per service port, named ns/svc:port, with its endpoints sorted and flagged', () => {
+    const state = buildProxyState({
+      ...node,
+      services: [
+        service('ns', 'web', '10.0.0.1', [
+          { name: 'https', port: 443 },
+          { name: 'dns', port: 53, protocol: 'UDP' },
+        ]),
+      ],
+      endpointSlices: [
+        endpointSlice(
+          'ns',
+          'web',
+          [{ name: 'https', port: 8443 }],
+          [
+            { ip: '10.1.0.10', node: 'node-1' },
+            { ip: '10.1.0.9', node: 'node-2' },
+          ],
+          'web-a',
+        ),
+        endpointSlice(
+          'ns',
+          'web',
+          [{ name: 'dns', port: 5353, protocol: 'UDP' }],
+          [{ ip: '10.1.0.9', ready: false }],
+          'web-b',
+        ),
+      ],
+    });
+    expect(state.servicePorts.map((p) => [p.name, p.protocol, p.port])).toEqual([
+      ['ns/web:dns', 'udp', 53],
+      ['ns/web:https', 'tcp', 443],
+    ]);
+    const https = state.servicePorts[1];
+    expect(https.endpoints.map((e) => [e.ip, e.port, e.isLocal])).toEqual([
+      ['10.1.0.9', 8443, false],
+      ['10.1.0.10', 8443, true],
+    ]);
+    expect(https.localEndpoints.map((e) => e.ip)).toEqual(['10.1.0.10']);
+    expect(state.servicePorts[0].clusterEndpoints).toEqual([]);
+  });
+
+  it('keeps headless services (for DNS) without a ClusterIP and skips ExternalName services', () => {
+    const state = buildProxyState({
+      ...node,
+      services: [
+        service('ns', 'db', 'None', [{ port: 5432 }]),
+        { ...service('ns', 'ext', '', []), spec: { type: 'ExternalName', externalName: 'example.com' } },
+      ],
+      endpointSlices: [],
+    });
+    expect(state.servicePorts.map((p) => [p.name, p.clusterIP])).toEqual([['ns/db', undefined]]);
+  });
+
+  it('deduplicates an endpoint listed in two slices', () => {
+    const state = buildProxyState({
+      ...node,
+      services: [service('ns', 'web', '10.0.0.1', [{ port: 80 }])],
+      endpointSlices: [
+        endpointSlice('ns', 'web', [{ port: 8080 }], [{ ip: '10.1.0.1' }], 'a'),
+        endpointSlice('ns', 'web', [{ port: 8080 }], [{ ip: '10.1.0.1' }], 'b'),
+      ],
+    });
+    expect(state.servicePorts[0].endpoints).toHaveLength(1);
+  });
+
+  it('reuses the normalized ports of unchanged frozen objects, and re-reads changed ones', () => {
+    const svc = Object.freeze(service('ns', 'web', '10.0.0.1', [{ port: 80 }]));
+    const slice = Object.freeze(endpointSlice('ns', 'web', [{ port: 8080 }], [{ ip: '10.1.0.1' }]));
+    const first = buildProxyState({ ...node, services: [svc], endpointSlices: [slice] });
+    const same = buildProxyState({ ...node, services: [svc], endpointSlices: [slice] }, first);
+    expect(same.servicePorts[0]).toBe(first.servicePorts[0]);
+    const moved = Object.freeze(endpointSlice('ns', 'web', [{ port: 8080 }], [{ ip: '10.1.0.2' }]));
+    const changed = buildProxyState({ ...node, services: [svc], endpointSlices: [moved] }, first);
+    expect(changed.servicePorts[0].endpoints[0].ip).toBe('10.1.0.2');
+  });
+
+  it('is deterministic: any order of the same objects gives the same state (property)', () => {
+    const arb = fc.uniqueArray(fc.tuple(fc.integer({ min: 1, max: 250 }), fc.integer({ min: 1, max: 4 })), {
+      minLength: 1,
+      maxLength: 12,
+      selector: ([s]) => s,
+    });
+    fc.assert(
+      fc.property(arb, fc.integer(), (specs, seed) => {
+        const services = specs.map(([s]) => service('ns', `s${s}`, `10.0.0.${s}`, [{ port: 80 }]));
+        const slices = specs.map(([s, n]) =>
+          endpointSlice(
+            'ns',
+            `s${s}`,
+            [{ port: 8080 }],
+            Array.from({ length: n }, (_, i) => ({ ip: `10.${s}.0.${i + 1}` })),
+          ),
+        );
+        const shuffle = <T>(xs: T[]) =>
+          xs
+            .map((x, i) => [x, (i * 7919 + seed) % 1009] as const)
+            .sort((a, b) => a[1] - b[1])
+            .map(([x]) => x);
+        const a = buildProxyState({ ...node, services, endpointSlices: slices });
+        const b = buildProxyState({ ...node, services: shuffle(services), endpointSlices: shuffle(slices) });
+        expect(JSON.stringify(b)).toBe(JSON.stringify(a));
+      }),
+    );
+  });
+});

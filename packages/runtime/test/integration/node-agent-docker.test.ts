@@ -1,0 +1,142 @@
+import { spawn } from 'node:child_process';
+import { Api, MemoryStore, type Pod, RealClock } from '@flotilla/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BUSYBOX_IMAGE } from '../../../../scripts/docker.js';
+import { NodeAgent } from '../../src/index.js';
+import { startDocker } from './docker-fixture.js';
+
+const NODE = 'docker-node';
+const clock = new RealClock();
+let api: Api;
+let stopAll: () => Promise<void>;
+let docker: Awaited<ReturnType<typeof startDocker>>['docker'];
+
+const getPod = (name: string) => api.resource('Pod').get('default', name);
+
+async function until(check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check().catch(() => false))) {
+    if (Date.now() > deadline) throw new Error(`condition not reached within ${timeoutMs} ms`);
+    await clock.sleep(200);
+  }
+}
+
+beforeAll(async () => {
+  const started = await startDocker();
+  docker = started.docker;
+  api = new Api({ store: new MemoryStore(), clock });
+  const agent = new NodeAgent({ api, runtime: started.runtime, clock, nodeName: NODE, hostIP: '127.0.0.1' });
+  const ac = new AbortController();
+  const running = agent.run(ac.signal);
+  stopAll = async () => {
+    ac.abort();
+    await running;
+    await started.daemon.stop();
+  };
+});
+
+afterAll(async () => {
+  await stopAll?.();
+});
+
+const shell = (script: string) => ({
+  image: BUSYBOX_IMAGE,
+  imagePullPolicy: 'IfNotPresent' as const,
+  command: ['sh', '-c', script],
+});
+
+describe('NodeAgent on DockerRuntime', () => {
+  it('runs a pod with an init container, two containers sharing an emptyDir and localhost, probes, restarts and graceful deletion', async () => {
+    const pod: Pod = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'e2e', namespace: 'default' },
+      spec: {
+        nodeName: NODE,
+        terminationGracePeriodSeconds: 3,
+        volumes: [{ name: 'shared', emptyDir: {} }],
+        initContainers: [
+          {
+            name: 'prepare',
+            ...shell('echo init-done > /data/init'),
+            volumeMounts: [{ name: 'shared', mountPath: '/data' }],
+          },
+        ],
+        containers: [
+          {
+            name: 'web',
+            ...shell('mkdir -p /www && echo hello > /www/index.html && exec httpd -f -p 8080 -h /www'),
+            ports: [{ name: 'http', containerPort: 8080 }],
+            readinessProbe: { httpGet: { port: 'http', path: '/index.html' }, periodSeconds: 1 },
+            volumeMounts: [{ name: 'shared', mountPath: '/data' }],
+          },
+          {
+            name: 'client',
+            ...shell(
+              'trap "exit 0" TERM; while true; do wget -qO /data/fetched http://127.0.0.1:8080/index.html; sleep 1; done & wait',
+            ),
+            volumeMounts: [{ name: 'shared', mountPath: '/data' }],
+            livenessProbe: {
+              exec: { command: ['sh', '-c', 'test ! -e /data/unhealthy'] },
+              periodSeconds: 1,
+              failureThreshold: 2,
+            },
+          },
+        ],
+      },
+    };
+    await api.resource('Pod').create(pod);
+    await until(
+      async () => (await getPod('e2e')).status?.conditions?.find((c) => c.type === 'Ready')?.status === 'True',
+    );
+    const running = await getPod('e2e');
+    expect(running.status?.phase).toBe('Running');
+    expect(running.status?.podIP).toMatch(/^198\.19\.251\./);
+    expect(running.status?.initContainerStatuses?.[0].state?.terminated?.exitCode).toBe(0);
+
+    const [client] = await docker.listContainers({ filters: { label: ['io.kubernetes.container.name=client'] } });
+    const exec = async (cmd: string[]) => {
+      const e = await docker.getContainer(client.Id).exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true });
+      const stream = await e.start({ hijack: true, stdin: false });
+      const chunks: Buffer[] = [];
+      await new Promise<void>((resolve) => {
+        stream.on('data', (c: Buffer) => chunks.push(c));
+        stream.on('end', resolve);
+      });
+      return Buffer.concat(chunks).toString('utf8');
+    };
+    await until(async () => (await exec(['cat', '/data/fetched', '/data/init'])).includes('hello'));
+    expect(await exec(['cat', '/data/init'])).toContain('init-done');
+
+    // Liveness: make the client unhealthy; the agent restarts it.
+    await exec(['touch', '/data/unhealthy']);
+    await until(
+      async () => (await getPod('e2e')).status?.containerStatuses?.find((c) => c.name === 'client')?.restartCount === 1,
+      90_000,
+    );
+    await exec(['rm', '-f', '/data/unhealthy']).catch(() => '');
+
+    // docker kill behind the agent's back: the web container comes back.
+    const [web] = await docker.listContainers({ filters: { label: ['io.kubernetes.container.name=web'] } });
+    await new Promise<void>((resolve, reject) => {
+      const p = spawn('docker', ['-H', 'unix:///var/run/docker.sock', 'kill', web.Id], { stdio: 'ignore' });
+      p.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`docker kill exited ${code}`))));
+      p.once('error', () =>
+        docker
+          .getContainer(web.Id)
+          .kill()
+          .then(() => resolve(), reject),
+      );
+    });
+    await until(
+      async () => (await getPod('e2e')).status?.containerStatuses?.find((c) => c.name === 'web')?.restartCount === 1,
+      60_000,
+    );
+
+    // Graceful deletion: the pod goes once every container and the sandbox are gone.
+    await api.resource('Pod').delete('default', 'e2e');
+    await until(async () => !(await getPod('e2e').catch(() => undefined)), 60_000);
+    const left = await docker.listContainers({ all: true, filters: { label: [`flotilla.io/node-name=${NODE}`] } });
+    expect(left).toEqual([]);
+  });
+});

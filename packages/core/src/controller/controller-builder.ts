@@ -106,7 +106,6 @@ export class ControllerBuilder {
     const forType = api.registry.get(forKind);
     const sources: ControllerSource[] = [{ informer: informers.for(forKind), toRequests: requestForObject }];
     for (const kind of this.owned) {
-      api.registry.get(kind);
       sources.push({
         informer: informers.for(kind),
         toRequests: (event) =>
@@ -118,7 +117,6 @@ export class ControllerBuilder {
       });
     }
     for (const { kind, map } of this.mapped) {
-      api.registry.get(kind);
       sources.push({ informer: informers.for(kind), toRequests: (event) => statesOf(event).flatMap(map) });
     }
     const controller = this.manager.createController({

@@ -43,7 +43,8 @@ function aborted(signal: AbortSignal): Promise<void> {
  *    with it, starts competing for the Lease and runs them while leader;
  * 4. resolves. `stopped` resolves once a later abort has been handled:
  *    intake stops, in-flight reconciles get `gracefulShutdownTimeoutMs` to
- *    finish, runnables are awaited, the lease is released, informers stop.
+ *    finish, runnables are awaited, the lease is released, and then the
+ *    informers stop.
  *
  * Guarantees: controllers only run on synced caches; with leader election,
  * leader work stops before another replica can acquire the lease (its drain
@@ -127,7 +128,9 @@ export class Manager {
   async start(signal: AbortSignal): Promise<void> {
     if (this.started) throw new BadRequestError('a Manager starts once; build a new one to start again');
     this.started = true;
-    this.informers.start(signal);
+    // Informers outlive the signal until leader work has drained, so in-flight reconciles read a cache that is still followed.
+    const informersAbort = new AbortController();
+    this.informers.start(informersAbort.signal);
     const always = this.runnables.filter((r) => r.needLeaderElection === false);
     const leaderWork = this.runnables.filter((r) => r.needLeaderElection !== false);
     const running: Promise<void>[] = always.map((r) => this.launch(r, signal));
@@ -144,13 +147,19 @@ export class Manager {
         onStoppedLeading: () => this.currentTerm,
       });
     }
-    void this.shutdownAfter(signal, running, leading);
+    void this.shutdownAfter(signal, running, leading, informersAbort);
   }
 
-  private async shutdownAfter(signal: AbortSignal, running: Promise<void>[], leading: Promise<void>): Promise<void> {
+  private async shutdownAfter(
+    signal: AbortSignal,
+    running: Promise<void>[],
+    leading: Promise<void>,
+    informers: AbortController,
+  ): Promise<void> {
     await aborted(signal);
     this.logger.info('stopping: waiting for runnables and in-flight reconciles');
     await Promise.all([...running, leading]);
+    informers.abort();
     this.logger.info('stopped');
     this.markStopped();
   }

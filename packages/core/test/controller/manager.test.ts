@@ -152,7 +152,7 @@ describe('Manager and controllers', () => {
     await manager.stopped;
   });
 
-  it('on abort lets in-flight reconciles finish, and aborts them after the graceful timeout', async () => {
+  it('on abort lets in-flight reconciles finish, aborts them after the graceful timeout, then stops informers', async () => {
     const { api, clock, widgets } = cluster();
     await widgets.create(widget('quick'));
     await widgets.create(widget('stuck'));
@@ -171,14 +171,18 @@ describe('Manager and controllers', () => {
     const ac = new AbortController();
     await manager.start(ac.signal);
     await until(clock, () => r.calls.length === 2);
+    let informerStopped = false;
+    manager.informers.for('Widget').events$.subscribe({ complete: () => (informerStopped = true) });
     const t0 = clock.now();
     ac.abort();
     await widgets.create(widget('late'));
     await clock.step(1000);
     expect(finished).toEqual(['quick']);
+    expect(informerStopped).toBe(false);
     await clock.step(9000);
     expect(abortedAt).toEqual({ stuck: t0 + 10_000 });
     await manager.stopped;
+    expect(informerStopped).toBe(true);
     expect(r.calls).not.toContain('default/late');
   });
 

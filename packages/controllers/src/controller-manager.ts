@@ -1,6 +1,7 @@
 import type { Manager } from '@flotilla/core';
 import { ContainerModule } from 'inversify';
 import { registerDeploymentController } from './deployment/register.js';
+import { registerJobController } from './job/register.js';
 import {
   type RegisterOptions,
   registerReplicaSetController,
@@ -24,6 +25,7 @@ export const controllerRegistrations: readonly ControllerRegistration[] = [
   { name: 'replicaset', defaultConcurrency: 5, register: registerReplicaSetController },
   { name: 'replicationcontroller', defaultConcurrency: 5, register: registerReplicationControllerController },
   { name: 'deployment', defaultConcurrency: 5, register: registerDeploymentController },
+  { name: 'job', defaultConcurrency: 5, register: registerJobController },
 ];
 
 /** Options of `startControllerManager`. */

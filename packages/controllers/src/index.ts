@@ -1,11 +1,12 @@
 /**
  * @flotilla/controllers: Kubernetes' workload controllers (ReplicaSet,
- * ReplicationController, Deployment) as reconcilers on the core Manager,
+ * ReplicationController, Deployment, DaemonSet, Job, CronJob, garbage
+ * collector, pod GC) as reconcilers on the core Manager,
  * each usable alone, plus the kube-controller-manager preset.
  *
  * @packageDocumentation
  */
-export type { CacheSource, ControllerContext } from './controller-context/controller-context.js';
+export { type CacheSource, type ControllerContext, managerContext } from './controller-context/controller-context.js';
 export * from './controller-manager.js';
 export { type CronSchedule, jobNameFor, mostRecentUnmetTime, parseCronSchedule } from './cronjob/schedule.js';
 export { daemonPodTolerations, type NodeEligibility, nodeEligibility } from './daemonset/node-eligibility.js';
@@ -23,6 +24,8 @@ export { type Fenceposts, maxUnavailableOf, resolveFenceposts } from './deployme
 export { type RollbackResult, rollbackDeployment, rolloutStatus } from './deployment/rollout.js';
 export { podFailureBackoffMs } from './job/backoff.js';
 export { completionIndexEnv, completionIndexKey } from './job/completion-index.js';
+export { isJobFinished, JobReason, JobReconciler } from './job/job-controller.js';
+export { registerJobController } from './job/register.js';
 export { podDeletionCostAnnotation, podsToDelete } from './replicaset/pod-deletion-order.js';
 export {
   type RegisterOptions,

@@ -1,0 +1,378 @@
+import {
+  type Condition,
+  compileLabelSelector,
+  Expectations,
+  isReason,
+  type Job,
+  type Pod,
+  type ReconcileRequest,
+  type ReconcileResult,
+  type Reconciler,
+  TerminalError,
+  toTimestamp,
+} from '@flotilla/core';
+import { getCondition, setCondition } from '../conditions/conditions.js';
+import type { ControllerContext } from '../controller-context/controller-context.js';
+import { messageOf } from '../controller-context/error-message.js';
+import { claimObjects } from '../pod-control/pod-claim.js';
+import { observePodForExpectations, type PodEventType } from '../pod-control/pod-events.js';
+import { podFromTemplate } from '../pod-control/pod-from-template.js';
+import { isPodReady } from '../pod-control/pod-state.js';
+import { slowStartBatch } from '../pod-control/slow-start.js';
+import { podsToDelete } from '../replicaset/pod-deletion-order.js';
+import { msUntilNextPod } from './backoff.js';
+import { completionIndexEnv, completionIndexKey, formatIndexRanges, indexesToStart } from './completion-index.js';
+import { classifyJobPods, completedIndexes, type JobPods, podIndex, recentFailures } from './job-pods.js';
+
+/** Reasons the Job controller writes on conditions and Events (Kubernetes' names). */
+export const JobReason = {
+  BackoffLimitExceeded: 'BackoffLimitExceeded',
+  DeadlineExceeded: 'DeadlineExceeded',
+  CompletionsReached: 'CompletionsReached',
+  JobSuspended: 'JobSuspended',
+  JobResumed: 'JobResumed',
+} as const;
+
+/** How a Job ended. */
+interface Outcome {
+  type: 'Complete' | 'Failed';
+  reason: string;
+  message: string;
+}
+
+/** True when the Job has a Complete or Failed condition that is True: it will never run pods again. */
+export function isJobFinished(job: Readonly<Job>): boolean {
+  return (job.status?.conditions ?? []).some(
+    (c) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True',
+  );
+}
+
+/**
+ * Runs a Job's pods to completion: Kubernetes' Job controller as a Reconciler.
+ *
+ * One sync: claim the pods the Job's selector covers; decide whether the
+ * Job has failed (more failed pods than `backoffLimit`, or running longer
+ * than `activeDeadlineSeconds` since `startTime`) or completed (NonIndexed:
+ * `completions` pods succeeded, or with no `completions` one succeeded and
+ * none is active; Indexed: every index in `[0, completions)` succeeded);
+ * otherwise keep `min(parallelism, remaining)` pods active, waiting out the
+ * pod-failure backoff (10 s doubling, capped at 10 min, reset by a success)
+ * before replacing a failed pod. Indexed pods carry their index in the
+ * `batch.kubernetes.io/job-completion-index` annotation and label, in the
+ * `JOB_COMPLETION_INDEX` variable of every container, and in their hostname
+ * `<job>-<index>`. Suspending deletes the active pods and clears
+ * `startTime`; a finished Job's active pods are deleted, and with
+ * `ttlSecondsAfterFinished` the Job itself is deleted (foreground, so its
+ * pods go first) that long after it finished.
+ *
+ * Guarantees: level-triggered; expectations keep a lagging cache from
+ * creating or deleting twice; `succeeded` and `failed` never decrease,
+ * so pods removed by pod GC are not forgotten.
+ *
+ * Caveats: pods are counted by their phase rather than tracked with the
+ * `batch.kubernetes.io/job-tracking` finalizer, so a pod deleted before its
+ * phase reached the cache is not counted; pod events must be forwarded to
+ * `observePodEvent` (as `registerJobController` does).
+ */
+export class JobReconciler implements Reconciler {
+  readonly expectations: Expectations;
+
+  constructor(private readonly ctx: ControllerContext) {
+    this.expectations = new Expectations({ clock: ctx.clock });
+  }
+
+  /** Feeds expectations from a pod informer event. */
+  observePodEvent(type: PodEventType, pod: Readonly<Pod>, old?: Readonly<Pod>): string | undefined {
+    return observePodForExpectations(this.expectations, 'Job', type, pod, old);
+  }
+
+  async reconcile(req: ReconcileRequest): Promise<ReconcileResult | undefined> {
+    const key = `${req.namespace}/${req.name}`;
+    const job = this.ctx.informers.for<Job>('Job').cache.get(req.namespace, req.name);
+    if (!job) {
+      this.expectations.delete(key);
+      return undefined;
+    }
+    if (isJobFinished(job)) return this.expireAfterFinish(job);
+    if (!job.spec.selector) {
+      throw new TerminalError(`Job ${key} has no spec.selector; create it through the Api so it is defaulted`);
+    }
+    const candidates = this.ctx.informers.for<Pod>('Pod').cache.list({ namespace: req.namespace });
+    const owned = await claimObjects(
+      job,
+      compileLabelSelector(job.spec.selector),
+      candidates,
+      this.ctx.api.resource('Pod'),
+    );
+    const pods = classifyJobPods(owned);
+    const indexed = job.spec.completionMode === 'Indexed';
+    const done = indexed ? completedIndexes(job, pods.succeeded) : undefined;
+    const succeeded = done ? done.size : Math.max(job.status?.succeeded ?? 0, pods.succeeded.length);
+    const failed = Math.max(job.status?.failed ?? 0, pods.failed.length);
+    const suspended = job.spec.suspend === true;
+    const now = this.ctx.clock.now();
+    const startTime = suspended ? undefined : (job.status?.startTime ?? toTimestamp(now));
+
+    const outcome = suspended ? undefined : this.outcome(job, pods, succeeded, failed, startTime, now);
+    let active = pods.active.length;
+    let wait: number | undefined;
+    if (outcome || suspended) {
+      await this.deletePods(job, key, pods.active);
+      active = 0;
+    } else if (this.expectations.satisfied(key) && !job.metadata.deletionTimestamp) {
+      const managed = await this.managePods(job, key, pods, succeeded, done);
+      active += managed.created - managed.deleted;
+      wait = managed.waitMs;
+    }
+
+    const status: NonNullable<Job['status']> = {
+      conditions: this.conditions(job, outcome, suspended, now),
+      ...(startTime ? { startTime } : {}),
+      ...(outcome?.type === 'Complete' ? { completionTime: toTimestamp(now) } : {}),
+      active,
+      succeeded,
+      failed,
+      ready: outcome || suspended ? 0 : pods.active.filter(isPodReady).length,
+      ...(done ? { completedIndexes: formatIndexRanges(done) } : {}),
+    };
+    await this.writeStatus(job, status, outcome, suspended);
+    if (outcome) return this.expireAfterFinish({ ...job, status });
+    const deadline = this.msUntilDeadline(job, startTime, now);
+    const waits = [wait, deadline].filter((w): w is number => w !== undefined);
+    return waits.length > 0 ? { requeueAfterMs: Math.min(...waits) } : undefined;
+  }
+
+  private outcome(
+    job: Readonly<Job>,
+    pods: JobPods,
+    succeeded: number,
+    failed: number,
+    startTime: string | undefined,
+    now: number,
+  ): Outcome | undefined {
+    if (failed > (job.spec.backoffLimit ?? 6)) {
+      return {
+        type: 'Failed',
+        reason: JobReason.BackoffLimitExceeded,
+        message: 'Job has reached the specified backoff limit',
+      };
+    }
+    if (this.msUntilDeadline(job, startTime, now) === 0) {
+      return {
+        type: 'Failed',
+        reason: JobReason.DeadlineExceeded,
+        message: 'Job was active longer than specified deadline',
+      };
+    }
+    const completions = job.spec.completions;
+    const complete = completions === undefined ? succeeded > 0 && pods.active.length === 0 : succeeded >= completions;
+    return complete
+      ? { type: 'Complete', reason: JobReason.CompletionsReached, message: 'Reached expected number of succeeded pods' }
+      : undefined;
+  }
+
+  /** Time left before `activeDeadlineSeconds` runs out (0 when it has), undefined without a deadline. */
+  private msUntilDeadline(job: Readonly<Job>, startTime: string | undefined, now: number): number | undefined {
+    const seconds = job.spec.activeDeadlineSeconds;
+    if (seconds === undefined || !startTime) return undefined;
+    return Math.max(0, Date.parse(startTime) + seconds * 1000 - now);
+  }
+
+  /**
+   * Brings the active pods to `min(parallelism, remaining)`: deletes the
+   * surplus (Indexed: pods of finished or duplicated indexes first), or
+   * creates the missing ones once the failure backoff has passed.
+   */
+  private async managePods(
+    job: Readonly<Job>,
+    key: string,
+    pods: JobPods,
+    succeeded: number,
+    done: ReadonlySet<number> | undefined,
+  ): Promise<{ created: number; deleted: number; waitMs?: number }> {
+    const parallelism = job.spec.parallelism ?? 1;
+    const completions = job.spec.completions;
+    // Work-queue Jobs (no completions): after a success, let the running pods finish but start no more.
+    const want =
+      completions === undefined
+        ? succeeded > 0
+          ? Math.min(parallelism, pods.active.length)
+          : parallelism
+        : Math.max(0, Math.min(parallelism, completions - succeeded));
+    const surplus = done ? this.misindexed(pods.active, completions ?? 1, done) : [];
+    const keep = pods.active.filter((p) => !surplus.includes(p));
+    const victims = [...surplus, ...podsToDelete(keep, keep.length - want)];
+    if (victims.length > 0) {
+      await this.deletePods(job, key, victims);
+      return { created: 0, deleted: victims.length };
+    }
+    if (keep.length >= want) return { created: 0, deleted: 0 };
+    const failures = recentFailures(pods);
+    const waitMs = msUntilNextPod(failures.count, failures.last, this.ctx.clock.now());
+    if (waitMs > 0) return { created: 0, deleted: 0, waitMs };
+    const running = new Set(keep.map((p) => podIndex(p, completions ?? 1)).filter((i) => i !== undefined));
+    const indexes = done ? indexesToStart(completions ?? 1, done, running, want - keep.length) : undefined;
+    const count = indexes?.length ?? want - keep.length;
+    const created = await this.createPods(job, key, count, indexes);
+    return { created, deleted: 0 };
+  }
+
+  /** Indexed pods that should not run: no valid index, an index already completed, or a second pod for an index. */
+  private misindexed(
+    active: readonly Readonly<Pod>[],
+    completions: number,
+    done: ReadonlySet<number>,
+  ): Readonly<Pod>[] {
+    const seen = new Set<number>();
+    return active.filter((p) => {
+      const i = podIndex(p, completions);
+      if (i === undefined || done.has(i) || seen.has(i)) return true;
+      seen.add(i);
+      return false;
+    });
+  }
+
+  private async createPods(
+    job: Readonly<Job>,
+    key: string,
+    count: number,
+    indexes: readonly number[] | undefined,
+  ): Promise<number> {
+    const name = job.metadata.name;
+    const pods = this.ctx.api.resource('Pod');
+    this.expectations.expectCreations(key, count);
+    const result = await slowStartBatch(count, 1, async (n) => {
+      const index = indexes?.[n];
+      const pod = podFromTemplate(
+        job.spec.template,
+        job,
+        index === undefined
+          ? { generateName: `${name}-` }
+          : {
+              generateName: `${name}-${index}-`,
+              labels: { [completionIndexKey]: String(index) },
+              annotations: { [completionIndexKey]: String(index) },
+              mutateSpec: (spec) => {
+                spec.hostname = `${name}-${index}`;
+                for (const c of [...spec.containers, ...(spec.initContainers ?? [])]) {
+                  c.env = [
+                    ...(c.env ?? []).filter((e) => e.name !== completionIndexEnv),
+                    { name: completionIndexEnv, value: String(index) },
+                  ];
+                }
+              },
+            },
+      );
+      try {
+        const created = await pods.create(pod);
+        await this.ctx.events?.event(job, 'Normal', 'SuccessfulCreate', `Created pod: ${created.metadata.name}`);
+      } catch (err) {
+        this.expectations.creationObserved(key);
+        await this.ctx.events?.event(job, 'Warning', 'FailedCreate', `Error creating: ${messageOf(err)}`);
+        throw err;
+      }
+    });
+    // Creations never issued will never be observed.
+    for (let i = 0; i < result.skipped; i++) this.expectations.creationObserved(key);
+    if (result.error) throw result.error;
+    return result.successes;
+  }
+
+  private async deletePods(job: Readonly<Job>, key: string, victims: readonly Readonly<Pod>[]): Promise<void> {
+    if (victims.length === 0) return;
+    const pods = this.ctx.api.resource('Pod');
+    this.expectations.expectDeletions(key, victims.length);
+    const results = await Promise.allSettled(
+      victims.map(async (p) => {
+        try {
+          await pods.delete(p.metadata.namespace ?? 'default', p.metadata.name, {
+            preconditions: { uid: p.metadata.uid },
+          });
+          await this.ctx.events?.event(job, 'Normal', 'SuccessfulDelete', `Deleted pod: ${p.metadata.name}`);
+        } catch (err) {
+          this.expectations.deletionObserved(key);
+          if (isReason(err, 'NotFound')) return;
+          await this.ctx.events?.event(job, 'Warning', 'FailedDelete', `Error deleting: ${messageOf(err)}`);
+          throw err;
+        }
+      }),
+    );
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+  }
+
+  private conditions(job: Readonly<Job>, outcome: Outcome | undefined, suspended: boolean, now: number): Condition[] {
+    const at = toTimestamp(now);
+    let conditions = job.status?.conditions ?? [];
+    const wasSuspended = getCondition(conditions, 'Suspended')?.status === 'True';
+    if (suspended) {
+      conditions = setCondition(conditions, {
+        type: 'Suspended',
+        status: 'True',
+        reason: JobReason.JobSuspended,
+        message: 'Job suspended',
+        lastProbeTime: at,
+        lastTransitionTime: at,
+      });
+    } else if (wasSuspended) {
+      conditions = setCondition(conditions, {
+        type: 'Suspended',
+        status: 'False',
+        reason: JobReason.JobResumed,
+        message: 'Job resumed',
+        lastProbeTime: at,
+        lastTransitionTime: at,
+      });
+    }
+    if (outcome) {
+      conditions = setCondition(conditions, {
+        type: outcome.type,
+        status: 'True',
+        reason: outcome.reason,
+        message: outcome.message,
+        lastProbeTime: at,
+        lastTransitionTime: at,
+      });
+    }
+    return conditions;
+  }
+
+  /** Writes status when it changed, with the Events of the transitions it records. */
+  private async writeStatus(
+    job: Readonly<Job>,
+    status: NonNullable<Job['status']>,
+    outcome: Outcome | undefined,
+    suspended: boolean,
+  ): Promise<void> {
+    if (JSON.stringify(status) === JSON.stringify(job.status ?? {})) return;
+    await this.ctx.api.resource('Job').updateStatus({ ...structuredClone(job), status });
+    const wasSuspended = getCondition(job.status?.conditions, 'Suspended')?.status === 'True';
+    if (suspended && !wasSuspended) await this.ctx.events?.event(job, 'Normal', 'Suspended', 'Job suspended');
+    if (!suspended && wasSuspended) await this.ctx.events?.event(job, 'Normal', 'Resumed', 'Job resumed');
+    if (outcome?.type === 'Complete') await this.ctx.events?.event(job, 'Normal', 'Completed', 'Job completed');
+    if (outcome?.type === 'Failed') await this.ctx.events?.event(job, 'Warning', outcome.reason, outcome.message);
+  }
+
+  /** `ttlSecondsAfterFinished`: deletes the finished Job once its time is up, else asks to come back then. */
+  private async expireAfterFinish(job: Readonly<Job>): Promise<ReconcileResult | undefined> {
+    const ttl = job.spec.ttlSecondsAfterFinished;
+    if (ttl === undefined || job.metadata.deletionTimestamp) return undefined;
+    const finishedCondition = job.status?.conditions?.find(
+      (c) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True',
+    );
+    const finished = Date.parse(job.status?.completionTime ?? finishedCondition?.lastTransitionTime ?? '');
+    const expiresAt = (Number.isNaN(finished) ? this.ctx.clock.now() : finished) + ttl * 1000;
+    const left = expiresAt - this.ctx.clock.now();
+    if (left > 0) return { requeueAfterMs: left };
+    await this.ctx.api
+      .resource('Job')
+      .delete(job.metadata.namespace ?? 'default', job.metadata.name, {
+        propagationPolicy: 'Foreground',
+        preconditions: { uid: job.metadata.uid },
+      })
+      .catch((err: unknown) => {
+        if (!isReason(err, 'NotFound')) throw err;
+      });
+    return undefined;
+  }
+}

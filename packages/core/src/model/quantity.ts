@@ -40,6 +40,11 @@ function badQuantity(text: string, why: string): BadRequestError {
   );
 }
 
+/** How many distinct quantity strings `Quantity.parse` remembers. */
+const PARSED_CACHE_SIZE = 4096;
+/** Parsed quantities by text: safe to share because a Quantity is immutable. */
+const parsedCache = new Map<string, Quantity>();
+
 /**
  * An exact Kubernetes resource quantity (`k8s.io/apimachinery/pkg/api/resource.Quantity`).
  *
@@ -49,6 +54,9 @@ function badQuantity(text: string, why: string): BadRequestError {
  * `toString()` is Kubernetes' canonical form: no fractional digits, the
  * largest suffix that loses nothing, and the written format kept (`1.5Gi` ->
  * `1536Mi`, `1.5` -> `1500m`, `1e3` -> `1e3`).
+ *
+ * Instances are immutable, and `parse` returns a shared instance for text it
+ * has parsed recently, so parsing the same few amounts over and over is cheap.
  *
  * Caveats: exponents beyond ±60 are rejected (Kubernetes cannot hold them in
  * an int64 either). On hot paths prefer `parseMilli` / `parseValue`.
@@ -74,7 +82,17 @@ export class Quantity {
       return Quantity.parse(String(v));
     }
     if (typeof v !== 'string') throw badQuantity(String(v), 'not a string or number');
-    const text = v;
+    const cached = parsedCache.get(v);
+    if (cached) return cached;
+    const q = Quantity.parseText(v);
+    // Clearing (rather than evicting one by one) keeps the cache trivially bounded; cluster
+    // quantities repeat so much ('100m', '128Mi') that it refills with the hot ones at once.
+    if (parsedCache.size >= PARSED_CACHE_SIZE) parsedCache.clear();
+    parsedCache.set(v, q);
+    return q;
+  }
+
+  private static parseText(text: string): Quantity {
     const m = quantityRe.exec(text);
     if (!m) throw badQuantity(text, 'unreadable');
     const [, sign, intPart = '', fracPart = '', suffix = ''] = m;

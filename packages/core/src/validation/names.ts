@@ -85,18 +85,20 @@ export function isDNS1035Label(value: string): string[] {
  * a DNS-1123 subdomain. Label and annotation keys, finalizer names.
  */
 export function isQualifiedName(value: string): string[] {
-  const parts = value.split('/');
-  let name = value;
-  const errs: string[] = [];
-  if (parts.length === 2) {
-    const prefix = parts[0]!;
-    name = parts[1]!;
-    if (prefix.length === 0) errs.push('prefix part must be non-empty');
-    else for (const e of isDNS1123Subdomain(prefix)) errs.push(`prefix part ${e}`);
-  } else if (parts.length > 2) {
+  const slash = value.indexOf('/');
+  // Fast path for the common case (no prefix, valid): no allocation beyond the empty result.
+  if (slash < 0 && value.length <= LABEL_VALUE_MAX_LENGTH && qualifiedNameRe.test(value)) return [];
+  if (slash >= 0 && value.indexOf('/', slash + 1) >= 0) {
     return [
       `a qualified name ${regexMsg("must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character", qualifiedNameFmt, ['MyName', 'my.name', '123-abc'])} with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')`,
     ];
+  }
+  const errs: string[] = [];
+  const name = slash < 0 ? value : value.slice(slash + 1);
+  if (slash >= 0) {
+    const prefix = value.slice(0, slash);
+    if (prefix.length === 0) errs.push('prefix part must be non-empty');
+    else for (const e of isDNS1123Subdomain(prefix)) errs.push(`prefix part ${e}`);
   }
   if (name.length === 0) errs.push('name part must be non-empty');
   else {

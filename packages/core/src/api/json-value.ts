@@ -14,8 +14,19 @@ export function cloneJson<T>(value: T): T {
     return out as T;
   }
   const out: Record<string, unknown> = {};
-  for (const key in value) out[key] = cloneJson((value as Record<string, unknown>)[key]);
+  for (const key in value) setMember(out, key, cloneJson((value as Record<string, unknown>)[key]));
   return out as T;
+}
+
+/**
+ * Sets `obj[key]` as an own data member. A plain assignment to `__proto__`
+ * (a legal key in parsed JSON) would replace the object's prototype instead:
+ * hostile input could then smuggle members in through inheritance.
+ */
+export function setMember(obj: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__')
+    Object.defineProperty(obj, key, { value, writable: true, enumerable: true, configurable: true });
+  else obj[key] = value;
 }
 
 /**

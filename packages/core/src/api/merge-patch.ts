@@ -1,4 +1,4 @@
-import { cloneJson, isJsonObject } from './json-value.js';
+import { cloneJson, isJsonObject, setMember } from './json-value.js';
 
 /**
  * Applies a JSON merge patch (RFC 7386) to `target` and returns the result;
@@ -9,6 +9,8 @@ import { cloneJson, isJsonObject } from './json-value.js';
  * recursively into the member of the same name. Arrays are replaced whole,
  * never merged element by element (that is what strategic merge patch adds in
  * Kubernetes, and Flotilla does not implement it).
+ *
+ * The result may share members the patch leaves alone with `target`.
  */
 export function applyMergePatch(target: unknown, patch: unknown): unknown {
   if (!isJsonObject(patch)) return cloneJson(patch);
@@ -16,7 +18,7 @@ export function applyMergePatch(target: unknown, patch: unknown): unknown {
   for (const key in patch) {
     const value = patch[key];
     if (value === null) delete out[key];
-    else out[key] = applyMergePatch(out[key], value);
+    else setMember(out, key, applyMergePatch(Object.hasOwn(out, key) ? out[key] : undefined, value));
   }
   return out;
 }

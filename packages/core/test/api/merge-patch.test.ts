@@ -33,6 +33,18 @@ describe('applyMergePatch follows RFC 7386', () => {
   });
 });
 
+describe('hostile patches', () => {
+  it('a __proto__ member is merged as data and never reaches a prototype', () => {
+    const patch = JSON.parse('{"__proto__": {"polluted": true}, "a": {"__proto__": {"x": 1}}}');
+    const result = applyMergePatch({ a: {} }, patch) as Record<string, Record<string, unknown>>;
+    expect(Object.getPrototypeOf(result)).toBe(Object.prototype);
+    expect(Object.getPrototypeOf(result.a)).toBe(Object.prototype);
+    expect(Object.hasOwn(result, '__proto__')).toBe(true);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(JSON.stringify(result)).toBe('{"a":{"__proto__":{"x":1}},"__proto__":{"polluted":true}}');
+  });
+});
+
 describe('patch through the client', () => {
   it('merges into spec and metadata, replacing arrays whole', async () => {
     const { api } = newApi();

@@ -1,0 +1,49 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { cloneJson, jsonEqual, jsonSizeBound } from '../../src/api/json-value.js';
+
+const jsonValue = fc.jsonValue();
+
+describe('JSON values', () => {
+  it('jsonSizeBound is never below the UTF-8 size of JSON.stringify', () => {
+    fc.assert(
+      fc.property(fc.oneof(jsonValue, fc.string({ unit: 'binary' }), fc.double()), (value) => {
+        expect(jsonSizeBound(value)).toBeGreaterThanOrEqual(Buffer.byteLength(JSON.stringify(value) ?? ''));
+      }),
+    );
+  });
+
+  it('cloneJson makes an equal copy that shares nothing', () => {
+    fc.assert(
+      fc.property(fc.dictionary(fc.string(), jsonValue), (value) => {
+        const copy = cloneJson(value);
+        expect(copy).toEqual(value);
+        expect(jsonEqual(copy, value)).toBe(true);
+        copy.__added = 1;
+        expect('__added' in value).toBe(false);
+      }),
+    );
+  });
+
+  it('jsonEqual is symmetric, true for equal serializations, and false after any change to a copy', () => {
+    fc.assert(
+      fc.property(jsonValue, jsonValue, (a, b) => {
+        expect(jsonEqual(a, b)).toBe(jsonEqual(b, a));
+        if (JSON.stringify(a) === JSON.stringify(b)) expect(jsonEqual(a, b)).toBe(true);
+        expect(jsonEqual({ v: a }, { v: cloneJson(a), extra: 0 })).toBe(false);
+        expect(jsonEqual([a], [a, null])).toBe(false);
+      }),
+    );
+  });
+
+  it.each([
+    [{ a: 1, b: undefined }, { a: 1 }, true],
+    [{ a: [1, 2] }, { a: [2, 1] }, false],
+    [{ a: {} }, { a: [] }, false],
+    [null, {}, false],
+    [{ x: { y: 'z' } }, { x: { y: 'z' } }, true],
+  ])('jsonEqual(%j, %j) is %s', (a, b, expected) => {
+    expect(jsonEqual(a, b)).toBe(expected);
+    expect(jsonEqual(b, a)).toBe(expected);
+  });
+});

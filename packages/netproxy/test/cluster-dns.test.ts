@@ -1,0 +1,108 @@
+import dns2 from 'dns2';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ClusterDns, type ClusterDnsAddresses } from '../src/dns/cluster-dns.js';
+import { buildProxyState } from '../src/state/proxy-state.js';
+import { endpointSlice, service } from './support/fixtures.js';
+
+const state = buildProxyState({
+  nodeName: 'node-1',
+  nodeIPs: ['127.0.0.1'],
+  services: [
+    service('default', 'web', '10.96.0.10', [
+      { name: 'http', port: 80 },
+      { name: 'dns', port: 53, protocol: 'UDP' },
+    ]),
+    service('data', 'db', 'None', [{ name: 'pg', port: 5432 }]),
+  ],
+  endpointSlices: [
+    {
+      ...endpointSlice(
+        'data',
+        'db',
+        [{ name: 'pg', port: 5432 }],
+        [{ ip: '10.1.0.7' }, { ip: '10.1.0.8' }, { ip: '10.1.0.9', ready: false }],
+      ),
+      endpoints: [
+        { addresses: ['10.1.0.7'], hostname: 'db-0', conditions: { ready: true } },
+        { addresses: ['10.1.0.8'], conditions: { ready: true } },
+        { addresses: ['10.1.0.9'], conditions: { ready: false } },
+      ],
+    },
+  ],
+});
+
+describe('ClusterDns over real UDP and TCP sockets', () => {
+  const server = new ClusterDns({ domain: 'cluster.local' });
+  let addresses: ClusterDnsAddresses;
+  let udp: dns2.DnsResolver;
+  let tcp: dns2.DnsResolver;
+
+  beforeAll(async () => {
+    addresses = await server.start();
+    server.update(state);
+    udp = dns2.UDPClient({ dns: '127.0.0.1', port: addresses.udp.port });
+    tcp = dns2.TCPClient({ dns: '127.0.0.1', port: addresses.tcp!.port });
+  });
+  afterAll(() => server.close());
+
+  const A = (packet: dns2.Packet) => packet.answers.map((a) => a.address).sort();
+
+  it.each([
+    ['web.default.svc.cluster.local', ['10.96.0.10']],
+    ['WEB.Default.svc.cluster.local.', ['10.96.0.10']],
+    ['db.data.svc.cluster.local', ['10.1.0.7', '10.1.0.8']],
+    ['db-0.db.data.svc.cluster.local', ['10.1.0.7']],
+    ['10-1-0-8.db.data.svc.cluster.local', ['10.1.0.8']],
+    ['10-1-2-3.default.pod.cluster.local', ['10.1.2.3']],
+  ])('answers A %s over UDP', async (name, expected) => {
+    const packet = await udp(name, 'A');
+    expect(packet.header.rcode).toBe(0);
+    expect(A(packet)).toEqual(expected);
+  });
+
+  it('answers over TCP too', async () => {
+    expect(A(await tcp('web.default.svc.cluster.local', 'A'))).toEqual(['10.96.0.10']);
+  });
+
+  it('answers SRV for named ports, pointing at the service (ClusterIP) or each ready pod (headless)', async () => {
+    const web = await udp('_http._tcp.web.default.svc.cluster.local', 'SRV');
+    expect(web.answers.map((a) => [a.port, a.target])).toEqual([[80, 'web.default.svc.cluster.local']]);
+    const dns = await udp('_dns._udp.web.default.svc.cluster.local', 'SRV');
+    expect(dns.answers.map((a) => a.port)).toEqual([53]);
+    const db = await udp('_pg._tcp.db.data.svc.cluster.local', 'SRV');
+    expect(db.answers.map((a) => [a.port, a.target]).sort()).toEqual([
+      [5432, '10-1-0-8.db.data.svc.cluster.local'],
+      [5432, 'db-0.db.data.svc.cluster.local'],
+    ]);
+  });
+
+  it.each([
+    'nope.default.svc.cluster.local',
+    'web.default.svc.cluster.local.default.svc.cluster.local',
+    'web.other.svc.cluster.local',
+    '300-1-1-1.default.pod.cluster.local',
+    'example.com',
+  ])('answers NXDOMAIN for %s (a search-path miss costs one quick round trip)', async (name) => {
+    const packet = await udp(name, 'A');
+    expect(packet.header.rcode).toBe(3);
+    expect(packet.answers).toEqual([]);
+  });
+
+  it('answers NOERROR without records for parents of service names and for other types', async () => {
+    for (const [name, type] of [
+      ['default.svc.cluster.local', 'A'],
+      ['svc.cluster.local', 'A'],
+      ['web.default.svc.cluster.local', 'AAAA'],
+    ] as const) {
+      const packet = await udp(name, type);
+      expect([name, packet.header.rcode, packet.answers.length]).toEqual([name, 0, 0]);
+    }
+  });
+
+  it('follows updates', async () => {
+    server.update(buildProxyState({ nodeName: 'node-1', nodeIPs: [], services: [], endpointSlices: [] }));
+    expect((await udp('web.default.svc.cluster.local', 'A')).header.rcode).toBe(3);
+    server.update(state);
+    expect(A(await udp('web.default.svc.cluster.local', 'A'))).toEqual(['10.96.0.10']);
+  });
+});

@@ -82,9 +82,10 @@ describe('leader election across processes on a real etcd', () => {
     a.child.kill('SIGKILL');
     await a.exited;
     const tookOver = await waitForLine(b, 'LEADING b', 20_000);
-    // The lease (3 s) had to expire as b observed it; it cannot have been taken sooner than that after the kill
-    // minus one renew period, and should be taken within lease duration plus a few retry periods.
-    expect(tookOver - killedAt).toBeGreaterThan(2000);
+    // A killed leader releases nothing, so b had to wait for the 3 s lease to expire from its last observed
+    // renewal (at most one renew period and one slow call before the kill): well over 1 s, and within the
+    // lease duration plus a few retry periods.
+    expect(tookOver - killedAt).toBeGreaterThan(1000);
     expect(tookOver - killedAt).toBeLessThan(10_000);
   });
 });

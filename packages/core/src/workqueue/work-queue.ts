@@ -130,10 +130,11 @@ export class WorkQueue<T = string> {
     return new Promise((resolve) => this.getters.push(resolve));
   }
 
-  /** Marks `key` as processed; if it was added meanwhile, it is queued again now. */
+  /** Marks `key` as processed; if it was added meanwhile, it is queued again now. Ignored for a key not handed out. */
   done(key: T): void {
+    // A stray `done` for a key that is not being processed must not queue a second copy of it.
+    if (!this.processing.delete(key)) return;
     this.metrics.finished(key);
-    this.processing.delete(key);
     if (this.dirty.has(key)) this.enqueue(key);
     else if (this.processing.size === 0 && this.drained.length > 0) {
       for (const resolve of this.drained) resolve();

@@ -53,6 +53,15 @@ describe('WorkQueue', () => {
     expect(q.length).toBe(0);
   });
 
+  it('ignores done for a key that was not handed out', async () => {
+    const q = new WorkQueue();
+    q.add('a');
+    q.done('a');
+    expect(q.length).toBe(1);
+    expect(await take(q)).toBe('a');
+    expect(q.length).toBe(0);
+  });
+
   it('wakes a waiting get when a key arrives', async () => {
     const q = new WorkQueue();
     const pending = q.get();

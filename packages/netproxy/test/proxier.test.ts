@@ -30,7 +30,7 @@ describe('Proxier', () => {
 
   beforeEach(() => {
     clock = new FakeClock();
-    api = new Api({ store: new MemoryStore({ clock }), clock });
+    api = new Api({ store: new MemoryStore(), clock });
     informers = new InformerFactory(api, { clock });
     abort = new AbortController();
     registry = new Registry();

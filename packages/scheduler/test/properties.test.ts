@@ -43,8 +43,8 @@ const podArb = fc.record({
   priority: fc.integer({ min: 0, max: 3 }),
 });
 
-type NodeSpec = fc.infer<typeof nodeArb>;
-type PodSpec = fc.infer<typeof podArb>;
+type NodeSpec = typeof nodeArb extends fc.Arbitrary<infer T> ? T : never;
+type PodSpec = typeof podArb extends fc.Arbitrary<infer T> ? T : never;
 
 const buildNodes = (specs: NodeSpec[]): Node[] =>
   specs.map((s, i) => {

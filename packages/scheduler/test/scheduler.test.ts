@@ -95,4 +95,30 @@ describe('Scheduler with the Api', () => {
     expect(theirs.spec.nodeName).toBeUndefined();
     expect(scheduledCondition(theirs)).toBeUndefined();
   });
+
+  it('preempts lower-priority pods gracefully, nominates the node, and binds there once the victims are gone', async () => {
+    cluster = await startCluster();
+    const { api, clock } = cluster;
+    const pods = api.resource('Pod');
+    await api.resource('Node').create(makeNode('n1').capacity({ cpu: '4', memory: '8Gi', pods: 10 }).obj());
+    await pods.create(makePod('low-1').req({ cpu: '2' }).priority(0).node('n1').obj());
+    await pods.create(makePod('low-2').req({ cpu: '2' }).priority(0).node('n1').obj());
+    await pods.create(makePod('high').req({ cpu: '3' }).priority(100).obj());
+    const nominated = await until(async () => {
+      const p = await pods.get('default', 'high');
+      return p.status?.nominatedNodeName ? p : undefined;
+    });
+    expect(nominated.status?.nominatedNodeName).toBe('n1');
+    expect(nominated.spec.nodeName).toBeUndefined();
+    const victims = (await pods.list({ namespace: 'default' })).items.filter((p) => p.metadata.deletionTimestamp);
+    expect(victims.map((v) => v.metadata.name).sort()).toEqual(['low-1', 'low-2']);
+    // The node agent's part: terminate the victims.
+    for (const v of victims) await pods.delete('default', v.metadata.name, { gracePeriodSeconds: 0 });
+    await clock.step(2000);
+    const bound = await until(async () => {
+      const p = await pods.get('default', 'high');
+      return p.spec.nodeName ? p : undefined;
+    });
+    expect(bound.spec.nodeName).toBe('n1');
+  });
 });

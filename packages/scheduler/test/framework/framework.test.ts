@@ -121,6 +121,24 @@ describe('Framework', () => {
   });
 });
 
+describe('nominated pods', () => {
+  it('hold their room against lower-priority pods but not against higher ones', () => {
+    const { fwk, cache } = setup([]);
+    const snapshot = fwk.snapshot();
+    cache.updateSnapshot(snapshot);
+    const nominated = new PodInfo(makePod('nominee').req({ cpu: '3' }).priority(10).obj());
+    fwk.nominator.addNominatedPod(nominated, 'n1');
+    const check = (pod: PodInfo) => {
+      const state = new CycleState();
+      fwk.runPreFilterPlugins(state, pod, snapshot.nodeInfoList);
+      return fwk.runFilterPluginsWithNominatedPods(state, pod, snapshot.get('n1')!);
+    };
+    expect(check(new PodInfo(makePod('low').req({ cpu: '2' }).priority(1).obj())).message()).toBe('Insufficient cpu');
+    expect(check(new PodInfo(makePod('higher').req({ cpu: '2' }).priority(20).obj())).isSuccess()).toBe(true);
+    expect(check(new PodInfo(makePod('small').req({ cpu: '1' }).priority(1).obj())).isSuccess()).toBe(true);
+  });
+});
+
 function makeNodeInfo() {
   const cache = new SchedulerCache({ clock: new FakeClock() });
   cache.addNode(makeNode('x').obj());

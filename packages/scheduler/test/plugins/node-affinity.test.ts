@@ -45,7 +45,7 @@ describe('NodeAffinity filter', () => {
     ).toBe(want);
   });
 
-  it.each([
+  it.each<{ sel: Record<string, string>; want: string }>([
     { sel: { zone: 'a' }, want: 'Success' },
     { sel: { zone: 'a', disk: 'hdd' }, want: MISMATCH },
   ])('nodeSelector $sel', ({ sel, want }) => {

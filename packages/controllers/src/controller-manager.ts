@@ -1,5 +1,6 @@
 import type { Manager } from '@flotilla/core';
 import { ContainerModule } from 'inversify';
+import { registerCronJobController } from './cronjob/register.js';
 import { registerDeploymentController } from './deployment/register.js';
 import { registerJobController } from './job/register.js';
 import {
@@ -26,6 +27,7 @@ export const controllerRegistrations: readonly ControllerRegistration[] = [
   { name: 'replicationcontroller', defaultConcurrency: 5, register: registerReplicationControllerController },
   { name: 'deployment', defaultConcurrency: 5, register: registerDeploymentController },
   { name: 'job', defaultConcurrency: 5, register: registerJobController },
+  { name: 'cronjob', defaultConcurrency: 5, register: registerCronJobController },
 ];
 
 /** Options of `startControllerManager`. */

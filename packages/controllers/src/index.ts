@@ -8,6 +8,8 @@
  */
 export { type CacheSource, type ControllerContext, managerContext } from './controller-context/controller-context.js';
 export * from './controller-manager.js';
+export { CronJobReconciler, cronJobScheduledTimestampAnnotation } from './cronjob/cronjob-controller.js';
+export { registerCronJobController } from './cronjob/register.js';
 export { type CronSchedule, jobNameFor, mostRecentUnmetTime, parseCronSchedule } from './cronjob/schedule.js';
 export { daemonPodTolerations, type NodeEligibility, nodeEligibility } from './daemonset/node-eligibility.js';
 export * from './deployment/annotations.js';

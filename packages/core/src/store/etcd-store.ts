@@ -73,6 +73,10 @@ export class EtcdStore implements Store {
     const timeout = options.requestTimeoutMs ?? 10_000;
     this.client = new Etcd3({
       hosts: options.endpoints,
+      // A watch replaying from an old revision gets up to 1,000 revisions per
+      // message; gRPC's default 4 MiB cap would make it fail and reconnect
+      // forever (Kubernetes lifts the cap the same way).
+      grpcOptions: { 'grpc.max_receive_message_length': -1 },
       // Watch streams live as long as the watch; only unary calls get a deadline.
       defaultCallOptions: (call) => (call.isStream ? {} : { deadline: Date.now() + timeout }),
     });
@@ -194,7 +198,8 @@ export class EtcdStore implements Store {
       run().catch((err: unknown) => subscriber.error(err));
       return () => {
         this.watches.delete(subscriber);
-        void watcher?.cancel();
+        // Cancelling fails only when the connection is already gone, and then etcd has dropped the watch itself.
+        watcher?.cancel().catch(() => undefined);
       };
     });
   }

@@ -4,6 +4,7 @@ import { Observable } from 'rxjs';
 import { cloneJson } from '../api/json-value.js';
 import {
   AlreadyExistsError,
+  BadRequestError,
   ConflictError,
   type ErrorTarget,
   ExpiredError,
@@ -279,7 +280,10 @@ export class MemoryStore implements Store {
     const current = table?.sortedKeys(namespace) ?? [];
     const lookupCurrent = (key: string) => table?.get(key);
     if (revision === this.revision) return { keys: current, lookup: lookupCurrent };
-    if (revision < this.history.compactedRevision || revision > this.revision) {
+    if (revision > this.revision) {
+      throw new BadRequestError(`revision ${revision} is newer than the store: pass back a token this store issued`);
+    }
+    if (revision < this.history.compactedRevision) {
       throw new ExpiredError(String(revision), String(this.history.compactedRevision));
     }
     const undo = new Map<string, StoredObject | undefined>();

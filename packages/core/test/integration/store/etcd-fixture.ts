@@ -10,6 +10,12 @@ import type { StoreFixture } from '../../store/store-conformance.js';
  */
 export class EtcdFixture {
   private etcd: EtcdHandle | undefined;
+
+  /** The running etcd (after `start`), for tests that kill or restart members. */
+  get handle(): EtcdHandle {
+    if (!this.etcd) throw new Error('EtcdFixture.start() must run first (in beforeAll)');
+    return this.etcd;
+  }
   private admin: Etcd3 | undefined;
   private stores = 0;
 

@@ -19,8 +19,9 @@ import { validateHorizontalPodAutoscaler } from '../validation/autoscaling.js';
 import { validateCronJob, validateJob } from '../validation/batch.js';
 import { validateNamespace, validateNode, validateServiceAccount } from '../validation/cluster.js';
 import { validateConfigMap, validateSecret } from '../validation/config.js';
-import { validateEvent, validateLease } from '../validation/coordination.js';
+import { validateLease } from '../validation/coordination.js';
 import { validateEndpointSlice, validateEndpoints } from '../validation/discovery.js';
+import { validateEvent } from '../validation/events.js';
 import { validatePod } from '../validation/pod.js';
 import {
   validateClusterRole,

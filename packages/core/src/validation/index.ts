@@ -4,6 +4,7 @@ export * from './cluster.js';
 export * from './config.js';
 export * from './coordination.js';
 export * from './discovery.js';
+export * from './events.js';
 export * from './field-errors.js';
 export * from './names.js';
 export * from './numbers.js';

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultService } from '../../src/defaulting/service.js';
 import type { Service, ServiceSpec } from '../../src/model/core-v1.js';
 import { validateService } from '../../src/validation/service.js';
+import { expectFieldErrors } from './expect-field-errors.js';
 
 const svc = (spec: ServiceSpec): Service => ({
   apiVersion: 'v1',
@@ -108,9 +109,7 @@ describe('validateService', () => {
       ['spec.externalTrafficPolicy: Invalid value: "Local": may only be set for externally-accessible services'],
     ],
   ])('rejects %s', (_, spec, expected) => {
-    const actual = messages(svc(spec));
-    expect(actual).toHaveLength(expected.length);
-    expected.forEach((prefix, i) => expect(actual[i]).toContain(prefix));
+    expectFieldErrors(messages(svc(spec)), expected);
   });
 
   it('keeps clusterIP immutable once set', () => {

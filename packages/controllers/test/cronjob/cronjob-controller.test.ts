@@ -191,7 +191,7 @@ describe('CronJob controller', () => {
     const bad = new CronJobReconciler({
       ...cluster.ctx,
       informers: {
-        for: <T>(kind: string) =>
+        for: (kind: string) =>
           kind === 'CronJob'
             ? {
                 cache: Object.assign(Object.create(real), {

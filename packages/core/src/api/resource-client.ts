@@ -120,7 +120,8 @@ function specChanged(next: KubeObject, stored: KubeObject): boolean {
  * - A write that fails at any step leaves the store untouched; `InvalidError`
  *   lists every bad field.
  * - `generation` is 1 on create and grows by one exactly when something
- *   outside metadata and status changes.
+ *   outside metadata and status changes (pod binding excepted, as in
+ *   Kubernetes).
  * - For kinds with a status subresource, `update`/`patch` keep the stored
  *   status and `updateStatus`/`patchStatus` change nothing but status.
  * - `uid`, `creationTimestamp`, `deletionTimestamp` and
@@ -373,7 +374,9 @@ export class ApiResourceClient<T extends KubeObject = KubeObject> implements Res
     if (meta.deletionGracePeriodSeconds === undefined) delete meta.deletionGracePeriodSeconds;
     if (!this.type.namespaced) delete meta.namespace;
     meta.resourceVersion = old.resourceVersion;
-    meta.generation = (old.generation ?? 1) + (specChanged(next, stored) ? 1 : 0);
+    // Binding is not a spec edit by the owner (Kubernetes writes it without its update strategy).
+    const bumps = subresource !== 'binding' && specChanged(next, stored);
+    meta.generation = (old.generation ?? 1) + (bumps ? 1 : 0);
     return next;
   }
 

@@ -13,6 +13,8 @@ describe('bindPod', () => {
       { type: 'PodScheduled', status: 'True', lastTransitionTime: '2026-01-01T00:00:03Z' },
     ]);
     expect((await api.resource('Pod').get('default', 'p')).spec.nodeName).toBe('node-1');
+    // Binding is not an edit of the pod's desired state by its owner: generation stays.
+    expect(bound.metadata.generation).toBe(1);
   });
 
   it('replaces an earlier PodScheduled=False condition and keeps the others', async () => {

@@ -57,12 +57,26 @@ interface Member {
 const running = new Set<ChildProcess>();
 let exitHookInstalled = false;
 
+function killAll(): void {
+  for (const child of running) child.kill('SIGKILL');
+}
+
+/**
+ * Kills the members when this process ends: on normal exit, and on SIGINT or
+ * SIGTERM, where Node would otherwise die without running exit handlers. The
+ * signal is then raised again so that the process still ends as it would have.
+ */
 function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
-  process.once('exit', () => {
-    for (const child of running) child.kill('SIGKILL');
-  });
+  process.once('exit', killAll);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    if (process.listenerCount(signal) > 0) continue; // Someone else decides how this process ends; 'exit' still fires.
+    process.once(signal, () => {
+      killAll();
+      process.kill(process.pid, signal);
+    });
+  }
 }
 
 async function freePort(): Promise<number> {

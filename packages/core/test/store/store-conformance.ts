@@ -69,12 +69,11 @@ function collectThroughName(events: Observable<WatchEvent>, name: string): Promi
 /** Settles with the error a watch fails with (or fails the test if it emits or completes instead). */
 function watchError(events: Observable<WatchEvent>): Promise<unknown> {
   return new Promise((resolve, reject) => {
-    const sub = events.subscribe({
+    events.subscribe({
       next: (e) => reject(new Error(`expected an error, got event ${describeEvent(e)}`)),
       error: resolve,
       complete: () => reject(new Error('expected an error, the watch completed')),
     });
-    void sub;
   });
 }
 

@@ -237,20 +237,12 @@ export class ApiResourceClient<T extends KubeObject = KubeObject> implements Res
   }
 
   async update(obj: T, opts: WriteOptions = {}): Promise<T> {
-    const ref = this.ref(obj.metadata?.namespace ?? '', obj.metadata?.name, 'update', obj);
-    return this.rewrite(ref, { precondition: obj.metadata.resourceVersion, dryRun: opts.dryRun }, () =>
-      this.adopt(obj),
-    );
+    return this.replace(obj, undefined, opts);
   }
 
   async updateStatus(obj: T, opts: WriteOptions = {}): Promise<T> {
     this.assertStatusSubresource('updateStatus');
-    const ref = this.ref(obj.metadata?.namespace ?? '', obj.metadata?.name, 'updateStatus', obj);
-    return this.rewrite(
-      ref,
-      { precondition: obj.metadata.resourceVersion, subresource: 'status', dryRun: opts.dryRun },
-      () => this.adopt(obj),
-    );
+    return this.replace(obj, 'status', opts);
   }
 
   async patch(namespaceOrName: string, nameOrPatch: string | object, patch?: object): Promise<T> {
@@ -320,6 +312,17 @@ export class ApiResourceClient<T extends KubeObject = KubeObject> implements Res
         if (!this.retryable(err, opts.precondition, attempt)) throw err;
       }
     }
+  }
+
+  /** `update` or `updateStatus`: the caller's object, compare-and-swap on its resourceVersion when it has one. */
+  private replace(obj: T, subresource: Subresource | undefined, opts: WriteOptions): Promise<T> {
+    const method = subresource ? 'updateStatus' : 'update';
+    if (!obj.metadata?.name) throw new BadRequestError(`${method} needs metadata.name`);
+    if (this.type.namespaced && !obj.metadata.namespace)
+      throw new BadRequestError(`${method} needs metadata.namespace`);
+    const ref = { namespace: obj.metadata.namespace, name: obj.metadata.name };
+    const options = { precondition: obj.metadata.resourceVersion, subresource, dryRun: opts.dryRun };
+    return this.rewrite(ref, options, () => this.adopt(obj));
   }
 
   private async patchPart(
@@ -476,15 +479,7 @@ export class ApiResourceClient<T extends KubeObject = KubeObject> implements Res
   }
 
   /** Reads `(namespace, name)` or `(name)` according to the kind's scope, with a clear error for the wrong form. */
-  private ref(namespaceOrName: string, name: string | undefined, method: string, obj?: KubeObject): ObjectRef {
-    if (obj) {
-      if (!obj.metadata?.name) throw new BadRequestError(`${method} needs metadata.name`);
-      if (this.type.namespaced && !obj.metadata.namespace)
-        throw new BadRequestError(`${method} needs metadata.namespace`);
-      return this.type.namespaced
-        ? { namespace: obj.metadata.namespace, name: obj.metadata.name }
-        : { name: obj.metadata.name };
-    }
+  private ref(namespaceOrName: string, name: string | undefined, method: string): ObjectRef {
     if (this.type.namespaced) {
       if (name === undefined)
         throw new BadRequestError(`${this.kind} is namespaced: call ${method}(namespace, name, ...)`);

@@ -295,7 +295,8 @@ const everything: LabelMatcher = { empty: true, matches: () => true };
 
 /**
  * Compiles a selector (string or structured) into a matcher. Compile once and
- * reuse: matching then costs a few property reads per requirement.
+ * reuse: matching then costs a few property reads per requirement. Selector
+ * strings are remembered, so compiling the same string again is a map lookup.
  *
  * Guarantees: `undefined`, `''` and `{}` match every object, including
  * objects without labels (Kubernetes' "everything" selector). `NotIn` and
@@ -309,7 +310,22 @@ const everything: LabelMatcher = { empty: true, matches: () => true };
  */
 export function compileLabelSelector(sel: string | LabelSelector | undefined): LabelMatcher {
   if (sel === undefined) return everything;
-  const structured = typeof sel === 'string' ? parseLabelSelector(sel) : sel;
+  if (typeof sel !== 'string') return compileStructured(sel);
+  const cached = compiledByText.get(sel);
+  if (cached) return cached;
+  const matcher = compileStructured(parseLabelSelector(sel));
+  // Cleared rather than evicted one by one: callers reuse a handful of selector strings.
+  if (compiledByText.size >= COMPILED_CACHE_SIZE) compiledByText.clear();
+  compiledByText.set(sel, matcher);
+  return matcher;
+}
+
+/** How many selector strings keep their compiled matcher (list calls pass the same few again and again). */
+const COMPILED_CACHE_SIZE = 1024;
+/** Compiled matchers by selector text; safe to share because a matcher holds no mutable state. */
+const compiledByText = new Map<string, LabelMatcher>();
+
+function compileStructured(structured: LabelSelector): LabelMatcher {
   const eqKeys: string[] = [];
   const eqValues: string[] = [];
   for (const [k, v] of Object.entries(structured.matchLabels ?? {})) {

@@ -128,6 +128,10 @@ describe('compileLabelSelector', () => {
     expect(compileLabelSelector('a').empty).toBe(false);
   });
 
+  it('reuses the compiled matcher for a repeated selector string', () => {
+    expect(compileLabelSelector('app=web,tier')).toBe(compileLabelSelector('app=web,tier'));
+  });
+
   it('rejects an unknown operator in a structured selector', () => {
     const sel = { matchExpressions: [{ key: 'a', operator: 'Gt' }] } as unknown as LabelSelector;
     expect(() => compileLabelSelector(sel)).toThrow(/operator "Gt" is not supported/);

@@ -3,6 +3,7 @@ import { ContainerModule } from 'inversify';
 import { registerCronJobController } from './cronjob/register.js';
 import { registerDeploymentController } from './deployment/register.js';
 import { registerJobController } from './job/register.js';
+import { registerNodeLifecycleController } from './node-lifecycle/register.js';
 import {
   type RegisterOptions,
   registerReplicaSetController,
@@ -26,6 +27,7 @@ export const controllerRegistrations: readonly ControllerRegistration[] = [
   { name: 'replicaset', defaultConcurrency: 5, register: registerReplicaSetController },
   { name: 'replicationcontroller', defaultConcurrency: 5, register: registerReplicationControllerController },
   { name: 'deployment', defaultConcurrency: 5, register: registerDeploymentController },
+  { name: 'nodelifecycle', defaultConcurrency: 1, register: registerNodeLifecycleController },
   { name: 'job', defaultConcurrency: 5, register: registerJobController },
   { name: 'cronjob', defaultConcurrency: 5, register: registerCronJobController },
 ];

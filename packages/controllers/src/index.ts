@@ -28,6 +28,39 @@ export { podFailureBackoffMs } from './job/backoff.js';
 export { completionIndexEnv, completionIndexKey } from './job/completion-index.js';
 export { isJobFinished, JobReason, JobReconciler } from './job/job-controller.js';
 export { registerJobController } from './job/register.js';
+export { EvictionLimiter } from './node-lifecycle/eviction-limiter.js';
+export { MONITORED_NODE_CONDITIONS, readyStatus, unknownConditions } from './node-lifecycle/node-conditions.js';
+export {
+  NODE_MONITOR_GRACE_PERIOD_MS,
+  NODE_STARTUP_GRACE_PERIOD_MS,
+  type NodeHealthOptions,
+  NodeHealthTracker,
+} from './node-lifecycle/node-health.js';
+export {
+  NODE_LEASE_NAMESPACE,
+  NODE_MONITOR_PERIOD_MS,
+  type NodeLifecycleOptions,
+  NodeLifecycleReconciler,
+} from './node-lifecycle/node-lifecycle-controller.js';
+export {
+  MANAGED_TAINT_KEYS,
+  TAINT_NOT_READY,
+  TAINT_UNREACHABLE,
+  TAINT_UNSCHEDULABLE,
+} from './node-lifecycle/node-taints.js';
+export { type NodeLifecycleRegisterOptions, registerNodeLifecycleController } from './node-lifecycle/register.js';
+export { TaintEvictionReconciler } from './node-lifecycle/taint-eviction-controller.js';
+export { evictionDeadline, toleratesTaint } from './node-lifecycle/tolerations.js';
+export {
+  type DisruptionOptions,
+  evictionRateFor,
+  REGION_LABEL,
+  resolveDisruptionOptions,
+  ZONE_LABEL,
+  type ZoneState,
+  zoneOf,
+  zoneState,
+} from './node-lifecycle/zone-disruption.js';
 export { podDeletionCostAnnotation, podsToDelete } from './replicaset/pod-deletion-order.js';
 export {
   type RegisterOptions,

@@ -79,6 +79,17 @@ describe('MemoryStore specifics', () => {
     expect(error).toBeInstanceOf(ExpiredError);
   });
 
+  it('keeps the newest historyLimit writes across many compactions of its buffer', async () => {
+    const store = new MemoryStore({ historyLimit: 10 });
+    for (let i = 0; i < 5000; i++) await store.create(key(`p${i}`), pod(`p${i}`)); // revisions 2..5001
+    const names: string[] = [];
+    store.watch('pods', { resourceVersion: '4991' }).subscribe((e) => names.push(e.object.metadata.name));
+    expect(names).toEqual(Array.from({ length: 10 }, (_, i) => `p${4990 + i}`));
+    let error: unknown;
+    store.watch('pods', { resourceVersion: '4990' }).subscribe({ error: (e) => (error = e) });
+    expect(error).toBeInstanceOf(ExpiredError);
+  });
+
   it('rejects a revision that is not a decimal number', async () => {
     const store = new MemoryStore();
     await expect(store.update(key('a'), pod('a'), 'abc')).rejects.toBeInstanceOf(BadRequestError);

@@ -168,26 +168,17 @@ export class SchedulerCache {
    * first unchanged one), as kube-scheduler's UpdateSnapshot does.
    */
   updateSnapshot(snapshot: Snapshot): void {
-    let affinityTouched = false;
-    const structural = this.structureChanged;
     const top = this.head?.info.generation ?? snapshot.generation;
     for (let item = this.head; item && item.info.generation > snapshot.generation; item = item.next) {
-      const name = item.info.name;
-      if (!item.info.node) continue;
-      const old = snapshot.nodeInfoMap.get(name);
-      const copy = item.info.clone();
-      if (old?.podsWithAffinity.length || copy.podsWithAffinity.length) affinityTouched = true;
-      snapshot.nodeInfoMap.set(name, copy);
-      if (!structural) snapshot.replaceInList(copy);
+      if (item.info.node) snapshot.put(item.info.clone());
     }
     snapshot.generation = top;
-    if (structural) {
+    if (this.structureChanged) {
       const live = new Set(this.nodeOrder);
-      for (const name of snapshot.nodeInfoMap.keys()) if (!live.has(name)) snapshot.nodeInfoMap.delete(name);
-      snapshot.setList(this.nodeOrder.map((n) => snapshot.nodeInfoMap.get(n)!));
+      for (const name of [...snapshot.nodeInfoMap.keys()]) if (!live.has(name)) snapshot.remove(name);
+      snapshot.setOrder(this.nodeOrder);
       this.structureChanged = false;
     }
-    if (affinityTouched || structural) snapshot.rebuildAffinityLists();
   }
 
   private place(info: PodInfo, nodeName: string): void {

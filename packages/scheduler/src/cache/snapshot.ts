@@ -1,4 +1,5 @@
 import type { NodeInfo } from './node-info.js';
+import { NodeInfoList } from './node-info-list.js';
 
 /**
  * The view of the cluster one scheduling cycle works on: a copy of the
@@ -13,13 +14,11 @@ export class Snapshot {
   readonly nodeInfoMap = new Map<string, NodeInfo>();
   /** Nodes in a stable order (the order the search for feasible nodes rotates through). */
   nodeInfoList: NodeInfo[] = [];
-  private readonly position = new Map<string, number>();
-  /** Nodes with at least one pod that has inter-pod (anti-)affinity terms. */
-  havePodsWithAffinityList: NodeInfo[] = [];
-  /** Nodes with at least one pod that has required anti-affinity terms. */
-  havePodsWithRequiredAntiAffinityList: NodeInfo[] = [];
   /** The largest NodeInfo generation this snapshot reflects. */
   generation = 0;
+  private readonly position = new Map<string, number>();
+  private readonly withAffinity = new NodeInfoList();
+  private readonly withRequiredAntiAffinity = new NodeInfoList();
 
   get(name: string): NodeInfo | undefined {
     return this.nodeInfoMap.get(name);
@@ -29,26 +28,38 @@ export class Snapshot {
     return this.nodeInfoList.length;
   }
 
-  /** Replaces the whole node list (nodes were added or removed). */
-  setList(list: NodeInfo[]): void {
-    this.nodeInfoList = list;
-    this.position.clear();
-    list.forEach((n, i) => {
-      this.position.set(n.name, i);
-    });
+  /** Nodes with at least one pod that has inter-pod (anti-)affinity terms (in no particular order). */
+  get havePodsWithAffinityList(): readonly NodeInfo[] {
+    return this.withAffinity.items;
   }
 
-  /** Puts a fresh copy of a node already in the list at its place. */
-  replaceInList(info: NodeInfo): void {
+  /** Nodes with at least one pod that has required anti-affinity terms (in no particular order). */
+  get havePodsWithRequiredAntiAffinityList(): readonly NodeInfo[] {
+    return this.withRequiredAntiAffinity.items;
+  }
+
+  /** Stores a fresh copy of a node, in the map, the node list (if listed) and the affinity lists. */
+  put(info: NodeInfo): void {
+    this.nodeInfoMap.set(info.name, info);
     const i = this.position.get(info.name);
     if (i !== undefined) this.nodeInfoList[i] = info;
+    this.withAffinity.set(info, info.podsWithAffinity.length > 0);
+    this.withRequiredAntiAffinity.set(info, info.podsWithRequiredAntiAffinity.length > 0);
   }
 
-  /** Recomputes the affinity lists from the node list. */
-  rebuildAffinityLists(): void {
-    this.havePodsWithAffinityList = this.nodeInfoList.filter((n) => n.podsWithAffinity.length > 0);
-    this.havePodsWithRequiredAntiAffinityList = this.nodeInfoList.filter(
-      (n) => n.podsWithRequiredAntiAffinity.length > 0,
-    );
+  /** Drops a node that left the cluster. */
+  remove(name: string): void {
+    this.nodeInfoMap.delete(name);
+    this.withAffinity.delete(name);
+    this.withRequiredAntiAffinity.delete(name);
+  }
+
+  /** Replaces the node list (nodes were added or removed), in the given order. */
+  setOrder(names: readonly string[]): void {
+    this.nodeInfoList = names.map((n) => this.nodeInfoMap.get(n)!);
+    this.position.clear();
+    names.forEach((n, i) => {
+      this.position.set(n, i);
+    });
   }
 }

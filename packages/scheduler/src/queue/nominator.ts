@@ -13,7 +13,7 @@ export class NominatedPods implements PodNominator {
   private readonly nodeOf = new Map<string, string>();
 
   nominatedPodsForNode(nodeName: string): readonly PodInfo[] {
-    return this.byNode.get(nodeName) ?? none;
+    return this.byNode.size === 0 ? none : (this.byNode.get(nodeName) ?? none);
   }
 
   addNominatedPod(pod: PodInfo, nodeName: string): void {

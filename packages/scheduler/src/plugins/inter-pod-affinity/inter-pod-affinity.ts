@@ -126,7 +126,7 @@ export class InterPodAffinity implements PreFilterPlugin, FilterPlugin, PreScore
         }
       }
     }
-    if (s.existingAnti.size === 0 && !pod.requiredAffinityTerms.length && !pod.requiredAntiAffinityTerms.length) {
+    if (s.existingAnti.empty && !pod.requiredAffinityTerms.length && !pod.requiredAntiAffinityTerms.length) {
       return { status: Status.skip() };
     }
     state.write(filterKey, s);
@@ -143,7 +143,7 @@ export class InterPodAffinity implements PreFilterPlugin, FilterPlugin, PreScore
         return v !== undefined && s.affinity.get(t.topologyKey, v) > 0;
       });
       const firstOfGroup =
-        s.affinity.size === 0 &&
+        s.affinity.empty &&
         pod.requiredAffinityTerms.every((t) => t.matches(pod.pod) && labels[t.topologyKey] !== undefined);
       if (!here && !firstOfGroup) return Status.unresolvable("node(s) didn't match pod affinity rules");
     }
@@ -153,11 +153,10 @@ export class InterPodAffinity implements PreFilterPlugin, FilterPlugin, PreScore
         return Status.unschedulable("node(s) didn't match pod anti-affinity rules");
       }
     }
-    if (s.existingAnti.size > 0) {
-      for (const [k, v] of Object.entries(labels)) {
-        if (s.existingAnti.get(k, v) > 0) {
-          return Status.unschedulable("node(s) didn't satisfy existing pods anti-affinity rules");
-        }
+    for (const key of s.existingAnti.keys()) {
+      const v = labels[key];
+      if (v !== undefined && s.existingAnti.get(key, v) > 0) {
+        return Status.unschedulable("node(s) didn't satisfy existing pods anti-affinity rules");
       }
     }
     return Status.success();

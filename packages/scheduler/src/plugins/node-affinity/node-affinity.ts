@@ -10,6 +10,7 @@ import type {
   NodeScore,
   PreFilterPlugin,
   PreFilterResult,
+  PreScorePlugin,
   ScorePlugin,
 } from '../../framework/plugin.js';
 import { Status } from '../../framework/status.js';
@@ -35,7 +36,7 @@ export function podMatchesNodeSelectorAndAffinity(pod: Pod, node: Node): boolean
  * `metadata.name`. Score: sum of the weights of matching preferred terms,
  * normalized to 0..100.
  */
-export class NodeAffinity implements PreFilterPlugin, FilterPlugin, ScorePlugin, EnqueueExtensions {
+export class NodeAffinity implements PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlugin, EnqueueExtensions {
   readonly name = NodeAffinityName;
   readonly events: readonly ClusterEvent[] = ['NodeAdd', 'NodeUpdate'];
 
@@ -56,6 +57,12 @@ export class NodeAffinity implements PreFilterPlugin, FilterPlugin, ScorePlugin,
   filter(_state: CycleState, pod: PodInfo, nodeInfo: NodeInfo): Status {
     if (nodeInfo.node && podMatchesNodeSelectorAndAffinity(pod.pod, nodeInfo.node)) return Status.success();
     return Status.unresolvable("node(s) didn't match Pod's node affinity/selector");
+  }
+
+  /** Nothing to score for pods without preferred terms. */
+  preScore(_state: CycleState, pod: PodInfo): Status {
+    const preferred = pod.pod.spec.affinity?.nodeAffinity?.preferredDuringSchedulingIgnoredDuringExecution;
+    return preferred?.length ? Status.success() : Status.skip();
   }
 
   score(_state: CycleState, pod: PodInfo, nodeInfo: NodeInfo): number {

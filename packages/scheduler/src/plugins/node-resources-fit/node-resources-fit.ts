@@ -75,6 +75,7 @@ function fits(pod: PodInfo, nodeInfo: NodeInfo, ignored: ReadonlySet<string>): b
   if (req.milliCPU > 0 && req.milliCPU > alloc.milliCPU - used.milliCPU) return false;
   if (req.memory > 0 && req.memory > alloc.memory - used.memory) return false;
   if (req.ephemeralStorage > 0 && req.ephemeralStorage > alloc.ephemeralStorage - used.ephemeralStorage) return false;
+  if (req.scalar.size === 0) return true;
   for (const [name, want] of req.scalar) {
     if (want > 0 && !ignored.has(name) && want > (alloc.scalar.get(name) ?? 0) - (used.scalar.get(name) ?? 0)) {
       return false;

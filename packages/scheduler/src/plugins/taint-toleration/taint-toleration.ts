@@ -27,6 +27,7 @@ export class TaintToleration implements FilterPlugin, ScorePlugin, EnqueueExtens
   }
 
   score(_state: CycleState, pod: PodInfo, nodeInfo: NodeInfo): number {
+    if (nodeInfo.taints.length === 0) return 0;
     let count = 0;
     const tolerations = (pod.pod.spec.tolerations ?? []).filter((t) => !t.effect || t.effect === 'PreferNoSchedule');
     for (const taint of nodeInfo.taints) {

@@ -2,6 +2,7 @@ import type { Manager } from '@flotilla/core';
 import { ContainerModule } from 'inversify';
 import { registerCronJobController } from './cronjob/register.js';
 import { registerDeploymentController } from './deployment/register.js';
+import { registerGarbageCollector } from './garbage-collector/register.js';
 import { registerJobController } from './job/register.js';
 import { registerNodeLifecycleController } from './node-lifecycle/register.js';
 import {
@@ -30,6 +31,7 @@ export const controllerRegistrations: readonly ControllerRegistration[] = [
   { name: 'nodelifecycle', defaultConcurrency: 1, register: registerNodeLifecycleController },
   { name: 'job', defaultConcurrency: 5, register: registerJobController },
   { name: 'cronjob', defaultConcurrency: 5, register: registerCronJobController },
+  { name: 'garbagecollector', defaultConcurrency: 20, register: registerGarbageCollector },
 ];
 
 /** Options of `startControllerManager`. */

@@ -24,6 +24,9 @@ export { podTemplateHash, podTemplateHashLabel } from './deployment/pod-template
 export { registerDeploymentController } from './deployment/register.js';
 export { type Fenceposts, maxUnavailableOf, resolveFenceposts } from './deployment/rolling-math.js';
 export { type RollbackResult, rollbackDeployment, rolloutStatus } from './deployment/rollout.js';
+export { DependencyGraph, type GraphNode } from './garbage-collector/dependency-graph.js';
+export { GarbageCollector } from './garbage-collector/garbage-collector.js';
+export { registerGarbageCollector } from './garbage-collector/register.js';
 export { podFailureBackoffMs } from './job/backoff.js';
 export { completionIndexEnv, completionIndexKey } from './job/completion-index.js';
 export { isJobFinished, JobReason, JobReconciler } from './job/job-controller.js';

@@ -7,15 +7,21 @@ import {
   type KubeObject,
   MemoryStore,
   type Pod,
+  type ReconcileRequest,
   type Reconciler,
   silentLogger,
 } from '@flotilla/core';
 import type { ControllerContext } from '../../src/controller-context/controller-context.js';
 import { PodRunner } from './pod-runner.js';
 
-/** A reconciler under test and the kind whose objects it reconciles. */
+/**
+ * A reconciler under test and what it reconciles each round: every object of
+ * `kind`, or, for reconcilers not keyed by one kind (the garbage collector),
+ * the requests `requests()` hands out.
+ */
 export interface DrivenController {
-  kind: string;
+  kind?: string;
+  requests?: () => ReconcileRequest[];
   reconciler: Reconciler;
   /** Forwarded pod informer events (expectations). */
   observePodEvent?(type: 'added' | 'updated' | 'deleted', pod: Readonly<Pod>, old?: Readonly<Pod>): unknown;
@@ -52,7 +58,7 @@ export class TestCluster {
   /** Starts informers for the driven kinds and waits for their first list. */
   async start(controllers: DrivenController[]): Promise<void> {
     this.controllers.push(...controllers);
-    for (const c of controllers) this.informers.for(c.kind);
+    for (const c of controllers) if (c.kind) this.informers.for(c.kind);
     const pods = this.informers.for<Pod>('Pod');
     pods.events$.subscribe((e) => {
       for (const c of this.controllers) c.observePodEvent?.(e.type, e.object, e.oldObject);
@@ -88,8 +94,13 @@ export class TestCluster {
   async round(opts: { runPods?: boolean } = {}): Promise<unknown[]> {
     const errors: unknown[] = [];
     for (const c of this.controllers) {
-      for (const obj of this.informers.for<KubeObject>(c.kind).cache.list()) {
-        const req = { namespace: obj.metadata.namespace, name: obj.metadata.name };
+      const requests =
+        c.requests?.() ??
+        (c.kind ? this.informers.for<KubeObject>(c.kind).cache.list() : []).map((obj) => ({
+          namespace: obj.metadata.namespace,
+          name: obj.metadata.name,
+        }));
+      for (const req of requests) {
         await c.reconciler
           .reconcile(req, { signal: this.abort.signal, logger: this.ctx.logger })
           .catch((err: unknown) => errors.push(err));

@@ -1,0 +1,22 @@
+import type { Manager } from '@flotilla/core';
+import { managerContext } from '../controller-context/controller-context.js';
+import type { RegisterOptions } from '../replicaset/register.js';
+import { GarbageCollector } from './garbage-collector.js';
+
+/**
+ * Adds the garbage collector (default 20 workers, `--concurrent-gc-syncs`),
+ * watching every kind registered on the manager's Api when this is called.
+ */
+export function registerGarbageCollector(manager: Manager, opts: RegisterOptions = {}): GarbageCollector {
+  const gc = new GarbageCollector(managerContext(manager, 'garbagecollector', 'garbage-collector-controller'));
+  manager.createController({
+    name: 'garbagecollector',
+    reconciler: gc,
+    sources: manager.api.registry.all().map((type) => ({
+      informer: manager.informers.for(type.kind),
+      toRequests: (event) => gc.observe(event),
+    })),
+    concurrency: opts.concurrency ?? 20,
+  });
+  return gc;
+}

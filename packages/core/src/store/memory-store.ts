@@ -226,10 +226,17 @@ export class MemoryStore implements Store {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
       throw err;
     }
-    const data = JSON.parse(text) as SnapshotFile;
-    if (data.format !== 'flotilla.memory-store/v1') {
+    let data: SnapshotFile;
+    try {
+      data = JSON.parse(text) as SnapshotFile;
+    } catch (err) {
       throw new Error(
-        `${file} is not a MemoryStore snapshot (format "${String(data.format)}"): point snapshotFile elsewhere`,
+        `${file} is not valid JSON (${(err as Error).message}): restore it from a backup or point snapshotFile elsewhere`,
+      );
+    }
+    if (data?.format !== 'flotilla.memory-store/v1') {
+      throw new Error(
+        `${file} is not a MemoryStore snapshot (format "${String(data?.format)}"): point snapshotFile elsewhere`,
       );
     }
     for (const { resource, namespace, name, object } of data.objects) {

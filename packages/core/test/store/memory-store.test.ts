@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -136,6 +136,20 @@ describe('MemoryStore specifics', () => {
       let error: unknown;
       after.watch('pods', { resourceVersion: '2' }).subscribe({ error: (e) => (error = e) });
       expect(error).toBeInstanceOf(ExpiredError);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it.each([
+    ['not JSON', '{"format": ', /not valid JSON/],
+    ['another format', '{"format": "something-else"}', /not a MemoryStore snapshot/],
+  ])('refuses to start from a snapshot file that is %s', async (_what, content, message) => {
+    const dir = await mkdtemp(join(tmpdir(), 'memory-store-'));
+    try {
+      const snapshotFile = join(dir, 'store.json');
+      await writeFile(snapshotFile, content);
+      expect(() => new MemoryStore({ snapshotFile })).toThrow(message);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

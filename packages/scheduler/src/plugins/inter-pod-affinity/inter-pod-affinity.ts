@@ -109,18 +109,21 @@ export class InterPodAffinity implements PreFilterPlugin, FilterPlugin, PreScore
         }
       }
     }
-    if (pod.requiredAffinityTerms.length || pod.requiredAntiAffinityTerms.length) {
+    const affinity = pod.requiredAffinityTerms;
+    const anti = pod.requiredAntiAffinityTerms;
+    if (affinity.length || anti.length) {
       for (const n of snap.nodeInfoList) {
-        if (!n.node) continue;
+        if (n.pods.length === 0 || !n.node) continue;
+        const labels = n.labels;
         for (const other of n.pods) {
-          if (pod.requiredAffinityTerms.length && pod.requiredAffinityTerms.every((t) => t.matches(other.pod))) {
-            for (const t of pod.requiredAffinityTerms) {
-              const v = n.labels[t.topologyKey];
+          if (affinity.length && affinity.every((t) => t.matches(other.pod))) {
+            for (const t of affinity) {
+              const v = labels[t.topologyKey];
               if (v !== undefined) s.affinity.add(t.topologyKey, v, 1);
             }
           }
-          for (const t of pod.requiredAntiAffinityTerms) {
-            const v = n.labels[t.topologyKey];
+          for (const t of anti) {
+            const v = labels[t.topologyKey];
             if (v !== undefined && t.matches(other.pod)) s.anti.add(t.topologyKey, v, 1);
           }
         }

@@ -30,9 +30,18 @@ export interface ResourceType<T extends KubeObject = KubeObject> {
    * Returns every bad field of the kind-specific parts; `old` is set on
    * update so transitions (immutable fields) can be checked. Generic
    * metadata (name format, labels, annotations, finalizers) is validated by
-   * the Api for every kind, so this need not repeat it.
+   * the Api for every kind, so this need not repeat it. `context`, when the
+   * caller passes it, says which subresource the write goes through, so a
+   * kind can allow a change only there (a pod's `spec.nodeName` only via
+   * `binding`); without it, validators assume any write path.
    */
-  validate?(obj: T, old?: T): FieldError[];
+  validate?(obj: T, old?: T, context?: ValidationContext): FieldError[];
+}
+
+/** How an object is being written, for validators whose rules depend on it. */
+export interface ValidationContext {
+  /** `'status'`, `'binding'`, or absent for a plain create/update/patch. */
+  subresource?: string;
 }
 
 /** `apiVersion` string for a resource type: `v1` or `apps/v1`. */

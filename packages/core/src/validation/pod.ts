@@ -15,6 +15,7 @@ import type {
   Volume,
 } from '../model/core-v1.js';
 import { validateLabelSelector, validateLabels } from '../model/labels.js';
+import type { ValidationContext } from '../registry/resource-type.js';
 import { duplicate, forbidden, invalid, invalidEach, notFound, notSupported, required } from './field-errors.js';
 import { isDNS1123Label, isDNS1123Subdomain, isQualifiedName } from './names.js';
 import { intInRange, isValidPortName, nonNegativeInt, portNumber, portNumberOrName, positiveInt } from './numbers.js';
@@ -377,14 +378,21 @@ export function validatePodTemplate(
  * tolerations (only added), and `nodeName` from empty to set (binding).
  * Everything else is compared with those fields masked out.
  *
- * Caveats: the Api's binding path and a plain update both reach this with the
- * old pod, so this cannot tell them apart; it allows `nodeName` to go from
- * empty to set and rejects every other change to it.
+ * Caveats: setting an empty `nodeName` is refused only when `context` says
+ * the write is not a binding; a caller that passes no context (it cannot
+ * tell) gets the permissive rule. Changing a set `nodeName` is always refused.
  */
-export function validatePodSpecUpdate(spec: PodSpec, old: PodSpec, path: string): FieldError[] {
+export function validatePodSpecUpdate(
+  spec: PodSpec,
+  old: PodSpec,
+  path: string,
+  context?: ValidationContext,
+): FieldError[] {
   const errs: FieldError[] = [];
   if (old.nodeName && spec.nodeName !== old.nodeName) {
     errs.push(forbidden(`${path}.nodeName`, `may not be changed once set (bound to "${old.nodeName}")`));
+  } else if (!old.nodeName && spec.nodeName && context && context.subresource !== 'binding') {
+    errs.push(forbidden(`${path}.nodeName`, 'may only be set by binding the pod (api.bindPod), not by an update'));
   }
   const oldDeadline = old.activeDeadlineSeconds;
   if (
@@ -441,8 +449,8 @@ function canonical(value: unknown): unknown {
 }
 
 /** Validates a Pod; with `old`, also the update rules of `validatePodSpecUpdate`. */
-export function validatePod(pod: Pod, old?: Pod): FieldError[] {
+export function validatePod(pod: Pod, old?: Pod, context?: ValidationContext): FieldError[] {
   const errs = validatePodSpec(pod.spec, 'spec');
-  if (old?.spec && pod.spec) errs.push(...validatePodSpecUpdate(pod.spec, old.spec, 'spec'));
+  if (old?.spec && pod.spec) errs.push(...validatePodSpecUpdate(pod.spec, old.spec, 'spec', context));
   return errs;
 }

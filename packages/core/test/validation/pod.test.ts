@@ -383,6 +383,18 @@ describe('validatePod on update', () => {
     expect(actual[0]).toContain(expected);
   });
 
+  it.each<[string, { subresource?: string } | undefined, string[]]>([
+    ['through binding', { subresource: 'binding' }, []],
+    ['when the caller cannot tell (no context)', undefined, []],
+    ['through a plain update', {}, ['spec.nodeName: Forbidden: may only be set by binding the pod (api.bindPod)']],
+    ['through a status write', { subresource: 'status' }, ['spec.nodeName: Forbidden: may only be set by binding']],
+  ])('setting nodeName %s', (_, context, expected) => {
+    const old = stored();
+    const next = structuredClone(old);
+    next.spec.nodeName = 'node-1';
+    expectFieldErrors(validatePod(next, old, context), expected);
+  });
+
   it('ignores key order', () => {
     const old = stored();
     const next = structuredClone(old);

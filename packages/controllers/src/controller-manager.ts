@@ -5,6 +5,7 @@ import { registerDeploymentController } from './deployment/register.js';
 import { registerGarbageCollector } from './garbage-collector/register.js';
 import { registerJobController } from './job/register.js';
 import { registerNodeLifecycleController } from './node-lifecycle/register.js';
+import { registerPodGarbageCollector } from './pod-gc/register.js';
 import {
   type RegisterOptions,
   registerReplicaSetController,
@@ -32,6 +33,7 @@ export const controllerRegistrations: readonly ControllerRegistration[] = [
   { name: 'job', defaultConcurrency: 5, register: registerJobController },
   { name: 'cronjob', defaultConcurrency: 5, register: registerCronJobController },
   { name: 'garbagecollector', defaultConcurrency: 20, register: registerGarbageCollector },
+  { name: 'podgc', defaultConcurrency: 1, register: registerPodGarbageCollector },
 ];
 
 /** Options of `startControllerManager`. */

@@ -64,6 +64,8 @@ export {
   zoneOf,
   zoneState,
 } from './node-lifecycle/zone-disruption.js';
+export { PodGarbageCollector, type PodGCOptions, type PodGCPass } from './pod-gc/pod-gc.js';
+export { registerPodGarbageCollector } from './pod-gc/register.js';
 export { podDeletionCostAnnotation, podsToDelete } from './replicaset/pod-deletion-order.js';
 export {
   type RegisterOptions,

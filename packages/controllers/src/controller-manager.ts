@@ -11,6 +11,7 @@ import {
   registerReplicaSetController,
   registerReplicationControllerController,
 } from './replicaset/register.js';
+import { registerServiceController } from './service/register.js';
 
 /** One controller the preset can start: its name (as in kube-controller-manager's `--controllers`) and how to add it. */
 export interface ControllerRegistration {
@@ -30,6 +31,7 @@ export const controllerRegistrations: readonly ControllerRegistration[] = [
   { name: 'replicationcontroller', defaultConcurrency: 5, register: registerReplicationControllerController },
   { name: 'deployment', defaultConcurrency: 5, register: registerDeploymentController },
   { name: 'nodelifecycle', defaultConcurrency: 1, register: registerNodeLifecycleController },
+  { name: 'service', defaultConcurrency: 1, register: registerServiceController },
   { name: 'job', defaultConcurrency: 5, register: registerJobController },
   { name: 'cronjob', defaultConcurrency: 5, register: registerCronJobController },
   { name: 'garbagecollector', defaultConcurrency: 20, register: registerGarbageCollector },

@@ -75,3 +75,10 @@ export {
 export { burstReplicas, ReplicaSetReconciler } from './replicaset/replica-set-controller.js';
 export { type ReplicaSetKind, replicaSetKind } from './replicaset/replica-set-kind.js';
 export { replicationControllerKind } from './replicationcontroller/replication-controller-kind.js';
+export { ALLOCATION_REPAIR_INTERVAL_MS, AllocationRepair } from './service/allocation-repair.js';
+export { Bitmap } from './service/bitmap.js';
+export { DEFAULT_SERVICE_CIDR, ipToNumber, numberToIp, parseServiceCidr, type ServiceRange } from './service/cidr.js';
+export { DEFAULT_NODE_PORT_RANGE, parseNodePortRange } from './service/node-port-range.js';
+export { type AllocateFailure, RangeAllocator } from './service/range-allocator.js';
+export { registerServiceController, type ServiceRegisterOptions } from './service/register.js';
+export { type ServiceAllocationOptions, ServiceAllocations } from './service/service-allocations.js';

@@ -1,0 +1,35 @@
+import type { Manager, Service } from '@flotilla/core';
+import { managerContext } from '../controller-context/controller-context.js';
+import type { RegisterOptions } from '../replicaset/register.js';
+import { AllocationRepair } from './allocation-repair.js';
+import { type ServiceAllocationOptions, ServiceAllocations } from './service-allocations.js';
+
+/** Options of `registerServiceController`. */
+export interface ServiceRegisterOptions extends RegisterOptions, Omit<ServiceAllocationOptions, 'clock'> {
+  /** How often leaked allocations are looked for. Default 3 minutes. */
+  repairIntervalMs?: number;
+}
+
+/**
+ * Wires ClusterIP and NodePort allocation into `manager`'s Api: the
+ * admission hook (so Services get addresses as they are created, even
+ * before the manager starts), release on the Service informer's events, and
+ * the periodic repair. Returns the allocations, e.g. to inspect usage.
+ */
+export function registerServiceController(manager: Manager, opts: ServiceRegisterOptions = {}): ServiceAllocations {
+  const allocations = new ServiceAllocations(manager.api, { ...opts, clock: manager.clock });
+  manager.api.addAdmissionHook(allocations.admissionHook());
+  manager.informers
+    .for<Service>('Service')
+    .events$.subscribe((e) => allocations.observe(e.type, e.object, e.oldObject));
+  const ctx = managerContext(manager, 'service', 'service-allocator');
+  manager.add(
+    new AllocationRepair(allocations, {
+      clock: manager.clock,
+      logger: ctx.logger,
+      events: ctx.events,
+      intervalMs: opts.repairIntervalMs,
+    }),
+  );
+  return allocations;
+}

@@ -176,6 +176,15 @@ describe('nftablesRules incremental sync', () => {
     expect(parseNft(third.text).deleted.get('hairpin')).toEqual(['10.1.0.1 . 10.1.0.1']);
   });
 
+  it('gives a full sync when an older state is passed again (its shared counts have moved on)', () => {
+    const cluster = syntheticCluster(5, 2);
+    const first = nftablesRules({ ...node, ...cluster });
+    expect(nftablesRules({ ...node, ...cluster, previous: first.state }).full).toBe(false);
+    const again = nftablesRules({ ...node, ...cluster, previous: first.state });
+    expect(again.full).toBe(true);
+    expect(again.text).toMatch(/^delete table ip flotilla$/m);
+  });
+
   it('emits nothing but an empty script when nothing changed', () => {
     const cluster = syntheticCluster(5, 2);
     const first = nftablesRules({ ...node, ...cluster });

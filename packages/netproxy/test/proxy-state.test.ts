@@ -76,10 +76,16 @@ describe('buildProxyState', () => {
     const svc = Object.freeze(service('ns', 'web', '10.0.0.1', [{ port: 80 }]));
     const slice = Object.freeze(endpointSlice('ns', 'web', [{ port: 8080 }], [{ ip: '10.1.0.1' }]));
     const first = buildProxyState({ ...node, services: [svc], endpointSlices: [slice] });
-    const same = buildProxyState({ ...node, services: [svc], endpointSlices: [slice] }, first);
+    const same = buildProxyState({ ...node, services: [svc], endpointSlices: [slice] });
     expect(same.servicePorts[0]).toBe(first.servicePorts[0]);
+    const otherNode = buildProxyState({ ...node, nodeName: 'node-2', services: [svc], endpointSlices: [slice] });
+    expect(otherNode.servicePorts[0]).not.toBe(first.servicePorts[0]);
+    const thawed = { ...svc };
+    expect(buildProxyState({ ...node, services: [thawed], endpointSlices: [slice] }).servicePorts[0]).not.toBe(
+      first.servicePorts[0],
+    );
     const moved = Object.freeze(endpointSlice('ns', 'web', [{ port: 8080 }], [{ ip: '10.1.0.2' }]));
-    const changed = buildProxyState({ ...node, services: [svc], endpointSlices: [moved] }, first);
+    const changed = buildProxyState({ ...node, services: [svc], endpointSlices: [moved] });
     expect(changed.servicePorts[0].endpoints[0].ip).toBe('10.1.0.2');
   });
 

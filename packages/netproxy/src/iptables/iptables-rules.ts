@@ -1,5 +1,5 @@
 import { buildProxyState, masqueradeMark, type ProxyInput, type ProxyState } from '../state/proxy-state.js';
-import { samePort } from '../state/state-diff.js';
+import { carryOver } from '../state/state-diff.js';
 import { IPTABLES_JUMPS, type IptablesJump } from './builtin-jumps.js';
 import { type RenderedServicePort, type RenderOptions, renderServicePort } from './render-service-port.js';
 
@@ -10,7 +10,8 @@ export const LARGE_CLUSTER_ENDPOINTS = 1000;
 export interface IptablesState {
   readonly proxy: ProxyState;
   readonly options: RenderOptions;
-  readonly rendered: ReadonlyMap<string, RenderedServicePort>;
+  /** One rendering per port of `proxy.servicePorts`, in the same order. */
+  readonly rendered: readonly RenderedServicePort[];
 }
 
 /** Input of `iptablesRules`: the proxy input plus the previous sync's state for a partial sync. */
@@ -61,7 +62,7 @@ const declare = (chain: string) => `:${chain} - [0:0]`;
  */
 export function iptablesRules(input: IptablesInput): IptablesRules {
   const previous = input.previous;
-  const proxy = buildProxyState(input, previous?.proxy);
+  const proxy = buildProxyState(input);
   const totalEndpoints = proxy.servicePorts.reduce((n, p) => n + p.endpoints.length, 0);
   const options: RenderOptions = {
     comments: totalEndpoints <= LARGE_CLUSTER_ENDPOINTS,
@@ -73,31 +74,20 @@ export function iptablesRules(input: IptablesInput): IptablesRules {
     JSON.stringify(previous.options) === JSON.stringify(options) &&
     JSON.stringify(previous.proxy.node) === JSON.stringify(proxy.node);
 
-  const rendered = new Map<string, RenderedServicePort>();
-  const written: RenderedServicePort[] = [];
-  for (const port of proxy.servicePorts) {
-    const old = partial ? previous.rendered.get(port.name) : undefined;
-    if (old && samePort(old.port, port)) {
-      rendered.set(port.name, old);
-    } else {
-      const fresh = renderServicePort(port, options);
-      rendered.set(port.name, fresh);
-      written.push(fresh);
-    }
-  }
-  const stale = previous ? staleChains(previous, rendered, written) : [];
-
-  const all = [...rendered.values()];
+  const { rendered, written, dropped } = carryOver(partial ? previous.rendered : [], proxy.servicePorts, (port) =>
+    renderServicePort(port, options),
+  );
+  const stale = staleChains(previous && !partial ? previous.rendered : dropped, written);
   const mark = masqueradeMark(proxy.node);
   const out: string[] = ['*filter', ...TOP_FILTER_CHAINS.map(declare)];
-  pushSection(out, all, 'filterServices');
-  pushSection(out, all, 'filterExternal');
+  pushSection(out, rendered, 'filterServices');
+  pushSection(out, rendered, 'filterExternal');
   out.push(
     '-A KUBE-FORWARD -m conntrack --ctstate INVALID -j DROP',
     `-A KUBE-FORWARD -m comment --comment "kubernetes forwarding rules" -m mark --mark ${mark}/${mark} -j ACCEPT`,
     '-A KUBE-FORWARD -m comment --comment "kubernetes forwarding conntrack rule" -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT',
   );
-  pushSection(out, all, 'filterFirewall');
+  pushSection(out, rendered, 'filterFirewall');
   out.push('COMMIT', '*nat', ...TOP_NAT_CHAINS.map(declare));
   for (const r of written) for (const chain of r.chains) out.push(declare(chain));
   for (const chain of stale) out.push(declare(chain));
@@ -107,17 +97,21 @@ export function iptablesRules(input: IptablesInput): IptablesRules {
     '-A KUBE-POSTROUTING -m comment --comment "kubernetes service traffic requiring SNAT" -j MASQUERADE',
     `-A KUBE-MARK-MASQ -j MARK --or-mark ${mark}`,
   );
-  pushSection(out, all, 'natServices');
+  pushSection(out, rendered, 'natServices');
   out.push(
     '-A KUBE-SERVICES -m comment --comment "kubernetes service nodeports; NOTE: this must be the last rule in this chain" -m addrtype --dst-type LOCAL -j KUBE-NODEPORTS',
   );
-  pushSection(out, all, 'natNodePorts');
+  pushSection(out, rendered, 'natNodePorts');
   pushSection(out, written, 'natChainRules');
   for (const chain of stale) out.push(`-X ${chain}`);
   out.push('COMMIT', '');
 
-  const serviceRules = all.reduce((n, r) => n + r.ruleCount, 0);
-  const filterPerPort = all.reduce((n, r) => n + lineCount(r.filterServices, r.filterExternal, r.filterFirewall), 0);
+  let serviceRules = 0;
+  let filterPerPort = 0;
+  for (const r of rendered) {
+    serviceRules += r.ruleCount;
+    filterPerPort += r.filterRuleCount;
+  }
   return {
     text: out.join('\n'),
     state: { proxy, options, rendered },
@@ -129,23 +123,16 @@ export function iptablesRules(input: IptablesInput): IptablesRules {
 }
 
 /**
- * Chains of the previous sync that nothing owns now. Only renderings that were
- * not carried over can own a stale chain, so the search stays proportional to
- * the change, not to the ruleset.
+ * Chains owned by dropped renderings that no new rendering owns. Only
+ * renderings that were not carried over can own a stale chain, so the search
+ * stays proportional to the change, not to the ruleset.
  */
-function staleChains(
-  previous: IptablesState,
-  rendered: ReadonlyMap<string, RenderedServicePort>,
-  written: readonly RenderedServicePort[],
-): string[] {
+function staleChains(dropped: readonly RenderedServicePort[], written: readonly RenderedServicePort[]): string[] {
   const live = new Set<string>();
   for (const r of written) for (const chain of r.chains) live.add(chain);
-  const stale: string[] = [];
-  for (const [name, old] of previous.rendered) {
-    if (rendered.get(name) === old) continue;
-    for (const chain of old.chains) if (!live.has(chain)) stale.push(chain);
-  }
-  return stale.sort();
+  const stale = new Set<string>();
+  for (const old of dropped) for (const chain of old.chains) if (!live.has(chain)) stale.add(chain);
+  return [...stale].sort();
 }
 
 type Section =
@@ -161,10 +148,4 @@ function pushSection(out: string[], ports: readonly RenderedServicePort[], secti
     const text = r[section];
     if (text !== '') out.push(text);
   }
-}
-
-function lineCount(...texts: string[]): number {
-  let n = 0;
-  for (const t of texts) if (t !== '') n += t.split('\n').length;
-  return n;
 }

@@ -16,6 +16,8 @@ export interface RenderedServicePort {
   readonly filterFirewall: string;
   /** Number of `-A` rules above. */
   readonly ruleCount: number;
+  /** How many of them are in the filter table. */
+  readonly filterRuleCount: number;
 }
 
 /** Options that change every port's rendering (a change forces a full sync). */
@@ -74,6 +76,7 @@ export function renderServicePort(port: ServicePortState, options: RenderOptions
       (n, l) => n + l.lines.length,
       0,
     ),
+    filterRuleCount: filterServices.lines.length + filterExternal.lines.length + filterFirewall.lines.length,
   });
   if (port.clusterIP === undefined) return result();
 

@@ -1,5 +1,5 @@
 import { buildProxyState, masqueradeMark, type ProxyInput, type ProxyState } from '../state/proxy-state.js';
-import { samePort } from '../state/state-diff.js';
+import { carryOver } from '../state/state-diff.js';
 import { groupNames } from './nft-names.js';
 import {
   masqueradeRule,
@@ -13,16 +13,31 @@ import {
 /** The default table name; distinct from kube-proxy's `kube-proxy` so both can be tried on one host. */
 export const DEFAULT_NFT_TABLE = 'flotilla';
 
-/** What a sync leaves behind for the next incremental sync. Treat as opaque. */
+/**
+ * Counts shared by the states of one line of syncs, updated in place by each
+ * incremental sync (copying 100,000 entries per sync would cost more than
+ * the sync): how many ports use each endpoint IP (the hairpin set holds the
+ * IPs counted above 0) and each load-balancing group.
+ */
+interface SharedCounts {
+  version: number;
+  readonly hairpinRefs: Map<string, number>;
+  readonly groups: Map<number, number>;
+}
+
+/**
+ * What a sync leaves behind for the next incremental sync. Treat as opaque.
+ * A state can be `previous` once: passing an older one again (its counts
+ * have moved on) gives a full sync.
+ */
 export interface NftablesState {
   readonly proxy: ProxyState;
   readonly table: string;
   readonly options: NftRenderOptions;
-  readonly rendered: ReadonlyMap<string, RenderedNftPort>;
-  /** How many service ports use each endpoint IP: the shared hairpin set holds the IPs with a count above 0. */
-  readonly hairpinRefs: ReadonlyMap<string, number>;
-  /** Service ports per load-balancing group size. */
-  readonly groups: ReadonlyMap<number, number>;
+  /** One rendering per port of `proxy.servicePorts`, in the same order. */
+  readonly rendered: readonly RenderedNftPort[];
+  readonly counts: SharedCounts;
+  readonly version: number;
 }
 
 /** Input of `nftablesRules`. */
@@ -81,67 +96,92 @@ export function nftablesRules(input: NftablesInput): NftablesRules {
     );
   }
   const previous = input.previous;
-  const proxy = buildProxyState(input, previous?.proxy);
+  const proxy = buildProxyState(input);
   const options: NftRenderOptions = { clusterCIDR: proxy.node.clusterCIDR, masqueradeAll: proxy.node.masqueradeAll };
   const incremental =
     previous !== undefined &&
     previous.table === table &&
+    previous.version === previous.counts.version &&
     JSON.stringify(previous.proxy.node) === JSON.stringify(proxy.node);
-
-  const rendered = new Map<string, RenderedNftPort>();
-  const written: RenderedNftPort[] = [];
-  for (const port of proxy.servicePorts) {
-    const old = incremental ? previous.rendered.get(port.name) : undefined;
-    if (old && samePort(old.port, port)) rendered.set(port.name, old);
-    else {
-      const fresh = renderNftPort(port, options);
-      rendered.set(port.name, fresh);
-      written.push(fresh);
-    }
-  }
+  const { rendered, written, dropped } = carryOver(incremental ? previous.rendered : [], proxy.servicePorts, (port) =>
+    renderNftPort(port, options),
+  );
   if (!incremental) {
-    const { hairpinRefs, groups } = countShared(rendered.values());
-    const state: NftablesState = { proxy, table, options, rendered, hairpinRefs, groups };
+    const counts: SharedCounts = { version: 0, hairpinRefs: new Map(), groups: new Map() };
+    countPorts(counts, [], rendered);
+    const state: NftablesState = { proxy, table, options, rendered, counts, version: 0 };
     return { text: fullScript(state), state, full: true, changedServicePorts: written.length };
   }
-  const replaced = [...previous.rendered].filter(([name, old]) => rendered.get(name) !== old).map(([, old]) => old);
-  const hairpinRefs = new Map(previous.hairpinRefs);
-  const groups = new Map(previous.groups);
-  const hairpinDelta = { added: new Set<string>(), removed: new Set<string>() };
-  for (const old of replaced) {
-    for (const ip of old.hairpinIPs) {
-      const n = (hairpinRefs.get(ip) ?? 0) - 1;
-      if (n > 0) hairpinRefs.set(ip, n);
-      else hairpinRefs.delete(ip);
-    }
-    if (old.group !== undefined) groups.set(old.group, (groups.get(old.group) ?? 0) - 1);
-  }
-  for (const fresh of written) {
-    if (fresh.group !== undefined) groups.set(fresh.group, (groups.get(fresh.group) ?? 0) + 1);
-    for (const ip of fresh.hairpinIPs) hairpinRefs.set(ip, (hairpinRefs.get(ip) ?? 0) + 1);
-  }
-  for (const old of replaced) for (const ip of old.hairpinIPs) if (!hairpinRefs.has(ip)) hairpinDelta.removed.add(ip);
-  for (const fresh of written) {
-    for (const ip of fresh.hairpinIPs) if (!previous.hairpinRefs.has(ip)) hairpinDelta.added.add(ip);
-  }
-  for (const [n, count] of groups) if (count <= 0) groups.delete(n);
-  const state: NftablesState = { proxy, table, options, rendered, hairpinRefs, groups };
+  const counts = previous.counts;
+  const changes = countPorts(counts, dropped, written);
+  counts.version++;
+  const state: NftablesState = { proxy, table, options, rendered, counts, version: counts.version };
   return {
-    text: incrementalScript(previous, state, replaced, written, hairpinDelta),
+    text: incrementalScript(state, dropped, written, changes),
     state,
     full: false,
     changedServicePorts: written.length,
   };
 }
 
-function countShared(ports: Iterable<RenderedNftPort>) {
-  const hairpinRefs = new Map<string, number>();
-  const groups = new Map<number, number>();
-  for (const r of ports) {
-    for (const ip of r.hairpinIPs) hairpinRefs.set(ip, (hairpinRefs.get(ip) ?? 0) + 1);
-    if (r.group !== undefined) groups.set(r.group, (groups.get(r.group) ?? 0) + 1);
+/** Shared elements and chains that appear or disappear in a sync. */
+interface SharedChanges {
+  readonly hairpinAdded: ReadonlySet<string>;
+  readonly hairpinRemoved: ReadonlySet<string>;
+  readonly groupsAdded: readonly number[];
+  readonly groupsRemoved: readonly number[];
+}
+
+/** Updates `counts` for dropped and written renderings; returns what appeared and what went. */
+function countPorts(
+  counts: SharedCounts,
+  dropped: readonly RenderedNftPort[],
+  written: readonly RenderedNftPort[],
+): SharedChanges {
+  const hairpinAdded = new Set<string>();
+  const hairpinRemoved = new Set<string>();
+  const groupsBefore = new Map<number, number>();
+  const bump = (group: number, by: number) => {
+    const n = counts.groups.get(group) ?? 0;
+    if (!groupsBefore.has(group)) groupsBefore.set(group, n);
+    if (n + by > 0) counts.groups.set(group, n + by);
+    else counts.groups.delete(group);
+  };
+  for (const old of dropped) {
+    for (const ip of old.hairpinIPs) {
+      const n = (counts.hairpinRefs.get(ip) ?? 0) - 1;
+      if (n > 0) counts.hairpinRefs.set(ip, n);
+      else {
+        counts.hairpinRefs.delete(ip);
+        hairpinRemoved.add(ip);
+      }
+    }
+    if (old.group !== undefined) bump(old.group, -1);
   }
-  return { hairpinRefs, groups };
+  for (const fresh of written) {
+    for (const ip of fresh.hairpinIPs) {
+      const n = counts.hairpinRefs.get(ip) ?? 0;
+      counts.hairpinRefs.set(ip, n + 1);
+      if (n > 0) continue;
+      // Back from zero within this sync: it was there before, so it is neither removed nor added.
+      if (hairpinRemoved.has(ip)) hairpinRemoved.delete(ip);
+      else hairpinAdded.add(ip);
+    }
+    if (fresh.group !== undefined) bump(fresh.group, 1);
+  }
+  const groupsAdded: number[] = [];
+  const groupsRemoved: number[] = [];
+  for (const [group, before] of groupsBefore) {
+    const after = counts.groups.get(group) ?? 0;
+    if (before === 0 && after > 0) groupsAdded.push(group);
+    if (before > 0 && after === 0) groupsRemoved.push(group);
+  }
+  return {
+    hairpinAdded,
+    hairpinRemoved,
+    groupsAdded: groupsAdded.sort((a, b) => a - b),
+    groupsRemoved: groupsRemoved.sort((a, b) => a - b),
+  };
 }
 
 const VERDICT_MAPS: readonly [string, string][] = [
@@ -240,8 +280,8 @@ const hairpinElements = (ips: Iterable<string>): NftElement[] =>
 
 function fullScript(state: NftablesState): string {
   const { table } = state;
-  const ports = [...state.rendered.values()];
-  const groups = [...state.groups.keys()].sort((a, b) => a - b);
+  const ports = state.rendered;
+  const groups = [...state.counts.groups.keys()].sort((a, b) => a - b);
   const out = [`table ip ${table}`, `delete table ip ${table}`, `table ip ${table} {`];
   for (const [name, type] of VERDICT_MAPS) out.push(`\tmap ${name} {\n\t\ttype ${type}\n\t}`);
   out.push('\tset hairpin {\n\t\ttype ipv4_addr . ipv4_addr\n\t}');
@@ -253,44 +293,42 @@ function fullScript(state: NftablesState): string {
   for (const c of staticChains(state).slice(3)) out.push(block('chain', c));
   out.push('}');
   elementLines(out, 'add', `ip ${table}`, allElements(ports));
-  elementLines(out, 'add', `ip ${table}`, hairpinElements(state.hairpinRefs.keys()));
+  elementLines(out, 'add', `ip ${table}`, hairpinElements(state.counts.hairpinRefs.keys()));
   out.push('');
   return out.join('\n');
 }
 
 function incrementalScript(
-  previous: NftablesState,
   state: NftablesState,
-  replaced: readonly RenderedNftPort[],
+  dropped: readonly RenderedNftPort[],
   written: readonly RenderedNftPort[],
-  hairpin: { added: ReadonlySet<string>; removed: ReadonlySet<string> },
+  changes: SharedChanges,
 ): string {
   const t = `ip ${state.table}`;
   const out: string[] = [];
-  const newGroups = [...state.groups.keys()].filter((n) => !previous.groups.has(n)).sort((a, b) => a - b);
-  for (const n of newGroups) {
+  for (const n of changes.groupsAdded) {
     const g = groupChain(n, state.options);
     out.push(`add map ${t} ${groupNames(n).map} { ${groupMapDecl(n)}; }`, `add chain ${t} ${g.name}`);
     for (const rule of g.rules) out.push(`add rule ${t} ${g.name} ${rule}`);
   }
-  const oldChains = new Set(replaced.flatMap((r) => r.chains.map((c) => c.name)));
+  const oldChains = new Set(dropped.flatMap((r) => r.chains.map((c) => c.name)));
   const newChains = new Set(written.flatMap((r) => r.chains.map((c) => c.name)));
-  const oldSets = new Set(replaced.flatMap((r) => r.sets.map((s) => s.name)));
+  const oldSets = new Set(dropped.flatMap((r) => r.sets.map((s) => s.name)));
   const newSets = new Set(written.flatMap((r) => r.sets.map((s) => s.name)));
   for (const r of written) {
     for (const s of r.sets) if (!oldSets.has(s.name)) out.push(`add set ${t} ${s.name} { ${s.rules.join('; ')}; }`);
   }
   for (const name of newChains) if (!oldChains.has(name)) out.push(`add chain ${t} ${name}`);
-  elementLines(out, 'delete', t, allElements(replaced), true);
-  elementLines(out, 'delete', t, hairpinElements(hairpin.removed), true);
+  elementLines(out, 'delete', t, allElements(dropped), true);
+  elementLines(out, 'delete', t, hairpinElements(changes.hairpinRemoved), true);
   for (const name of oldChains) out.push(`flush chain ${t} ${name}`);
   for (const r of written)
     for (const c of r.chains) for (const rule of c.rules) out.push(`add rule ${t} ${c.name} ${rule}`);
   elementLines(out, 'add', t, allElements(written));
-  elementLines(out, 'add', t, hairpinElements(hairpin.added));
+  elementLines(out, 'add', t, hairpinElements(changes.hairpinAdded));
   for (const name of oldChains) if (!newChains.has(name)) out.push(`delete chain ${t} ${name}`);
   for (const name of oldSets) if (!newSets.has(name)) out.push(`delete set ${t} ${name}`);
-  for (const n of [...previous.groups.keys()].filter((g) => !state.groups.has(g)).sort((a, b) => a - b)) {
+  for (const n of changes.groupsRemoved) {
     const { chain, map } = groupNames(n);
     out.push(`flush chain ${t} ${chain}`, `delete chain ${t} ${chain}`, `delete map ${t} ${map}`);
   }

@@ -34,7 +34,6 @@ export function followProxyState(
   const source = new ServiceSource(options.informers);
   const clock = options.clock ?? new RealClock();
   const log = options.logger ?? silentLogger();
-  let previous: ProxyState | undefined;
   let timer: TimerHandle | undefined;
   let running = false;
   let dirty = false;
@@ -48,8 +47,7 @@ export function followProxyState(
     }
     running = true;
     try {
-      previous = buildProxyState(source.input(options.node), previous);
-      await onState(previous);
+      await onState(buildProxyState(source.input(options.node)));
     } catch (err) {
       log.error({ err }, 'could not build or deliver the proxy state; waiting for the next change');
     } finally {

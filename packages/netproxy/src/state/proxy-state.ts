@@ -90,14 +90,21 @@ export interface ProxyInput {
   readonly masqueradeAll?: boolean;
 }
 
-interface MemoEntry {
-  readonly service: Service;
+/** What a frozen Service normalized to, for which slices and node. */
+interface NormalizedService {
   readonly slices: readonly EndpointSlice[];
+  readonly nodeKey: string;
   readonly ports: readonly ServicePortState[];
 }
 
-/** Per-state memo of frozen inputs to their normalized ports, so a partial sync skips unchanged services. */
-const memos = new WeakMap<ProxyState, ReadonlyMap<string, MemoEntry>>();
+/**
+ * Frozen inputs to what they normalized to. Informer caches hand out the same
+ * frozen object until it changes, so a sync of 10,000 services re-reads only
+ * the changed ones, and unchanged ports keep their identity (the generators'
+ * fast path for "unchanged"). Weak: entries go with the objects.
+ */
+const normalizedServices = new WeakMap<Service, NormalizedService>();
+const sliceServiceKeys = new WeakMap<EndpointSlice, string | undefined>();
 
 /** An object name as it may appear in an error message: JSON-escaped, so a hostile name cannot add lines. */
 const escaped = (name: unknown) => JSON.stringify(String(name)).slice(1, -1);
@@ -115,33 +122,35 @@ const byString = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
  * services keep their ports (for DNS) without a `clusterIP`; ExternalName
  * services and non-IPv4 slices are left out.
  *
- * Caveats: with `previous`, a frozen Service whose frozen slices are the same
- * objects as last time is not re-read (informer caches freeze their objects;
- * mutate a copy, never a cached object). Unfrozen objects are always re-read.
+ * Caveats: a frozen Service whose frozen slices are the same objects as in an
+ * earlier call (for the same node facts) is not re-read: its ports are the
+ * same objects as then. Informer caches freeze their objects; mutate a copy,
+ * never a cached object. Unfrozen objects are always re-read.
  */
-export function buildProxyState(input: ProxyInput, previous?: ProxyState): ProxyState {
+export function buildProxyState(input: ProxyInput): ProxyState {
   const node = nodeFacts(input);
-  const reusable = previous && sameNode(previous.node, node) ? memos.get(previous) : undefined;
+  const nodeKey = JSON.stringify(node);
   const slicesByService = groupSlices(input.endpointSlices);
-  const memo = new Map<string, MemoEntry>();
   const servicePorts: ServicePortState[] = [];
   for (const service of input.services) {
     if (service.spec?.type === 'ExternalName') continue;
-    const key = `${service.metadata.namespace ?? ''}/${service.metadata.name}`;
-    const slices = slicesByService.get(key) ?? [];
-    const old = reusable?.get(key);
-    const ports =
-      old && old.service === service && Object.isFrozen(service) && sameSlices(old.slices, slices)
-        ? old.ports
-        : normalizeService(service, slices, node);
-    memo.set(key, { service, slices, ports });
+    const frozen = Object.isFrozen(service);
+    const cached = frozen ? normalizedServices.get(service) : undefined;
+    const slices = slicesByService.get(serviceKey(service.metadata.namespace, service.metadata.name)) ?? noSlices;
+    let ports: readonly ServicePortState[];
+    if (cached && cached.nodeKey === nodeKey && sameSlices(cached.slices, slices)) ports = cached.ports;
+    else {
+      ports = normalizeService(service, slices, node);
+      if (frozen && slices.every((slice) => Object.isFrozen(slice)))
+        normalizedServices.set(service, { slices, nodeKey, ports });
+    }
     for (const p of ports) servicePorts.push(p);
   }
   servicePorts.sort((a, b) => byString(a.name, b.name) || byString(a.protocol, b.protocol));
-  const state: ProxyState = { node, servicePorts };
-  memos.set(state, memo);
-  return state;
+  return { node, servicePorts };
 }
+
+const noSlices: readonly EndpointSlice[] = [];
 
 function nodeFacts(input: ProxyInput): NodeFacts {
   const problems = new FieldProblems();
@@ -160,25 +169,36 @@ function nodeFacts(input: ProxyInput): NodeFacts {
   };
 }
 
-function sameNode(a: NodeFacts, b: NodeFacts): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
+function sameSlices(a: readonly EndpointSlice[], b: readonly EndpointSlice[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
-function sameSlices(a: readonly EndpointSlice[], b: readonly EndpointSlice[]): boolean {
-  return a.length === b.length && a.every((s, i) => s === b[i] && Object.isFrozen(s));
+const serviceKey = (namespace: string | undefined, name: string) => `${namespace ?? ''}/${name}`;
+
+/** The `namespace/service` an IPv4 slice belongs to (cached for frozen slices: reused strings hash once). */
+function sliceServiceKey(slice: EndpointSlice): string | undefined {
+  if (sliceServiceKeys.has(slice)) return sliceServiceKeys.get(slice);
+  const serviceName = slice.metadata.labels?.[SERVICE_NAME_LABEL];
+  const key =
+    serviceName && slice.addressType === 'IPv4' ? serviceKey(slice.metadata.namespace, serviceName) : undefined;
+  if (Object.isFrozen(slice)) sliceServiceKeys.set(slice, key);
+  return key;
 }
 
 function groupSlices(slices: readonly EndpointSlice[]): Map<string, EndpointSlice[]> {
   const groups = new Map<string, EndpointSlice[]>();
   for (const slice of slices) {
-    const serviceName = slice.metadata.labels?.[SERVICE_NAME_LABEL];
-    if (!serviceName || slice.addressType !== 'IPv4') continue;
-    const key = `${slice.metadata.namespace ?? ''}/${serviceName}`;
+    const key = sliceServiceKey(slice);
+    if (key === undefined) continue;
     const group = groups.get(key);
     if (group) group.push(slice);
     else groups.set(key, [slice]);
   }
-  for (const group of groups.values()) group.sort((a, b) => byString(a.metadata.name, b.metadata.name));
+  for (const group of groups.values()) {
+    if (group.length > 1) group.sort((a, b) => byString(a.metadata.name, b.metadata.name));
+  }
   return groups;
 }
 

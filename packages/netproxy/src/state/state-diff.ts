@@ -1,34 +1,58 @@
-import type { ProxyState, ServicePortState } from './proxy-state.js';
+import type { ServicePortState } from './proxy-state.js';
 
 /**
  * True when two states of a service port render the same rules. Identical
- * objects (reused by `buildProxyState` for unchanged frozen inputs) compare
- * in O(1); otherwise the content is compared.
+ * objects (which `buildProxyState` returns for unchanged frozen inputs)
+ * compare in O(1); otherwise the content is compared.
  */
 export function samePort(a: ServicePortState, b: ServicePortState): boolean {
   return a === b || JSON.stringify(a) === JSON.stringify(b);
 }
 
-/** What changed between two proxy states, per service port name. */
-export interface StateDiff {
-  /** Ports new in `current`, or changed since `previous` (their current state). */
-  readonly changed: readonly ServicePortState[];
-  /** Ports gone from `current`, or changed (their previous state). */
-  readonly replaced: readonly ServicePortState[];
+/** Something rendered from one service port. */
+export interface RenderedFrom {
+  readonly port: ServicePortState;
 }
 
-/** Compares two states port by port; node facts are the caller's concern. */
-export function diffStates(previous: ProxyState, current: ProxyState): StateDiff {
-  const before = new Map(previous.servicePorts.map((p) => [p.name, p]));
-  const changed: ServicePortState[] = [];
-  const replaced: ServicePortState[] = [];
-  for (const port of current.servicePorts) {
-    const old = before.get(port.name);
-    before.delete(port.name);
-    if (old && samePort(old, port)) continue;
-    changed.push(port);
-    if (old) replaced.push(old);
+/** The outcome of `carryOver`. */
+export interface CarriedOver<R extends RenderedFrom> {
+  /** One rendering per current port, in the current (sorted) order. */
+  readonly rendered: readonly R[];
+  /** Renderings made now: ports that are new or changed. */
+  readonly written: readonly R[];
+  /** Previous renderings not carried over: ports that changed or are gone. */
+  readonly dropped: readonly R[];
+}
+
+const order = (a: ServicePortState, b: ServicePortState) =>
+  a.name < b.name ? -1 : a.name > b.name ? 1 : a.protocol < b.protocol ? -1 : a.protocol > b.protocol ? 1 : 0;
+
+/**
+ * Reuses the previous rendering of every unchanged port and renders the
+ * rest. Both lists are sorted by port name (as `buildProxyState` sorts
+ * them), so one merge walk pairs them: no map of 10,000 names is built per
+ * sync, and the cost of an unchanged port is one comparison.
+ */
+export function carryOver<R extends RenderedFrom>(
+  previous: readonly R[],
+  current: readonly ServicePortState[],
+  render: (port: ServicePortState) => R,
+): CarriedOver<R> {
+  const rendered: R[] = [];
+  const written: R[] = [];
+  const dropped: R[] = [];
+  let i = 0;
+  for (const port of current) {
+    while (i < previous.length && order(previous[i].port, port) < 0) dropped.push(previous[i++]);
+    const old = i < previous.length && order(previous[i].port, port) === 0 ? previous[i++] : undefined;
+    if (old && samePort(old.port, port)) rendered.push(old);
+    else {
+      if (old) dropped.push(old);
+      const fresh = render(port);
+      rendered.push(fresh);
+      written.push(fresh);
+    }
   }
-  for (const gone of before.values()) replaced.push(gone);
-  return { changed, replaced };
+  while (i < previous.length) dropped.push(previous[i++]);
+  return { rendered, written, dropped };
 }

@@ -13,12 +13,11 @@ import {
 } from '@flotilla/core';
 import { getCondition, setCondition } from '../conditions/conditions.js';
 import type { ControllerContext } from '../controller-context/controller-context.js';
-import { messageOf } from '../controller-context/error-message.js';
 import { claimObjects } from '../pod-control/pod-claim.js';
+import { PodControl } from '../pod-control/pod-control.js';
 import { observePodForExpectations, type PodEventType } from '../pod-control/pod-events.js';
 import { podFromTemplate } from '../pod-control/pod-from-template.js';
 import { isPodReady } from '../pod-control/pod-state.js';
-import { slowStartBatch } from '../pod-control/slow-start.js';
 import { podsToDelete } from '../replicaset/pod-deletion-order.js';
 import { msUntilNextPod } from './backoff.js';
 import { completionIndexEnv, completionIndexKey, formatIndexRanges, indexesToStart } from './completion-index.js';
@@ -76,9 +75,11 @@ export function isJobFinished(job: Readonly<Job>): boolean {
  */
 export class JobReconciler implements Reconciler {
   readonly expectations: Expectations;
+  private readonly podControl: PodControl;
 
   constructor(private readonly ctx: ControllerContext) {
     this.expectations = new Expectations({ clock: ctx.clock });
+    this.podControl = new PodControl(ctx, this.expectations);
   }
 
   /** Feeds expectations from a pod informer event. */
@@ -239,66 +240,29 @@ export class JobReconciler implements Reconciler {
     indexes: readonly number[] | undefined,
   ): Promise<number> {
     const name = job.metadata.name;
-    const pods = this.ctx.api.resource('Pod');
-    this.expectations.expectCreations(key, count);
-    const result = await slowStartBatch(count, 1, async (n) => {
+    const result = await this.podControl.createPods(job, key, count, (n) => {
       const index = indexes?.[n];
-      const pod = podFromTemplate(
-        job.spec.template,
-        job,
-        index === undefined
-          ? { generateName: `${name}-` }
-          : {
-              generateName: `${name}-${index}-`,
-              labels: { [completionIndexKey]: String(index) },
-              annotations: { [completionIndexKey]: String(index) },
-              mutateSpec: (spec) => {
-                spec.hostname = `${name}-${index}`;
-                for (const c of [...spec.containers, ...(spec.initContainers ?? [])]) {
-                  c.env = [
-                    ...(c.env ?? []).filter((e) => e.name !== completionIndexEnv),
-                    { name: completionIndexEnv, value: String(index) },
-                  ];
-                }
-              },
-            },
-      );
-      try {
-        const created = await pods.create(pod);
-        await this.ctx.events?.event(job, 'Normal', 'SuccessfulCreate', `Created pod: ${created.metadata.name}`);
-      } catch (err) {
-        this.expectations.creationObserved(key);
-        await this.ctx.events?.event(job, 'Warning', 'FailedCreate', `Error creating: ${messageOf(err)}`);
-        throw err;
-      }
+      if (index === undefined) return podFromTemplate(job.spec.template, job, { generateName: `${name}-` });
+      return podFromTemplate(job.spec.template, job, {
+        generateName: `${name}-${index}-`,
+        labels: { [completionIndexKey]: String(index) },
+        annotations: { [completionIndexKey]: String(index) },
+        mutateSpec: (spec) => {
+          spec.hostname = `${name}-${index}`;
+          for (const c of [...spec.containers, ...(spec.initContainers ?? [])]) {
+            const env = (c.env ?? []).filter((e) => e.name !== completionIndexEnv);
+            c.env = [...env, { name: completionIndexEnv, value: String(index) }];
+          }
+        },
+      });
     });
-    // Creations never issued will never be observed.
-    for (let i = 0; i < result.skipped; i++) this.expectations.creationObserved(key);
     if (result.error) throw result.error;
     return result.successes;
   }
 
   private async deletePods(job: Readonly<Job>, key: string, victims: readonly Readonly<Pod>[]): Promise<void> {
-    if (victims.length === 0) return;
-    const pods = this.ctx.api.resource('Pod');
-    this.expectations.expectDeletions(key, victims.length);
-    const results = await Promise.allSettled(
-      victims.map(async (p) => {
-        try {
-          await pods.delete(p.metadata.namespace ?? 'default', p.metadata.name, {
-            preconditions: { uid: p.metadata.uid },
-          });
-          await this.ctx.events?.event(job, 'Normal', 'SuccessfulDelete', `Deleted pod: ${p.metadata.name}`);
-        } catch (err) {
-          this.expectations.deletionObserved(key);
-          if (isReason(err, 'NotFound')) return;
-          await this.ctx.events?.event(job, 'Warning', 'FailedDelete', `Error deleting: ${messageOf(err)}`);
-          throw err;
-        }
-      }),
-    );
-    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failed) throw failed.reason;
+    const error = await this.podControl.deletePods(job, key, victims);
+    if (error) throw error;
   }
 
   private conditions(job: Readonly<Job>, outcome: Outcome | undefined, suspended: boolean, now: number): Condition[] {

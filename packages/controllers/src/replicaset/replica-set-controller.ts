@@ -13,10 +13,10 @@ import { getCondition, removeCondition, setCondition } from '../conditions/condi
 import type { ControllerContext } from '../controller-context/controller-context.js';
 import { messageOf } from '../controller-context/error-message.js';
 import { claimObjects } from '../pod-control/pod-claim.js';
+import { PodControl } from '../pod-control/pod-control.js';
 import { observePodForExpectations, type PodEventType } from '../pod-control/pod-events.js';
 import { podFromTemplate } from '../pod-control/pod-from-template.js';
 import { isPodActive, isPodAvailable, isPodReady, msUntilAvailable } from '../pod-control/pod-state.js';
-import { slowStartBatch } from '../pod-control/slow-start.js';
 import { podsToDelete } from './pod-deletion-order.js';
 import type { ReplicaSetKind, ReplicaStatus } from './replica-set-kind.js';
 
@@ -44,12 +44,14 @@ export const burstReplicas = 500;
  */
 export class ReplicaSetReconciler<T extends KubeObject> implements Reconciler {
   readonly expectations: Expectations;
+  private readonly podControl: PodControl;
 
   constructor(
     private readonly ctx: ControllerContext,
     private readonly kind: ReplicaSetKind<T>,
   ) {
     this.expectations = new Expectations({ clock: ctx.clock });
+    this.podControl = new PodControl(ctx, this.expectations);
   }
 
   /** Feeds expectations from a pod informer event; returns the key of the owning set, if it is of this kind. */
@@ -84,45 +86,15 @@ export class ReplicaSetReconciler<T extends KubeObject> implements Reconciler {
 
   private async manageReplicas(set: Readonly<T>, key: string, owned: readonly Readonly<Pod>[]): Promise<unknown> {
     const diff = owned.length - this.kind.replicas(set);
-    const pods = this.ctx.api.resource('Pod');
-    const namespace = set.metadata.namespace ?? 'default';
     if (diff < 0) {
       const template = this.kind.template(set);
       if (!template) return undefined;
-      const count = Math.min(-diff, burstReplicas);
-      this.expectations.expectCreations(key, count);
-      const result = await slowStartBatch(count, 1, async () => {
-        const pod = podFromTemplate(template, set, { generateName: `${set.metadata.name}-` });
-        try {
-          const created = await pods.create(pod);
-          await this.ctx.events?.event(set, 'Normal', 'SuccessfulCreate', `Created pod: ${created.metadata.name}`);
-        } catch (err) {
-          this.expectations.creationObserved(key);
-          await this.ctx.events?.event(set, 'Warning', 'FailedCreate', `Error creating: ${messageOf(err)}`);
-          throw err;
-        }
-      });
-      // Creations never issued will never be observed.
-      for (let i = 0; i < result.skipped; i++) this.expectations.creationObserved(key);
-      return result.error;
+      const make = () => podFromTemplate(template, set, { generateName: `${set.metadata.name}-` });
+      return (await this.podControl.createPods(set, key, Math.min(-diff, burstReplicas), make)).error;
     }
     if (diff > 0) {
       const victims = podsToDelete(owned, Math.min(diff, burstReplicas), this.relatedPods(set, owned));
-      this.expectations.expectDeletions(key, victims.length);
-      const results = await Promise.allSettled(
-        victims.map((p) =>
-          pods.delete(namespace, p.metadata.name, { preconditions: { uid: p.metadata.uid } }).then(
-            () => this.ctx.events?.event(set, 'Normal', 'SuccessfulDelete', `Deleted pod: ${p.metadata.name}`),
-            async (err: unknown) => {
-              this.expectations.deletionObserved(key);
-              await this.ctx.events?.event(set, 'Warning', 'FailedDelete', `Error deleting: ${messageOf(err)}`);
-              throw err;
-            },
-          ),
-        ),
-      );
-      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-      return failed?.reason;
+      return this.podControl.deletePods(set, key, victims);
     }
     return undefined;
   }

@@ -281,7 +281,7 @@ export class Scheduler {
       return;
     }
     if (e.type === 'added') this.queue.add(pod);
-    else this.queue.update(pod);
+    else if (!old || schedulingRelevantChange(old, pod)) this.queue.update(pod);
   }
 
   /** Forgets assumed pods whose binding never showed up, and requeues them if still pending. */
@@ -296,6 +296,19 @@ export class Scheduler {
     let timer = this.clock.setTimeout(tick, periodMs);
     signal.addEventListener('abort', () => timer.cancel(), { once: true });
   }
+}
+
+/**
+ * Whether an update to a pending pod can change where it fits: its spec,
+ * labels or annotations. Status-only writes (the scheduler's own
+ * PodScheduled=False, for one) must not send an unschedulable pod around
+ * again.
+ */
+function schedulingRelevantChange(old: Pod, pod: Pod): boolean {
+  return (
+    JSON.stringify([old.spec, old.metadata.labels, old.metadata.annotations]) !==
+    JSON.stringify([pod.spec, pod.metadata.labels, pod.metadata.annotations])
+  );
 }
 
 function aborted(signal: AbortSignal): Promise<void> {

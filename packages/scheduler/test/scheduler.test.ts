@@ -74,6 +74,11 @@ describe('Scheduler with the Api', () => {
       message: expect.stringMatching(/^0\/1 nodes are available: 1 Insufficient cpu\./),
     });
     expect(pending.spec.nodeName).toBeUndefined();
+    // Its own status write does not send it around again: one attempt until the cluster changes.
+    await cluster.clock.step(2000);
+    expect(await cluster.metrics.metrics()).toMatch(
+      /scheduler_schedule_attempts_total\{result="unschedulable",profile="default-scheduler"\} 1\n/,
+    );
     await api.resource('Node').create(makeNode('large').capacity({ cpu: '4', memory: '8Gi', pods: 10 }).obj());
     await cluster.clock.step(1000);
     const bound = await until(async () => {

@@ -85,6 +85,8 @@ export class Framework implements FrameworkHandle {
   private readonly binds: BindPlugin[];
   private readonly postBinds: PostBindPlugin[];
   private readonly waiting = new Map<string, WaitingPod>();
+  /** Reused per Score plugin across cycles, so scoring 500 nodes does not allocate 500 objects per plugin. */
+  private readonly scoreBuffers: NodeScore[][] = [];
 
   constructor(profile: Profile, options: FrameworkOptions) {
     this.schedulerName = profile.schedulerName;
@@ -249,9 +251,14 @@ export class Framework implements FrameworkHandle {
       else if (!s.isSuccess()) throw s.error ?? new Error(`PreScore ${p.name}: ${s.message()}`);
     }
     const totals = new Float64Array(nodes.length);
-    for (const { plugin, weight } of this.scores) {
+    for (let p = 0; p < this.scores.length; p++) {
+      const { plugin, weight } = this.scores[p];
       if (skipped.has(plugin.name)) continue;
-      const scores: NodeScore[] = nodes.map((n) => ({ name: n.name, score: plugin.score(state, pod, n) }));
+      const scores = this.scoreBuffer(p, nodes.length);
+      for (let i = 0; i < nodes.length; i++) {
+        scores[i].name = nodes[i].name;
+        scores[i].score = plugin.score(state, pod, nodes[i]);
+      }
       if (plugin.normalizeScore) {
         const s = plugin.normalizeScore(state, pod, scores);
         if (!s.isSuccess()) throw s.error ?? new Error(`NormalizeScore ${plugin.name}: ${s.message()}`);
@@ -265,6 +272,14 @@ export class Framework implements FrameworkHandle {
       }
     }
     return totals;
+  }
+
+  private scoreBuffer(plugin: number, size: number): NodeScore[] {
+    const buf = this.scoreBuffers[plugin] ?? [];
+    this.scoreBuffers[plugin] = buf;
+    for (let i = buf.length; i < size; i++) buf.push({ name: '', score: 0 });
+    buf.length = size;
+    return buf;
   }
 
   /** Reserve in order; on failure unreserves every plugin (in reverse) and returns the failure. */

@@ -104,6 +104,9 @@ export interface NodeScore {
 /**
  * Ranks a feasible node. Raw scores may be on any scale if `normalizeScore`
  * is given (it must bring them to 0..100); otherwise they must be 0..100.
+ *
+ * Caveats: the `scores` array given to `normalizeScore` is reused by the
+ * framework after the call; change it in place, do not keep it.
  */
 export interface ScorePlugin extends Plugin {
   score(state: CycleState, pod: PodInfo, nodeInfo: NodeInfo): number;

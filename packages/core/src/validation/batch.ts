@@ -1,6 +1,6 @@
 import type { FieldError } from '../errors/api-errors.js';
 import type { CronJob, Job, JobSpec } from '../model/batch-v1.js';
-import { invalid, notSupported, required } from './field-errors.js';
+import { invalid, oneOf, required } from './field-errors.js';
 import { nonNegativeInt, positiveInt } from './numbers.js';
 import { type PodSpecRules, validatePodTemplate } from './pod.js';
 import { validateSelectorAndTemplate } from './workloads.js';
@@ -21,9 +21,7 @@ function validateJobSpecFields(spec: JobSpec, path: string): FieldError[] {
     ...nonNegativeInt(`${path}.ttlSecondsAfterFinished`, spec.ttlSecondsAfterFinished),
   ];
   const mode = spec.completionMode ?? 'NonIndexed';
-  if (mode !== 'NonIndexed' && mode !== 'Indexed') {
-    errs.push(notSupported(`${path}.completionMode`, mode, ['NonIndexed', 'Indexed']));
-  }
+  errs.push(...oneOf(`${path}.completionMode`, mode, ['NonIndexed', 'Indexed']));
   if (mode === 'Indexed' && spec.completions === undefined) {
     errs.push(required(`${path}.completions`, 'when completion mode is Indexed'));
   }
@@ -81,10 +79,7 @@ export function validateCronJob(cj: CronJob): FieldError[] {
     const problem = scheduleProblem(spec.schedule);
     if (problem) errs.push(invalid('spec.schedule', spec.schedule, problem));
   }
-  const policy = spec.concurrencyPolicy ?? 'Allow';
-  if (!['Allow', 'Forbid', 'Replace'].includes(policy)) {
-    errs.push(notSupported('spec.concurrencyPolicy', policy, ['Allow', 'Forbid', 'Replace']));
-  }
+  errs.push(...oneOf('spec.concurrencyPolicy', spec.concurrencyPolicy, ['Allow', 'Forbid', 'Replace']));
   errs.push(...nonNegativeInt('spec.startingDeadlineSeconds', spec.startingDeadlineSeconds));
   errs.push(...nonNegativeInt('spec.successfulJobsHistoryLimit', spec.successfulJobsHistoryLimit));
   errs.push(...nonNegativeInt('spec.failedJobsHistoryLimit', spec.failedJobsHistoryLimit));

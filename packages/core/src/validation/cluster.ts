@@ -1,10 +1,9 @@
 import type { FieldError } from '../errors/api-errors.js';
 import type { Namespace, Node, ServiceAccount } from '../model/core-v1.js';
-import { duplicate, invalidEach, notSupported, required } from './field-errors.js';
+import { TAINT_EFFECTS } from './core-values.js';
+import { duplicate, invalidEach, oneOf, required } from './field-errors.js';
 import { isDNS1123Subdomain, isQualifiedName, isValidLabelValue } from './names.js';
 import { validateResourceList } from './resources.js';
-
-const taintEffects = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'] as const;
 
 /** Namespace: finalizer names are qualified names; phase is Active or Terminating. */
 export function validateNamespace(ns: Namespace): FieldError[] {
@@ -12,10 +11,7 @@ export function validateNamespace(ns: Namespace): FieldError[] {
   for (const [i, f] of (ns.spec?.finalizers ?? []).entries()) {
     errs.push(...invalidEach(`spec.finalizers[${i}]`, f, isQualifiedName(f)));
   }
-  const phase = ns.status?.phase;
-  if (phase !== undefined && phase !== 'Active' && phase !== 'Terminating') {
-    errs.push(notSupported('status.phase', phase, ['Active', 'Terminating']));
-  }
+  errs.push(...oneOf('status.phase', ns.status?.phase, ['Active', 'Terminating']));
   return errs;
 }
 
@@ -29,7 +25,7 @@ export function validateNode(node: Node): FieldError[] {
     else errs.push(...invalidEach(`${p}.key`, t.key, isQualifiedName(t.key)));
     if (t.value) errs.push(...invalidEach(`${p}.value`, t.value, isValidLabelValue(t.value)));
     if (!t.effect) errs.push(required(`${p}.effect`));
-    else if (!taintEffects.includes(t.effect)) errs.push(notSupported(`${p}.effect`, t.effect, taintEffects));
+    else errs.push(...oneOf(`${p}.effect`, t.effect, TAINT_EFFECTS));
     const id = `${t.key}:${t.effect}`;
     if (seen.has(id)) errs.push(duplicate(p, id));
     seen.add(id);

@@ -1,6 +1,6 @@
 import type { FieldError } from '../errors/api-errors.js';
 import type { ConfigMap, Secret } from '../model/core-v1.js';
-import { forbidden, invalid, required } from './field-errors.js';
+import { forbidden, invalid, required, tooLong } from './field-errors.js';
 
 /** Kubernetes' cap on the data of one ConfigMap or Secret. */
 export const MAX_CONFIG_DATA_BYTES = 1024 * 1024;
@@ -45,7 +45,7 @@ function validateData(
     }
   }
   if (total > MAX_CONFIG_DATA_BYTES) {
-    errs.push({ field: maps[0]!.path, message: `Too long: must have at most ${MAX_CONFIG_DATA_BYTES} bytes` });
+    errs.push(tooLong(maps[0]!.path, MAX_CONFIG_DATA_BYTES));
   }
   return errs;
 }

@@ -1,13 +1,13 @@
 import type { FieldError } from '../errors/api-errors.js';
 import type { Endpoints } from '../model/core-v1.js';
 import type { EndpointSlice } from '../model/discovery-v1.js';
-import { invalid, invalidEach, notSupported, required } from './field-errors.js';
+import { PROTOCOLS } from './core-values.js';
+import { invalid, invalidEach, notSupported, oneOf, required, tooMany } from './field-errors.js';
 import { isDNS1123Subdomain } from './names.js';
 import { isValidPortName, portNumber } from './numbers.js';
 import { isIPv4 } from './service.js';
 
 const addressTypes = ['IPv4', 'IPv6', 'FQDN'] as const;
-const protocols = ['TCP', 'UDP', 'SCTP'] as const;
 /** Kubernetes' limits per EndpointSlice. */
 export const MAX_ENDPOINTS_PER_SLICE = 1000;
 const MAX_ADDRESSES_PER_ENDPOINT = 100;
@@ -38,9 +38,7 @@ function validatePorts(
     if (p.port === undefined) {
       if (portRequired) errs.push(required(`${f}.port`));
     } else errs.push(...portNumber(`${f}.port`, p.port));
-    if (p.protocol !== undefined && !(protocols as readonly string[]).includes(p.protocol)) {
-      errs.push(notSupported(`${f}.protocol`, p.protocol, protocols));
-    }
+    errs.push(...oneOf(`${f}.protocol`, p.protocol, PROTOCOLS));
   });
   return errs;
 }
@@ -57,20 +55,14 @@ export function validateEndpointSlice(slice: EndpointSlice, old?: EndpointSlice)
   if (old && old.addressType !== type) errs.push(invalid('addressType', type ?? '', 'field is immutable'));
   const endpoints = slice.endpoints ?? [];
   if (endpoints.length > MAX_ENDPOINTS_PER_SLICE) {
-    errs.push({
-      field: 'endpoints',
-      message: `Too many: ${endpoints.length}: must have at most ${MAX_ENDPOINTS_PER_SLICE} items`,
-    });
+    errs.push(tooMany('endpoints', endpoints.length, MAX_ENDPOINTS_PER_SLICE));
   }
   endpoints.forEach((e, i) => {
     const p = `endpoints[${i}]`;
     const addrs = e.addresses ?? [];
     if (addrs.length === 0) errs.push(required(`${p}.addresses`, 'must contain at least 1 address'));
     if (addrs.length > MAX_ADDRESSES_PER_ENDPOINT) {
-      errs.push({
-        field: `${p}.addresses`,
-        message: `Too many: ${addrs.length}: must have at most ${MAX_ADDRESSES_PER_ENDPOINT} items`,
-      });
+      errs.push(tooMany(`${p}.addresses`, addrs.length, MAX_ADDRESSES_PER_ENDPOINT));
     }
     addrs.forEach((a, j) => {
       const problem = type ? addressProblem(type, a) : undefined;
@@ -79,10 +71,7 @@ export function validateEndpointSlice(slice: EndpointSlice, old?: EndpointSlice)
     if (e.nodeName) errs.push(...invalidEach(`${p}.nodeName`, e.nodeName, isDNS1123Subdomain(e.nodeName)));
   });
   if ((slice.ports?.length ?? 0) > MAX_PORTS_PER_SLICE) {
-    errs.push({
-      field: 'ports',
-      message: `Too many: ${slice.ports!.length}: must have at most ${MAX_PORTS_PER_SLICE} items`,
-    });
+    errs.push(tooMany('ports', slice.ports!.length, MAX_PORTS_PER_SLICE));
   }
   errs.push(...validatePorts(slice.ports, 'ports', false));
   return errs;

@@ -1,6 +1,6 @@
 import type { FieldError } from '../errors/api-errors.js';
 import type { Event } from '../model/core-v1.js';
-import { invalid, notSupported, required } from './field-errors.js';
+import { invalid, oneOf, required } from './field-errors.js';
 
 /** Longest event reason Kubernetes accepts. */
 const MAX_EVENT_REASON_LENGTH = 128;
@@ -18,9 +18,7 @@ export function validateEvent(ev: Event): FieldError[] {
   if (io.namespace && ev.metadata.namespace && io.namespace !== ev.metadata.namespace) {
     errs.push(invalid('involvedObject.namespace', io.namespace, 'does not match event.namespace'));
   }
-  if (ev.type !== undefined && ev.type !== 'Normal' && ev.type !== 'Warning') {
-    errs.push(notSupported('type', ev.type, ['Normal', 'Warning']));
-  }
+  errs.push(...oneOf('type', ev.type, ['Normal', 'Warning']));
   if (ev.reason && ev.reason.length > MAX_EVENT_REASON_LENGTH) {
     errs.push(invalid('reason', ev.reason, `can have at most ${MAX_EVENT_REASON_LENGTH} characters`));
   }

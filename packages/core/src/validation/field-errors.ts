@@ -36,6 +36,11 @@ export function notSupported(field: string, value: unknown, supported: readonly 
   };
 }
 
+/** `Unsupported value` unless `value` is absent or one of `allowed`. */
+export function oneOf(field: string, value: unknown, allowed: readonly string[]): FieldError[] {
+  return value === undefined || allowed.includes(value as string) ? [] : [notSupported(field, value, allowed)];
+}
+
 /** A field may not be set (or changed) in this situation. */
 export function forbidden(field: string, detail: string): FieldError {
   return { field, message: `Forbidden: ${detail}` };
@@ -46,9 +51,14 @@ export function duplicate(field: string, value: unknown): FieldError {
   return { field, message: `Duplicate value: ${showValue(value)}` };
 }
 
-/** A value is longer than allowed. */
-export function tooLong(field: string, maxLength: number): FieldError {
-  return { field, message: `Too long: may not be more than ${maxLength} bytes` };
+/** A value (or a map's total) is bigger than allowed. */
+export function tooLong(field: string, maxBytes: number): FieldError {
+  return { field, message: `Too long: must have at most ${maxBytes} bytes` };
+}
+
+/** A list has more items than allowed. */
+export function tooMany(field: string, actual: number, max: number): FieldError {
+  return { field, message: `Too many: ${actual}: must have at most ${max} items` };
 }
 
 /** Turns a list of rule-violation messages for one value into `Invalid value` errors. */

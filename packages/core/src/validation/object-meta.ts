@@ -2,7 +2,7 @@ import type { FieldError } from '../errors/api-errors.js';
 import { validateLabels } from '../model/labels.js';
 import type { KubeObject, ObjectMeta } from '../model/meta.js';
 import type { ResourceType } from '../registry/resource-type.js';
-import { forbidden, invalid, invalidEach, required } from './field-errors.js';
+import { forbidden, invalid, invalidEach, required, tooLong } from './field-errors.js';
 import { isDNS1035Label, isDNS1123Label, isDNS1123Subdomain, isQualifiedName } from './names.js';
 
 /** Kubernetes' cap on the summed size of all annotation keys and values of one object. */
@@ -77,7 +77,7 @@ export function validateAnnotations(annotations: Record<string, string> | undefi
     total += Buffer.byteLength(k) + Buffer.byteLength(typeof v === 'string' ? v : '');
   }
   if (total > TOTAL_ANNOTATION_SIZE_LIMIT_BYTES) {
-    errs.push({ field: path, message: `Too long: must have at most ${TOTAL_ANNOTATION_SIZE_LIMIT_BYTES} bytes` });
+    errs.push(tooLong(path, TOTAL_ANNOTATION_SIZE_LIMIT_BYTES));
   }
   return errs;
 }

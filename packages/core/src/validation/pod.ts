@@ -16,7 +16,8 @@ import type {
 } from '../model/core-v1.js';
 import { validateLabelSelector, validateLabels } from '../model/labels.js';
 import type { ValidationContext } from '../registry/resource-type.js';
-import { duplicate, forbidden, invalid, invalidEach, notFound, notSupported, required } from './field-errors.js';
+import { PROTOCOLS, TAINT_EFFECTS } from './core-values.js';
+import { duplicate, forbidden, invalid, invalidEach, notFound, notSupported, oneOf, required } from './field-errors.js';
 import { isDNS1123Label, isDNS1123Subdomain, isQualifiedName } from './names.js';
 import { intInRange, isValidPortName, nonNegativeInt, portNumber, portNumberOrName, positiveInt } from './numbers.js';
 import { validateAnnotations } from './object-meta.js';
@@ -25,17 +26,12 @@ import { validateResourceRequirements } from './resources.js';
 const restartPolicies = ['Always', 'OnFailure', 'Never'] as const;
 const dnsPolicies = ['ClusterFirstWithHostNet', 'ClusterFirst', 'Default', 'None'] as const;
 const pullPolicies = ['Always', 'IfNotPresent', 'Never'] as const;
-const protocols = ['TCP', 'UDP', 'SCTP'] as const;
-const taintEffects = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'] as const;
 const nodeSelectorOperators = ['In', 'NotIn', 'Exists', 'DoesNotExist', 'Gt', 'Lt'] as const;
 const whenUnsatisfiable = ['DoNotSchedule', 'ScheduleAnyway'] as const;
 
 const envVarNameRe = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
 const envVarNameMsg =
   "a valid environment variable name must consist of alphabetic characters, digits, '_', '-', or '.', and must not start with a digit (e.g. 'my.env-name',  or 'MY_ENV.NAME',  or 'MyEnvName1', regex used for validation is '[-._a-zA-Z][-._a-zA-Z0-9]*')";
-
-const oneOf = <T extends string>(field: string, value: unknown, allowed: readonly T[]): FieldError[] =>
-  value === undefined || allowed.includes(value as T) ? [] : [notSupported(field, value, allowed)];
 
 /** Counts which of `keys` are set on `obj`: probe handlers, env sources. */
 const countSet = (obj: object, keys: readonly string[]) =>
@@ -114,7 +110,7 @@ function validateContainer(c: Container, path: string, names: Set<string>, volum
     if (port.containerPort === undefined) errs.push(required(`${p}.containerPort`));
     else errs.push(...portNumber(`${p}.containerPort`, port.containerPort));
     if (port.hostPort) errs.push(...portNumber(`${p}.hostPort`, port.hostPort));
-    errs.push(...oneOf(`${p}.protocol`, port.protocol, protocols));
+    errs.push(...oneOf(`${p}.protocol`, port.protocol, PROTOCOLS));
   });
   errs.push(...validateEnv(c.env, `${path}.env`));
   errs.push(...validateResourceRequirements(c.resources, `${path}.resources`));
@@ -179,7 +175,7 @@ function validateTolerations(tolerations: Toleration[] | undefined, path: string
       errs.push(invalid(`${p}.operator`, t.value, "value must be empty when `operator` is 'Exists'"));
     }
     errs.push(...oneOf(`${p}.operator`, t.operator, ['Equal', 'Exists']));
-    errs.push(...oneOf(`${p}.effect`, t.effect || undefined, taintEffects));
+    errs.push(...oneOf(`${p}.effect`, t.effect || undefined, TAINT_EFFECTS));
     if (t.tolerationSeconds !== undefined && t.effect !== 'NoExecute') {
       errs.push(invalid(`${p}.effect`, t.effect ?? '', "effect must be 'NoExecute' when `tolerationSeconds` is set"));
     }

@@ -1,12 +1,12 @@
 import type { FieldError } from '../errors/api-errors.js';
 import type { Service } from '../model/core-v1.js';
 import { validateLabels } from '../model/labels.js';
-import { duplicate, forbidden, invalid, invalidEach, notSupported, required } from './field-errors.js';
+import { PROTOCOLS } from './core-values.js';
+import { duplicate, forbidden, invalid, invalidEach, oneOf, required } from './field-errors.js';
 import { isDNS1123Subdomain } from './names.js';
 import { isValidPortName, portNumber, portNumberOrName } from './numbers.js';
 
 const serviceTypes = ['ClusterIP', 'NodePort', 'LoadBalancer', 'ExternalName'] as const;
-const protocols = ['TCP', 'UDP', 'SCTP'] as const;
 const ipv4Re = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 
 /** True for a dotted-quad IPv4 address without leading zeros (`010.0.0.1` is ambiguous and refused). */
@@ -27,7 +27,7 @@ export function validateService(svc: Service, old?: Service): FieldError[] {
   if (!spec || typeof spec !== 'object') return [required('spec')];
   const errs: FieldError[] = [];
   const type = spec.type ?? 'ClusterIP';
-  if (!serviceTypes.includes(type)) errs.push(notSupported('spec.type', type, serviceTypes));
+  errs.push(...oneOf('spec.type', type, serviceTypes));
   const headless = spec.clusterIP === 'None';
   const ports = spec.ports ?? [];
   if (ports.length === 0 && !headless && type !== 'ExternalName') errs.push(required('spec.ports'));
@@ -42,9 +42,7 @@ export function validateService(svc: Service, old?: Service): FieldError[] {
     }
     if (port.port === undefined) errs.push(required(`${p}.port`));
     else errs.push(...portNumber(`${p}.port`, port.port));
-    if (port.protocol !== undefined && !protocols.includes(port.protocol)) {
-      errs.push(notSupported(`${p}.protocol`, port.protocol, protocols));
-    }
+    errs.push(...oneOf(`${p}.protocol`, port.protocol, PROTOCOLS));
     errs.push(...portNumberOrName(`${p}.targetPort`, port.targetPort === 0 ? undefined : port.targetPort));
     if (port.nodePort !== undefined && port.nodePort !== 0) errs.push(...portNumber(`${p}.nodePort`, port.nodePort));
     if (port.nodePort && type !== 'NodePort' && type !== 'LoadBalancer') {
@@ -64,9 +62,7 @@ export function validateService(svc: Service, old?: Service): FieldError[] {
     if (!spec.externalName) errs.push(required('spec.externalName'));
     else errs.push(...invalidEach('spec.externalName', spec.externalName, isDNS1123Subdomain(spec.externalName)));
   }
-  if (spec.sessionAffinity !== undefined && spec.sessionAffinity !== 'None' && spec.sessionAffinity !== 'ClientIP') {
-    errs.push(notSupported('spec.sessionAffinity', spec.sessionAffinity, ['ClientIP', 'None']));
-  }
+  errs.push(...oneOf('spec.sessionAffinity', spec.sessionAffinity, ['ClientIP', 'None']));
   const timeout = spec.sessionAffinityConfig?.clientIP?.timeoutSeconds;
   if (timeout !== undefined && (!Number.isInteger(timeout) || timeout <= 0 || timeout > 86400)) {
     errs.push(
@@ -77,13 +73,8 @@ export function validateService(svc: Service, old?: Service): FieldError[] {
       ),
     );
   }
-  for (const [f, v] of [
-    ['externalTrafficPolicy', spec.externalTrafficPolicy],
-    ['internalTrafficPolicy', spec.internalTrafficPolicy],
-  ] as const) {
-    if (v !== undefined && v !== 'Cluster' && v !== 'Local')
-      errs.push(notSupported(`spec.${f}`, v, ['Cluster', 'Local']));
-  }
+  errs.push(...oneOf('spec.externalTrafficPolicy', spec.externalTrafficPolicy, ['Cluster', 'Local']));
+  errs.push(...oneOf('spec.internalTrafficPolicy', spec.internalTrafficPolicy, ['Cluster', 'Local']));
   if (spec.externalTrafficPolicy !== undefined && type !== 'NodePort' && type !== 'LoadBalancer') {
     errs.push(
       invalid(

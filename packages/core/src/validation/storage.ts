@@ -1,7 +1,7 @@
 import type { FieldError } from '../errors/api-errors.js';
 import type { PersistentVolume, PersistentVolumeAccessMode, PersistentVolumeClaim } from '../model/core-v1.js';
 import { validateLabelSelector } from '../model/labels.js';
-import { forbidden, notSupported, required } from './field-errors.js';
+import { forbidden, notSupported, oneOf, required } from './field-errors.js';
 import { validateNodeSelectorTerm } from './pod.js';
 import { validateResourceList } from './resources.js';
 
@@ -37,12 +37,6 @@ function validateAccessModes(modes: PersistentVolumeAccessMode[] | undefined, pa
   return errs;
 }
 
-function validateVolumeMode(mode: string | undefined, path: string): FieldError[] {
-  return mode === undefined || (volumeModes as readonly string[]).includes(mode)
-    ? []
-    : [notSupported(path, mode, volumeModes)];
-}
-
 /**
  * PersistentVolume: a `storage` capacity, access modes, exactly one volume
  * source, reclaim policy and volume mode from their sets, node affinity terms well-formed.
@@ -59,11 +53,10 @@ export function validatePersistentVolume(pv: PersistentVolume): FieldError[] {
   );
   if (sources.length === 0) errs.push(required('spec', 'must specify a volume type'));
   if (sources.length > 1) errs.push(forbidden(`spec.${sources[1]}`, 'may not specify more than 1 volume type'));
-  const policy = spec.persistentVolumeReclaimPolicy;
-  if (policy !== undefined && !['Retain', 'Delete', 'Recycle'].includes(policy)) {
-    errs.push(notSupported('spec.persistentVolumeReclaimPolicy', policy, ['Delete', 'Recycle', 'Retain']));
-  }
-  errs.push(...validateVolumeMode(spec.volumeMode, 'spec.volumeMode'));
+  errs.push(
+    ...oneOf('spec.persistentVolumeReclaimPolicy', spec.persistentVolumeReclaimPolicy, ['Delete', 'Recycle', 'Retain']),
+  );
+  errs.push(...oneOf('spec.volumeMode', spec.volumeMode, volumeModes));
   const terms = spec.nodeAffinity?.required?.nodeSelectorTerms;
   if (spec.nodeAffinity?.required && !terms?.length) {
     errs.push(required('spec.nodeAffinity.required.nodeSelectorTerms', 'must have at least one node selector term'));
@@ -83,6 +76,6 @@ export function validatePersistentVolumeClaim(pvc: PersistentVolumeClaim): Field
   errs.push(...validateResourceList(spec.resources?.requests, 'spec.resources.requests').errors);
   errs.push(...validateResourceList(spec.resources?.limits, 'spec.resources.limits').errors);
   errs.push(...validateLabelSelector(spec.selector, 'spec.selector'));
-  errs.push(...validateVolumeMode(spec.volumeMode, 'spec.volumeMode'));
+  errs.push(...oneOf('spec.volumeMode', spec.volumeMode, volumeModes));
   return errs;
 }

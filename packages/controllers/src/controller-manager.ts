@@ -1,6 +1,7 @@
 import type { Manager } from '@flotilla/core';
 import { ContainerModule } from 'inversify';
 import { registerCronJobController } from './cronjob/register.js';
+import { registerDaemonSetController } from './daemonset/register.js';
 import { registerDeploymentController } from './deployment/register.js';
 import { registerGarbageCollector } from './garbage-collector/register.js';
 import { registerJobController } from './job/register.js';
@@ -32,6 +33,7 @@ export const controllerRegistrations: readonly ControllerRegistration[] = [
   { name: 'deployment', defaultConcurrency: 5, register: registerDeploymentController },
   { name: 'nodelifecycle', defaultConcurrency: 1, register: registerNodeLifecycleController },
   { name: 'service', defaultConcurrency: 1, register: registerServiceController },
+  { name: 'daemonset', defaultConcurrency: 2, register: registerDaemonSetController },
   { name: 'job', defaultConcurrency: 5, register: registerJobController },
   { name: 'cronjob', defaultConcurrency: 5, register: registerCronJobController },
   { name: 'garbagecollector', defaultConcurrency: 20, register: registerGarbageCollector },

@@ -11,7 +11,10 @@ export * from './controller-manager.js';
 export { CronJobReconciler, cronJobScheduledTimestampAnnotation } from './cronjob/cronjob-controller.js';
 export { registerCronJobController } from './cronjob/register.js';
 export { type CronSchedule, jobNameFor, mostRecentUnmetTime, parseCronSchedule } from './cronjob/schedule.js';
+export { controllerRevisionHashLabel, targetNodeName } from './daemonset/daemon-pods.js';
+export { DaemonSetReconciler } from './daemonset/daemonset-controller.js';
 export { daemonPodTolerations, type NodeEligibility, nodeEligibility } from './daemonset/node-eligibility.js';
+export { registerDaemonSetController } from './daemonset/register.js';
 export * from './deployment/annotations.js';
 export { DeploymentReconciler, defaultRevisionHistoryLimit } from './deployment/deployment-controller.js';
 export {

@@ -1,9 +1,12 @@
 import { type Api, type Pod, toTimestamp } from '@flotilla/core';
+import { targetNodeName } from '../../src/daemonset/daemon-pods.js';
 
 /**
- * Plays the node agent in controller tests: binds unbound pods to a node,
- * marks them Running and Ready (or leaves them not ready), and finishes the
- * deletion of terminating pods, as the kubelet does after containers stop.
+ * Plays the scheduler and node agent in controller tests: binds unbound
+ * pods to a node (the one their node affinity pins them to, else the next
+ * node in turn), marks them Running and Ready (or leaves them not ready),
+ * and finishes the deletion of terminating pods, as the kubelet does after
+ * containers stop.
  */
 export class PodRunner {
   /** Pod names that must stay not ready until `setReady` says otherwise. */
@@ -46,7 +49,9 @@ export class PodRunner {
     let current = pod;
     let writes = 0;
     if (!current.spec.nodeName) {
-      current = await this.api.bindPod({ namespace: ns, name: pod.metadata.name, uid: pod.metadata.uid }, node);
+      // A pod pinned to a node by required node affinity (a DaemonSet pod) goes there, as the scheduler would place it.
+      const target = targetNodeName(pod) ?? node;
+      current = await this.api.bindPod({ namespace: ns, name: pod.metadata.name, uid: pod.metadata.uid }, target);
       writes++;
     }
     const ready = !this.notReady.has(pod.metadata.name);

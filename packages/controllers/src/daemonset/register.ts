@@ -1,0 +1,27 @@
+import type { DaemonSet, Manager, Pod } from '@flotilla/core';
+import { managerContext } from '../controller-context/controller-context.js';
+import type { RegisterOptions } from '../replicaset/register.js';
+import { DaemonSetReconciler } from './daemonset-controller.js';
+
+/**
+ * Adds the DaemonSet controller (default 2 workers, `--concurrent-daemonset-syncs`).
+ * It owns pods, and every Node event wakes every DaemonSet (a node added,
+ * removed, relabelled or tainted can change where daemons run).
+ */
+export function registerDaemonSetController(manager: Manager, opts: RegisterOptions = {}): DaemonSetReconciler {
+  const reconciler = new DaemonSetReconciler(managerContext(manager, 'daemonset', 'daemonset-controller'));
+  manager.informers.for<Pod>('Pod').events$.subscribe((e) => {
+    reconciler.observePodEvent(e.type, e.object, e.oldObject);
+  });
+  const daemonSets = manager.informers.for<DaemonSet>('DaemonSet').cache;
+  manager
+    .controller('daemonset')
+    .for('DaemonSet')
+    .owns('Pod')
+    .watches('Node', () =>
+      daemonSets.list().map((ds) => ({ namespace: ds.metadata.namespace, name: ds.metadata.name })),
+    )
+    .concurrency(opts.concurrency ?? 2)
+    .reconcile(reconciler);
+  return reconciler;
+}

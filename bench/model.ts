@@ -72,7 +72,7 @@ function realisticPod(name: string): Pod {
 
 // Label selector matching: a mix of selected and rejected label sets.
 const matcher = compileLabelSelector('app=web,tier in (frontend,edge),!canary');
-const labelSets = [
+const labelSets: Record<string, string>[] = [
   { app: 'web', tier: 'frontend', 'pod-template-hash': 'abc' },
   { app: 'web', tier: 'backend' },
   { app: 'db' },

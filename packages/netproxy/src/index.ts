@@ -8,6 +8,7 @@
  * @packageDocumentation
  */
 export * from './apply/index.js';
+export * from './di/index.js';
 export * from './dns/index.js';
 export * from './iptables/index.js';
 export * from './ipvs/index.js';

@@ -1,0 +1,1 @@
+export * from './netproxy-module.js';

@@ -60,11 +60,26 @@ function conditions(previous: Condition[] | undefined, now: string): Condition[]
   ];
 }
 
+/** How often registration re-reads the Node after another writer got in between (the kubelet retries too). */
+const REGISTER_CONFLICT_ATTEMPTS = 5;
+
 /**
  * Creates the Node, or refreshes its status (capacity, addresses, nodeInfo,
  * conditions with a new heartbeat) keeping what others wrote to its spec.
+ * A write that loses to another writer (the node lifecycle controller
+ * tainting the new Node, say) is retried on a fresh read.
  */
 export async function registerNode(api: Api, clock: Clock, facts: NodeFacts): Promise<Node> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await registerNodeOnce(api, clock, facts);
+    } catch (err) {
+      if (!isReason(err, 'Conflict') || attempt >= REGISTER_CONFLICT_ATTEMPTS) throw err;
+    }
+  }
+}
+
+async function registerNodeOnce(api: Api, clock: Clock, facts: NodeFacts): Promise<Node> {
   const nodes = api.resource('Node');
   const now = toTimestamp(clock.now());
   const status = (previous?: Node): Node['status'] => ({

@@ -55,10 +55,6 @@ export class SchedulerCache {
     this.ttlMs = options.assumedPodTtlMs ?? 30_000;
   }
 
-  get nodeCount(): number {
-    return this.nodeOrder.length;
-  }
-
   addNode(node: Node): void {
     const name = node.metadata.name;
     const item = this.itemFor(name);
@@ -121,11 +117,6 @@ export class SchedulerCache {
   /** True if the pod is known, assumed or bound. */
   hasPod(key: string): boolean {
     return this.pods.has(key);
-  }
-
-  /** Node a known pod is (or is assumed to be) on. */
-  nodeOf(key: string): string | undefined {
-    return this.pods.get(key)?.nodeName;
   }
 
   /** A bound pod seen by the informer; confirms it if it was assumed. */

@@ -69,11 +69,6 @@ export class Status {
     return this.code === 'Success';
   }
 
-  /** Unschedulable or UnschedulableAndUnresolvable. */
-  isRejected(): boolean {
-    return this.code === 'Unschedulable' || this.code === 'UnschedulableAndUnresolvable';
-  }
-
   /** The reasons joined for messages and logs. */
   message(): string {
     return this.reasons.join(', ');

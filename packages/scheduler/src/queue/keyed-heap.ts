@@ -54,10 +54,6 @@ export class KeyedHeap<T> {
     return i === undefined ? undefined : this.removeAt(i);
   }
 
-  values(): readonly T[] {
-    return this.items;
-  }
-
   private removeAt(i: number): T {
     const item = this.items[i];
     const last = this.items.pop()!;

@@ -32,9 +32,4 @@ export class NominatedPods implements PodNominator {
     if (rest.length) this.byNode.set(node, rest);
     else this.byNode.delete(node);
   }
-
-  /** The node a pod is nominated to, if any. */
-  nominatedNodeOf(key: string): string | undefined {
-    return this.nodeOf.get(key);
-  }
 }

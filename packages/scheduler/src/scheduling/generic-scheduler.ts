@@ -8,11 +8,9 @@ import { Status } from '../framework/status.js';
 import { FitError } from './fit-error.js';
 import { numFeasibleNodesToFind } from './nodes-to-find.js';
 
-/** Where a pod should go, and how the search went. */
+/** Where a pod should go. */
 export interface ScheduleResult {
   suggestedHost: string;
-  evaluatedNodes: number;
-  feasibleNodes: number;
 }
 
 /** Options of the GenericScheduler. */
@@ -86,7 +84,7 @@ export class GenericScheduler {
       const ni = this.snapshot.get(nominated);
       if (ni && (!pre.nodeNames || pre.nodeNames.has(nominated))) {
         const s = fwk.runFilterPluginsWithNominatedPods(state, pod, ni);
-        if (s.isSuccess()) return { feasible: [ni], statuses, evaluated: 1 };
+        if (s.isSuccess()) return { feasible: [ni], statuses };
       }
     }
     let nodes: readonly NodeInfo[] = all;
@@ -111,7 +109,7 @@ export class GenericScheduler {
       if (evaluated < nodes.length && feasible.length < want) await yieldToEventLoop();
     }
     if (!pre.nodeNames) this.nextStartNodeIndex = (start + evaluated) % Math.max(nodes.length, 1);
-    return { feasible, statuses, evaluated };
+    return { feasible, statuses };
   }
 
   /** The highest total; among equals each is picked with equal chance (reservoir sampling). */

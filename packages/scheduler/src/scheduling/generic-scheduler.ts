@@ -57,17 +57,11 @@ export class GenericScheduler {
     this.cache.updateSnapshot(this.snapshot);
     const all = this.snapshot.nodeInfoList;
     if (all.length === 0) throw new FitError(0, new Map());
-    const { feasible, statuses, evaluated } = await this.findNodesThatFit(fwk, state, pod);
+    const { feasible, statuses } = await this.findNodesThatFit(fwk, state, pod);
     if (feasible.length === 0) throw new FitError(all.length, statuses);
-    if (feasible.length === 1) {
-      return { suggestedHost: feasible[0].name, evaluatedNodes: evaluated, feasibleNodes: 1 };
-    }
+    if (feasible.length === 1) return { suggestedHost: feasible[0].name };
     const totals = fwk.runScorePlugins(state, pod, feasible);
-    return {
-      suggestedHost: this.selectHost(feasible, totals),
-      evaluatedNodes: evaluated,
-      feasibleNodes: feasible.length,
-    };
+    return { suggestedHost: this.selectHost(feasible, totals) };
   }
 
   private async findNodesThatFit(fwk: Framework, state: CycleState, pod: PodInfo) {

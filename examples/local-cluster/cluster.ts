@@ -1,0 +1,193 @@
+import { setMaxListeners } from 'node:events';
+import {
+  type ControllerRegistration,
+  controllerRegistrations,
+  registerNodeLifecycleController,
+  startControllerManager,
+} from '@flotilla/controllers';
+import { Api, type Clock, type Logger, Manager, RealClock, type Store } from '@flotilla/core';
+import {
+  ClusterDns,
+  type ClusterDnsAddresses,
+  type Following,
+  followProxyState,
+  UserspaceProxy,
+} from '@flotilla/netproxy';
+import { InMemoryPodMetrics } from '@flotilla/runtime';
+import { Scheduler } from '@flotilla/scheduler';
+import { type NodeTimings, SimulatedNode } from './simulated-node.js';
+
+/** The cluster's clocks of failure detection: short, so the demo takes seconds instead of minutes. */
+export interface ClusterTimings extends NodeTimings {
+  /** How long a node may be silent before it is NotReady/unreachable (Kubernetes: 50 s). */
+  nodeGracePeriodMs: number;
+  /** How often the node lifecycle controller re-checks nodes (Kubernetes: 5 s). */
+  nodeMonitorPeriodMs: number;
+}
+
+/** The demo's timings: a silent node is declared unreachable after 4 s instead of Kubernetes' 50 s. */
+export const demoTimings: ClusterTimings = {
+  nodeStatusIntervalMs: 1000,
+  metricsIntervalMs: 1000,
+  nodeGracePeriodMs: 4000,
+  nodeMonitorPeriodMs: 1000,
+};
+
+/** Options of `LocalCluster.start`. */
+export interface LocalClusterConfig {
+  store: Store;
+  nodes: number;
+  logger: Logger;
+  clock?: Clock;
+  timings?: ClusterTimings;
+}
+
+/**
+ * The controller-manager preset as this cluster runs it: every registered
+ * controller, with the node lifecycle controller on the cluster's short
+ * grace period.
+ */
+function clusterControllers(timings: ClusterTimings): ControllerRegistration[] {
+  return controllerRegistrations.map((r) =>
+    r.name === 'nodelifecycle'
+      ? {
+          ...r,
+          register: (manager, opts) =>
+            registerNodeLifecycleController(manager, {
+              ...opts,
+              gracePeriodMs: timings.nodeGracePeriodMs,
+              monitorPeriodMs: timings.nodeMonitorPeriodMs,
+            }),
+        }
+      : r,
+  );
+}
+
+/**
+ * A whole cluster in one process: the Api on a Store, a Manager running the
+ * controller-manager preset, the Scheduler, simulated nodes (NodeAgent +
+ * FakeRuntime), the userspace service proxy and the cluster DNS server, all
+ * on loopback. Components meet only through the Api, as in Kubernetes.
+ *
+ * Guarantees: `start` resolves once the caches are synced, every node has
+ * registered and DNS listens; `stop` stops every component and closes every
+ * socket it opened (the store is the caller's to close).
+ */
+export class LocalCluster {
+  /** Names of the controllers the preset started. */
+  readonly controllers: string[];
+  readonly nodes: SimulatedNode[];
+  /** Per-pod usage the agents publish (metrics-server's role), which the autoscaler reads. */
+  readonly podMetrics = new InMemoryPodMetrics();
+  readonly proxy: UserspaceProxy;
+  readonly dns: ClusterDns;
+  private readonly abort = new AbortController();
+  private readonly scheduler: Scheduler;
+  private following?: Following;
+  private schedulerDone?: Promise<void>;
+  private dnsAddresses?: ClusterDnsAddresses;
+
+  private constructor(
+    readonly api: Api,
+    readonly manager: Manager,
+    private readonly config: LocalClusterConfig & { clock: Clock; timings: ClusterTimings },
+  ) {
+    this.controllers = startControllerManager(manager, { registrations: clusterControllers(config.timings) });
+    this.scheduler = new Scheduler({ api, informers: manager.informers, clock: config.clock, logger: config.logger });
+    this.nodes = Array.from(
+      { length: config.nodes },
+      (_, i) =>
+        new SimulatedNode({
+          api,
+          clock: config.clock,
+          logger: config.logger,
+          index: i + 1,
+          metrics: this.podMetrics,
+          timings: config.timings,
+        }),
+    );
+    this.proxy = new UserspaceProxy({ clock: config.clock, logger: config.logger });
+    this.dns = new ClusterDns({ logger: config.logger, tcp: false });
+  }
+
+  /** Builds and starts every component. */
+  static async start(config: LocalClusterConfig): Promise<LocalCluster> {
+    const clock = config.clock ?? new RealClock();
+    const api = new Api({ store: config.store, clock });
+    const manager = new Manager({ api, clock, logger: config.logger });
+    const cluster = new LocalCluster(api, manager, { ...config, clock, timings: config.timings ?? demoTimings });
+    await cluster.run();
+    return cluster;
+  }
+
+  private async run(): Promise<void> {
+    const { clock, logger } = this.config;
+    const signal = this.abort.signal;
+    // Every informer, controller and agent of the cluster listens on this one signal.
+    setMaxListeners(1000, signal);
+    this.dnsAddresses = await this.dns.start();
+    this.following = followProxyState(
+      {
+        informers: this.manager.informers,
+        node: { nodeName: 'local', nodeIPs: ['127.0.0.1'] },
+        clock,
+        logger,
+      },
+      async (state) => {
+        await this.proxy.update(state);
+        this.dns.update(state);
+      },
+    );
+    await this.manager.start(signal);
+    this.schedulerDone = this.scheduler.run(signal);
+    for (const node of this.nodes) node.start();
+    await this.waitForNodes();
+  }
+
+  private async waitForNodes(): Promise<void> {
+    const nodes = this.manager.informers.for('Node');
+    const registered = () => this.nodes.every((n) => nodes.cache.get(undefined, n.name) !== undefined);
+    await new Promise<void>((resolve) => {
+      if (registered()) return resolve();
+      const sub = nodes.events$.subscribe(() => {
+        if (!registered()) return;
+        sub.unsubscribe();
+        resolve();
+      });
+    });
+  }
+
+  /** Where the cluster DNS server answers (UDP, on loopback). */
+  get dnsAddress(): { address: string; port: number } {
+    if (!this.dnsAddresses) throw new Error('the cluster is not started; call LocalCluster.start first');
+    return this.dnsAddresses.udp;
+  }
+
+  /**
+   * Where the userspace proxy listens for a service port (it stands in for
+   * the ClusterIP, which is not routable in a one-process cluster); `port`
+   * is the port's name, for services with named ports.
+   */
+  serviceAddress(namespace: string, name: string, port?: string): { host: string; port: number } | undefined {
+    return this.proxy.address(port ? `${namespace}/${name}:${port}` : `${namespace}/${name}`);
+  }
+
+  /** A node by name. */
+  node(name: string): SimulatedNode {
+    const node = this.nodes.find((n) => n.name === name);
+    if (!node) throw new Error(`no node ${name}; nodes are ${this.nodes.map((n) => n.name).join(', ')}`);
+    return node;
+  }
+
+  /** Stops every component and closes its sockets. */
+  async stop(): Promise<void> {
+    this.following?.stop();
+    await Promise.all(this.nodes.map((n) => n.stop()));
+    this.abort.abort();
+    await Promise.all([this.manager.stopped, this.schedulerDone]);
+    await Promise.all(this.nodes.map((n) => n.shutdown()));
+    await this.proxy.close();
+    await this.dns.close();
+    this.api.close();
+  }
+}

@@ -1,0 +1,52 @@
+import type { Deployment } from '@flotilla/core';
+import type { DemoContext, DemoStep } from '../step.js';
+import { waitFor } from '../wait-for.js';
+import { waitForDeployment } from '../workloads.js';
+
+/** CPU each web pod reports under load: 150m, three times the 50% of its 100m request that the HPA aims at. */
+const loadMillicores = 150;
+const idleMillicores = 5;
+
+async function setWebCpu(ctx: DemoContext, millicores: number): Promise<void> {
+  const d = ctx.cluster.manager.informers.for<Deployment>('Deployment').cache.get('default', 'web');
+  const image = d?.spec.template?.spec?.containers[0]?.image;
+  if (!image) throw new Error('deployment/web has no container image');
+  await Promise.all(ctx.cluster.nodes.map((n) => n.setCpuUsage(image, millicores)));
+}
+
+async function waitForReplicas(ctx: DemoContext, what: string, ok: (n: number) => boolean): Promise<number> {
+  const cache = ctx.cluster.manager.informers.for<Deployment>('Deployment').cache;
+  await waitFor(ctx.clock, what, () => ok(cache.get('default', 'web')?.spec.replicas ?? 0), ctx.timeoutMs);
+  const settled = await waitForDeployment(ctx, 'web');
+  return settled.spec.replicas ?? 0;
+}
+
+/**
+ * Puts simulated CPU load on the web pods (their containers report 150m),
+ * waits for the HorizontalPodAutoscaler to scale web up, then removes the
+ * load and waits for it to scale back to its floor.
+ */
+export const autoscaleStep: DemoStep = {
+  title: 'autoscaling under load',
+  explain:
+    `Loading web: its containers now report ${loadMillicores}m CPU against a 100m request (target 50%). ` +
+    "The autoscaler reads the agents' usage samples and scales up; when the load stops it scales back down " +
+    'after a 10 s stabilization window (Kubernetes: 300 s).',
+  needs: ['horizontalpodautoscaling'],
+  async run(ctx) {
+    const { api } = ctx.cluster;
+    const hpa = await api.resource('HorizontalPodAutoscaler').get('default', 'web');
+    const floor = 3;
+    await api.resource('HorizontalPodAutoscaler').patch('default', 'web', { spec: { minReplicas: floor } });
+    const before =
+      ctx.cluster.manager.informers.for<Deployment>('Deployment').cache.get('default', 'web')?.spec.replicas ?? 0;
+    const started = ctx.clock.now();
+    await setWebCpu(ctx, loadMillicores);
+    const up = await waitForReplicas(ctx, 'the autoscaler to scale web up', (n) => n > before);
+    const upAfter = ((ctx.clock.now() - started) / 1000).toFixed(1);
+    ctx.display.say(`  under load: web scaled ${before} -> ${up} in ${upAfter} s (max ${hpa.spec.maxReplicas})`);
+    await setWebCpu(ctx, idleMillicores);
+    const down = await waitForReplicas(ctx, `the autoscaler to scale web back to ${floor}`, (n) => n === floor);
+    return `scaled ${before} -> ${up} under load, back to ${down} when it stopped`;
+  },
+};

@@ -1,0 +1,109 @@
+/**
+ * `npm start`: a whole Flotilla cluster in this process, a demo of what it
+ * does, and a summary. See README.md beside this file, or `npm start -- --help`.
+ */
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ApiError, type Logger, type Pod, RealClock, silentLogger } from '@flotilla/core';
+import { pino } from 'pino';
+import { LocalCluster } from './cluster.js';
+import { demoSteps } from './demo/demo-steps.js';
+import { runDemo } from './demo/run-demo.js';
+import type { DemoContext } from './demo/step.js';
+import { LiveDisplay } from './display/live-display.js';
+import { stylesFor } from './display/render.js';
+import { type LocalClusterOptions, parseOptions, usage } from './options.js';
+import { checkOptionalComponents } from './preflight.js';
+import { openStore } from './store.js';
+import { renderSummary } from './summary.js';
+
+const defaultManifests = join(dirname(fileURLToPath(import.meta.url)), '..', 'manifests');
+
+function loggerFor(options: LocalClusterOptions): Logger {
+  return options.logFile
+    ? pino({ level: 'debug' }, pino.destination({ dest: options.logFile, sync: false }))
+    : silentLogger();
+}
+
+function untilInterrupted(): Promise<void> {
+  return new Promise((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+}
+
+async function main(): Promise<number> {
+  const parsed = parseOptions(process.argv.slice(2), defaultManifests);
+  if (parsed === 'help') {
+    console.log(usage);
+    return 0;
+  }
+  const options = parsed;
+  await checkOptionalComponents(options);
+  const clock = new RealClock();
+  const startedAt = clock.now();
+  const store = await openStore(options.store);
+  const st = stylesFor(process.stdout);
+  const where = options.store.kind === 'etcd' ? `etcd at ${options.store.endpoints.join(', ')}` : 'the in-memory store';
+  console.log(st.bold(`Starting a local Flotilla cluster: ${options.nodes} simulated nodes on ${where}`));
+  const cluster = await LocalCluster.start({ store, nodes: options.nodes, logger: loggerFor(options), clock });
+  const display = new LiveDisplay({ out: process.stdout, informers: cluster.manager.informers, clock });
+  let podsCreated = 0;
+  const counting = cluster.manager.informers.for<Pod>('Pod').events$.subscribe((e) => {
+    if (e.type === 'added') podsCreated += 1;
+  });
+  display.say(
+    `Cluster up in ${((clock.now() - startedAt) / 1000).toFixed(1)} s: controllers ${cluster.controllers.join(', ')}; ` +
+      `scheduler; nodes ${cluster.nodes.map((n) => `${n.name} (pods ${n.podCIDR})`).join(', ')}; ` +
+      `cluster DNS on udp ${cluster.dnsAddress.address}:${cluster.dnsAddress.port}; userspace proxy on 127.0.0.1.`,
+  );
+  display.start();
+  const ctx: DemoContext = {
+    cluster,
+    display,
+    clock,
+    timeoutMs: 60_000,
+    pauseMs: options.fast ? 0 : 1500,
+    stats: { requestsOk: 0, requestsFailed: 0 },
+  };
+  const interrupted = untilInterrupted();
+  const results = await Promise.race([
+    runDemo(ctx, demoSteps(options.manifestsDir)),
+    interrupted.then(() => undefined),
+  ]);
+  display.stop();
+  if (results) {
+    const lines = renderSummary(
+      {
+        results,
+        stats: ctx.stats,
+        totalMs: clock.now() - startedAt,
+        nodes: cluster.nodes.length,
+        controllers: cluster.controllers,
+        podsCreated,
+        informers: cluster.manager.informers,
+      },
+      st,
+    );
+    console.log(lines.join('\n'));
+    if (options.watch) {
+      console.log('\n--watch: the cluster stays up; press Ctrl-C to stop it.');
+      display.start();
+      await interrupted;
+      display.stop();
+    }
+  }
+  counting.unsubscribe();
+  await cluster.stop();
+  await store.close();
+  if (!results) return 130;
+  return results.some((r) => r.outcome === 'failed') ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(err instanceof ApiError ? err.message : err);
+    process.exit(err instanceof ApiError ? 2 : 1);
+  },
+);

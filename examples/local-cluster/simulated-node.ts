@@ -1,0 +1,112 @@
+import type { Api, Clock, Logger } from '@flotilla/core';
+import { FakeRuntime, type InMemoryPodMetrics, NodeAgent } from '@flotilla/runtime';
+import { installSimulatedImages, simulatedImages } from './images.js';
+import { PodServers } from './pod-servers.js';
+
+/** How often a simulated node reports, so that failures show within seconds. */
+export interface NodeTimings {
+  /** Ready heartbeat (Node status) interval. */
+  nodeStatusIntervalMs: number;
+  /** Usage sampling for the autoscaler. */
+  metricsIntervalMs: number;
+}
+
+/** Options of one `SimulatedNode`. */
+export interface SimulatedNodeOptions {
+  api: Api;
+  clock: Clock;
+  logger: Logger;
+  /** 1-based: node `node-<index>`, pods in `127.1.<index>.0/24`. */
+  index: number;
+  metrics: InMemoryPodMetrics;
+  timings: NodeTimings;
+}
+
+/** Each node's capacity: room for the demo's autoscaling with a node lost. */
+const capacity = { cpu: '4', memory: '8Gi', pods: '110' };
+
+/**
+ * One node of the local cluster: a FakeRuntime (pod IPs on loopback, so
+ * pods really answer) driven by a NodeAgent, plus the in-process servers of
+ * its pods. `stop()` is a node failure (the agent dies, its containers keep
+ * running); `start()` again is the node coming back on the same runtime.
+ */
+export class SimulatedNode {
+  readonly name: string;
+  readonly runtime: FakeRuntime;
+  private readonly servers: PodServers;
+  private running?: { abort: AbortController; done: Promise<void> };
+
+  constructor(private readonly options: SimulatedNodeOptions) {
+    this.name = `node-${options.index}`;
+    this.runtime = new FakeRuntime({ clock: options.clock, podCIDR: this.podCIDR });
+    installSimulatedImages(this.runtime);
+    this.servers = new PodServers(this.runtime, options.logger);
+  }
+
+  /** The node's pod range, inside 127.0.0.0/8 so every pod IP is a loopback address. */
+  get podCIDR(): string {
+    return `127.1.${this.options.index}.0/24`;
+  }
+
+  /** True while its agent runs. */
+  get isRunning(): boolean {
+    return this.running !== undefined;
+  }
+
+  /** Starts (or restarts) the node agent; failures of the agent are logged. */
+  start(): void {
+    if (this.running) return;
+    const { api, clock, logger, metrics, timings, index } = this.options;
+    const agent = new NodeAgent({
+      api,
+      clock,
+      logger,
+      runtime: this.runtime,
+      nodeName: this.name,
+      podCIDR: this.podCIDR,
+      hostIP: `127.0.100.${index}`,
+      capacity,
+      metrics,
+      metricsIntervalMs: timings.metricsIntervalMs,
+      nodeStatusIntervalMs: timings.nodeStatusIntervalMs,
+    });
+    const abort = new AbortController();
+    const done = agent
+      .run(abort.signal)
+      .catch((err: unknown) => logger.error({ err, node: this.name }, 'agent failed'));
+    this.running = { abort, done };
+  }
+
+  /**
+   * Simulated load: containers of `image` (running ones and those started
+   * later) report `millicores` of CPU, which the agent samples for the
+   * autoscaler.
+   */
+  async setCpuUsage(image: string, millicores: number): Promise<void> {
+    const known = simulatedImages[image]?.script ?? {};
+    const usage = {
+      cpuNanoCores: millicores * 1_000_000,
+      memoryWorkingSetBytes: known.usage?.memoryWorkingSetBytes ?? 0,
+    };
+    this.runtime.script(image, { ...known, usage });
+    for (const c of await this.runtime.listContainers({ state: 'CONTAINER_RUNNING' })) {
+      if (c.image.image === image) this.runtime.setUsage(c.id, usage);
+    }
+  }
+
+  /** Stops the agent (a node failure: heartbeats stop, containers keep running). */
+  async stop(): Promise<void> {
+    const running = this.running;
+    if (!running) return;
+    this.running = undefined;
+    running.abort.abort();
+    await running.done;
+  }
+
+  /** Stops the agent and the pods' servers: the end of the cluster. */
+  async shutdown(): Promise<void> {
+    await this.stop();
+    await this.servers.stop();
+  }
+}

@@ -1,0 +1,27 @@
+import { BadRequestError, EtcdStore, MemoryStore, type Store } from '@flotilla/core';
+import type { StoreChoice } from './options.js';
+
+const etcdProbeTimeoutMs = 3000;
+
+/**
+ * The store the cluster runs on: a fresh MemoryStore, or an EtcdStore that
+ * has answered a read.
+ *
+ * @throws BadRequestError explaining how to start etcd, when it does not answer.
+ */
+export async function openStore(choice: StoreChoice): Promise<Store> {
+  if (choice.kind === 'memory') return new MemoryStore();
+  const store = new EtcdStore({ endpoints: choice.endpoints, requestTimeoutMs: etcdProbeTimeoutMs });
+  try {
+    await store.list('namespaces', { limit: 1 });
+    return store;
+  } catch (err) {
+    await store.close().catch(() => undefined);
+    const first = new URL(choice.endpoints[0]);
+    throw new BadRequestError(
+      `etcd does not answer at ${choice.endpoints.join(', ')} (${(err as Error).message}).\n` +
+        `Start one, for example:\n  etcd --data-dir "$(mktemp -d)" --listen-client-urls ${first.origin} --advertise-client-urls ${first.origin}\n` +
+        'or leave out --store to run on the embedded MemoryStore.',
+    );
+  }
+}

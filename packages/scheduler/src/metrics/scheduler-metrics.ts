@@ -27,7 +27,7 @@ export function schedulerMetrics(registry: Registry, pending: () => PendingPods)
   });
   const duration = new Histogram({
     name: 'scheduler_scheduling_attempt_duration_seconds',
-    help: 'Scheduling attempt latency in seconds (scheduling algorithm + binding).',
+    help: 'Scheduling attempt latency in seconds: the scheduling cycle (filter, score, assume, reserve, permit); binding runs after it, asynchronously.',
     labelNames: ['result', 'profile'],
     buckets: [0.001, 0.002, 0.004, 0.008, 0.016, 0.032, 0.064, 0.128, 0.256, 0.512, 1.024, 2.048, 4.096],
     registers,

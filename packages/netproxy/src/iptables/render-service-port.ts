@@ -45,7 +45,11 @@ class Lines {
     this.lines.push(`-A ${chain} ${body}`);
   }
   text(): string {
-    return this.lines.join('\n');
+    const text = this.lines.join('\n');
+    // V8 keeps template concatenations as ropes, and every later join walks them again; reading one character
+    // flattens the rope in place, so the partial syncs that reuse this text copy it as one flat string.
+    text.charCodeAt(0);
+    return text;
   }
 }
 

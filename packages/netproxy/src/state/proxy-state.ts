@@ -92,6 +92,8 @@ export interface ProxyInput {
 
 /** What a frozen Service normalized to, for which slices and node. */
 interface NormalizedService {
+  /** `namespace/name`, kept so that later syncs reuse the string (and its hash) instead of building it again. */
+  readonly key: string;
   readonly slices: readonly EndpointSlice[];
   readonly nodeKey: string;
   readonly ports: readonly ServicePortState[];
@@ -136,13 +138,14 @@ export function buildProxyState(input: ProxyInput): ProxyState {
     if (service.spec?.type === 'ExternalName') continue;
     const frozen = Object.isFrozen(service);
     const cached = frozen ? normalizedServices.get(service) : undefined;
-    const slices = slicesByService.get(serviceKey(service.metadata.namespace, service.metadata.name)) ?? noSlices;
+    const key = cached?.key ?? serviceKey(service.metadata.namespace, service.metadata.name);
+    const slices = slicesByService.get(key) ?? noSlices;
     let ports: readonly ServicePortState[];
     if (cached && cached.nodeKey === nodeKey && sameSlices(cached.slices, slices)) ports = cached.ports;
     else {
       ports = normalizeService(service, slices, node);
       if (frozen && slices.every((slice) => Object.isFrozen(slice)))
-        normalizedServices.set(service, { slices, nodeKey, ports });
+        normalizedServices.set(service, { key, slices, nodeKey, ports });
     }
     for (const p of ports) servicePorts.push(p);
   }

@@ -3,6 +3,8 @@ import { ContainerModule } from 'inversify';
 import { registerCronJobController } from './cronjob/register.js';
 import { registerDaemonSetController } from './daemonset/register.js';
 import { registerDeploymentController } from './deployment/register.js';
+import { registerEndpointsController } from './endpoints/register.js';
+import { registerEndpointSliceController } from './endpointslice/register.js';
 import { registerGarbageCollector } from './garbage-collector/register.js';
 import { registerJobController } from './job/register.js';
 import { registerNodeLifecycleController } from './node-lifecycle/register.js';
@@ -38,6 +40,8 @@ export const controllerRegistrations: readonly ControllerRegistration[] = [
   { name: 'cronjob', defaultConcurrency: 5, register: registerCronJobController },
   { name: 'garbagecollector', defaultConcurrency: 20, register: registerGarbageCollector },
   { name: 'podgc', defaultConcurrency: 1, register: registerPodGarbageCollector },
+  { name: 'endpoint', defaultConcurrency: 5, register: registerEndpointsController },
+  { name: 'endpointslice', defaultConcurrency: 5, register: registerEndpointSliceController },
 ];
 
 /** Options of `startControllerManager`. */

@@ -6,6 +6,14 @@
  *
  * @packageDocumentation
  */
+export { withIndex } from './cache-indexes/ensure-index.js';
+export {
+  PODS_BY_LABEL_INDEX,
+  podsForService,
+  SERVICES_BY_SELECTOR_INDEX,
+  servicesSelecting,
+} from './cache-indexes/label-pairs.js';
+export { PODS_BY_NODE_INDEX, podsOnNode } from './cache-indexes/pods-by-node.js';
 export { type CacheSource, type ControllerContext, managerContext } from './controller-context/controller-context.js';
 export * from './controller-manager.js';
 export { CronJobReconciler, cronJobScheduledTimestampAnnotation } from './cronjob/cronjob-controller.js';
@@ -27,6 +35,29 @@ export { podTemplateHash, podTemplateHashLabel } from './deployment/pod-template
 export { registerDeploymentController } from './deployment/register.js';
 export { type Fenceposts, maxUnavailableOf, resolveFenceposts } from './deployment/rolling-math.js';
 export { type RollbackResult, rollbackDeployment, rolloutStatus } from './deployment/rollout.js';
+export {
+  type EndpointsOptions,
+  EndpointsReconciler,
+  endpointSubsets,
+  HEADLESS_LABEL,
+  LAST_CHANGE_TRIGGER_TIME_ANNOTATION,
+} from './endpoints/endpoints-controller.js';
+export { type EndpointsRegisterOptions, registerEndpointsController } from './endpoints/register.js';
+export type { Endpoint, EndpointPort, EndpointSlice } from './endpointslice/discovery-types.js';
+export {
+  type EndpointSliceOptions,
+  EndpointSliceReconciler,
+  managedSlices,
+} from './endpointslice/endpointslice-controller.js';
+export { type EndpointSliceRegisterOptions, registerEndpointSliceController } from './endpointslice/register.js';
+export {
+  MANAGED_BY_LABEL,
+  MANAGED_BY_VALUE,
+  MAX_ENDPOINTS_PER_SLICE,
+  SERVICE_NAME_LABEL,
+} from './endpointslice/slice-labels.js';
+export { planSlices, type SlicePlan, toEndpoint } from './endpointslice/slice-plan.js';
+export { SliceTracker } from './endpointslice/slice-tracker.js';
 export { DependencyGraph, type GraphNode } from './garbage-collector/dependency-graph.js';
 export { GarbageCollector } from './garbage-collector/garbage-collector.js';
 export { registerGarbageCollector } from './garbage-collector/register.js';
@@ -85,3 +116,6 @@ export { DEFAULT_NODE_PORT_RANGE, parseNodePortRange } from './service/node-port
 export { type AllocateFailure, RangeAllocator } from './service/range-allocator.js';
 export { registerServiceController, type ServiceRegisterOptions } from './service/register.js';
 export { type ServiceAllocationOptions, ServiceAllocations } from './service/service-allocations.js';
+export { type PodEndpoint, podEndpoints, type ResolvedPort } from './service-backends/pod-endpoint.js';
+export { SyncBatcher } from './service-backends/service-sync.js';
+export { resolveTargetPort } from './service-backends/target-port.js';

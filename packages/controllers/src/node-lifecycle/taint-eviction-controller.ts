@@ -6,9 +6,9 @@ import {
   type ReconcileResult,
   type Reconciler,
 } from '@flotilla/core';
+import { podsOnNode } from '../cache-indexes/pods-by-node.js';
 import type { ControllerContext } from '../controller-context/controller-context.js';
 import { isPodTerminating } from '../pod-control/pod-state.js';
-import { podsOnNode } from '../pod-indexes/pods-by-node.js';
 import { evictionDeadline } from './tolerations.js';
 
 /**

@@ -11,6 +11,7 @@ export * from './defaulting/index.js';
 export * from './di/index.js';
 export * from './errors/index.js';
 export * from './informer/index.js';
+export * from './json/index.js';
 export * from './logging/index.js';
 export * from './metrics/index.js';
 export * from './model/index.js';

@@ -1,6 +1,6 @@
 import { ApiError, ForbiddenError } from '../errors/api-errors.js';
+import { cloneJson } from '../json/clone-json.js';
 import type { KubeObject } from '../model/meta.js';
-import { cloneJson } from './json-value.js';
 import type { AdmissionHook, AdmissionRequest } from './types.js';
 
 /**

@@ -1,5 +1,6 @@
 import { type Clock, RealClock } from '../clock/clock.js';
 import { NotFoundError } from '../errors/api-errors.js';
+import { cloneJson } from '../json/clone-json.js';
 import type { Pod } from '../model/core-v1.js';
 import type { BuiltinKind, BuiltinKinds } from '../model/kinds.js';
 import type { KubeObject } from '../model/meta.js';
@@ -9,7 +10,6 @@ import type { ResourceType } from '../registry/resource-type.js';
 import type { Store } from '../store/store.js';
 import { AdmissionChain } from './admission.js';
 import { bindPod, type PodBindingTarget } from './binding.js';
-import { cloneJson } from './json-value.js';
 import { NamespaceLifecycle } from './namespace-lifecycle.js';
 import { type ApiContext, ApiResourceClient, TimestampSource } from './resource-client.js';
 import type { AdmissionHook, ResourceClient } from './types.js';

@@ -1,4 +1,5 @@
-import { cloneJson, isJsonObject, setMember } from './json-value.js';
+import { cloneJson } from '../json/clone-json.js';
+import { isJsonObject, setMember } from '../json/json-object.js';
 
 /**
  * Applies a JSON merge patch (RFC 7386) to `target` and returns the result;

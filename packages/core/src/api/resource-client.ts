@@ -10,6 +10,9 @@ import {
   InvalidError,
   RequestTooLargeError,
 } from '../errors/api-errors.js';
+import { cloneJson } from '../json/clone-json.js';
+import { jsonEqual } from '../json/json-equal.js';
+import { jsonSizeBound } from '../json/json-size-bound.js';
 import type { KubeList, KubeObject, ObjectRef } from '../model/meta.js';
 import { apiVersionOf, type ResourceType, storageNameOf } from '../registry/resource-type.js';
 import type { ObjectKey, Store, WatchEvent } from '../store/store.js';
@@ -17,7 +20,6 @@ import { forbidden, invalid } from '../validation/field-errors.js';
 import { validateObjectMeta } from '../validation/object-meta.js';
 import type { AdmissionChain } from './admission.js';
 import { deletesOnUpdate, planDeletion } from './deletion.js';
-import { cloneJson, jsonEqual, jsonSizeBound } from './json-value.js';
 import { applyMergePatch } from './merge-patch.js';
 import type { NamespaceLifecycle } from './namespace-lifecycle.js';
 import { compileObjectSelector, type ObjectSelector, watchSelected } from './selective-watch.js';

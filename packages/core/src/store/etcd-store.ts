@@ -1,6 +1,5 @@
 import { Etcd3, type IKeyValue, type IRequestOp, type IWatchResponse, type Watcher } from 'etcd3';
 import { Observable, type Subscriber } from 'rxjs';
-import { cloneJson } from '../api/json-value.js';
 import {
   AlreadyExistsError,
   type ApiError,
@@ -11,6 +10,7 @@ import {
   NotFoundError,
   RequestTooLargeError,
 } from '../errors/api-errors.js';
+import { cloneJson } from '../json/clone-json.js';
 import { compileLabelSelector } from '../model/labels.js';
 import type { KubeObject } from '../model/meta.js';
 import { decodeContinueToken, encodeContinueToken } from './continue-token.js';

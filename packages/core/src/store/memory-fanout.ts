@@ -1,5 +1,5 @@
 import type { Subscriber } from 'rxjs';
-import { cloneJson } from '../api/json-value.js';
+import { cloneJson } from '../json/clone-json.js';
 import type { Change } from './memory-history.js';
 import type { WatchEvent } from './store.js';
 

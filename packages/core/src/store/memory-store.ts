@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { rename, writeFile } from 'node:fs/promises';
 import { Observable } from 'rxjs';
-import { cloneJson } from '../api/json-value.js';
 import {
   AlreadyExistsError,
   BadRequestError,
@@ -10,6 +9,7 @@ import {
   ExpiredError,
   NotFoundError,
 } from '../errors/api-errors.js';
+import { cloneJson } from '../json/clone-json.js';
 import { compileLabelSelector } from '../model/labels.js';
 import type { KubeObject } from '../model/meta.js';
 import { decodeContinueToken, encodeContinueToken } from './continue-token.js';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { cloneJson, jsonEqual, jsonSizeBound } from '../../src/api/json-value.js';
+import { cloneJson, jsonEqual, jsonSizeBound } from '../../src/json/index.js';
 
 const jsonValue = fc.jsonValue();
 

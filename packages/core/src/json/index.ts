@@ -1,0 +1,4 @@
+export * from './clone-json.js';
+export * from './json-equal.js';
+export * from './json-object.js';
+export * from './json-size-bound.js';

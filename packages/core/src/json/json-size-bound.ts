@@ -1,0 +1,23 @@
+/** Upper bounds on the serialized form: a code unit escapes to at most `\uXXXX`; a number prints in at most 32 characters. */
+const MAX_BYTES_PER_CODE_UNIT = 6;
+const MAX_NUMBER_BYTES = 32;
+
+/**
+ * An upper bound on the UTF-8 size of `JSON.stringify(value)`, computed by a
+ * walk that allocates nothing: several times cheaper than serializing, and
+ * exact enough to wave through everything well below a size limit.
+ */
+export function jsonSizeBound(value: unknown): number {
+  if (typeof value === 'string') return value.length * MAX_BYTES_PER_CODE_UNIT + 2;
+  if (value === null || typeof value !== 'object') return MAX_NUMBER_BYTES;
+  let size = 2;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) size += jsonSizeBound(value[i]) + 1;
+    return size;
+  }
+  for (const key in value) {
+    // Quoted key, colon, comma.
+    size += key.length * MAX_BYTES_PER_CODE_UNIT + 4 + jsonSizeBound((value as Record<string, unknown>)[key]);
+  }
+  return size;
+}

@@ -191,11 +191,9 @@ const VERDICT_MAPS: readonly [string, string][] = [
   ['no-endpoint-nodeports', 'inet_proto . inet_service : verdict'],
 ];
 
-/** The chains that do not depend on services, leaf chains first. */
-function staticChains(state: NftablesState): NftChain[] {
+/** Chains that do not depend on services and jump nowhere: written before every chain that jumps to them. */
+function leafChains(state: NftablesState): NftChain[] {
   const mark = masqueradeMark(state.proxy.node);
-  const hook = (type: string, hookName: string, priority: string) =>
-    `type ${type} hook ${hookName} priority ${priority}; policy accept`;
   return [
     { name: 'mark-for-masquerade', rules: [`meta mark set meta mark or ${mark}`] },
     {
@@ -203,40 +201,47 @@ function staticChains(state: NftablesState): NftChain[] {
       rules: [`meta mark & ${mark} == 0 return`, `meta mark set meta mark xor ${mark}`, 'masquerade fully-random'],
     },
     { name: 'reject-chain', rules: ['reject'] },
-    { name: 'service-endpoints-check', rules: ['ip daddr . meta l4proto . th dport vmap @no-endpoint-services'] },
-    {
-      name: 'nodeport-endpoints-check',
-      rules: ['fib daddr type local meta l4proto . th dport vmap @no-endpoint-nodeports'],
-    },
-    {
-      name: 'services',
-      rules: [
-        'ip daddr . meta l4proto . th dport vmap @service-ips',
-        'fib daddr type local meta l4proto . th dport vmap @service-nodeports',
-      ],
-    },
-    { name: 'nat-prerouting', rules: [hook('nat', 'prerouting', 'dstnat'), 'jump services'] },
-    { name: 'nat-output', rules: [hook('nat', 'output', '-100'), 'jump services'] },
-    {
-      name: 'nat-postrouting',
-      rules: [
-        hook('nat', 'postrouting', 'srcnat'),
-        'ct status dnat ip saddr . ip daddr @hairpin masquerade',
-        'jump masquerading',
-      ],
-    },
-    {
-      name: 'filter-input',
-      rules: [
-        hook('filter', 'input', '-110'),
-        'ct state new jump nodeport-endpoints-check',
-        'ct state new jump service-endpoints-check',
-      ],
-    },
-    { name: 'filter-forward', rules: [hook('filter', 'forward', '-110'), 'ct state new jump service-endpoints-check'] },
-    { name: 'filter-output', rules: [hook('filter', 'output', '-110'), 'ct state new jump service-endpoints-check'] },
   ];
 }
+
+const hook = (type: string, hookName: string, priority: string) =>
+  `type ${type} hook ${hookName} priority ${priority}; policy accept`;
+
+/** The lookup chains and the base chains hooked into netfilter: written last, after every chain they reach. */
+const ENTRY_CHAINS: readonly NftChain[] = [
+  { name: 'service-endpoints-check', rules: ['ip daddr . meta l4proto . th dport vmap @no-endpoint-services'] },
+  {
+    name: 'nodeport-endpoints-check',
+    rules: ['fib daddr type local meta l4proto . th dport vmap @no-endpoint-nodeports'],
+  },
+  {
+    name: 'services',
+    rules: [
+      'ip daddr . meta l4proto . th dport vmap @service-ips',
+      'fib daddr type local meta l4proto . th dport vmap @service-nodeports',
+    ],
+  },
+  { name: 'nat-prerouting', rules: [hook('nat', 'prerouting', 'dstnat'), 'jump services'] },
+  { name: 'nat-output', rules: [hook('nat', 'output', '-100'), 'jump services'] },
+  {
+    name: 'nat-postrouting',
+    rules: [
+      hook('nat', 'postrouting', 'srcnat'),
+      'ct status dnat ip saddr . ip daddr @hairpin masquerade',
+      'jump masquerading',
+    ],
+  },
+  {
+    name: 'filter-input',
+    rules: [
+      hook('filter', 'input', '-110'),
+      'ct state new jump nodeport-endpoints-check',
+      'ct state new jump service-endpoints-check',
+    ],
+  },
+  { name: 'filter-forward', rules: [hook('filter', 'forward', '-110'), 'ct state new jump service-endpoints-check'] },
+  { name: 'filter-output', rules: [hook('filter', 'output', '-110'), 'ct state new jump service-endpoints-check'] },
+];
 
 function groupMapDecl(n: number): string {
   return `typeof ip daddr . meta l4proto . th dport . numgen random mod ${n} : ip daddr . th dport`;
@@ -287,10 +292,10 @@ function fullScript(state: NftablesState): string {
   out.push('\tset hairpin {\n\t\ttype ipv4_addr . ipv4_addr\n\t}');
   for (const n of groups) out.push(`\tmap ${groupNames(n).map} {\n\t\t${groupMapDecl(n)}\n\t}`);
   for (const r of ports) for (const s of r.sets) out.push(block('set', s));
-  for (const c of staticChains(state).slice(0, 3)) out.push(block('chain', c));
+  for (const c of leafChains(state)) out.push(block('chain', c));
   for (const r of ports) for (const c of r.chains) out.push(block('chain', c));
   for (const n of groups) out.push(block('chain', groupChain(n, state.options)));
-  for (const c of staticChains(state).slice(3)) out.push(block('chain', c));
+  for (const c of ENTRY_CHAINS) out.push(block('chain', c));
   out.push('}');
   elementLines(out, 'add', `ip ${table}`, allElements(ports));
   elementLines(out, 'add', `ip ${table}`, hairpinElements(state.counts.hairpinRefs.keys()));

@@ -14,7 +14,7 @@ import { cloneJson } from '../json/clone-json.js';
 import { jsonEqual } from '../json/json-equal.js';
 import { jsonSizeBound } from '../json/json-size-bound.js';
 import type { KubeList, KubeObject, ObjectRef } from '../model/meta.js';
-import { apiVersionOf, type ResourceType, storageNameOf } from '../registry/resource-type.js';
+import { apiVersionOf, type ResourceType, storageNameOf, type ValidationContext } from '../registry/resource-type.js';
 import type { ObjectKey, Store, WatchEvent } from '../store/store.js';
 import { forbidden, invalid } from '../validation/field-errors.js';
 import { validateObjectMeta } from '../validation/object-meta.js';
@@ -89,6 +89,17 @@ const MAX_GENERATE_NAME_PREFIX = 63 - GENERATED_SUFFIX_LENGTH;
 const GENERATE_NAME_ATTEMPTS = 8;
 /** Unconditional writes re-read and retry when another writer got in between; this bounds a pathological storm. */
 const UNCONDITIONAL_WRITE_ATTEMPTS = 16;
+
+/**
+ * The context each write path validates with, made once: a plain write says
+ * so explicitly (no subresource), which is what lets a kind refuse there
+ * what only a subresource may change (a pod's `spec.nodeName`).
+ */
+const VALIDATION_CONTEXTS: Readonly<Record<Subresource | 'main', ValidationContext>> = {
+  main: Object.freeze({}),
+  status: Object.freeze({ subresource: 'status' }),
+  binding: Object.freeze({ subresource: 'binding' }),
+};
 
 /** Top-level members that are not spec: changes elsewhere bump `metadata.generation`. */
 const NOT_SPEC = new Set(['apiVersion', 'kind', 'metadata', 'status']);
@@ -299,7 +310,7 @@ export class ApiResourceClient<T extends KubeObject = KubeObject> implements Res
       }
       const next = this.carryOver(build(cloneJson(stored)), stored, opts.subresource);
       if (opts.subresource !== 'status') this.type.default?.(next);
-      this.assertValid(next, stored);
+      this.assertValid(next, stored, opts.subresource);
       await this.admit('UPDATE', next, stored, opts.subresource, opts.dryRun ?? false);
       this.assertSize(next);
       if (opts.dryRun) return next as T;
@@ -407,9 +418,10 @@ export class ApiResourceClient<T extends KubeObject = KubeObject> implements Res
     return errors;
   }
 
-  private assertValid(obj: KubeObject, old?: KubeObject): void {
+  /** Validates a write; `subresource` tells the kind's validator which path the write takes (see `ValidationContext`). */
+  private assertValid(obj: KubeObject, old?: KubeObject, subresource?: Subresource): void {
     const metaErrors = validateObjectMeta(obj, this.type, old);
-    const kindErrors = this.type.validate?.(obj, old) ?? [];
+    const kindErrors = this.type.validate?.(obj, old, VALIDATION_CONTEXTS[subresource ?? 'main']) ?? [];
     const transition = old ? this.transitionErrors(obj, old) : [];
     if (metaErrors.length + kindErrors.length + transition.length === 0) return;
     const name = obj.metadata.name || obj.metadata.generateName || '';
@@ -426,7 +438,7 @@ export class ApiResourceClient<T extends KubeObject = KubeObject> implements Res
     const chain = this.ctx.admission;
     if (chain.empty) return;
     const req: AdmissionRequest = { operation, kind: this.kind, object, oldObject, subresource, dryRun };
-    if (operation !== 'DELETE' && (await chain.mutate(req))) this.assertValid(object, oldObject);
+    if (operation !== 'DELETE' && (await chain.mutate(req))) this.assertValid(object, oldObject, subresource);
     await chain.validate(req);
   }
 

@@ -30,10 +30,11 @@ export interface ResourceType<T extends KubeObject = KubeObject> {
    * Returns every bad field of the kind-specific parts; `old` is set on
    * update so transitions (immutable fields) can be checked. Generic
    * metadata (name format, labels, annotations, finalizers) is validated by
-   * the Api for every kind, so this need not repeat it. `context`, when the
-   * caller passes it, says which subresource the write goes through, so a
-   * kind can allow a change only there (a pod's `spec.nodeName` only via
-   * `binding`); without it, validators assume any write path.
+   * the Api for every kind, so this need not repeat it. `context` says
+   * which subresource the write goes through, so a kind can allow a change
+   * only there (a pod's `spec.nodeName` only via `binding`). The Api passes
+   * it on every write (`{}` for a plain create, update, patch or apply);
+   * other callers may omit it, and validators then assume any write path.
    */
   validate?(obj: T, old?: T, context?: ValidationContext): FieldError[];
 }

@@ -7,6 +7,7 @@ import { registerEndpointsController } from './endpoints/register.js';
 import { registerEndpointSliceController } from './endpointslice/register.js';
 import { registerGarbageCollector } from './garbage-collector/register.js';
 import { registerJobController } from './job/register.js';
+import { registerNamespaceController } from './namespace/register.js';
 import { registerNodeLifecycleController } from './node-lifecycle/register.js';
 import { registerPodGarbageCollector } from './pod-gc/register.js';
 import {
@@ -42,6 +43,7 @@ export const controllerRegistrations: readonly ControllerRegistration[] = [
   { name: 'podgc', defaultConcurrency: 1, register: registerPodGarbageCollector },
   { name: 'endpoint', defaultConcurrency: 5, register: registerEndpointsController },
   { name: 'endpointslice', defaultConcurrency: 5, register: registerEndpointSliceController },
+  { name: 'namespace', defaultConcurrency: 10, register: registerNamespaceController },
 ];
 
 /** Options of `startControllerManager`. */

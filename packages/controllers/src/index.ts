@@ -65,6 +65,8 @@ export { podFailureBackoffMs } from './job/backoff.js';
 export { completionIndexEnv, completionIndexKey } from './job/completion-index.js';
 export { isJobFinished, JobReason, JobReconciler } from './job/job-controller.js';
 export { registerJobController } from './job/register.js';
+export { NAMESPACE_FINALIZER, NAMESPACE_RECHECK_MS, NamespaceReconciler } from './namespace/namespace-controller.js';
+export { registerNamespaceController } from './namespace/register.js';
 export { EvictionLimiter } from './node-lifecycle/eviction-limiter.js';
 export { MONITORED_NODE_CONDITIONS, readyStatus, unknownConditions } from './node-lifecycle/node-conditions.js';
 export {

@@ -62,10 +62,17 @@ async function advance(h: Harness, ms: number, stepMs = 100) {
   for (let t = 0; t < ms; t += stepMs) await h.clock.step(stepMs);
 }
 
+/**
+ * Steps fake time until `check` holds. Volume set-up and tear-down touch the
+ * real filesystem, whose completions arrive through libuv's poll phase and
+ * not through the fake clock: each step also yields one zero-delay timer
+ * turn so they are not starved by a tight loop of fake time.
+ */
 async function until(h: Harness, check: () => Promise<boolean>, maxMs = 10_000) {
   for (let t = 0; t <= maxMs; t += 100) {
     if (await check()) return;
     await h.clock.step(100);
+    await new Promise((resolve) => setTimeout(resolve, 0));
   }
   throw new Error(`condition not reached within ${maxMs} ms of fake time`);
 }

@@ -1,5 +1,6 @@
 export * from './crash-loop-backoff.js';
 export * from './env/container-env.js';
+export * from './lifecycle/lifecycle-hook.js';
 export * from './node-agent.js';
 export * from './node-lease.js';
 export * from './node-registration.js';
@@ -10,4 +11,7 @@ export * from './pod-worker.js';
 export * from './probes/probe-handler.js';
 export * from './probes/probe-worker.js';
 export * from './probes/socket-network-prober.js';
+export * from './volumes/atomic-projection.js';
+export * from './volumes/downward-api-files.js';
+export * from './volumes/persistent-volume-path.js';
 export * from './volumes/pod-volumes.js';

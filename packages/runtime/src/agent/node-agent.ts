@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import {
   type Api,
   type Clock,
+  EventRecorder,
   Informer,
   isReason,
   type Logger,
@@ -29,7 +30,7 @@ import { InMemoryPodMetrics, type PodMetricsSource } from './pod-metrics.js';
 import { admissionFailure } from './pod-resources.js';
 import { NODE_NAME_LABEL, PodWorker } from './pod-worker.js';
 import { SocketNetworkProber } from './probes/socket-network-prober.js';
-import { PodVolumes } from './volumes/pod-volumes.js';
+import { PodVolumes, type VolumeSources } from './volumes/pod-volumes.js';
 
 /** Options for `NodeAgent`. */
 export interface NodeAgentOptions {
@@ -60,6 +61,12 @@ export interface NodeAgentOptions {
   relistIntervalMs?: number;
   /** How often the Node status (Ready heartbeat) is rewritten. Default 60 s. */
   nodeStatusIntervalMs?: number;
+  /**
+   * How often every pod is synced even if nothing changed (the kubelet's
+   * `syncFrequency`): this is when ConfigMap, Secret and downwardAPI volume
+   * files catch up with their sources. Default 60 s.
+   */
+  podResyncIntervalMs?: number;
 }
 
 /**
@@ -77,9 +84,16 @@ export interface NodeAgentOptions {
  *   that no longer exist.
  * - Pods that do not fit the node's allocatable (with the pods already
  *   admitted) are set Failed with reason OutOfcpu / OutOfmemory / OutOfpods.
+ * - Every pod is also synced every `podResyncIntervalMs` (60 s), which
+ *   refreshes its ConfigMap, Secret and downwardAPI volume files.
+ * - What happens to a pod is recorded as Events from component `kubelet`
+ *   with the kubelet's reasons (Pulling, Pulled, Created, Started, Killing,
+ *   BackOff, Unhealthy, Failed, FailedMount, FailedPostStartHook, ...),
+ *   aggregated by core's `EventRecorder`.
  *
  * Caveats: crash-loop backoff timers live in memory and restart from 10 s
- * after an agent restart, as the kubelet's do.
+ * after an agent restart, as the kubelet's do. Events are best effort and
+ * written without holding up the pod's sync.
  */
 export class NodeAgent {
   private readonly logger: Logger;
@@ -98,7 +112,8 @@ export class NodeAgent {
   private readonly allocatable: ResourceList;
   private readonly hostIP: string;
   private readonly volumes: PodVolumes;
-  private readonly sources: EnvSources;
+  private readonly sources: EnvSources & VolumeSources;
+  private readonly recorder: EventRecorder;
 
   constructor(private readonly options: NodeAgentOptions) {
     this.logger = (options.logger ?? silentLogger()).child({ component: 'node-agent', node: options.nodeName });
@@ -120,7 +135,15 @@ export class NodeAgent {
       configMap: (ns, name) => orUndefined(api.resource('ConfigMap').get(ns, name)),
       secret: (ns, name) => orUndefined(api.resource('Secret').get(ns, name)),
       services: async (ns) => (await api.resource('Service').list({ namespace: ns })).items as Service[],
+      persistentVolumeClaim: (ns, name) => orUndefined(api.resource('PersistentVolumeClaim').get(ns, name)),
+      persistentVolume: (name) => orUndefined(api.resource('PersistentVolume').get(name)),
     };
+    this.recorder = new EventRecorder(api, {
+      component: 'kubelet',
+      host: options.nodeName,
+      clock: options.clock,
+      logger: this.logger,
+    });
   }
 
   /** Per-pod CPU and memory usage of this node's pods (and of other agents sharing the same store). */
@@ -165,6 +188,9 @@ export class NodeAgent {
     await this.informer.synced;
     this.every(this.options.relistIntervalMs ?? 1000, () => this.relist());
     this.every(this.options.metricsIntervalMs ?? 15_000, () => this.sampleMetrics());
+    this.every(this.options.podResyncIntervalMs ?? 60_000, async () => {
+      for (const w of this.workers.values()) w.resync();
+    });
 
     await new Promise<void>((resolve) => {
       if (signal.aborted) resolve();
@@ -254,6 +280,7 @@ export class NodeAgent {
       imageBackoff: this.imageBackoff,
       volumes: this.volumes,
       sources: this.sources,
+      recorder: this.recorder,
       onFinished: (finished) => {
         this.workers.delete(finished);
         this.metrics.delete(pod.metadata.namespace ?? 'default', pod.metadata.name);

@@ -1,4 +1,13 @@
-import { type Api, type Clock, type Container, isReason, type Logger, type Pod, toTimestamp } from '@flotilla/core';
+import {
+  type Api,
+  type Clock,
+  type Container,
+  type EventRecorder,
+  isReason,
+  type Logger,
+  type Pod,
+  toTimestamp,
+} from '@flotilla/core';
 import { isRuntimeError, RuntimeError } from '../cri/errors.js';
 import { criLabels } from '../cri/labels.js';
 import type { ContainerStatus as CriContainerStatus, PodSandbox, PodSandboxConfig } from '../cri/messages.js';
@@ -6,11 +15,11 @@ import type { NetworkProber } from '../cri/network-prober.js';
 import type { ContainerRuntime } from '../cri/services.js';
 import type { CrashLoopBackoff } from './crash-loop-backoff.js';
 import { containerEnv, type EnvSources } from './env/container-env.js';
+import { hookFailureMessage, type LifecycleHandler, runLifecycleHook } from './lifecycle/lifecycle-hook.js';
 import { linuxResources } from './pod-resources.js';
 import { computePodStatus, type ObservedContainer } from './pod-status.js';
-import { runProbeHandler } from './probes/probe-handler.js';
 import { type ProbeKind, ProbeWorker } from './probes/probe-worker.js';
-import type { PodVolumes } from './volumes/pod-volumes.js';
+import type { PodVolumes, VolumeSources } from './volumes/pod-volumes.js';
 
 /** Label on every sandbox and container an agent creates, so agents sharing a runtime keep apart. */
 export const NODE_NAME_LABEL = 'flotilla.io/node-name';
@@ -28,7 +37,9 @@ export interface PodWorkerContext {
   backoff: CrashLoopBackoff;
   imageBackoff: CrashLoopBackoff;
   volumes: PodVolumes;
-  sources: EnvSources;
+  sources: EnvSources & VolumeSources;
+  /** Where the pod's Events go (component `kubelet`). */
+  recorder: EventRecorder;
   /** Called once the pod is gone from the runtime and the Api. */
   onFinished(uid: string): void;
 }
@@ -45,7 +56,13 @@ const DEFAULT_GRACE_SECONDS = 30;
  * Guarantees: syncs of one pod never overlap (a trigger during a sync runs
  * one more sync after it); a pod marked for deletion is stopped (preStop,
  * SIGTERM, SIGKILL after the grace period), its containers and sandbox are
- * removed, and only then is the pod deleted with grace period 0.
+ * removed, and only then is the pod deleted with grace period 0. A
+ * container with a postStart hook is reported running only once the hook
+ * succeeded; if the hook fails, the container is killed and restarted by
+ * the restart policy, as the kubelet does.
+ *
+ * Caveats: hooks run inside the sync (as in the kubelet), bounded by the
+ * pod's termination grace period, so a slow hook delays the pod's status.
  */
 export class PodWorker {
   private syncing = false;
@@ -61,6 +78,7 @@ export class PodWorker {
   private volumePaths?: Map<string, string>;
   private readonly pullFailures = new Map<string, number>();
   private readonly pullBlockedUntil = new Map<string, number>();
+  private refreshVolumes = false;
 
   constructor(
     private pod: Pod,
@@ -92,6 +110,12 @@ export class PodWorker {
   /** The pod is gone from the Api: stop and remove everything without waiting for a grace period. */
   markRemoved(): void {
     this.removed = true;
+    this.trigger();
+  }
+
+  /** The periodic sync: a sync that also refreshes ConfigMap, Secret and downwardAPI volume files. */
+  resync(): void {
+    this.refreshVolumes = true;
     this.trigger();
   }
 
@@ -130,6 +154,11 @@ export class PodWorker {
 
   private key(): string {
     return `${this.pod.metadata.namespace}/${this.pod.metadata.name}`;
+  }
+
+  /** Records an Event about the pod; best effort, and not awaited so it never slows a sync. */
+  private event(type: 'Normal' | 'Warning', reason: string, message: string): void {
+    void this.ctx.recorder.event(this.pod, type, reason, message);
   }
 
   private wakeAt(at: number): void {
@@ -214,6 +243,7 @@ export class PodWorker {
           'probe failed; killing container',
         );
         const probe = failed === 'startup' ? spec.startupProbe : spec.livenessProbe;
+        this.event('Normal', 'Killing', `Container ${spec.name} failed ${failed} probe, will be restarted`);
         await this.ctx.runtime.stopContainer(c.id, probe?.terminationGracePeriodSeconds ?? this.graceSeconds());
         this.trigger();
       }
@@ -224,6 +254,11 @@ export class PodWorker {
     if (!restart) return;
     const at = this.ctx.backoff.restartAt(`${this.uid}/${spec.name}`, c.id, c.startedAt, c.finishedAt);
     if (this.ctx.clock.now() < at) {
+      this.event(
+        'Warning',
+        'BackOff',
+        `Back-off restarting failed container ${spec.name} in pod ${this.pod.metadata.name}_${this.podNamespace}(${this.uid})`,
+      );
       this.waiting.set(spec.name, {
         reason: 'CrashLoopBackOff',
         message: `back-off ${Math.round((at - c.finishedAt) / 1000)}s restarting failed container=${spec.name} pod=${this.pod.metadata.name}`,
@@ -236,16 +271,32 @@ export class PodWorker {
 
   private async ensureSandbox(state: { sandboxes: PodSandbox[]; containers: CriContainerStatus[] }) {
     const ready = state.sandboxes.find((s) => s.state === 'SANDBOX_READY');
-    if (ready) return ready.id;
+    if (ready) {
+      if (this.refreshVolumes) await this.refreshVolumeFiles();
+      return ready.id;
+    }
     const attempt = state.sandboxes.reduce((max, s) => Math.max(max, s.metadata.attempt + 1), 0);
+    if (attempt > 0) this.event('Normal', 'SandboxChanged', 'Pod sandbox changed, it will be killed and re-created.');
     for (const old of state.sandboxes) await this.ctx.runtime.removePodSandbox(old.id);
     try {
       this.volumePaths = await this.ctx.volumes.setUp(this.pod, this.ctx.sources);
     } catch (err) {
+      this.event('Warning', 'FailedMount', `MountVolume.SetUp failed: ${messageOf(err)}`);
       this.setAllWaiting('CreateContainerConfigError', err);
       return undefined;
     }
     return this.ctx.runtime.runPodSandbox(this.sandboxConfig(attempt));
+  }
+
+  /** Rewrites projected volume files from their sources; on failure the old files stay, as in the kubelet. */
+  private async refreshVolumeFiles(): Promise<void> {
+    this.refreshVolumes = false;
+    try {
+      this.volumePaths = await this.ctx.volumes.setUp(this.pod, this.ctx.sources);
+    } catch (err) {
+      this.ctx.logger.warn({ err, pod: this.key() }, 'volume refresh failed; keeping the files as they are');
+      this.event('Warning', 'FailedMount', `MountVolume.SetUp failed: ${messageOf(err)}`);
+    }
   }
 
   private sandboxConfig(attempt: number): PodSandboxConfig {
@@ -282,6 +333,7 @@ export class PodWorker {
     const now = this.ctx.clock.now();
     const blockedUntil = this.pullBlockedUntil.get(spec.name);
     if (blockedUntil !== undefined && now < blockedUntil) {
+      this.event('Normal', 'BackOff', `Back-off pulling image "${image}"`);
       this.wakeAt(blockedUntil);
       return;
     }
@@ -294,10 +346,10 @@ export class PodWorker {
       const at = this.ctx.imageBackoff.restartAt(`${this.uid}/${spec.name}`, `pull-${failures}`, now, now);
       this.pullBlockedUntil.set(spec.name, at);
       // The first failure reads ErrImagePull; once retries keep failing, the kubelet reports ImagePullBackOff.
-      this.waiting.set(spec.name, {
-        reason: failures === 1 ? 'ErrImagePull' : 'ImagePullBackOff',
-        message: err instanceof Error ? err.message : String(err),
-      });
+      const reason = failures === 1 ? 'ErrImagePull' : 'ImagePullBackOff';
+      this.event('Warning', 'Failed', `Failed to pull image "${image}": ${messageOf(err)}`);
+      this.event('Warning', 'Failed', `Error: ${reason}`);
+      this.waiting.set(spec.name, { reason, message: messageOf(err) });
       this.wakeAt(at);
       return;
     }
@@ -311,10 +363,8 @@ export class PodWorker {
         this.volumePaths ?? (await this.ctx.volumes.setUp(this.pod, this.ctx.sources)),
       );
     } catch (err) {
-      this.waiting.set(spec.name, {
-        reason: 'CreateContainerConfigError',
-        message: String((err as Error).message ?? err),
-      });
+      this.event('Warning', 'Failed', `Error: ${messageOf(err)}`);
+      this.waiting.set(spec.name, { reason: 'CreateContainerConfigError', message: messageOf(err) });
       this.wakeAt(this.ctx.clock.now() + 10_000);
       return;
     }
@@ -334,28 +384,71 @@ export class PodWorker {
         },
         this.sandboxConfig(0),
       );
+      this.event('Normal', 'Created', `Created container ${spec.name}`);
       await this.ctx.runtime.startContainer(id);
+      this.event('Normal', 'Started', `Started container ${spec.name}`);
       this.waiting.delete(spec.name);
+      await this.runPostStart(spec, id, podIP);
     } catch (err) {
       const reason = isRuntimeError(err, 'RunContainerError') ? 'RunContainerError' : 'CreateContainerError';
-      this.waiting.set(spec.name, { reason, message: err instanceof Error ? err.message : String(err) });
+      this.event('Warning', 'Failed', `Error: ${messageOf(err)}`);
+      this.waiting.set(spec.name, { reason, message: messageOf(err) });
       this.wakeAt(this.ctx.clock.now() + 10_000);
     }
   }
 
+  /** The postStart hook; when it fails, the container is killed (and restarted by its restart policy). */
+  private async runPostStart(spec: Container, containerId: string, podIP: string): Promise<void> {
+    const hook = spec.lifecycle?.postStart;
+    if (!hook) return;
+    const target = { runtime: this.ctx.runtime, network: this.ctx.network, containerId, container: spec, podIP };
+    const outcome = await runLifecycleHook(hook, target, this.ctx.clock, this.graceSeconds());
+    if (outcome.success) return;
+    this.event('Warning', 'FailedPostStartHook', hookFailureMessage(hook, spec.name, this.key(), outcome.message));
+    this.event('Normal', 'Killing', `FailedPostStartHook: stopping container ${spec.name}`);
+    await this.ctx.runtime.stopContainer(containerId, this.graceSeconds());
+    this.trigger();
+  }
+
+  /**
+   * Makes the container's image present according to its pull policy. With
+   * `Always`, a failed pull fails even when the image is on the node (as in
+   * Kubernetes); the error then says to use IfNotPresent for images built
+   * or loaded locally, the usual cause when no registry has the image.
+   */
   private async ensureImage(spec: Container): Promise<void> {
+    const image = spec.image;
     const policy = spec.imagePullPolicy ?? 'IfNotPresent';
-    const present = await this.ctx.runtime.imageStatus({ image: spec.image });
+    const present = await this.ctx.runtime.imageStatus({ image });
     if (policy === 'Never' && !present) {
-      throw new RuntimeError('ImageNotPresent', `image "${spec.image}" is not present and imagePullPolicy is Never`, {
-        image: spec.image,
+      const message = `Container image "${image}" is not present with pull policy of Never`;
+      this.event('Warning', 'ErrImageNeverPull', message);
+      throw new RuntimeError('ImageNotPresent', `${message}; load the image on the node or change imagePullPolicy`, {
+        image,
       });
     }
-    if (policy === 'Always' || !present) await this.ctx.runtime.pullImage({ image: spec.image });
+    if (policy !== 'Always' && present) {
+      this.event('Normal', 'Pulled', `Container image "${image}" already present on machine`);
+      return;
+    }
+    this.event('Normal', 'Pulling', `Pulling image "${image}"`);
+    const started = this.ctx.clock.now();
+    try {
+      await this.ctx.runtime.pullImage({ image });
+    } catch (err) {
+      if (!present || !isRuntimeError(err, 'ErrImagePull')) throw err;
+      throw new RuntimeError(
+        'ErrImagePull',
+        `${err.message}; the image is present on this node but imagePullPolicy is Always (the default for a ":latest" or untagged image): for an image built or loaded locally, set imagePullPolicy: IfNotPresent`,
+        { image, cause: err },
+      );
+    }
+    const seconds = (this.ctx.clock.now() - started) / 1000;
+    this.event('Normal', 'Pulled', `Successfully pulled image "${image}" in ${seconds}s`);
   }
 
   private setAllWaiting(reason: string, err: unknown): void {
-    const message = err instanceof Error ? err.message : String(err);
+    const message = messageOf(err);
     for (const c of [...(this.pod.spec.initContainers ?? []), ...this.pod.spec.containers]) {
       this.waiting.set(c.name, { reason, message });
     }
@@ -398,6 +491,7 @@ export class PodWorker {
             c.startedAt,
             startedGate,
             () => this.trigger(),
+            (message) => this.event('Warning', 'Unhealthy', `${capitalized(kind)} probe failed: ${message}`),
           ),
         );
       }
@@ -521,24 +615,32 @@ export class PodWorker {
             (s) => s.name === c.metadata.name,
           );
           const preStop = spec?.lifecycle?.preStop;
-          if (spec && preStop && grace > 0) {
-            if (preStop.sleep) await this.ctx.clock.sleep(Math.min(preStop.sleep.seconds, grace) * 1000);
-            else {
-              const ip = await this.podIPOf(c.podSandboxId);
-              await runProbeHandler(
-                preStop,
-                { runtime: this.ctx.runtime, network: this.ctx.network, containerId: c.id, container: spec, podIP: ip },
-                grace,
-              );
-            }
-          }
+          if (spec && preStop && grace > 0) await this.runPreStop(preStop, spec, c);
+          this.event('Normal', 'Killing', `Stopping container ${c.metadata.name}`);
           const left = Math.max(0, Math.ceil((deadline - this.ctx.clock.now()) / 1000));
           await this.ctx.runtime.stopContainer(c.id, left);
         }),
     );
   }
 
+  private async runPreStop(hook: LifecycleHandler, spec: Container, c: CriContainerStatus): Promise<void> {
+    const podIP = await this.podIPOf(c.podSandboxId);
+    const target = { runtime: this.ctx.runtime, network: this.ctx.network, containerId: c.id, container: spec, podIP };
+    const outcome = await runLifecycleHook(hook, target, this.ctx.clock, this.graceSeconds());
+    if (!outcome.success) {
+      this.event('Warning', 'FailedPreStopHook', hookFailureMessage(hook, spec.name, this.key(), outcome.message));
+    }
+  }
+
   private async podIPOf(sandboxId: string): Promise<string> {
     return (await this.ctx.runtime.podSandboxStatus(sandboxId).catch(() => undefined))?.network.ip ?? '';
   }
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+function capitalized(word: string): string {
+  return word.charAt(0).toUpperCase() + word.slice(1);
 }

@@ -58,8 +58,13 @@ export interface DockerRuntimeOptions {
   logger?: Logger;
 }
 
-// The sandbox only holds the namespaces; it must stop promptly on SIGTERM, which a bare `sleep` as PID 1 would not.
-const SANDBOX_COMMAND = ['sh', '-c', 'trap "exit 0" TERM; sleep 2147483647 & wait'];
+/**
+ * What a sandbox container runs. It only holds the pod's namespaces, and it
+ * must stop promptly on SIGTERM, which a bare `sleep` as PID 1 would not.
+ * Exported so that a comparison (the runtime benchmark's plain-Docker path)
+ * can create the very same containers.
+ */
+export const SANDBOX_COMMAND = ['sh', '-c', 'trap "exit 0" TERM; sleep 2147483647 & wait'];
 const DOCKER_ZERO_TIME = '0001-01-01T00:00:00Z';
 
 const parseTime = (t: string | undefined) => (!t || t === DOCKER_ZERO_TIME ? 0 : Date.parse(t) || 0);

@@ -36,6 +36,8 @@ export class ProbeWorker {
     startedAt: number,
     private readonly gate: () => boolean,
     private readonly onChange: () => void,
+    /** Told every failed attempt (the kubelet records an Unhealthy event for each). */
+    private readonly onFailedAttempt: (message: string) => void = () => {},
   ) {
     this.verdict = kind === 'liveness' ? 'success' : 'unknown';
     const firstAt = startedAt + (probe.initialDelaySeconds ?? 0) * 1000;
@@ -72,6 +74,7 @@ export class ProbeWorker {
       this.successes = 0;
       this.failures += 1;
       this.lastMessage = outcome.message ?? '';
+      this.onFailedAttempt(this.lastMessage);
     }
     const before = this.verdict;
     if (this.successes >= (this.probe.successThreshold ?? 1)) this.verdict = 'success';

@@ -1,13 +1,18 @@
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { isAbsolute, join, normalize, relative, sep } from 'node:path';
-import type { ConfigMap, Pod, Secret, Volume } from '@flotilla/core';
+import type { ConfigMap, PersistentVolume, PersistentVolumeClaim, Pod, Secret, Volume } from '@flotilla/core';
 import { RuntimeError } from '../../cri/errors.js';
 import type { Mount } from '../../cri/messages.js';
+import { type ProjectedFile, writeProjection } from './atomic-projection.js';
+import { downwardApiFile } from './downward-api-files.js';
+import { persistentVolumePath } from './persistent-volume-path.js';
 
-/** Reads the ConfigMaps and Secrets that volumes refer to. */
+/** Reads the objects that volumes refer to. */
 export interface VolumeSources {
   configMap(namespace: string, name: string): Promise<ConfigMap | undefined>;
   secret(namespace: string, name: string): Promise<Secret | undefined>;
+  persistentVolumeClaim(namespace: string, name: string): Promise<PersistentVolumeClaim | undefined>;
+  persistentVolume(name: string): Promise<PersistentVolume | undefined>;
 }
 
 /** Options for `PodVolumes`. */
@@ -18,10 +23,14 @@ export interface PodVolumesOptions {
   allowedHostPaths?: string[];
 }
 
-/** A file name inside a volume: relative, no `..`, so a key cannot write outside the volume. */
+/**
+ * A file name inside a volume: relative, no `..` and no leading `..` (those
+ * names belong to the atomic writer), so a key cannot write outside the
+ * volume or over its bookkeeping.
+ */
 function safeRelative(path: string, what: string): string {
   const clean = normalize(path);
-  if (path === '' || isAbsolute(path) || clean.split(sep).includes('..')) {
+  if (path === '' || isAbsolute(path) || clean.split(sep).some((part) => part.startsWith('..'))) {
     throw new RuntimeError('InvalidArgument', `${what} "${path}" must be a relative path without ".."`);
   }
   return clean;
@@ -30,11 +39,20 @@ function safeRelative(path: string, what: string): string {
 /**
  * The kubelet's volume manager for host directories: emptyDir is a per-pod
  * directory shared by the pod's containers and removed with the pod;
- * ConfigMap and Secret volumes are files written per pod (Secret values
- * base64-decoded); hostPath is passed through only under an allowed prefix.
+ * ConfigMap, Secret and downwardAPI volumes are files written per pod
+ * (Secret values base64-decoded) with the kubelet's atomic writer;
+ * hostPath is passed through only under an allowed prefix; a
+ * persistentVolumeClaim is the path of the hostPath / local
+ * PersistentVolume it is bound to.
  *
- * Caveats: files are written once when the pod's sandbox is set up; later
- * ConfigMap changes are not projected into running pods.
+ * Guarantees: `setUp` is idempotent, so calling it again on a running pod
+ * (the agent's periodic resync does) refreshes ConfigMap, Secret and
+ * downwardAPI files in place, atomically, and touches nothing that did not
+ * change.
+ *
+ * Caveats: files change only when `setUp` runs again (the kubelet's
+ * periodic sync, not a watch); `subPath` mounts keep the file they started
+ * with.
  */
 export class PodVolumes {
   constructor(private readonly options: PodVolumesOptions) {}
@@ -59,10 +77,11 @@ export class PodVolumes {
           `volumeMount "${vm.name}" names no volume of the pod; add it to spec.volumes`,
         );
       }
+      const claimReadOnly = pod.spec.volumes?.find((v) => v.name === vm.name)?.persistentVolumeClaim?.readOnly;
       return {
         containerPath: vm.mountPath,
         hostPath: vm.subPath ? join(hostPath, safeRelative(vm.subPath, 'subPath')) : hostPath,
-        readonly: vm.readOnly ?? false,
+        readonly: (vm.readOnly ?? false) || (claimReadOnly ?? false),
       };
     });
   }
@@ -88,12 +107,26 @@ export class PodVolumes {
       await mkdir(dir, { recursive: true, mode: 0o777 });
       return dir;
     }
+    if (volume.persistentVolumeClaim) return persistentVolumePath(ns, volume.persistentVolumeClaim.claimName, sources);
+    const files = await this.projectedFiles(pod, volume, sources);
+    if (files) {
+      await writeProjection(dir, files);
+      return dir;
+    }
+    throw new RuntimeError(
+      'InvalidArgument',
+      `volume "${volume.name}" has a type this node agent does not support; use emptyDir, hostPath, configMap, secret, downwardAPI or persistentVolumeClaim`,
+    );
+  }
+
+  /** The files of a ConfigMap, Secret or downwardAPI volume; undefined for other kinds. */
+  private async projectedFiles(pod: Pod, volume: Volume, sources: VolumeSources): Promise<ProjectedFile[] | undefined> {
+    const ns = pod.metadata.namespace ?? 'default';
     if (volume.configMap) {
       const cm = await sources.configMap(ns, volume.configMap.name);
       if (!cm && !volume.configMap.optional) throw missing('configmap', ns, volume.configMap.name);
       const data = Object.fromEntries(Object.entries(cm?.data ?? {}).map(([k, v]) => [k, Buffer.from(v)]));
-      await this.writeFiles(dir, data, volume.configMap.items, volume.configMap.defaultMode ?? 0o644);
-      return dir;
+      return keyFiles(data, volume.configMap.items, volume.configMap.defaultMode ?? 0o644);
     }
     if (volume.secret) {
       const secret = await sources.secret(ns, volume.secret.secretName);
@@ -101,13 +134,16 @@ export class PodVolumes {
       const data = Object.fromEntries(
         Object.entries(secret?.data ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64')]),
       );
-      await this.writeFiles(dir, data, volume.secret.items, volume.secret.defaultMode ?? 0o644);
-      return dir;
+      return keyFiles(data, volume.secret.items, volume.secret.defaultMode ?? 0o644);
     }
-    throw new RuntimeError(
-      'InvalidArgument',
-      `volume "${volume.name}" has a type this node agent does not support; use emptyDir, hostPath, configMap or secret`,
-    );
+    if (volume.downwardAPI) {
+      return volume.downwardAPI.items.map((item) => ({
+        path: safeRelative(item.path, 'downwardAPI item path'),
+        content: Buffer.from(item.fieldRef ? downwardApiFile(pod, item.fieldRef.fieldPath) : ''),
+        mode: 0o644,
+      }));
+    }
+    return undefined;
   }
 
   private allowedHostPath(path: string): string {
@@ -124,23 +160,22 @@ export class PodVolumes {
     }
     return clean;
   }
+}
 
-  private async writeFiles(
-    dir: string,
-    data: Record<string, Buffer>,
-    items: { key: string; path: string; mode?: number }[] | undefined,
-    mode: number,
-  ): Promise<void> {
-    await mkdir(dir, { recursive: true });
-    const files = items ?? Object.keys(data).map((key) => ({ key, path: key, mode: undefined }));
-    for (const item of files) {
-      const content = data[item.key];
-      if (content === undefined) continue;
-      const file = join(dir, safeRelative(item.path, 'volume item path'));
-      await mkdir(join(file, '..'), { recursive: true });
-      await writeFile(file, content, { mode: item.mode ?? mode });
-    }
-  }
+/** The files of a ConfigMap or Secret volume: every key, or only the listed items at their paths. */
+function keyFiles(
+  data: Record<string, Buffer>,
+  items: { key: string; path: string; mode?: number }[] | undefined,
+  mode: number,
+): ProjectedFile[] {
+  const chosen = items ?? Object.keys(data).map((key) => ({ key, path: key, mode: undefined }));
+  return chosen
+    .filter((item) => data[item.key] !== undefined)
+    .map((item) => ({
+      path: safeRelative(item.path, 'volume item path'),
+      content: data[item.key],
+      mode: item.mode ?? mode,
+    }));
 }
 
 function missing(kind: string, ns: string, name: string): RuntimeError {

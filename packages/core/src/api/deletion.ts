@@ -1,4 +1,5 @@
 import { toTimestamp } from '../clock/clock.js';
+import { DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS } from '../defaulting/pod.js';
 import { BadRequestError } from '../errors/api-errors.js';
 import type { KubeObject } from '../model/meta.js';
 import type { DeleteOptions, PropagationPolicy } from './types.js';
@@ -27,9 +28,6 @@ import type { DeleteOptions, PropagationPolicy } from './types.js';
 export const FOREGROUND_DELETION_FINALIZER = 'foregroundDeletion';
 /** Added by `propagationPolicy: 'Orphan'`: dependents lose their owner reference instead of being deleted. */
 export const ORPHAN_FINALIZER = 'orphan';
-
-/** The pod grace period Kubernetes uses when neither the request nor the pod names one. */
-export const DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS = 30;
 
 /** What a delete request does to a stored object. */
 export type DeletionPlan =

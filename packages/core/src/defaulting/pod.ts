@@ -1,7 +1,11 @@
 import type { Container, Pod, PodSpec, Probe, Toleration } from '../model/core-v1.js';
 
-/** Kubernetes' default grace period between SIGTERM and SIGKILL. */
-const DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS = 30;
+/**
+ * Kubernetes' default grace period between SIGTERM and SIGKILL: what
+ * defaulting writes into `spec.terminationGracePeriodSeconds`, and what
+ * graceful deletion waits when neither the request nor the pod names one.
+ */
+export const DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS = 30;
 /** How long pods stay bound to a not-ready or unreachable node before eviction (DefaultTolerationSeconds). */
 export const DEFAULT_NOT_READY_TOLERATION_SECONDS = 300;
 /** Taint the node lifecycle controller puts on nodes whose Ready condition is False. */

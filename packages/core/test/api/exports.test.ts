@@ -7,7 +7,6 @@ it('pins the public runtime surface of core/api', () => {
     'Api',
     'ApiResourceClient',
     'DEFAULT_MAX_OBJECT_BYTES',
-    'DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS',
     'FOREGROUND_DELETION_FINALIZER',
     'INITIAL_NAMESPACES',
     'NamespaceLifecycle',

@@ -1,3 +1,4 @@
+import type { Node } from '@flotilla/core';
 import type { NodeInfo } from '../../cache/node-info.js';
 import type { PodInfo } from '../../cache/pod-info.js';
 import { type CloneableState, type CycleState, StateKey } from '../../framework/cycle-state.js';
@@ -19,10 +20,10 @@ import {
   countsForConstraint,
   type DefaultSpreadConstraint,
   hasAllTopologyKeys,
-  nodeCountsForSpread,
   type SpreadConstraint,
   selects,
   spreadConstraintsOf,
+  spreadNodeFilter,
 } from './spread-constraint.js';
 
 /** Name of the PodTopologySpread plugin. */
@@ -45,12 +46,14 @@ class SpreadCounts implements CloneableState {
   constructor(
     readonly constraints: readonly SpreadConstraint[],
     readonly counts: Map<string, number>[],
+    private readonly nodeCounts: (node: Node) => boolean,
   ) {}
 
   clone(): SpreadCounts {
     return new SpreadCounts(
       this.constraints,
       this.counts.map((m) => new Map(m)),
+      this.nodeCounts,
     );
   }
 
@@ -65,7 +68,7 @@ class SpreadCounts implements CloneableState {
 
   update(incoming: PodInfo, other: PodInfo, nodeInfo: NodeInfo, delta: 1 | -1): void {
     const node = nodeInfo.node;
-    if (!node || !nodeCountsForSpread(incoming.pod, node, this.constraints)) return;
+    if (!node || !this.nodeCounts(node)) return;
     this.constraints.forEach((c, i) => {
       if (!countsForConstraint(incoming.pod, other.pod, c)) return;
       const value = node.metadata.labels![c.topologyKey];
@@ -86,17 +89,22 @@ const filterKey = new StateKey<SpreadCounts>('PodTopologySpread/filter');
 const scoreKey = new StateKey<SpreadScoreState>('PodTopologySpread/score');
 
 /** Counts, per constraint, matching pods per domain over the nodes that count. */
-function countPods(pod: PodInfo, nodes: readonly NodeInfo[], constraints: readonly SpreadConstraint[]) {
+function countPods(
+  pod: PodInfo,
+  nodes: readonly NodeInfo[],
+  constraints: readonly SpreadConstraint[],
+  nodeCounts: (node: Node) => boolean,
+) {
   const counts = constraints.map(() => new Map<string, number>());
   for (const n of nodes) {
-    if (!n.node || !nodeCountsForSpread(pod.pod, n.node, constraints)) continue;
+    if (!n.node || !nodeCounts(n.node)) continue;
     const labels = n.node.metadata.labels!;
-    constraints.forEach((c, i) => {
+    for (let i = 0; i < constraints.length; i++) {
       let k = 0;
-      for (const p of n.pods) if (countsForConstraint(pod.pod, p.pod, c)) k++;
-      const value = labels[c.topologyKey];
+      for (const p of n.pods) if (countsForConstraint(pod.pod, p.pod, constraints[i])) k++;
+      const value = labels[constraints[i].topologyKey];
       counts[i].set(value, (counts[i].get(value) ?? 0) + k);
-    });
+    }
   }
   return counts;
 }
@@ -138,8 +146,9 @@ export class PodTopologySpread
   preFilter(state: CycleState, pod: PodInfo): PreFilterResult {
     const constraints = spreadConstraintsOf(pod.pod, 'DoNotSchedule', this.defaults);
     if (constraints.length === 0) return { status: Status.skip() };
-    const counts = countPods(pod, this.handle.snapshot().nodeInfoList, constraints);
-    state.write(filterKey, new SpreadCounts(constraints, counts));
+    const nodeCounts = spreadNodeFilter(pod.pod, constraints);
+    const counts = countPods(pod, this.handle.snapshot().nodeInfoList, constraints, nodeCounts);
+    state.write(filterKey, new SpreadCounts(constraints, counts, nodeCounts));
     return { status: Status.success() };
   }
 
@@ -174,7 +183,12 @@ export class PodTopologySpread
         domains[i].add(n.labels[c.topologyKey]);
       });
     }
-    const counts = countPods(pod, this.handle.snapshot().nodeInfoList, constraints);
+    const counts = countPods(
+      pod,
+      this.handle.snapshot().nodeInfoList,
+      constraints,
+      spreadNodeFilter(pod.pod, constraints),
+    );
     state.write(scoreKey, { constraints, counts, weights: domains.map((d) => Math.log(d.size + 2)), ignored });
     return Status.success();
   }

@@ -81,17 +81,29 @@ export function hasAllTopologyKeys(node: Node, constraints: readonly SpreadConst
   return constraints.every((c) => c.topologyKey in labels);
 }
 
-/** Whether pods on `node` count towards the spread (node inclusion policies, required labels). */
-export function nodeCountsForSpread(pod: Pod, node: Node, constraints: readonly SpreadConstraint[]): boolean {
-  if (!hasAllTopologyKeys(node, constraints)) return false;
-  if (constraints.some((c) => c.honorNodeAffinity) && !podMatchesNodeSelectorAndAffinity(pod, node)) return false;
-  if (
-    constraints.some((c) => c.honorNodeTaints) &&
-    findUntoleratedTaint(node.spec?.taints ?? [], pod.spec.tolerations ?? [], ['NoSchedule', 'NoExecute'])
-  ) {
-    return false;
-  }
-  return true;
+/**
+ * Which nodes count towards the spread for `pod` (every topology key
+ * present; node affinity and taints honoured as the constraints ask), as a
+ * predicate built once per cycle: it runs for every node.
+ */
+export function spreadNodeFilter(pod: Pod, constraints: readonly SpreadConstraint[]): (node: Node) => boolean {
+  const keys = constraints.map((c) => c.topologyKey);
+  const hasNodeRules =
+    Object.keys(pod.spec.nodeSelector ?? {}).length > 0 ||
+    pod.spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution !== undefined;
+  const checkAffinity = hasNodeRules && constraints.some((c) => c.honorNodeAffinity);
+  const checkTaints = constraints.some((c) => c.honorNodeTaints);
+  const tolerations = pod.spec.tolerations ?? [];
+  return (node) => {
+    const labels = node.metadata.labels;
+    if (!labels) return false;
+    for (const k of keys) if (labels[k] === undefined) return false;
+    if (checkAffinity && !podMatchesNodeSelectorAndAffinity(pod, node)) return false;
+    if (checkTaints && findUntoleratedTaint(node.spec?.taints ?? [], tolerations, ['NoSchedule', 'NoExecute'])) {
+      return false;
+    }
+    return true;
+  };
 }
 
 /** A pod that counts for a constraint: same namespace, selected, not terminating. */

@@ -50,6 +50,7 @@ export class SandboxCluster {
   static async start(options: SandboxClusterOptions = {}): Promise<SandboxCluster> {
     const clock = options.clock ?? new RealClock();
     const logger = options.logger ?? silentLogger();
+    // #region wiring
     const store = new MemoryStore();
     const api = new Api({ store, clock });
     api.registerResource(websiteType);
@@ -82,6 +83,7 @@ export class SandboxCluster {
     );
     await manager.start(signal);
     cluster.running.push(new Scheduler({ api, informers: manager.informers, clock, logger }).run(signal));
+    // #endregion wiring
     return cluster;
   }
 

@@ -53,6 +53,7 @@ export class WebsiteReconciler implements Reconciler {
     private readonly events: EventRecorder,
   ) {}
 
+  // #region reconcile
   async reconcile({ namespace, name }: ReconcileRequest): Promise<ReconcileResult | undefined> {
     const site = this.manager.informers.for<Website>('Website').cache.get(namespace, name);
     if (!site) return undefined;
@@ -63,6 +64,7 @@ export class WebsiteReconciler implements Reconciler {
     await this.writeStatus(current, deployment);
     return undefined;
   }
+  // #endregion reconcile
 
   private get websites() {
     return this.manager.api.resource<Website>('Website');
@@ -123,6 +125,7 @@ export class WebsiteReconciler implements Reconciler {
     }
   }
 
+  // #region cleanup
   private async cleanUp(site: Readonly<Website>): Promise<ReconcileResult | undefined> {
     if (!site.metadata.finalizers?.includes(WEBSITE_FINALIZER)) return undefined;
     const { namespace = 'default', name } = site.metadata;
@@ -139,6 +142,7 @@ export class WebsiteReconciler implements Reconciler {
     await removeFinalizer(this.websites, site, WEBSITE_FINALIZER);
     return undefined;
   }
+  // #endregion cleanup
 }
 
 /** The pods' Website, so a pod's change (a pod gone during cleanup) wakes its Website. */
@@ -147,6 +151,7 @@ function websiteOfPod(pod: Readonly<Pod>): ReconcileRequest[] {
   return site ? [{ namespace: pod.metadata.namespace, name: site }] : [];
 }
 
+// #region register
 /**
  * Adds the Website controller to `manager`: reconciles Websites, wakes on
  * the Deployments and Services they own and on their pods. Register the
@@ -162,3 +167,4 @@ export function registerWebsiteController(manager: Manager, events: EventRecorde
     .concurrency(2)
     .reconcile(new WebsiteReconciler(manager, events));
 }
+// #endregion register

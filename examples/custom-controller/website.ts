@@ -25,6 +25,7 @@ export interface WebsiteStatus {
   conditions?: Condition[];
 }
 
+// #region website-type
 /** A custom kind: a website served by a Deployment and reached through a Service. */
 export interface Website extends KubeObject {
   apiVersion: typeof WEBSITE_API_VERSION;
@@ -32,6 +33,7 @@ export interface Website extends KubeObject {
   spec: WebsiteSpec;
   status?: WebsiteStatus;
 }
+// #endregion website-type
 
 /** The most copies the example accepts, so a typo cannot flood the simulated node. */
 const MAX_REPLICAS = 50;
@@ -48,6 +50,7 @@ function validateWebsite(site: Website): FieldError[] {
   return errors;
 }
 
+// #region resource-type
 /**
  * How the Api stores, defaults and validates Websites. Registering it
  * (`api.registerResource(websiteType)`) gives the kind the same client,
@@ -67,6 +70,7 @@ export const websiteType: ResourceType<Website> = {
   },
   validate: validateWebsite,
 };
+// #endregion resource-type
 
 /** A Website manifest, as a user would write it. */
 export function website(namespace: string, name: string, spec: WebsiteSpec): Website {

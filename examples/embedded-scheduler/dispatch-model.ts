@@ -34,6 +34,7 @@ const HOSTNAME_LABEL = 'kubernetes.io/hostname';
 /** Jobs are small and many: the most a worker runs at once. */
 const MAX_JOBS_PER_WORKER = '250';
 
+// #region worker-node
 /** A worker as the scheduler sees it: a ready, schedulable Node with the worker's capacity. */
 export function workerNode(worker: Worker): Node {
   const capacity = { cpu: worker.cpu, memory: worker.memory, pods: MAX_JOBS_PER_WORKER };
@@ -45,6 +46,7 @@ export function workerNode(worker: Worker): Node {
     status: { capacity, allocatable: capacity, conditions: [{ type: 'Ready', status: 'True' }] },
   };
 }
+// #endregion worker-node
 
 /** Matches exactly the given labels, in the scheduler's selector terms. */
 function matchAll(labels: Record<string, string>) {

@@ -56,6 +56,7 @@ export class Dispatcher {
     return [...this.running.values()].map((r) => ({ job: r.job.name, worker: r.worker }));
   }
 
+  // #region place
   private async place(job: Job): Promise<Placement> {
     if (this.running.has(job.name)) throw new AlreadyExistsError({ resource: 'jobs', name: job.name });
     const result = await simulate({
@@ -70,4 +71,5 @@ export class Dispatcher {
     const refused = result.unschedulable.find((u) => u.pod.metadata.name === job.name);
     return { job: job.name, placed: false, reasons: refused?.reasons ?? [], message: refused?.message ?? '' };
   }
+  // #endregion place
 }

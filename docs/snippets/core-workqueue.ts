@@ -1,0 +1,24 @@
+import { FakeClock, WorkQueue } from '@flotilla/core';
+
+/** A WorkQueue on its own, driven by a FakeClock: no Manager, no sleeping. */
+export async function main() {
+  const clock = new FakeClock();
+  const queue = new WorkQueue<string>({ clock });
+
+  queue.add('default/web');
+  queue.add('default/web'); // already queued: still one entry
+  queue.addAfter('default/db', 5_000);
+  const lengthBefore = queue.length;
+
+  const first = await queue.get();
+  await clock.step(5_000); // the delayed key becomes due
+  const second = await queue.get();
+  if (!first.shutdown) queue.done(first.key);
+  if (!second.shutdown) queue.done(second.key);
+  queue.shutDown();
+
+  return {
+    lengthBefore,
+    order: [first, second].map((item) => (item.shutdown ? 'shutdown' : item.key)),
+  };
+}

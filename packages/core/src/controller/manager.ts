@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { Registry } from 'prom-client';
 import type { Api } from '../api/api.js';
 import { type Clock, RealClock } from '../clock/clock.js';
@@ -130,6 +131,8 @@ export class Manager {
     this.started = true;
     // Informers outlive the signal until leader work has drained, so in-flight reconciles read a cache that is still followed.
     const informersAbort = new AbortController();
+    // Every shared informer listens on this signal; a manager with many kinds is not a listener leak.
+    setMaxListeners(0, informersAbort.signal);
     this.informers.start(informersAbort.signal);
     const always = this.runnables.filter((r) => r.needLeaderElection === false);
     const leaderWork = this.runnables.filter((r) => r.needLeaderElection !== false);

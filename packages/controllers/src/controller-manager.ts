@@ -16,6 +16,7 @@ import {
   registerReplicationControllerController,
 } from './replicaset/register.js';
 import { registerServiceController } from './service/register.js';
+import { registerServiceAccountControllers } from './service-account/register.js';
 
 /** One controller the preset can start: its name (as in kube-controller-manager's `--controllers`) and how to add it. */
 export interface ControllerRegistration {
@@ -44,6 +45,7 @@ export const controllerRegistrations: readonly ControllerRegistration[] = [
   { name: 'endpoint', defaultConcurrency: 5, register: registerEndpointsController },
   { name: 'endpointslice', defaultConcurrency: 5, register: registerEndpointSliceController },
   { name: 'namespace', defaultConcurrency: 10, register: registerNamespaceController },
+  { name: 'serviceaccount', defaultConcurrency: 1, register: registerServiceAccountControllers },
 ];
 
 /** Options of `startControllerManager`. */

@@ -66,6 +66,16 @@ export class RequestLoop {
     this.clients = Array.from({ length: parallel }, () => this.client(addressOf, pauseMs));
   }
 
+  /** Requests answered so far. */
+  answered(): number {
+    return this.tally.ok;
+  }
+
+  /** Whether pod `name` has answered a request yet. */
+  answeredBy(name: string): boolean {
+    return this.tally.byPod.has(name);
+  }
+
   /** Stops sending, waits for requests in flight, and returns the tally. */
   async stop(): Promise<TrafficTally> {
     this.running = false;

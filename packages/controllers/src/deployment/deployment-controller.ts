@@ -14,7 +14,8 @@ import { getCondition, setCondition } from '../conditions/conditions.js';
 import type { ControllerContext } from '../controller-context/controller-context.js';
 
 import { claimObjects } from '../pod-control/pod-claim.js';
-import { isPodFinished } from '../pod-control/pod-state.js';
+import { isPodActive, isPodAvailable, isPodFinished } from '../pod-control/pod-state.js';
+import { podsControlledBy } from '../pod-control/pods-by-controller.js';
 import {
   desiredReplicasAnnotation,
   maxReplicasAnnotation,
@@ -34,7 +35,13 @@ import {
 } from './deployment-status.js';
 import { podTemplateHash, podTemplateHashLabel, templatesEqualIgnoringHash } from './pod-template-hash.js';
 import { proportionalTargets } from './proportional-scaling.js';
-import { newReplicaSetTarget, oldReplicaSetTargets, type ReplicaSetCounts, resolveFenceposts } from './rolling-math.js';
+import {
+  maxUnavailableOf,
+  newReplicaSetTarget,
+  oldReplicaSetTargets,
+  type ReplicaSetCounts,
+  resolveFenceposts,
+} from './rolling-math.js';
 
 /** Default `spec.revisionHistoryLimit`: old ReplicaSets kept for rollback. */
 export const defaultRevisionHistoryLimit = 10;
@@ -43,12 +50,6 @@ type RS = Readonly<ReplicaSet>;
 
 const specReplicas = (rs: RS) => rs.spec.replicas ?? 1;
 const created = (rs: RS) => Date.parse(rs.metadata.creationTimestamp ?? '') || 0;
-const counts = (rs: RS): ReplicaSetCounts => ({
-  name: rs.metadata.name,
-  replicas: specReplicas(rs),
-  available: rs.status?.availableReplicas ?? 0,
-  created: created(rs),
-});
 const statusCounts = (rs: RS): ReplicaSetStatusCounts => ({
   name: rs.metadata.name,
   specReplicas: specReplicas(rs),
@@ -82,6 +83,25 @@ const statusCounts = (rs: RS): ReplicaSetStatusCounts => ({
 export class DeploymentReconciler implements Reconciler {
   constructor(private readonly ctx: ControllerContext) {}
 
+  /**
+   * A set's size and availability for the rollout arithmetic. Availability
+   * is counted on its cached pods, not read from its status: status lags
+   * both ways (a pod someone just deleted, a pod that just became ready), and
+   * trusting it would let a scale-down go below `replicas - maxUnavailable`
+   * or clean up a pod that is in fact serving.
+   */
+  private counts(rs: RS): ReplicaSetCounts {
+    const now = this.ctx.clock.now();
+    const minReady = rs.spec.minReadySeconds ?? 0;
+    const available = this.podsOf(rs).filter((p) => isPodActive(p) && isPodAvailable(p, minReady, now)).length;
+    return {
+      name: rs.metadata.name,
+      replicas: specReplicas(rs),
+      available,
+      created: created(rs),
+    };
+  }
+
   async reconcile(req: ReconcileRequest): Promise<ReconcileResult | undefined> {
     const d = this.ctx.informers.for<Deployment>('Deployment').cache.get(req.namespace, req.name);
     if (!d) return undefined;
@@ -104,13 +124,23 @@ export class DeploymentReconciler implements Reconciler {
     const replicas = d.spec.replicas ?? 1;
     if (specReplicas(newRS) !== replicas) {
       const target =
-        specReplicas(newRS) > replicas ? replicas : newReplicaSetTarget(d, all.map(counts), specReplicas(newRS));
+        specReplicas(newRS) > replicas
+          ? replicas
+          : newReplicaSetTarget(
+              d,
+              all.map((rs) => this.counts(rs)),
+              specReplicas(newRS),
+            );
       if (target !== specReplicas(newRS)) {
         const scaled = await this.scaleReplicaSet(d, newRS, target);
         return this.syncStatus(d, [...oldRSs, scaled], true, scaled);
       }
     }
-    const targets = oldReplicaSetTargets(d, oldRSs.map(counts), counts(newRS));
+    const targets = oldReplicaSetTargets(
+      d,
+      oldRSs.map((rs) => this.counts(rs)),
+      this.counts(newRS),
+    );
     if (targets.size > 0) {
       const scaled = await Promise.all(
         oldRSs.map((rs) => {
@@ -171,15 +201,23 @@ export class DeploymentReconciler implements Reconciler {
       sizes = new Map(oldRSs.filter((rs) => specReplicas(rs) > 0).map((rs) => [rs.metadata.name, 0]));
     } else {
       const scalable = active.map((rs) => ({
-        ...counts(rs),
+        ...this.counts(rs),
         maxReplicasAnnotation: Number.parseInt(rs.metadata.annotations?.[maxReplicasAnnotation] ?? '', 10) || undefined,
       }));
       sizes = proportionalTargets(d, scalable, d.status?.replicas ?? 0);
     }
+    sizes = this.keepMinimumAvailable(d, all, sizes);
+    // Grow sets only once the sets this resize shrinks have lost their pods, so the two
+    // ReplicaSet syncs never race to more than replicas + maxSurge pods.
+    const shrinking = all.some(
+      (rs) =>
+        (sizes.get(rs.metadata.name) ?? specReplicas(rs)) < specReplicas(rs) || this.activePods(rs) > specReplicas(rs),
+    );
     const scaled = await Promise.all(
       all.map((rs) => {
         const size = sizes.get(rs.metadata.name);
-        return size === undefined ? rs : this.scaleReplicaSet(d, rs, size);
+        if (size === undefined || (shrinking && size > specReplicas(rs))) return rs;
+        return this.scaleReplicaSet(d, rs, size);
       }),
     );
     const scaledNew = newRS && scaled.find((rs) => rs.metadata.name === newRS.metadata.name);
@@ -189,6 +227,40 @@ export class DeploymentReconciler implements Reconciler {
         scaled.filter((rs) => rs !== scaledNew),
       );
     return this.syncStatus(d, scaled, false, scaledNew);
+  }
+
+  /**
+   * Limits the shrinking of a resize so that the pods it deletes (a
+   * ReplicaSet deletes its not-available pods first) leave at least
+   * `replicas - maxUnavailable` available; the rest of the decrease waits
+   * for a later sync, when more pods are available.
+   */
+  private keepMinimumAvailable(
+    d: Readonly<Deployment>,
+    all: readonly RS[],
+    sizes: ReadonlyMap<string, number>,
+  ): Map<string, number> {
+    const out = new Map(sizes);
+    const counted = all.map((rs) => ({ rs, pods: this.activePods(rs), available: this.counts(rs).available }));
+    let spare = counted.reduce((sum, c) => sum + c.available, 0) - ((d.spec.replicas ?? 1) - maxUnavailableOf(d));
+    for (const { rs, pods, available } of counted) {
+      const target = out.get(rs.metadata.name);
+      if (target === undefined || target >= pods) continue;
+      const availableLost = Math.max(0, available - target);
+      const allowed = Math.min(availableLost, Math.max(0, spare));
+      spare -= allowed;
+      out.set(rs.metadata.name, target + availableLost - allowed);
+    }
+    return out;
+  }
+
+  private podsOf(rs: RS): readonly Readonly<Pod>[] {
+    return podsControlledBy(this.ctx.informers.for<Pod>('Pod').cache, rs.metadata.uid ?? '');
+  }
+
+  /** Pods of the set that are neither finished nor terminating. */
+  private activePods(rs: RS): number {
+    return this.podsOf(rs).filter(isPodActive).length;
   }
 
   /** Kubernetes' `isScalingEvent`: an active set was sized for a different `spec.replicas`. */
@@ -268,7 +340,14 @@ export class DeploymentReconciler implements Reconciler {
     const replicas = d.spec.replicas ?? 1;
     const selector = structuredClone(d.spec.selector);
     selector.matchLabels = { ...selector.matchLabels, [podTemplateHashLabel]: hash };
-    const newCount = d.spec.strategy?.type === 'Recreate' ? replicas : newReplicaSetTarget(d, oldRSs.map(counts), 0);
+    const newCount =
+      d.spec.strategy?.type === 'Recreate'
+        ? replicas
+        : newReplicaSetTarget(
+            d,
+            oldRSs.map((rs) => this.counts(rs)),
+            0,
+          );
     const rs: ReplicaSet = {
       apiVersion: 'apps/v1',
       kind: 'ReplicaSet',

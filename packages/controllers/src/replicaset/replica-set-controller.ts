@@ -74,29 +74,40 @@ export class ReplicaSetReconciler<T extends KubeObject> implements Reconciler {
     const owned = (await claimObjects(set, selector, candidates, this.ctx.api.resource('Pod'))).filter(isPodActive);
 
     let manageError: unknown;
+    let remaining = owned;
     if (this.expectations.satisfied(key) && !set.metadata.deletionTimestamp) {
-      manageError = await this.manageReplicas(set, key, owned);
+      const managed = await this.manageReplicas(set, key, owned);
+      manageError = managed.error;
+      // Status must not report pods this sync just deleted: the Deployment controller counts on it to stay within maxUnavailable.
+      if (!manageError && managed.deleted.length > 0) remaining = owned.filter((p) => !managed.deleted.includes(p));
     }
-    await this.writeStatus(set, owned, manageError);
+    await this.writeStatus(set, remaining, manageError);
     if (manageError) throw manageError;
     const minReady = this.kind.minReadySeconds(set);
     const waits = owned.map((p) => msUntilAvailable(p, minReady, this.ctx.clock.now())).filter((w) => w !== undefined);
     return waits.length > 0 ? { requeueAfterMs: Math.min(...waits) } : undefined;
   }
 
-  private async manageReplicas(set: Readonly<T>, key: string, owned: readonly Readonly<Pod>[]): Promise<unknown> {
+  private async manageReplicas(
+    set: Readonly<T>,
+    key: string,
+    owned: readonly Readonly<Pod>[],
+  ): Promise<{ error?: unknown; deleted: readonly Readonly<Pod>[] }> {
     const diff = owned.length - this.kind.replicas(set);
     if (diff < 0) {
       const template = this.kind.template(set);
-      if (!template) return undefined;
+      if (!template) return { deleted: [] };
       const make = () => podFromTemplate(template, set, { generateName: `${set.metadata.name}-` });
-      return (await this.podControl.createPods(set, key, Math.min(-diff, burstReplicas), make)).error;
+      return {
+        error: (await this.podControl.createPods(set, key, Math.min(-diff, burstReplicas), make)).error,
+        deleted: [],
+      };
     }
     if (diff > 0) {
       const victims = podsToDelete(owned, Math.min(diff, burstReplicas), this.relatedPods(set, owned));
-      return this.podControl.deletePods(set, key, victims);
+      return { error: await this.podControl.deletePods(set, key, victims), deleted: victims };
     }
-    return undefined;
+    return { deleted: [] };
   }
 
   /**

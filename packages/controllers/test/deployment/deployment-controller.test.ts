@@ -50,7 +50,7 @@ describe('Deployment controller', () => {
     await deployments().create(testDeployment('web', 10, { maxSurge: 3, maxUnavailable: 2 }));
     await cluster.settle();
     const bounds = new RolloutBounds(cluster);
-    bounds.start('web');
+    await bounds.start('web');
     await setImage('nginx:2');
     await cluster.settle();
     bounds.stop();

@@ -14,6 +14,7 @@ export * from './informer/index.js';
 export * from './json/index.js';
 export * from './logging/index.js';
 export * from './metrics/index.js';
+export * from './metrics-api/index.js';
 export * from './model/index.js';
 export * from './registry/index.js';
 export * from './store/index.js';

@@ -1,0 +1,35 @@
+/** CPU and memory use of one container, in metrics.k8s.io's shape (quantities as strings, e.g. `250m`, `64Mi`). */
+export interface ContainerMetrics {
+  name: string;
+  usage: { cpu: string; memory: string };
+}
+
+/** Usage of one pod (metrics.k8s.io/v1beta1 `PodMetrics`). */
+export interface PodMetrics {
+  metadata: { name: string; namespace: string };
+  /** When the sample was taken (RFC 3339). */
+  timestamp: string;
+  /** Over how long the CPU figure was averaged, e.g. `15s`. */
+  window: string;
+  containers: ContainerMetrics[];
+}
+
+/**
+ * Where per-pod usage is read from: the metrics-server's role, the meeting
+ * point of the node agents that measure (runtime package) and the
+ * autoscaler that reads (controllers package), which never import each
+ * other.
+ *
+ * Implementations: the runtime package's `InMemoryPodMetrics` (filled by
+ * NodeAgents) and the controllers package's (filled by tests or adapters);
+ * core holds only this contract, so both satisfy it without importing each
+ * other.
+ *
+ * Caveat: synchronous and in process; a remote metrics API is adapted by
+ * keeping an in-memory source filled from it.
+ */
+export interface PodMetricsSource {
+  /** Usage of every known pod of the namespace (all namespaces when absent). */
+  list(namespace?: string): PodMetrics[];
+  get(namespace: string, name: string): PodMetrics | undefined;
+}

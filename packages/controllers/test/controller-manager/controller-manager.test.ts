@@ -3,6 +3,7 @@ import { Container } from 'inversify';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   ControllerManagerOptionsToken,
+  controllerRegistrations,
   controllersModule,
   StartControllerManagerToken,
   startControllerManager,
@@ -62,6 +63,49 @@ describe('startControllerManager', () => {
     await until(f, async () => (await rolloutStatus(f.api, 'default', 'web')).done);
     const pods = (await f.api.resource('Pod').list({ namespace: 'default' })).items;
     expect(pods).toHaveLength(4);
+  });
+
+  it("registers the batch, daemon and GC controllers with Kubernetes' worker counts", () => {
+    const byName = new Map(controllerRegistrations.map((r) => [r.name, r.defaultConcurrency]));
+    expect(['daemonset', 'job', 'cronjob', 'garbagecollector', 'podgc'].map((n) => [n, byName.get(n)])).toEqual([
+      ['daemonset', 2],
+      ['job', 5],
+      ['cronjob', 5],
+      ['garbagecollector', 20],
+      ['podgc', 1],
+    ]);
+  });
+
+  it('runs a CronJob through Job and pods to completion, and collects it all when the CronJob goes', async () => {
+    const f = fixture();
+    const abort = new AbortController();
+    const manager = new Manager({ api: f.api, clock: f.clock });
+    startControllerManager(manager, { controllers: ['job', 'cronjob', 'garbagecollector', 'podgc'] });
+    await manager.start(abort.signal);
+    cleanups.push(async () => {
+      abort.abort();
+      await manager.stopped;
+    });
+    await f.api.resource('CronJob').create({
+      apiVersion: 'batch/v1',
+      kind: 'CronJob',
+      metadata: { name: 'report', namespace: 'default' },
+      spec: {
+        schedule: '@hourly',
+        jobTemplate: {
+          spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'busybox' }] } } },
+        },
+      },
+    });
+    await f.clock.step(3600_000);
+    const pods = async () => (await f.api.resource('Pod').list({ namespace: 'default' })).items;
+    await until(f, async () => (await pods()).some((p) => p.status?.phase === 'Running'));
+    for (const p of await pods()) await f.runner.finish('default', p.metadata.name, 'Succeeded');
+    const job = async () => (await f.api.resource('Job').list({ namespace: 'default' })).items[0];
+    await until(f, async () => (await job())?.status?.conditions?.[0]?.type === 'Complete');
+    expect((await job()).metadata.name).toBe(`report-${Date.UTC(2026, 0, 1, 1) / 60_000}`);
+    await f.api.resource('CronJob').delete('default', 'report');
+    await until(f, async () => !(await job()) && (await pods()).length === 0);
   });
 
   it('is available as an inversify module', async () => {

@@ -115,6 +115,8 @@ describe('@flotilla/core public surface', () => {
       'isQualifiedName',
       'isReason',
       'isValidLabelValue',
+      'isValidPathSegmentName',
+      'isValidPathSegmentPrefix',
       'isValidPortName',
       'jitteredBackoff',
       'jsonEqual',

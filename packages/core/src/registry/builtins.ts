@@ -178,8 +178,10 @@ type KindBehaviour<K extends BuiltinKind> = Pick<ResourceType<BuiltinKinds[K]>, 
 
 /**
  * Defaulting and validation of each built-in kind. Namespaces are DNS-1123
- * labels and Services DNS-1035 labels (their names become DNS labels);
- * everything else uses the DNS-1123 subdomain rule.
+ * labels and Services DNS-1035 labels (their names become DNS labels); the
+ * RBAC kinds are path segments, as in Kubernetes, so that its
+ * `system:controller:...` roles load unchanged; everything else uses the
+ * DNS-1123 subdomain rule.
  */
 const builtinBehaviour: { [K in BuiltinKind]: KindBehaviour<K> } = {
   Namespace: { nameFormat: 'dns1123Label', default: defaultNamespace, validate: validateNamespace },
@@ -202,10 +204,10 @@ const builtinBehaviour: { [K in BuiltinKind]: KindBehaviour<K> } = {
   PersistentVolumeClaim: { default: defaultPersistentVolumeClaim, validate: validatePersistentVolumeClaim },
   Lease: { validate: validateLease },
   Event: { validate: validateEvent },
-  Role: { validate: validateRole },
-  RoleBinding: { validate: validateRoleBinding },
-  ClusterRole: { validate: validateClusterRole },
-  ClusterRoleBinding: { validate: validateClusterRoleBinding },
+  Role: { nameFormat: 'pathSegment', validate: validateRole },
+  RoleBinding: { nameFormat: 'pathSegment', validate: validateRoleBinding },
+  ClusterRole: { nameFormat: 'pathSegment', validate: validateClusterRole },
+  ClusterRoleBinding: { nameFormat: 'pathSegment', validate: validateClusterRoleBinding },
 };
 
 /**

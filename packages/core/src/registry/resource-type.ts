@@ -21,9 +21,12 @@ export interface ResourceType<T extends KubeObject = KubeObject> {
   /**
    * Which name rule `metadata.name` must follow (Kubernetes uses DNS-1123
    * subdomains for most kinds, labels for namespaces, DNS-1035 labels for
-   * services). Default `dns1123Subdomain`.
+   * services, path segments for RBAC kinds). Default `dns1123Subdomain`.
+   * `pathSegment` only refuses `.`, `..`, `/` and `%`: see
+   * `isValidPathSegmentName` before choosing it for a kind whose names end
+   * up in rule text, file names or DNS.
    */
-  nameFormat?: 'dns1123Subdomain' | 'dns1123Label' | 'dns1035Label';
+  nameFormat?: NameFormat;
   /** Fills in defaults in place, before validation. */
   default?(obj: T): void;
   /**
@@ -38,6 +41,9 @@ export interface ResourceType<T extends KubeObject = KubeObject> {
    */
   validate?(obj: T, old?: T, context?: ValidationContext): FieldError[];
 }
+
+/** The name rules a kind can choose for `metadata.name`, named as in Kubernetes' validation. */
+export type NameFormat = 'dns1123Subdomain' | 'dns1123Label' | 'dns1035Label' | 'pathSegment';
 
 /** How an object is being written, for validators whose rules depend on it. */
 export interface ValidationContext {

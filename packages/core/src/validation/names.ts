@@ -3,9 +3,22 @@
  * Each `is*` function returns the list of problems with a value, worded as
  * Kubernetes words them; an empty list means the value is valid.
  *
- * Guarantees: a value these accept contains only `[A-Za-z0-9._-]` (plus one
- * `/` in qualified names), so it can never carry a path traversal (`..` as a
- * whole segment is rejected), shell metacharacters or whitespace.
+ * Guarantees: a value the DNS, qualified-name and label-value rules accept
+ * contains only `[A-Za-z0-9._-]` (plus one `/` in qualified names), so it can
+ * never carry a path traversal (`..` as a whole segment is rejected), shell
+ * metacharacters or whitespace.
+ *
+ * Caveats: the path-segment rule (`isValidPathSegmentName`, RBAC object
+ * names) is deliberately much wider. It refuses only `.`, `..`, `/` and `%`,
+ * exactly as Kubernetes does, because Kubernetes compatibility wins for these
+ * kinds: its own roles are named `system:controller:deployment-controller`,
+ * and a manifest written for Kubernetes must load unchanged. Such a name may
+ * hold `:`, spaces, `;`, `$(...)` or any other shell metacharacter. That is
+ * safe in Flotilla because no name reaches a shell anywhere (processes are
+ * spawned with argument arrays) and such a name is never one path segment
+ * away from escaping a directory (no `/`, not `.` or `..`); code that puts
+ * an RBAC name into rule text, a file name or a DNS name must still quote or
+ * encode it.
  */
 
 const dns1123LabelFmt = '[a-z0-9]([-a-z0-9]*[a-z0-9])?';
@@ -113,5 +126,30 @@ export function isValidLabelValue(value: string): string[] {
   const errs: string[] = [];
   if (value.length > LABEL_VALUE_MAX_LENGTH) errs.push(maxLen(LABEL_VALUE_MAX_LENGTH));
   if (!labelValueRe.test(value)) errs.push(labelValueMsg);
+  return errs;
+}
+
+/** Names a path segment may not be: they would address the current or the parent directory. */
+const PATH_SEGMENT_RESERVED_NAMES = ['.', '..'];
+/** Characters a path segment may not contain: a separator, and the escape that could spell one. */
+const PATH_SEGMENT_FORBIDDEN_CHARACTERS = ['/', '%'];
+
+/**
+ * Problems with `value` as a path segment (Kubernetes' `IsValidPathSegmentName`,
+ * the rule for RBAC object names such as `system:controller:deployment-controller`):
+ * not `.` or `..`, and no `/` or `%`. See the module caveat for why nothing else is refused.
+ */
+export function isValidPathSegmentName(value: string): string[] {
+  if (PATH_SEGMENT_RESERVED_NAMES.includes(value)) return [`may not be '${value}'`];
+  return isValidPathSegmentPrefix(value);
+}
+
+/**
+ * Problems with `value` as the start of a path segment (a `generateName` for
+ * a path-segment kind): only the characters matter, as a suffix follows.
+ */
+export function isValidPathSegmentPrefix(value: string): string[] {
+  const errs: string[] = [];
+  for (const c of PATH_SEGMENT_FORBIDDEN_CHARACTERS) if (value.includes(c)) errs.push(`may not contain '${c}'`);
   return errs;
 }

@@ -1,22 +1,40 @@
 import type { FieldError } from '../errors/api-errors.js';
 import { validateLabels } from '../model/labels.js';
 import type { KubeObject, ObjectMeta } from '../model/meta.js';
-import type { ResourceType } from '../registry/resource-type.js';
+import type { NameFormat, ResourceType } from '../registry/resource-type.js';
 import { forbidden, invalid, invalidEach, required, tooLong } from './field-errors.js';
-import { isDNS1035Label, isDNS1123Label, isDNS1123Subdomain, isQualifiedName } from './names.js';
+import {
+  isDNS1035Label,
+  isDNS1123Label,
+  isDNS1123Subdomain,
+  isQualifiedName,
+  isValidPathSegmentName,
+  isValidPathSegmentPrefix,
+} from './names.js';
 
 /** Kubernetes' cap on the summed size of all annotation keys and values of one object. */
 export const TOTAL_ANNOTATION_SIZE_LIMIT_BYTES = 256 * 1024;
 
-const nameRules: Record<NonNullable<ResourceType['nameFormat']>, (v: string) => string[]> = {
+const nameRules: Record<NameFormat, (v: string) => string[]> = {
   dns1123Subdomain: isDNS1123Subdomain,
   dns1123Label: isDNS1123Label,
   dns1035Label: isDNS1035Label,
+  pathSegment: isValidPathSegmentName,
 };
 
 /** The name rule for a kind: its `nameFormat`, DNS-1123 subdomain by default. */
 export function nameRuleOf(type: Pick<ResourceType, 'nameFormat'>): (name: string) => string[] {
   return nameRules[type.nameFormat ?? 'dns1123Subdomain'];
+}
+
+/**
+ * Problems with a `generateName` under `format`. The Api appends a random
+ * suffix, so a DNS prefix is checked without its trailing dash, and a path
+ * segment prefix only for characters (`.` plus a suffix is a fine name).
+ */
+function generateNameProblems(format: NameFormat, prefix: string): string[] {
+  if (format === 'pathSegment') return isValidPathSegmentPrefix(prefix);
+  return nameRules[format](prefix.replace(/-$/, '') || 'a');
 }
 
 /**
@@ -27,9 +45,13 @@ export function nameRuleOf(type: Pick<ResourceType, 'nameFormat'>): (name: strin
  * and values, annotation keys and their total size (256 KiB), finalizer names,
  * and owner references. With `old` (an update), `creationTimestamp` may not change.
  *
- * Guarantees: a name that passes contains no `/`, no `..` segment, no
- * uppercase, whitespace or shell metacharacter, so it is safe in store keys,
- * file paths and rule text.
+ * Guarantees: a name that passes contains no `/` and is not `.` or `..`, so
+ * it is one safe segment of a store key or file path. Under the DNS rules
+ * (every kind but those with `nameFormat: 'pathSegment'`) it also has no
+ * uppercase, whitespace or shell metacharacter, so it is safe in rule text.
+ *
+ * Caveats: `pathSegment` names (the RBAC kinds) may hold `:`, spaces and
+ * shell metacharacters, as in Kubernetes; see `isValidPathSegmentName`.
  */
 export function validateObjectMeta(
   obj: KubeObject,
@@ -40,9 +62,8 @@ export function validateObjectMeta(
   const errs: FieldError[] = [];
   const nameRule = nameRuleOf(type);
   if (typeof meta.generateName === 'string' && meta.generateName !== '') {
-    // The Api appends a random suffix, so only the prefix without its trailing dash must be valid.
-    const prefix = meta.generateName.replace(/-$/, '');
-    errs.push(...invalidEach('metadata.generateName', meta.generateName, nameRule(prefix || 'a')));
+    const problems = generateNameProblems(type.nameFormat ?? 'dns1123Subdomain', meta.generateName);
+    errs.push(...invalidEach('metadata.generateName', meta.generateName, problems));
   }
   if (typeof meta.name !== 'string' || meta.name === '') {
     if (!meta.generateName) errs.push(required('metadata.name', 'name or generateName is required'));

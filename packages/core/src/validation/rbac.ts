@@ -1,7 +1,7 @@
 import type { FieldError } from '../errors/api-errors.js';
 import type { ClusterRole, ClusterRoleBinding, PolicyRule, Role, RoleBinding, Subject } from '../model/rbac-v1.js';
 import { forbidden, invalid, invalidEach, notSupported, required } from './field-errors.js';
-import { isDNS1123Label, isDNS1123Subdomain } from './names.js';
+import { isDNS1123Label, isDNS1123Subdomain, isValidPathSegmentName } from './names.js';
 
 const RBAC_GROUP = 'rbac.authorization.k8s.io';
 
@@ -77,6 +77,7 @@ function validateRoleRef(
   if (ref.apiGroup !== RBAC_GROUP) errs.push(notSupported('roleRef.apiGroup', ref.apiGroup ?? '', [RBAC_GROUP]));
   if (!ref.kind || !kinds.includes(ref.kind)) errs.push(notSupported('roleRef.kind', ref.kind ?? '', kinds));
   if (!ref.name) errs.push(required('roleRef.name'));
+  else errs.push(...invalidEach('roleRef.name', ref.name, isValidPathSegmentName(ref.name)));
   if (
     old &&
     JSON.stringify([old.apiGroup, old.kind, old.name]) !== JSON.stringify([ref.apiGroup, ref.kind, ref.name])
@@ -86,7 +87,7 @@ function validateRoleRef(
   return errs;
 }
 
-/** RoleBinding: a Role or ClusterRole reference (immutable) and well-formed subjects. */
+/** RoleBinding: a Role or ClusterRole reference (immutable, its name a path segment as RBAC names are) and well-formed subjects. */
 export function validateRoleBinding(rb: RoleBinding, old?: RoleBinding): FieldError[] {
   return [
     ...validateRoleRef(rb.roleRef, ['Role', 'ClusterRole'], old?.roleRef),

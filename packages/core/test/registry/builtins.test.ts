@@ -87,6 +87,9 @@ describe('builtinResourceTypes', () => {
     expect(types.find((t) => t.kind === 'Namespace')?.nameFormat).toBe('dns1123Label');
     expect(types.find((t) => t.kind === 'Service')?.nameFormat).toBe('dns1035Label');
     expect(types.find((t) => t.kind === 'Pod')?.nameFormat).toBeUndefined();
+    const rbac = ['Role', 'RoleBinding', 'ClusterRole', 'ClusterRoleBinding'];
+    for (const kind of rbac) expect(types.find((t) => t.kind === kind)?.nameFormat, kind).toBe('pathSegment');
+    expect(types.filter((t) => t.nameFormat === 'pathSegment').map((t) => t.kind)).toEqual(rbac);
   });
 
   it('returns fresh objects each call', () => {

@@ -9,6 +9,7 @@ const namespaced: Scope = { namespaced: true };
 const clusterScoped: Scope = { namespaced: false };
 const service: Scope = { namespaced: true, nameFormat: 'dns1035Label' };
 const namespace: Scope = { namespaced: false, nameFormat: 'dns1123Label' };
+const clusterRole: Scope = { namespaced: false, nameFormat: 'pathSegment' };
 
 const obj = (metadata: Partial<ObjectMeta>): KubeObject => ({
   apiVersion: 'v1',
@@ -36,6 +37,10 @@ describe('validateObjectMeta', () => {
       },
       namespaced,
     ],
+    ['a Kubernetes system role name (path segment)', { name: 'system:controller:deployment-controller' }, clusterRole],
+    ['uppercase, spaces and shell metacharacters in a path segment', { name: 'Admins of $(team); ok?' }, clusterRole],
+    ['a dot-started path segment', { name: '.hidden..not-parent' }, clusterRole],
+    ['a path-segment generateName that is only a dot', { generateName: '.' }, clusterRole],
   ])('accepts %s', (_, meta, type) => {
     expect(validateObjectMeta(obj(meta), type)).toEqual([]);
   });
@@ -116,6 +121,28 @@ describe('validateObjectMeta', () => {
       { generateName: 'Web-', namespace: 'default' },
       namespaced,
       ['metadata.generateName: Invalid value: "Web-": a lowercase RFC 1123 subdomain mu'],
+    ],
+    ['a path segment that is .', { name: '.' }, clusterRole, ['metadata.name: Invalid value: ".": may not be \'.\'']],
+    [
+      'a path segment that is ..',
+      { name: '..' },
+      clusterRole,
+      ['metadata.name: Invalid value: "..": may not be \'..\''],
+    ],
+    [
+      'a slash and a percent in a path segment',
+      { name: 'a/b%2F' },
+      clusterRole,
+      [
+        'metadata.name: Invalid value: "a/b%2F": may not contain \'/\'',
+        'metadata.name: Invalid value: "a/b%2F": may not contain \'%\'',
+      ],
+    ],
+    [
+      'a slash in a path-segment generateName',
+      { generateName: 'x/' },
+      clusterRole,
+      ['metadata.generateName: Invalid value: "x/": may not contain \'/\''],
     ],
     ['no namespace', { name: 'a' }, namespaced, ['metadata.namespace: Required value']],
     [

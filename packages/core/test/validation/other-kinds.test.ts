@@ -503,6 +503,32 @@ describe('RBAC', () => {
     ],
     ['a valid ClusterRoleBinding', () => show(validateClusterRoleBinding(crb({}))), []],
     [
+      'a roleRef to a Kubernetes system role',
+      () =>
+        show(
+          validateClusterRoleBinding(
+            crb({
+              roleRef: {
+                apiGroup: 'rbac.authorization.k8s.io',
+                kind: 'ClusterRole',
+                name: 'system:controller:deployment-controller',
+              },
+            }),
+          ),
+        ),
+      [],
+    ],
+    [
+      'a roleRef name that is not a path segment',
+      () =>
+        show(
+          validateClusterRoleBinding(
+            crb({ roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: '../admin' } }),
+          ),
+        ),
+      [`roleRef.name: Invalid value: "../admin": may not contain '/'`],
+    ],
+    [
       'a service account without namespace in a ClusterRoleBinding',
       () => show(validateClusterRoleBinding(crb({ subjects: [{ kind: 'ServiceAccount', name: 'sa' }] }))),
       ['subjects[0].namespace: Required value'],

@@ -502,7 +502,7 @@ export class DockerRuntime implements ContainerRuntime {
       const cause = toRuntimeError(err, 'pull', 'ErrImagePull', { image: image.image });
       throw new RuntimeError(
         cause.code === 'Unavailable' ? 'Unavailable' : 'ErrImagePull',
-        `failed to pull image "${image.image}": ${cause.message}; check the name and that its registry is reachable, or load the image locally`,
+        `failed to pull image "${image.image}": ${cause.message}; check the name and that its registry is reachable (for an image built or loaded on this node, use imagePullPolicy: IfNotPresent so it is not pulled)`,
         { image: image.image, cause: err },
       );
     }

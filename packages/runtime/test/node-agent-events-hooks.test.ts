@@ -1,6 +1,6 @@
 import type { Event } from '@flotilla/core';
-import type { ContainerScript } from '../src/index.js';
 import { describe, expect, it } from 'vitest';
+import type { ContainerScript } from '../src/index.js';
 import { getPod, type Harness, NODE, pod, start, until } from './agent-harness.js';
 
 /** The pod's Events in the order they were last written, as `<type> <reason>: <message>`. */

@@ -372,6 +372,19 @@ export function describeStoreConformance(name: string, makeStore: () => Promise<
     });
 
     describe('list', () => {
+      it('of an empty resource reports a revision of at least 1, so a watch from it misses no later write', async () => {
+        const list = await store.list('configmaps');
+        expect(list.items).toEqual([]);
+        // '0' would mean "from now" to watch: a write between list and watch would be lost.
+        expect(Number(list.resourceVersion)).toBeGreaterThanOrEqual(1);
+        const written = await store.create(cm('between'), configMap('between'));
+        const events = await collectUntil(
+          store.watch('configmaps', { resourceVersion: list.resourceVersion }),
+          written.metadata.resourceVersion!,
+        );
+        expect(events.map(describeEvent)).toEqual([describeEvent({ type: 'ADDED', object: written })]);
+      });
+
       it('returns every object in key order with the revision to watch from', async () => {
         for (const name of ['c', 'a', 'b']) await store.create(cm(name), configMap(name));
         const list = await store.list('configmaps');

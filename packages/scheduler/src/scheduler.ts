@@ -3,6 +3,7 @@ import {
   type Clock,
   type InformerEvent,
   type InformerFactory,
+  InvalidError,
   type Logger,
   type Node,
   type Pod,
@@ -21,6 +22,7 @@ import { type Profile, schedulerNameOf } from './framework/profile.js';
 import type { PluginRegistry } from './framework/registry.js';
 import { noSchedulerMetrics, type SchedulerMetrics, schedulerMetrics } from './metrics/scheduler-metrics.js';
 import { defaultProfile, defaultRegistry } from './plugins/default-plugins.js';
+import { NominatedPods } from './queue/nominator.js';
 import { type QueuedPodInfo, SchedulingQueue } from './queue/scheduling-queue.js';
 import { GenericScheduler } from './scheduling/generic-scheduler.js';
 import { type CycleOutcome, scheduleOne } from './scheduling/schedule-one.js';
@@ -91,13 +93,37 @@ export class Scheduler {
     this.client = new ApiSchedulerClient(options.api);
     const random = seededRandom(options.seed);
     const profiles = options.profiles ?? [defaultProfile()];
+    const names = profiles.map((p) => p.schedulerName);
+    if (names.length === 0 || new Set(names).size !== names.length) {
+      throw new InvalidError('SchedulerOptions', 'profiles', [
+        {
+          field: 'profiles',
+          message: `Invalid value: ${JSON.stringify(names)}: give at least one profile, each with its own schedulerName`,
+        },
+      ]);
+    }
     const registry = options.registry ?? defaultRegistry();
-    let first: Framework | undefined;
-    const queueHooks = {
-      less: (a: Parameters<Framework['queueSortLess']>[0], b: Parameters<Framework['queueSortLess']>[1]) =>
-        first!.queueSortLess(a, b),
-      preEnqueue: (pod: Pod) => this.frameworks.get(schedulerNameOf(pod))!.runPreEnqueuePlugins(pod),
-      relevantEvents: (plugins: ReadonlySet<string>) => {
+    const nominator = new NominatedPods();
+    for (const profile of profiles) {
+      const fwk = new Framework(profile, {
+        registry,
+        clock: this.clock,
+        logger: this.logger.child({ profile: profile.schedulerName }),
+        client: this.client,
+        nominator,
+        random,
+        snapshot: this.snapshot,
+      });
+      this.frameworks.set(profile.schedulerName, fwk);
+    }
+    // One queue for every profile, ordered by the first profile's QueueSort (kube-scheduler requires all to agree).
+    const first = [...this.frameworks.values()][0];
+    this.queue = new SchedulingQueue({
+      clock: this.clock,
+      nominator,
+      less: (a, b) => first.queueSortLess(a, b),
+      preEnqueue: (pod) => this.frameworks.get(schedulerNameOf(pod))!.runPreEnqueuePlugins(pod),
+      relevantEvents: (plugins) => {
         const out = new Set<string>();
         for (const f of this.frameworks.values()) {
           const events = f.relevantEvents(plugins);
@@ -106,21 +132,7 @@ export class Scheduler {
         }
         return out;
       },
-    };
-    this.queue = new SchedulingQueue({ clock: this.clock, ...queueHooks });
-    for (const profile of profiles) {
-      const fwk = new Framework(profile, {
-        registry,
-        clock: this.clock,
-        logger: this.logger.child({ profile: profile.schedulerName }),
-        client: this.client,
-        nominator: this.queue,
-        random,
-        snapshot: this.snapshot,
-      });
-      first ??= fwk;
-      this.frameworks.set(profile.schedulerName, fwk);
-    }
+    });
     this.algorithm = new GenericScheduler({
       cache: this.cache,
       snapshot: this.snapshot,

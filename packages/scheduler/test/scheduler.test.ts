@@ -1,17 +1,26 @@
-import { Api, FakeClock, InformerFactory, MemoryStore, type Pod } from '@flotilla/core';
+import { Api, FakeClock, InformerFactory, InvalidError, MemoryStore, type Pod } from '@flotilla/core';
 import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { Profile } from '../src/framework/profile.js';
+import { defaultProfile } from '../src/plugins/default-plugins.js';
 import { Scheduler } from '../src/scheduler.js';
 import { makeNode, makePod } from './builders.js';
 
 /** A cluster in memory: Api over MemoryStore, shared informers, a scheduler running on a FakeClock. */
-async function startCluster(options: { seed?: number } = {}) {
+async function startCluster(options: { seed?: number; profiles?: Profile[] } = {}) {
   const clock = new FakeClock();
   const store = new MemoryStore();
   const api = new Api({ store, clock });
   const informers = new InformerFactory(api, { clock });
   const metrics = new Registry();
-  const scheduler = new Scheduler({ api, informers, clock, seed: options.seed ?? 1, metrics });
+  const scheduler = new Scheduler({
+    api,
+    informers,
+    clock,
+    seed: options.seed ?? 1,
+    metrics,
+    profiles: options.profiles,
+  });
   const abort = new AbortController();
   const running = scheduler.run(abort.signal);
   const stop = async () => {
@@ -33,6 +42,17 @@ async function until<T>(check: () => Promise<T | undefined>, turns = 2000): Prom
 }
 
 const scheduledCondition = (pod: Pod) => pod.status?.conditions?.find((c) => c.type === 'PodScheduled');
+
+describe('Scheduler options', () => {
+  it.each([
+    { name: 'no profile', profiles: [] },
+    { name: 'two profiles with one name', profiles: [defaultProfile(), defaultProfile()] },
+  ])('refuses $name', async ({ profiles }) => {
+    const api = new Api({ store: new MemoryStore() });
+    expect(() => new Scheduler({ api, informers: new InformerFactory(api), profiles })).toThrow(InvalidError);
+    await api.close();
+  });
+});
 
 describe('Scheduler with the Api', () => {
   let cluster: Awaited<ReturnType<typeof startCluster>> | undefined;
@@ -87,6 +107,26 @@ describe('Scheduler with the Api', () => {
     });
     expect(bound.spec.nodeName).toBe('large');
     expect(scheduledCondition(bound)?.status).toBe('True');
+  });
+
+  it('schedules each pod with the profile its schedulerName names', async () => {
+    const binPacking = defaultProfile({
+      schedulerName: 'bin-packing',
+      plugins: [{ name: 'NodeResourcesFit', weight: 10, args: { scoringStrategy: { type: 'MostAllocated' } } }],
+    });
+    cluster = await startCluster({ profiles: [defaultProfile(), binPacking] });
+    const { api } = cluster;
+    await api.resource('Node').create(makeNode('busy').capacity({ cpu: '4', memory: '8Gi', pods: 10 }).obj());
+    await api.resource('Node').create(makeNode('idle').capacity({ cpu: '4', memory: '8Gi', pods: 10 }).obj());
+    await api.resource('Pod').create(makePod('load').req({ cpu: '2', memory: '4Gi' }).node('busy').obj());
+    await api.resource('Pod').create(makePod('spread').req({ cpu: '1', memory: '2Gi' }).obj());
+    await api
+      .resource('Pod')
+      .create(makePod('packed').req({ cpu: '1', memory: '2Gi' }).schedulerName('bin-packing').obj());
+    const nodeOf = async (name: string) =>
+      until(async () => (await api.resource('Pod').get('default', name)).spec.nodeName || undefined);
+    expect(await nodeOf('spread')).toBe('idle');
+    expect(await nodeOf('packed')).toBe('busy');
   });
 
   it('ignores pods that name another scheduler', async () => {

@@ -1,13 +1,14 @@
 import type { PodInfo } from '../cache/pod-info.js';
 import type { PodNominator } from '../framework/handle.js';
 
+/** The answer for nodes without nominated pods, shared so lookups do not allocate. */
+const none: readonly PodInfo[] = Object.freeze([]);
+
 /**
  * Pods nominated to nodes by preemption, by node. The scheduling queue keeps
  * one, and `simulate()` another; filters count these pods on their node so
  * that the room preemption made is not given to a lower-priority pod.
  */
-const none: readonly PodInfo[] = Object.freeze([]);
-
 export class NominatedPods implements PodNominator {
   private readonly byNode = new Map<string, PodInfo[]>();
   private readonly nodeOf = new Map<string, string>();

@@ -36,6 +36,8 @@ export interface SchedulingQueueOptions {
   maxBackoffMs?: number;
   /** Unschedulable pods are retried after at most this long. Default 5 min. */
   maxInUnschedulableMs?: number;
+  /** Shared with the frameworks' handles; a pod leaving the queue for good leaves it too. Default: its own. */
+  nominator?: NominatedPods;
 }
 
 /** Counts per sub-queue, for the `scheduler_pending_pods` gauge. */
@@ -64,7 +66,7 @@ export class SchedulingQueue implements PodNominator {
   private readonly active: KeyedHeap<QueuedPodInfo>;
   private readonly backoff: KeyedHeap<QueuedPodInfo>;
   private readonly unschedulable = new Map<string, QueuedPodInfo>();
-  private readonly nominated = new NominatedPods();
+  private readonly nominated: NominatedPods;
   private readonly waiters: ((q: QueuedPodInfo | undefined) => void)[] = [];
   private backoffTimer: TimerHandle | undefined;
   private backoffTimerAt = Number.POSITIVE_INFINITY;
@@ -76,6 +78,7 @@ export class SchedulingQueue implements PodNominator {
   constructor(options: SchedulingQueueOptions) {
     this.clock = options.clock;
     this.options = options;
+    this.nominated = options.nominator ?? new NominatedPods();
     this.active = new KeyedHeap<QueuedPodInfo>((q) => q.podInfo.key, options.less);
     this.backoff = new KeyedHeap(
       (q) => q.podInfo.key,

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { Api, MemoryStore, type Pod, RealClock } from '@flotilla/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUSYBOX_IMAGE } from '../../../../scripts/docker.js';
-import { NodeAgent } from '../../src/index.js';
+import { LogFrameDecoder, NodeAgent } from '../../src/index.js';
 import { startDocker } from './docker-fixture.js';
 
 const NODE = 'docker-node';
@@ -25,7 +25,15 @@ beforeAll(async () => {
   const started = await startDocker();
   docker = started.docker;
   api = new Api({ store: new MemoryStore(), clock });
-  const agent = new NodeAgent({ api, runtime: started.runtime, clock, nodeName: NODE, hostIP: '127.0.0.1' });
+  // A short resync so ConfigMap and downwardAPI refreshes show within the test (the default is 60 s).
+  const agent = new NodeAgent({
+    api,
+    runtime: started.runtime,
+    clock,
+    nodeName: NODE,
+    hostIP: '127.0.0.1',
+    podResyncIntervalMs: 2000,
+  });
   const ac = new AbortController();
   const running = agent.run(ac.signal);
   stopAll = async () => {
@@ -138,5 +146,85 @@ describe('NodeAgent on DockerRuntime', () => {
     await until(async () => !(await getPod('e2e').catch(() => undefined)), 60_000);
     const left = await docker.listContainers({ all: true, filters: { label: [`flotilla.io/node-name=${NODE}`] } });
     expect(left).toEqual([]);
+  });
+
+  it('runs postStart hooks, mounts downwardAPI and ConfigMap files that follow their sources, and records Events', async () => {
+    await api.resource('ConfigMap').create({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'site', namespace: 'default' },
+      data: { greeting: 'hello' },
+    });
+    await api.resource('Pod').create({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'files', namespace: 'default', labels: { tier: 'front' } },
+      spec: {
+        nodeName: NODE,
+        terminationGracePeriodSeconds: 2,
+        volumes: [
+          { name: 'site', configMap: { name: 'site' } },
+          { name: 'info', downwardAPI: { items: [{ path: 'labels', fieldRef: { fieldPath: 'metadata.labels' } }] } },
+        ],
+        containers: [
+          {
+            name: 'app',
+            ...shell('trap "exit 0" TERM; sleep 2147483647 & wait'),
+            lifecycle: { postStart: { exec: { command: ['sh', '-c', 'echo started > /tmp/hook'] } } },
+            volumeMounts: [
+              { name: 'site', mountPath: '/etc/site' },
+              { name: 'info', mountPath: '/etc/podinfo' },
+            ],
+          },
+        ],
+      },
+    });
+    await until(async () => (await getPod('files')).status?.phase === 'Running');
+    const [app] = await docker.listContainers({
+      filters: { label: ['io.kubernetes.container.name=app', 'io.kubernetes.pod.name=files'] },
+    });
+    const cat = async (path: string) => {
+      const e = await docker.getContainer(app.Id).exec({ Cmd: ['cat', path], AttachStdout: true });
+      const stream = await e.start({ hijack: true, stdin: false });
+      const decoder = new LogFrameDecoder();
+      const lines: string[] = [];
+      await new Promise<void>((resolve) => {
+        stream.on('data', (c: Buffer) => lines.push(...decoder.push(c).map((l) => l.text)));
+        stream.on('end', resolve);
+      });
+      lines.push(...decoder.end().map((l) => l.text));
+      return lines.join('\n').trim();
+    };
+    expect(await cat('/tmp/hook')).toBe('started');
+    expect(await cat('/etc/site/greeting')).toBe('hello');
+    expect(await cat('/etc/podinfo/labels')).toBe('tier="front"');
+
+    await api.resource('ConfigMap').patch('default', 'site', { data: { greeting: 'bonjour' } });
+    await api.resource('Pod').patch('default', 'files', { metadata: { labels: { tier: 'back' } } });
+    await until(async () => (await cat('/etc/site/greeting')) === 'bonjour', 30_000);
+    await until(async () => (await cat('/etc/podinfo/labels')) === 'tier="back"', 30_000);
+
+    const { items } = await api.resource('Event').list({ namespace: 'default' });
+    const reasons = items.filter((e) => e.involvedObject.name === 'files').map((e) => e.reason);
+    expect(reasons).toEqual(expect.arrayContaining(['Pulled', 'Created', 'Started']));
+    await api.resource('Pod').delete('default', 'files');
+    await until(async () => !(await getPod('files').catch(() => undefined)), 60_000);
+  });
+
+  it('fails a locally built image under imagePullPolicy Always with ErrImagePull that says to use IfNotPresent', async () => {
+    await api.resource('Pod').create({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'always', namespace: 'default' },
+      spec: {
+        nodeName: NODE,
+        containers: [{ name: 'app', image: BUSYBOX_IMAGE, imagePullPolicy: 'Always', command: ['sleep', '60'] }],
+      },
+    });
+    const waiting = async () => (await getPod('always')).status?.containerStatuses?.[0].state?.waiting;
+    await until(async () => (await waiting())?.reason === 'ErrImagePull', 90_000);
+    expect((await waiting())?.message).toContain('set imagePullPolicy: IfNotPresent');
+    expect((await getPod('always')).status?.phase).toBe('Pending');
+    await api.resource('Pod').delete('default', 'always', { gracePeriodSeconds: 0 });
   });
 });

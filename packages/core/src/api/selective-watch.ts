@@ -73,7 +73,13 @@ export function watchSelected(
         /** Membership after each replayed event up to the list's revision; before its first, unknown. */
         const replayed = new Map<string, boolean>();
         const from = opts.resourceVersion && opts.resourceVersion !== '0' ? opts.resourceVersion : list.resourceVersion;
-        inner = store.watch(resource, { namespace: opts.namespace, resourceVersion: from }).subscribe({
+        // Changes after the list to objects that neither match nor were selected cannot affect the result:
+        // the store drops them before copying them (a node agent's watch skips every other node's pods).
+        const filter = selector.everything
+          ? undefined
+          : (obj: Readonly<KubeObject>) =>
+              revisionOf(obj) <= listed || selector.matches(obj) || members.has(keyOf(obj));
+        inner = store.watch(resource, { namespace: opts.namespace, resourceVersion: from, filter }).subscribe({
           next(event) {
             const key = keyOf(event.object);
             const now = selector.matches(event.object);

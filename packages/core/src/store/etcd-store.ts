@@ -178,7 +178,9 @@ export class EtcdStore implements Store {
             if (revision <= lastDelivered || subscriber.closed) continue;
             lastDelivered = revision;
             try {
-              subscriber.next(toWatchEvent(ev.type, ev.kv, ev.prev_kv));
+              const event = toWatchEvent(ev.type, ev.kv, ev.prev_kv);
+              if (opts.filter && !opts.filter(event.object)) continue;
+              subscriber.next(event);
             } catch (err) {
               subscriber.error(err);
               return;

@@ -1,5 +1,6 @@
 import type { Subscriber } from 'rxjs';
 import { cloneJson } from '../json/clone-json.js';
+import type { KubeObject } from '../model/meta.js';
 import type { Change } from './memory-history.js';
 import type { WatchEvent } from './store.js';
 
@@ -10,6 +11,8 @@ export interface Watcher {
   /** The newest revision this watcher has been given (or chose to start after). */
   lastDelivered: number;
   readonly subscriber: Subscriber<WatchEvent>;
+  /** Changes whose object fails it are skipped before any copy is made. */
+  readonly filter?: (object: Readonly<KubeObject>) => boolean;
 }
 
 /**
@@ -73,5 +76,6 @@ export function deliver(watcher: Watcher, change: Change): void {
   if (change.revision <= watcher.lastDelivered) return;
   if (watcher.namespace !== undefined && watcher.namespace !== change.namespace) return;
   watcher.lastDelivered = change.revision;
+  if (watcher.filter && !watcher.filter(change.object)) return;
   watcher.subscriber.next({ type: change.type, object: cloneJson(change.object) });
 }

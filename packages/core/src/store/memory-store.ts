@@ -169,6 +169,7 @@ export class MemoryStore implements Store {
         namespace: opts.namespace,
         lastDelivered: from === 0 ? this.revision : from,
         subscriber,
+        filter: opts.filter,
       };
       if (from !== 0) {
         if (from < this.history.compactedRevision) {

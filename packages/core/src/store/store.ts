@@ -40,6 +40,14 @@ export interface WatchOptions {
    * errors with `ExpiredError`.
    */
   resourceVersion?: string;
+  /**
+   * Only changes whose object passes are delivered (replayed ones too). It
+   * sees the stored object, which it must neither change nor keep. The
+   * MemoryStore asks before copying the object for the watcher, so a watch
+   * that wants few of many objects (a node agent's own pods) does not pay
+   * for copying the rest.
+   */
+  filter?: (object: Readonly<KubeObject>) => boolean;
 }
 
 /** A change to one object. `DELETED` carries the object as it was last stored (with the deleting revision). */

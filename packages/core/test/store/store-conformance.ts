@@ -258,6 +258,17 @@ export function describeStoreConformance(name: string, makeStore: () => Promise<
         expect((await live).map(describeEvent)).toEqual(written);
       });
 
+      it('delivers only the changes whose object passes the filter, replayed and live', async () => {
+        const start = await store.currentRevision();
+        const wanted = (o: Readonly<KubeObject>) => o.metadata.labels?.tier === 'web';
+        await store.create(cm('a'), configMap('a', { labels: { tier: 'web' } }));
+        await store.create(cm('b'), configMap('b', { labels: { tier: 'db' } }));
+        const events = collectThroughName(store.watch('configmaps', { resourceVersion: start, filter: wanted }), 'd');
+        await store.create(cm('c'), configMap('c', { labels: { tier: 'db' } }));
+        await store.create(cm('d'), configMap('d', { labels: { tier: 'web' } }));
+        expect((await events).map((e) => e.object.metadata.name)).toEqual(['a', 'd']);
+      });
+
       it('scopes a watch to one namespace', async () => {
         const start = await store.currentRevision();
         await store.create(cm('a', 'one'), configMap('a', { namespace: 'one' }));

@@ -129,6 +129,31 @@ describe('Scheduler with the Api', () => {
     expect(await nodeOf('packed')).toBe('busy');
   });
 
+  it('forgets a pod whose binding failed and binds it on a later attempt', async () => {
+    cluster = await startCluster();
+    const { api, clock } = cluster;
+    let refusals = 1;
+    api.addAdmissionHook({
+      name: 'flaky-binding',
+      kinds: ['Pod'],
+      operations: ['UPDATE'],
+      admit(req) {
+        if (req.subresource === 'binding' && refusals-- > 0) throw new Error('binding refused once, by the test');
+      },
+    });
+    await api.resource('Node').create(makeNode('only').capacity({ cpu: '1', memory: '1Gi', pods: 1 }).obj());
+    await api.resource('Pod').create(makePod('p').req({ cpu: '1' }).obj());
+    const failed = await until(async () => {
+      const p = await api.resource('Pod').get('default', 'p');
+      return scheduledCondition(p)?.reason === 'SchedulerError' ? p : undefined;
+    });
+    expect(scheduledCondition(failed)?.message).toMatch(/binding refused once/);
+    // The node's only slot was given back: after the 1 s backoff the pod binds there.
+    await clock.step(1000);
+    const bound = await until(async () => (await api.resource('Pod').get('default', 'p')).spec.nodeName || undefined);
+    expect(bound).toBe('only');
+  });
+
   it('ignores pods that name another scheduler', async () => {
     cluster = await startCluster();
     const { api } = cluster;

@@ -15,6 +15,7 @@ export {
 } from './cache-indexes/label-pairs.js';
 export { PODS_BY_NODE_INDEX, podsOnNode } from './cache-indexes/pods-by-node.js';
 export { type CacheSource, type ControllerContext, managerContext } from './controller-context/controller-context.js';
+export { type EventSink, EventSpamFilter } from './controller-context/event-spam-filter.js';
 export * from './controller-manager.js';
 export { CronJobReconciler, cronJobScheduledTimestampAnnotation } from './cronjob/cronjob-controller.js';
 export { registerCronJobController } from './cronjob/register.js';

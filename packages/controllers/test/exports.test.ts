@@ -15,6 +15,7 @@ describe('@flotilla/controllers public surface', () => {
       'DependencyGraph',
       'DeploymentReason',
       'DeploymentReconciler',
+      'EventSpamFilter',
       'EvictionLimiter',
       'GarbageCollector',
       'JobReason',

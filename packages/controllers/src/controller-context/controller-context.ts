@@ -7,6 +7,7 @@ import {
   type Manager,
   type ObjectCache,
 } from '@flotilla/core';
+import { type EventSink, EventSpamFilter } from './event-spam-filter.js';
 
 /** The read side of a workload controller: a shared informer cache per kind. */
 export interface CacheSource {
@@ -25,14 +26,14 @@ export interface ControllerContext {
   clock: Clock;
   informers: CacheSource;
   logger: Logger;
-  events?: EventRecorder;
+  events?: EventSink;
 }
 
 /**
  * The context a controller registered on `manager` runs with: the manager's
  * Api, Clock and shared informers, a logger named `name`, and an
  * EventRecorder reporting as `component` (Kubernetes' names, such as
- * `replicaset-controller`).
+ * `replicaset-controller`) behind client-go's spam filter.
  */
 export function managerContext(manager: Manager, name: string, component: string): ControllerContext {
   const logger = manager.logger.child({ name });
@@ -41,6 +42,9 @@ export function managerContext(manager: Manager, name: string, component: string
     clock: manager.clock,
     informers: manager.informers,
     logger,
-    events: new EventRecorder(manager.api, { component, clock: manager.clock, logger }),
+    events: new EventSpamFilter(
+      new EventRecorder(manager.api, { component, clock: manager.clock, logger }),
+      manager.clock,
+    ),
   };
 }

@@ -74,11 +74,17 @@ const statusCounts = (rs: RS): ReplicaSetStatusCounts => ({
  *
  * Guarantees: level-triggered (only cached state is read); every write is
  * compare-and-swap on the cached revision, so two syncs racing on stale data
- * cannot both succeed; pod counts stay within the surge and unavailability
- * bounds as far as ReplicaSet status reflects pod availability.
+ * cannot both succeed; availability is counted on the cached pods of each
+ * set (not its possibly stale status), so pod counts stay within the surge
+ * and unavailability bounds; a resize mid-rollout grows sets only after the
+ * sets it shrinks have lost their pods, and shrinks no further than keeps
+ * `replicas - maxUnavailable` pods available.
  *
- * Caveats: relies on the ReplicaSet controller to create and delete pods and
- * to report `availableReplicas`.
+ * Caveats: relies on the ReplicaSet controller to create and delete pods.
+ * Unlike Kubernetes, which applies a resize at once, a resize that would
+ * cost availability waits for pods to become available, so with pods that
+ * never become ready part of a scale-down is held back (the rollout is then
+ * stuck anyway and Progressing times out).
  */
 export class DeploymentReconciler implements Reconciler {
   constructor(private readonly ctx: ControllerContext) {}

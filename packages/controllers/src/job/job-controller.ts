@@ -21,7 +21,14 @@ import { isPodReady } from '../pod-control/pod-state.js';
 import { podsToDelete } from '../replicaset/pod-deletion-order.js';
 import { msUntilNextPod } from './backoff.js';
 import { completionIndexEnv, completionIndexKey, formatIndexRanges, indexesToStart } from './completion-index.js';
-import { classifyJobPods, completedIndexes, type JobPods, podIndex, recentFailures } from './job-pods.js';
+import {
+  classifyJobPods,
+  completedIndexes,
+  containerRestarts,
+  type JobPods,
+  podIndex,
+  recentFailures,
+} from './job-pods.js';
 
 /** Reasons the Job controller writes on conditions and Events (Kubernetes' names). */
 export const JobReason = {
@@ -151,7 +158,12 @@ export class JobReconciler implements Reconciler {
     startTime: string | undefined,
     now: number,
   ): Outcome | undefined {
-    if (failed > (job.spec.backoffLimit ?? 6)) {
+    // With restartPolicy OnFailure, failures are container restarts inside the active pods (Kubernetes' `pastBackoffLimitOnFailure`).
+    const restarts =
+      job.spec.template.spec.restartPolicy === 'OnFailure'
+        ? pods.active.reduce((n, p) => n + containerRestarts(p), 0)
+        : 0;
+    if (failed + restarts > (job.spec.backoffLimit ?? 6)) {
       return {
         type: 'Failed',
         reason: JobReason.BackoffLimitExceeded,

@@ -56,3 +56,9 @@ export function recentFailures(pods: JobPods): { count: number; last?: number } 
   const after = pods.failed.map(finishedAt).filter((t) => t > lastSuccess);
   return after.length === 0 ? { count: 0 } : { count: after.length, last: Math.max(...after) };
 }
+
+/** Restarts of all the pod's containers (init containers too): each is a failure under `restartPolicy: OnFailure`. */
+export function containerRestarts(pod: Readonly<Pod>): number {
+  const statuses = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])];
+  return statuses.reduce((n, s) => n + s.restartCount, 0);
+}

@@ -126,6 +126,23 @@ describe('Job controller', () => {
     expect(await running()).toHaveLength(0);
   });
 
+  it('with restartPolicy OnFailure counts container restarts against backoffLimit', async () => {
+    const onFailure = job('work', { backoffLimit: 2 });
+    onFailure.spec.template.spec.restartPolicy = 'OnFailure';
+    await jobs().create(onFailure);
+    await cluster.settle();
+    const [pod] = await running();
+    const restarted = (restartCount: number) => ({
+      status: { containerStatuses: [{ name: 'c', ready: true, restartCount, image: 'busybox' }] },
+    });
+    await cluster.api.resource('Pod').patchStatus('default', pod.metadata.name, restarted(2));
+    await cluster.settle({ runPods: false });
+    expect(await conditionsOf()).toEqual([]);
+    await cluster.api.resource('Pod').patchStatus('default', pod.metadata.name, restarted(3));
+    await cluster.settle({ runPods: false });
+    expect(await conditionsOf()).toEqual([['Failed', 'True', 'BackoffLimitExceeded']]);
+  });
+
   it('fails with DeadlineExceeded after activeDeadlineSeconds and deletes its active pods', async () => {
     await jobs().create(job('work', { parallelism: 2, completions: 4, activeDeadlineSeconds: 30 }));
     await cluster.settle();

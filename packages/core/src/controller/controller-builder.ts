@@ -14,6 +14,14 @@ export interface ControllerBuilderOptions {
   reconcileTimeoutMs?: number;
   /** Backoff for failed keys. Default `defaultControllerRateLimiter()`. */
   rateLimiter?: RateLimiter<string>;
+  /**
+   * Events enqueue their keys this long after the first of a burst instead
+   * of at once, so many changes to one object's dependents (a ReplicaSet's
+   * pods starting) lead to one reconcile, as Kubernetes' endpoint and Job
+   * controllers batch pod updates. Default 0: at once. Requeues and retries
+   * are not delayed.
+   */
+  batchPeriodMs?: number;
 }
 
 /** The API group of an `apiVersion` (`apps/v1` -> `apps`, `v1` -> core `''`): owners match by group and kind, not version. */

@@ -38,6 +38,14 @@ export interface ControllerOptions {
   reconcileTimeoutMs?: number;
   /** Backoff for failed keys. Default `defaultControllerRateLimiter()`. */
   rateLimiter?: RateLimiter<string>;
+  /**
+   * Events enqueue their keys this long after the first of a burst instead
+   * of at once, so many changes to one object's dependents (a ReplicaSet's
+   * pods starting) lead to one reconcile, as Kubernetes' endpoint and Job
+   * controllers batch pod updates. Default 0: at once. Requeues and retries
+   * are not delayed.
+   */
+  batchPeriodMs?: number;
   /** How long in-flight reconciles may finish after stop before their signals abort. Default 30 s. */
   drainTimeoutMs?: number;
   clock?: Clock;
@@ -92,10 +100,15 @@ export class Controller implements Runnable {
       metrics: this.options.metrics,
     });
     const inFlight = new Set<AbortController>();
+    const batchPeriodMs = this.options.batchPeriodMs ?? 0;
     const subscriptions: Subscription[] = this.options.sources.map((source) =>
       source.informer.events$.subscribe((event) => {
         if (!(this.options.predicates ?? []).every((p) => p(event))) return;
-        for (const req of source.toRequests(event)) queue.add(objectKey(req.namespace, req.name));
+        for (const req of source.toRequests(event)) {
+          const key = objectKey(req.namespace, req.name);
+          if (batchPeriodMs > 0) queue.addAfter(key, batchPeriodMs);
+          else queue.add(key);
+        }
       }),
     );
     this.logger.info({ workers: this.concurrency }, 'starting workers');

@@ -96,6 +96,16 @@ describe('CronJob controller', () => {
     expect(job.metadata.labels?.app).toBe('tick');
   });
 
+  it('evaluates the schedule in spec.timeZone', async () => {
+    await cronJobs().create(cronJob('tick', '0 9 * * *', { timeZone: 'Europe/Paris' }));
+    const first = await sync();
+    // 2026-01-01 00:00 UTC; 09:00 in Paris (UTC+1 in winter) is 08:00 UTC.
+    expect(first?.requeueAfterMs).toBe(8 * 3600_000);
+    await cluster.clock.step(8 * 3600_000);
+    await sync();
+    expect(created).toEqual([`tick-${Date.UTC(2026, 0, 1, 8) / 60_000}`]);
+  });
+
   it('keeps one failed Job by default', async () => {
     await cronJobs().create(cronJob('tick', '@hourly'));
     for (let i = 0; i < 3; i++) {

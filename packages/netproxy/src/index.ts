@@ -6,6 +6,7 @@
  * proxy and a cluster DNS server for machines without kernel rules.
  *
  * @packageDocumentation
+ * @module @flotilla/netproxy
  */
 export * from './apply/index.js';
 export * from './di/index.js';

@@ -117,4 +117,53 @@ describe('buildProxyState', () => {
       }),
     );
   });
+
+  it('with the previous state, equals a rebuild after any replacement, addition or removal of frozen objects (property)', () => {
+    const cluster = (n: number) => ({
+      services: Array.from({ length: n }, (_, s) =>
+        Object.freeze(service('ns', `s${s}`, `10.0.0.${s + 1}`, [{ name: 'p', port: 80 }])),
+      ),
+      slices: Array.from({ length: n }, (_, s) =>
+        Object.freeze(endpointSlice('ns', `s${s}`, [{ name: 'p', port: 8080 }], [{ ip: `10.${s}.0.1` }])),
+      ),
+    });
+    const change = fc.oneof(
+      fc.record({ kind: fc.constant('slice' as const), at: fc.nat(), ip: fc.integer({ min: 1, max: 250 }) }),
+      fc.record({ kind: fc.constant('service' as const), at: fc.nat(), port: fc.integer({ min: 1, max: 9000 }) }),
+      fc.record({ kind: fc.constant('rename' as const), at: fc.nat() }),
+      fc.record({ kind: fc.constant('remove' as const), at: fc.nat() }),
+    );
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 12 }), fc.array(change, { maxLength: 6 }), (n, changes) => {
+        const { services, slices } = cluster(n);
+        let previous = buildProxyState({ ...node, services, endpointSlices: slices });
+        for (const c of changes) {
+          const i = c.at % services.length;
+          if (services.length === 0) break;
+          const name = services[i].metadata.name;
+          if (c.kind === 'slice') {
+            const j = slices.findIndex((sl) => sl.metadata.labels?.['kubernetes.io/service-name'] === name);
+            if (j >= 0)
+              slices[j] = Object.freeze(
+                endpointSlice('ns', name, [{ name: 'p', port: 8080 }], [{ ip: `10.99.0.${c.ip}` }]),
+              );
+          } else if (c.kind === 'service') {
+            services[i] = Object.freeze(
+              service('ns', name, services[i].spec.clusterIP!, [{ name: 'p', port: c.port }]),
+            );
+          } else if (c.kind === 'rename') {
+            services[i] = Object.freeze(
+              service('ns', `${name}x`, services[i].spec.clusterIP!, [{ name: 'p', port: 80 }]),
+            );
+          } else {
+            services.splice(i, 1);
+          }
+          const input = { ...node, services: [...services], endpointSlices: [...slices] };
+          const patched = buildProxyState(input, previous);
+          expect(JSON.stringify(patched)).toBe(JSON.stringify(buildProxyState(input)));
+          previous = patched;
+        }
+      }),
+    );
+  });
 });

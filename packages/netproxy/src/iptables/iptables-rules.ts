@@ -62,7 +62,7 @@ const declare = (chain: string) => `:${chain} - [0:0]`;
  */
 export function iptablesRules(input: IptablesInput): IptablesRules {
   const previous = input.previous;
-  const proxy = buildProxyState(input);
+  const proxy = buildProxyState(input, previous?.proxy);
   const totalEndpoints = proxy.servicePorts.reduce((n, p) => n + p.endpoints.length, 0);
   const options: RenderOptions = {
     comments: totalEndpoints <= LARGE_CLUSTER_ENDPOINTS,

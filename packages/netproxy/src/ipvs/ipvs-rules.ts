@@ -70,7 +70,7 @@ export function ipvsRules(input: IpvsInput): IpvsRules {
       `IPVS scheduler ${JSON.stringify(scheduler)} is not supported; use one of ${IPVS_SCHEDULERS.join(', ')}`,
     );
   }
-  const proxy = buildProxyState(input);
+  const proxy = buildProxyState(input, input.previous?.proxy);
   const virtualServers = new Map<string, VirtualServer>();
   const addresses = new Set<string>();
   for (const port of proxy.servicePorts) {

@@ -96,7 +96,7 @@ export function nftablesRules(input: NftablesInput): NftablesRules {
     );
   }
   const previous = input.previous;
-  const proxy = buildProxyState(input);
+  const proxy = buildProxyState(input, previous?.proxy);
   const options: NftRenderOptions = { clusterCIDR: proxy.node.clusterCIDR, masqueradeAll: proxy.node.masqueradeAll };
   const incremental =
     previous !== undefined &&

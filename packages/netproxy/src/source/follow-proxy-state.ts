@@ -34,6 +34,7 @@ export function followProxyState(
   const source = new ServiceSource(options.informers);
   const clock = options.clock ?? new RealClock();
   const log = options.logger ?? silentLogger();
+  let previous: ProxyState | undefined;
   let timer: TimerHandle | undefined;
   let running = false;
   let dirty = false;
@@ -47,7 +48,8 @@ export function followProxyState(
     }
     running = true;
     try {
-      await onState(buildProxyState(source.input(options.node)));
+      previous = buildProxyState(source.input(options.node), previous);
+      await onState(previous);
     } catch (err) {
       log.error({ err }, 'could not build or deliver the proxy state; waiting for the next change');
     } finally {

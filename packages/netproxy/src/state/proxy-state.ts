@@ -115,7 +115,8 @@ const byString = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
  * Normalizes Services and EndpointSlices into the per-port state the
- * generators render.
+ * generators render. With `previous` (the state of the last call), only the
+ * services whose objects changed are read again.
  *
  * Guarantees: deterministic (same input, same output, byte for byte, after
  * rendering); every name, address, port and protocol in the result passed
@@ -127,32 +128,176 @@ const byString = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
  * Caveats: a frozen Service whose frozen slices are the same objects as in an
  * earlier call (for the same node facts) is not re-read: its ports are the
  * same objects as then. Informer caches freeze their objects; mutate a copy,
- * never a cached object. Unfrozen objects are always re-read.
+ * never a cached object. Unfrozen objects are always re-read (and make the
+ * call a full rebuild).
  */
-export function buildProxyState(input: ProxyInput): ProxyState {
+export function buildProxyState(input: ProxyInput, previous?: ProxyState): ProxyState {
   const node = nodeFacts(input);
   const nodeKey = JSON.stringify(node);
-  const slicesByService = groupSlices(input.endpointSlices);
-  const servicePorts: ServicePortState[] = [];
-  for (const service of input.services) {
-    if (service.spec?.type === 'ExternalName') continue;
-    const frozen = Object.isFrozen(service);
-    const cached = frozen ? normalizedServices.get(service) : undefined;
-    const key = cached?.key ?? serviceKey(service.metadata.namespace, service.metadata.name);
-    const slices = slicesByService.get(key) ?? noSlices;
-    let ports: readonly ServicePortState[];
-    if (cached && cached.nodeKey === nodeKey && sameSlices(cached.slices, slices)) ports = cached.ports;
-    else {
-      ports = normalizeService(service, slices, node);
-      if (frozen && slices.every((slice) => Object.isFrozen(slice)))
-        normalizedServices.set(service, { key, slices, nodeKey, ports });
-    }
-    for (const p of ports) servicePorts.push(p);
-  }
-  servicePorts.sort((a, b) => byString(a.name, b.name) || byString(a.protocol, b.protocol));
-  return { node, servicePorts };
+  const source = previous ? sources.get(previous) : undefined;
+  const patched = source && source.nodeKey === nodeKey ? patchState(previous!, source, input, node) : undefined;
+  return patched ?? rebuildState(input, node, nodeKey);
 }
 
+/**
+ * Where a state came from, kept so the next call can find what changed by
+ * comparing input arrays position by position (informer caches list objects
+ * in a stable order, and an unchanged object is the same frozen object).
+ */
+interface StateSource {
+  readonly services: readonly Service[];
+  readonly endpointSlices: readonly EndpointSlice[];
+  readonly nodeKey: string;
+  /** Position of each service (by `namespace/name`) in `services`; unchanged while keys stay at their positions. */
+  readonly serviceIndex: ReadonlyMap<string, number>;
+  /** Positions of each service's slices in `endpointSlices`. */
+  readonly sliceIndex: ReadonlyMap<string, readonly number[]>;
+}
+
+const sources = new WeakMap<ProxyState, StateSource>();
+
+/** Above this many changed services a patch is no cheaper than a rebuild. */
+const PATCH_LIMIT = 256;
+
+function rebuildState(input: ProxyInput, node: NodeFacts, nodeKey: string): ProxyState {
+  const serviceIndex = new Map<string, number>();
+  const sliceIndex = new Map<string, number[]>();
+  for (const [i, slice] of input.endpointSlices.entries()) {
+    const key = sliceServiceKey(slice);
+    if (key === undefined) continue;
+    const positions = sliceIndex.get(key);
+    if (positions) positions.push(i);
+    else sliceIndex.set(key, [i]);
+  }
+  const servicePorts: ServicePortState[] = [];
+  let duplicates = false;
+  for (const [i, service] of input.services.entries()) {
+    const key = serviceKeyOf(service);
+    duplicates ||= serviceIndex.has(key);
+    serviceIndex.set(key, i);
+    for (const p of portsOf(service, key, slicesAt(input.endpointSlices, sliceIndex.get(key)), node, nodeKey)) {
+      servicePorts.push(p);
+    }
+  }
+  servicePorts.sort(comparePorts);
+  const state: ProxyState = { node, servicePorts };
+  if (!duplicates) {
+    // Copies: a caller may reuse and mutate its arrays, and the next call must compare against what this one saw.
+    sources.set(state, {
+      services: [...input.services],
+      endpointSlices: [...input.endpointSlices],
+      nodeKey,
+      serviceIndex,
+      sliceIndex,
+    });
+  }
+  return state;
+}
+
+/**
+ * The state for `input` made from `previous` by re-reading only the services
+ * whose Service or slices are different objects at the same positions; or
+ * `undefined` when the inputs moved (an object added or removed, a key at a
+ * new position, unfrozen objects, too many changes), and a rebuild is due.
+ */
+function patchState(
+  previous: ProxyState,
+  source: StateSource,
+  input: ProxyInput,
+  node: NodeFacts,
+): ProxyState | undefined {
+  const { services, endpointSlices } = input;
+  if (services.length !== source.services.length || endpointSlices.length !== source.endpointSlices.length) {
+    return undefined;
+  }
+  const touched = new Set<string>();
+  for (let i = 0; i < services.length; i++) {
+    const now = services[i];
+    const before = source.services[i];
+    if (now === before) continue;
+    const key = serviceKeyOf(now);
+    if (!Object.isFrozen(now) || key !== serviceKeyOf(before) || touched.size >= PATCH_LIMIT) return undefined;
+    touched.add(key);
+  }
+  for (let i = 0; i < endpointSlices.length; i++) {
+    const now = endpointSlices[i];
+    const before = source.endpointSlices[i];
+    if (now === before) continue;
+    const key = sliceServiceKey(now);
+    if (!Object.isFrozen(now) || key !== sliceServiceKey(before) || touched.size >= PATCH_LIMIT) return undefined;
+    if (key !== undefined) touched.add(key);
+  }
+  let servicePorts = previous.servicePorts;
+  if (touched.size > 0) {
+    const fresh: ServicePortState[] = [];
+    const touchedNames = new Map<string, Set<string>>();
+    for (const key of touched) {
+      const i = source.serviceIndex.get(key);
+      const service = i === undefined ? undefined : services[i];
+      if (service) {
+        const namespaces = touchedNames.get(service.metadata.name) ?? new Set<string>();
+        namespaces.add(service.metadata.namespace ?? '');
+        touchedNames.set(service.metadata.name, namespaces);
+        const slices = slicesAt(endpointSlices, source.sliceIndex.get(key));
+        for (const p of portsOf(service, key, slices, node, source.nodeKey)) fresh.push(p);
+      }
+    }
+    fresh.sort(comparePorts);
+    const kept = previous.servicePorts.filter((p) => !touchedNames.get(p.serviceName)?.has(p.namespace));
+    servicePorts = mergeSorted(kept, fresh);
+  }
+  const state: ProxyState = { node, servicePorts };
+  sources.set(state, { ...source, services: [...services], endpointSlices: [...endpointSlices] });
+  return state;
+}
+
+function mergeSorted(a: readonly ServicePortState[], b: readonly ServicePortState[]): ServicePortState[] {
+  const out: ServicePortState[] = new Array(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  while (i < a.length && j < b.length) out[k++] = comparePorts(a[i], b[j]) <= 0 ? a[i++] : b[j++];
+  while (i < a.length) out[k++] = a[i++];
+  while (j < b.length) out[k++] = b[j++];
+  return out;
+}
+
+const comparePorts = (a: ServicePortState, b: ServicePortState) =>
+  byString(a.name, b.name) || byString(a.protocol, b.protocol);
+
+/** The service's slices, sorted by name, from their positions. */
+function slicesAt(all: readonly EndpointSlice[], positions: readonly number[] | undefined): readonly EndpointSlice[] {
+  if (!positions) return noSlices;
+  const slices = positions.map((i) => all[i]);
+  if (slices.length > 1) slices.sort((a, b) => byString(a.metadata.name, b.metadata.name));
+  return slices;
+}
+
+/** The normalized ports of one Service (none for ExternalName), from the cache when its inputs are the same frozen objects. */
+function portsOf(
+  service: Service,
+  key: string,
+  slices: readonly EndpointSlice[],
+  node: NodeFacts,
+  nodeKey: string,
+): readonly ServicePortState[] {
+  if (service.spec?.type === 'ExternalName') return noPorts;
+  const frozen = Object.isFrozen(service);
+  const cached = frozen ? normalizedServices.get(service) : undefined;
+  if (cached && cached.nodeKey === nodeKey && sameSlices(cached.slices, slices)) return cached.ports;
+  const ports = normalizeService(service, slices, node);
+  if (frozen && slices.every((slice) => Object.isFrozen(slice))) {
+    normalizedServices.set(service, { key, slices, nodeKey, ports });
+  }
+  return ports;
+}
+
+/** `namespace/name` of a Service, reusing the cached string for frozen ones. */
+function serviceKeyOf(service: Service): string {
+  return normalizedServices.get(service)?.key ?? serviceKey(service.metadata.namespace, service.metadata.name);
+}
+
+const noPorts: readonly ServicePortState[] = [];
 const noSlices: readonly EndpointSlice[] = [];
 
 function nodeFacts(input: ProxyInput): NodeFacts {
@@ -188,21 +333,6 @@ function sliceServiceKey(slice: EndpointSlice): string | undefined {
     serviceName && slice.addressType === 'IPv4' ? serviceKey(slice.metadata.namespace, serviceName) : undefined;
   if (Object.isFrozen(slice)) sliceServiceKeys.set(slice, key);
   return key;
-}
-
-function groupSlices(slices: readonly EndpointSlice[]): Map<string, EndpointSlice[]> {
-  const groups = new Map<string, EndpointSlice[]>();
-  for (const slice of slices) {
-    const key = sliceServiceKey(slice);
-    if (key === undefined) continue;
-    const group = groups.get(key);
-    if (group) group.push(slice);
-    else groups.set(key, [slice]);
-  }
-  for (const group of groups.values()) {
-    if (group.length > 1) group.sort((a, b) => byString(a.metadata.name, b.metadata.name));
-  }
-  return groups;
 }
 
 function normalizeService(service: Service, slices: readonly EndpointSlice[], node: NodeFacts): ServicePortState[] {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inNetworkNamespace } from '../../src/apply/command-runner.js';
-import { IptablesApplier } from '../../src/apply/iptables-applier.js';
+import { detectIptablesBackend, IptablesApplier } from '../../src/apply/iptables-applier.js';
 import { NftablesApplier } from '../../src/apply/nftables-applier.js';
 import { iptablesRules } from '../../src/iptables/iptables-rules.js';
 import { nftablesRules } from '../../src/nftables/nftables-rules.js';
@@ -63,6 +63,10 @@ describe('generated rules are accepted by the real tools (in a network namespace
     await applier.check(full);
     await applier.apply(full);
     await applier.check(iptablesRules({ ...richCluster(1), previous: full.state }));
+  });
+
+  it('detects the legacy backend where the legacy tables hold the KUBE- chains', async () => {
+    expect(await detectIptablesBackend(inNetworkNamespace(ns))).toBe('legacy');
   });
 
   it('iptables-nft-restore --test accepts the full ruleset', async () => {

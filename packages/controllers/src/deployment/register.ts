@@ -14,6 +14,7 @@ export function registerDeploymentController(manager: Manager, opts: RegisterOpt
     .for('Deployment')
     .owns('ReplicaSet')
     .concurrency(opts.concurrency ?? 5)
+    .withOptions({ batchPeriodMs: opts.batchPeriodMs })
     .reconcile(reconciler);
   return reconciler;
 }

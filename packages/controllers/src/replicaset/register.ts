@@ -9,6 +9,12 @@ import { replicaSetKind } from './replica-set-kind.js';
 export interface RegisterOptions {
   /** Keys reconciled at once. */
   concurrency?: number;
+  /**
+   * Batches event-driven reconciles (core's `ControllerBuilderOptions.batchPeriodMs`): a burst of pod changes
+   * becomes one reconcile, which keeps a large ReplicaSet from re-reading all its pods once per pod. Default 0.
+   * Honoured by the ReplicaSet, ReplicationController and Deployment controllers.
+   */
+  batchPeriodMs?: number;
 }
 
 function register<T extends KubeObject>(
@@ -26,6 +32,7 @@ function register<T extends KubeObject>(
     .for(kind.kind)
     .owns('Pod')
     .concurrency(opts.concurrency ?? 5)
+    .withOptions({ batchPeriodMs: opts.batchPeriodMs })
     .reconcile(reconciler);
   return reconciler;
 }

@@ -119,6 +119,7 @@ export async function runScenario(say: Narrator): Promise<ScenarioResult> {
     const leaderBefore = await until('a controller manager holds the lease', leaseHolder);
     say(`3 replicas ready on ${[...new Set(before.map((p) => p.spec.nodeName))].join(', ')}; leader: ${leaderBefore}`);
 
+    // #region kills
     const leader = processes.controllerManagers.find((p) => p.name === leaderBefore);
     if (!leader)
       throw new Error(`the lease names ${leaderBefore}, which is not one of this cluster's controller managers`);
@@ -137,6 +138,7 @@ export async function runScenario(say: Narrator): Promise<ScenarioResult> {
     });
     say(`${leaderAfter} took over`);
     const after = await until('5 replicas are ready', () => readyPods(5));
+    // #endregion kills
     const rules = await proxied(5);
     const convergedAfterSeconds = Math.round((Date.now() - killedAt) / 100) / 10;
     const nodesAfter = [...new Set(after.map((p) => p.spec.nodeName ?? ''))].sort();

@@ -11,6 +11,7 @@ export const EXAMPLE_IMAGE = 'flotilla/busybox:latest';
  * The kubelet on Docker. Both node agents share the host's dockerd; each
  * sees only its own sandboxes (the runtime labels them with the node name).
  */
+// #region node-agent
 export async function runNodeAgent(ctx: RoleContext): Promise<void> {
   const { api, clock, logger, name, signal } = ctx;
   const runtime = new DockerRuntime({ network: EXAMPLE_NETWORK, sandboxImage: EXAMPLE_IMAGE, clock, logger });
@@ -19,3 +20,4 @@ export async function runNodeAgent(ctx: RoleContext): Promise<void> {
   ctx.report({ event: 'ready' });
   await running;
 }
+// #endregion node-agent

@@ -24,6 +24,7 @@ export interface RoleContext {
  * seconds rather than Kubernetes' 15 s; the same ratios as Kubernetes'
  * defaults (renew deadline two thirds of the lease, retry well inside it).
  */
+// #region leader-election
 export function leaderElection(lease: string, identity: string): LeaderElectionOptions {
   return {
     name: lease,
@@ -34,3 +35,4 @@ export function leaderElection(lease: string, identity: string): LeaderElectionO
     retryPeriodSeconds: 1,
   };
 }
+// #endregion leader-election

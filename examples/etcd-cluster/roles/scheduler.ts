@@ -8,6 +8,7 @@ import { leaderElection, type RoleContext } from './role-context.js';
  * does), so a restarted process starts with a fresh queue instead of
  * resuming a stale one.
  */
+// #region scheduler
 export async function runScheduler(ctx: RoleContext): Promise<void> {
   const { api, clock, logger, name, signal } = ctx;
   const manager = new Manager({ api, clock, logger, leaderElection: leaderElection('flotilla-scheduler', name) });
@@ -24,3 +25,4 @@ export async function runScheduler(ctx: RoleContext): Promise<void> {
   ctx.report({ event: 'ready' });
   await manager.stopped;
 }
+// #endregion scheduler

@@ -3,6 +3,7 @@
  * in-process Api, informers, work queues and the controller Manager.
  *
  * @packageDocumentation
+ * @module @flotilla/core
  */
 export * from './api/index.js';
 export * from './clock/index.js';

@@ -4,6 +4,7 @@
  * for runtime backends is the separate entry `@flotilla/runtime/conformance`.
  *
  * @packageDocumentation
+ * @module @flotilla/runtime
  */
 export * from './agent/index.js';
 export * from './cri/index.js';

@@ -5,6 +5,7 @@
  * lists of nodes with no store.
  *
  * @packageDocumentation
+ * @module @flotilla/scheduler
  */
 export type { AffinityTerm, WeightedAffinityTerm } from './cache/affinity-term.js';
 export type { ImageStateSummary, NodeInfo } from './cache/node-info.js';

@@ -1,5 +1,6 @@
 import type { Manager } from '@flotilla/core';
 import { ContainerModule } from 'inversify';
+import { registerHorizontalPodAutoscalerController } from './autoscaler/register.js';
 import { registerCronJobController } from './cronjob/register.js';
 import { registerDaemonSetController } from './daemonset/register.js';
 import { registerDeploymentController } from './deployment/register.js';
@@ -46,6 +47,7 @@ export const controllerRegistrations: readonly ControllerRegistration[] = [
   { name: 'endpointslice', defaultConcurrency: 5, register: registerEndpointSliceController },
   { name: 'namespace', defaultConcurrency: 10, register: registerNamespaceController },
   { name: 'serviceaccount', defaultConcurrency: 1, register: registerServiceAccountControllers },
+  { name: 'horizontalpodautoscaling', defaultConcurrency: 5, register: registerHorizontalPodAutoscalerController },
 ];
 
 /** Options of `startControllerManager`. */

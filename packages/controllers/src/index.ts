@@ -5,7 +5,40 @@
  * each usable alone, plus the kube-controller-manager preset.
  *
  * @packageDocumentation
+ * @module @flotilla/controllers
  */
+export {
+  type HorizontalPodAutoscalerOptions,
+  HorizontalPodAutoscalerReconciler,
+  HPA_SYNC_PERIOD_MS,
+} from './autoscaler/hpa-controller.js';
+export { InMemoryPodMetrics } from './autoscaler/in-memory-pod-metrics.js';
+export {
+  type HorizontalPodAutoscalerRegisterOptions,
+  horizontalPodAutoscalerRegistration,
+  registerHorizontalPodAutoscalerController,
+} from './autoscaler/register.js';
+export {
+  calculateReplicas,
+  DEFAULT_TOLERANCE,
+  type PodSample,
+  type ReplicaProposal,
+  type ResourceTarget,
+} from './autoscaler/replica-calculator.js';
+export { readScale, type Scale, writeScale } from './autoscaler/scale-target.js';
+export {
+  applyBehavior,
+  type BehaviorInput,
+  DEFAULT_SCALE_DOWN,
+  DEFAULT_SCALE_UP,
+  type LimitReason,
+  type Recommendation,
+  type ResolvedRules,
+  resolveBehavior,
+  type ScaleEvent,
+  scaleDownLimit,
+  scaleUpLimit,
+} from './autoscaler/scaling-behavior.js';
 export { withIndex } from './cache-indexes/ensure-index.js';
 export {
   PODS_BY_LABEL_INDEX,

@@ -1,4 +1,5 @@
-import type { Clock, EventRecorder, Logger, Runnable, Service } from '@flotilla/core';
+import type { Clock, Logger, Runnable, Service } from '@flotilla/core';
+import type { ControllerContext } from '../controller-context/controller-context.js';
 import type { ServiceAllocations } from './service-allocations.js';
 
 /** Kubernetes' repair interval for the ClusterIP and NodePort allocators. */
@@ -13,7 +14,12 @@ export const ALLOCATION_REPAIR_INTERVAL_MS = 3 * 60_000;
 export class AllocationRepair implements Runnable {
   constructor(
     private readonly allocations: ServiceAllocations,
-    private readonly options: { clock: Clock; logger: Logger; events?: EventRecorder; intervalMs?: number },
+    private readonly options: {
+      clock: Clock;
+      logger: Logger;
+      events?: ControllerContext['events'];
+      intervalMs?: number;
+    },
   ) {}
 
   async start(signal: AbortSignal): Promise<void> {

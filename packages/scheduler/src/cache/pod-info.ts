@@ -24,9 +24,26 @@ export class PodInfo {
   readonly requiredAntiAffinityTerms: readonly AffinityTerm[];
   readonly preferredAffinityTerms: readonly WeightedAffinityTerm[];
   readonly preferredAntiAffinityTerms: readonly WeightedAffinityTerm[];
+  /** Has any inter-pod affinity or anti-affinity term. */
+  readonly hasAffinity: boolean;
 
-  constructor(readonly pod: Pod) {
+  constructor(
+    readonly pod: Pod,
+    /** A PodInfo of the same pod spec to take the parsed fields from (see `withNode`). */
+    parsed?: PodInfo,
+  ) {
     this.key = podKey(pod);
+    if (parsed) {
+      this.priority = parsed.priority;
+      this.resources = parsed.resources;
+      this.hostPorts = parsed.hostPorts;
+      this.requiredAffinityTerms = parsed.requiredAffinityTerms;
+      this.requiredAntiAffinityTerms = parsed.requiredAntiAffinityTerms;
+      this.preferredAffinityTerms = parsed.preferredAffinityTerms;
+      this.preferredAntiAffinityTerms = parsed.preferredAntiAffinityTerms;
+      this.hasAffinity = parsed.hasAffinity;
+      return;
+    }
     this.priority = pod.spec.priority ?? 0;
     this.resources = podRequests(pod);
     this.hostPorts = collectHostPorts(pod);
@@ -43,17 +60,17 @@ export class PodInfo {
     this.preferredAntiAffinityTerms = (aff?.podAntiAffinity?.preferredDuringSchedulingIgnoredDuringExecution ?? []).map(
       (w) => ({ term: new AffinityTerm(pod, w.podAffinityTerm), weight: w.weight }),
     );
-  }
-
-  /** Has any inter-pod affinity or anti-affinity term. */
-  get hasAffinity(): boolean {
-    return (
+    this.hasAffinity =
       this.requiredAffinityTerms.length +
         this.requiredAntiAffinityTerms.length +
         this.preferredAffinityTerms.length +
         this.preferredAntiAffinityTerms.length >
-      0
-    );
+      0;
+  }
+
+  /** The same pod bound to `nodeName`, sharing everything parsed (the spec is otherwise unchanged). */
+  withNode(nodeName: string): PodInfo {
+    return new PodInfo({ ...this.pod, spec: { ...this.pod.spec, nodeName } }, this);
   }
 }
 

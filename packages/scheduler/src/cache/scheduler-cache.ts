@@ -88,10 +88,10 @@ export class SchedulerCache {
   }
 
   /** Counts a pod on `nodeName` before its binding is confirmed. */
-  assumePod(pod: Pod, nodeName: string): PodInfo {
-    const key = podKey(pod);
+  assumePod(pod: PodInfo, nodeName: string): PodInfo {
+    const key = pod.key;
     if (this.pods.has(key)) throw new Error(`pod ${key} is already in the scheduler cache; it cannot be assumed again`);
-    const info = new PodInfo(pod.spec.nodeName === nodeName ? pod : { ...pod, spec: { ...pod.spec, nodeName } });
+    const info = pod.pod.spec.nodeName === nodeName ? pod : pod.withNode(nodeName);
     this.place(info, nodeName);
     this.assumed.add(key);
     return info;

@@ -33,6 +33,7 @@ export interface EnqueueExtensions extends Plugin {
 
 /** Decides whether a pod may enter the active queue at all (e.g. scheduling gates). */
 export interface PreEnqueuePlugin extends Plugin {
+  /** Success lets the pod into the active queue; any other status keeps it out until an event changes that. */
   preEnqueue(pod: Pod): Status;
 }
 
@@ -45,6 +46,7 @@ export interface QueuedPodRef {
 
 /** Orders the active queue. Only one QueueSort plugin may be enabled. */
 export interface QueueSortPlugin extends Plugin {
+  /** True when `a` should be scheduled before `b`. */
   less(a: QueuedPodRef, b: QueuedPodRef): boolean;
 }
 
@@ -60,18 +62,22 @@ export interface PreFilterResult {
  * preemption asks "what if this pod were added / removed on that node".
  */
 export interface PreFilterExtensions {
+  /** Updates the cycle state as if `podToAdd` ran on `nodeInfo`. */
   addPod(state: CycleState, podToSchedule: PodInfo, podToAdd: PodInfo, nodeInfo: NodeInfo): Status;
+  /** Updates the cycle state as if `podToRemove` were gone from `nodeInfo` (a preemption victim). */
   removePod(state: CycleState, podToSchedule: PodInfo, podToRemove: PodInfo, nodeInfo: NodeInfo): Status;
 }
 
 /** Computes per-cycle data once; may reject the pod outright or narrow the node set. */
 export interface PreFilterPlugin extends Plugin {
+  /** Runs once per cycle before any Filter; a non-success status makes the pod unschedulable on every node. */
   preFilter(state: CycleState, pod: PodInfo, nodes: readonly NodeInfo[]): PreFilterResult;
   readonly preFilterExtensions?: PreFilterExtensions;
 }
 
 /** Says whether the pod can run on one node. Must be cheap and must not change anything. */
 export interface FilterPlugin extends Plugin {
+  /** Success if the pod fits `nodeInfo`; otherwise a status whose reasons explain why (`Insufficient cpu`). */
   filter(state: CycleState, pod: PodInfo, nodeInfo: NodeInfo): Status;
 }
 
@@ -83,6 +89,7 @@ export interface PostFilterResult {
 
 /** Runs when no node fits (preemption). `filteredNodeStatuses` has each rejected node's status. */
 export interface PostFilterPlugin extends Plugin {
+  /** Tries to make the pod schedulable (by preemption); Success with a nominated node when it did. */
   postFilter(
     state: CycleState,
     pod: PodInfo,
@@ -92,6 +99,7 @@ export interface PostFilterPlugin extends Plugin {
 
 /** Computes per-cycle data for scoring over the feasible nodes; `Skip` skips this plugin's Score. */
 export interface PreScorePlugin extends Plugin {
+  /** Runs once per cycle over the feasible nodes, before Score. */
   preScore(state: CycleState, pod: PodInfo, nodes: readonly NodeInfo[]): Status;
 }
 
@@ -109,13 +117,17 @@ export interface NodeScore {
  * framework after the call; change it in place, do not keep it.
  */
 export interface ScorePlugin extends Plugin {
+  /** This plugin's raw score of one feasible node: higher is better. */
   score(state: CycleState, pod: PodInfo, nodeInfo: NodeInfo): number;
+  /** Rescales every node's raw score to 0..100, in place. */
   normalizeScore?(state: CycleState, pod: PodInfo, scores: NodeScore[]): Status;
 }
 
 /** Reserves resources a plugin tracks for the chosen node; `unreserve` undoes it and must be idempotent. */
 export interface ReservePlugin extends Plugin {
+  /** Claims what the plugin tracks on `nodeName` before binding; a failure unreserves and fails the cycle. */
   reserve(state: CycleState, pod: PodInfo, nodeName: string): Status;
+  /** Releases what `reserve` claimed when the cycle or binding fails; idempotent. */
   unreserve(state: CycleState, pod: PodInfo, nodeName: string): void;
 }
 
@@ -127,20 +139,24 @@ export interface PermitResult {
 
 /** Gates binding: allow, deny, or hold the pod until another party allows or rejects it. */
 export interface PermitPlugin extends Plugin {
+  /** Allows, denies, or asks to wait before the pod is bound. */
   permit(state: CycleState, pod: PodInfo, nodeName: string): PermitResult;
 }
 
 /** Work before binding (e.g. provisioning a volume). */
 export interface PreBindPlugin extends Plugin {
+  /** Prepares the node for the pod; a failure unreserves and requeues the pod. */
   preBind(state: CycleState, pod: PodInfo, nodeName: string): Promise<Status>;
 }
 
 /** Binds the pod. `Skip` passes the pod to the next Bind plugin. */
 export interface BindPlugin extends Plugin {
+  /** Writes the binding (or returns Skip for the next Bind plugin). */
   bind(state: CycleState, pod: PodInfo, nodeName: string): Promise<Status>;
 }
 
 /** Informational, after a successful bind. */
 export interface PostBindPlugin extends Plugin {
+  /** Told after the pod was bound; cannot fail the binding. */
   postBind(state: CycleState, pod: PodInfo, nodeName: string): void;
 }

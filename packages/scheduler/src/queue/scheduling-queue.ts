@@ -94,6 +94,9 @@ export class SchedulingQueue implements PodNominator {
   /** A new pending pod. */
   add(pod: Pod): void {
     const info = new PodInfo(pod);
+    // A nomination made before (by an earlier run, say) still holds its room.
+    const nominated = pod.status?.nominatedNodeName;
+    if (nominated) this.nominated.addNominatedPod(info, nominated);
     this.enqueueActive({ podInfo: info, timestamp: this.clock.now(), attempts: 0, unschedulablePlugins: new Set() });
   }
 

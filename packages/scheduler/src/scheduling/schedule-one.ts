@@ -50,7 +50,7 @@ export async function scheduleOne(ctx: CycleContext, fwk: Framework, pod: PodInf
     err.addPostFilterMessage(r.status.message());
     return { kind: 'unschedulable', error: err, nominatedNodeName: r.nominatedNodeName };
   }
-  const assumed = ctx.cache.assumePod(pod.pod, nodeName);
+  const assumed = ctx.cache.assumePod(pod, nodeName);
   const reserve = fwk.runReservePlugins(state, assumed, nodeName);
   if (!reserve.isSuccess()) {
     ctx.cache.forgetPod(assumed.key);

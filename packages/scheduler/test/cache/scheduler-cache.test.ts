@@ -1,6 +1,6 @@
 import { FakeClock } from '@flotilla/core';
 import { describe, expect, it } from 'vitest';
-import { podKey } from '../../src/cache/pod-info.js';
+import { PodInfo, podKey } from '../../src/cache/pod-info.js';
 import { SchedulerCache } from '../../src/cache/scheduler-cache.js';
 import { Snapshot } from '../../src/cache/snapshot.js';
 import { makeNode, makePod } from '../builders.js';
@@ -19,7 +19,7 @@ describe('SchedulerCache', () => {
   it('counts an assumed pod at once, and once only after the informer confirms it', () => {
     const { cache, snapshot } = setup();
     const pod = makePod('p').req({ cpu: '1' }).obj();
-    cache.assumePod(pod, 'n1');
+    cache.assumePod(new PodInfo(pod), 'n1');
     cache.updateSnapshot(snapshot);
     expect(snapshot.get('n1')!.requested.milliCPU).toBe(1000);
     cache.addPod({ ...pod, spec: { ...pod.spec, nodeName: 'n1' } });
@@ -32,7 +32,7 @@ describe('SchedulerCache', () => {
   it('moves a pod the informer reports on another node than assumed', () => {
     const { cache, snapshot } = setup();
     const pod = makePod('p').req({ cpu: '1' }).obj();
-    cache.assumePod(pod, 'n1');
+    cache.assumePod(new PodInfo(pod), 'n1');
     cache.addPod({ ...pod, spec: { ...pod.spec, nodeName: 'n2' } });
     cache.updateSnapshot(snapshot);
     expect(snapshot.get('n1')!.pods).toHaveLength(0);
@@ -42,7 +42,7 @@ describe('SchedulerCache', () => {
   it('forgets an assumed pod whose binding failed', () => {
     const { cache, snapshot } = setup();
     const pod = makePod('p').req({ cpu: '1' }).obj();
-    cache.assumePod(pod, 'n1');
+    cache.assumePod(new PodInfo(pod), 'n1');
     cache.forgetPod(podKey(pod));
     cache.updateSnapshot(snapshot);
     expect(snapshot.get('n1')!.requested.milliCPU).toBe(0);
@@ -52,7 +52,7 @@ describe('SchedulerCache', () => {
   it('expires an assumed pod whose finished binding is never confirmed, on the clock', async () => {
     const { clock, cache } = setup();
     const pod = makePod('p').obj();
-    cache.assumePod(pod, 'n1');
+    cache.assumePod(new PodInfo(pod), 'n1');
     await clock.step(60_000);
     expect(cache.cleanupExpiredAssumedPods()).toEqual([]);
     cache.finishBinding(podKey(pod));
@@ -96,7 +96,7 @@ describe('SchedulerCache', () => {
   it('refuses to assume a pod twice', () => {
     const { cache } = setup();
     const pod = makePod('p').obj();
-    cache.assumePod(pod, 'n1');
-    expect(() => cache.assumePod(pod, 'n2')).toThrow(/already in the scheduler cache/);
+    cache.assumePod(new PodInfo(pod), 'n1');
+    expect(() => cache.assumePod(new PodInfo(pod), 'n2')).toThrow(/already in the scheduler cache/);
   });
 });

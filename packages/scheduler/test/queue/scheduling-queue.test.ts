@@ -110,6 +110,15 @@ describe('SchedulingQueue', () => {
     expect(await again).toBeUndefined();
   });
 
+  it('keeps the nomination a pod already carries until the pod leaves', () => {
+    const { queue } = newQueue();
+    const pod = makePod('p').nominated('n1').obj();
+    queue.add(pod);
+    expect(queue.nominatedPodsForNode('n1').map((p) => p.key)).toEqual(['default/p']);
+    queue.delete(pod);
+    expect(queue.nominatedPodsForNode('n1')).toEqual([]);
+  });
+
   it('forgets deleted pods wherever they are', async () => {
     const { queue } = newQueue();
     const pod = makePod('p').obj();

@@ -47,8 +47,11 @@ export interface WriteOptions {
 export interface ResourceClient<T extends KubeObject = KubeObject> {
   /** The kind this client serves. */
   readonly kind: string;
+  /** The stored object: `(namespace, name)` for namespaced kinds, `(name)` for cluster-scoped ones; `NotFoundError` if absent. */
   get(namespaceOrName: string, name?: string): Promise<T>;
+  /** Objects matching the options, all at one revision; page with `limit` and `continue`. */
   list(opts?: ClientListOptions): Promise<KubeList<T>>;
+  /** Creates `obj` after metadata, defaults, validation and admission; `AlreadyExistsError` if the name is taken. */
   create(obj: T, opts?: WriteOptions): Promise<T>;
   /** Replaces spec and metadata; status is kept. CAS on `metadata.resourceVersion` when set. */
   update(obj: T, opts?: WriteOptions): Promise<T>;
@@ -63,6 +66,7 @@ export interface ResourceClient<T extends KubeObject = KubeObject> {
    * object carries `deletionTimestamp`). Namespaced: `(ns, name, opts?)`.
    */
   delete(namespaceOrName: string, nameOrOpts?: string | DeleteOptions, opts?: DeleteOptions): Promise<T>;
+  /** Changes after `opts.resourceVersion`, then live ones, filtered by the options' selectors. */
   watch(opts?: ClientWatchOptions): Observable<WatchEvent<T>>;
 }
 
@@ -95,5 +99,6 @@ export interface AdmissionHook {
   /** Kinds this hook applies to; absent = every kind. */
   kinds?: string[];
   operations?: AdmissionRequest['operation'][];
+  /** Mutates `req.object` (mutating phase) or throws a typed error to refuse the write. */
   admit(req: AdmissionRequest): void | Promise<void>;
 }

@@ -1,5 +1,6 @@
 /** A handle to cancel a timer made by a Clock. */
 export interface TimerHandle {
+  /** Stops the timer if it has not fired; harmless afterwards. */
   cancel(): void;
 }
 

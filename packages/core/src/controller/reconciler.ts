@@ -27,6 +27,7 @@ export interface ReconcileResult {
  * `TerminalError` is logged and not retried until the object changes.
  */
 export interface Reconciler {
+  /** Brings the object named by `req` to its desired state; see the interface's contract. */
   // biome-ignore lint/suspicious/noConfusingVoidType: lets a reconciler be a plain async method that returns nothing.
   reconcile(req: ReconcileRequest, ctx: ReconcileContext): Promise<ReconcileResult | undefined | void>;
 }

@@ -7,6 +7,7 @@
  * has stopped; the Manager waits for that promise on shutdown.
  */
 export interface Runnable {
+  /** Runs until `signal` aborts (for leader-elected runnables: until leadership ends). */
   start(signal: AbortSignal): Promise<void> | void;
   /**
    * Whether it may run only on the elected leader. Default true (as

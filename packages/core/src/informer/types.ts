@@ -23,8 +23,11 @@ export type IndexFunc<T extends KubeObject = KubeObject> = (obj: T) => string[];
 export interface ObjectCache<T extends KubeObject = KubeObject> {
   /** Cluster-scoped kinds: `get(undefined, name)` or `get(name)`. */
   get(namespace: string | undefined, name?: string): Readonly<T> | undefined;
+  /** The cached objects, optionally of one namespace and matching a label selector. */
   list(opts?: { namespace?: string; labelSelector?: string | LabelSelector }): Readonly<T>[];
+  /** Adds an index (`fn` gives each object's values) and indexes the objects already cached. */
   addIndexer(name: string, fn: IndexFunc<T>): void;
+  /** The cached objects whose index `name` includes `value`, e.g. `byIndex('spec.nodeName', 'node-1')`. */
   byIndex(name: string, value: string): Readonly<T>[];
   readonly size: number;
 }
@@ -57,9 +60,12 @@ export interface SharedInformer<T extends KubeObject = KubeObject> {
   readonly events$: Observable<InformerEvent<T>>;
   /** Resolves once the initial list is in the cache. */
   readonly synced: Promise<void>;
+  /** True once the initial list is in the cache. */
   hasSynced(): boolean;
   /** The last store revision the cache reflects. */
   lastSyncResourceVersion(): string;
+  /** Lists, then watches until `stop` or until `signal` aborts; idempotent. */
   start(signal?: AbortSignal): void;
+  /** Stops watching; the cache keeps its last contents. */
   stop(): void;
 }

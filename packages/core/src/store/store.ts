@@ -77,7 +77,9 @@ export interface WatchEvent<T extends KubeObject = KubeObject> {
  *   fails with `ExpiredError` and the caller must list again.
  */
 export interface Store {
+  /** The object at `key`; `NotFoundError` if there is none. */
   get(key: ObjectKey): Promise<KubeObject>;
+  /** One page of a resource's objects, all at one revision (`resourceVersion` of the result); pass `continue` for the next page. */
   list(resource: string, opts?: ListOptions): Promise<ListResult>;
   /** Fails with `AlreadyExistsError` if the key is taken. Returns the stored object with its revision. */
   create(key: ObjectKey, obj: KubeObject): Promise<KubeObject>;
@@ -85,8 +87,10 @@ export interface Store {
   update(key: ObjectKey, obj: KubeObject, expectedResourceVersion: string): Promise<KubeObject>;
   /** Removes the key (only if still at `expectedResourceVersion`, when given). Returns the removed object. */
   delete(key: ObjectKey, expectedResourceVersion?: string): Promise<KubeObject>;
+  /** Every change after `opts.resourceVersion` (replayed first), then live ones; `ExpiredError` when that revision is older than the retained history, so the caller relists. */
   watch(resource: string, opts?: WatchOptions): Observable<WatchEvent>;
   /** The store's current revision. */
   currentRevision(): Promise<string>;
+  /** Ends every watch and releases connections; the store is unusable afterwards. */
   close(): Promise<void>;
 }

@@ -9,10 +9,12 @@
  * next without `previous` (the Proxier does this by itself).
  */
 export interface Applier<R extends { readonly text: string }> {
+  /** Loads `rules.text` (full or partial, as generated); resolves once the tool has committed it. */
   apply(rules: R): Promise<void>;
 }
 
 /** An applier with a dry run: the tool parses and validates the rules without committing them. */
 export interface CheckingApplier<R extends { readonly text: string }> extends Applier<R> {
+  /** Has the tool parse and validate `rules.text` without committing it; throws `ApplyError` when it refuses. */
   check(rules: R): Promise<void>;
 }

@@ -41,28 +41,39 @@ import type { NetworkProber } from './network-prober.js';
  * not for streaming.
  */
 export interface RuntimeService {
+  /** The runtime's name and version (written to the Node's `containerRuntimeVersion`). */
   version(): Promise<VersionResponse>;
 
   /** Creates and starts a sandbox; returns its id. */
   runPodSandbox(config: PodSandboxConfig): Promise<string>;
+  /** Stops the sandbox and every container in it; idempotent. */
   stopPodSandbox(podSandboxId: string): Promise<void>;
+  /** Removes a sandbox and its containers, force-stopping what still runs; idempotent. */
   removePodSandbox(podSandboxId: string): Promise<void>;
+  /** State, IP, labels and annotations of one sandbox. */
   podSandboxStatus(podSandboxId: string): Promise<PodSandboxStatus>;
+  /** Sandboxes matching the filter (id, state, labels). */
   listPodSandbox(filter?: PodSandboxFilter): Promise<PodSandbox[]>;
 
   /** Creates a container in a sandbox (not started); the image must be present. */
   createContainer(podSandboxId: string, config: ContainerConfig, sandboxConfig: PodSandboxConfig): Promise<string>;
+  /** Starts a created container. */
   startContainer(containerId: string): Promise<void>;
   /** SIGTERM, then SIGKILL after `timeoutSeconds`; resolves when the container has exited. */
   stopContainer(containerId: string, timeoutSeconds: number): Promise<void>;
+  /** Removes a container, force-stopping it if it still runs; idempotent. */
   removeContainer(containerId: string): Promise<void>;
+  /** Containers matching the filter (id, sandbox, state, labels). */
   listContainers(filter?: ContainerFilter): Promise<Container[]>;
+  /** State, exit code, reason and timestamps of one container. */
   containerStatus(containerId: string): Promise<ContainerStatus>;
 
   /** Runs a command in a running container and waits for it, up to `timeoutSeconds` (0 = no limit). */
   execSync(containerId: string, cmd: string[], timeoutSeconds: number): Promise<ExecSyncResponse>;
 
+  /** Current CPU and memory usage of one container. */
   containerStats(containerId: string): Promise<ContainerStats>;
+  /** Usage of every container matching the filter. */
   listContainerStats(filter?: ContainerStatsFilter): Promise<ContainerStats[]>;
 
   /**
@@ -94,10 +105,13 @@ export interface RuntimeService {
  * fails with `RuntimeError` code `ErrImagePull` naming the image.
  */
 export interface ImageService {
+  /** Images present locally, optionally only those matching a reference. */
   listImages(filter?: { image?: ImageSpec }): Promise<Image[]>;
+  /** The local image for a reference, or undefined when it must be pulled. */
   imageStatus(image: ImageSpec): Promise<Image | undefined>;
   /** Returns the image reference (id) of the pulled image. */
   pullImage(image: ImageSpec): Promise<string>;
+  /** Removes a local image; idempotent. */
   removeImage(image: ImageSpec): Promise<void>;
 }
 

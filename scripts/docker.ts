@@ -9,12 +9,29 @@
  *   keeps Docker's rules out of the host tables other tests program, and
  *   `--bridge=none` skips docker0 (DockerRuntime makes its own bridge
  *   network, from a 198.18.0.0/15 test range).
+ * - Several processes may share one daemon (tests, benchmarks and examples
+ *   run side by side): each `ensureDocker()` registers a user file under
+ *   the exec root, and `stop()` stops the daemon only when it is the last
+ *   live user and the daemon is one this harness started (its pidfile is
+ *   ours), so nobody pulls dockerd from under another process.
  * - `ensureBusyboxImage()` builds `flotilla/busybox:latest` with an import of
  *   a rootfs holding the static `/bin/busybox` and its applet links: no
  *   registry is reachable, so nothing here pulls.
  */
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { copyFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,9 +44,12 @@ export const BUSYBOX_IMAGE = 'flotilla/busybox:latest';
 export interface DockerDaemon {
   socketPath: string;
   docker: Docker;
-  /** True if `ensureDocker` started this daemon (then `stop` stops it). */
+  /** True if this `ensureDocker` call started the daemon. */
   startedHere: boolean;
-  /** Stops the daemon if this harness started it; otherwise does nothing. */
+  /**
+   * Lets the daemon go: stops it if this harness started it (in any
+   * process) and no other live process still uses it; otherwise does nothing.
+   */
   stop(): Promise<void>;
 }
 
@@ -58,14 +78,79 @@ function tail(path: string, lines = 30): string {
   return readFileSync(path, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
 }
 
+const EXEC_ROOT = '/run/flotilla-docker';
+const PID_FILE = join(EXEC_ROOT, 'dockerd.pid');
+const USERS_DIR = join(EXEC_ROOT, 'users');
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The pid of a dockerd this harness started (from its pidfile), if that process still runs dockerd. */
+function harnessDaemonPid(): number | undefined {
+  const pid = Number(existsSync(PID_FILE) ? readFileSync(PID_FILE, 'utf8').trim() : NaN);
+  if (!Number.isInteger(pid) || pid <= 0 || !alive(pid)) return undefined;
+  const comm = existsSync(`/proc/${pid}/comm`) ? readFileSync(`/proc/${pid}/comm`, 'utf8').trim() : '';
+  return comm === 'dockerd' ? pid : undefined;
+}
+
+/** Marks this process as a user of the daemon; the file is named `<pid>-<uuid>` so dead users can be told apart. */
+function registerUser(): string {
+  mkdirSync(USERS_DIR, { recursive: true });
+  const file = join(USERS_DIR, `${process.pid}-${randomUUID()}`);
+  writeFileSync(file, '');
+  return file;
+}
+
+/** Users whose process still runs (files of dead processes are removed on the way). */
+function liveUsers(): string[] {
+  if (!existsSync(USERS_DIR)) return [];
+  return readdirSync(USERS_DIR).filter((name) => {
+    if (alive(Number(name.split('-')[0]))) return true;
+    rmSync(join(USERS_DIR, name), { force: true });
+    return false;
+  });
+}
+
+/** The shared `stop`: drop this user; the last live user stops a harness-started daemon and waits for it to exit. */
+function releaseDaemon(userFile: string): () => Promise<void> {
+  let released = false;
+  return async () => {
+    if (released) return;
+    released = true;
+    rmSync(userFile, { force: true });
+    if (liveUsers().length > 0) return;
+    const pid = harnessDaemonPid();
+    if (pid === undefined) return;
+    process.kill(pid, 'SIGTERM');
+    const deadline = Date.now() + 20_000;
+    while (alive(pid) && Date.now() < deadline) await delay(100);
+    if (alive(pid)) process.kill(pid, 'SIGKILL');
+  };
+}
+
 /** Reuses a running dockerd or starts one; throws with the daemon's log tail if it cannot start. */
 export async function ensureDocker(options: EnsureDockerOptions = {}): Promise<DockerDaemon> {
   const socketPath = options.socketPath ?? '/var/run/docker.sock';
   const docker = new Docker({ socketPath });
-  if (await answers(docker)) return { socketPath, docker, startedHere: false, stop: async () => {} };
+  const userFile = registerUser();
+  const stop = releaseDaemon(userFile);
+  const startTimeoutMs = options.startTimeoutMs ?? 60_000;
+  // Another process may be starting the harness daemon right now: wait for it rather than start a second one.
+  const starting = harnessDaemonPid() !== undefined;
+  const reuseDeadline = Date.now() + (starting ? startTimeoutMs : 0);
+  do {
+    if (await answers(docker)) return { socketPath, docker, startedHere: false, stop };
+    if (starting) await delay(200);
+  } while (Date.now() < reuseDeadline);
 
   const dataRoot = options.dataRoot ?? '/var/lib/flotilla-docker';
-  const execRoot = '/run/flotilla-docker';
+  const execRoot = EXEC_ROOT;
   mkdirSync(dataRoot, { recursive: true });
   mkdirSync(execRoot, { recursive: true });
   const logPath = join(dataRoot, 'dockerd.log');
@@ -75,7 +160,7 @@ export async function ensureDocker(options: EnsureDockerOptions = {}): Promise<D
     `--host=unix://${socketPath}`,
     `--data-root=${dataRoot}`,
     `--exec-root=${execRoot}`,
-    `--pidfile=${join(execRoot, 'dockerd.pid')}`,
+    `--pidfile=${PID_FILE}`,
     `--storage-driver=${storageDriver}`,
     '--iptables=false',
     '--ip-masq=false',
@@ -92,22 +177,17 @@ export async function ensureDocker(options: EnsureDockerOptions = {}): Promise<D
   });
   child.unref();
 
-  const deadline = Date.now() + (options.startTimeoutMs ?? 60_000);
+  const deadline = Date.now() + startTimeoutMs;
   while (!(await answers(docker))) {
     if (exited || Date.now() > deadline) {
       child.kill('SIGKILL');
+      rmSync(userFile, { force: true });
       throw new Error(
         `${exited ?? 'dockerd did not answer in time'} on ${socketPath} (args: ${args.join(' ')}); log tail ${logPath}:\n${tail(logPath)}`,
       );
     }
     await delay(200);
   }
-  const stop = async () => {
-    if (exited) return;
-    const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    child.kill('SIGTERM');
-    await Promise.race([gone, delay(20_000).then(() => child.kill('SIGKILL'))]);
-  };
   return { socketPath, docker, startedHere: true, stop };
 }
 

@@ -28,7 +28,13 @@ function shellFor(spec: ProcessSpec): string {
 
 /** The conformance fixture for DockerRuntime against a real dockerd. */
 export async function dockerFixture(): Promise<ConformanceFixture> {
-  const { daemon, runtime } = await startDocker();
+  const { daemon, runtime, docker } = await startDocker();
+  // A run cut short (its dockerd stopped under it) leaves its sandboxes behind, and the suite's label queries would find them.
+  const leftovers = await docker.listContainers({
+    all: true,
+    filters: { label: ['suite=conformance'] },
+  });
+  await Promise.all(leftovers.map((c) => docker.getContainer(c.Id).remove({ force: true, v: true })));
   return {
     runtime,
     presentImage: BUSYBOX_IMAGE,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { defaultProfile } from '../src/plugins/default-plugins.js';
 import { simulate } from '../src/simulate.js';
 import { makeNode, makePod } from './builders.js';
 
@@ -36,5 +37,34 @@ describe('simulate', () => {
     for (const p of a.placements) perNode.set(p.node, (perNode.get(p.node) ?? 0) + 1);
     expect(Math.max(...perNode.values())).toBeLessThanOrEqual(4);
     expect(a.placements).toHaveLength(50);
+  });
+
+  it('says so when there are no nodes at all', async () => {
+    const r = await simulate({ nodes: [], pods: [makePod('p').obj()] });
+    expect(r.unschedulable.map((u) => u.message)).toEqual(['no nodes available to schedule pods']);
+  });
+
+  it('keeps pods that name a node where they are and counts them', async () => {
+    const nodes = [
+      makeNode('a').capacity({ cpu: '1', memory: '1Gi', pods: 10 }).obj(),
+      makeNode('b').capacity({ cpu: '1', memory: '1Gi', pods: 10 }).obj(),
+    ];
+    const r = await simulate({
+      nodes,
+      pods: [makePod('running').req({ cpu: '800m' }).node('a').obj(), makePod('new').req({ cpu: '500m' }).obj()],
+      seed: 1,
+    });
+    expect(r.placements.map((p) => [p.pod.metadata.name, p.node])).toEqual([['new', 'b']]);
+  });
+
+  it('takes pods in priority order, so a high-priority pod gets the last room', async () => {
+    const nodes = [makeNode('a').capacity({ cpu: '1', memory: '1Gi', pods: 10 }).obj()];
+    const pods = [
+      makePod('low').req({ cpu: '1' }).priority(1).obj(),
+      makePod('high').req({ cpu: '1' }).priority(100).obj(),
+    ];
+    const r = await simulate({ nodes, pods, profile: defaultProfile({ disabled: ['DefaultPreemption'] }) });
+    expect(r.placements.map((p) => p.pod.metadata.name)).toEqual(['high']);
+    expect(r.unschedulable.map((u) => u.pod.metadata.name)).toEqual(['low']);
   });
 });

@@ -31,6 +31,7 @@ export class FitError extends Error {
   }
 
   private format(): string {
+    if (this.numAllNodes === 0) return 'no nodes available to schedule pods';
     let msg = `0/${this.numAllNodes} nodes are available:`;
     if (this.preFilterStatus) msg += ` ${this.preFilterStatus.message()}.`;
     else {

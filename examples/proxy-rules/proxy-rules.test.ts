@@ -78,7 +78,8 @@ describe('proxy-rules on the sample manifest', () => {
     expect(out).toContain('-A -t 198.18.7.8:30443 -s rr -p 10800');
   });
 
-  it('runs as one command', async () => {
+  // Starting tsx in a child process takes seconds on a loaded machine.
+  it('runs as one command', { timeout: 60_000 }, async () => {
     const child = spawn(
       'npx',
       ['tsx', fileURLToPath(new URL('./main.ts', import.meta.url)), sample, '--mode', 'ipvs'],

@@ -64,6 +64,11 @@ export interface WatchEvent<T extends KubeObject = KubeObject> {
  * Guarantees:
  * - Every write gets a new revision, strictly greater than every earlier one
  *   across the whole store; it is the object's `metadata.resourceVersion`.
+ * - Revisions start at 1, as a fresh etcd's do: `currentRevision()` and a
+ *   list's `resourceVersion` are never `'0'`, even for a store nobody has
+ *   written. A watch reads `'0'` as "from now", so a list that reported it
+ *   would let a write made between that list and the watch slip through
+ *   (the list-then-watch gap informers depend on being closed).
  * - `update` and `delete` with an expected revision are compare-and-swap: a
  *   stale write fails with `ConflictError` and changes nothing.
  * - `watch` delivers every change after the given revision exactly once, in

@@ -15,6 +15,7 @@ import {
 } from '@flotilla/netproxy';
 import { InMemoryPodMetrics } from '@flotilla/runtime';
 import { Scheduler } from '@flotilla/scheduler';
+import type { Registry } from 'prom-client';
 import { type NodeTimings, SimulatedNode } from './simulated-node.js';
 
 /** The cluster's clocks of failure detection: short, so the demo takes seconds instead of minutes. */
@@ -23,6 +24,12 @@ export interface ClusterTimings extends NodeTimings {
   nodeGracePeriodMs: number;
   /** How often the node lifecycle controller re-checks nodes (Kubernetes: 5 s). */
   nodeMonitorPeriodMs: number;
+  /**
+   * How long the ReplicaSet and Deployment controllers gather pod events
+   * before reconciling (0: at once). Thousands of pods need it: each
+   * reconcile reads every pod of its set.
+   */
+  workloadBatchPeriodMs: number;
 }
 
 /** The demo's timings: a silent node is declared unreachable after 4 s instead of Kubernetes' 50 s. */
@@ -31,6 +38,7 @@ export const demoTimings: ClusterTimings = {
   metricsIntervalMs: 1000,
   nodeGracePeriodMs: 4000,
   nodeMonitorPeriodMs: 1000,
+  workloadBatchPeriodMs: 0,
 };
 
 /** Options of `LocalCluster.start`. */
@@ -40,27 +48,37 @@ export interface LocalClusterConfig {
   logger: Logger;
   clock?: Clock;
   timings?: ClusterTimings;
+  /** Where the Manager, its controllers and the Scheduler register their Kubernetes-named metrics. None when absent. */
+  metrics?: Registry;
 }
 
 /**
  * The controller-manager preset as this cluster runs it: every registered
- * controller, with the node lifecycle controller on the cluster's short
- * grace period.
+ * controller, the node lifecycle controller on the cluster's short grace
+ * period, and the workload controllers batching pod events.
  */
 function clusterControllers(timings: ClusterTimings): ControllerRegistration[] {
-  return controllerRegistrations.map((r) =>
-    r.name === 'nodelifecycle'
-      ? {
-          ...r,
-          register: (manager, opts) =>
-            registerNodeLifecycleController(manager, {
-              ...opts,
-              gracePeriodMs: timings.nodeGracePeriodMs,
-              monitorPeriodMs: timings.nodeMonitorPeriodMs,
-            }),
-        }
-      : r,
-  );
+  const batched = new Set(['replicaset', 'replicationcontroller', 'deployment']);
+  return controllerRegistrations.map((r): ControllerRegistration => {
+    if (r.name === 'nodelifecycle') {
+      return {
+        ...r,
+        register: (manager, opts) =>
+          registerNodeLifecycleController(manager, {
+            ...opts,
+            gracePeriodMs: timings.nodeGracePeriodMs,
+            monitorPeriodMs: timings.nodeMonitorPeriodMs,
+          }),
+      };
+    }
+    if (batched.has(r.name)) {
+      return {
+        ...r,
+        register: (manager, opts) => r.register(manager, { ...opts, batchPeriodMs: timings.workloadBatchPeriodMs }),
+      };
+    }
+    return r;
+  });
 }
 
 /**
@@ -93,7 +111,13 @@ export class LocalCluster {
     private readonly config: LocalClusterConfig & { clock: Clock; timings: ClusterTimings },
   ) {
     this.controllers = startControllerManager(manager, { registrations: clusterControllers(config.timings) });
-    this.scheduler = new Scheduler({ api, informers: manager.informers, clock: config.clock, logger: config.logger });
+    this.scheduler = new Scheduler({
+      api,
+      informers: manager.informers,
+      clock: config.clock,
+      logger: config.logger,
+      metrics: config.metrics,
+    });
     this.nodes = Array.from(
       { length: config.nodes },
       (_, i) =>
@@ -114,7 +138,7 @@ export class LocalCluster {
   static async start(config: LocalClusterConfig): Promise<LocalCluster> {
     const clock = config.clock ?? new RealClock();
     const api = new Api({ store: config.store, clock });
-    const manager = new Manager({ api, clock, logger: config.logger });
+    const manager = new Manager({ api, clock, logger: config.logger, metrics: config.metrics });
     const cluster = new LocalCluster(api, manager, { ...config, clock, timings: config.timings ?? demoTimings });
     await cluster.run();
     return cluster;

@@ -29,18 +29,20 @@ export function progressBar(done: number, total: number, width = 20): string {
 }
 
 /**
- * One rollout line: a bar of updated-and-available replicas and the
- * surge (pods above the desired count) and unavailable figures that the
- * rolling-update strategy bounds.
+ * One rollout line: a bar of updated-and-available replicas, then surge
+ * (pods above the desired count, at most maxSurge) and unavailable
+ * (desired pods not available, at most maxUnavailable once the rollout runs).
  */
 export function rolloutLine(d: Deployment): string {
   const want = d.spec.replicas ?? 1;
   const s = d.status ?? {};
   const available = Math.min(s.updatedReplicas ?? 0, s.availableReplicas ?? 0);
+  // The two figures the rolling-update strategy bounds: pods above the desired count, available pods below it.
   const surge = Math.max(0, (s.replicas ?? 0) - want);
+  const unavailable = Math.max(0, want - (s.availableReplicas ?? 0));
   return (
     `${progressBar(available, want)} deployment/${d.metadata.name}: ${s.updatedReplicas ?? 0}/${want} updated, ` +
-    `${s.availableReplicas ?? 0} available, surge ${surge}, unavailable ${s.unavailableReplicas ?? 0}`
+    `${s.availableReplicas ?? 0} available, surge ${surge}, unavailable ${unavailable}`
   );
 }
 

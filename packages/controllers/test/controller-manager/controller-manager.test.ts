@@ -20,10 +20,10 @@ function fixture() {
   return { clock, store, api, runner: new PodRunner(api, ['node-1', 'node-2']) };
 }
 
-async function startManager(api: Api, clock: FakeClock) {
+async function startManager(api: Api, clock: FakeClock, controllers = ['replicaset', 'deployment']) {
   const abort = new AbortController();
   const manager = new Manager({ api, clock });
-  startControllerManager(manager, { controllers: ['replicaset', 'deployment'] });
+  startControllerManager(manager, { controllers });
   await manager.start(abort.signal);
   return { manager, abort };
 }
@@ -106,6 +106,62 @@ describe('startControllerManager', () => {
     expect((await job()).metadata.name).toBe(`report-${Date.UTC(2026, 0, 1, 1) / 60_000}`);
     await f.api.resource('CronJob').delete('default', 'report');
     await until(f, async () => !(await job()) && (await pods()).length === 0);
+  });
+
+  it('crash safety: a Job run by a succession of managers makes exactly its completions, never above parallelism', async () => {
+    const f = fixture();
+    let current = await startManager(f.api, f.clock, ['job']);
+    let maxActive = 0;
+    const watch = f.api
+      .resource('Pod')
+      .watch({ namespace: 'default' })
+      .subscribe(() => {
+        void f.api
+          .resource('Pod')
+          .list({ namespace: 'default' })
+          .then(({ items }) => {
+            const active = items.filter((p) => !p.metadata.deletionTimestamp && p.status?.phase !== 'Succeeded');
+            maxActive = Math.max(maxActive, active.length);
+          });
+      });
+    await f.api.resource('Job').create({
+      apiVersion: 'batch/v1',
+      kind: 'Job',
+      metadata: { name: 'batch', namespace: 'default' },
+      spec: {
+        completions: 10,
+        parallelism: 3,
+        template: { spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'busybox' }] } },
+      },
+    });
+    const job = () => f.api.resource('Job').get('default', 'batch');
+    for (const crashAfter of [1, 2, 3, 1, 2, 4]) {
+      for (let i = 0; i < crashAfter; i++) {
+        const { items } = await f.api.resource('Pod').list({ namespace: 'default' });
+        const running = items.find((p) => p.status?.phase === 'Running');
+        if (running) await f.runner.finish('default', running.metadata.name, 'Succeeded');
+        await f.runner.runAll();
+        await f.clock.step(50);
+      }
+      current.abort.abort();
+      await current.manager.stopped;
+      current = await startManager(f.api, f.clock, ['job']);
+    }
+    await until(f, async () => {
+      const { items } = await f.api.resource('Pod').list({ namespace: 'default' });
+      for (const p of items.filter((x) => x.status?.phase === 'Running')) {
+        await f.runner.finish('default', p.metadata.name, 'Succeeded');
+      }
+      return (await job()).status?.conditions?.[0]?.type === 'Complete';
+    });
+    current.abort.abort();
+    await current.manager.stopped;
+    watch.unsubscribe();
+    const pods = (await f.api.resource('Pod').list({ namespace: 'default' })).items;
+    expect(pods.filter((p) => p.status?.phase === 'Succeeded')).toHaveLength(10);
+    expect(pods).toHaveLength(10);
+    expect(maxActive).toBeLessThanOrEqual(3);
+    expect((await job()).status).toMatchObject({ succeeded: 10, active: 0, failed: 0 });
   });
 
   it('is available as an inversify module', async () => {

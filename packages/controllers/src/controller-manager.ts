@@ -24,6 +24,7 @@ export interface ControllerRegistration {
   name: string;
   /** Workers when the caller does not say (kube-controller-manager's `--concurrent-*-syncs` default). */
   defaultConcurrency: number;
+  /** Adds the controller to `manager` (before `manager.start`) with the given worker count. */
   register(manager: Manager, opts: RegisterOptions): unknown;
 }
 

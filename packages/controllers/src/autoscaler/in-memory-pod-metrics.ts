@@ -24,6 +24,7 @@ export class InMemoryPodMetrics implements PodMetricsSource {
     return [...this.pods.values()].filter((p) => namespace === undefined || p.metadata.namespace === namespace);
   }
 
+  /** Usage of one pod, or undefined until it has been recorded. */
   get(namespace: string, name: string): PodMetrics | undefined {
     return this.pods.get(`${namespace}/${name}`);
   }

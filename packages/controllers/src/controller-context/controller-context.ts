@@ -11,6 +11,7 @@ import { type EventSink, EventSpamFilter } from './event-spam-filter.js';
 
 /** The read side of a workload controller: a shared informer cache per kind. */
 export interface CacheSource {
+  /** The shared informer (its cache) for `kind`. */
   for<T extends KubeObject = KubeObject>(kind: string): { readonly cache: ObjectCache<T> };
 }
 

@@ -2,6 +2,7 @@ import type { Clock, KubeObject } from '@flotilla/core';
 
 /** Where controllers send Events: core's `EventRecorder`, or a filter in front of it. */
 export interface EventSink {
+  /** Records that `reason` happened to `obj`; best effort, never throws. */
   event(obj: Readonly<KubeObject>, type: 'Normal' | 'Warning', reason: string, message: string): Promise<void>;
 }
 
@@ -32,6 +33,7 @@ export class EventSpamFilter implements EventSink {
     private readonly clock: Clock,
   ) {}
 
+  /** Passes the Event on unless `obj` has used up its token bucket (client-go's spam filter). */
   async event(obj: Readonly<KubeObject>, type: 'Normal' | 'Warning', reason: string, message: string): Promise<void> {
     const key = `${obj.kind}/${obj.metadata.namespace ?? ''}/${obj.metadata.name}/${obj.metadata.uid ?? ''}`;
     const now = this.clock.now();

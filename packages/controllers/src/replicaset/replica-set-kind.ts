@@ -17,10 +17,15 @@ export interface ReplicaStatus {
  */
 export interface ReplicaSetKind<T extends KubeObject> {
   kind: 'ReplicaSet' | 'ReplicationController';
+  /** The pod selector, as a LabelSelector whatever the kind's shape. */
   selector(obj: Readonly<T>): LabelSelector;
+  /** The pod template new replicas are made from. */
   template(obj: Readonly<T>): PodTemplateSpec | undefined;
+  /** The desired replica count (default 1). */
   replicas(obj: Readonly<T>): number;
+  /** How long a ready pod must stay ready to count as available (default 0). */
   minReadySeconds(obj: Readonly<T>): number;
+  /** The status last written. */
   status(obj: Readonly<T>): Partial<ReplicaStatus> | undefined;
 }
 

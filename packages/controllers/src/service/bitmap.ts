@@ -16,6 +16,7 @@ export class Bitmap {
     return this.count;
   }
 
+  /** True when bit `i` is set. */
   has(i: number): boolean {
     return (this.bits[i >> 3] & (1 << (i & 7))) !== 0;
   }

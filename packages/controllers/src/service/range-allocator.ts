@@ -37,6 +37,7 @@ export class RangeAllocator {
     return this.bitmap.size;
   }
 
+  /** True when `value` lies inside the range this allocator hands out. */
   contains(value: number): boolean {
     return Number.isInteger(value) && value >= this.first && value <= this.last;
   }

@@ -6,6 +6,7 @@ import type { Store, WatchEvent } from '../store/store.js';
 
 /** A label selector and a field selector compiled together: the question "is this object in the result?". */
 export interface ObjectSelector {
+  /** True when `obj` satisfies both the label and the field selector. */
   matches(obj: KubeObject): boolean;
   /** True when both selectors are empty, so every object matches and no filtering is needed. */
   readonly everything: boolean;

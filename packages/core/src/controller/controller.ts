@@ -21,6 +21,7 @@ import type { Runnable } from './runnable.js';
 /** One event source of a controller: an informer and how its events map to reconcile requests. */
 export interface ControllerSource {
   informer: SharedInformer;
+  /** The keys an event of this source should enqueue (none to ignore it). */
   toRequests(event: InformerEvent): ReconcileRequest[];
 }
 

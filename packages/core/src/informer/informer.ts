@@ -14,6 +14,7 @@ import type { InformerEvent, InformerOptions, ObjectCache, SharedInformer } from
 
 /** Where an informer lists and watches: anything that hands out a client per kind, such as the `Api`. */
 export interface ResourceClientSource {
+  /** The list and watch calls for `kind` (an `Api` is one; a wrapper can add a field selector). */
   resource(kind: string): Pick<ResourceClient, 'list' | 'watch'>;
 }
 

@@ -31,5 +31,6 @@ export interface PodMetrics {
 export interface PodMetricsSource {
   /** Usage of every known pod of the namespace (all namespaces when absent). */
   list(namespace?: string): PodMetrics[];
+  /** Usage of one pod, or undefined until it has been sampled. */
   get(namespace: string, name: string): PodMetrics | undefined;
 }

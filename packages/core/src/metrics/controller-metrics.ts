@@ -6,8 +6,11 @@ export type ReconcileOutcome = 'success' | 'error' | 'requeue_after' | 'terminal
 
 /** What a controller reports about its reconciles. */
 export interface ControllerMetrics {
+  /** Counts one reconcile by outcome and observes how long it took. */
   reconciled(outcome: ReconcileOutcome, seconds: number): void;
+  /** A worker began a reconcile (`controller_runtime_active_workers` up). */
   workerStarted(): void;
+  /** A worker finished its reconcile (`controller_runtime_active_workers` down). */
   workerStopped(): void;
 }
 

@@ -91,6 +91,7 @@ export class ClusterDns {
     };
   }
 
+  /** Stops answering and closes the sockets. */
   async close(): Promise<void> {
     await this.server.close();
   }

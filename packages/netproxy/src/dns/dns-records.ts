@@ -57,6 +57,7 @@ export class DnsZone {
     for (const [key, ports] of byService) this.addService(`${key}.svc.${this.domain}`, ports);
   }
 
+  /** Answers a query for `name` and record `type` (A, SRV, ...): NXDOMAIN for names outside the zone's records. */
   lookup(name: string, type: number): DnsLookup {
     const fqdn = name.toLowerCase().replace(/\.$/, '');
     const records = this.records.get(fqdn) ?? this.podRecord(fqdn);

@@ -14,6 +14,7 @@ export interface FollowProxyStateOptions {
 
 /** A running subscription; `stop` ends it. */
 export interface Following {
+  /** Unsubscribes and cancels a pending update; a running callback finishes. */
   stop(): void;
 }
 

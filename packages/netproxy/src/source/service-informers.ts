@@ -4,6 +4,7 @@ import type { ProxyInput } from '../state/proxy-state.js';
 
 /** Where Services and EndpointSlices come from: core's `InformerFactory` (or anything with its `for`). */
 export interface ServiceInformers {
+  /** The shared informer for `kind` (`Service`, `EndpointSlice`). */
   for<T extends KubeObject = KubeObject>(kind: string): SharedInformer<T>;
 }
 

@@ -22,6 +22,7 @@ export interface PodMetrics {
 export interface PodMetricsSource {
   /** Usage of every known pod of the namespace (all namespaces when absent). */
   list(namespace?: string): PodMetrics[];
+  /** Usage of one pod, or undefined until it has been sampled. */
   get(namespace: string, name: string): PodMetrics | undefined;
 }
 
@@ -43,6 +44,7 @@ export class InMemoryPodMetrics implements PodMetricsSource {
     return [...this.pods.values()].filter((p) => namespace === undefined || p.metadata.namespace === namespace);
   }
 
+  /** Usage of one pod, or undefined until it has been sampled. */
   get(namespace: string, name: string): PodMetrics | undefined {
     return this.pods.get(`${namespace}/${name}`);
   }

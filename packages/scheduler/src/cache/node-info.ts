@@ -56,6 +56,7 @@ export class NodeInfo {
     this.generation = nextGeneration();
   }
 
+  /** Counts a pod on this node: its requests, ports, affinity terms and images. */
   addPod(pi: PodInfo): void {
     this.pods.push(pi);
     if (pi.hasAffinity) this.podsWithAffinity.push(pi);

@@ -20,6 +20,7 @@ export class Snapshot {
   private readonly withAffinity = new NodeInfoList();
   private readonly withRequiredAntiAffinity = new NodeInfoList();
 
+  /** The node named `name` as of this snapshot. */
   get(name: string): NodeInfo | undefined {
     return this.nodeInfoMap.get(name);
   }

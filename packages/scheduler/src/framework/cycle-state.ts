@@ -20,10 +20,12 @@ export class StateKey<T> {
 export class CycleState {
   private readonly values = new Map<string, unknown>();
 
+  /** The value a plugin wrote under `key` in this cycle, if any. */
   read<T>(key: StateKey<T>): T | undefined {
     return this.values.get(key.name) as T | undefined;
   }
 
+  /** Stores a value for later extension points of the same cycle. */
   write<T>(key: StateKey<T>, value: T): void {
     this.values.set(key.name, value);
   }
@@ -38,6 +40,7 @@ export class CycleState {
 
 /** A cycle-state value that preemption may change on a copy of the state. */
 export interface CloneableState {
+  /** A copy that can be changed without affecting the original. */
   clone(): CloneableState;
 }
 

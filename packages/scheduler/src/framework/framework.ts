@@ -144,6 +144,7 @@ export class Framework implements FrameworkHandle {
     return out;
   }
 
+  /** Runs every PreEnqueue plugin; the first non-success status keeps the pod out of the active queue. */
   runPreEnqueuePlugins(pod: Pod): Status {
     for (const p of this.preEnqueue) {
       const s = p.preEnqueue(pod);
@@ -177,10 +178,12 @@ export class Framework implements FrameworkHandle {
     return { status: Status.success(), nodeNames };
   }
 
+  /** Tells every PreFilter plugin's extensions that `podToAdd` now runs on `nodeInfo`. */
   runPreFilterExtensionAddPod(state: CycleState, pod: PodInfo, podToAdd: PodInfo, nodeInfo: NodeInfo): Status {
     return this.runExtensions(state, (ext) => ext.addPod(state, pod, podToAdd, nodeInfo));
   }
 
+  /** Tells every PreFilter plugin's extensions that `podToRemove` is gone from `nodeInfo`. */
   runPreFilterExtensionRemovePod(state: CycleState, pod: PodInfo, podToRemove: PodInfo, nodeInfo: NodeInfo): Status {
     return this.runExtensions(state, (ext) => ext.removePod(state, pod, podToRemove, nodeInfo));
   }
@@ -294,6 +297,7 @@ export class Framework implements FrameworkHandle {
     return Status.success();
   }
 
+  /** Runs every Reserve plugin's `unreserve`, in reverse order. */
   runUnreservePlugins(state: CycleState, pod: PodInfo, nodeName: string): void {
     for (let i = this.reserves.length - 1; i >= 0; i--) this.reserves[i].unreserve(state, pod, nodeName);
   }
@@ -328,6 +332,7 @@ export class Framework implements FrameworkHandle {
     return this.waiting.get(id);
   }
 
+  /** Runs the PreBind plugins in order, stopping at the first failure. */
   async runPreBindPlugins(state: CycleState, pod: PodInfo, nodeName: string): Promise<Status> {
     for (const p of this.preBinds) {
       const s = await p.preBind(state, pod, nodeName);
@@ -345,6 +350,7 @@ export class Framework implements FrameworkHandle {
     return Status.error(new Error(`no Bind plugin bound pod ${pod.key}: enable DefaultBinder or a binder of your own`));
   }
 
+  /** Tells every PostBind plugin that the pod is bound. */
   runPostBindPlugins(state: CycleState, pod: PodInfo, nodeName: string): void {
     for (const p of this.postBinds) p.postBind(state, pod, nodeName);
   }

@@ -20,8 +20,11 @@ export interface SchedulerClient {
 
 /** Pods nominated to nodes by preemption but not bound yet: they hold room on their node. */
 export interface PodNominator {
+  /** Pods nominated to `nodeName` by preemption, whose room Filter must keep free. */
   nominatedPodsForNode(nodeName: string): readonly PodInfo[];
+  /** Records that `pod` waits for room on `nodeName`. */
   addNominatedPod(pod: PodInfo, nodeName: string): void;
+  /** Forgets the nomination of the pod with key `namespace/name`. */
   deleteNominatedPod(key: string): void;
 }
 
@@ -40,6 +43,8 @@ export interface FrameworkHandle {
   snapshot(): Snapshot;
   /** Runs every Filter (that PreFilter did not skip) with higher-or-equal priority nominated pods counted. */
   runFilterPluginsWithNominatedPods(state: CycleState, pod: PodInfo, nodeInfo: NodeInfo): Status;
+  /** Tells every PreFilter plugin's extensions that `podToAdd` now runs on `nodeInfo`. */
   runPreFilterExtensionAddPod(state: CycleState, pod: PodInfo, podToAdd: PodInfo, nodeInfo: NodeInfo): Status;
+  /** Tells every PreFilter plugin's extensions that `podToRemove` is gone from `nodeInfo`. */
   runPreFilterExtensionRemovePod(state: CycleState, pod: PodInfo, podToRemove: PodInfo, nodeInfo: NodeInfo): Status;
 }

@@ -23,6 +23,7 @@ export class PluginRegistry {
     return this;
   }
 
+  /** True when a factory is registered under `name`. */
   has(name: string): boolean {
     return this.factories.has(name);
   }

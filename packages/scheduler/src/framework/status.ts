@@ -65,6 +65,7 @@ export class Status {
     return new Status(this.code, this.reasons, plugin, this.error);
   }
 
+  /** True for code Success. */
   isSuccess(): boolean {
     return this.code === 'Success';
   }

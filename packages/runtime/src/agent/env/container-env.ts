@@ -13,8 +13,11 @@ import type { KeyValue } from '../../cri/messages.js';
 
 /** What the environment of a container is built from, besides the pod. */
 export interface EnvSources {
+  /** The ConfigMap `envFrom` / `valueFrom` names, or undefined if it does not exist. */
   configMap(namespace: string, name: string): Promise<ConfigMap | undefined>;
+  /** The Secret `envFrom` / `valueFrom` names, or undefined if it does not exist. */
   secret(namespace: string, name: string): Promise<Secret | undefined>;
+  /** The namespace's Services, for the `<SVC>_SERVICE_HOST` / `_PORT` variables. */
   services(namespace: string): Promise<Service[]>;
 }
 

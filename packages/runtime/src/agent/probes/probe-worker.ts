@@ -49,6 +49,7 @@ export class ProbeWorker {
     return this.verdict;
   }
 
+  /** Cancels the next probe; the verdict stays as it was. */
   stop(): void {
     this.stopped = true;
     this.timer?.cancel();

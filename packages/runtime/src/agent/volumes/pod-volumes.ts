@@ -9,9 +9,13 @@ import { persistentVolumePath } from './persistent-volume-path.js';
 
 /** Reads the objects that volumes refer to. */
 export interface VolumeSources {
+  /** The ConfigMap a volume projects, or undefined if it does not exist. */
   configMap(namespace: string, name: string): Promise<ConfigMap | undefined>;
+  /** The Secret a volume projects, or undefined if it does not exist. */
   secret(namespace: string, name: string): Promise<Secret | undefined>;
+  /** The claim a volume names, or undefined if it does not exist. */
   persistentVolumeClaim(namespace: string, name: string): Promise<PersistentVolumeClaim | undefined>;
+  /** The volume a bound claim points to, or undefined if it does not exist. */
   persistentVolume(name: string): Promise<PersistentVolume | undefined>;
 }
 

@@ -182,13 +182,15 @@ export function renderServicePort(port: ServicePortState, options: RenderOptions
     }
     return name;
   };
+  // Built only with comments on: above 1,000 endpoints there are many of these and none is written.
+  const toEndpoint = (ep: ProxyEndpoint) => (options.comments ? c(`${port.name} -> ${ep.ip}:${ep.port}`) : '');
   const balance = (chain: string, endpoints: readonly ProxyEndpoint[]) => {
     if (port.affinityTimeoutSeconds !== undefined) {
       for (const ep of endpoints) {
         const sep = chainOf(ep);
         natChains.push(
           chain,
-          `${c(`${port.name} -> ${ep.ip}:${ep.port}`)}-m recent --name ${sep} --rcheck --seconds ${port.affinityTimeoutSeconds} --reap -j ${sep}`,
+          `${toEndpoint(ep)}-m recent --name ${sep} --rcheck --seconds ${port.affinityTimeoutSeconds} --reap -j ${sep}`,
         );
       }
     }
@@ -196,7 +198,7 @@ export function renderServicePort(port: ServicePortState, options: RenderOptions
     for (let i = 0; i < n; i++) {
       const ep = endpoints[i];
       const pick = i < n - 1 ? `-m statistic --mode random --probability ${probability(n - i)} ` : '';
-      natChains.push(chain, `${c(`${port.name} -> ${ep.ip}:${ep.port}`)}${pick}-j ${chainOf(ep)}`);
+      natChains.push(chain, `${toEndpoint(ep)}${pick}-j ${chainOf(ep)}`);
     }
   };
   if (usesSvc) {

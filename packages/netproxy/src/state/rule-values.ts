@@ -75,10 +75,14 @@ export const subdomainProblem = nameProblem(isDNS1123Subdomain);
 export class FieldProblems {
   readonly errors: FieldError[] = [];
 
-  /** Records `problem` (if any) for `field`; returns true when the value is valid. */
-  check(field: string, problem: string | undefined): boolean {
+  /**
+   * Records `problem` (if any) for `field`; returns true when the value is
+   * valid. `field` may be a function, called only for a problem, so hot
+   * loops do not build paths for good values.
+   */
+  check(field: string | (() => string), problem: string | undefined): boolean {
     if (problem === undefined) return true;
-    this.errors.push({ field, message: problem });
+    this.errors.push({ field: typeof field === 'string' ? field : field(), message: problem });
     return false;
   }
 }

@@ -164,6 +164,31 @@ describe('startControllerManager', () => {
     expect((await job()).status).toMatchObject({ succeeded: 10, active: 0, failed: 0 });
   });
 
+  it('wakes the DaemonSet controller on Node events: a node added gets its daemon pod', async () => {
+    const f = fixture();
+    const node = (name: string) => ({ apiVersion: 'v1' as const, kind: 'Node' as const, metadata: { name } });
+    await f.api.resource('Node').create(node('node-1'));
+    const current = await startManager(f.api, f.clock, ['daemonset']);
+    cleanups.push(async () => {
+      current.abort.abort();
+      await current.manager.stopped;
+    });
+    await f.api.resource('DaemonSet').create({
+      apiVersion: 'apps/v1',
+      kind: 'DaemonSet',
+      metadata: { name: 'agent', namespace: 'default' },
+      spec: {
+        selector: { matchLabels: { app: 'agent' } },
+        template: { metadata: { labels: { app: 'agent' } }, spec: { containers: [{ name: 'c', image: 'agent' }] } },
+      },
+    });
+    const nodesWithPods = async () =>
+      (await f.api.resource('Pod').list({ namespace: 'default' })).items.map((p) => p.spec.nodeName).sort();
+    await until(f, async () => (await nodesWithPods()).join() === 'node-1');
+    await f.api.resource('Node').create(node('node-2'));
+    await until(f, async () => (await nodesWithPods()).join() === 'node-1,node-2');
+  });
+
   it('is available as an inversify module', async () => {
     const f = fixture();
     const container = new Container();

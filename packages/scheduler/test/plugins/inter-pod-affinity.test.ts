@@ -62,6 +62,17 @@ describe('InterPodAffinity filter', () => {
       want: { a1: 'Success', a2: 'Success', b1: EXISTING },
     },
     {
+      name: "an existing pod's anti-affinity by hostname keeps the incoming pod off that node only",
+      pods: [
+        makePod('loner')
+          .podAffinity('podAntiAffinity', term({ app: 'web' }, 'kubernetes.io/hostname'))
+          .node('a1')
+          .obj(),
+      ],
+      pod: makePod('new').labels({ app: 'web' }),
+      want: { a1: EXISTING, a2: 'Success', b1: 'Success' },
+    },
+    {
       name: 'anti-affinity terms look in the pod namespace only by default',
       pods: [makePod('web', 'other').labels({ app: 'web' }).node('a1').obj()],
       pod: makePod('new').podAffinity('podAntiAffinity', term({ app: 'web' })),

@@ -28,14 +28,22 @@ export interface InterPodAffinityArgs {
   hardPodAffinityWeight?: number;
 }
 
-/** PreFilter's counts, changed by preemption's add/remove pod extensions. */
+/**
+ * The node label whose value is one node: anti-affinity terms by this key
+ * are checked against the node's own pods in Filter instead of counted over
+ * the whole cluster in PreFilter (kube-scheduler's hostname fast path).
+ */
+const HOSTNAME = 'kubernetes.io/hostname';
+const isHostScoped = (t: AffinityTerm) => t.topologyKey === HOSTNAME;
+
+/** PreFilter's counts (cluster-scoped terms only), changed by preemption's add/remove pod extensions. */
 class AffinityFilterState implements CloneableState {
   constructor(
     /** Existing pods' required anti-affinity terms matching the incoming pod, by their topology pairs. */
     readonly existingAnti: TopologyCounts,
     /** Pods matching all of the incoming pod's required affinity terms. */
     readonly affinity: TopologyCounts,
-    /** Pods matching each of the incoming pod's required anti-affinity terms. */
+    /** Pods matching each of the incoming pod's cluster-scoped required anti-affinity terms. */
     readonly anti: TopologyCounts,
   ) {}
 
@@ -50,11 +58,15 @@ class AffinityFilterState implements CloneableState {
       const v = labels[term.topologyKey];
       if (v !== undefined) counts.add(term.topologyKey, v, delta);
     };
-    for (const t of other.requiredAntiAffinityTerms) if (t.matches(incoming.pod)) at(this.existingAnti, t);
+    for (const t of other.requiredAntiAffinityTerms) {
+      if (!isHostScoped(t) && t.matches(incoming.pod)) at(this.existingAnti, t);
+    }
     if (incoming.requiredAffinityTerms.length && incoming.requiredAffinityTerms.every((t) => t.matches(other.pod))) {
       for (const t of incoming.requiredAffinityTerms) at(this.affinity, t);
     }
-    for (const t of incoming.requiredAntiAffinityTerms) if (t.matches(other.pod)) at(this.anti, t);
+    for (const t of incoming.requiredAntiAffinityTerms) {
+      if (!isHostScoped(t) && t.matches(other.pod)) at(this.anti, t);
+    }
   }
 }
 
@@ -73,6 +85,10 @@ const scoreKey = new StateKey<AffinityScoreState>('InterPodAffinity/score');
  * group), its required anti-affinity (no matching pod in the domain), and
  * existing pods' required anti-affinity against the incoming pod. Score:
  * preferred terms of both sides, summed per domain and scaled to 0..100.
+ *
+ * Caveats: anti-affinity terms by `kubernetes.io/hostname` are checked
+ * against the node's own pods (kube-scheduler's hostname fast path), which
+ * assumes, as Kubernetes does, that no two nodes share a hostname label.
  */
 export class InterPodAffinity implements PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlugin, EnqueueExtensions {
   readonly name = InterPodAffinityName;
@@ -99,19 +115,27 @@ export class InterPodAffinity implements PreFilterPlugin, FilterPlugin, PreScore
 
   preFilter(state: CycleState, pod: PodInfo): PreFilterResult {
     const snap = this.handle.snapshot();
+    const affinity = pod.requiredAffinityTerms;
+    const clusterAnti = pod.requiredAntiAffinityTerms.filter((t) => !isHostScoped(t));
+    if (
+      snap.havePodsWithRequiredAntiAffinityList.length === 0 &&
+      !affinity.length &&
+      !pod.requiredAntiAffinityTerms.length
+    ) {
+      return { status: Status.skip() };
+    }
     const s = new AffinityFilterState(new TopologyCounts(), new TopologyCounts(), new TopologyCounts());
     for (const n of snap.havePodsWithRequiredAntiAffinityList) {
       if (!n.node) continue;
       for (const existing of n.podsWithRequiredAntiAffinity) {
         for (const t of existing.requiredAntiAffinityTerms) {
+          if (isHostScoped(t)) continue;
           const v = n.labels[t.topologyKey];
           if (v !== undefined && t.matches(pod.pod)) s.existingAnti.add(t.topologyKey, v, 1);
         }
       }
     }
-    const affinity = pod.requiredAffinityTerms;
-    const anti = pod.requiredAntiAffinityTerms;
-    if (affinity.length || anti.length) {
+    if (affinity.length || clusterAnti.length) {
       for (const n of snap.nodeInfoList) {
         if (n.pods.length === 0 || !n.node) continue;
         const labels = n.labels;
@@ -122,15 +146,12 @@ export class InterPodAffinity implements PreFilterPlugin, FilterPlugin, PreScore
               if (v !== undefined) s.affinity.add(t.topologyKey, v, 1);
             }
           }
-          for (const t of anti) {
+          for (const t of clusterAnti) {
             const v = labels[t.topologyKey];
             if (v !== undefined && t.matches(other.pod)) s.anti.add(t.topologyKey, v, 1);
           }
         }
       }
-    }
-    if (s.existingAnti.empty && !pod.requiredAffinityTerms.length && !pod.requiredAntiAffinityTerms.length) {
-      return { status: Status.skip() };
     }
     state.write(filterKey, s);
     return { status: Status.success() };
@@ -150,16 +171,22 @@ export class InterPodAffinity implements PreFilterPlugin, FilterPlugin, PreScore
         pod.requiredAffinityTerms.every((t) => t.matches(pod.pod) && labels[t.topologyKey] !== undefined);
       if (!here && !firstOfGroup) return Status.unresolvable("node(s) didn't match pod affinity rules");
     }
+    const onHost = labels[HOSTNAME] !== undefined;
     for (const t of pod.requiredAntiAffinityTerms) {
       const v = labels[t.topologyKey];
-      if (v !== undefined && s.anti.get(t.topologyKey, v) > 0) {
-        return Status.unschedulable("node(s) didn't match pod anti-affinity rules");
-      }
+      if (v === undefined) continue;
+      const clash = isHostScoped(t) ? nodeInfo.pods.some((p) => t.matches(p.pod)) : s.anti.get(t.topologyKey, v) > 0;
+      if (clash) return Status.unschedulable("node(s) didn't match pod anti-affinity rules");
     }
     for (const key of s.existingAnti.keys()) {
       const v = labels[key];
-      if (v !== undefined && s.existingAnti.get(key, v) > 0) {
-        return Status.unschedulable("node(s) didn't satisfy existing pods anti-affinity rules");
+      if (v !== undefined && s.existingAnti.get(key, v) > 0) return existingAntiAffinityRejects();
+    }
+    if (onHost) {
+      for (const p of nodeInfo.podsWithRequiredAntiAffinity) {
+        if (p.requiredAntiAffinityTerms.some((t) => isHostScoped(t) && t.matches(pod.pod))) {
+          return existingAntiAffinityRejects();
+        }
       }
     }
     return Status.success();
@@ -223,6 +250,10 @@ export class InterPodAffinity implements PreFilterPlugin, FilterPlugin, PreScore
     if (s && nodeInfo.node) s.update(pod, other, nodeInfo.node, delta);
     return Status.success();
   }
+}
+
+function existingAntiAffinityRejects(): Status {
+  return Status.unschedulable("node(s) didn't satisfy existing pods anti-affinity rules");
 }
 
 /** Factory for the registry. */

@@ -153,6 +153,19 @@ describe('NodeAgent imagePullPolicy with a present image whose registry fails', 
     expect((await getPod(h, 'local')).status?.phase).toBe('Pending');
   });
 
+  it('Never with an absent image waits with ErrImageNeverPull and never pulls', async () => {
+    const h = await start();
+    await h.api
+      .resource('Pod')
+      .create(pod('never', { containers: [{ name: 'app', image: 'absent:v1', imagePullPolicy: 'Never' }] }));
+    await until(h, async () => (await waitingOf(h, 'never'))?.reason === 'ErrImageNeverPull');
+    expect((await waitingOf(h, 'never'))?.message).toContain('is not present with pull policy of Never');
+    expect(await podEvents(h, 'never')).toContain(
+      'Warning ErrImageNeverPull: Container image "absent:v1" is not present with pull policy of Never',
+    );
+    expect(h.runtime.calls.filter((c) => c.op === 'pullImage')).toEqual([]);
+  });
+
   it('IfNotPresent runs the local image without pulling', async () => {
     const h = await start();
     h.runtime.failPull('app:v1', 'dial tcp: lookup registry: no such host');

@@ -346,8 +346,9 @@ export class PodWorker {
       const at = this.ctx.imageBackoff.restartAt(`${this.uid}/${spec.name}`, `pull-${failures}`, now, now);
       this.pullBlockedUntil.set(spec.name, at);
       // The first failure reads ErrImagePull; once retries keep failing, the kubelet reports ImagePullBackOff.
-      const reason = failures === 1 ? 'ErrImagePull' : 'ImagePullBackOff';
-      this.event('Warning', 'Failed', `Failed to pull image "${image}": ${messageOf(err)}`);
+      const neverPull = isRuntimeError(err, 'ImageNotPresent');
+      const reason = neverPull ? 'ErrImageNeverPull' : failures === 1 ? 'ErrImagePull' : 'ImagePullBackOff';
+      if (!neverPull) this.event('Warning', 'Failed', `Failed to pull image "${image}": ${messageOf(err)}`);
       this.event('Warning', 'Failed', `Error: ${reason}`);
       this.waiting.set(spec.name, { reason, message: messageOf(err) });
       this.wakeAt(at);

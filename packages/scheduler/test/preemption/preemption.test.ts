@@ -96,6 +96,25 @@ describe('DefaultPreemption', () => {
     expect(r.unschedulable[0].message).toMatch(message);
   });
 
+  it('evicts a lower-priority pod that the preemptor has required anti-affinity to', async () => {
+    const r = await simulate({
+      nodes: [node('n1')],
+      pods: [
+        makePod('web').labels({ app: 'web' }).priority(0).node('n1').obj(),
+        makePod('other').labels({ app: 'db' }).priority(0).node('n1').obj(),
+        makePod('high')
+          .priority(10)
+          .podAffinity('podAntiAffinity', {
+            labelSelector: { matchLabels: { app: 'web' } },
+            topologyKey: 'kubernetes.io/hostname',
+          })
+          .obj(),
+      ],
+    });
+    expect(r.evictions.map((e) => e.pod.metadata.name)).toEqual(['web']);
+    expect(r.placements.map((p) => [p.pod.metadata.name, p.node])).toEqual([['high', 'n1']]);
+  });
+
   it('does not preempt on nodes rejected for reasons eviction cannot fix', async () => {
     const r = await simulate({
       nodes: [

@@ -18,6 +18,7 @@ import {
 } from './replicaset/register.js';
 import { registerServiceController } from './service/register.js';
 import { registerServiceAccountControllers } from './service-account/register.js';
+import { registerVolumeBinderControllers } from './volume-binder/register.js';
 
 /** One controller the preset can start: its name (as in kube-controller-manager's `--controllers`) and how to add it. */
 export interface ControllerRegistration {
@@ -49,6 +50,7 @@ export const controllerRegistrations: readonly ControllerRegistration[] = [
   { name: 'namespace', defaultConcurrency: 10, register: registerNamespaceController },
   { name: 'serviceaccount', defaultConcurrency: 1, register: registerServiceAccountControllers },
   { name: 'horizontalpodautoscaling', defaultConcurrency: 5, register: registerHorizontalPodAutoscalerController },
+  { name: 'persistentvolume-binder', defaultConcurrency: 1, register: registerVolumeBinderControllers },
 ];
 
 /** Options of `startControllerManager`. */

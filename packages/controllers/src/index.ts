@@ -175,3 +175,16 @@ export {
 export { type PodEndpoint, podEndpoints, type ResolvedPort } from './service-backends/pod-endpoint.js';
 export { SyncBatcher } from './service-backends/service-sync.js';
 export { resolveTargetPort } from './service-backends/target-port.js';
+export { ClaimReconciler, type VolumeBinderOptions } from './volume-binder/claim-controller.js';
+export { HostPathProvisioner } from './volume-binder/host-path-provisioner.js';
+export type { ProvisionedVolume, ProvisionRequest, VolumeProvisioner } from './volume-binder/provisioner.js';
+export { registerVolumeBinderControllers, type VolumeBinderRegisterOptions } from './volume-binder/register.js';
+export {
+  BIND_COMPLETED_ANNOTATION,
+  BOUND_BY_CONTROLLER_ANNOTATION,
+  PROVISIONED_BY_ANNOTATION,
+  SELECTED_NODE_ANNOTATION,
+  type StorageClassSpec,
+} from './volume-binder/storage-class.js';
+export { VolumeReconciler } from './volume-binder/volume-controller.js';
+export { findBestVolume, requestedBytes, volumeFitsNode, volumeMatches } from './volume-binder/volume-matching.js';

@@ -38,9 +38,9 @@ export class DependencyGraph {
     for (const ref of previous?.owners ?? []) this.unlink(ref.uid, uid);
     const owners = obj.metadata.ownerReferences ?? [];
     for (const ref of owners) {
-      let set = this.dependents.get(ref.uid);
-      if (!set) this.dependents.set(ref.uid, (set = new Set()));
+      const set = this.dependents.get(ref.uid) ?? new Set<string>();
       set.add(uid);
+      this.dependents.set(ref.uid, set);
     }
     this.nodes.set(uid, { kind: obj.kind, namespace: obj.metadata.namespace, name: obj.metadata.name, owners });
     return previous;

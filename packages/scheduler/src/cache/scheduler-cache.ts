@@ -1,4 +1,4 @@
-import type { Clock, Node, Pod } from '@flotilla/core';
+import { type Clock, ConflictError, type Node, type Pod } from '@flotilla/core';
 import { type ImageStateSummary, NodeInfo, nextGeneration } from './node-info.js';
 import { PodInfo, podKey } from './pod-info.js';
 import type { Snapshot } from './snapshot.js';
@@ -90,7 +90,13 @@ export class SchedulerCache {
   /** Counts a pod on `nodeName` before its binding is confirmed. */
   assumePod(pod: PodInfo, nodeName: string): PodInfo {
     const key = pod.key;
-    if (this.pods.has(key)) throw new Error(`pod ${key} is already in the scheduler cache; it cannot be assumed again`);
+    if (this.pods.has(key)) {
+      const { namespace, name } = pod.pod.metadata;
+      throw new ConflictError(
+        { resource: 'pods', namespace, name },
+        'the pod is already in the scheduler cache (assumed or bound); forget it before assuming it again',
+      );
+    }
     const info = pod.pod.spec.nodeName === nodeName ? pod : pod.withNode(nodeName);
     this.place(info, nodeName);
     this.assumed.add(key);

@@ -1,4 +1,4 @@
-import type { Clock, Logger, Pod } from '@flotilla/core';
+import { type Clock, InvalidError, type Logger, type Pod } from '@flotilla/core';
 import type { NodeInfo } from '../cache/node-info.js';
 import type { PodInfo } from '../cache/pod-info.js';
 import type { Snapshot } from '../cache/snapshot.js';
@@ -269,7 +269,12 @@ export class Framework implements FrameworkHandle {
       for (let i = 0; i < scores.length; i++) {
         const v = scores[i].score;
         if (!(v >= 0 && v <= MAX_NODE_SCORE)) {
-          throw new Error(`plugin ${plugin.name} scored node ${scores[i].name} ${v}, outside 0..${MAX_NODE_SCORE}`);
+          throw new InvalidError('Plugin', plugin.name, [
+            {
+              field: 'score',
+              message: `Invalid value: ${v}: node ${scores[i].name} must score within 0..${MAX_NODE_SCORE}; normalize raw scores in normalizeScore`,
+            },
+          ]);
         }
         totals[i] += v * weight;
       }

@@ -97,6 +97,8 @@ describe('SchedulerCache', () => {
     const { cache } = setup();
     const pod = makePod('p').obj();
     cache.assumePod(new PodInfo(pod), 'n1');
-    expect(() => cache.assumePod(new PodInfo(pod), 'n2')).toThrow(/already in the scheduler cache/);
+    expect(() => cache.assumePod(new PodInfo(pod), 'n2')).toThrow(
+      /already in the scheduler cache \(assumed or bound\)/,
+    );
   });
 });

@@ -166,6 +166,13 @@ describe('PluginRegistry and profiles', () => {
     expect(r.placements[0].node).toBe('n7');
   });
 
+  it('refuses a Score plugin that scores outside 0..100 without normalizing', async () => {
+    const registry = defaultRegistry().register('Wild', () => ({ name: 'Wild', score: () => 150 }));
+    const profile = defaultProfile({ plugins: [{ name: 'Wild' }] });
+    const nodes = [makeNode('a').obj(), makeNode('b').obj()];
+    await expect(simulate({ nodes, pods: [makePod('p').obj()], profile, registry })).rejects.toThrow(InvalidError);
+  });
+
   it('defaultProfile can leave plugins out', () => {
     const names = defaultProfile({ disabled: ['DefaultPreemption', 'ImageLocality'] }).plugins.map((p) => p.name);
     expect(names).not.toContain('DefaultPreemption');

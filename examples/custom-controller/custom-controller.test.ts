@@ -1,7 +1,9 @@
-import { Api, InvalidError, MemoryStore } from '@flotilla/core';
+import { Api, EventRecorder, InvalidError, Manager, MemoryStore, silentLogger } from '@flotilla/core';
+import { filter, firstValueFrom } from 'rxjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runWalkthrough } from './example.js';
 import { type Website, website, websiteType } from './website.js';
+import { registerWebsiteController, WebsiteReconciler } from './website-reconciler.js';
 
 describe('the custom-controller example', () => {
   it('runs a Website end to end: ready, scaled, and held by its finalizer until its pods are gone', async () => {
@@ -21,6 +23,44 @@ describe('the custom-controller example', () => {
     expect(result.eventReasons.at(-1)).toBe('CleanedUp');
     expect(result.leftovers).toEqual({ deployments: 0, services: 0, pods: 0 });
     expect(lines[0]).toContain('creating Website default/hello');
+  });
+});
+
+describe('the Website reconciler', () => {
+  it('writes nothing when the world already matches the Website (idempotent)', async () => {
+    // Only the Website controller runs, so every write in this store is the reconciler's own.
+    const store = new MemoryStore();
+    const api = new Api({ store });
+    api.registerResource(websiteType);
+    const manager = new Manager({ api });
+    const events = new EventRecorder(api, { component: 'website-controller' });
+    registerWebsiteController(manager, events);
+    const stop = new AbortController();
+    await manager.start(stop.signal);
+    try {
+      const sites = api.resource<Website>('Website');
+      const settled = firstValueFrom(
+        sites.watch({ namespace: 'default' }).pipe(filter((e) => e.object.status?.observedGeneration === 1)),
+      );
+      await sites.create(website('default', 'steady', { image: 'nginx:1.27', replicas: 2 }));
+      await settled;
+      const versions = () =>
+        Promise.all([
+          sites.get('default', 'steady'),
+          api.resource('Deployment').get('default', 'steady'),
+          api.resource('Service').get('default', 'steady'),
+        ]).then((objs) => objs.map((o) => o.metadata.resourceVersion));
+      const before = await versions();
+      const reconciler = new WebsiteReconciler(manager, events);
+      const ctx = { signal: stop.signal, logger: silentLogger() };
+      for (let i = 0; i < 3; i++) await reconciler.reconcile({ namespace: 'default', name: 'steady' }, ctx);
+      expect(await versions()).toEqual(before);
+    } finally {
+      stop.abort();
+      await manager.stopped;
+      api.close();
+      await store.close();
+    }
   });
 });
 

@@ -15,7 +15,7 @@ import { jsonEqual } from '../json/json-equal.js';
 import { jsonSizeBound } from '../json/json-size-bound.js';
 import type { KubeList, KubeObject, ObjectRef } from '../model/meta.js';
 import { apiVersionOf, type ResourceType, storageNameOf, type ValidationContext } from '../registry/resource-type.js';
-import type { ObjectKey, Store, WatchEvent } from '../store/store.js';
+import type { ObjectKey, Store, StoreWriteOptions, WatchEvent } from '../store/store.js';
 import { forbidden, invalid } from '../validation/field-errors.js';
 import { validateObjectMeta } from '../validation/object-meta.js';
 import type { AdmissionChain } from './admission.js';
@@ -100,6 +100,9 @@ const VALIDATION_CONTEXTS: Readonly<Record<Subresource | 'main', ValidationConte
   status: Object.freeze({ subresource: 'status' }),
   binding: Object.freeze({ subresource: 'binding' }),
 };
+
+const HAND_OVER: StoreWriteOptions = Object.freeze({ handOver: true });
+const COPY_IN: StoreWriteOptions = Object.freeze({});
 
 /** Top-level members that are not spec: changes elsewhere bump `metadata.generation`. */
 const NOT_SPEC = new Set(['apiVersion', 'kind', 'metadata', 'status']);
@@ -238,7 +241,7 @@ export class ApiResourceClient<T extends KubeObject = KubeObject> implements Res
 
     for (let attempt = 1; ; attempt++) {
       try {
-        const stored = await this.ctx.store.create(this.key(meta), next);
+        const stored = await this.ctx.store.create(this.key(meta), next, this.handOver());
         if (this.kind === 'Namespace') this.ctx.namespaces.observe(stored, false);
         return stored as T;
       } catch (err) {
@@ -318,7 +321,7 @@ export class ApiResourceClient<T extends KubeObject = KubeObject> implements Res
         const removed = deletesOnUpdate(next, stored);
         const result = removed
           ? await this.ctx.store.delete(key, stored.metadata.resourceVersion)
-          : await this.ctx.store.update(key, next, stored.metadata.resourceVersion!);
+          : await this.ctx.store.update(key, next, stored.metadata.resourceVersion!, this.handOver());
         if (this.kind === 'Namespace') this.ctx.namespaces.observe(result, removed);
         return result as T;
       } catch (err) {
@@ -440,6 +443,16 @@ export class ApiResourceClient<T extends KubeObject = KubeObject> implements Res
     const req: AdmissionRequest = { operation, kind: this.kind, object, oldObject, subresource, dryRun };
     if (operation !== 'DELETE' && (await chain.mutate(req))) this.assertValid(object, oldObject, subresource);
     await chain.validate(req);
+  }
+
+  /**
+   * How a write gives the store its object. The pipeline's object is a
+   * private copy nobody else can reach, so the store may keep it rather than
+   * copy it again; unless an admission hook has seen it, since a hook could
+   * have kept a reference.
+   */
+  private handOver(): StoreWriteOptions {
+    return this.ctx.admission.empty ? HAND_OVER : COPY_IN;
   }
 
   private assertStatusSubresource(method: string): void {

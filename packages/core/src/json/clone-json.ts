@@ -9,12 +9,29 @@ import { setMember } from './json-object.js';
  */
 export function cloneJson<T>(value: T): T {
   if (value === null || typeof value !== 'object') return value;
+  return cloneComposite(value);
+}
+
+/**
+ * The copy of an object or array. Members that are not objects are copied
+ * without a call, and the `__proto__` check is inline: on a Pod most members
+ * are strings and numbers, and this is the hottest loop of every write.
+ */
+function cloneComposite<T extends object>(value: T): T {
   if (Array.isArray(value)) {
     const out = new Array(value.length);
-    for (let i = 0; i < value.length; i++) out[i] = cloneJson(value[i]);
+    for (let i = 0; i < value.length; i++) {
+      const member = value[i];
+      out[i] = typeof member === 'object' && member !== null ? cloneComposite(member) : member;
+    }
     return out as T;
   }
   const out: Record<string, unknown> = {};
-  for (const key in value) setMember(out, key, cloneJson((value as Record<string, unknown>)[key]));
+  for (const key in value) {
+    let member: unknown = value[key];
+    if (typeof member === 'object' && member !== null) member = cloneComposite(member);
+    if (key === '__proto__') setMember(out, key, member);
+    else out[key] = member;
+  }
   return out as T;
 }

@@ -16,7 +16,15 @@ import type { KubeObject } from '../model/meta.js';
 import { decodeContinueToken, encodeContinueToken } from './continue-token.js';
 import { decodeObject, encodeObject } from './object-codec.js';
 import { parseRevision } from './revision.js';
-import type { ListOptions, ListResult, ObjectKey, Store, WatchEvent, WatchOptions } from './store.js';
+import type {
+  ListOptions,
+  ListResult,
+  ObjectKey,
+  Store,
+  StoreWriteOptions,
+  WatchEvent,
+  WatchOptions,
+} from './store.js';
 
 /** Options for `EtcdStore`. */
 export interface EtcdStoreOptions {
@@ -120,15 +128,20 @@ export class EtcdStore implements Store {
     }
   }
 
-  async create(key: ObjectKey, obj: KubeObject): Promise<KubeObject> {
+  async create(key: ObjectKey, obj: KubeObject, opts: StoreWriteOptions = {}): Promise<KubeObject> {
     const k = this.objectKey(key);
     const json = this.encode(obj);
     const res = await this.call(() => this.client.if(k, 'Version', '==', 0).then(putOp(k, json)).commit());
     if (!res.succeeded) throw new AlreadyExistsError(target(key));
-    return stamped(obj, res.header.revision);
+    return stamped(obj, res.header.revision, opts.handOver);
   }
 
-  async update(key: ObjectKey, obj: KubeObject, expectedResourceVersion: string): Promise<KubeObject> {
+  async update(
+    key: ObjectKey,
+    obj: KubeObject,
+    expectedResourceVersion: string,
+    opts: StoreWriteOptions = {},
+  ): Promise<KubeObject> {
     const expected = parseRevision(expectedResourceVersion, 'expected resourceVersion');
     const k = this.objectKey(key);
     const json = this.encode(obj);
@@ -136,7 +149,7 @@ export class EtcdStore implements Store {
       this.client.if(k, 'Mod', '==', expected).then(putOp(k, json)).else(rangeOp(k)).commit(),
     );
     if (!res.succeeded) throw this.preconditionFailure(key, res.responses[0]?.response_range?.kvs);
-    return stamped(obj, res.header.revision);
+    return stamped(obj, res.header.revision, opts.handOver);
   }
 
   async delete(key: ObjectKey, expectedResourceVersion?: string): Promise<KubeObject> {
@@ -297,10 +310,11 @@ function toWatchEvent(type: string, kv: IKeyValue, previous: IKeyValue | undefin
 }
 
 /** The written object as a fresh copy with its new revision (a copy is cheaper than parsing what was sent). */
-function stamped(obj: KubeObject, revision: string): KubeObject {
-  const copy = cloneJson(obj);
-  copy.metadata.resourceVersion = revision;
-  return copy;
+/** The written object with its new revision: `obj` itself when the caller handed it over, else a copy. */
+function stamped(obj: KubeObject, revision: string, handedOver = false): KubeObject {
+  const result = handedOver ? obj : cloneJson(obj);
+  result.metadata.resourceVersion = revision;
+  return result;
 }
 
 function target(key: ObjectKey): ErrorTarget {

@@ -17,7 +17,15 @@ import { deliver, type Watcher, WatchFanout } from './memory-fanout.js';
 import { type Change, ChangeHistory, type StoredObject } from './memory-history.js';
 import { indexAfter, ResourceTable, tableKey } from './memory-table.js';
 import { parseRevision } from './revision.js';
-import type { ListOptions, ListResult, ObjectKey, Store, WatchEvent, WatchOptions } from './store.js';
+import type {
+  ListOptions,
+  ListResult,
+  ObjectKey,
+  Store,
+  StoreWriteOptions,
+  WatchEvent,
+  WatchOptions,
+} from './store.js';
 
 /** Options for `MemoryStore`. */
 export interface MemoryStoreOptions {
@@ -118,21 +126,26 @@ export class MemoryStore implements Store {
     return result;
   }
 
-  async create(key: ObjectKey, obj: KubeObject): Promise<KubeObject> {
+  async create(key: ObjectKey, obj: KubeObject, opts: StoreWriteOptions = {}): Promise<KubeObject> {
     const table = this.table(key.resource);
     const k = tableKey(key.namespace, key.name);
     if (table.get(k)) throw new AlreadyExistsError(target(key));
-    return this.write('ADDED', key, table, k, obj, undefined);
+    return this.write('ADDED', key, table, k, opts.handOver ? obj : cloneJson(obj), undefined);
   }
 
-  async update(key: ObjectKey, obj: KubeObject, expectedResourceVersion: string): Promise<KubeObject> {
+  async update(
+    key: ObjectKey,
+    obj: KubeObject,
+    expectedResourceVersion: string,
+    opts: StoreWriteOptions = {},
+  ): Promise<KubeObject> {
     const expected = parseRevision(expectedResourceVersion, 'expected resourceVersion');
     const table = this.table(key.resource);
     const k = tableKey(key.namespace, key.name);
     const current = table.get(k);
     if (!current) throw new NotFoundError(target(key));
     if (current.revision !== expected) throw new ConflictError(target(key));
-    return this.write('MODIFIED', key, table, k, obj, current);
+    return this.write('MODIFIED', key, table, k, opts.handOver ? obj : cloneJson(obj), current);
   }
 
   async delete(key: ObjectKey, expectedResourceVersion?: string): Promise<KubeObject> {
@@ -146,8 +159,11 @@ export class MemoryStore implements Store {
     if (!current) throw new NotFoundError(target(key));
     if (expected !== undefined && current.revision !== expected) throw new ConflictError(target(key));
     const revision = ++this.revision;
-    const object = cloneJson(current.object);
-    object.metadata.resourceVersion = String(revision);
+    // Stored objects are never mutated, so the deleted state may share all but its stamped metadata with them.
+    const object: KubeObject = {
+      ...current.object,
+      metadata: { ...current.object.metadata, resourceVersion: String(revision) },
+    };
     table.remove(k, key.namespace);
     this.record({
       revision,
@@ -258,18 +274,18 @@ export class MemoryStore implements Store {
     return table;
   }
 
+  /** Stores `object` (already the store's own: copied in, or handed over) at the next revision. */
   private write(
     type: 'ADDED' | 'MODIFIED',
     key: ObjectKey,
     table: ResourceTable,
     k: string,
-    obj: KubeObject,
+    object: KubeObject,
     previous: StoredObject | undefined,
   ): KubeObject {
     const revision = ++this.revision;
-    const object = cloneJson(obj);
     object.metadata.resourceVersion = String(revision);
-    table.put(k, key.namespace, { object, revision });
+    table.put(k, key.namespace, { object, revision }, previous === undefined);
     this.record({ revision, type, resource: key.resource, namespace: key.namespace, key: k, object, previous });
     return cloneJson(object);
   }

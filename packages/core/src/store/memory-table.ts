@@ -37,8 +37,8 @@ export class ResourceTable {
     return this.entries.entries();
   }
 
-  put(key: string, namespace: string | undefined, obj: StoredObject): void {
-    const isNew = !this.entries.has(key);
+  /** Sets the object at `key`; `isNew` (the caller has just looked the key up) saves looking it up again. */
+  put(key: string, namespace: string | undefined, obj: StoredObject, isNew = !this.entries.has(key)): void {
     this.entries.set(key, obj);
     if (!isNew) return;
     const ns = namespace ?? '';

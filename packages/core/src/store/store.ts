@@ -50,6 +50,18 @@ export interface WatchOptions {
   filter?: (object: Readonly<KubeObject>) => boolean;
 }
 
+/** Options for `Store.create` and `Store.update`. */
+export interface StoreWriteOptions {
+  /**
+   * The caller gives `obj` to the store: nothing else holds a reference to
+   * it, and the caller will neither read nor change it once the write has
+   * succeeded. The store may then keep it as its own copy instead of copying
+   * it in (one deep copy less per write). If the write fails, the object is
+   * still the caller's. Default false: the store copies it.
+   */
+  handOver?: boolean;
+}
+
 /** A change to one object. `DELETED` carries the object as it was last stored (with the deleting revision). */
 export interface WatchEvent<T extends KubeObject = KubeObject> {
   type: 'ADDED' | 'MODIFIED' | 'DELETED';
@@ -75,7 +87,8 @@ export interface WatchEvent<T extends KubeObject = KubeObject> {
  *   revision order, and then follows live; the same holds when a watcher
  *   resubscribes from the last revision it saw.
  * - Objects are copied in and out: mutating a returned object never changes
- *   stored state.
+ *   stored state. (A writer may hand an object over instead of having it
+ *   copied in: see `StoreWriteOptions.handOver`.)
  *
  * Caveats:
  * - History is bounded: a watch from a revision the store has compacted away
@@ -87,9 +100,14 @@ export interface Store {
   /** One page of a resource's objects, all at one revision (`resourceVersion` of the result); pass `continue` for the next page. */
   list(resource: string, opts?: ListOptions): Promise<ListResult>;
   /** Fails with `AlreadyExistsError` if the key is taken. Returns the stored object with its revision. */
-  create(key: ObjectKey, obj: KubeObject): Promise<KubeObject>;
+  create(key: ObjectKey, obj: KubeObject, opts?: StoreWriteOptions): Promise<KubeObject>;
   /** Compare-and-swap on `expectedResourceVersion`; `ConflictError` if it is stale, `NotFoundError` if gone. */
-  update(key: ObjectKey, obj: KubeObject, expectedResourceVersion: string): Promise<KubeObject>;
+  update(
+    key: ObjectKey,
+    obj: KubeObject,
+    expectedResourceVersion: string,
+    opts?: StoreWriteOptions,
+  ): Promise<KubeObject>;
   /** Removes the key (only if still at `expectedResourceVersion`, when given). Returns the removed object. */
   delete(key: ObjectKey, expectedResourceVersion?: string): Promise<KubeObject>;
   /** Every change after `opts.resourceVersion` (replayed first), then live ones; `ExpiredError` when that revision is older than the retained history, so the caller relists. */

@@ -514,6 +514,31 @@ export function describeStoreConformance(name: string, makeStore: () => Promise<
         );
         expect(again.object).toEqual(snapshot);
       });
+
+      it('a handed-over object: results, reads and events stay separate from it; a failed write leaves it alone', async () => {
+        const start = await store.currentRevision();
+        const first = await store.create(cm('a'), configMap('a', { data: { v: '1' } }), { handOver: true });
+        const next = configMap('a', { data: { v: '2' } });
+        const updated = await store.update(cm('a'), next, first.metadata.resourceVersion!, { handOver: true });
+        const snapshot = structuredClone(updated);
+        (updated.data as Record<string, string>).v = 'mutated result';
+        (await store.get(cm('a'))).metadata.name = 'mutated get';
+        const events = await collectUntil(
+          store.watch('configmaps', { resourceVersion: start }),
+          snapshot.metadata.resourceVersion!,
+        );
+        (events[1].object.data as Record<string, string>).v = 'mutated event';
+        expect(await store.get(cm('a'))).toEqual(snapshot);
+
+        const refused = configMap('a', { data: { v: 'refused' } });
+        const before = structuredClone(refused);
+        expect(await rejection(store.create(cm('a'), refused, { handOver: true }))).toBeInstanceOf(AlreadyExistsError);
+        expect(
+          await rejection(store.update(cm('a'), refused, first.metadata.resourceVersion!, { handOver: true })),
+        ).toBeInstanceOf(ConflictError);
+        expect(refused).toEqual(before);
+        expect(await store.get(cm('a'))).toEqual(snapshot);
+      });
     });
   });
 }

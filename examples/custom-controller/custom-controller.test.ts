@@ -1,4 +1,4 @@
-import { Api, EventRecorder, InvalidError, Manager, MemoryStore, silentLogger } from '@flotilla/core';
+import { Api, EventRecorder, InvalidError, Manager, MemoryStore } from '@flotilla/core';
 import { filter, firstValueFrom } from 'rxjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runWalkthrough } from './example.js';
@@ -52,8 +52,7 @@ describe('the Website reconciler', () => {
         ]).then((objs) => objs.map((o) => o.metadata.resourceVersion));
       const before = await versions();
       const reconciler = new WebsiteReconciler(manager, events);
-      const ctx = { signal: stop.signal, logger: silentLogger() };
-      for (let i = 0; i < 3; i++) await reconciler.reconcile({ namespace: 'default', name: 'steady' }, ctx);
+      for (let i = 0; i < 3; i++) await reconciler.reconcile({ namespace: 'default', name: 'steady' });
       expect(await versions()).toEqual(before);
     } finally {
       stop.abort();

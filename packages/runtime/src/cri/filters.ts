@@ -1,7 +1,12 @@
 import type { Container, ContainerFilter, PodSandbox, PodSandboxFilter } from './messages.js';
 
-const hasLabels = (labels: Record<string, string>, selector: Record<string, string> = {}) =>
-  Object.entries(selector).every(([k, v]) => labels[k] === v);
+// Runs for every object on every list (the agent's relist and each pod sync), so it allocates nothing.
+function hasLabels(labels: Record<string, string>, selector: Record<string, string> | undefined): boolean {
+  for (const key in selector) {
+    if (labels[key] !== selector[key]) return false;
+  }
+  return true;
+}
 
 /** CRI filter semantics for sandboxes: every given field must match. Shared by all backends. */
 export function matchesSandboxFilter(s: PodSandbox, filter: PodSandboxFilter = {}): boolean {

@@ -12,6 +12,8 @@
  * - the iptables-nft backend at 1,000 services, to show its curve.
  */
 import { readFileSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { inNetworkNamespace } from '../packages/netproxy/src/apply/command-runner.js';
 import { IptablesApplier } from '../packages/netproxy/src/apply/iptables-applier.js';
 import { NftablesApplier } from '../packages/netproxy/src/apply/nftables-applier.js';
@@ -82,6 +84,14 @@ function changed(cluster: ProxyInput, index: number, variant: number): ProxyInpu
   return { ...cluster, endpointSlices: slices };
 }
 
+setFlagsFromString('--expose-gc');
+/**
+ * A full garbage collection between phases (never inside a measured step),
+ * so that one phase's garbage (30 MB rule texts, discarded clusters) is not
+ * collected on the next phase's clock.
+ */
+const collectGarbage = runInNewContext('gc') as () => void;
+
 /** The cluster as new objects (what a fresh process would see). */
 const fresh = (): ProxyInput => ({ ...node, ...syntheticCluster(SERVICES, ENDPOINTS) });
 
@@ -97,13 +107,16 @@ try {
     const input = fresh();
     await sample(iptGen, () => iptablesRules(input));
   }
-  // The partial syncs below start from the objects of `cluster`.
-  const full = iptablesRules(cluster);
+  // The partial syncs below start from the objects of `cluster`; only the state is kept.
   const iptNs = await net.namespace('ipt');
   const ipt = new IptablesApplier({ backend: 'legacy', runner: inNetworkNamespace(iptNs) });
   const iptLoad = new Samples();
-  await sample(iptLoad, () => ipt.apply(full));
-  console.log(`iptables full: ${full.text.length} bytes, ${full.ruleCounts.nat} nat rules`);
+  let previous: IptablesState = await (async () => {
+    const full = iptablesRules(cluster);
+    console.log(`iptables full: ${full.text.length} bytes, ${full.ruleCounts.nat} nat rules`);
+    await sample(iptLoad, () => ipt.apply(full));
+    return full.state;
+  })();
   const pct = (a: number[], b: number[]) => (100 * percentile(a, 50)) / percentile(b, 50);
   rows.push(
     ...iptGen.rows('IptablesFull.generate', '< 300'),
@@ -113,7 +126,7 @@ try {
   );
 
   // iptables, one service changed.
-  let previous: IptablesState = full.state;
+  collectGarbage();
   const iptPartGen = new Samples();
   const iptPartLoad = new Samples();
   for (let i = 0; i < CHANGES; i++) {
@@ -126,21 +139,25 @@ try {
   rows.push(...iptPartGen.rows('IptablesPartial.generate', '< 5'), ...iptPartLoad.rows('IptablesPartial.legacyLoad'));
 
   // nftables, full.
+  collectGarbage();
   const nftGen = new Samples();
   for (let i = 0; i < 3; i++) {
     const input = fresh();
     await sample(nftGen, () => nftablesRules(input));
   }
-  const nft = nftablesRules(cluster);
   const nftNs = await net.namespace('nft');
   const nftApplier = new NftablesApplier({ runner: inNetworkNamespace(nftNs) });
   const nftLoad = new Samples();
-  await sample(nftLoad, () => nftApplier.apply(nft));
-  console.log(`nftables full: ${nft.text.length} bytes`);
+  let nftPrevious: NftablesState = await (async () => {
+    const nft = nftablesRules(cluster);
+    console.log(`nftables full: ${nft.text.length} bytes`);
+    await sample(nftLoad, () => nftApplier.apply(nft));
+    return nft.state;
+  })();
   rows.push(...nftGen.rows('NftFull.generate'), ...nftLoad.rows('NftFull.load', '<= 2000'));
 
   // nftables, one service changed, end to end (generate + nft -f).
-  let nftPrevious: NftablesState = nft.state;
+  collectGarbage();
   const nftPartGen = new Samples();
   const nftPartLoad = new Samples();
   const nftEndToEnd = new Samples();

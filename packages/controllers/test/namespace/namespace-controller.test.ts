@@ -99,14 +99,12 @@ describe('namespace controller', () => {
   });
 
   it('leaves active namespaces alone and keeps other spec finalizers', async () => {
-    await api
-      .resource('Namespace')
-      .create({
-        apiVersion: 'v1',
-        kind: 'Namespace',
-        metadata: { name: 'team' },
-        spec: { finalizers: ['kubernetes', 'example.com/x'] },
-      });
+    await api.resource('Namespace').create({
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: 'team' },
+      spec: { finalizers: ['kubernetes', 'example.com/x'] },
+    });
     await api
       .resource('ConfigMap')
       .create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cfg', namespace: 'team' } });

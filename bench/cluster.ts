@@ -37,6 +37,7 @@ const cluster = await LocalCluster.start({
     nodeGracePeriodMs: 50_000,
     nodeMonitorPeriodMs: 5000,
     workloadBatchPeriodMs: batchPeriodMs,
+    hpaSyncPeriodMs: 15_000,
   },
 });
 

@@ -2,10 +2,11 @@ import { setMaxListeners } from 'node:events';
 import {
   type ControllerRegistration,
   controllerRegistrations,
+  registerHorizontalPodAutoscalerController,
   registerNodeLifecycleController,
   startControllerManager,
 } from '@flotilla/controllers';
-import { Api, type Clock, type Logger, Manager, RealClock, type Store } from '@flotilla/core';
+import { Api, type Clock, type Logger, Manager, type PodMetricsSource, RealClock, type Store } from '@flotilla/core';
 import {
   ClusterDns,
   type ClusterDnsAddresses,
@@ -30,6 +31,8 @@ export interface ClusterTimings extends NodeTimings {
    * reconcile reads every pod of its set.
    */
   workloadBatchPeriodMs: number;
+  /** How often the autoscaler evaluates each HPA (Kubernetes: 15 s). */
+  hpaSyncPeriodMs: number;
 }
 
 /** The demo's timings: a silent node is declared unreachable after 4 s instead of Kubernetes' 50 s. */
@@ -39,6 +42,7 @@ export const demoTimings: ClusterTimings = {
   nodeGracePeriodMs: 4000,
   nodeMonitorPeriodMs: 1000,
   workloadBatchPeriodMs: 0,
+  hpaSyncPeriodMs: 1000,
 };
 
 /** Options of `LocalCluster.start`. */
@@ -55,9 +59,10 @@ export interface LocalClusterConfig {
 /**
  * The controller-manager preset as this cluster runs it: every registered
  * controller, the node lifecycle controller on the cluster's short grace
- * period, and the workload controllers batching pod events.
+ * period, the autoscaler reading the agents' usage samples, and the
+ * workload controllers batching pod events.
  */
-function clusterControllers(timings: ClusterTimings): ControllerRegistration[] {
+function clusterControllers(timings: ClusterTimings, podMetrics: PodMetricsSource): ControllerRegistration[] {
   const batched = new Set(['replicaset', 'replicationcontroller', 'deployment']);
   return controllerRegistrations.map((r): ControllerRegistration => {
     if (r.name === 'nodelifecycle') {
@@ -68,6 +73,17 @@ function clusterControllers(timings: ClusterTimings): ControllerRegistration[] {
             ...opts,
             gracePeriodMs: timings.nodeGracePeriodMs,
             monitorPeriodMs: timings.nodeMonitorPeriodMs,
+          }),
+      };
+    }
+    if (r.name === 'horizontalpodautoscaling') {
+      return {
+        ...r,
+        register: (manager, opts) =>
+          registerHorizontalPodAutoscalerController(manager, {
+            ...opts,
+            metrics: podMetrics,
+            syncPeriodMs: timings.hpaSyncPeriodMs,
           }),
       };
     }
@@ -110,7 +126,9 @@ export class LocalCluster {
     readonly manager: Manager,
     private readonly config: LocalClusterConfig & { clock: Clock; timings: ClusterTimings },
   ) {
-    this.controllers = startControllerManager(manager, { registrations: clusterControllers(config.timings) });
+    this.controllers = startControllerManager(manager, {
+      registrations: clusterControllers(config.timings, this.podMetrics),
+    });
     this.scheduler = new Scheduler({
       api,
       informers: manager.informers,

@@ -12,6 +12,7 @@ import { runDemo } from './demo/run-demo.js';
 import type { DemoContext } from './demo/step.js';
 import { LiveDisplay } from './display/live-display.js';
 import { stylesFor } from './display/render.js';
+import { KernelProxy } from './kernel-proxy.js';
 import { type LocalClusterOptions, parseOptions, usage } from './options.js';
 import { checkOptionalComponents } from './preflight.js';
 import { openStore } from './store.js';
@@ -46,8 +47,14 @@ async function main(): Promise<number> {
   const st = stylesFor(process.stdout);
   const where = options.store.kind === 'etcd' ? `etcd at ${options.store.endpoints.join(', ')}` : 'the in-memory store';
   console.log(st.bold(`Starting a local Flotilla cluster: ${options.nodes} simulated nodes on ${where}`));
-  const cluster = await LocalCluster.start({ store, nodes: options.nodes, logger: loggerFor(options), clock });
+  const logger = loggerFor(options);
+  const cluster = await LocalCluster.start({ store, nodes: options.nodes, logger, clock });
   const display = new LiveDisplay({ out: process.stdout, informers: cluster.manager.informers, clock });
+  const kernel =
+    options.proxy === 'userspace'
+      ? undefined
+      : new KernelProxy(options.proxy, { informers: cluster.manager.informers, clock, logger });
+  await kernel?.start();
   let podsCreated = 0;
   const counting = cluster.manager.informers.for<Pod>('Pod').events$.subscribe((e) => {
     if (e.type === 'added') podsCreated += 1;
@@ -55,7 +62,8 @@ async function main(): Promise<number> {
   display.say(
     `Cluster up in ${((clock.now() - startedAt) / 1000).toFixed(1)} s: controllers ${cluster.controllers.join(', ')}; ` +
       `scheduler; nodes ${cluster.nodes.map((n) => `${n.name} (pods ${n.podCIDR})`).join(', ')}; ` +
-      `cluster DNS on udp ${cluster.dnsAddress.address}:${cluster.dnsAddress.port}; userspace proxy on 127.0.0.1.`,
+      `cluster DNS on udp ${cluster.dnsAddress.address}:${cluster.dnsAddress.port}; userspace proxy on 127.0.0.1` +
+      (kernel ? `; ${kernel.mode} rules in network namespace ${kernel.namespace}.` : '.'),
   );
   display.start();
   const ctx: DemoContext = {
@@ -68,7 +76,7 @@ async function main(): Promise<number> {
   };
   const interrupted = untilInterrupted();
   const results = await Promise.race([
-    runDemo(ctx, demoSteps(options.manifestsDir)),
+    runDemo(ctx, demoSteps(options.manifestsDir, kernel)),
     interrupted.then(() => undefined),
   ]);
   display.stop();
@@ -94,6 +102,7 @@ async function main(): Promise<number> {
     }
   }
   counting.unsubscribe();
+  await kernel?.stop();
   await cluster.stop();
   await store.close();
   if (!results) return 130;

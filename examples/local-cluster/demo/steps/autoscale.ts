@@ -1,7 +1,7 @@
-import type { Deployment } from '@flotilla/core';
+import { type Deployment, parseMilli } from '@flotilla/core';
 import type { DemoContext, DemoStep } from '../step.js';
 import { waitFor } from '../wait-for.js';
-import { waitForDeployment } from '../workloads.js';
+import { livePods, waitForDeployment } from '../workloads.js';
 
 /** CPU each web pod reports under load: 150m, three times the 50% of its 100m request that the HPA aims at. */
 const loadMillicores = 150;
@@ -37,12 +37,24 @@ export const autoscaleStep: DemoStep = {
     const { api } = ctx.cluster;
     const hpa = await api.resource('HorizontalPodAutoscaler').get('default', 'web');
     const floor = 3;
-    await api.resource('HorizontalPodAutoscaler').patch('default', 'web', { spec: { minReplicas: floor } });
     const before =
       ctx.cluster.manager.informers.for<Deployment>('Deployment').cache.get('default', 'web')?.spec.replicas ?? 0;
     const started = ctx.clock.now();
+    // Load first, then the floor back to 3: from here the autoscaler alone decides, and it sees the load.
     await setWebCpu(ctx, loadMillicores);
-    const up = await waitForReplicas(ctx, 'the autoscaler to scale web up', (n) => n > before);
+    await waitFor(
+      ctx.clock,
+      'the agents to report the load of every web pod',
+      () =>
+        livePods(ctx, 'app=web').every((p) => {
+          const usage = ctx.cluster.podMetrics.get('default', p.metadata.name)?.containers[0]?.usage.cpu;
+          return usage !== undefined && parseMilli(usage) >= loadMillicores;
+        }),
+      ctx.timeoutMs,
+    );
+    await api.resource('HorizontalPodAutoscaler').patch('default', 'web', { spec: { minReplicas: floor } });
+    const max = hpa.spec.maxReplicas;
+    const up = await waitForReplicas(ctx, `the autoscaler to scale web up to ${max}`, (n) => n >= max);
     const upAfter = ((ctx.clock.now() - started) / 1000).toFixed(1);
     ctx.display.say(`  under load: web scaled ${before} -> ${up} in ${upAfter} s (max ${hpa.spec.maxReplicas})`);
     await setWebCpu(ctx, idleMillicores);

@@ -1,7 +1,8 @@
 /**
  * `npm run bench -- scheduler [Workload]`: kube-scheduler's scheduler_perf
  * workloads on Flotilla's Scheduler. Workloads: SchedulingBasic,
- * PodAntiAffinity, TopologySpreading, Preemption, Simulate (all by default).
+ * PodAntiAffinity, TopologySpreading, Preemption, Simulate (all by default,
+ * each in its own child process).
  *
  * The Api-connected workloads run the Scheduler with an Api on MemoryStore
  * and shared informers, creating nodes first, then pods, and count pods/s
@@ -12,7 +13,9 @@
  * pods per CPU-second of this process, which depends less on other load on
  * the machine than the wall-clock rate does.
  */
+import { spawn } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
 import { Api, InformerFactory, MemoryStore, type Node, type Pod, RealClock } from '@flotilla/core';
 import { Registry } from 'prom-client';
 import { Scheduler, simulate } from '../packages/scheduler/src/index.js';
@@ -251,14 +254,46 @@ const workloads: Record<string, () => Promise<BenchRow[]>> = {
   },
 };
 
-const selected = process.argv[2];
+/** Marks a child run: it prints its rows as JSON instead of the report. */
+const ROWS_FLAG = '--rows-json';
+
+/**
+ * Runs one workload in a child process and returns its rows: each workload
+ * gets a fresh heap, so one workload's garbage does not slow the next.
+ */
+function runIsolated(name: string): Promise<BenchRow[]> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), name, ROWS_FLAG], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+    });
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      const lines = out.trim().split('\n');
+      if (code !== 0) reject(new Error(`workload ${name} exited with ${code}`));
+      else {
+        for (const line of lines.slice(0, -1)) console.log(line);
+        resolve(JSON.parse(lines[lines.length - 1]) as BenchRow[]);
+      }
+    });
+  });
+}
+
+const [selected, mode] = process.argv.slice(2);
 if (selected && !workloads[selected]) {
   console.error(`unknown workload ${selected}; one of: ${Object.keys(workloads).join(', ')}`);
   process.exit(2);
 }
-const rows: BenchRow[] = [];
-for (const [name, run] of Object.entries(workloads)) {
-  if (selected && name !== selected) continue;
-  rows.push(...(await run()));
+if (selected && mode === ROWS_FLAG) {
+  console.log(JSON.stringify(await workloads[selected]()));
+} else {
+  const rows: BenchRow[] = [];
+  for (const name of Object.keys(workloads)) {
+    if (selected && name !== selected) continue;
+    rows.push(...(selected ? await workloads[name]() : await runIsolated(name)));
+  }
+  report('scheduler', rows);
 }
-report('scheduler', rows);

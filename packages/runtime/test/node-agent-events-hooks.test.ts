@@ -1,6 +1,6 @@
 import type { Event } from '@flotilla/core';
 import { describe, expect, it } from 'vitest';
-import type { ContainerScript } from '../src/index.js';
+import { type ContainerScript, RuntimeError } from '../src/index.js';
 import { getPod, type Harness, NODE, pod, start, until } from './agent-harness.js';
 
 /** The pod's Events in the order they were last written, as `<type> <reason>: <message>`. */
@@ -83,6 +83,20 @@ describe('NodeAgent Events', () => {
       return expected.every((re) => events.some((e) => re.test(e)));
     };
     await until(h, allSeen, 30_000);
+  });
+
+  it('records FailedCreatePodSandBox when the runtime cannot run the sandbox, and keeps retrying', async () => {
+    const h = await start();
+    let attempts = 0;
+    h.runtime.runPodSandbox = async () => {
+      attempts += 1;
+      throw new RuntimeError('Internal', 'no addresses left in the pod range');
+    };
+    await h.api.resource('Pod').create(pod('nosandbox'));
+    await until(h, async () => attempts >= 2);
+    expect(await podEvents(h, 'nosandbox')).toContain(
+      'Warning FailedCreatePodSandBox: Failed to create pod sandbox: no addresses left in the pod range',
+    );
   });
 
   it('records Killing for each container when a pod is deleted', async () => {

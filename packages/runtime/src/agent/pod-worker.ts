@@ -285,7 +285,12 @@ export class PodWorker {
       this.setAllWaiting('CreateContainerConfigError', err);
       return undefined;
     }
-    return this.ctx.runtime.runPodSandbox(this.sandboxConfig(attempt));
+    try {
+      return await this.ctx.runtime.runPodSandbox(this.sandboxConfig(attempt));
+    } catch (err) {
+      this.event('Warning', 'FailedCreatePodSandBox', `Failed to create pod sandbox: ${messageOf(err)}`);
+      throw err;
+    }
   }
 
   /** Rewrites projected volume files from their sources; on failure the old files stay, as in the kubelet. */

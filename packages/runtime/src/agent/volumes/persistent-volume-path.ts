@@ -7,7 +7,10 @@ import type { VolumeSources } from './pod-volumes.js';
  * The host directory behind a PersistentVolumeClaim: the claim must be
  * Bound, and its PersistentVolume must be a `hostPath` or `local` volume
  * (the only kinds a node agent without volume plugins can mount). A
- * `DirectoryOrCreate` hostPath is created if missing.
+ * `DirectoryOrCreate` hostPath is created if missing. PersistentVolumes are
+ * cluster-scoped objects that administrators (or provisioners) create, so,
+ * as in the kubelet, their paths are not held to the agent's
+ * `allowedHostPaths`, which guards what pod authors write in `hostPath`.
  *
  * Every refusal is a RuntimeError whose message says what to do, so the
  * pod's containers wait with CreateContainerConfigError and a readable

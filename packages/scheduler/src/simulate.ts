@@ -29,8 +29,11 @@ export interface SimulateOptions {
 
 /** A pod preemption evicted to make room for another. */
 export interface Eviction {
+  /** The evicted pod. */
   pod: Pod;
+  /** The node it was evicted from. */
   node: string;
+  /** The higher-priority pod it made room for. */
   preemptor: Pod;
 }
 

@@ -9,7 +9,9 @@ export interface ClientListOptions {
   labelSelector?: string | LabelSelector;
   /** `metadata.name=x,spec.nodeName=node-1,status.phase!=Running`. */
   fieldSelector?: string;
+  /** At most this many items; the result carries a `continue` token when more remain. */
   limit?: number;
+  /** The token from the previous page; the pages of one list are consistent at one revision. */
   continue?: string;
 }
 
@@ -80,6 +82,7 @@ export interface AdmissionRequest<T extends KubeObject = KubeObject> {
   oldObject?: T;
   /** `'status'` for status writes, `'binding'` for pod binding. */
   subresource?: string;
+  /** True when nothing will be written: a hook must not act on the outside world then. */
   dryRun: boolean;
 }
 

@@ -14,6 +14,7 @@ export interface ReconcileContext {
 
 /** Asks for the key to be looked at again after a delay even if nothing changes. */
 export interface ReconcileResult {
+  /** Look at the key again after this long even if nothing changes (deadlines, external state that sends no events). */
   requeueAfterMs?: number;
 }
 

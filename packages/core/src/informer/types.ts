@@ -56,7 +56,9 @@ export interface InformerOptions<T extends KubeObject = KubeObject> {
  */
 export interface SharedInformer<T extends KubeObject = KubeObject> {
   readonly kind: string;
+  /** The local copy of the kind's objects: read here rather than from the Api. */
   readonly cache: ObjectCache<T>;
+  /** Each change once the cache holds it, in order for each object; hand lengthy work to a WorkQueue. */
   readonly events$: Observable<InformerEvent<T>>;
   /** Resolves once the initial list is in the cache. */
   readonly synced: Promise<void>;

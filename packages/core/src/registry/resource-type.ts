@@ -10,13 +10,17 @@ import type { KubeObject } from '../model/meta.js';
 export interface ResourceType<T extends KubeObject = KubeObject> {
   /** API group; `''` for the core group (`v1`). */
   group: string;
+  /** The API version within the group (`v1`); with the group it makes `apiVersion`. */
   version: string;
+  /** The name objects carry in `kind` (`Deployment`), and the name `api.resource(kind)` takes. */
   kind: string;
   /** Lower-case plural used in storage keys and URLs, e.g. `deployments`. */
   plural: string;
+  /** Whether objects live in a namespace (Pod) or in the whole cluster (Node). */
   namespaced: boolean;
   /** Whether `status` is a subresource: spec and status are then written separately. */
   statusSubresource?: boolean;
+  /** Short aliases, as kubectl's (`deploy`). */
   shortNames?: string[];
   /**
    * Which name rule `metadata.name` must follow (Kubernetes uses DNS-1123

@@ -25,9 +25,11 @@ export interface ListOptions {
 
 /** One page of a list, read at one store revision. */
 export interface ListResult {
+  /** The objects of this page, in key order. */
   items: KubeObject[];
   /** The revision the list reflects: start a watch from here to follow on with no gap. */
   resourceVersion: string;
+  /** Set when more items remain: pass it as `continue` to read the next page. */
   continue?: string;
 }
 

@@ -14,7 +14,7 @@ import {
   followProxyState,
   UserspaceProxy,
 } from '@flotilla/netproxy';
-import { InMemoryPodMetrics } from '@flotilla/runtime';
+import { type ContainerRuntime, InMemoryPodMetrics } from '@flotilla/runtime';
 import { Scheduler } from '@flotilla/scheduler';
 import type { Registry } from 'prom-client';
 import { type NodeTimings, SimulatedNode } from './simulated-node.js';
@@ -54,6 +54,8 @@ export interface LocalClusterConfig {
   timings?: ClusterTimings;
   /** Where the Manager, its controllers and the Scheduler register their Kubernetes-named metrics. None when absent. */
   metrics?: Registry;
+  /** A real runtime for node `index` (1-based); absent (or undefined for that node): a simulated FakeRuntime. */
+  runtimeFor?: (index: number) => ContainerRuntime | undefined;
 }
 
 /**
@@ -146,6 +148,7 @@ export class LocalCluster {
           index: i + 1,
           metrics: this.podMetrics,
           timings: config.timings,
+          runtime: config.runtimeFor?.(i + 1),
         }),
     );
     this.proxy = new UserspaceProxy({ clock: config.clock, logger: config.logger });

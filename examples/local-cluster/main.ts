@@ -12,6 +12,7 @@ import { runDemo } from './demo/run-demo.js';
 import type { DemoContext } from './demo/step.js';
 import { LiveDisplay } from './display/live-display.js';
 import { stylesFor } from './display/render.js';
+import { dockerNodes } from './docker-nodes.js';
 import { KernelProxy } from './kernel-proxy.js';
 import { type LocalClusterOptions, parseOptions, usage } from './options.js';
 import { checkOptionalComponents } from './preflight.js';
@@ -46,9 +47,17 @@ async function main(): Promise<number> {
   const store = await openStore(options.store);
   const st = stylesFor(process.stdout);
   const where = options.store.kind === 'etcd' ? `etcd at ${options.store.endpoints.join(', ')}` : 'the in-memory store';
-  console.log(st.bold(`Starting a local Flotilla cluster: ${options.nodes} simulated nodes on ${where}`));
+  const nodes = options.runtime === 'docker' ? 'nodes running Docker containers' : 'simulated nodes';
+  console.log(st.bold(`Starting a local Flotilla cluster: ${options.nodes} ${nodes} on ${where}`));
   const logger = loggerFor(options);
-  const cluster = await LocalCluster.start({ store, nodes: options.nodes, logger, clock });
+  const docker = options.runtime === 'docker' ? await dockerNodes(logger) : undefined;
+  const cluster = await LocalCluster.start({
+    store,
+    nodes: options.nodes,
+    logger,
+    clock,
+    runtimeFor: docker?.runtimeFor,
+  });
   const display = new LiveDisplay({ out: process.stdout, informers: cluster.manager.informers, clock });
   const kernel =
     options.proxy === 'userspace'
@@ -104,6 +113,7 @@ async function main(): Promise<number> {
   counting.unsubscribe();
   await kernel?.stop();
   await cluster.stop();
+  await docker?.stop();
   await store.close();
   if (!results) return 130;
   return results.some((r) => r.outcome === 'failed') ? 1 : 0;

@@ -1,5 +1,11 @@
 import type { Api, Clock, Logger } from '@flotilla/core';
-import { FakeRuntime, type InMemoryPodMetrics, NodeAgent } from '@flotilla/runtime';
+import {
+  type ContainerRuntime,
+  FakeRuntime,
+  type InMemoryPodMetrics,
+  NODE_NAME_LABEL,
+  NodeAgent,
+} from '@flotilla/runtime';
 import { installSimulatedImages, simulatedImages } from './images.js';
 import { PodServers } from './pod-servers.js';
 
@@ -20,28 +26,38 @@ export interface SimulatedNodeOptions {
   index: number;
   metrics: InMemoryPodMetrics;
   timings: NodeTimings;
+  /** A real runtime (DockerRuntime) instead of the simulated one; its pods answer on their own. */
+  runtime?: ContainerRuntime;
 }
 
 /** Each node's capacity: room for the demo's autoscaling with a node lost. */
 const capacity = { cpu: '4', memory: '8Gi', pods: '110' };
 
 /**
- * One node of the local cluster: a FakeRuntime (pod IPs on loopback, so
- * pods really answer) driven by a NodeAgent, plus the in-process servers of
- * its pods. `stop()` is a node failure (the agent dies, its containers keep
- * running); `start()` again is the node coming back on the same runtime.
+ * One node of the local cluster: a NodeAgent on a FakeRuntime (pod IPs on
+ * loopback, with the in-process servers that make its pods answer), or on
+ * a real runtime. `stop()` is a node failure (the agent dies, its
+ * containers keep running); `start()` again is the node coming back on the
+ * same runtime.
  */
 export class SimulatedNode {
   readonly name: string;
-  readonly runtime: FakeRuntime;
-  private readonly servers: PodServers;
+  readonly runtime: ContainerRuntime;
+  /** The FakeRuntime, when the node is simulated. */
+  readonly simulated?: FakeRuntime;
+  private readonly servers?: PodServers;
   private running?: { abort: AbortController; done: Promise<void> };
 
   constructor(private readonly options: SimulatedNodeOptions) {
     this.name = `node-${options.index}`;
-    this.runtime = new FakeRuntime({ clock: options.clock, podCIDR: this.podCIDR });
-    installSimulatedImages(this.runtime);
-    this.servers = new PodServers(this.runtime, options.logger);
+    if (options.runtime) {
+      this.runtime = options.runtime;
+    } else {
+      const fake = new FakeRuntime({ clock: options.clock, podCIDR: this.podCIDR });
+      installSimulatedImages(fake);
+      this.servers = new PodServers(fake, options.logger);
+      this.runtime = this.simulated = fake;
+    }
   }
 
   /** The node's pod range, inside 127.0.0.0/8 so every pod IP is a loopback address. */
@@ -84,14 +100,16 @@ export class SimulatedNode {
    * autoscaler.
    */
   async setCpuUsage(image: string, millicores: number): Promise<void> {
+    const fake = this.simulated;
+    if (!fake) throw new Error(`${this.name} runs real containers: their CPU usage cannot be simulated`);
     const known = simulatedImages[image]?.script ?? {};
     const usage = {
       cpuNanoCores: millicores * 1_000_000,
       memoryWorkingSetBytes: known.usage?.memoryWorkingSetBytes ?? 0,
     };
-    this.runtime.script(image, { ...known, usage });
-    for (const c of await this.runtime.listContainers({ state: 'CONTAINER_RUNNING' })) {
-      if (c.image.image === image) this.runtime.setUsage(c.id, usage);
+    fake.script(image, { ...known, usage });
+    for (const c of await fake.listContainers({ state: 'CONTAINER_RUNNING' })) {
+      if (c.image.image === image) fake.setUsage(c.id, usage);
     }
   }
 
@@ -104,9 +122,18 @@ export class SimulatedNode {
     await running.done;
   }
 
-  /** Stops the agent and the pods' servers: the end of the cluster. */
+  /** Stops the agent and the pods' servers; on a real runtime, removes the node's sandboxes and containers. */
   async shutdown(): Promise<void> {
     await this.stop();
-    await this.servers.stop();
+    await this.servers?.stop();
+    if (this.simulated) return;
+    const mine = await this.runtime.listPodSandbox({ labelSelector: { [NODE_NAME_LABEL]: this.name } });
+    await Promise.all(
+      mine.map((s) =>
+        this.runtime
+          .removePodSandbox(s.id)
+          .catch((err: unknown) => this.options.logger.warn({ err, sandbox: s.id }, 'could not remove a sandbox')),
+      ),
+    );
   }
 }

@@ -16,10 +16,13 @@ export async function runDemo(ctx: DemoContext, steps: readonly DemoStep[]): Pro
     ctx.display.say(step.explain);
     const started = ctx.clock.now();
     const missing = (step.needs ?? []).filter((n) => !ctx.cluster.controllers.includes(n));
+    const unsupported =
+      missing.length > 0
+        ? `needs the ${missing.join(', ')} controller(s), which this build of @flotilla/controllers does not have`
+        : step.unsupported?.(ctx);
     let result: StepResult;
-    if (missing.length > 0) {
-      const detail = `needs the ${missing.join(', ')} controller(s), which this build of @flotilla/controllers does not have`;
-      result = { title: step.title, outcome: 'skipped', detail, ms: 0 };
+    if (unsupported) {
+      result = { title: step.title, outcome: 'skipped', detail: unsupported, ms: 0 };
     } else {
       try {
         const detail = await step.run(ctx);

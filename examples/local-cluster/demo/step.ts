@@ -28,6 +28,8 @@ export interface DemoStep {
   explain: string;
   /** Controllers (preset names) the step needs; without them it is skipped, saying which is missing. */
   needs?: readonly string[];
+  /** Why the step cannot run on this cluster (it is then skipped with that reason), or undefined. */
+  unsupported?(ctx: DemoContext): string | undefined;
   /** Does the step and resolves with a one-line result; throws when the cluster did not behave. */
   run(ctx: DemoContext): Promise<string>;
 }

@@ -33,6 +33,10 @@ export const autoscaleStep: DemoStep = {
     "The autoscaler reads the agents' usage samples and scales up; when the load stops it scales back down " +
     'after a 10 s stabilization window (Kubernetes: 300 s).',
   needs: ['horizontalpodautoscaling'],
+  unsupported: (ctx) =>
+    ctx.cluster.nodes.every((n) => n.simulated)
+      ? undefined
+      : 'the load is simulated, which needs simulated nodes (run without --runtime docker)',
   async run(ctx) {
     const { api } = ctx.cluster;
     const hpa = await api.resource('HorizontalPodAutoscaler').get('default', 'web');

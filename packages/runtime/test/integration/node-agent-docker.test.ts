@@ -1,4 +1,7 @@
 import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Api, MemoryStore, type Pod, RealClock } from '@flotilla/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUSYBOX_IMAGE } from '../../../../scripts/docker.js';
@@ -46,6 +49,9 @@ beforeAll(async () => {
 afterAll(async () => {
   await stopAll?.();
 });
+
+/** Label filters for this test's pod on this test's node: other processes may run pods on the same dockerd. */
+const ours = (pod: string) => [`flotilla.io/node-name=${NODE}`, `io.kubernetes.pod.name=${pod}`];
 
 const shell = (script: string) => ({
   image: BUSYBOX_IMAGE,
@@ -102,7 +108,9 @@ describe('NodeAgent on DockerRuntime', () => {
     expect(running.status?.podIP).toMatch(/^198\.19\.251\./);
     expect(running.status?.initContainerStatuses?.[0].state?.terminated?.exitCode).toBe(0);
 
-    const [client] = await docker.listContainers({ filters: { label: ['io.kubernetes.container.name=client'] } });
+    const [client] = await docker.listContainers({
+      filters: { label: ['io.kubernetes.container.name=client', ...ours('e2e')] },
+    });
     const exec = async (cmd: string[]) => {
       const e = await docker.getContainer(client.Id).exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true });
       const stream = await e.start({ hijack: true, stdin: false });
@@ -125,7 +133,9 @@ describe('NodeAgent on DockerRuntime', () => {
     await exec(['rm', '-f', '/data/unhealthy']).catch(() => '');
 
     // docker kill behind the agent's back: the web container comes back.
-    const [web] = await docker.listContainers({ filters: { label: ['io.kubernetes.container.name=web'] } });
+    const [web] = await docker.listContainers({
+      filters: { label: ['io.kubernetes.container.name=web', ...ours('e2e')] },
+    });
     await new Promise<void>((resolve, reject) => {
       const p = spawn('docker', ['-H', 'unix:///var/run/docker.sock', 'kill', web.Id], { stdio: 'ignore' });
       p.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`docker kill exited ${code}`))));
@@ -181,7 +191,7 @@ describe('NodeAgent on DockerRuntime', () => {
     });
     await until(async () => (await getPod('files')).status?.phase === 'Running');
     const [app] = await docker.listContainers({
-      filters: { label: ['io.kubernetes.container.name=app', 'io.kubernetes.pod.name=files'] },
+      filters: { label: ['io.kubernetes.container.name=app', ...ours('files')] },
     });
     const cat = async (path: string) => {
       const e = await docker.getContainer(app.Id).exec({ Cmd: ['cat', path], AttachStdout: true });
@@ -226,5 +236,48 @@ describe('NodeAgent on DockerRuntime', () => {
     expect((await waiting())?.message).toContain('set imagePullPolicy: IfNotPresent');
     expect((await getPod('always')).status?.phase).toBe('Pending');
     await api.resource('Pod').delete('default', 'always', { gracePeriodSeconds: 0 });
+  });
+
+  it('mounts a claim bound to a hostPath PersistentVolume into the container', async () => {
+    const pvDir = await mkdtemp(join(tmpdir(), 'flotilla-pv-'));
+    try {
+      await api.resource('PersistentVolume').create({
+        apiVersion: 'v1',
+        kind: 'PersistentVolume',
+        metadata: { name: 'e2e-pv' },
+        spec: { capacity: { storage: '1Gi' }, accessModes: ['ReadWriteOnce'], hostPath: { path: pvDir } },
+      });
+      const claim = await api.resource('PersistentVolumeClaim').create({
+        apiVersion: 'v1',
+        kind: 'PersistentVolumeClaim',
+        metadata: { name: 'e2e-claim', namespace: 'default' },
+        spec: { accessModes: ['ReadWriteOnce'], volumeName: 'e2e-pv', resources: { requests: { storage: '1Gi' } } },
+      });
+      await api.resource('PersistentVolumeClaim').updateStatus({ ...claim, status: { phase: 'Bound' } });
+      await api.resource('Pod').create({
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: 'claimant', namespace: 'default' },
+        spec: {
+          nodeName: NODE,
+          restartPolicy: 'Never',
+          volumes: [{ name: 'store', persistentVolumeClaim: { claimName: 'e2e-claim' } }],
+          containers: [
+            {
+              name: 'writer',
+              ...shell('echo kept > /store/out'),
+              volumeMounts: [{ name: 'store', mountPath: '/store' }],
+            },
+          ],
+        },
+      });
+      await until(async () => (await getPod('claimant')).status?.phase === 'Succeeded');
+      expect(await readFile(join(pvDir, 'out'), 'utf8')).toBe('kept\n');
+      await api.resource('Pod').delete('default', 'claimant');
+      await until(async () => !(await getPod('claimant').catch(() => undefined)), 60_000);
+      expect(await readFile(join(pvDir, 'out'), 'utf8')).toBe('kept\n');
+    } finally {
+      await rm(pvDir, { recursive: true, force: true });
+    }
   });
 });

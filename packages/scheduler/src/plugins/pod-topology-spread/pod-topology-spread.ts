@@ -1,4 +1,4 @@
-import type { Node } from '@flotilla/core';
+import type { Node, Pod } from '@flotilla/core';
 import type { NodeInfo } from '../../cache/node-info.js';
 import type { PodInfo } from '../../cache/pod-info.js';
 import { type CloneableState, type CycleState, StateKey } from '../../framework/cycle-state.js';
@@ -25,6 +25,7 @@ import {
   spreadConstraintsOf,
   spreadNodeFilter,
 } from './spread-constraint.js';
+import { SpreadCountCache } from './spread-count-cache.js';
 
 /** Name of the PodTopologySpread plugin. */
 export const PodTopologySpreadName = 'PodTopologySpread';
@@ -88,25 +89,19 @@ interface SpreadScoreState {
 const filterKey = new StateKey<SpreadCounts>('PodTopologySpread/filter');
 const scoreKey = new StateKey<SpreadScoreState>('PodTopologySpread/score');
 
-/** Counts, per constraint, matching pods per domain over the nodes that count. */
-function countPods(
-  pod: PodInfo,
-  nodes: readonly NodeInfo[],
-  constraints: readonly SpreadConstraint[],
-  nodeCounts: (node: Node) => boolean,
-) {
-  const counts = constraints.map(() => new Map<string, number>());
-  for (const n of nodes) {
-    if (!n.node || !nodeCounts(n.node)) continue;
-    const labels = n.node.metadata.labels!;
-    for (let i = 0; i < constraints.length; i++) {
-      let k = 0;
-      for (const p of n.pods) if (countsForConstraint(pod.pod, p.pod, constraints[i])) k++;
-      const value = labels[constraints[i].topologyKey];
-      counts[i].set(value, (counts[i].get(value) ?? 0) + k);
-    }
-  }
-  return counts;
+/**
+ * What decides which pods and nodes a set of constraints counts: pods with
+ * the same signature share counts (see SpreadCountCache).
+ */
+function spreadSignature(pod: Pod, constraints: readonly SpreadConstraint[]): string {
+  const honorTaints = constraints.some((c) => c.honorNodeTaints);
+  return JSON.stringify([
+    pod.metadata.namespace ?? 'default',
+    constraints.map((c) => [c.topologyKey, c.selectorKey, c.honorNodeAffinity, c.honorNodeTaints]),
+    pod.spec.nodeSelector ?? null,
+    pod.spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? null,
+    honorTaints ? (pod.spec.tolerations ?? null) : null,
+  ]);
 }
 
 /**
@@ -130,6 +125,7 @@ export class PodTopologySpread
     'AssignedPodDelete',
   ];
   private readonly defaults: readonly DefaultSpreadConstraint[];
+  private readonly countCache = new SpreadCountCache();
 
   readonly preFilterExtensions: PreFilterExtensions = {
     addPod: (state, pod, other, nodeInfo) => this.updateCounts(state, pod, other, nodeInfo, 1),
@@ -147,7 +143,13 @@ export class PodTopologySpread
     const constraints = spreadConstraintsOf(pod.pod, 'DoNotSchedule', this.defaults);
     if (constraints.length === 0) return { status: Status.skip() };
     const nodeCounts = spreadNodeFilter(pod.pod, constraints);
-    const counts = countPods(pod, this.handle.snapshot().nodeInfoList, constraints, nodeCounts);
+    const counts = this.countCache.counts(
+      spreadSignature(pod.pod, constraints),
+      pod.pod,
+      this.handle.snapshot().nodeInfoList,
+      constraints,
+      nodeCounts,
+    );
     state.write(filterKey, new SpreadCounts(constraints, counts, nodeCounts));
     return { status: Status.success() };
   }
@@ -183,8 +185,9 @@ export class PodTopologySpread
         domains[i].add(n.labels[c.topologyKey]);
       });
     }
-    const counts = countPods(
-      pod,
+    const counts = this.countCache.counts(
+      spreadSignature(pod.pod, constraints),
+      pod.pod,
       this.handle.snapshot().nodeInfoList,
       constraints,
       spreadNodeFilter(pod.pod, constraints),

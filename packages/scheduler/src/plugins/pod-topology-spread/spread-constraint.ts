@@ -15,6 +15,8 @@ export interface SpreadConstraint {
   minDomains: number;
   /** Undefined when the constraint has no selector: it then selects no pod. */
   selector: LabelMatcher | undefined;
+  /** The effective selector as text: constraints with equal keys count the same pods. */
+  selectorKey: string;
   honorNodeAffinity: boolean;
   honorNodeTaints: boolean;
 }
@@ -46,6 +48,7 @@ export function spreadConstraintsOf(
         topologyKey: d.topologyKey,
         minDomains: 1,
         selector: compileLabelSelector({ matchLabels: labels }),
+        selectorKey: JSON.stringify({ matchLabels: labels }),
         honorNodeAffinity: true,
         honorNodeTaints: false,
       }));
@@ -69,6 +72,7 @@ export function spreadConstraintsOf(
         topologyKey: c.topologyKey,
         minDomains: c.minDomains ?? 1,
         selector: c.labelSelector ? compileLabelSelector(selector) : undefined,
+        selectorKey: c.labelSelector ? JSON.stringify(selector) : '',
         honorNodeAffinity: c.nodeAffinityPolicy !== 'Ignore',
         honorNodeTaints: c.nodeTaintsPolicy === 'Honor',
       };

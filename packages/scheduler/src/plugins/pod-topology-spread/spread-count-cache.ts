@@ -1,0 +1,102 @@
+import type { Pod } from '@flotilla/core';
+import type { NodeInfo } from '../../cache/node-info.js';
+import { countsForConstraint, type SpreadConstraint } from './spread-constraint.js';
+
+/** What one node adds to the domain counts, as of one NodeInfo generation. */
+interface NodeContribution {
+  generation: number;
+  eligible: boolean;
+  /** Per constraint: the node's domain and its matching pods. */
+  domains: string[];
+  pods: number[];
+}
+
+/** Per constraint, per domain: nodes in it (the domain exists while > 0) and matching pods. */
+type DomainTotals = Map<string, { nodes: number; pods: number }>[];
+
+interface Entry {
+  perNode: Map<string, NodeContribution>;
+  totals: DomainTotals;
+}
+
+/** Distinct spread signatures kept; pods of one workload share one. */
+const MAX_ENTRIES = 16;
+
+/**
+ * Matching-pod counts per topology domain, kept across cycles per "spread
+ * signature" (namespace, constraints' keys and selectors, node inclusion
+ * rules) and brought up to date by recounting only nodes whose NodeInfo
+ * generation moved. Consecutive pods of one workload share a signature,
+ * so a cycle costs a pass over the nodes, not over every pod in the cluster.
+ *
+ * Guarantees: the answer equals a full recount over `nodes` (a node that
+ * disappeared triggers one).
+ */
+export class SpreadCountCache {
+  private readonly entries = new Map<string, Entry>();
+
+  counts(
+    signature: string,
+    pod: Pod,
+    nodes: readonly NodeInfo[],
+    constraints: readonly SpreadConstraint[],
+    nodeCounts: (node: NonNullable<NodeInfo['node']>) => boolean,
+  ): Map<string, number>[] {
+    let entry = this.entries.get(signature);
+    if (entry) this.entries.delete(signature);
+    else {
+      entry = { perNode: new Map(), totals: constraints.map(() => new Map()) };
+      if (this.entries.size >= MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value!);
+    }
+    this.entries.set(signature, entry);
+    for (const n of nodes) {
+      const prev = entry.perNode.get(n.name);
+      if (prev?.generation === n.generation) continue;
+      if (prev) apply(entry.totals, prev, -1);
+      const next = contribution(pod, n, constraints, nodeCounts);
+      entry.perNode.set(n.name, next);
+      apply(entry.totals, next, 1);
+    }
+    if (entry.perNode.size > nodes.length) {
+      this.entries.delete(signature);
+      return this.counts(signature, pod, nodes, constraints, nodeCounts);
+    }
+    return entry.totals.map((byDomain) => {
+      const out = new Map<string, number>();
+      for (const [domain, t] of byDomain) out.set(domain, t.pods);
+      return out;
+    });
+  }
+}
+
+function contribution(
+  pod: Pod,
+  n: NodeInfo,
+  constraints: readonly SpreadConstraint[],
+  nodeCounts: (node: NonNullable<NodeInfo['node']>) => boolean,
+): NodeContribution {
+  const eligible = !!n.node && nodeCounts(n.node);
+  const domains: string[] = [];
+  const pods: number[] = [];
+  if (eligible) {
+    const labels = n.labels;
+    for (const c of constraints) {
+      let k = 0;
+      for (const p of n.pods) if (countsForConstraint(pod, p.pod, c)) k++;
+      domains.push(labels[c.topologyKey]);
+      pods.push(k);
+    }
+  }
+  return { generation: n.generation, eligible, domains, pods };
+}
+
+function apply(totals: DomainTotals, c: NodeContribution, sign: 1 | -1): void {
+  if (!c.eligible) return;
+  for (let i = 0; i < totals.length; i++) {
+    const t = totals[i].get(c.domains[i]) ?? { nodes: 0, pods: 0 };
+    t.nodes += sign;
+    t.pods += sign * c.pods[i];
+    if (t.nodes === 0) totals[i].delete(c.domains[i]);
+    else totals[i].set(c.domains[i], t);
+  }
+}

@@ -1,0 +1,49 @@
+import { FakeClock } from '@flotilla/core';
+import { describe, expect, it } from 'vitest';
+import { SchedulerCache } from '../../src/cache/scheduler-cache.js';
+import { Snapshot } from '../../src/cache/snapshot.js';
+import { spreadConstraintsOf, spreadNodeFilter } from '../../src/plugins/pod-topology-spread/spread-constraint.js';
+import { SpreadCountCache } from '../../src/plugins/pod-topology-spread/spread-count-cache.js';
+import { makeNode, makePod } from '../builders.js';
+
+describe('SpreadCountCache', () => {
+  it('stays equal to a full recount as pods come and go and nodes leave', () => {
+    const cache = new SchedulerCache({ clock: new FakeClock() });
+    for (const [name, zone] of [
+      ['a1', 'a'],
+      ['a2', 'a'],
+      ['b1', 'b'],
+    ]) {
+      cache.addNode(makeNode(name).labels({ zone }).obj());
+    }
+    const snapshot = new Snapshot();
+    const incoming = makePod('new')
+      .labels({ app: 'web' })
+      .spread({
+        maxSkew: 1,
+        topologyKey: 'zone',
+        whenUnsatisfiable: 'DoNotSchedule',
+        labelSelector: { matchLabels: { app: 'web' } },
+      })
+      .obj();
+    const constraints = spreadConstraintsOf(incoming, 'DoNotSchedule', []);
+    const filter = spreadNodeFilter(incoming, constraints);
+    const kept = new SpreadCountCache();
+    const count = (c: SpreadCountCache) => {
+      cache.updateSnapshot(snapshot);
+      return c.counts('sig', incoming, snapshot.nodeInfoList, constraints, filter).map((m) => Object.fromEntries(m));
+    };
+    expect(count(kept)).toEqual([{ a: 0, b: 0 }]);
+    const web = (name: string, node: string) => makePod(name).labels({ app: 'web' }).node(node).obj();
+    cache.addPod(web('w1', 'a1'));
+    cache.addPod(web('w2', 'b1'));
+    cache.addPod(makePod('db').labels({ app: 'db' }).node('a2').obj());
+    expect(count(kept)).toEqual([{ a: 1, b: 1 }]);
+    cache.removePod(web('w1', 'a1'));
+    expect(count(kept)).toEqual([{ a: 0, b: 1 }]);
+    cache.removePod(web('w2', 'b1'));
+    cache.removeNode('b1');
+    expect(count(kept)).toEqual([{ a: 0 }]);
+    expect(count(kept)).toEqual(count(new SpreadCountCache()));
+  });
+});

@@ -12,6 +12,8 @@ export interface IptablesState {
   readonly options: RenderOptions;
   /** One rendering per port of `proxy.servicePorts`, in the same order. */
   readonly rendered: readonly RenderedServicePort[];
+  /** The top-level sections joined over all ports, reused while no port's entries in them change. */
+  readonly sections: Readonly<Record<TopSection, string>>;
 }
 
 /** Input of `iptablesRules`: the proxy input plus the previous sync's state for a partial sync. */
@@ -78,16 +80,17 @@ export function iptablesRules(input: IptablesInput): IptablesRules {
     renderServicePort(port, options),
   );
   const stale = staleChains(previous && !partial ? previous.rendered : dropped, written);
+  const sections = partial && sameTopEntries(dropped, written) ? previous.sections : joinSections(rendered);
   const mark = masqueradeMark(proxy.node);
   const out: string[] = ['*filter', ...TOP_FILTER_CHAINS.map(declare)];
-  pushSection(out, rendered, 'filterServices');
-  pushSection(out, rendered, 'filterExternal');
+  pushText(out, sections.filterServices);
+  pushText(out, sections.filterExternal);
   out.push(
     '-A KUBE-FORWARD -m conntrack --ctstate INVALID -j DROP',
     `-A KUBE-FORWARD -m comment --comment "kubernetes forwarding rules" -m mark --mark ${mark}/${mark} -j ACCEPT`,
     '-A KUBE-FORWARD -m comment --comment "kubernetes forwarding conntrack rule" -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT',
   );
-  pushSection(out, rendered, 'filterFirewall');
+  pushText(out, sections.filterFirewall);
   out.push('COMMIT', '*nat', ...TOP_NAT_CHAINS.map(declare));
   for (const r of written) for (const chain of r.chains) out.push(declare(chain));
   for (const chain of stale) out.push(declare(chain));
@@ -97,12 +100,12 @@ export function iptablesRules(input: IptablesInput): IptablesRules {
     '-A KUBE-POSTROUTING -m comment --comment "kubernetes service traffic requiring SNAT" -j MASQUERADE',
     `-A KUBE-MARK-MASQ -j MARK --or-mark ${mark}`,
   );
-  pushSection(out, rendered, 'natServices');
+  pushText(out, sections.natServices);
   out.push(
     '-A KUBE-SERVICES -m comment --comment "kubernetes service nodeports; NOTE: this must be the last rule in this chain" -m addrtype --dst-type LOCAL -j KUBE-NODEPORTS',
   );
-  pushSection(out, rendered, 'natNodePorts');
-  pushSection(out, written, 'natChainRules');
+  pushText(out, sections.natNodePorts);
+  for (const r of written) pushText(out, r.natChainRules);
   for (const chain of stale) out.push(`-X ${chain}`);
   out.push('COMMIT', '');
 
@@ -114,7 +117,7 @@ export function iptablesRules(input: IptablesInput): IptablesRules {
   }
   return {
     text: out.join('\n'),
-    state: { proxy, options, rendered },
+    state: { proxy, options, rendered, sections },
     full: !partial,
     changedServicePorts: written.length,
     ruleCounts: { filter: 3 + filterPerPort, nat: 5 + serviceRules - filterPerPort },
@@ -135,17 +138,36 @@ function staleChains(dropped: readonly RenderedServicePort[], written: readonly 
   return [...stale].sort();
 }
 
-type Section =
-  | 'filterServices'
-  | 'filterExternal'
-  | 'filterFirewall'
-  | 'natServices'
-  | 'natNodePorts'
-  | 'natChainRules';
+/** The per-port entries of the top-level chains, in the order they are written. */
+const TOP_SECTIONS = ['filterServices', 'filterExternal', 'filterFirewall', 'natServices', 'natNodePorts'] as const;
+/** One of `TOP_SECTIONS`. */
+type TopSection = (typeof TOP_SECTIONS)[number];
 
-function pushSection(out: string[], ports: readonly RenderedServicePort[], section: Section): void {
-  for (const r of ports) {
-    const text = r[section];
-    if (text !== '') out.push(text);
+/**
+ * True when the changed ports write the same top-level entries as before
+ * (the usual endpoint change: only the port's own chains differ), so the
+ * joined sections of the previous sync still hold.
+ */
+function sameTopEntries(dropped: readonly RenderedServicePort[], written: readonly RenderedServicePort[]): boolean {
+  if (dropped.length !== written.length) return false;
+  return written.every((w, i) => {
+    const d = dropped[i];
+    return (
+      d.port.name === w.port.name && d.port.protocol === w.port.protocol && TOP_SECTIONS.every((k) => d[k] === w[k])
+    );
+  });
+}
+
+function joinSections(ports: readonly RenderedServicePort[]): Record<TopSection, string> {
+  const sections = {} as Record<TopSection, string>;
+  for (const section of TOP_SECTIONS) {
+    const lines: string[] = [];
+    for (const r of ports) if (r[section] !== '') lines.push(r[section]);
+    sections[section] = lines.join('\n');
   }
+  return sections;
+}
+
+function pushText(out: string[], text: string): void {
+  if (text !== '') out.push(text);
 }

@@ -18,6 +18,7 @@ describe('@flotilla/runtime public surface', () => {
       'NODE_LEASE_RENEW_INTERVAL_MS',
       'NODE_NAME_LABEL',
       'NodeAgent',
+      'PodImagePuller',
       'PodVolumes',
       'PodWorker',
       'ProbeWorker',

@@ -1,5 +1,6 @@
 export * from './crash-loop-backoff.js';
 export * from './env/container-env.js';
+export * from './images/image-puller.js';
 export * from './lifecycle/lifecycle-hook.js';
 export * from './node-agent.js';
 export * from './node-lease.js';

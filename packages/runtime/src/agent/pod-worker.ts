@@ -8,13 +8,14 @@ import {
   type Pod,
   toTimestamp,
 } from '@flotilla/core';
-import { isRuntimeError, RuntimeError } from '../cri/errors.js';
+import { isRuntimeError } from '../cri/errors.js';
 import { criLabels } from '../cri/labels.js';
 import type { ContainerStatus as CriContainerStatus, PodSandbox, PodSandboxConfig } from '../cri/messages.js';
 import type { NetworkProber } from '../cri/network-prober.js';
 import type { ContainerRuntime } from '../cri/services.js';
 import type { CrashLoopBackoff } from './crash-loop-backoff.js';
 import { containerEnv, type EnvSources } from './env/container-env.js';
+import { PodImagePuller } from './images/image-puller.js';
 import { hookFailureMessage, type LifecycleHandler, runLifecycleHook } from './lifecycle/lifecycle-hook.js';
 import { linuxResources } from './pod-resources.js';
 import { computePodStatus, type ObservedContainer } from './pod-status.js';
@@ -76,14 +77,21 @@ export class PodWorker {
   private retry?: { cancel(): void };
   private wake?: { at: number; handle: { cancel(): void } };
   private volumePaths?: Map<string, string>;
-  private readonly pullFailures = new Map<string, number>();
-  private readonly pullBlockedUntil = new Map<string, number>();
+  private readonly images: PodImagePuller;
   private refreshVolumes = false;
 
   constructor(
     private pod: Pod,
     private readonly ctx: PodWorkerContext,
-  ) {}
+  ) {
+    this.images = new PodImagePuller({
+      images: ctx.runtime,
+      clock: ctx.clock,
+      backoff: ctx.imageBackoff,
+      podUid: this.uid,
+      event: (type, reason, message) => this.event(type, reason, message),
+    });
+  }
 
   /** The pod's namespace. */
   get podNamespace(): string {
@@ -334,29 +342,10 @@ export class PodWorker {
   }
 
   private async startContainer(spec: Container, attempt: number, sandboxId: string, podIP: string): Promise<void> {
-    const image = spec.image;
-    const now = this.ctx.clock.now();
-    const blockedUntil = this.pullBlockedUntil.get(spec.name);
-    if (blockedUntil !== undefined && now < blockedUntil) {
-      this.event('Normal', 'BackOff', `Back-off pulling image "${image}"`);
-      this.wakeAt(blockedUntil);
-      return;
-    }
-    try {
-      await this.ensureImage(spec);
-      this.pullBlockedUntil.delete(spec.name);
-    } catch (err) {
-      const failures = (this.pullFailures.get(spec.name) ?? 0) + 1;
-      this.pullFailures.set(spec.name, failures);
-      const at = this.ctx.imageBackoff.restartAt(`${this.uid}/${spec.name}`, `pull-${failures}`, now, now);
-      this.pullBlockedUntil.set(spec.name, at);
-      // The first failure reads ErrImagePull; once retries keep failing, the kubelet reports ImagePullBackOff.
-      const neverPull = isRuntimeError(err, 'ImageNotPresent');
-      const reason = neverPull ? 'ErrImageNeverPull' : failures === 1 ? 'ErrImagePull' : 'ImagePullBackOff';
-      if (!neverPull) this.event('Warning', 'Failed', `Failed to pull image "${image}": ${messageOf(err)}`);
-      this.event('Warning', 'Failed', `Error: ${reason}`);
-      this.waiting.set(spec.name, { reason, message: messageOf(err) });
-      this.wakeAt(at);
+    const pulled = await this.images.ensure(spec);
+    if (!pulled.ready) {
+      if (pulled.waiting) this.waiting.set(spec.name, pulled.waiting);
+      this.wakeAt(pulled.retryAt);
       return;
     }
     let envs: { key: string; value: string }[];
@@ -379,7 +368,7 @@ export class PodWorker {
         sandboxId,
         {
           metadata: { name: spec.name, attempt },
-          image: { image },
+          image: { image: spec.image },
           command: spec.command,
           args: spec.args,
           workingDir: spec.workingDir,
@@ -414,43 +403,6 @@ export class PodWorker {
     this.event('Normal', 'Killing', `FailedPostStartHook: stopping container ${spec.name}`);
     await this.ctx.runtime.stopContainer(containerId, this.graceSeconds());
     this.trigger();
-  }
-
-  /**
-   * Makes the container's image present according to its pull policy. With
-   * `Always`, a failed pull fails even when the image is on the node (as in
-   * Kubernetes); the error then says to use IfNotPresent for images built
-   * or loaded locally, the usual cause when no registry has the image.
-   */
-  private async ensureImage(spec: Container): Promise<void> {
-    const image = spec.image;
-    const policy = spec.imagePullPolicy ?? 'IfNotPresent';
-    const present = await this.ctx.runtime.imageStatus({ image });
-    if (policy === 'Never' && !present) {
-      const message = `Container image "${image}" is not present with pull policy of Never`;
-      this.event('Warning', 'ErrImageNeverPull', message);
-      throw new RuntimeError('ImageNotPresent', `${message}; load the image on the node or change imagePullPolicy`, {
-        image,
-      });
-    }
-    if (policy !== 'Always' && present) {
-      this.event('Normal', 'Pulled', `Container image "${image}" already present on machine`);
-      return;
-    }
-    this.event('Normal', 'Pulling', `Pulling image "${image}"`);
-    const started = this.ctx.clock.now();
-    try {
-      await this.ctx.runtime.pullImage({ image });
-    } catch (err) {
-      if (!present || !isRuntimeError(err, 'ErrImagePull')) throw err;
-      throw new RuntimeError(
-        'ErrImagePull',
-        `${err.message}; the image is present on this node but imagePullPolicy is Always (the default for a ":latest" or untagged image): for an image built or loaded locally, set imagePullPolicy: IfNotPresent`,
-        { image, cause: err },
-      );
-    }
-    const seconds = (this.ctx.clock.now() - started) / 1000;
-    this.event('Normal', 'Pulled', `Successfully pulled image "${image}" in ${seconds}s`);
   }
 
   private setAllWaiting(reason: string, err: unknown): void {

@@ -1,11 +1,3 @@
-import { defineConfig } from 'tsup';
+import { packageBuild } from '../../tsup.package.js';
 
-export default defineConfig({
-  entry: ['src/index.ts'],
-  format: ['esm', 'cjs'],
-  dts: { compilerOptions: { composite: false } },
-  tsconfig: '../../tsconfig.base.json',
-  sourcemap: true,
-  clean: true,
-  target: 'node20',
-});
+export default packageBuild();

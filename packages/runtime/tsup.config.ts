@@ -1,12 +1,7 @@
-import { defineConfig } from 'tsup';
+import { packageBuild } from '../../tsup.package.js';
 
-export default defineConfig({
+// The conformance suite is its own entry point: it imports vitest, which runtime users need not install.
+export default packageBuild({
   entry: { index: 'src/index.ts', 'conformance/index': 'src/conformance/index.ts' },
   external: ['vitest'],
-  format: ['esm', 'cjs'],
-  dts: { compilerOptions: { composite: false } },
-  tsconfig: '../../tsconfig.base.json',
-  sourcemap: true,
-  clean: true,
-  target: 'node20',
 });

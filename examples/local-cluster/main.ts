@@ -23,7 +23,7 @@ const defaultManifests = join(dirname(fileURLToPath(import.meta.url)), '..', 'ma
 
 function loggerFor(options: LocalClusterOptions): Logger {
   return options.logFile
-    ? pino({ level: 'debug' }, pino.destination({ dest: options.logFile, sync: false }))
+    ? pino({ level: 'info' }, pino.destination({ dest: options.logFile, sync: true }))
     : silentLogger();
 }
 
@@ -70,7 +70,7 @@ async function main(): Promise<number> {
   });
   display.say(
     `Cluster up in ${((clock.now() - startedAt) / 1000).toFixed(1)} s: controllers ${cluster.controllers.join(', ')}; ` +
-      `scheduler; nodes ${cluster.nodes.map((n) => `${n.name} (pods ${n.podCIDR})`).join(', ')}; ` +
+      `scheduler; nodes ${cluster.nodes.map((n) => (n.simulated ? `${n.name} (pods ${n.podCIDR})` : `${n.name} (Docker)`)).join(', ')}; ` +
       `cluster DNS on udp ${cluster.dnsAddress.address}:${cluster.dnsAddress.port}; userspace proxy on 127.0.0.1` +
       (kernel ? `; ${kernel.mode} rules in network namespace ${kernel.namespace}.` : '.'),
   );

@@ -65,11 +65,6 @@ export class SimulatedNode {
     return `127.1.${this.options.index}.0/24`;
   }
 
-  /** True while its agent runs. */
-  get isRunning(): boolean {
-    return this.running !== undefined;
-  }
-
   /** Starts (or restarts) the node agent; failures of the agent are logged. */
   start(): void {
     if (this.running) return;

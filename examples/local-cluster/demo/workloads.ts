@@ -44,7 +44,7 @@ export async function waitForHealthyPods(
 }
 
 /** True once the Deployment has exactly its desired replicas, all updated and available, and the controller saw the latest spec. */
-export function deploymentSettled(d: Deployment | undefined): boolean {
+function deploymentSettled(d: Deployment | undefined): boolean {
   if (!d) return false;
   const want = d.spec.replicas ?? 1;
   const s = d.status ?? {};

@@ -78,6 +78,6 @@ export function readClusterView(informers: InformerFactory, maxEvents = 6): Clus
 }
 
 /** When an Event last happened, as a sortable string. */
-export function eventTime(e: Event): string {
+function eventTime(e: Event): string {
   return e.lastTimestamp ?? e.eventTime ?? e.metadata.creationTimestamp ?? '';
 }

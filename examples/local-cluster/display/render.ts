@@ -54,7 +54,7 @@ const phaseColor = (phase: string, st: Styles) =>
       : st.yellow;
 
 /** One pod as a line (the line-by-line output and the table share it). */
-export function podLine(p: PodRow, st: Styles = plainStyles): string {
+function podLine(p: PodRow, st: Styles = plainStyles): string {
   const phase = phaseColor(p.phase, st)(p.phase.padEnd(11));
   return `${p.name.padEnd(40)} ${phase} ${p.node.padEnd(8)} ready ${p.ready}  restarts ${p.restarts}`;
 }

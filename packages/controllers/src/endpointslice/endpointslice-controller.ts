@@ -57,7 +57,7 @@ export function managedSlices(
  * only the slice that holds it; slices of a deleted service are deleted.
  */
 export class EndpointSliceReconciler implements Reconciler {
-  private readonly tracker = new SliceTracker();
+  private readonly tracker: SliceTracker;
   private readonly batcher: SyncBatcher;
   private readonly maxPerSlice: number;
 
@@ -67,6 +67,7 @@ export class EndpointSliceReconciler implements Reconciler {
   ) {
     this.maxPerSlice = options.maxEndpointsPerSlice ?? MAX_ENDPOINTS_PER_SLICE;
     this.batcher = new SyncBatcher(ctx.clock, options.batchPeriodMs ?? 0);
+    this.tracker = new SliceTracker(ctx.clock);
   }
 
   async reconcile(req: ReconcileRequest): Promise<ReconcileResult | undefined> {

@@ -112,6 +112,49 @@ describe('NodeAgent downwardAPI volumes', () => {
   });
 });
 
+describe('NodeAgent projected volumes', () => {
+  it('merges ConfigMap, Secret and downwardAPI sources into one directory', async () => {
+    const h = await start();
+    await h.api.resource('ConfigMap').create({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'cfg', namespace: 'default' },
+      data: { 'app.conf': 'port=8080' },
+    });
+    await h.api.resource('Secret').create({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'creds', namespace: 'default' },
+      data: { token: Buffer.from('t0ken').toString('base64') },
+    });
+    await h.api.resource('Pod').create(
+      podWithVolume('proj', {
+        name: 'all',
+        projected: {
+          sources: [
+            { configMap: { name: 'cfg' } },
+            { secret: { name: 'creds', items: [{ key: 'token', path: 'auth/token' }] } },
+            { downwardAPI: { items: [{ path: 'name', fieldRef: { fieldPath: 'metadata.name' } }] } },
+          ],
+        },
+      }),
+    );
+    await until(h, running(h, 'proj'));
+    const dir = await hostDir(h, '/data');
+    expect([read(dir, 'app.conf'), read(dir, 'auth/token'), read(dir, 'name')]).toEqual(['port=8080', 't0ken', 'proj']);
+  });
+
+  it('refuses a serviceAccountToken source with CreateContainerConfigError', async () => {
+    const h = await start();
+    await h.api
+      .resource('Pod')
+      .create(podWithVolume('sat', { name: 'tok', projected: { sources: [{ serviceAccountToken: { path: 't' } }] } }));
+    const waiting = async () => (await getPod(h, 'sat')).status?.containerStatuses?.[0].state?.waiting;
+    await until(h, async () => (await waiting())?.reason === 'CreateContainerConfigError');
+    expect((await waiting())?.message).toContain('serviceAccountToken, which this node agent cannot issue');
+  });
+});
+
 describe('NodeAgent persistentVolumeClaim volumes', () => {
   it('waits with CreateContainerConfigError while the claim is unbound, then mounts the hostPath PV it is bound to', async () => {
     const h = await start();

@@ -19,6 +19,20 @@ export interface VolumeSources {
   persistentVolume(name: string): Promise<PersistentVolume | undefined>;
 }
 
+/**
+ * A `projected` volume (core types it loosely): ConfigMap, Secret and
+ * downwardAPI sources merged into one directory.
+ */
+interface ProjectedVolume {
+  sources?: {
+    configMap?: NonNullable<Volume['configMap']>;
+    secret?: Omit<NonNullable<Volume['secret']>, 'secretName'> & { name: string };
+    downwardAPI?: Volume['downwardAPI'];
+    serviceAccountToken?: unknown;
+  }[];
+  defaultMode?: number;
+}
+
 /** Options for `PodVolumes`. */
 export interface PodVolumesOptions {
   /** Where per-pod directories live (`<root>/pods/<uid>/volumes/<name>`). */
@@ -43,8 +57,9 @@ function safeRelative(path: string, what: string): string {
 /**
  * The kubelet's volume manager for host directories: emptyDir is a per-pod
  * directory shared by the pod's containers and removed with the pod;
- * ConfigMap, Secret and downwardAPI volumes are files written per pod
- * (Secret values base64-decoded) with the kubelet's atomic writer;
+ * ConfigMap, Secret, downwardAPI and projected volumes (those three
+ * sources in one directory) are files written per pod (Secret values
+ * base64-decoded) with the kubelet's atomic writer;
  * hostPath is passed through only under an allowed prefix; a
  * persistentVolumeClaim is the path of the hostPath / local
  * PersistentVolume it is bound to.
@@ -119,7 +134,7 @@ export class PodVolumes {
     }
     throw new RuntimeError(
       'InvalidArgument',
-      `volume "${volume.name}" has a type this node agent does not support; use emptyDir, hostPath, configMap, secret, downwardAPI or persistentVolumeClaim`,
+      `volume "${volume.name}" has a type this node agent does not support; use emptyDir, hostPath, configMap, secret, downwardAPI, projected or persistentVolumeClaim`,
     );
   }
 
@@ -146,6 +161,27 @@ export class PodVolumes {
         content: Buffer.from(item.fieldRef ? downwardApiFile(pod, item.fieldRef.fieldPath) : ''),
         mode: 0o644,
       }));
+    }
+    if (volume.projected) {
+      const { sources: parts = [], defaultMode } = volume.projected as ProjectedVolume;
+      const files: ProjectedFile[] = [];
+      for (const part of parts) {
+        if (part.serviceAccountToken) {
+          throw new RuntimeError(
+            'InvalidArgument',
+            `projected volume "${volume.name}" asks for a serviceAccountToken, which this node agent cannot issue; use a secret source instead`,
+          );
+        }
+        // Each source is projected as the volume of its kind would be, all into the one directory.
+        const single: Volume = {
+          name: volume.name,
+          configMap: part.configMap && { ...part.configMap, defaultMode },
+          secret: part.secret && { ...part.secret, secretName: part.secret.name, defaultMode },
+          downwardAPI: part.downwardAPI,
+        };
+        files.push(...((await this.projectedFiles(pod, single, sources)) ?? []));
+      }
+      return files;
     }
     return undefined;
   }

@@ -91,7 +91,7 @@ export {
   SERVICE_NAME_LABEL,
 } from './endpointslice/slice-labels.js';
 export { planSlices, type SlicePlan, toEndpoint } from './endpointslice/slice-plan.js';
-export { SLICE_TRACKER_TTL_MS, SliceTracker } from './endpointslice/slice-tracker.js';
+export { SliceTracker } from './endpointslice/slice-tracker.js';
 export { DependencyGraph, type GraphNode } from './garbage-collector/dependency-graph.js';
 export { GarbageCollector } from './garbage-collector/garbage-collector.js';
 export { registerGarbageCollector } from './garbage-collector/register.js';

@@ -1,11 +1,13 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { controllerRegistrations } from '@flotilla/controllers';
 import { describe, expect, it } from 'vitest';
 import * as controllersPreset from './snippets/controllers-preset.js';
 import * as coreApi from './snippets/core-api.js';
 import * as coreController from './snippets/core-controller.js';
 import * as coreWorkqueue from './snippets/core-workqueue.js';
+import * as diContainer from './snippets/di-container.js';
 import * as netproxyRules from './snippets/netproxy-rules.js';
 import * as operating from './snippets/operating.js';
 import * as runtimeNodeAgent from './snippets/runtime-node-agent.js';
@@ -68,6 +70,14 @@ describe('every documentation snippet runs and does what its page says', () => {
     expect(result.exposition).toBeGreaterThan(0);
   });
 
+  it('di-container: the modules share one Manager and cache per container', async () => {
+    expect(await diContainer.main()).toEqual({
+      controllers: controllerRegistrations.length,
+      oneCache: true,
+      scheduler: true,
+    });
+  });
+
   it('runs every snippet file (a new snippet needs a test above)', async () => {
     const files = (await readdir(fileURLToPath(new URL('./snippets/', import.meta.url)))).filter((f) =>
       f.endsWith('.ts'),
@@ -77,6 +87,7 @@ describe('every documentation snippet runs and does what its page says', () => {
       'core-api.ts',
       'core-controller.ts',
       'core-workqueue.ts',
+      'di-container.ts',
       'netproxy-rules.ts',
       'operating.ts',
       'runtime-node-agent.ts',

@@ -21,6 +21,7 @@ export class HostPathProvisioner implements VolumeProvisioner {
     this.name = options.name ?? 'flotilla.dev/host-path';
   }
 
+  /** Makes the volume's directory (kept if it exists) and pins a WaitForFirstConsumer volume to the selected node. */
   async provision(req: ProvisionRequest): Promise<ProvisionedVolume> {
     const path = this.pathFor(req.volumeName);
     await mkdir(path, { recursive: true });
@@ -40,6 +41,7 @@ export class HostPathProvisioner implements VolumeProvisioner {
     };
   }
 
+  /** Removes the volume's directory and everything in it; succeeds if it is already gone. */
   async delete(volume: Readonly<PersistentVolume>): Promise<void> {
     await rm(this.pathFor(volume.metadata.name), { recursive: true, force: true });
   }

@@ -26,6 +26,8 @@ export type ProvisionedVolume = Pick<PersistentVolume['spec'], 'hostPath' | 'loc
  */
 export interface VolumeProvisioner {
   readonly name: string;
+  /** Creates (or finds, on a retry) the storage for `req` and says how pods reach it. */
   provision(req: ProvisionRequest): Promise<ProvisionedVolume>;
+  /** Removes the storage behind a released volume; succeeds if it is already gone. */
   delete(volume: Readonly<PersistentVolume>): Promise<void>;
 }

@@ -3,6 +3,7 @@ export type * from './autoscaling-v2.js';
 export type * from './batch-v1.js';
 export type * from './coordination-v1.js';
 export type * from './core-v1.js';
+export type * from './discovery-v1.js';
 export * from './field-selector.js';
 export type * from './kinds.js';
 export * from './labels.js';

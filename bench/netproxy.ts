@@ -86,10 +86,9 @@ function changed(cluster: ProxyInput, index: number, variant: number): ProxyInpu
 
 setFlagsFromString('--expose-gc');
 /**
- * A full garbage collection between phases and before each measured
- * one-service change (never inside a measured step), so that the garbage of
- * what came before (30 MB rule texts, discarded clusters, the last load's
- * stdin buffers) is not collected on the next step's clock.
+ * A full garbage collection between phases (never inside a measured step),
+ * so that one phase's garbage (30 MB rule texts, discarded clusters) is not
+ * collected on the next phase's clock.
  */
 const collectGarbage = runInNewContext('gc') as () => void;
 
@@ -132,7 +131,6 @@ try {
   const iptPartLoad = new Samples();
   for (let i = 0; i < CHANGES; i++) {
     const input = changed(cluster, 5000, i % 2);
-    collectGarbage();
     const rules = await sample(iptPartGen, () => iptablesRules({ ...input, previous }));
     if (rules.full || rules.changedServicePorts !== 1) throw new Error('expected a one-service partial sync');
     await sample(iptPartLoad, () => ipt.apply(rules));
@@ -165,7 +163,6 @@ try {
   const nftEndToEnd = new Samples();
   for (let i = 0; i < CHANGES; i++) {
     const input = changed(cluster, 5000, i % 2);
-    collectGarbage();
     const rules = await sample(nftEndToEnd, async () => {
       const r = await sample(nftPartGen, () => nftablesRules({ ...input, previous: nftPrevious }));
       await sample(nftPartLoad, () => nftApplier.apply(r));

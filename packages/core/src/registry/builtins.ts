@@ -180,8 +180,10 @@ type KindBehaviour<K extends BuiltinKind> = Pick<ResourceType<BuiltinKinds[K]>, 
  * Defaulting and validation of each built-in kind. Namespaces are DNS-1123
  * labels and Services DNS-1035 labels (their names become DNS labels); the
  * RBAC kinds are path segments, as in Kubernetes, so that its
- * `system:controller:...` roles load unchanged; everything else uses the
- * DNS-1123 subdomain rule.
+ * `system:controller:...` roles load unchanged; so are Events (Kubernetes
+ * checks only that for core/v1 Events), whose names are `<object>.<hex>` and
+ * so hold whatever the involved object's name holds; everything else uses
+ * the DNS-1123 subdomain rule.
  */
 const builtinBehaviour: { [K in BuiltinKind]: KindBehaviour<K> } = {
   Namespace: { nameFormat: 'dns1123Label', default: defaultNamespace, validate: validateNamespace },
@@ -203,7 +205,7 @@ const builtinBehaviour: { [K in BuiltinKind]: KindBehaviour<K> } = {
   PersistentVolume: { default: defaultPersistentVolume, validate: validatePersistentVolume },
   PersistentVolumeClaim: { default: defaultPersistentVolumeClaim, validate: validatePersistentVolumeClaim },
   Lease: { validate: validateLease },
-  Event: { validate: validateEvent },
+  Event: { nameFormat: 'pathSegment', validate: validateEvent },
   Role: { nameFormat: 'pathSegment', validate: validateRole },
   RoleBinding: { nameFormat: 'pathSegment', validate: validateRoleBinding },
   ClusterRole: { nameFormat: 'pathSegment', validate: validateClusterRole },

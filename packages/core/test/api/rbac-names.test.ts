@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { EventRecorder } from '../../src/controller/index.js';
 import { InvalidError } from '../../src/errors/index.js';
 import { type ClusterRole, parseManifests } from '../../src/model/index.js';
 import { newApi } from './fixtures.js';
@@ -85,6 +86,15 @@ describe('RBAC object names follow Kubernetes (path segments)', () => {
     expect(err).toBeInstanceOf(InvalidError);
     expect((err as InvalidError).message).toContain(problem);
     expect((await api.resource('ClusterRole').list()).items).toEqual([]);
+  });
+
+  it('an Event about a Kubernetes system role is recorded (Event names embed the object name)', async () => {
+    const { api, clock } = newApi();
+    const role = await api.resource('ClusterRole').create(clusterRole('system:controller:deployment-controller'));
+    await new EventRecorder(api, { component: 'test', clock }).event(role, 'Normal', 'Reconciled', 'ok');
+    const events = (await api.resource('Event').list()).items;
+    expect(events.map((e) => e.involvedObject.name)).toEqual(['system:controller:deployment-controller']);
+    expect(events[0]!.metadata.name).toMatch(/^system:controller:deployment-controller\.[0-9a-f]+$/);
   });
 
   it('other kinds keep the DNS rule: a Pod named like a system role is refused', async () => {

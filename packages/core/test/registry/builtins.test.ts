@@ -89,7 +89,13 @@ describe('builtinResourceTypes', () => {
     expect(types.find((t) => t.kind === 'Pod')?.nameFormat).toBeUndefined();
     const rbac = ['Role', 'RoleBinding', 'ClusterRole', 'ClusterRoleBinding'];
     for (const kind of rbac) expect(types.find((t) => t.kind === kind)?.nameFormat, kind).toBe('pathSegment');
-    expect(types.filter((t) => t.nameFormat === 'pathSegment').map((t) => t.kind)).toEqual(rbac);
+    expect(types.find((t) => t.kind === 'Event')?.nameFormat).toBe('pathSegment');
+    expect(
+      types
+        .filter((t) => t.nameFormat === 'pathSegment')
+        .map((t) => t.kind)
+        .sort(),
+    ).toEqual([...rbac, 'Event'].sort());
   });
 
   it('returns fresh objects each call', () => {

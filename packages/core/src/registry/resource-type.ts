@@ -25,7 +25,7 @@ export interface ResourceType<T extends KubeObject = KubeObject> {
   /**
    * Which name rule `metadata.name` must follow (Kubernetes uses DNS-1123
    * subdomains for most kinds, labels for namespaces, DNS-1035 labels for
-   * services, path segments for RBAC kinds). Default `dns1123Subdomain`.
+   * services, path segments for RBAC kinds and Events). Default `dns1123Subdomain`.
    * `pathSegment` only refuses `.`, `..`, `/` and `%`: see
    * `isValidPathSegmentName` before choosing it for a kind whose names end
    * up in rule text, file names or DNS.

@@ -8,16 +8,16 @@
  * never carry a path traversal (`..` as a whole segment is rejected), shell
  * metacharacters or whitespace.
  *
- * Caveats: the path-segment rule (`isValidPathSegmentName`, RBAC object
- * names) is deliberately much wider. It refuses only `.`, `..`, `/` and `%`,
- * exactly as Kubernetes does, because Kubernetes compatibility wins for these
- * kinds: its own roles are named `system:controller:deployment-controller`,
+ * Caveats: the path-segment rule (`isValidPathSegmentName`, the names of
+ * RBAC objects and Events) is deliberately much wider. It refuses only `.`,
+ * `..`, `/` and `%`, exactly as Kubernetes does, because Kubernetes
+ * compatibility wins for these kinds: its own roles are named `system:controller:deployment-controller`,
  * and a manifest written for Kubernetes must load unchanged. Such a name may
  * hold `:`, spaces, `;`, `$(...)` or any other shell metacharacter. That is
  * safe in Flotilla because no name reaches a shell anywhere (processes are
  * spawned with argument arrays) and such a name is never one path segment
  * away from escaping a directory (no `/`, not `.` or `..`); code that puts
- * an RBAC name into rule text, a file name or a DNS name must still quote or
+ * such a name into rule text, a file name or a DNS name must still quote or
  * encode it.
  */
 
@@ -136,7 +136,7 @@ const PATH_SEGMENT_FORBIDDEN_CHARACTERS = ['/', '%'];
 
 /**
  * Problems with `value` as a path segment (Kubernetes' `IsValidPathSegmentName`,
- * the rule for RBAC object names such as `system:controller:deployment-controller`):
+ * the rule for RBAC object and Event names, e.g. `system:controller:deployment-controller`):
  * not `.` or `..`, and no `/` or `%`. See the module caveat for why nothing else is refused.
  */
 export function isValidPathSegmentName(value: string): string[] {

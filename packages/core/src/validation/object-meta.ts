@@ -50,7 +50,7 @@ function generateNameProblems(format: NameFormat, prefix: string): string[] {
  * (every kind but those with `nameFormat: 'pathSegment'`) it also has no
  * uppercase, whitespace or shell metacharacter, so it is safe in rule text.
  *
- * Caveats: `pathSegment` names (the RBAC kinds) may hold `:`, spaces and
+ * Caveats: `pathSegment` names (RBAC kinds, Events) may hold `:`, spaces and
  * shell metacharacters, as in Kubernetes; see `isValidPathSegmentName`.
  */
 export function validateObjectMeta(

@@ -1,7 +1,2 @@
-import type { BuiltinKinds } from '@flotilla/core';
-
-/**
- * The EndpointSlice shape (discovery.k8s.io/v1), taken from core's kind map
- * because core's model index does not re-export `discovery-v1.ts` yet.
- */
-export type EndpointSlice = BuiltinKinds['EndpointSlice'];
+/** The EndpointSlice shape (discovery.k8s.io/v1), re-exported so netproxy users can import it with the generators. */
+export type { EndpointSlice } from '@flotilla/core';

@@ -4,6 +4,7 @@ import { Subject } from 'rxjs';
 import { RuntimeError } from '../cri/errors.js';
 import { matchesContainerFilter, matchesSandboxFilter } from '../cri/filters.js';
 import { normalizeImageRef } from '../cri/image-ref.js';
+import { criLabels } from '../cri/labels.js';
 import type {
   Container,
   ContainerConfig,
@@ -101,6 +102,8 @@ export class FakeRuntime implements ContainerRuntime {
   private readonly scripts = new Map<string, ContainerScript>();
   private readonly sandboxes = new Map<string, FakeSandbox>();
   private readonly containers = new Map<string, FakeContainer>();
+  /** Sandbox and container ids by their pod-uid label: a pod worker's list reads its pod's, not the whole node's. */
+  private readonly byPod = new Map<string, Set<string>>();
   private readonly events = new Subject<ContainerEventResponse>();
   private seq = 0;
   /** Every mutating call and exec, in order (a test's record of what the caller did). */
@@ -190,6 +193,7 @@ export class FakeRuntime implements ContainerRuntime {
         network: { ip: this.ips.allocate() },
       },
     });
+    this.indexPod(id, config.labels);
     return id;
   }
 
@@ -209,6 +213,7 @@ export class FakeRuntime implements ContainerRuntime {
     this.record('removePodSandbox', podSandboxId);
     await this.stopPodSandbox(podSandboxId);
     for (const c of this.containersOf(podSandboxId)) await this.removeContainer(c.status.id);
+    this.unindexPod(podSandboxId, this.sandboxes.get(podSandboxId)?.status.labels);
     this.sandboxes.delete(podSandboxId);
   }
 
@@ -217,7 +222,7 @@ export class FakeRuntime implements ContainerRuntime {
   }
 
   async listPodSandbox(filter?: PodSandboxFilter): Promise<PodSandbox[]> {
-    return [...this.sandboxes.values()]
+    return this.candidates(this.sandboxes, filter?.labelSelector)
       .filter((s) => matchesSandboxFilter(s.status, filter))
       .map(({ status: { network: _network, ...sandbox } }) => structuredClone(sandbox));
   }
@@ -267,6 +272,7 @@ export class FakeRuntime implements ContainerRuntime {
       exec: new Map(Object.entries(script.exec ?? {})),
       usage: script.usage ?? { cpuNanoCores: 0, memoryWorkingSetBytes: 0 },
     });
+    this.indexPod(id, config.labels);
     this.emit(id, podSandboxId, 'CONTAINER_CREATED_EVENT');
     return id;
   }
@@ -311,12 +317,13 @@ export class FakeRuntime implements ContainerRuntime {
     if (!c) return;
     this.record('removeContainer', containerId);
     if (c.status.state === 'CONTAINER_RUNNING') this.exit(c, SIGKILL_EXIT, false);
+    this.unindexPod(containerId, c.status.labels);
     this.containers.delete(containerId);
     this.emit(containerId, c.status.podSandboxId, 'CONTAINER_DELETED_EVENT');
   }
 
   async listContainers(filter?: ContainerFilter): Promise<Container[]> {
-    return [...this.containers.values()]
+    return this.candidates(this.containers, filter?.labelSelector)
       .filter((c) => matchesContainerFilter(c.status, filter))
       .map(({ status }) => ({
         id: status.id,
@@ -455,6 +462,34 @@ export class FakeRuntime implements ContainerRuntime {
 
   private record(op: FakeRuntimeCall['op'], target: string, detail?: string): void {
     this.calls.push({ op, target, at: this.clock.now(), ...(detail === undefined ? {} : { detail }) });
+  }
+
+  /** The objects a label selector can match: those of one pod when it names a pod uid, else all. */
+  private candidates<T>(all: Map<string, T>, selector: Record<string, string> | undefined): T[] {
+    const uid = selector?.[criLabels.podUid];
+    if (uid === undefined) return [...all.values()];
+    const found: T[] = [];
+    for (const id of this.byPod.get(uid) ?? []) {
+      const obj = all.get(id);
+      if (obj) found.push(obj);
+    }
+    return found;
+  }
+
+  private indexPod(id: string, labels: Record<string, string> | undefined): void {
+    const uid = labels?.[criLabels.podUid];
+    if (uid === undefined) return;
+    let ids = this.byPod.get(uid);
+    if (!ids) this.byPod.set(uid, (ids = new Set()));
+    ids.add(id);
+  }
+
+  private unindexPod(id: string, labels: Record<string, string> | undefined): void {
+    const uid = labels?.[criLabels.podUid];
+    const ids = uid === undefined ? undefined : this.byPod.get(uid);
+    if (!ids) return;
+    ids.delete(id);
+    if (ids.size === 0) this.byPod.delete(uid!);
   }
 
   private containersOf(podSandboxId: string): FakeContainer[] {

@@ -12,7 +12,6 @@ export {
   HorizontalPodAutoscalerReconciler,
   HPA_SYNC_PERIOD_MS,
 } from './autoscaler/hpa-controller.js';
-export { InMemoryPodMetrics } from './autoscaler/in-memory-pod-metrics.js';
 export {
   type HorizontalPodAutoscalerRegisterOptions,
   horizontalPodAutoscalerRegistration,

@@ -32,7 +32,6 @@ describe('@flotilla/controllers public surface', () => {
       'HPA_SYNC_PERIOD_MS',
       'HorizontalPodAutoscalerReconciler',
       'HostPathProvisioner',
-      'InMemoryPodMetrics',
       'JobReason',
       'JobReconciler',
       'LAST_CHANGE_TRIGGER_TIME_ANNOTATION',

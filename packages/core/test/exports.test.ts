@@ -30,6 +30,7 @@ describe('@flotilla/core public surface', () => {
       'FakeClock',
       'ForbiddenError',
       'INITIAL_NAMESPACES',
+      'InMemoryPodMetrics',
       'Informer',
       'InformerFactory',
       'InvalidError',

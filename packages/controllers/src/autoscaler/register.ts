@@ -1,9 +1,8 @@
-import type { Manager, PodMetricsSource } from '@flotilla/core';
+import { InMemoryPodMetrics, type Manager, type PodMetricsSource } from '@flotilla/core';
 import { managerContext } from '../controller-context/controller-context.js';
 import type { ControllerRegistration } from '../controller-manager.js';
 import type { RegisterOptions } from '../replicaset/register.js';
 import { type HorizontalPodAutoscalerOptions, HorizontalPodAutoscalerReconciler } from './hpa-controller.js';
-import { InMemoryPodMetrics } from './in-memory-pod-metrics.js';
 
 /** Options of `registerHorizontalPodAutoscalerController`. */
 export interface HorizontalPodAutoscalerRegisterOptions

@@ -3,12 +3,12 @@ import {
   type Deployment,
   FakeClock,
   type HorizontalPodAutoscaler,
+  InMemoryPodMetrics,
   Manager,
   MemoryStore,
   toTimestamp,
 } from '@flotilla/core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { InMemoryPodMetrics } from '../../src/autoscaler/in-memory-pod-metrics.js';
 import { registerHorizontalPodAutoscalerController } from '../../src/autoscaler/register.js';
 import { registerDeploymentController } from '../../src/deployment/register.js';
 import { registerReplicaSetController } from '../../src/replicaset/register.js';

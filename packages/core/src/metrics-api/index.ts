@@ -1,1 +1,2 @@
+export * from './in-memory-pod-metrics.js';
 export type * from './pod-metrics.js';

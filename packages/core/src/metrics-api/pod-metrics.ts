@@ -20,10 +20,8 @@ export interface PodMetrics {
  * autoscaler that reads (controllers package), which never import each
  * other.
  *
- * Implementations: the runtime package's `InMemoryPodMetrics` (filled by
- * NodeAgents) and the controllers package's (filled by tests or adapters);
- * core holds only this contract, so both satisfy it without importing each
- * other.
+ * Implementation: core's `InMemoryPodMetrics`, which runtime NodeAgents
+ * fill and the controllers' autoscaler reads.
  *
  * Caveat: synchronous and in process; a remote metrics API is adapted by
  * keeping an in-memory source filled from it.

@@ -1,3 +1,9 @@
+/**
+ * Core's metrics store, which `NodeAgentOptions.metrics` takes, re-exported
+ * so code importing it from here keeps working; new code imports it from
+ * `@flotilla/core`.
+ */
+export { InMemoryPodMetrics } from '@flotilla/core';
 export * from './crash-loop-backoff.js';
 export * from './env/container-env.js';
 export * from './images/image-puller.js';
@@ -5,7 +11,6 @@ export * from './lifecycle/lifecycle-hook.js';
 export * from './node-agent.js';
 export * from './node-lease.js';
 export * from './node-registration.js';
-export * from './pod-metrics.js';
 export * from './pod-resources.js';
 export * from './pod-status.js';
 export * from './pod-worker.js';

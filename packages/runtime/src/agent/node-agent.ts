@@ -5,10 +5,12 @@ import {
   type Clock,
   EventRecorder,
   Informer,
+  InMemoryPodMetrics,
   isReason,
   type Logger,
   type Node,
   type Pod,
+  type PodMetricsSource,
   parseMilli,
   parseValue,
   type ResourceList,
@@ -26,7 +28,6 @@ import { CrashLoopBackoff } from './crash-loop-backoff.js';
 import type { EnvSources } from './env/container-env.js';
 import { NODE_LEASE_RENEW_INTERVAL_MS, renewNodeLease } from './node-lease.js';
 import { machineCapacity, machineIP, registerNode } from './node-registration.js';
-import { InMemoryPodMetrics, type PodMetricsSource } from './pod-metrics.js';
 import { admissionFailure } from './pod-resources.js';
 import { NODE_NAME_LABEL, PodWorker } from './pod-worker.js';
 import { SocketNetworkProber } from './probes/socket-network-prober.js';

@@ -211,4 +211,3 @@ const rows: BenchRow[] = [];
 if (!only || only === 'DockerPodStartup') rows.push(...(await dockerPodStartup()));
 if (!only || only === 'FakeNodes') rows.push(...(await fakeNodes()));
 report('runtime', rows);
-process.exit(0);

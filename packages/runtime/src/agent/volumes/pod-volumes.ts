@@ -49,7 +49,10 @@ export interface PodVolumesOptions {
 function safeRelative(path: string, what: string): string {
   const clean = normalize(path);
   if (path === '' || isAbsolute(path) || clean.split(sep).some((part) => part.startsWith('..'))) {
-    throw new RuntimeError('InvalidArgument', `${what} "${path}" must be a relative path without ".."`);
+    throw new RuntimeError(
+      'InvalidArgument',
+      `${what} "${path}" must be a relative path, none of its parts starting with ".."`,
+    );
   }
   return clean;
 }

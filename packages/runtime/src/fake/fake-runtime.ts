@@ -479,9 +479,9 @@ export class FakeRuntime implements ContainerRuntime {
   private indexPod(id: string, labels: Record<string, string> | undefined): void {
     const uid = labels?.[criLabels.podUid];
     if (uid === undefined) return;
-    let ids = this.byPod.get(uid);
-    if (!ids) this.byPod.set(uid, (ids = new Set()));
+    const ids = this.byPod.get(uid) ?? new Set<string>();
     ids.add(id);
+    this.byPod.set(uid, ids);
   }
 
   private unindexPod(id: string, labels: Record<string, string> | undefined): void {

@@ -312,6 +312,7 @@ export class ApiResourceClient<T extends KubeObject = KubeObject> implements Res
         throw new ConflictError(this.target(ref));
       }
       const next = this.carryOver(build(cloneJson(stored)), stored, opts.subresource);
+      if (opts.subresource === undefined) this.type.prepareForUpdate?.(next, stored);
       if (opts.subresource !== 'status') this.type.default?.(next);
       this.assertValid(next, stored, opts.subresource);
       await this.admit('UPDATE', next, stored, opts.subresource, opts.dryRun ?? false);

@@ -39,6 +39,7 @@ import {
 } from '../validation/workloads.js';
 import { ResourceRegistry } from './resource-registry.js';
 import type { ResourceType } from './resource-type.js';
+import { keepAllocatedServiceFields } from './service-update.js';
 
 /**
  * Names and scopes of the built-in kinds. Defaulting and validation are
@@ -174,7 +175,10 @@ export const builtinKindInfo: readonly Omit<ResourceType, 'default' | 'validate'
 ];
 
 /** The behaviour half of a built-in kind: name rule, defaulting and validation, typed per kind. */
-type KindBehaviour<K extends BuiltinKind> = Pick<ResourceType<BuiltinKinds[K]>, 'nameFormat' | 'default' | 'validate'>;
+type KindBehaviour<K extends BuiltinKind> = Pick<
+  ResourceType<BuiltinKinds[K]>,
+  'nameFormat' | 'prepareForUpdate' | 'default' | 'validate'
+>;
 
 /**
  * Defaulting and validation of each built-in kind. Namespaces are DNS-1123
@@ -189,7 +193,12 @@ const builtinBehaviour: { [K in BuiltinKind]: KindBehaviour<K> } = {
   Namespace: { nameFormat: 'dns1123Label', default: defaultNamespace, validate: validateNamespace },
   Pod: { default: defaultPod, validate: validatePod },
   Node: { validate: validateNode },
-  Service: { nameFormat: 'dns1035Label', default: defaultService, validate: validateService },
+  Service: {
+    nameFormat: 'dns1035Label',
+    prepareForUpdate: keepAllocatedServiceFields,
+    default: defaultService,
+    validate: validateService,
+  },
   Endpoints: { validate: validateEndpoints },
   EndpointSlice: { validate: validateEndpointSlice },
   ReplicaSet: { default: defaultReplicaSet, validate: validateReplicaSet },

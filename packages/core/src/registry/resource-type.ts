@@ -31,6 +31,12 @@ export interface ResourceType<T extends KubeObject = KubeObject> {
    * up in rule text, file names or DNS.
    */
   nameFormat?: NameFormat;
+  /**
+   * On a plain update, carries over from the stored object what the server
+   * assigned and a client may leave out (a Service's allocated cluster IP and
+   * node ports, as Kubernetes does), before defaulting and validation.
+   */
+  prepareForUpdate?(obj: T, old: T): void;
   /** Fills in defaults in place, before validation. */
   default?(obj: T): void;
   /**

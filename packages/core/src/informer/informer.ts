@@ -54,10 +54,6 @@ type WatchOutcome = 'dropped' | 'stopped';
  *
  * Caveats:
  * - The cache is eventually consistent: it may lag the store.
- * - The Store contract reads a watch from revision `'0'` as "from now", so
- *   when the first list comes from a store that has never been written
- *   (revision 0), a write landing between that list and the watch is missed
- *   until the next relist or resync.
  * - `synced` resolves once the first list is cached and the watch following
  *   it has been subscribed.
  * - Subscribers run synchronously in the watch path: hand lengthy work to a

@@ -1,5 +1,11 @@
-import type { DaemonSet, Node, PodSpec, Taint, Toleration } from '@flotilla/core';
-import { termsMatchNode } from './node-selector.js';
+import {
+  type DaemonSet,
+  type Node,
+  type PodSpec,
+  podNodeSelectorMatches,
+  type Taint,
+  type Toleration,
+} from '@flotilla/core';
 
 /**
  * Tolerations Kubernetes adds to every DaemonSet pod (`AddOrUpdateDaemonPodTolerations`),
@@ -46,10 +52,7 @@ export function nodeEligibility(ds: Readonly<DaemonSet>, node: Readonly<Node>): 
   const spec = ds.spec.template.spec;
   const no = { shouldRun: false, shouldContinueRunning: false };
   if (spec.nodeName && spec.nodeName !== node.metadata.name) return no;
-  const labels = node.metadata.labels ?? {};
-  if (!Object.entries(spec.nodeSelector ?? {}).every(([k, v]) => labels[k] === v)) return no;
-  const required = spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
-  if (required && !termsMatchNode(required.nodeSelectorTerms, node)) return no;
+  if (!podNodeSelectorMatches(spec, node)) return no;
   const tolerations = daemonPodTolerations(spec);
   const untolerated = (effects: readonly string[]) =>
     (node.spec?.taints ?? []).some((t) => effects.includes(t.effect) && !tolerations.some((o) => tolerates(o, t)));

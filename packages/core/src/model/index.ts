@@ -9,5 +9,6 @@ export type * from './kinds.js';
 export * from './labels.js';
 export * from './manifests.js';
 export type * from './meta.js';
+export * from './node-selector.js';
 export * from './quantity.js';
 export type * from './rbac-v1.js';

@@ -1,4 +1,4 @@
-import type { Node, Pod } from '@flotilla/core';
+import { nodeSelectorTermMatches, podNodeSelectorMatches } from '@flotilla/core';
 import type { NodeInfo } from '../../cache/node-info.js';
 import type { PodInfo } from '../../cache/pod-info.js';
 import type { CycleState } from '../../framework/cycle-state.js';
@@ -14,21 +14,9 @@ import type {
   ScorePlugin,
 } from '../../framework/plugin.js';
 import { Status } from '../../framework/status.js';
-import { matchesAnyTerm, matchesTerm } from './node-selector.js';
 
 /** Name of the NodeAffinity plugin. */
 export const NodeAffinityName = 'NodeAffinity';
-
-/**
- * True if `node` satisfies the pod's `nodeSelector` and its required node
- * affinity. Also used by PodTopologySpread (nodeAffinityPolicy Honor).
- */
-export function podMatchesNodeSelectorAndAffinity(pod: Pod, node: Node): boolean {
-  const labels = node.metadata.labels ?? {};
-  for (const [k, v] of Object.entries(pod.spec.nodeSelector ?? {})) if (labels[k] !== v) return false;
-  const required = pod.spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
-  return !required || matchesAnyTerm(required.nodeSelectorTerms, node);
-}
 
 /**
  * Filter: `nodeSelector` and required node affinity (unresolvable on
@@ -55,7 +43,7 @@ export class NodeAffinity implements PreFilterPlugin, FilterPlugin, PreScorePlug
   }
 
   filter(_state: CycleState, pod: PodInfo, nodeInfo: NodeInfo): Status {
-    if (nodeInfo.node && podMatchesNodeSelectorAndAffinity(pod.pod, nodeInfo.node)) return Status.success();
+    if (nodeInfo.node && podNodeSelectorMatches(pod.pod.spec, nodeInfo.node)) return Status.success();
     return Status.unresolvable("node(s) didn't match Pod's node affinity/selector");
   }
 
@@ -69,7 +57,8 @@ export class NodeAffinity implements PreFilterPlugin, FilterPlugin, PreScorePlug
     const preferred = pod.pod.spec.affinity?.nodeAffinity?.preferredDuringSchedulingIgnoredDuringExecution;
     if (!preferred || !nodeInfo.node) return 0;
     let sum = 0;
-    for (const p of preferred) if (p.weight !== 0 && matchesTerm(p.preference, nodeInfo.node)) sum += p.weight;
+    for (const p of preferred)
+      if (p.weight !== 0 && nodeSelectorTermMatches(p.preference, nodeInfo.node)) sum += p.weight;
     return sum;
   }
 

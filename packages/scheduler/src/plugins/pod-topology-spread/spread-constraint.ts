@@ -3,9 +3,9 @@ import {
   type LabelMatcher,
   type Node,
   type Pod,
+  podNodeSelectorMatches,
   type TopologySpreadConstraint,
 } from '@flotilla/core';
-import { podMatchesNodeSelectorAndAffinity } from '../node-affinity/node-affinity.js';
 import { findUntoleratedTaint } from '../taint-toleration/tolerations.js';
 
 /** A topology spread constraint ready to evaluate for one incoming pod. */
@@ -102,7 +102,7 @@ export function spreadNodeFilter(pod: Pod, constraints: readonly SpreadConstrain
     const labels = node.metadata.labels;
     if (!labels) return false;
     for (const k of keys) if (labels[k] === undefined) return false;
-    if (checkAffinity && !podMatchesNodeSelectorAndAffinity(pod, node)) return false;
+    if (checkAffinity && !podNodeSelectorMatches(pod.spec, node)) return false;
     if (checkTaints && findUntoleratedTaint(node.spec?.taints ?? [], tolerations, ['NoSchedule', 'NoExecute'])) {
       return false;
     }

@@ -54,6 +54,11 @@ export interface LocalClusterConfig {
   timings?: ClusterTimings;
   /** Where the Manager, its controllers and the Scheduler register their Kubernetes-named metrics. None when absent. */
   metrics?: Registry;
+  /**
+   * Simulated pods of node i get IPs in `127.<loopbackNet>.<i>.0/24`. Default 1; give two clusters that run at
+   * once on one machine (tests, say) different values, or their pods' servers would want the same addresses.
+   */
+  loopbackNet?: number;
   /** A real runtime for node `index` (1-based); absent (or undefined for that node): a simulated FakeRuntime. */
   runtimeFor?: (index: number) => ContainerRuntime | undefined;
 }
@@ -146,6 +151,7 @@ export class LocalCluster {
           clock: config.clock,
           logger: config.logger,
           index: i + 1,
+          loopbackNet: config.loopbackNet ?? 1,
           metrics: this.podMetrics,
           timings: config.timings,
           runtime: config.runtimeFor?.(i + 1),
@@ -233,6 +239,6 @@ export class LocalCluster {
     await Promise.all(this.nodes.map((n) => n.shutdown()));
     await this.proxy.close();
     await this.dns.close();
-    this.api.close();
+    await this.api.close();
   }
 }

@@ -20,7 +20,8 @@ const screen: string[] = [];
 
 beforeAll(async () => {
   store = new MemoryStore();
-  cluster = await LocalCluster.start({ store, nodes: 3, logger: silentLogger(), clock });
+  // Pod IPs in 127.2.x.x: `npm start` in main.test.ts may run at the same time on 127.1.x.x.
+  cluster = await LocalCluster.start({ store, nodes: 3, logger: silentLogger(), clock, loopbackNet: 2 });
   const display = new LiveDisplay({
     out: { write: (t: string) => screen.push(t) },
     informers: cluster.manager.informers,

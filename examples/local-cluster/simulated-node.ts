@@ -22,8 +22,10 @@ export interface SimulatedNodeOptions {
   api: Api;
   clock: Clock;
   logger: Logger;
-  /** 1-based: node `node-<index>`, pods in `127.1.<index>.0/24`. */
+  /** 1-based: node `node-<index>`, pods in `127.<loopbackNet>.<index>.0/24`. */
   index: number;
+  /** Second octet of the pod ranges, so that two clusters on one machine do not share pod IPs. */
+  loopbackNet: number;
   metrics: InMemoryPodMetrics;
   timings: NodeTimings;
   /** A real runtime (DockerRuntime) instead of the simulated one; its pods answer on their own. */
@@ -62,7 +64,7 @@ export class SimulatedNode {
 
   /** The node's pod range, inside 127.0.0.0/8 so every pod IP is a loopback address. */
   get podCIDR(): string {
-    return `127.1.${this.options.index}.0/24`;
+    return `127.${this.options.loopbackNet}.${this.options.index}.0/24`;
   }
 
   /** Starts (or restarts) the node agent; failures of the agent are logged. */

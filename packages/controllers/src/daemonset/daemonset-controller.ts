@@ -1,21 +1,18 @@
 import {
   compileLabelSelector,
   type DaemonSet,
-  Expectations,
   getControllerOf,
   type Node,
   type Pod,
   type ReconcileRequest,
   type ReconcileResult,
-  type Reconciler,
 } from '@flotilla/core';
 import type { ControllerContext } from '../controller-context/controller-context.js';
 import { podTemplateHash } from '../deployment/pod-template-hash.js';
 import { scaledValue } from '../intstr/int-or-percent.js';
 import { claimObjects } from '../pod-control/pod-claim.js';
-import { PodControl } from '../pod-control/pod-control.js';
-import { observePodForExpectations, type PodEventType } from '../pod-control/pod-events.js';
 import { podFromTemplate } from '../pod-control/pod-from-template.js';
+import { PodOwnerReconciler } from '../pod-control/pod-owner-reconciler.js';
 import { isPodAvailable, isPodReady, isPodTerminating, msUntilAvailable } from '../pod-control/pod-state.js';
 import { controllerRevisionHashLabel, isUpdated, targetNodeName } from './daemon-pods.js';
 import { nodeEligibility, placeOnNode } from './node-eligibility.js';
@@ -58,27 +55,16 @@ const oldestFirst = (pods: readonly Readonly<Pod>[]) => [...pods].sort((a, b) =>
  * restoring the template. Node events must wake every DaemonSet and pod
  * events must reach `observePodEvent` (`registerDaemonSetController` does both).
  */
-export class DaemonSetReconciler implements Reconciler {
-  readonly expectations: Expectations;
-  private readonly podControl: PodControl;
-
-  constructor(private readonly ctx: ControllerContext) {
-    this.expectations = new Expectations({ clock: ctx.clock });
-    this.podControl = new PodControl(ctx, this.expectations);
+export class DaemonSetReconciler extends PodOwnerReconciler<DaemonSet> {
+  constructor(ctx: ControllerContext) {
+    super(ctx, 'DaemonSet');
   }
 
-  /** Feeds expectations from a pod informer event. */
-  observePodEvent(type: PodEventType, pod: Readonly<Pod>, old?: Readonly<Pod>): string | undefined {
-    return observePodForExpectations(this.expectations, 'DaemonSet', type, pod, old);
-  }
-
-  async reconcile(req: ReconcileRequest): Promise<ReconcileResult | undefined> {
-    const key = `${req.namespace}/${req.name}`;
-    const ds = this.ctx.informers.for<DaemonSet>('DaemonSet').cache.get(req.namespace, req.name);
-    if (!ds) {
-      this.expectations.delete(key);
-      return undefined;
-    }
+  protected async sync(
+    ds: Readonly<DaemonSet>,
+    key: string,
+    req: ReconcileRequest,
+  ): Promise<ReconcileResult | undefined> {
     const nodes = this.ctx.informers.for<Node>('Node').cache.list();
     const hash = podTemplateHash(ds.spec.template, ds.status?.collisionCount ?? 0);
     const candidates = this.ctx.informers

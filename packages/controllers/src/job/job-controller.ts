@@ -1,22 +1,19 @@
 import {
   type Condition,
   compileLabelSelector,
-  Expectations,
   isReason,
   type Job,
   type Pod,
   type ReconcileRequest,
   type ReconcileResult,
-  type Reconciler,
   TerminalError,
   toTimestamp,
 } from '@flotilla/core';
 import { getCondition, setCondition } from '../conditions/conditions.js';
 import type { ControllerContext } from '../controller-context/controller-context.js';
 import { claimObjects } from '../pod-control/pod-claim.js';
-import { PodControl } from '../pod-control/pod-control.js';
-import { observePodForExpectations, type PodEventType } from '../pod-control/pod-events.js';
 import { podFromTemplate } from '../pod-control/pod-from-template.js';
+import { PodOwnerReconciler } from '../pod-control/pod-owner-reconciler.js';
 import { isPodReady } from '../pod-control/pod-state.js';
 import { podsToDelete } from '../replicaset/pod-deletion-order.js';
 import { msUntilNextPod } from './backoff.js';
@@ -80,27 +77,12 @@ export function isJobFinished(job: Readonly<Job>): boolean {
  * phase reached the cache is not counted; pod events must be forwarded to
  * `observePodEvent` (as `registerJobController` does).
  */
-export class JobReconciler implements Reconciler {
-  readonly expectations: Expectations;
-  private readonly podControl: PodControl;
-
-  constructor(private readonly ctx: ControllerContext) {
-    this.expectations = new Expectations({ clock: ctx.clock });
-    this.podControl = new PodControl(ctx, this.expectations);
+export class JobReconciler extends PodOwnerReconciler<Job> {
+  constructor(ctx: ControllerContext) {
+    super(ctx, 'Job');
   }
 
-  /** Feeds expectations from a pod informer event. */
-  observePodEvent(type: PodEventType, pod: Readonly<Pod>, old?: Readonly<Pod>): string | undefined {
-    return observePodForExpectations(this.expectations, 'Job', type, pod, old);
-  }
-
-  async reconcile(req: ReconcileRequest): Promise<ReconcileResult | undefined> {
-    const key = `${req.namespace}/${req.name}`;
-    const job = this.ctx.informers.for<Job>('Job').cache.get(req.namespace, req.name);
-    if (!job) {
-      this.expectations.delete(key);
-      return undefined;
-    }
+  protected async sync(job: Readonly<Job>, key: string, req: ReconcileRequest): Promise<ReconcileResult | undefined> {
     if (isJobFinished(job)) return this.expireAfterFinish(job);
     if (!job.spec.selector) {
       throw new TerminalError(`Job ${key} has no spec.selector; create it through the Api so it is defaulted`);

@@ -1,21 +1,18 @@
 import {
   compileLabelSelector,
-  Expectations,
   getControllerOf,
   type KubeObject,
   type Pod,
   type ReconcileRequest,
   type ReconcileResult,
-  type Reconciler,
   toTimestamp,
 } from '@flotilla/core';
 import { getCondition, removeCondition, setCondition } from '../conditions/conditions.js';
 import type { ControllerContext } from '../controller-context/controller-context.js';
 import { messageOf } from '../controller-context/error-message.js';
 import { claimObjects } from '../pod-control/pod-claim.js';
-import { PodControl } from '../pod-control/pod-control.js';
-import { observePodForExpectations, type PodEventType } from '../pod-control/pod-events.js';
 import { podFromTemplate } from '../pod-control/pod-from-template.js';
+import { PodOwnerReconciler } from '../pod-control/pod-owner-reconciler.js';
 import { isPodActive, isPodAvailable, isPodReady, msUntilAvailable } from '../pod-control/pod-state.js';
 import { podsToDelete } from './pod-deletion-order.js';
 import type { ReplicaSetKind, ReplicaStatus } from './replica-set-kind.js';
@@ -42,30 +39,15 @@ export const burstReplicas = 500;
  * Caveats: pod events must be forwarded to `observePodEvent`, which is what
  * `registerReplicaSetController` wires.
  */
-export class ReplicaSetReconciler<T extends KubeObject> implements Reconciler {
-  readonly expectations: Expectations;
-  private readonly podControl: PodControl;
-
+export class ReplicaSetReconciler<T extends KubeObject> extends PodOwnerReconciler<T> {
   constructor(
-    private readonly ctx: ControllerContext,
+    ctx: ControllerContext,
     private readonly kind: ReplicaSetKind<T>,
   ) {
-    this.expectations = new Expectations({ clock: ctx.clock });
-    this.podControl = new PodControl(ctx, this.expectations);
+    super(ctx, kind.kind);
   }
 
-  /** Feeds expectations from a pod informer event; returns the key of the owning set, if it is of this kind. */
-  observePodEvent(type: PodEventType, pod: Readonly<Pod>, old?: Readonly<Pod>): string | undefined {
-    return observePodForExpectations(this.expectations, this.kind.kind, type, pod, old);
-  }
-
-  async reconcile(req: ReconcileRequest): Promise<ReconcileResult | undefined> {
-    const key = `${req.namespace}/${req.name}`;
-    const set = this.ctx.informers.for<T>(this.kind.kind).cache.get(req.namespace, req.name);
-    if (!set) {
-      this.expectations.delete(key);
-      return undefined;
-    }
+  protected async sync(set: Readonly<T>, key: string, req: ReconcileRequest): Promise<ReconcileResult | undefined> {
     const selector = compileLabelSelector(this.kind.selector(set));
     const candidates = this.ctx.informers
       .for<Pod>('Pod')

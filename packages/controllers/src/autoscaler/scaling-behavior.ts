@@ -84,15 +84,7 @@ export function scaleUpLimit(
   rules: ResolvedRules,
   now: number,
 ): number {
-  if (rules.selectPolicy === 'Disabled') return current;
-  const pick = rules.selectPolicy === 'Min' ? Math.min : Math.max;
-  let result = rules.selectPolicy === 'Min' ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
-  for (const p of rules.policies) {
-    const { added, removed } = withinPeriod(events, now, p);
-    const start = current - added + removed;
-    result = pick(result, p.type === 'Pods' ? start + p.value : Math.ceil(start * (1 + p.value / 100)));
-  }
-  return result;
+  return policyLimit(current, events, rules, now, 'up');
 }
 
 /** The lowest count the scale-down policies allow now (Kubernetes' `calculateScaleDownLimitWithBehaviors`). */
@@ -102,15 +94,32 @@ export function scaleDownLimit(
   rules: ResolvedRules,
   now: number,
 ): number {
+  return policyLimit(current, events, rules, now, 'down');
+}
+
+/**
+ * Both directions' limit: each policy counts from the replicas there were
+ * when its period began (changes inside the period undone), Percent rounds
+ * away from `current`, and `selectPolicy: Max` takes the policy allowing the
+ * largest change, `Min` the smallest.
+ */
+function policyLimit(
+  current: number,
+  events: readonly ScaleEvent[],
+  rules: ResolvedRules,
+  now: number,
+  direction: 'up' | 'down',
+): number {
   if (rules.selectPolicy === 'Disabled') return current;
-  const pick = rules.selectPolicy === 'Min' ? Math.max : Math.min;
-  let result = rules.selectPolicy === 'Min' ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
-  for (const p of rules.policies) {
+  const sign = direction === 'up' ? 1 : -1;
+  const round = direction === 'up' ? Math.ceil : Math.floor;
+  const limits = rules.policies.map((p) => {
     const { added, removed } = withinPeriod(events, now, p);
-    const start = current + removed - added;
-    result = pick(result, p.type === 'Pods' ? start - p.value : Math.floor(start * (1 - p.value / 100)));
-  }
-  return result;
+    const start = current - added + removed;
+    return p.type === 'Pods' ? start + sign * p.value : round(start * (1 + (sign * p.value) / 100));
+  });
+  const largestChange = (rules.selectPolicy === 'Max') === (direction === 'up');
+  return largestChange ? Math.max(...limits) : Math.min(...limits);
 }
 
 /**

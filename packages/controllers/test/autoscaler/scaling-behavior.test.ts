@@ -28,6 +28,28 @@ describe('scaling policies', () => {
     expect(scaleUpLimit(6, [{ at: -16_000, change: 4 }], DEFAULT_SCALE_UP, 0)).toBe(12);
   });
 
+  const twoDownPolicies: ResolvedRules = {
+    ...DEFAULT_SCALE_DOWN,
+    policies: [
+      { type: 'Pods', value: 2, periodSeconds: 60 },
+      { type: 'Percent', value: 50, periodSeconds: 60 },
+    ],
+  };
+  it.each<[string, ResolvedRules, number]>([
+    ['down Max takes the larger change: min(10-2, 10*50%)', { ...twoDownPolicies, selectPolicy: 'Max' }, 5],
+    ['down Min takes the smaller change', { ...twoDownPolicies, selectPolicy: 'Min' }, 8],
+    ['down Disabled allows nothing', { ...twoDownPolicies, selectPolicy: 'Disabled' }, 10],
+  ])('%s', (_, rules, limit) => {
+    expect(scaleDownLimit(10, [], rules, 0)).toBe(limit);
+  });
+
+  it('counts scale-downs made within the period from the replicas at its start', () => {
+    // Scaled 10 -> 8 ten seconds ago: the 60 s period started at 10, so 50% still means 5.
+    const rules: ResolvedRules = { ...twoDownPolicies, selectPolicy: 'Max' };
+    expect(scaleDownLimit(8, [{ at: -10_000, change: -2 }], rules, 0)).toBe(5);
+    expect(scaleDownLimit(8, [{ at: -61_000, change: -2 }], rules, 0)).toBe(4);
+  });
+
   it('scale-down percent rounds down; Pods policies subtract', () => {
     const rules: ResolvedRules = {
       ...DEFAULT_SCALE_DOWN,

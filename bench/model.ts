@@ -11,13 +11,13 @@ import {
   createBuiltinRegistry,
   formatManifests,
   type KubeObject,
-  type Pod,
   parseManifests,
   parseMilli,
   parseValue,
   Quantity,
   validateObjectMeta,
 } from '../packages/core/src/index.js';
+import { realisticPod } from './fixtures/realistic-pod.js';
 import { type BenchRow, report } from './report.js';
 
 const rows: BenchRow[] = [];
@@ -28,46 +28,6 @@ function rate(n: number, op: (i: number) => unknown): number {
   const t0 = performance.now();
   for (let i = 0; i < n; i++) op(i);
   return (n / (performance.now() - t0)) * 1000;
-}
-
-/** The Pod a ReplicaSet controller writes: two containers, resources, probes, env, labels. */
-function realisticPod(name: string): Pod {
-  return {
-    apiVersion: 'v1',
-    kind: 'Pod',
-    metadata: {
-      name,
-      namespace: 'default',
-      uid: `uid-${name}`,
-      labels: { app: 'web', tier: 'frontend', 'pod-template-hash': '5d8f7c9b6' },
-      annotations: { 'flotilla.dev/revision': '3' },
-      ownerReferences: [
-        { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web-5d8f7c9b6', uid: 'rs-uid', controller: true },
-      ],
-    },
-    spec: {
-      containers: [
-        {
-          name: 'web',
-          image: 'registry.example/web:1.25.3',
-          ports: [{ name: 'http', containerPort: 8080 }],
-          env: [
-            { name: 'MODE', value: 'production' },
-            { name: 'LOG_LEVEL', value: 'info' },
-          ],
-          resources: { requests: { cpu: '250m', memory: '256Mi' }, limits: { cpu: '1', memory: '512Mi' } },
-          readinessProbe: { httpGet: { path: '/healthz', port: 8080 }, periodSeconds: 5 },
-          livenessProbe: { httpGet: { path: '/livez', port: 8080 } },
-        },
-        {
-          name: 'sidecar',
-          image: 'registry.example/log-shipper:2.1',
-          resources: { requests: { cpu: '50m', memory: '64Mi' } },
-        },
-      ],
-      nodeSelector: { 'kubernetes.io/os': 'linux' },
-    },
-  };
 }
 
 // Label selector matching: a mix of selected and rejected label sets.

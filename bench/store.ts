@@ -6,50 +6,10 @@
 import { performance } from 'node:perf_hooks';
 import { Etcd3, type IRequestOp } from 'etcd3';
 import { Subject } from 'rxjs';
-import { Api, EtcdStore, MemoryStore, type Pod, type Store } from '../packages/core/src/index.js';
+import { Api, EtcdStore, MemoryStore, type Store } from '../packages/core/src/index.js';
 import { startEtcd } from '../scripts/etcd.js';
+import { realisticPod } from './fixtures/realistic-pod.js';
 import { type BenchRow, percentile, report } from './report.js';
-
-/** A Pod as a controller would write it: two containers, resources, probes, labels, env. */
-function realisticPod(name: string): Pod {
-  return {
-    apiVersion: 'v1',
-    kind: 'Pod',
-    metadata: {
-      name,
-      namespace: 'default',
-      labels: { app: 'web', tier: 'frontend', 'pod-template-hash': '5d8f7c9b6' },
-      annotations: { 'flotilla.dev/revision': '3' },
-    },
-    spec: {
-      containers: [
-        {
-          name: 'web',
-          image: 'registry.example/web:1.25.3',
-          ports: [{ name: 'http', containerPort: 8080, protocol: 'TCP' }],
-          env: [
-            { name: 'MODE', value: 'production' },
-            { name: 'LOG_LEVEL', value: 'info' },
-          ],
-          resources: { requests: { cpu: '250m', memory: '256Mi' }, limits: { cpu: '1', memory: '512Mi' } },
-          readinessProbe: { httpGet: { path: '/healthz', port: 8080 }, periodSeconds: 5 },
-          livenessProbe: { httpGet: { path: '/livez', port: 8080 }, periodSeconds: 10, failureThreshold: 3 },
-        },
-        {
-          name: 'sidecar',
-          image: 'registry.example/log-shipper:2.1',
-          resources: { requests: { cpu: '50m', memory: '64Mi' } },
-        },
-      ],
-      restartPolicy: 'Always',
-      terminationGracePeriodSeconds: 30,
-      nodeSelector: { 'kubernetes.io/os': 'linux' },
-      tolerations: [
-        { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
-      ],
-    },
-  };
-}
 
 const key = (name: string) => ({ resource: 'pods', namespace: 'default', name });
 const rows: BenchRow[] = [];

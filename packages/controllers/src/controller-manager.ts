@@ -1,4 +1,4 @@
-import type { Manager } from '@flotilla/core';
+import type { Manager, PodMetricsSource } from '@flotilla/core';
 import { ContainerModule } from 'inversify';
 import { registerHorizontalPodAutoscalerController } from './autoscaler/register.js';
 import { registerCronJobController } from './cronjob/register.js';
@@ -20,13 +20,34 @@ import { registerServiceController } from './service/register.js';
 import { registerServiceAccountControllers } from './service-account/register.js';
 import { registerVolumeBinderControllers } from './volume-binder/register.js';
 
+/**
+ * Cluster-wide settings of the preset, handed to every registration; each
+ * controller reads the ones it needs (the names follow the kube-controller-manager
+ * and kube-apiserver flags they stand for).
+ */
+export interface ControllerManagerSettings {
+  /**
+   * Where the HPA controller reads pod usage, the metrics-server's role (e.g. core's
+   * `InMemoryPodMetrics` that the runtime NodeAgents write). Default: an empty source,
+   * so every HPA reports FailedGetResourceMetric.
+   */
+  metrics?: PodMetricsSource;
+  /** `--service-cluster-ip-range`: the CIDR ClusterIPs are allocated from. Default `10.96.0.0/12`. */
+  serviceClusterIPRange?: string;
+  /** `--service-node-port-range`: the `first-last` ports NodePorts are allocated from. Default `30000-32767`. */
+  serviceNodePortRange?: string;
+}
+
+/** What the preset passes to a registration: its worker count and the cluster-wide settings. */
+export interface PresetRegisterOptions extends RegisterOptions, ControllerManagerSettings {}
+
 /** One controller the preset can start: its name (as in kube-controller-manager's `--controllers`) and how to add it. */
 export interface ControllerRegistration {
   name: string;
   /** Workers when the caller does not say (kube-controller-manager's `--concurrent-*-syncs` default). */
   defaultConcurrency: number;
-  /** Adds the controller to `manager` (before `manager.start`) with the given worker count. */
-  register(manager: Manager, opts: RegisterOptions): unknown;
+  /** Adds the controller to `manager` (before `manager.start`) with the given worker count and settings. */
+  register(manager: Manager, opts: PresetRegisterOptions): unknown;
 }
 
 /**
@@ -39,7 +60,16 @@ export const controllerRegistrations: readonly ControllerRegistration[] = [
   { name: 'replicationcontroller', defaultConcurrency: 5, register: registerReplicationControllerController },
   { name: 'deployment', defaultConcurrency: 5, register: registerDeploymentController },
   { name: 'nodelifecycle', defaultConcurrency: 1, register: registerNodeLifecycleController },
-  { name: 'service', defaultConcurrency: 1, register: registerServiceController },
+  {
+    name: 'service',
+    defaultConcurrency: 1,
+    register: (manager, { serviceClusterIPRange, serviceNodePortRange, ...opts }) =>
+      registerServiceController(manager, {
+        ...opts,
+        serviceCidr: serviceClusterIPRange,
+        nodePortRange: serviceNodePortRange,
+      }),
+  },
   { name: 'daemonset', defaultConcurrency: 2, register: registerDaemonSetController },
   { name: 'job', defaultConcurrency: 5, register: registerJobController },
   { name: 'cronjob', defaultConcurrency: 5, register: registerCronJobController },
@@ -54,7 +84,7 @@ export const controllerRegistrations: readonly ControllerRegistration[] = [
 ];
 
 /** Options of `startControllerManager`. */
-export interface ControllerManagerOptions {
+export interface ControllerManagerOptions extends ControllerManagerSettings {
   /** Names to start; default every registration. Unknown names are refused. */
   controllers?: readonly string[];
   /** Workers per controller name, overriding the defaults. */
@@ -72,8 +102,8 @@ export interface ControllerManagerOptions {
  * @throws Error naming the unknown controllers, so a typo is not silently ignored.
  */
 export function startControllerManager(manager: Manager, opts: ControllerManagerOptions = {}): string[] {
-  const registrations = opts.registrations ?? controllerRegistrations;
-  const wanted = opts.controllers ?? registrations.map((r) => r.name);
+  const { controllers, concurrency, registrations = controllerRegistrations, ...settings } = opts;
+  const wanted = controllers ?? registrations.map((r) => r.name);
   const unknown = wanted.filter((n) => !registrations.some((r) => r.name === n));
   if (unknown.length > 0) {
     throw new Error(
@@ -83,7 +113,7 @@ export function startControllerManager(manager: Manager, opts: ControllerManager
   const started: string[] = [];
   for (const r of registrations) {
     if (!wanted.includes(r.name)) continue;
-    r.register(manager, { concurrency: opts.concurrency?.[r.name] ?? r.defaultConcurrency });
+    r.register(manager, { ...settings, concurrency: concurrency?.[r.name] ?? r.defaultConcurrency });
     started.push(r.name);
   }
   return started;

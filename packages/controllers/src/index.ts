@@ -14,7 +14,6 @@ export {
 } from './autoscaler/hpa-controller.js';
 export {
   type HorizontalPodAutoscalerRegisterOptions,
-  horizontalPodAutoscalerRegistration,
   registerHorizontalPodAutoscalerController,
 } from './autoscaler/register.js';
 export {

@@ -92,7 +92,6 @@ describe('@flotilla/controllers public surface', () => {
       'evictionRateFor',
       'findBestVolume',
       'generateServiceAccountKey',
-      'horizontalPodAutoscalerRegistration',
       'ipToNumber',
       'isJobFinished',
       'jobNameFor',

@@ -1,4 +1,15 @@
-import { Api, FakeClock, Manager, MemoryStore } from '@flotilla/core';
+import {
+  Api,
+  BadRequestError,
+  type Deployment,
+  FakeClock,
+  type HorizontalPodAutoscaler,
+  InMemoryPodMetrics,
+  Manager,
+  MemoryStore,
+  type Service,
+  toTimestamp,
+} from '@flotilla/core';
 import { Container } from 'inversify';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -18,6 +29,39 @@ function fixture() {
   const store = new MemoryStore();
   const api = new Api({ store, clock });
   return { clock, store, api, runner: new PodRunner(api, ['node-1', 'node-2']) };
+}
+
+/** A Deployment whose pods request 100m CPU, so an HPA can compute utilization. */
+function requestingDeployment(name: string, replicas: number): Deployment {
+  const deployment = testDeployment(name, replicas);
+  deployment.spec.template.spec.containers[0]!.resources = { requests: { cpu: '100m' } };
+  return deployment;
+}
+
+/** An HPA on `name` aiming at 50% CPU utilization, 1 to 10 replicas. */
+function cpuAutoscaler(name: string): HorizontalPodAutoscaler {
+  return {
+    apiVersion: 'autoscaling/v2',
+    kind: 'HorizontalPodAutoscaler',
+    metadata: { name, namespace: 'default' },
+    spec: {
+      scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name },
+      minReplicas: 1,
+      maxReplicas: 10,
+      metrics: [
+        { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 50 } } },
+      ],
+    },
+  };
+}
+
+function nodePortService(name: string): Service {
+  return {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name, namespace: 'default' },
+    spec: { type: 'NodePort', selector: { app: name }, ports: [{ port: 80, targetPort: 8080, protocol: 'TCP' }] },
+  };
 }
 
 async function startManager(api: Api, clock: FakeClock, controllers = ['replicaset', 'deployment']) {
@@ -187,6 +231,81 @@ describe('startControllerManager', () => {
     await until(f, async () => (await nodesWithPods()).join() === 'node-1');
     await f.api.resource('Node').create(node('node-2'));
     await until(f, async () => (await nodesWithPods()).join() === 'node-1,node-2');
+  });
+
+  it('hands the metrics source to the HPA controller: pods at 100% of their request double the Deployment', async () => {
+    const f = fixture();
+    const metrics = new InMemoryPodMetrics();
+    const abort = new AbortController();
+    const manager = new Manager({ api: f.api, clock: f.clock });
+    startControllerManager(manager, { controllers: ['replicaset', 'deployment', 'horizontalpodautoscaling'], metrics });
+    await manager.start(abort.signal);
+    cleanups.push(async () => {
+      abort.abort();
+      await manager.stopped;
+    });
+    await f.api.resource('Deployment').create(requestingDeployment('web', 2));
+    await f.api.resource('HorizontalPodAutoscaler').create(cpuAutoscaler('web'));
+    const replicas = async () => (await f.api.resource('Deployment').get('default', 'web')).spec.replicas;
+    for (let t = 0; t < 60_000 && (await replicas()) === 2; t += 1000) {
+      await f.runner.runAll();
+      for (const p of (await f.api.resource('Pod').list({ namespace: 'default' })).items) {
+        if (p.status?.phase !== 'Running') continue;
+        metrics.set({
+          metadata: { name: p.metadata.name, namespace: 'default' },
+          timestamp: toTimestamp(f.clock.now()),
+          window: '15s',
+          containers: [{ name: 'c', usage: { cpu: '100m', memory: '10Mi' } }],
+        });
+      }
+      await f.clock.step(1000);
+    }
+    expect(await replicas()).toBe(4);
+  });
+
+  it('without a metrics source the HPA reports FailedGetResourceMetric', async () => {
+    const f = fixture();
+    const current = await startManager(f.api, f.clock, ['replicaset', 'deployment', 'horizontalpodautoscaling']);
+    cleanups.push(async () => {
+      current.abort.abort();
+      await current.manager.stopped;
+    });
+    await f.api.resource('Deployment').create(requestingDeployment('web', 2));
+    await f.api.resource('HorizontalPodAutoscaler').create(cpuAutoscaler('web'));
+    const active = async () =>
+      (await f.api.resource('HorizontalPodAutoscaler').get('default', 'web')).status?.conditions?.find(
+        (c) => c.type === 'ScalingActive',
+      );
+    await until(f, async () => (await active()) !== undefined);
+    expect(await active()).toMatchObject({ status: 'False', reason: 'FailedGetResourceMetric' });
+  });
+
+  it('allocates ClusterIPs and NodePorts from the ranges it is given', async () => {
+    const f = fixture();
+    const manager = new Manager({ api: f.api, clock: f.clock });
+    startControllerManager(manager, {
+      controllers: ['service'],
+      serviceClusterIPRange: '198.18.4.0/24',
+      serviceNodePortRange: '31000-31004',
+    });
+    const services = f.api.resource('Service');
+    const created = await Promise.all(['a', 'b', 'c'].map((n) => services.create(nodePortService(n))));
+    for (const svc of created) {
+      expect(svc.spec.clusterIP).toMatch(/^198\.18\.4\.\d+$/);
+      expect(svc.spec.ports?.[0]?.nodePort).toBeGreaterThanOrEqual(31000);
+      expect(svc.spec.ports?.[0]?.nodePort).toBeLessThanOrEqual(31004);
+    }
+  });
+
+  it.each([
+    { setting: 'serviceClusterIPRange', value: '10.0.0.0/31' },
+    { setting: 'serviceNodePortRange', value: '32767-30000' },
+  ])('refuses an unusable $setting ($value) when the preset starts', ({ setting, value }) => {
+    const f = fixture();
+    const manager = new Manager({ api: f.api, clock: f.clock });
+    expect(() => startControllerManager(manager, { controllers: ['service'], [setting]: value })).toThrow(
+      BadRequestError,
+    );
   });
 
   it('is available as an inversify module', async () => {

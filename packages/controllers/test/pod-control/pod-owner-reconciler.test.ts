@@ -1,6 +1,7 @@
 import type { ConfigMap, Pod, ReconcileResult } from '@flotilla/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PodOwnerReconciler } from '../../src/pod-control/pod-owner-reconciler.js';
+import { testPod } from '../support/builders.js';
 import { TestCluster } from '../support/cluster.js';
 
 /** A pod owner of a kind no controller handles, so only the shared part acts. */
@@ -14,16 +15,9 @@ class RecordingOwner extends PodOwnerReconciler<ConfigMap> {
 }
 
 function ownedPod(name: string, ownerKind: string, ownerName: string): Pod {
-  return {
-    apiVersion: 'v1',
-    kind: 'Pod',
-    metadata: {
-      name,
-      namespace: 'default',
-      ownerReferences: [{ apiVersion: 'v1', kind: ownerKind, name: ownerName, uid: 'u1', controller: true }],
-    },
-    spec: { containers: [{ name: 'c', image: 'x' }] },
-  };
+  const pod = testPod(name);
+  pod.metadata.ownerReferences = [{ apiVersion: 'v1', kind: ownerKind, name: ownerName, uid: 'u1', controller: true }];
+  return pod;
 }
 
 describe('PodOwnerReconciler (shared by ReplicaSet, DaemonSet and Job)', () => {

@@ -31,6 +31,7 @@ describe('@flotilla/netproxy public surface', () => {
       'createNetproxyModule',
       'detectIptablesBackend',
       'endpointChain',
+      'endpointCount',
       'endpointNames',
       'followProxyState',
       'groupNames',
@@ -53,6 +54,7 @@ describe('@flotilla/netproxy public surface', () => {
       'serviceNameProblem',
       'servicePortChains',
       'spawnRunner',
+      'statePatch',
       'subdomainProblem',
     ]);
   });

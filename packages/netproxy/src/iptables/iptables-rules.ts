@@ -1,4 +1,10 @@
-import { buildProxyState, masqueradeMark, type ProxyInput, type ProxyState } from '../state/proxy-state.js';
+import {
+  buildProxyState,
+  endpointCount,
+  masqueradeMark,
+  type ProxyInput,
+  type ProxyState,
+} from '../state/proxy-state.js';
 import { carryOver } from '../state/state-diff.js';
 import { IPTABLES_JUMPS, type IptablesJump } from './builtin-jumps.js';
 import { type RenderedServicePort, type RenderOptions, renderServicePort } from './render-service-port.js';
@@ -14,6 +20,14 @@ export interface IptablesState {
   readonly rendered: readonly RenderedServicePort[];
   /** The top-level sections joined over all ports, reused while no port's entries in them change. */
   readonly sections: Readonly<Record<TopSection, string>>;
+  /** Rule counts summed over `rendered`, updated by partial syncs from the changed ports alone. */
+  readonly portRules: PortRuleCounts;
+}
+
+/** Per-port rules summed over every port: all of them, and those in the filter table. */
+interface PortRuleCounts {
+  readonly all: number;
+  readonly filter: number;
 }
 
 /** Input of `iptablesRules`: the proxy input plus the previous sync's state for a partial sync. */
@@ -65,7 +79,7 @@ const declare = (chain: string) => `:${chain} - [0:0]`;
 export function iptablesRules(input: IptablesInput): IptablesRules {
   const previous = input.previous;
   const proxy = buildProxyState(input, previous?.proxy);
-  const totalEndpoints = proxy.servicePorts.reduce((n, p) => n + p.endpoints.length, 0);
+  const totalEndpoints = endpointCount(proxy);
   const options: RenderOptions = {
     comments: totalEndpoints <= LARGE_CLUSTER_ENDPOINTS,
     clusterCIDR: proxy.node.clusterCIDR,
@@ -76,8 +90,11 @@ export function iptablesRules(input: IptablesInput): IptablesRules {
     JSON.stringify(previous.options) === JSON.stringify(options) &&
     JSON.stringify(previous.proxy.node) === JSON.stringify(proxy.node);
 
-  const { rendered, written, dropped } = carryOver(partial ? previous.rendered : [], proxy.servicePorts, (port) =>
-    renderServicePort(port, options),
+  const { rendered, written, dropped } = carryOver(
+    partial ? previous.rendered : [],
+    proxy.servicePorts,
+    (port) => renderServicePort(port, options),
+    partial ? previous.proxy.servicePorts : undefined,
   );
   const stale = staleChains(previous && !partial ? previous.rendered : dropped, written);
   const sections = partial && sameTopEntries(dropped, written) ? previous.sections : joinSections(rendered);
@@ -109,20 +126,27 @@ export function iptablesRules(input: IptablesInput): IptablesRules {
   for (const chain of stale) out.push(`-X ${chain}`);
   out.push('COMMIT', '');
 
-  let serviceRules = 0;
-  let filterPerPort = 0;
-  for (const r of rendered) {
-    serviceRules += r.ruleCount;
-    filterPerPort += r.filterRuleCount;
-  }
+  const portRules = partial
+    ? addRules(addRules(previous.portRules, dropped, -1), written, 1)
+    : addRules({ all: 0, filter: 0 }, rendered, 1);
   return {
     text: out.join('\n'),
-    state: { proxy, options, rendered, sections },
+    state: { proxy, options, rendered, sections, portRules },
     full: !partial,
     changedServicePorts: written.length,
-    ruleCounts: { filter: 3 + filterPerPort, nat: 5 + serviceRules - filterPerPort },
+    ruleCounts: { filter: 3 + portRules.filter, nat: 5 + portRules.all - portRules.filter },
     jumps: IPTABLES_JUMPS,
   };
+}
+
+/** `counts` plus (`sign` 1) or minus (-1) the rules of `ports`. */
+function addRules(counts: PortRuleCounts, ports: readonly RenderedServicePort[], sign: 1 | -1): PortRuleCounts {
+  let { all, filter } = counts;
+  for (const r of ports) {
+    all += sign * r.ruleCount;
+    filter += sign * r.filterRuleCount;
+  }
+  return { all, filter };
 }
 
 /**
@@ -131,6 +155,8 @@ export function iptablesRules(input: IptablesInput): IptablesRules {
  * stays proportional to the change, not to the ruleset.
  */
 function staleChains(dropped: readonly RenderedServicePort[], written: readonly RenderedServicePort[]): string[] {
+  // A first full sync drops nothing: no need for a set of its 110,000 chains.
+  if (dropped.length === 0) return [];
   const live = new Set<string>();
   for (const r of written) for (const chain of r.chains) live.add(chain);
   const stale = new Set<string>();

@@ -103,8 +103,11 @@ export function nftablesRules(input: NftablesInput): NftablesRules {
     previous.table === table &&
     previous.version === previous.counts.version &&
     JSON.stringify(previous.proxy.node) === JSON.stringify(proxy.node);
-  const { rendered, written, dropped } = carryOver(incremental ? previous.rendered : [], proxy.servicePorts, (port) =>
-    renderNftPort(port, options),
+  const { rendered, written, dropped } = carryOver(
+    incremental ? previous.rendered : [],
+    proxy.servicePorts,
+    (port) => renderNftPort(port, options),
+    incremental ? previous.proxy.servicePorts : undefined,
   );
   if (!incremental) {
     const counts: SharedCounts = { version: 0, hairpinRefs: new Map(), groups: new Map() };

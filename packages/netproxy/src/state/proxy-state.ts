@@ -228,38 +228,124 @@ function patchState(
     if (key !== undefined) touched.add(key);
   }
   let servicePorts = previous.servicePorts;
+  let endpoints = endpointCount(previous);
+  const removed: number[] = [];
+  const added: number[] = [];
   if (touched.size > 0) {
     const fresh: ServicePortState[] = [];
-    const touchedNames = new Map<string, Set<string>>();
     for (const key of touched) {
       const i = source.serviceIndex.get(key);
       const service = i === undefined ? undefined : services[i];
       if (service) {
-        const namespaces = touchedNames.get(service.metadata.name) ?? new Set<string>();
-        namespaces.add(service.metadata.namespace ?? '');
-        touchedNames.set(service.metadata.name, namespaces);
+        for (const at of portPositions(previous.servicePorts, key)) removed.push(at);
         const slices = slicesAt(endpointSlices, source.sliceIndex.get(key));
         for (const p of portsOf(service, key, slices, node, source.nodeKey)) fresh.push(p);
       }
     }
+    removed.sort((a, b) => a - b);
     fresh.sort(comparePorts);
-    const kept = previous.servicePorts.filter((p) => !touchedNames.get(p.serviceName)?.has(p.namespace));
-    servicePorts = mergeSorted(kept, fresh);
+    // Splices, not a filter and a merge: the untouched ports are never read, and in a large heap every port
+    // read is a cache miss, so a one-service change stays proportional to the change.
+    const ports = previous.servicePorts.slice();
+    for (let k = removed.length - 1; k >= 0; k--) {
+      endpoints -= ports[removed[k]].endpoints.length;
+      ports.splice(removed[k], 1);
+    }
+    for (const p of fresh) {
+      const at = upperBound(ports, p);
+      ports.splice(at, 0, p);
+      added.push(at);
+      endpoints += p.endpoints.length;
+    }
+    servicePorts = ports;
+  }
+  if (servicePorts !== previous.servicePorts) {
+    summaries.set(servicePorts, {
+      endpointCount: endpoints,
+      patch: { basePorts: previous.servicePorts, removed, added },
+    });
   }
   const state: ProxyState = { node, servicePorts };
   sources.set(state, { ...source, services: [...services], endpointSlices: [...endpointSlices] });
   return state;
 }
 
-function mergeSorted(a: readonly ServicePortState[], b: readonly ServicePortState[]): ServicePortState[] {
-  const out: ServicePortState[] = new Array(a.length + b.length);
-  let i = 0;
-  let j = 0;
-  let k = 0;
-  while (i < a.length && j < b.length) out[k++] = comparePorts(a[i], b[j]) <= 0 ? a[i++] : b[j++];
-  while (i < a.length) out[k++] = a[i++];
-  while (j < b.length) out[k++] = b[j++];
-  return out;
+/** Positions, ascending, of the ports of service `key` (`namespace/name`) in sorted `ports`, found by binary search. */
+function portPositions(ports: readonly ServicePortState[], key: string): number[] {
+  // An unnamed port is named `key`; named ones `key:<port>`, which sort together: anything between two names
+  // with the prefix `key:` has that prefix too. (`key-1/...` may sort between `key` and `key:`.)
+  const positions: number[] = [];
+  for (let at = lowerBound(ports, key); at < ports.length && ports[at].name === key; at++) positions.push(at);
+  const named = `${key}:`;
+  for (let at = lowerBound(ports, named); at < ports.length && ports[at].name.startsWith(named); at++) {
+    positions.push(at);
+  }
+  return positions;
+}
+
+/** The first position in sorted `ports` whose name is not below `name`. */
+function lowerBound(ports: readonly ServicePortState[], name: string): number {
+  let lo = 0;
+  let hi = ports.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (ports[mid].name < name) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The first position in sorted `ports` that sorts after `port` (equal ones stay before it, as a stable merge keeps them). */
+function upperBound(ports: readonly ServicePortState[], port: ServicePortState): number {
+  let lo = 0;
+  let hi = ports.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (comparePorts(ports[mid], port) <= 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * How a state made from a previous one differs from it, by position, so
+ * that per-port arrays kept beside the previous state (renderings) can be
+ * edited the same way instead of walked.
+ */
+export interface StatePatch {
+  /** The `servicePorts` of the state this one was made from. */
+  readonly basePorts: readonly ServicePortState[];
+  /** Positions in `basePorts` of the ports taken out, ascending. */
+  readonly removed: readonly number[];
+  /** Positions in the new `servicePorts` of the ports put in, ascending, after the removals. */
+  readonly added: readonly number[];
+}
+
+/** Facts derived from a state's port array, kept beside it (a state stays a plain object). */
+interface StateSummary {
+  readonly endpointCount: number;
+  readonly patch?: StatePatch;
+}
+
+/**
+ * Keyed by `servicePorts` arrays, weakly: a summary goes with its array. A
+ * patch holds the previous array, never the previous summary's patch, so no
+ * chain of states is retained.
+ */
+const summaries = new WeakMap<readonly ServicePortState[], StateSummary>();
+
+/** The patch that made the port array `servicePorts` from a previous state's, when `buildProxyState` made it that way. */
+export function statePatch(servicePorts: readonly ServicePortState[]): StatePatch | undefined {
+  return summaries.get(servicePorts)?.patch;
+}
+
+/** Endpoints over all service ports of `state` (kept up to date by patches, so a partial sync does not count them again). */
+export function endpointCount(state: ProxyState): number {
+  const known = summaries.get(state.servicePorts);
+  if (known) return known.endpointCount;
+  const count = state.servicePorts.reduce((n, p) => n + p.endpoints.length, 0);
+  summaries.set(state.servicePorts, { endpointCount: count });
+  return count;
 }
 
 const comparePorts = (a: ServicePortState, b: ServicePortState) =>

@@ -1,4 +1,4 @@
-import type { ServicePortState } from './proxy-state.js';
+import { type ServicePortState, statePatch } from './proxy-state.js';
 
 /**
  * True when two states of a service port render the same rules. Identical
@@ -32,8 +32,37 @@ const order = (a: ServicePortState, b: ServicePortState) =>
  * rest. Both lists are sorted by port name (as `buildProxyState` sorts
  * them), so one merge walk pairs them: no map of 10,000 names is built per
  * sync, and the cost of an unchanged port is one comparison.
+ *
+ * With `base` (the ports `previous` was rendered from) and `current` made
+ * from them by `buildProxyState`, only the ports its patch took out and put
+ * in are paired, and the renderings array is edited at those positions: the
+ * unchanged ports are not read at all.
+ *
+ * Guarantees: the same result with or without `base`.
  */
 export function carryOver<R extends RenderedFrom>(
+  previous: readonly R[],
+  current: readonly ServicePortState[],
+  render: (port: ServicePortState) => R,
+  base?: readonly ServicePortState[],
+): CarriedOver<R> {
+  if (base === undefined || previous.length !== base.length) return pair(previous, current, render);
+  if (current === base) return { rendered: previous, written: [], dropped: [] };
+  const patch = statePatch(current);
+  if (patch?.basePorts !== base) return pair(previous, current, render);
+  const changed = pair(
+    patch.removed.map((at) => previous[at]),
+    patch.added.map((at) => current[at]),
+    render,
+  );
+  const rendered = previous.slice();
+  for (let k = patch.removed.length - 1; k >= 0; k--) rendered.splice(patch.removed[k], 1);
+  for (const [k, at] of patch.added.entries()) rendered.splice(at, 0, changed.rendered[k]);
+  return { rendered, written: changed.written, dropped: changed.dropped };
+}
+
+/** The merge walk of `carryOver`: pairs sorted renderings with sorted ports by name and protocol. */
+function pair<R extends RenderedFrom>(
   previous: readonly R[],
   current: readonly ServicePortState[],
   render: (port: ServicePortState) => R,

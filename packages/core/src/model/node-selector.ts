@@ -1,7 +1,19 @@
 import type { Node, NodeSelectorRequirement, NodeSelectorTerm, PodSpec } from './core-v1.js';
 
-/** Kubernetes accepts only base-10 integers (`strconv.ParseInt`) on either side of Gt and Lt. */
-const INTEGER = /^[+-]?\d+$/;
+/**
+ * A base-10 integer as Go's `strconv.ParseInt` reads it (optional sign, digits
+ * only), or NaN: Kubernetes compares Gt and Lt values only when both sides
+ * parse. A loop rather than a regular expression, on the scheduler's filter path.
+ */
+function parseInteger(text: string): number {
+  const start = text.charCodeAt(0) === 43 || text.charCodeAt(0) === 45 ? 1 : 0; // '+' or '-'
+  if (start === text.length) return Number.NaN;
+  for (let i = start; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > 57) return Number.NaN;
+  }
+  return Number(text);
+}
 
 /** One requirement over a label or field value that may be absent. */
 function requirementHolds(req: NodeSelectorRequirement, value: string | undefined): boolean {
@@ -17,10 +29,11 @@ function requirementHolds(req: NodeSelectorRequirement, value: string | undefine
       return value === undefined;
     case 'Gt':
     case 'Lt': {
-      const bound = values[0];
-      if (value === undefined || values.length !== 1 || bound === undefined) return false;
-      if (!INTEGER.test(value) || !INTEGER.test(bound)) return false;
-      return req.operator === 'Gt' ? Number(value) > Number(bound) : Number(value) < Number(bound);
+      if (value === undefined || values.length !== 1) return false;
+      const have = parseInteger(value);
+      const bound = parseInteger(values[0] ?? '');
+      // A NaN on either side makes both comparisons false, as a parse error does in Kubernetes.
+      return req.operator === 'Gt' ? have > bound : have < bound;
     }
   }
 }

@@ -44,6 +44,24 @@ describe('NodeAgent node registration and lease', () => {
   });
 });
 
+describe('NodeAgent shutdown', () => {
+  it('leaves no timer behind when stopped while a periodic relist is still in flight', async () => {
+    const h = await start();
+    await advance(h, 2000);
+    const listSandboxes = h.runtime.listPodSandbox.bind(h.runtime);
+    let release = () => {};
+    h.runtime.listPodSandbox = (filter) =>
+      new Promise((resolve) => {
+        release = () => resolve(listSandboxes(filter));
+      });
+    await advance(h, 1000);
+    await h.stop();
+    release();
+    await h.clock.flush();
+    expect(h.clock.pendingTimers).toBe(0);
+  });
+});
+
 describe('NodeAgent pod lifecycle', () => {
   it('starts the sandbox, init containers in order, then app containers, and reports Running and Ready', async () => {
     const h = await start({ scripts: { 'init:v1': { runMs: 1000, exitCode: 0 } } });

@@ -107,6 +107,8 @@ export class NodeAgent {
   private informer?: Informer<Pod>;
   private relistSignature = new Map<string, string>();
   private relistScheduled = false;
+  /** Set when `run` ends: a periodic task still in flight then must not set its next timer. */
+  private stopped = false;
   private version?: VersionResponse;
   private nodeUid?: string;
   private readonly capacity: ResourceList;
@@ -155,6 +157,7 @@ export class NodeAgent {
   /** Runs until `signal` aborts: registration, lease, pod workers, relist, metrics. Runtime state is left as is. */
   async run(signal: AbortSignal): Promise<void> {
     const { api, runtime, clock, nodeName } = this.options;
+    this.stopped = false;
     this.version = await runtime.version();
     const node = await this.register();
     this.nodeUid = node.metadata.uid;
@@ -197,6 +200,7 @@ export class NodeAgent {
       if (signal.aborted) resolve();
       else signal.addEventListener('abort', () => resolve(), { once: true });
     });
+    this.stopped = true;
     for (const t of this.timers) t.cancel();
     for (const s of subs) s.unsubscribe();
     for (const w of this.workers.values()) w.stop();
@@ -223,6 +227,7 @@ export class NodeAgent {
       fn()
         .catch((err: unknown) => this.logger.warn({ err }, 'periodic task failed'))
         .finally(() => {
+          if (this.stopped) return;
           handle = this.options.clock.setTimeout(tick, ms);
           this.timers.add(handle);
         });
@@ -292,7 +297,7 @@ export class NodeAgent {
   }
 
   private relistSoon(): void {
-    if (this.relistScheduled) return;
+    if (this.relistScheduled || this.stopped) return;
     this.relistScheduled = true;
     const handle = this.options.clock.setTimeout(() => {
       this.timers.delete(handle);

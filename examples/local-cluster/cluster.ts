@@ -6,7 +6,16 @@ import {
   registerNodeLifecycleController,
   startControllerManager,
 } from '@flotilla/controllers';
-import { Api, type Clock, type Logger, Manager, type PodMetricsSource, RealClock, type Store } from '@flotilla/core';
+import {
+  Api,
+  type Clock,
+  InMemoryPodMetrics,
+  type Logger,
+  Manager,
+  type PodMetricsSource,
+  RealClock,
+  type Store,
+} from '@flotilla/core';
 import {
   ClusterDns,
   type ClusterDnsAddresses,
@@ -14,7 +23,7 @@ import {
   followProxyState,
   UserspaceProxy,
 } from '@flotilla/netproxy';
-import { type ContainerRuntime, InMemoryPodMetrics } from '@flotilla/runtime';
+import type { ContainerRuntime } from '@flotilla/runtime';
 import { Scheduler } from '@flotilla/scheduler';
 import type { Registry } from 'prom-client';
 import { type NodeTimings, SimulatedNode } from './simulated-node.js';

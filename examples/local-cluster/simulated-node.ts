@@ -1,11 +1,5 @@
-import type { Api, Clock, Logger } from '@flotilla/core';
-import {
-  type ContainerRuntime,
-  FakeRuntime,
-  type InMemoryPodMetrics,
-  NODE_NAME_LABEL,
-  NodeAgent,
-} from '@flotilla/runtime';
+import type { Api, Clock, InMemoryPodMetrics, Logger } from '@flotilla/core';
+import { type ContainerRuntime, FakeRuntime, NODE_NAME_LABEL, NodeAgent } from '@flotilla/runtime';
 import { installSimulatedImages, simulatedImages } from './images.js';
 import { PodServers } from './pod-servers.js';
 

@@ -10,7 +10,6 @@ describe('@flotilla/runtime public surface', () => {
       'CrashLoopBackoff',
       'DockerRuntime',
       'FakeRuntime',
-      'InMemoryPodMetrics',
       'IpAllocator',
       'LogFrameDecoder',
       'NODE_LEASE_DURATION_SECONDS',

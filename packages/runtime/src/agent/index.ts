@@ -3,7 +3,6 @@
  * so code importing it from here keeps working; new code imports it from
  * `@flotilla/core`.
  */
-export { InMemoryPodMetrics } from '@flotilla/core';
 export * from './crash-loop-backoff.js';
 export * from './env/container-env.js';
 export * from './images/image-puller.js';

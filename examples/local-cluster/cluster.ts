@@ -12,6 +12,7 @@ import {
   InMemoryPodMetrics,
   type Logger,
   Manager,
+  type Pod,
   type PodMetricsSource,
   RealClock,
   type Store,
@@ -164,6 +165,7 @@ export class LocalCluster {
           metrics: this.podMetrics,
           timings: config.timings,
           runtime: config.runtimeFor?.(i + 1),
+          pods: manager.informers.for<Pod>('Pod'),
         }),
     );
     this.proxy = new UserspaceProxy({ clock: config.clock, logger: config.logger });

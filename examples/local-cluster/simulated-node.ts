@@ -1,4 +1,4 @@
-import type { Api, Clock, InMemoryPodMetrics, Logger } from '@flotilla/core';
+import type { Api, Clock, InMemoryPodMetrics, Logger, Pod, SharedInformer } from '@flotilla/core';
 import { type ContainerRuntime, FakeRuntime, NODE_NAME_LABEL, NodeAgent } from '@flotilla/runtime';
 import { installSimulatedImages, simulatedImages } from './images.js';
 import { PodServers } from './pod-servers.js';
@@ -24,6 +24,8 @@ export interface SimulatedNodeOptions {
   timings: NodeTimings;
   /** A real runtime (DockerRuntime) instead of the simulated one; its pods answer on their own. */
   runtime?: ContainerRuntime;
+  /** The cluster's shared Pod informer (started by its owner): one watch for every node of the process. */
+  pods?: SharedInformer<Pod>;
 }
 
 /** Each node's capacity: room for the demo's autoscaling with a node lost. */
@@ -64,7 +66,7 @@ export class SimulatedNode {
   /** Starts (or restarts) the node agent; failures of the agent are logged. */
   start(): void {
     if (this.running) return;
-    const { api, clock, logger, metrics, timings, index } = this.options;
+    const { api, clock, logger, metrics, timings, index, pods } = this.options;
     const agent = new NodeAgent({
       api,
       clock,
@@ -77,6 +79,7 @@ export class SimulatedNode {
       metrics,
       metricsIntervalMs: timings.metricsIntervalMs,
       nodeStatusIntervalMs: timings.nodeStatusIntervalMs,
+      pods,
     });
     const abort = new AbortController();
     const done = agent

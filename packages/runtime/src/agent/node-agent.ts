@@ -5,6 +5,7 @@ import {
   type Clock,
   EventRecorder,
   Informer,
+  type InformerEvent,
   InMemoryPodMetrics,
   isReason,
   type Logger,
@@ -15,6 +16,7 @@ import {
   parseValue,
   type ResourceList,
   type Service,
+  type SharedInformer,
   silentLogger,
   type Taint,
   type TimerHandle,
@@ -68,6 +70,17 @@ export interface NodeAgentOptions {
    * files catch up with their sources. Default 60 s.
    */
   podResyncIntervalMs?: number;
+  /**
+   * A cluster-wide Pod informer shared by many agents in one process (e.g.
+   * `manager.informers.for<Pod>('Pod')`), instead of the agent's own
+   * informer filtered on `spec.nodeName`: one watch and one cache then serve
+   * every agent, rather than every pod write being filtered and delivered
+   * once per agent. The agent only reads it and picks its own pods by
+   * `spec.nodeName`; the caller starts and stops it (the agent waits for its
+   * `synced`, so an informer never started holds the agent at startup).
+   * Default: a private informer of this node's pods.
+   */
+  pods?: SharedInformer<Pod>;
 }
 
 /**
@@ -104,7 +117,7 @@ export class NodeAgent {
   private readonly backoff = new CrashLoopBackoff();
   private readonly imageBackoff = new CrashLoopBackoff();
   private readonly timers = new Set<TimerHandle>();
-  private informer?: Informer<Pod>;
+  private informer?: SharedInformer<Pod>;
   private relistSignature = new Map<string, string>();
   private relistScheduled = false;
   /** Set when `run` ends: a periodic task still in flight then must not set its next timer. */
@@ -165,31 +178,21 @@ export class NodeAgent {
     this.every(NODE_LEASE_RENEW_INTERVAL_MS, () => renewNodeLease(api, clock, nodeName, this.nodeUid));
     this.every(this.options.nodeStatusIntervalMs ?? 60_000, () => this.register());
 
-    const fieldSelector = `spec.nodeName=${nodeName}`;
-    this.informer = new Informer<Pod>(
-      {
-        resource: (kind) => {
-          const client = api.resource(kind);
-          return {
-            list: (opts) => client.list({ ...opts, fieldSelector }),
-            watch: (opts) => client.watch({ ...opts, fieldSelector }),
-          };
-        },
-      },
-      'Pod',
-      { clock, logger: this.logger },
-    );
+    const informer = this.options.pods ?? this.ownInformer();
+    this.informer = informer;
+    const mine = (e: InformerEvent<Pod>) => e.object.spec.nodeName === nodeName;
     const subs: Subscription[] = [];
     subs.push(
-      this.informer.events$.subscribe((e) => {
+      informer.events$.subscribe((e) => {
+        if (!mine(e)) return;
         if (e.type === 'deleted') this.workers.get(e.object.metadata.uid ?? '')?.markRemoved();
         else void this.handlePod(e.object as Pod);
       }),
     );
     if (runtime.containerEvents$)
       subs.push(runtime.containerEvents$.subscribe({ next: () => this.relistSoon(), error: () => {} }));
-    this.informer.start(signal);
-    await this.informer.synced;
+    if (!this.options.pods) informer.start(signal);
+    await informer.synced;
     this.every(this.options.relistIntervalMs ?? 1000, () => this.relist());
     this.every(this.options.metricsIntervalMs ?? 15_000, () => this.sampleMetrics());
     this.every(this.options.podResyncIntervalMs ?? 60_000, async () => {
@@ -204,7 +207,26 @@ export class NodeAgent {
     for (const t of this.timers) t.cancel();
     for (const s of subs) s.unsubscribe();
     for (const w of this.workers.values()) w.stop();
-    this.informer.stop();
+    if (!this.options.pods) informer.stop();
+  }
+
+  /** This node's pods only: the store filters the watch on `spec.nodeName`, as the kubelet's does. */
+  private ownInformer(): Informer<Pod> {
+    const { api, clock, nodeName } = this.options;
+    const fieldSelector = `spec.nodeName=${nodeName}`;
+    return new Informer<Pod>(
+      {
+        resource: (kind) => {
+          const client = api.resource(kind);
+          return {
+            list: (opts) => client.list({ ...opts, fieldSelector }),
+            watch: (opts) => client.watch({ ...opts, fieldSelector }),
+          };
+        },
+      },
+      'Pod',
+      { clock, logger: this.logger },
+    );
   }
 
   private register(): Promise<Node> {
@@ -339,8 +361,10 @@ export class NodeAgent {
     sandboxes: Awaited<ReturnType<ContainerRuntime['listPodSandbox']>>,
     containers: Awaited<ReturnType<ContainerRuntime['listContainers']>>,
   ): Promise<void> {
-    const known = this.informer?.cache.list().some((p) => p.metadata.uid === uid);
-    if (known) return;
+    // The runtime labels name the pod, so one cache lookup answers (a shared cache holds every node's pods).
+    const labels = [...sandboxes, ...containers].find((o) => o.labels[criLabels.podUid] === uid)?.labels ?? {};
+    const cached = this.informer?.cache.get(labels[criLabels.podNamespace], labels[criLabels.podName]);
+    if (cached?.metadata.uid === uid) return;
     this.logger.info({ uid }, 'removing containers of a pod that no longer exists');
     for (const c of containers.filter((c) => c.labels[criLabels.podUid] === uid)) {
       await this.options.runtime.removeContainer(c.id);

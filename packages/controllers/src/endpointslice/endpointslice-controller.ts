@@ -27,6 +27,9 @@ export interface EndpointSliceOptions {
   batchPeriodMs?: number;
 }
 
+/** Delay before syncing a service again whose slice someone else changed during our writes. */
+const FOREIGN_WRITE_RESYNC_MS = 1;
+
 const SLICES_BY_SERVICE_INDEX = 'flotilla.controllers/endpointslices-by-service';
 
 /** The slices this controller manages for `namespace/name`, from the cache. */
@@ -76,6 +79,36 @@ export class EndpointSliceReconciler implements Reconciler {
     const svc = this.ctx.informers.for<Service>('Service').cache.get(ns, req.name);
     const existing = managedSlices(this.ctx.informers.for<EndpointSlice>('EndpointSlice').cache, ns, req.name);
     if (!this.tracker.caughtUp(key, existing)) return { requeueAfterMs: 100 };
+    this.tracker.writing(key);
+    let result: ReconcileResult | undefined;
+    try {
+      result = await this.sync(key, ns, req.name, svc, existing);
+    } finally {
+      // Someone else changed one of the service's slices while we wrote: its event was held back, so sync again.
+      if (!this.tracker.settle(key)) result = { requeueAfterMs: FOREIGN_WRITE_RESYNC_MS };
+    }
+    return result;
+  }
+
+  /**
+   * Whether a slice event should wake its service: not when it only shows
+   * this controller's own write (Kubernetes' `endpointSliceTracker.ShouldSync`).
+   */
+  wakesService(slice: Readonly<EndpointSlice>): boolean {
+    const service = slice.metadata.labels?.[SERVICE_NAME_LABEL];
+    if (!service) return false;
+    const ns = slice.metadata.namespace ?? 'default';
+    const gone = !this.ctx.informers.for<EndpointSlice>('EndpointSlice').cache.get(ns, slice.metadata.name);
+    return this.tracker.shouldSync(`${ns}/${service}`, slice, gone);
+  }
+
+  private async sync(
+    key: string,
+    ns: string,
+    name: string,
+    svc: Readonly<Service> | undefined,
+    existing: readonly Readonly<EndpointSlice>[],
+  ): Promise<ReconcileResult | undefined> {
     if (!svc || !svc.spec.selector || Object.keys(svc.spec.selector).length === 0) {
       // A service that lost its selector, or is gone, keeps none of our slices.
       for (const s of existing) await this.delete(key, s);
@@ -96,7 +129,7 @@ export class EndpointSliceReconciler implements Reconciler {
       const slice: EndpointSlice = setControllerReference(svc, {
         apiVersion: 'discovery.k8s.io/v1',
         kind: 'EndpointSlice',
-        metadata: { generateName: `${req.name}-`, name: '', namespace: ns, labels: this.labelsFor(svc) },
+        metadata: { generateName: `${name}-`, name: '', namespace: ns, labels: this.labelsFor(svc) },
         addressType: 'IPv4',
         endpoints: body.endpoints,
         ports: body.ports,

@@ -12,7 +12,8 @@ export interface EndpointSliceRegisterOptions extends RegisterOptions, EndpointS
 /**
  * Adds the EndpointSlice controller (`endpointslice`, 5 workers by default
  * as `--concurrent-service-endpoint-syncs`): woken by its Service, by the
- * pods the service selects, by its own slices, and by Node label changes
+ * pods the service selects, by changes to its slices that this controller
+ * did not write itself, and by Node label changes
  * (zones) through the pods on them.
  */
 export function registerEndpointSliceController(
@@ -32,7 +33,8 @@ export function registerEndpointSliceController(
     )
     .watches<EndpointSlice>('EndpointSlice', (slice) => {
       const name = slice.metadata.labels?.[SERVICE_NAME_LABEL];
-      return name ? [{ namespace: slice.metadata.namespace, name }] : [];
+      // Our own writes do not wake the service again (a build would otherwise queue every service twice).
+      return name && reconciler.wakesService(slice) ? [{ namespace: slice.metadata.namespace, name }] : [];
     })
     .concurrency(opts.concurrency ?? 5)
     .reconcile(reconciler);

@@ -261,6 +261,25 @@ describe('NodeAgent termination and admission', () => {
     expect((await getPod(h, 'too-much-mem')).status).toMatchObject({ phase: 'Failed', reason: 'OutOfmemory' });
   });
 
+  it('admits a pod into the room a finished pod left, counting only pods still running', async () => {
+    const h = await start({
+      capacity: { cpu: '1', memory: '1Gi', pods: '110' },
+      scripts: { 'init:v1': { runMs: 1000, exitCode: 0 } },
+    });
+    const sized = (name: string, image: string) =>
+      pod(name, {
+        restartPolicy: 'Never',
+        containers: [{ name: 'app', image, resources: { requests: { cpu: '600m', memory: '100Mi' } } }],
+      });
+    await h.api.resource('Pod').create(sized('finishes', 'init:v1'));
+    await until(h, async () => (await getPod(h, 'finishes')).status?.phase === 'Succeeded');
+    await h.api.resource('Pod').create(sized('after', 'app:v1'));
+    await until(h, async () => (await getPod(h, 'after')).status?.phase === 'Running');
+    await h.api.resource('Pod').create(sized('no-room', 'app:v1'));
+    await until(h, async () => (await getPod(h, 'no-room')).status?.phase === 'Failed');
+    expect((await getPod(h, 'no-room')).status).toMatchObject({ reason: 'OutOfcpu' });
+  });
+
   it('restarts a container that was killed behind its back (PLEG relist)', async () => {
     const h = await start();
     await h.api.resource('Pod').create(pod('heal'));

@@ -269,9 +269,7 @@ export class NodeAgent {
     const fresh = !pod.status?.startTime && !pod.metadata.deletionTimestamp;
     const phase = pod.status?.phase;
     if (fresh && phase !== 'Failed' && phase !== 'Succeeded') {
-      const admitted = [...this.workers.values()]
-        .map((w) => this.informer?.cache.get(w.podNamespace, w.podName) as Pod | undefined)
-        .filter((p): p is Pod => !!p && p.status?.phase !== 'Failed' && p.status?.phase !== 'Succeeded');
+      const admitted = [...this.workers.values()].filter((w) => w.holdsResources).map((w) => w.requests);
       const failure = admissionFailure(pod, admitted, {
         cpuMilli: parseMilli(this.allocatable.cpu ?? 0),
         memoryBytes: parseValue(this.allocatable.memory ?? 0),

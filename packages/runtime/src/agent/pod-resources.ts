@@ -42,22 +42,29 @@ export interface NodeAllocatable extends PodRequests {
   pods: number;
 }
 
-/** Why a pod does not fit, in the kubelet's words (`OutOfcpu`, `OutOfmemory`, `OutOfpods`), or undefined if it fits. */
+/**
+ * Why a pod does not fit, in the kubelet's words (`OutOfcpu`, `OutOfmemory`,
+ * `OutOfpods`), or undefined if it fits. `admitted` holds the `podRequests`
+ * of the pods already running on the node: a caller admitting many pods
+ * computes each pod's requests once rather than re-parsing every admitted
+ * pod's quantities on each admission.
+ */
 export function admissionFailure(
   pod: Pod,
-  admitted: Pod[],
+  admitted: readonly PodRequests[],
   allocatable: NodeAllocatable,
 ): { reason: string; message: string } | undefined {
   if (admitted.length + 1 > allocatable.pods) {
     return { reason: 'OutOfpods', message: `Node didn't have enough resource: pods, capacity: ${allocatable.pods}` };
   }
   const want = podRequests(pod);
-  const used = admitted
-    .map(podRequests)
-    .reduce((a, b) => ({ cpuMilli: a.cpuMilli + b.cpuMilli, memoryBytes: a.memoryBytes + b.memoryBytes }), {
+  const used = admitted.reduce(
+    (a, b) => ({ cpuMilli: a.cpuMilli + b.cpuMilli, memoryBytes: a.memoryBytes + b.memoryBytes }),
+    {
       cpuMilli: 0,
       memoryBytes: 0,
-    });
+    },
+  );
   if (used.cpuMilli + want.cpuMilli > allocatable.cpuMilli) {
     return {
       reason: 'OutOfcpu',

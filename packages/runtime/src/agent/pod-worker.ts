@@ -17,7 +17,7 @@ import type { CrashLoopBackoff } from './crash-loop-backoff.js';
 import { containerEnv, type EnvSources } from './env/container-env.js';
 import { PodImagePuller } from './images/image-puller.js';
 import { hookFailureMessage, type LifecycleHandler, runLifecycleHook } from './lifecycle/lifecycle-hook.js';
-import { linuxResources } from './pod-resources.js';
+import { linuxResources, type PodRequests, podRequests } from './pod-resources.js';
 import { computePodStatus, type ObservedContainer } from './pod-status.js';
 import { type ProbeKind, ProbeWorker } from './probes/probe-worker.js';
 import type { PodVolumes, VolumeSources } from './volumes/pod-volumes.js';
@@ -69,6 +69,7 @@ export class PodWorker {
   private syncing = false;
   private dirty = false;
   private removed = false;
+  private parsedRequests?: PodRequests;
   private finished = false;
   private terminationStarted?: Promise<void>;
   private readonly probes = new Map<string, ProbeWorker>();
@@ -101,6 +102,18 @@ export class PodWorker {
   /** The pod's name. */
   get podName(): string {
     return this.pod.metadata.name;
+  }
+
+  /** What the pod reserves on the node, parsed once: a pod's resources do not change after it is created. */
+  get requests(): PodRequests {
+    this.parsedRequests ??= podRequests(this.pod);
+    return this.parsedRequests;
+  }
+
+  /** True while the pod counts against the node's allocatable: it still exists and has not finished. */
+  get holdsResources(): boolean {
+    const phase = this.pod.status?.phase;
+    return !this.removed && phase !== 'Failed' && phase !== 'Succeeded';
   }
 
   /** The pod's uid, which keys its runtime objects. */

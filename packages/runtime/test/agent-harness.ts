@@ -28,7 +28,11 @@ afterEach(async () => {
 
 /** Starts an agent for one test (stopped after it); images app:v1, init:v1 and web:v1 are present. */
 export async function start(
-  opts: { scripts?: Record<string, ContainerScript>; capacity?: Record<string, string> } = {},
+  opts: {
+    scripts?: Record<string, ContainerScript>;
+    capacity?: Record<string, string>;
+    relistIntervalMs?: number;
+  } = {},
 ): Promise<Harness> {
   const clock = new FakeClock();
   const volumeRoot = await mkdtemp(join(tmpdir(), 'flotilla-agent-test-'));
@@ -44,6 +48,7 @@ export async function start(
     podCIDR: '198.18.10.0/24',
     capacity: opts.capacity ?? { cpu: '4', memory: '8Gi', pods: '110' },
     volumeRoot,
+    relistIntervalMs: opts.relistIntervalMs,
   });
   const ac = new AbortController();
   const running = agent.run(ac.signal);

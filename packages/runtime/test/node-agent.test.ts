@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { criLabels } from '../src/index.js';
 import { advance, getPod, NODE, pod, start, until } from './agent-harness.js';
 
 describe('NodeAgent node registration and lease', () => {
@@ -288,6 +289,23 @@ describe('NodeAgent termination and admission', () => {
     h.runtime.kill(id);
     await until(h, async () => (await getPod(h, 'heal')).status?.containerStatuses?.[0].restartCount === 1, 15_000);
     expect((await h.runtime.listContainers({ state: 'CONTAINER_RUNNING' })).map((c) => c.id)).not.toContain(id);
+  });
+});
+
+describe('NodeAgent runtime events (evented PLEG)', () => {
+  it('wakes only the worker of the pod a container event belongs to, without relisting the node', async () => {
+    const h = await start({ relistIntervalMs: 600_000 });
+    await h.api.resource('Pod').create(pod('hit'));
+    await h.api.resource('Pod').create(pod('bystander'));
+    await until(h, async () => (await getPod(h, 'hit')).status?.phase === 'Running');
+    await until(h, async () => (await getPod(h, 'bystander')).status?.phase === 'Running');
+    const lists = vi.spyOn(h.runtime, 'listPodSandbox');
+    const [killed] = await h.runtime.listContainers({ labelSelector: { [criLabels.podName]: 'hit' } });
+    h.runtime.kill(killed.id);
+    await until(h, async () => (await getPod(h, 'hit')).status?.containerStatuses?.[0].restartCount === 1, 15_000);
+    const nodeWide = lists.mock.calls.filter(([filter]) => !filter?.id && !filter?.labelSelector?.[criLabels.podUid]);
+    expect(nodeWide).toEqual([]);
+    expect((await getPod(h, 'bystander')).status?.containerStatuses?.[0].restartCount).toBe(0);
   });
 });
 

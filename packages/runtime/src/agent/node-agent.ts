@@ -190,7 +190,7 @@ export class NodeAgent {
       }),
     );
     if (runtime.containerEvents$)
-      subs.push(runtime.containerEvents$.subscribe({ next: () => this.relistSoon(), error: () => {} }));
+      subs.push(runtime.containerEvents$.subscribe({ next: (e) => void this.wake(e.podSandboxId), error: () => {} }));
     if (!this.options.pods) informer.start(signal);
     await informer.synced;
     this.every(this.options.relistIntervalMs ?? 1000, () => this.relist());
@@ -314,6 +314,19 @@ export class NodeAgent {
     });
     this.workers.set(uid, worker);
     worker.trigger();
+  }
+
+  /**
+   * Evented PLEG: a container event wakes only the worker of the pod its
+   * sandbox belongs to (one lookup), rather than relisting every sandbox and
+   * container of the node on each event; an event for a sandbox no worker
+   * owns (an orphan, or one already removed) falls back to a full relist.
+   */
+  private async wake(podSandboxId: string): Promise<void> {
+    const [sandbox] = await this.options.runtime.listPodSandbox({ id: podSandboxId }).catch(() => []);
+    const worker = sandbox && this.workers.get(sandbox.labels[criLabels.podUid] ?? '');
+    if (worker) worker.trigger();
+    else this.relistSoon();
   }
 
   private relistSoon(): void {

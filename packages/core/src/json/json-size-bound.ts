@@ -1,4 +1,4 @@
-/** Upper bounds on the serialized form: a code unit escapes to at most `\uXXXX`; a number prints in at most 32 characters. */
+/** Upper bounds on the serialized form: a code unit escapes to at most six characters (a `\u` escape); a number prints in at most 32 characters. */
 const MAX_BYTES_PER_CODE_UNIT = 6;
 const MAX_NUMBER_BYTES = 32;
 

@@ -24,7 +24,7 @@ export class PodInfo {
   readonly requiredAntiAffinityTerms: readonly AffinityTerm[];
   readonly preferredAffinityTerms: readonly WeightedAffinityTerm[];
   readonly preferredAntiAffinityTerms: readonly WeightedAffinityTerm[];
-  /** Has any inter-pod affinity or anti-affinity term. */
+  /** True when the pod carries at least one inter-pod affinity or anti-affinity term. */
   readonly hasAffinity: boolean;
 
   constructor(

@@ -163,4 +163,31 @@ describe('Proxier', () => {
       'add element ip fltest no-endpoint-services { 10.96.0.1 . tcp . 80 : goto reject-chain }',
     );
   });
+
+  it('stop waits for the sync in flight, then closes the applier once', async () => {
+    await addService('a', '10.96.0.1', ['10.1.0.1']);
+    const events: string[] = [];
+    let release = () => {};
+    const applier: Applier<IptablesRules> = {
+      apply: () => {
+        events.push('apply started');
+        return new Promise<void>((resolve) => {
+          release = () => {
+            events.push('apply finished');
+            resolve();
+          };
+        });
+      },
+      close: async () => {
+        events.push('closed');
+      },
+    };
+    const proxier = await started(applier);
+    const stopped = proxier.stop();
+    await clock.flush();
+    expect(events).toEqual(['apply started']);
+    release();
+    await stopped;
+    expect(events).toEqual(['apply started', 'apply finished', 'closed']);
+  });
 });

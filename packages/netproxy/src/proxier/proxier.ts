@@ -126,19 +126,25 @@ export class Proxier {
 
   /** Waits for the informers' initial lists, syncs once, then follows changes until `stop` or `signal`. */
   async start(signal?: AbortSignal): Promise<void> {
-    signal?.addEventListener('abort', () => this.stop(), { once: true });
+    signal?.addEventListener('abort', () => void this.stop(), { once: true });
     await this.source.synced();
     if (this.stopped) return;
     this.unsubscribe = this.source.onChange(() => this.requestSync());
     this.requestSync();
   }
 
-  /** Stops following changes; a sync in progress finishes. */
-  stop(): void {
+  /**
+   * Stops following changes; a sync in progress finishes, then the applier
+   * is closed (its long-lived tool process, if any, ends). Resolves once
+   * both are done; a failure to close is logged, not thrown.
+   */
+  async stop(): Promise<void> {
     this.stopped = true;
     this.unsubscribe?.();
     this.timer?.cancel();
     this.periodic?.cancel();
+    while (this.running) await this.running;
+    await this.options.applier.close?.().catch((err: unknown) => this.log.warn({ err }, 'could not close the applier'));
   }
 
   /** Runs a sync now (after the one in progress, if any), ignoring the minimum interval. For tools and tests. */

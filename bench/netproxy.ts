@@ -8,7 +8,8 @@
  *   load time in the same run; a one-service endpoint change: partial
  *   generation and load time;
  * - nftables: full script generation and `nft -f` load time; a one-service
- *   change generated and applied end to end;
+ *   change generated and applied end to end (through the applier's
+ *   long-lived `nft -i` session, started by the first change);
  * - the iptables-nft backend at 1,000 services, to show its curve.
  */
 import { readFileSync } from 'node:fs';
@@ -97,6 +98,8 @@ const fresh = (): ProxyInput => ({ ...node, ...syntheticCluster(SERVICES, ENDPOI
 
 const net = new NetnsHarness();
 const rows: BenchRow[] = [];
+/** Closed before the namespaces go: it holds an `nft -i` child in one of them. */
+let nftables: NftablesApplier | undefined;
 try {
   const cluster = fresh();
   console.log(`cluster: ${SERVICES} services x ${ENDPOINTS} endpoints`);
@@ -147,6 +150,7 @@ try {
   }
   const nftNs = await net.namespace('nft');
   const nftApplier = new NftablesApplier({ runner: inNetworkNamespace(nftNs) });
+  nftables = nftApplier;
   const nftLoad = new Samples();
   let nftPrevious: NftablesState = await (async () => {
     const nft = nftablesRules(cluster);
@@ -186,6 +190,7 @@ try {
   );
   rows.push(...nftBackendLoad.rows('IptablesNftBackend1k.load'));
 } finally {
+  await nftables?.close();
   await net.cleanup();
 }
 report('netproxy', rows);

@@ -68,9 +68,9 @@ export class KernelProxy {
     return (await runChecked(this.inside, `iptables-${backend}-save`, ['-t', 'nat'])).stdout;
   }
 
-  /** Stops syncing and deletes the namespace with its rules. */
+  /** Stops syncing (ending the applier's long-lived `nft -i`, if any) and deletes the namespace with its rules. */
   async stop(): Promise<void> {
-    this.proxier?.stop();
+    await this.proxier?.stop();
     await runChecked(spawnRunner, 'ip', ['netns', 'delete', this.namespace]).catch((err: unknown) =>
       this.options.logger.warn({ err, namespace: this.namespace }, 'could not delete the network namespace'),
     );

@@ -7,7 +7,14 @@ import {
 } from '../state/proxy-state.js';
 import { carryOver } from '../state/state-diff.js';
 import { IPTABLES_JUMPS, type IptablesJump } from './builtin-jumps.js';
-import { type RenderedServicePort, type RenderOptions, renderServicePort } from './render-service-port.js';
+import {
+  type ChainTexts,
+  type RenderedServicePort,
+  type RenderOptions,
+  renderServicePort,
+  TOP_SECTIONS,
+  type TopSection,
+} from './render-service-port.js';
 
 /** kube-proxy's `largeClusterEndpointsThreshold`: above it, rule comments are dropped. */
 export const LARGE_CLUSTER_ENDPOINTS = 1000;
@@ -90,10 +97,11 @@ export function iptablesRules(input: IptablesInput): IptablesRules {
     JSON.stringify(previous.options) === JSON.stringify(options) &&
     JSON.stringify(previous.proxy.node) === JSON.stringify(proxy.node);
 
+  const chains: ChainTexts = { declarations: [], rules: [] };
   const { rendered, written, dropped } = carryOver(
     partial ? previous.rendered : [],
     proxy.servicePorts,
-    (port) => renderServicePort(port, options),
+    (port) => renderServicePort(port, options, chains),
     partial ? previous.proxy.servicePorts : undefined,
   );
   const stale = staleChains(previous && !partial ? previous.rendered : dropped, written);
@@ -109,7 +117,7 @@ export function iptablesRules(input: IptablesInput): IptablesRules {
   );
   pushText(out, sections.filterFirewall);
   out.push('COMMIT', '*nat', ...TOP_NAT_CHAINS.map(declare));
-  for (const r of written) for (const chain of r.chains) out.push(declare(chain));
+  for (const declarations of chains.declarations) out.push(declarations);
   for (const chain of stale) out.push(declare(chain));
   out.push(
     `-A KUBE-POSTROUTING -m mark ! --mark ${mark}/${mark} -j RETURN`,
@@ -122,15 +130,15 @@ export function iptablesRules(input: IptablesInput): IptablesRules {
     '-A KUBE-SERVICES -m comment --comment "kubernetes service nodeports; NOTE: this must be the last rule in this chain" -m addrtype --dst-type LOCAL -j KUBE-NODEPORTS',
   );
   pushText(out, sections.natNodePorts);
-  for (const r of written) pushText(out, r.natChainRules);
-  for (const chain of stale) out.push(`-X ${chain}`);
-  out.push('COMMIT', '');
+  for (const chain of stale) chains.rules.push(`-X ${chain}`);
+  chains.rules.push('COMMIT', '');
 
   const portRules = partial
     ? addRules(addRules(previous.portRules, dropped, -1), written, 1)
     : addRules({ all: 0, filter: 0 }, rendered, 1);
   return {
-    text: out.join('\n'),
+    // Two joins, not one array: the chain rules (most of a full sync) are never copied into `out`.
+    text: `${out.join('\n')}\n${chains.rules.join('\n')}`,
     state: { proxy, options, rendered, sections, portRules },
     full: !partial,
     changedServicePorts: written.length,
@@ -163,11 +171,6 @@ function staleChains(dropped: readonly RenderedServicePort[], written: readonly 
   for (const old of dropped) for (const chain of old.chains) if (!live.has(chain)) stale.add(chain);
   return [...stale].sort();
 }
-
-/** The per-port entries of the top-level chains, in the order they are written. */
-const TOP_SECTIONS = ['filterServices', 'filterExternal', 'filterFirewall', 'natServices', 'natNodePorts'] as const;
-/** One of `TOP_SECTIONS`. */
-type TopSection = (typeof TOP_SECTIONS)[number];
 
 /**
  * True when the changed ports write the same top-level entries as before

@@ -3,6 +3,7 @@ import type { EndpointSlice } from './discovery-types.js';
 import {
   FieldProblems,
   integerProblem,
+  ipNumber,
   ipv4CidrProblem,
   ipv4Problem,
   labelProblem,
@@ -106,7 +107,6 @@ interface NormalizedService {
  * fast path for "unchanged"). Weak: entries go with the objects.
  */
 const normalizedServices = new WeakMap<Service, NormalizedService>();
-const sliceServiceKeys = new WeakMap<EndpointSlice, string | undefined>();
 
 /** An object name as it may appear in an error message: JSON-escaped, so a hostile name cannot add lines. */
 const escaped = (name: unknown) => JSON.stringify(String(name)).slice(1, -1);
@@ -162,8 +162,8 @@ const PATCH_LIMIT = 256;
 function rebuildState(input: ProxyInput, node: NodeFacts, nodeKey: string): ProxyState {
   const serviceIndex = new Map<string, number>();
   const sliceIndex = new Map<string, number[]>();
-  for (const [i, slice] of input.endpointSlices.entries()) {
-    const key = sliceServiceKey(slice);
+  for (let i = 0; i < input.endpointSlices.length; i++) {
+    const key = sliceServiceKey(input.endpointSlices[i]);
     if (key === undefined) continue;
     const positions = sliceIndex.get(key);
     if (positions) positions.push(i);
@@ -171,7 +171,8 @@ function rebuildState(input: ProxyInput, node: NodeFacts, nodeKey: string): Prox
   }
   const servicePorts: ServicePortState[] = [];
   let duplicates = false;
-  for (const [i, service] of input.services.entries()) {
+  for (let i = 0; i < input.services.length; i++) {
+    const service = input.services[i];
     const key = serviceKeyOf(service);
     duplicates ||= serviceIndex.has(key);
     serviceIndex.set(key, i);
@@ -411,14 +412,10 @@ function sameSlices(a: readonly EndpointSlice[], b: readonly EndpointSlice[]): b
 
 const serviceKey = (namespace: string | undefined, name: string) => `${namespace ?? ''}/${name}`;
 
-/** The `namespace/service` an IPv4 slice belongs to (cached for frozen slices: reused strings hash once). */
+/** The `namespace/service` an IPv4 slice belongs to. */
 function sliceServiceKey(slice: EndpointSlice): string | undefined {
-  if (sliceServiceKeys.has(slice)) return sliceServiceKeys.get(slice);
   const serviceName = slice.metadata.labels?.[SERVICE_NAME_LABEL];
-  const key =
-    serviceName && slice.addressType === 'IPv4' ? serviceKey(slice.metadata.namespace, serviceName) : undefined;
-  if (Object.isFrozen(slice)) sliceServiceKeys.set(slice, key);
-  return key;
+  return serviceName && slice.addressType === 'IPv4' ? serviceKey(slice.metadata.namespace, serviceName) : undefined;
 }
 
 function normalizeService(service: Service, slices: readonly EndpointSlice[], node: NodeFacts): ServicePortState[] {
@@ -431,7 +428,7 @@ function normalizeService(service: Service, slices: readonly EndpointSlice[], no
   const headless = spec.clusterIP === 'None';
   if (!headless) problems.check('spec.clusterIP', ipv4Problem(spec.clusterIP));
   const externalIPs = checkedList(problems, 'spec.externalIPs', spec.externalIPs, ipv4Problem);
-  const ingress = (service.status?.loadBalancer?.ingress ?? []).map((i) => i.ip).filter((ip) => ip !== undefined);
+  const ingress = service.status?.loadBalancer?.ingress?.map((i) => i.ip).filter((ip) => ip !== undefined);
   const loadBalancerIPs = checkedList(problems, 'status.loadBalancer.ingress', ingress, ipv4Problem);
   const sourceRanges = checkedList(
     problems,
@@ -448,7 +445,7 @@ function normalizeService(service: Service, slices: readonly EndpointSlice[], no
     );
   }
   const ports = spec.ports ?? [];
-  for (const [i, p] of ports.entries()) checkPort(problems, `spec.ports[${i}]`, p, ports.length);
+  for (let i = 0; i < ports.length; i++) checkPort(problems, `spec.ports[${i}]`, ports[i], ports.length);
   const endpointsByPort = collectEndpoints(slices, node, problems);
   if (problems.errors.length > 0)
     throw new InvalidError('Service', escaped(`${namespace}/${serviceName}`), problems.errors);
@@ -458,7 +455,7 @@ function normalizeService(service: Service, slices: readonly EndpointSlice[], no
   const exposed = spec.type === 'NodePort' || spec.type === 'LoadBalancer';
   return ports.map((p): ServicePortState => {
     const portName = p.name ?? '';
-    const endpoints = endpointsByPort.get(`${portName}/${(p.protocol ?? 'TCP').toLowerCase()}`) ?? [];
+    const endpoints = endpointsByPort.get(`${portName}/${(p.protocol ?? 'TCP').toLowerCase()}`) ?? noEndpoints;
     const local = endpoints.filter((e) => e.isLocal);
     return {
       name: portName ? `${namespace}/${serviceName}:${portName}` : `${namespace}/${serviceName}`,
@@ -470,8 +467,8 @@ function normalizeService(service: Service, slices: readonly EndpointSlice[], no
       port: p.port,
       nodePort: exposed && !headless ? p.nodePort : undefined,
       externalIPs,
-      loadBalancerIPs: spec.type === 'LoadBalancer' ? loadBalancerIPs : [],
-      loadBalancerSourceRanges: spec.type === 'LoadBalancer' ? sourceRanges : [],
+      loadBalancerIPs: spec.type === 'LoadBalancer' ? loadBalancerIPs : noStrings,
+      loadBalancerSourceRanges: spec.type === 'LoadBalancer' ? sourceRanges : noStrings,
       affinityTimeoutSeconds,
       externalPolicyLocal,
       internalPolicyLocal,
@@ -494,55 +491,79 @@ function checkedList(
   path: string,
   values: readonly unknown[] | undefined,
   problem: (v: unknown) => string | undefined,
-): string[] {
-  const ok = (values ?? []).filter((v, i) => problems.check(`${path}[${i}]`, problem(v))) as string[];
+): readonly string[] {
+  // Most services have none of these lists: share one empty array rather than make three per service.
+  if (values === undefined || values.length === 0) return noStrings;
+  const ok = values.filter((v, i) => problems.check(`${path}[${i}]`, problem(v))) as string[];
   return [...new Set(ok)].sort(byString);
 }
 
+const noStrings: readonly string[] = [];
+const noEndpoints: readonly ProxyEndpoint[] = [];
+
 /** Kubernetes' rule: ready endpoints if any, else the serving ones that are terminating (graceful drain). */
 function usable(endpoints: readonly ProxyEndpoint[]): readonly ProxyEndpoint[] {
+  // The usual case, all ready, shares the array instead of copying it.
+  if (endpoints.every((e) => e.ready)) return endpoints;
   const ready = endpoints.filter((e) => e.ready);
   return ready.length > 0 ? ready : endpoints.filter((e) => e.serving && e.terminating);
 }
 
-/** Endpoints per `portName/protocol`, deduplicated by `ip:port` across slices and sorted. */
+/** The endpoints of one port, in the order slices list them, with their `ip:port` numbers. */
+interface PortEndpoints {
+  readonly endpoints: ProxyEndpoint[];
+  /** `ip:port` as one number per endpoint: the dedupe key and the sort order at once. */
+  readonly ids: number[];
+  /** True while every id is above the one before: already sorted, and no duplicates. */
+  ascending: boolean;
+}
+
+/** Endpoints per `portName/protocol`, deduplicated by `ip:port` across slices (the first wins) and sorted. */
 function collectEndpoints(
   slices: readonly EndpointSlice[],
   node: NodeFacts,
   problems: FieldProblems,
-): Map<string, ProxyEndpoint[]> {
-  const byPort = new Map<string, Map<number, ProxyEndpoint>>();
+): Map<string, readonly ProxyEndpoint[]> {
+  const byPort = new Map<string, PortEndpoints>();
   for (const slice of slices) {
-    // Field paths are built only for a bad value: a large cluster has a hundred thousand good ones.
-    const where = () => `endpointSlice ${JSON.stringify(slice.metadata.name)}`;
-    for (const [pi, sp] of (slice.ports ?? []).entries()) {
-      if (sp.name) problems.check(() => `${where()}.ports[${pi}].name`, labelProblem(sp.name));
-      if (!problems.check(() => `${where()}.ports[${pi}].port`, portProblem(sp.port))) continue;
-      if (
-        sp.protocol !== undefined &&
-        !problems.check(() => `${where()}.ports[${pi}].protocol`, protocolProblem(sp.protocol))
-      )
+    // Indexed loops, and field paths built only for a bad value: a large cluster has a hundred thousand good
+    // endpoints, and an iterator pair or a path closure each would be garbage to collect.
+    const where = `endpointSlice ${JSON.stringify(slice.metadata.name)}`;
+    const slicePorts = slice.ports ?? [];
+    for (let pi = 0; pi < slicePorts.length; pi++) {
+      const sp = slicePorts[pi];
+      if (sp.name) problems.check(`${where}.ports[${pi}].name`, labelProblem(sp.name));
+      if (!problems.check(`${where}.ports[${pi}].port`, portProblem(sp.port))) continue;
+      if (sp.protocol !== undefined && !problems.check(`${where}.ports[${pi}].protocol`, protocolProblem(sp.protocol)))
         continue;
       const port = sp.port as number;
       const key = `${sp.name ?? ''}/${(sp.protocol ?? 'TCP').toLowerCase()}`;
-      const eps = byPort.get(key) ?? new Map<number, ProxyEndpoint>();
-      byPort.set(key, eps);
-      for (const [ei, e] of slice.endpoints.entries()) {
+      let collected = byPort.get(key);
+      if (collected === undefined) {
+        collected = { endpoints: [], ids: [], ascending: true };
+        byPort.set(key, collected);
+      }
+      for (let ei = 0; ei < slice.endpoints.length; ei++) {
+        const e = slice.endpoints[ei];
         const ip = e.addresses[0];
-        if (!problems.check(() => `${where()}.endpoints[${ei}].addresses[0]`, ipv4Problem(ip))) continue;
+        const address = ipNumber(ip);
+        if (address === undefined) {
+          problems.check(`${where}.endpoints[${ei}].addresses[0]`, ipv4Problem(ip));
+          continue;
+        }
         if (e.nodeName !== undefined && !validNodeNames.has(e.nodeName)) {
-          if (problems.check(() => `${where()}.endpoints[${ei}].nodeName`, subdomainProblem(e.nodeName))) {
+          if (problems.check(`${where}.endpoints[${ei}].nodeName`, subdomainProblem(e.nodeName))) {
             validNodeNames.add(e.nodeName);
           }
         }
-        if (e.hostname !== undefined) {
-          problems.check(() => `${where()}.endpoints[${ei}].hostname`, labelProblem(e.hostname));
-        }
-        // ip:port as one number: the dedupe key and the sort order at once.
-        const id = ipNumber(ip) * 65536 + port;
-        if (eps.has(id)) continue;
+        const hostnameProblem = e.hostname === undefined ? undefined : labelProblem(e.hostname);
+        if (hostnameProblem) problems.check(`${where}.endpoints[${ei}].hostname`, hostnameProblem);
+        const id = address * 65536 + port;
+        const { ids } = collected;
+        if (ids.length > 0 && id <= ids[ids.length - 1]) collected.ascending = false;
         const ready = e.conditions?.ready ?? true;
-        eps.set(id, {
+        ids.push(id);
+        collected.endpoints.push({
           ip,
           port,
           ready,
@@ -555,33 +576,25 @@ function collectEndpoints(
       }
     }
   }
-  const sorted = new Map<string, ProxyEndpoint[]>();
-  for (const [key, eps] of byPort) {
-    const ids = [...eps.keys()].sort((a, b) => a - b);
-    sorted.set(
-      key,
-      ids.map((id) => eps.get(id) as ProxyEndpoint),
-    );
+  const sorted = new Map<string, readonly ProxyEndpoint[]>();
+  for (const [key, collected] of byPort) {
+    sorted.set(key, collected.ascending ? collected.endpoints : sortedUnique(collected));
   }
   return sorted;
 }
 
+/** The endpoints sorted by id, keeping the first of each id (slices may overlap while they are rebalanced). */
+function sortedUnique({ endpoints, ids }: PortEndpoints): ProxyEndpoint[] {
+  const order = ids.map((_, i) => i).sort((a, b) => ids[a] - ids[b] || a - b);
+  const unique: ProxyEndpoint[] = [];
+  for (let k = 0; k < order.length; k++) {
+    if (k === 0 || ids[order[k]] !== ids[order[k - 1]]) unique.push(endpoints[order[k]]);
+  }
+  return unique;
+}
+
 /** Node names seen valid: a cluster has few nodes and many endpoints, so each name is checked once per process. */
 const validNodeNames = new Set<string>();
-
-/** A dotted-quad IPv4 address (already validated) as an unsigned number, for numeric ordering. */
-export function ipNumber(ip: string): number {
-  let value = 0;
-  let octet = 0;
-  for (let i = 0; i < ip.length; i++) {
-    const c = ip.charCodeAt(i);
-    if (c === 46) {
-      value = value * 256 + octet;
-      octet = 0;
-    } else octet = octet * 10 + c - 48;
-  }
-  return value * 256 + octet;
-}
 
 /** The mark value of the masquerade bit, as kube-proxy prints it (`0x4000`). */
 export function masqueradeMark(node: NodeFacts): string {

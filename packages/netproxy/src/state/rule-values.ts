@@ -9,15 +9,43 @@ import { type FieldError, isDNS1035Label, isDNS1123Label, isDNS1123Subdomain } f
  * metacharacters, so it can be written into iptables-restore or nft text
  * without quoting.
  */
-const octet = '(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])';
-const ipv4Re = new RegExp(`^${octet}(\\.${octet}){3}$`);
-
 /** Quotes a rejected value for an error message: JSON escapes newlines and control characters. */
 const shown = (value: unknown) => JSON.stringify(value) ?? String(value);
 
+/**
+ * The dotted-quad IPv4 address `value` as an unsigned number (which also
+ * orders addresses numerically), or `undefined` when it is not one: four
+ * decimal octets of at most 255, without leading zeros. One pass and no
+ * regular expression: a large cluster checks a hundred thousand endpoints
+ * per full sync.
+ */
+export function ipNumber(value: unknown): number | undefined {
+  if (typeof value !== 'string' || value.length < 7 || value.length > 15) return undefined;
+  let address = 0;
+  let octet = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c === 46) {
+      if (digits === 0 || dots === 3) return undefined;
+      address = address * 256 + octet;
+      octet = 0;
+      digits = 0;
+      dots++;
+    } else if (c >= 48 && c <= 57) {
+      if (digits > 0 && octet === 0) return undefined;
+      octet = octet * 10 + c - 48;
+      if (++digits > 3 || octet > 255) return undefined;
+    } else return undefined;
+  }
+  if (digits === 0 || dots !== 3) return undefined;
+  return address * 256 + octet;
+}
+
 /** `undefined` if `value` is a dotted-quad IPv4 address. */
 export function ipv4Problem(value: unknown): string | undefined {
-  if (typeof value === 'string' && ipv4Re.test(value)) return undefined;
+  if (ipNumber(value) !== undefined) return undefined;
   return `Invalid value: ${shown(value)}: must be a valid IPv4 address (e.g. 10.9.8.7); IPv6 is not supported by this proxy`;
 }
 
@@ -26,7 +54,8 @@ export function ipv4CidrProblem(value: unknown): string | undefined {
   if (typeof value === 'string') {
     const [ip, bits, extra] = value.split('/');
     const n = Number(bits);
-    if (extra === undefined && ipv4Re.test(ip ?? '') && /^[0-9]{1,2}$/.test(bits ?? '') && n <= 32) return undefined;
+    if (extra === undefined && ipNumber(ip) !== undefined && /^[0-9]{1,2}$/.test(bits ?? '') && n <= 32)
+      return undefined;
   }
   return `Invalid value: ${shown(value)}: must be an IPv4 CIDR (e.g. 10.244.0.0/16)`;
 }

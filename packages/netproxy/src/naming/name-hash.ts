@@ -15,27 +15,39 @@ const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
  * `crypto.hash`.
  */
 export function hashSuffix(text: string): string {
-  return base32Prefix(oneBlockDigest(text) ?? hash('sha256', text, 'buffer'));
+  const suffix = oneBlockSuffix(text);
+  if (suffix !== undefined) return suffix;
+  const bytes = hash('sha256', text, 'buffer');
+  return base32Prefix(bytes.readInt32BE(0), bytes.readInt32BE(4), bytes.readInt32BE(8));
 }
 
-/** Base32 of the first 10 bytes of `digest`. */
-function base32Prefix(digest: Uint8Array): string {
-  let out = '';
-  for (let i = 0; i < 10; i += 5) {
-    // 5 bytes = 40 bits = 8 base32 characters; split in two 20-bit halves to stay within 32-bit integers.
-    const hi = (digest[i] << 12) | (digest[i + 1] << 4) | (digest[i + 2] >> 4);
-    const lo = ((digest[i + 2] & 0xf) << 16) | (digest[i + 3] << 8) | digest[i + 4];
-    out +=
-      alphabet[hi >> 15] +
-      alphabet[(hi >> 10) & 31] +
-      alphabet[(hi >> 5) & 31] +
-      alphabet[hi & 31] +
-      alphabet[lo >> 15] +
-      alphabet[(lo >> 10) & 31] +
-      alphabet[(lo >> 5) & 31] +
-      alphabet[lo & 31];
-  }
-  return out;
+const alphabetCodes = Array.from(alphabet, (c) => c.charCodeAt(0));
+
+/**
+ * Base32 of the first 80 bits of a digest, given as its first three 32-bit
+ * words (`a`, `b` and the top half of `c`): one string made at once, not
+ * sixteen concatenations.
+ */
+function base32Prefix(a: number, b: number, c: number): string {
+  const code = alphabetCodes;
+  return String.fromCharCode(
+    code[a >>> 27],
+    code[(a >>> 22) & 31],
+    code[(a >>> 17) & 31],
+    code[(a >>> 12) & 31],
+    code[(a >>> 7) & 31],
+    code[(a >>> 2) & 31],
+    code[((a & 3) << 3) | (b >>> 29)],
+    code[(b >>> 24) & 31],
+    code[(b >>> 19) & 31],
+    code[(b >>> 14) & 31],
+    code[(b >>> 9) & 31],
+    code[(b >>> 4) & 31],
+    code[((b & 15) << 1) | (c >>> 31)],
+    code[(c >>> 26) & 31],
+    code[(c >>> 21) & 31],
+    code[(c >>> 16) & 31],
+  );
 }
 
 /** SHA-256 round constants (FIPS 180-4, 4.2.2). */
@@ -53,33 +65,28 @@ const K = new Int32Array([
 const H = new Int32Array([
   0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
 ]);
-/** Message schedule and output, reused: hashing is synchronous, so one of each serves every call. */
-const schedule = new Int32Array(64);
-const digestPrefix = new Uint8Array(12);
-
+/** The message schedule as a ring of 16 words, reused: hashing is synchronous, so one serves every call. */
+const schedule = new Int32Array(16);
 /**
- * The first 12 bytes of sha256(`text`) when `text` is ASCII and fits one
- * 64-byte block with its padding (at most 55 bytes), else `undefined`.
+ * The suffix of `text` hashed here, when `text` is ASCII and fits one
+ * 64-byte sha256 block with its padding (at most 55 bytes), else
+ * `undefined`.
  */
-function oneBlockDigest(text: string): Uint8Array | undefined {
+function oneBlockSuffix(text: string): string | undefined {
   const n = text.length;
   if (n > 55) return undefined;
   const w = schedule;
-  w.fill(0, 0, 16);
+  w.fill(0);
+  let seen = 0;
   for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
-    if (c > 0x7f) return undefined;
+    seen |= c;
     w[i >> 2] |= c << (24 - 8 * (i & 3));
   }
+  // Checked once after the loop: a branch per character costs more than the rare non-ASCII name saves.
+  if (seen > 0x7f) return undefined;
   w[n >> 2] |= 0x80 << (24 - 8 * (n & 3));
   w[15] = n * 8;
-  for (let i = 16; i < 64; i++) {
-    const x = w[i - 15];
-    const y = w[i - 2];
-    const s0 = ((x >>> 7) | (x << 25)) ^ ((x >>> 18) | (x << 14)) ^ (x >>> 3);
-    const s1 = ((y >>> 17) | (y << 15)) ^ ((y >>> 19) | (y << 13)) ^ (y >>> 10);
-    w[i] = (w[i - 16] + s0 + w[i - 7] + s1) | 0;
-  }
   let a = H[0];
   let b = H[1];
   let c = H[2];
@@ -89,8 +96,19 @@ function oneBlockDigest(text: string): Uint8Array | undefined {
   let g = H[6];
   let h = H[7];
   for (let i = 0; i < 64; i++) {
+    // Words 16..63 are computed as the rounds need them, over the ring of the last 16.
+    let wi: number;
+    if (i < 16) wi = w[i];
+    else {
+      const x = w[(i - 15) & 15];
+      const y = w[(i - 2) & 15];
+      const s0 = ((x >>> 7) | (x << 25)) ^ ((x >>> 18) | (x << 14)) ^ (x >>> 3);
+      const s1 = ((y >>> 17) | (y << 15)) ^ ((y >>> 19) | (y << 13)) ^ (y >>> 10);
+      wi = (w[i & 15] + s0 + w[(i - 7) & 15] + s1) | 0;
+      w[i & 15] = wi;
+    }
     const s1 = ((e >>> 6) | (e << 26)) ^ ((e >>> 11) | (e << 21)) ^ ((e >>> 25) | (e << 7));
-    const t1 = (h + s1 + ((e & f) ^ (~e & g)) + K[i] + w[i]) | 0;
+    const t1 = (h + s1 + ((e & f) ^ (~e & g)) + K[i] + wi) | 0;
     const s0 = ((a >>> 2) | (a << 30)) ^ ((a >>> 13) | (a << 19)) ^ ((a >>> 22) | (a << 10));
     const t2 = (s0 + ((a & b) ^ (a & c) ^ (b & c))) | 0;
     h = g;
@@ -102,16 +120,5 @@ function oneBlockDigest(text: string): Uint8Array | undefined {
     b = a;
     a = (t1 + t2) | 0;
   }
-  putWord(0, a + H[0]);
-  putWord(4, b + H[1]);
-  putWord(8, c + H[2]);
-  return digestPrefix;
-}
-
-/** Writes the 32-bit `word` big-endian at `at` in `digestPrefix`. */
-function putWord(at: number, word: number): void {
-  digestPrefix[at] = word >>> 24;
-  digestPrefix[at + 1] = word >>> 16;
-  digestPrefix[at + 2] = word >>> 8;
-  digestPrefix[at + 3] = word;
+  return base32Prefix((a + H[0]) | 0, (b + H[1]) | 0, (c + H[2]) | 0);
 }

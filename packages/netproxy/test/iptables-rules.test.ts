@@ -256,6 +256,23 @@ describe('iptablesRules partial sync', () => {
     expect([...destinations(table, svcX).keys()]).toEqual(['10.1.0.1:8080']);
   });
 
+  it('on a full sync, deletes the service chains an earlier process left in the kernel, and nothing else', () => {
+    const before = nat(iptablesRules(two(['10.1.0.1', '10.1.0.2'])).text);
+    const now = iptablesRules({
+      ...two(['10.1.0.1']),
+      existingChains: [...before.declared, 'DOCKER', 'KUBE-SEP-notours'],
+    });
+    expect(now.full).toBe(true);
+    const table = nat(now.text);
+    expect(table.deleted.size).toBe(1);
+    const [stale] = table.deleted;
+    // The chain that sent traffic to the endpoint that is gone.
+    expect(before.rules.some((r) => r.chain === stale && r.args.join(' ').includes('10.1.0.2:8080'))).toBe(true);
+    expect(table.declared).toContain(stale);
+    expect(table.rules.some((r) => r.chain === stale || r.target === stale)).toBe(false);
+    for (const foreign of ['DOCKER', 'KUBE-SEP-notours', 'KUBE-SERVICES']) expect(table.deleted).not.toContain(foreign);
+  });
+
   it('writes no service chain when nothing changed', () => {
     const first = iptablesRules(two(['10.1.0.1']));
     const again = iptablesRules({ ...two(['10.1.0.1']), previous: first.state });

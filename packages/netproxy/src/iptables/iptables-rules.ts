@@ -40,6 +40,14 @@ interface PortRuleCounts {
 /** Input of `iptablesRules`: the proxy input plus the previous sync's state for a partial sync. */
 export interface IptablesInput extends ProxyInput {
   readonly previous?: IptablesState;
+  /**
+   * The nat chains the kernel holds now (`IptablesApplier.listNatChains()`),
+   * read on a full sync: per-service chains among them (`KUBE-SVC-`,
+   * `KUBE-SVL-`, `KUBE-EXT-`, `KUBE-FW-`, `KUBE-SEP-`) that no service owns
+   * any more are flushed and deleted, as kube-proxy does after a restart.
+   * Ignored by partial syncs, which know their stale chains from `previous`.
+   */
+  readonly existingChains?: readonly string[];
 }
 
 /** One generated iptables sync. */
@@ -104,7 +112,9 @@ export function iptablesRules(input: IptablesInput): IptablesRules {
     (port) => renderServicePort(port, options, chains),
     partial ? previous.proxy.servicePorts : undefined,
   );
-  const stale = staleChains(previous && !partial ? previous.rendered : dropped, written);
+  const stale = partial
+    ? staleChains(ownedBy(dropped), written)
+    : staleChains([...ownedBy(previous?.rendered ?? []), ...serviceChains(input.existingChains ?? [])], written);
   const sections = partial && sameTopEntries(dropped, written) ? previous.sections : joinSections(rendered);
   const mark = masqueradeMark(proxy.node);
   const out: string[] = ['*filter', ...TOP_FILTER_CHAINS.map(declare)];
@@ -158,19 +168,29 @@ function addRules(counts: PortRuleCounts, ports: readonly RenderedServicePort[],
 }
 
 /**
- * Chains owned by dropped renderings that no new rendering owns. Only
- * renderings that were not carried over can own a stale chain, so the search
- * stays proportional to the change, not to the ruleset.
+ * The `candidates` (chains that existed before this sync) that no rendering
+ * written now owns. On a partial sync the candidates are the dropped
+ * renderings' chains (only a rendering that was not carried over can own a
+ * stale chain), so the search stays proportional to the change.
  */
-function staleChains(dropped: readonly RenderedServicePort[], written: readonly RenderedServicePort[]): string[] {
-  // A first full sync drops nothing: no need for a set of its 110,000 chains.
-  if (dropped.length === 0) return [];
+function staleChains(candidates: readonly string[], written: readonly RenderedServicePort[]): string[] {
+  // A first full sync of a fresh node has no candidates: no need for a set of its 110,000 chains.
+  if (candidates.length === 0) return [];
   const live = new Set<string>();
   for (const r of written) for (const chain of r.chains) live.add(chain);
   const stale = new Set<string>();
-  for (const old of dropped) for (const chain of old.chains) if (!live.has(chain)) stale.add(chain);
+  for (const chain of candidates) if (!live.has(chain)) stale.add(chain);
   return [...stale].sort();
 }
+
+/** The chains `ports` own. */
+const ownedBy = (ports: readonly RenderedServicePort[]) => ports.flatMap((r) => r.chains);
+
+/** The per-service-port chains this generator writes; other KUBE- chains (top-level, other tools') are never deleted. */
+const SERVICE_CHAIN = /^KUBE-(SVC|SVL|EXT|FW|SEP)-[A-Z2-7]{16}$/;
+
+/** The names among `chains` that are per-service-port chains of this layout. */
+const serviceChains = (chains: readonly string[]) => chains.filter((chain) => SERVICE_CHAIN.test(chain));
 
 /**
  * True when the changed ports write the same top-level entries as before

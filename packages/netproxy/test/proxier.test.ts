@@ -91,6 +91,27 @@ describe('Proxier', () => {
     expect(kubeServices).toHaveLength(4);
   });
 
+  it('on a full sync, deletes the chains an earlier process left, as the applier lists them', async () => {
+    await addService('a', '10.96.0.1', ['10.1.0.1']);
+    const leftover = 'KUBE-SEP-ABCDEFGHIJKLMNOP';
+    const applier = Object.assign(new RecordingApplier<IptablesRules>(), {
+      listed: 0,
+      async listNatChains() {
+        this.listed++;
+        return ['PREROUTING', 'KUBE-SERVICES', leftover];
+      },
+    });
+    await started(applier);
+    await addService('b', '10.96.0.2', ['10.1.0.2']);
+    await clock.step(1000);
+    expect(applier.applied.map((r) => r.full)).toEqual([true, false]);
+    // Listed for the full sync only.
+    expect(applier.listed).toBe(1);
+    const [full, partial] = applier.applied.map((r) => parseRestore(r.text).get('nat')!);
+    expect([...full.deleted]).toEqual([leftover]);
+    expect(partial.deleted.size).toBe(0);
+  });
+
   it('after a failed apply, retries with a full resync and counts the failure', async () => {
     await addService('a', '10.96.0.1', ['10.1.0.1']);
     const applier = new RecordingApplier<IptablesRules>();

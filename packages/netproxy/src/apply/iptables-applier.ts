@@ -36,12 +36,18 @@ export async function detectIptablesBackend(runner: CommandRunner = spawnRunner)
   return legacy.rules > nft.rules ? 'legacy' : 'nft';
 }
 
+/** An iptables applier that can say which nat chains the kernel holds, so a full sync can delete leftovers. */
+export interface NatChainLister {
+  /** The names of the chains in the nat table, as `iptables-save -t nat` lists them. */
+  listNatChains(): Promise<readonly string[]>;
+}
+
 /**
  * Feeds `iptablesRules` output to `iptables-<backend>-restore --noflush
  * --wait` on stdin, then makes sure the jumps from the built-in chains
  * exist (`-C`, and `-I` only when missing, so they are never duplicated).
  */
-export class IptablesApplier implements CheckingApplier<IptablesRules> {
+export class IptablesApplier implements CheckingApplier<IptablesRules>, NatChainLister {
   private backend: IptablesBackend | undefined;
   private readonly runner: CommandRunner;
 
@@ -66,6 +72,21 @@ export class IptablesApplier implements CheckingApplier<IptablesRules> {
       const exists = await this.runner(tool, [...rule, '-C', jump.chain, ...jump.rule]);
       if (exists.code !== 0) await runChecked(this.runner, tool, [...rule, '-I', jump.chain, ...jump.rule]);
     }
+  }
+
+  /**
+   * `iptables-<backend>-save -t nat`, reduced to its chain names: pass them
+   * to `iptablesRules` as `existingChains` on a full sync (the Proxier does)
+   * so that chains an earlier process wrote and no service owns are deleted.
+   */
+  async listNatChains(): Promise<readonly string[]> {
+    const backend = await this.resolveBackend();
+    const saved = await runChecked(this.runner, binary(backend, 'iptables-save'), ['-t', 'nat']);
+    // Chain lines read `:<name> <policy> [<packets>:<bytes>]`.
+    return saved.stdout
+      .split('\n')
+      .filter((line) => line.startsWith(':'))
+      .map((line) => line.slice(1).split(' ')[0]);
   }
 
   /** `iptables-restore --test`: parses and validates against the kernel without committing. */

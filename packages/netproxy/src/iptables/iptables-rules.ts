@@ -87,9 +87,13 @@ const declare = (chain: string) => `:${chain} - [0:0]`;
  * service ports whose service or endpoints changed are declared and
  * written; chains that no longer exist are flushed and deleted (`-X`).
  *
- * Caveats: chains left by an earlier process (not in `previous`) are not
- * known, so not deleted. After a failed apply, call again without
- * `previous`: the kernel may hold neither the old nor the new rules.
+ * A full sync given `existingChains` also deletes the per-service chains
+ * among them that no service owns (an earlier process's leftovers).
+ *
+ * Caveats: without `existingChains`, chains left by an earlier process (not
+ * in `previous`) are not known, so not deleted. After a failed apply, call
+ * again without `previous`: the kernel may hold neither the old nor the new
+ * rules.
  */
 export function iptablesRules(input: IptablesInput): IptablesRules {
   const previous = input.previous;

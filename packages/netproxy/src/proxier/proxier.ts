@@ -1,6 +1,7 @@
 import { type Clock, type Logger, RealClock, silentLogger, type TimerHandle } from '@flotilla/core';
 import type { Registry } from 'prom-client';
 import type { Applier } from '../apply/applier.js';
+import type { NatChainLister } from '../apply/iptables-applier.js';
 import { type IptablesRules, iptablesRules } from '../iptables/iptables-rules.js';
 import { type IpvsRules, type IpvsScheduler, ipvsRules } from '../ipvs/ipvs-rules.js';
 import { type NftablesRules, nftablesRules } from '../nftables/nftables-rules.js';
@@ -10,7 +11,11 @@ import { ProxierMetrics } from './proxier-metrics.js';
 
 /** The data plane a Proxier programs, with the applier that loads its rules. */
 export type ProxierMode =
-  | { readonly mode: 'iptables'; readonly applier: Applier<IptablesRules> }
+  | {
+      readonly mode: 'iptables';
+      /** With `listNatChains` (as `IptablesApplier`), full syncs also delete chains an earlier process left. */
+      readonly applier: Applier<IptablesRules> & Partial<NatChainLister>;
+    }
   | { readonly mode: 'nftables'; readonly applier: Applier<NftablesRules>; readonly table?: string }
   | { readonly mode: 'ipvs'; readonly applier: Applier<IpvsRules>; readonly scheduler?: IpvsScheduler };
 
@@ -41,14 +46,14 @@ interface Backend {
 }
 
 function backend<R extends { readonly full: boolean; readonly state: unknown; readonly text: string }>(
-  generate: (input: ProxyInput, previous: R['state'] | undefined) => R,
+  generate: (input: ProxyInput, previous: R['state'] | undefined) => R | Promise<R>,
   applier: Applier<R>,
   applied?: (rules: R) => void,
 ): Backend {
   let previous: R['state'] | undefined;
   return {
     async sync(input, full) {
-      const rules = generate(input, full ? undefined : previous);
+      const rules = await generate(input, full ? undefined : previous);
       previous = undefined;
       await applier.apply(rules);
       previous = rules.state;
@@ -110,7 +115,13 @@ export class Proxier {
     switch (o.mode) {
       case 'iptables':
         return backend(
-          (input, previous) => iptablesRules({ ...input, previous }),
+          async (input, previous) =>
+            iptablesRules({
+              ...input,
+              previous,
+              // Read only for a full sync: a partial one knows its stale chains from `previous`.
+              existingChains: previous ? undefined : await o.applier.listNatChains?.(),
+            }),
           o.applier,
           (rules) => {
             this.metrics?.iptablesRules.set({ table: 'filter' }, rules.ruleCounts.filter);

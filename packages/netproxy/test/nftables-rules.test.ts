@@ -126,7 +126,173 @@ describe('nftablesRules', () => {
   });
 });
 
+/** A LoadBalancer service `lb` (port 80, NodePort 30080) with `ranges`, `ingress` IPs and `endpoints`. */
+function loadBalancer(ranges: string[], ingress: string[], endpoints = ['10.1.0.1']): ProxyInput {
+  return {
+    ...node,
+    services: [
+      service(
+        'ns1',
+        'lb',
+        '10.0.0.9',
+        [{ name: 'p80', port: 80, nodePort: 30080 }],
+        { type: 'LoadBalancer', loadBalancerSourceRanges: ranges },
+        { loadBalancer: { ingress: ingress.map((ip) => ({ ip })) } },
+      ),
+    ],
+    endpointSlices: [
+      endpointSlice(
+        'ns1',
+        'lb',
+        [{ name: 'p80', port: 8080 }],
+        endpoints.map((ip) => ({ ip })),
+      ),
+    ],
+  };
+}
+
+const firewallChains = (parsed: ReturnType<typeof parseNft>) =>
+  [...parsed.chains.keys()].filter((c) => c.startsWith('fw-'));
+
+describe('nftablesRules loadBalancerSourceRanges', () => {
+  it('sends traffic to each ingress IP through a firewall chain that drops sources outside the ranges', () => {
+    const parsed = parseNft(
+      nftablesRules(loadBalancer(['198.18.64.0/18', '198.18.1.0/24'], ['198.19.0.20', '198.19.0.21'])).text,
+    );
+    const fw = lookup(parsed, 'firewall-ips', '198.19.0.20 . tcp . 80');
+    expect(fw).toMatch(/^goto fw-[A-Z2-7]{16}$/);
+    expect(lookup(parsed, 'firewall-ips', '198.19.0.21 . tcp . 80')).toBe(fw);
+    expect(parsed.added.get('firewall-ips')).toHaveLength(2);
+    // Ranges in the proxy state's sorted order, so the same service always gives the same bytes.
+    expect(parsed.chains.get(fw!.replace('goto ', ''))).toEqual(['ip saddr != { 198.18.1.0/24, 198.18.64.0/18 } drop']);
+    // Allowed traffic is still translated as before: the ingress IP goes to the port's ext- chain.
+    expect(lookup(parsed, 'service-ips', '198.19.0.20 . tcp . 80')).toMatch(/^goto ext-/);
+    expect(danglingGotos(parsed)).toEqual([]);
+  });
+
+  it('checks the firewall before DNAT, for forwarded and for locally sent traffic', () => {
+    const parsed = parseNft(nftablesRules(loadBalancer(['198.18.64.0/18'], ['198.19.0.20'])).text);
+    expect(parsed.sets.get('firewall-ips')).toContain('type ipv4_addr . inet_proto . inet_service : verdict');
+    expect(parsed.chains.get('firewall-check')).toEqual(['ip daddr . meta l4proto . th dport vmap @firewall-ips']);
+    expect(parsed.chains.get('filter-prerouting')).toEqual([
+      'type filter hook prerouting priority -110; policy accept',
+      'ct state new jump firewall-check',
+    ]);
+    expect(parsed.chains.get('filter-output')?.slice(1, 3)).toEqual([
+      'ct state new jump firewall-check',
+      'ct state new jump service-endpoints-check',
+    ]);
+    expect(parsed.chains.get('nat-prerouting')?.[0]).toBe('type nat hook prerouting priority dstnat; policy accept');
+  });
+
+  it('writes a single range without a set', () => {
+    const parsed = parseNft(nftablesRules(loadBalancer(['198.18.64.0/18'], ['198.19.0.20'])).text);
+    const [fw] = firewallChains(parsed);
+    expect(parsed.chains.get(fw)).toEqual(['ip saddr != 198.18.64.0/18 drop']);
+  });
+
+  it.each([
+    { what: 'a port without ranges', input: loadBalancer([], ['198.19.0.20']) },
+    { what: 'a port without ingress IPs', input: loadBalancer(['198.18.64.0/18'], []) },
+    {
+      what: 'a port without endpoints (its ingress IP is rejected for every source)',
+      input: loadBalancer(['198.18.64.0/18'], ['198.19.0.20'], []),
+    },
+    {
+      what: 'a NodePort service (ranges apply to load balancers only)',
+      input: {
+        ...one([{ ip: '10.1.0.1' }], {
+          type: 'NodePort',
+          externalIPs: ['198.18.9.9'],
+          loadBalancerSourceRanges: ['198.18.64.0/18'],
+        }),
+      },
+    },
+  ])('gives $what no firewall element and no chain', ({ input }) => {
+    const parsed = parseNft(nftablesRules(input).text);
+    expect(parsed.added.get('firewall-ips')).toBeUndefined();
+    expect(firewallChains(parsed)).toEqual([]);
+    // The shared lookup exists whatever the services, so incremental syncs can add to it.
+    expect(parsed.sets.has('firewall-ips')).toBe(true);
+  });
+
+  it('costs one chain per port with ranges and none for a port without', () => {
+    const withFirewall = parseNft(nftablesRules(loadBalancer(['198.18.64.0/18'], ['198.19.0.20'])).text);
+    const withoutFirewall = parseNft(nftablesRules(loadBalancer([], ['198.19.0.20'])).text);
+    expect(withFirewall.chains.size - withoutFirewall.chains.size).toBe(1);
+  });
+});
+
 describe('nftablesRules incremental sync', () => {
+  /** The incremental script from `before` to `after`, its parse and its lines. */
+  const step = (before: ProxyInput, after: ProxyInput) => {
+    const first = nftablesRules(before);
+    const second = nftablesRules({ ...after, previous: first.state });
+    expect(second.full).toBe(false);
+    const lines = second.text.split('\n');
+    /** Index of the first line matching `re`, failing when none does. */
+    const at = (re: RegExp) => {
+      const i = lines.findIndex((l) => re.test(l));
+      expect(i, `no line matches ${re}`).toBeGreaterThanOrEqual(0);
+      return i;
+    };
+    const fw = firewallChains(parseNft(first.text))[0] ?? firewallChains(parseNft(second.text))[0];
+    return { parsed: parseNft(second.text), at, fw };
+  };
+  const key = '198.19.0.20 . tcp . 80';
+
+  it('adds the chain before the element that goes to it when a port gains ranges', () => {
+    const { parsed, at, fw } = step(
+      loadBalancer([], ['198.19.0.20']),
+      loadBalancer(['198.18.64.0/18'], ['198.19.0.20']),
+    );
+    expect(lookup(parsed, 'firewall-ips', key)).toBe(`goto ${fw}`);
+    expect(parsed.chains.get(fw)).toEqual(['ip saddr != 198.18.64.0/18 drop']);
+    expect(at(new RegExp(`^add chain ip flotilla ${fw}$`))).toBeLessThan(at(/^add element ip flotilla firewall-ips /));
+  });
+
+  it('rewrites the chain and its elements in place when the ranges change', () => {
+    const { parsed, fw } = step(
+      loadBalancer(['198.18.64.0/18'], ['198.19.0.20']),
+      loadBalancer(['198.18.64.0/18', '198.18.1.0/24'], ['198.19.0.20']),
+    );
+    expect(parsed.deleted.get('firewall-ips')).toEqual([key]);
+    expect(lookup(parsed, 'firewall-ips', key)).toBe(`goto ${fw}`);
+    expect(parsed.commands).toContain(`flush chain ip flotilla ${fw}`);
+    expect(parsed.chains.get(fw)).toEqual(['ip saddr != { 198.18.1.0/24, 198.18.64.0/18 } drop']);
+    expect(parsed.commands).not.toContain(`add chain ip flotilla ${fw}`);
+    expect(parsed.commands).not.toContain(`delete chain ip flotilla ${fw}`);
+  });
+
+  it.each([
+    { what: 'loses its ranges', after: loadBalancer([], ['198.19.0.20']) },
+    { what: 'loses its ingress IP', after: loadBalancer(['198.18.64.0/18'], []) },
+    { what: 'is removed', after: { ...node, services: [], endpointSlices: [] } },
+  ])('deletes the element, then the chain, when a port $what', ({ after }) => {
+    const { parsed, at, fw } = step(loadBalancer(['198.18.64.0/18'], ['198.19.0.20']), after);
+    expect(parsed.deleted.get('firewall-ips')).toEqual([key]);
+    expect(parsed.added.get('firewall-ips')).toBeUndefined();
+    expect(at(/^delete element ip flotilla firewall-ips /)).toBeLessThan(
+      at(new RegExp(`^delete chain ip flotilla ${fw}$`)),
+    );
+  });
+
+  it('leaves the firewall alone when another service changes', () => {
+    const withLb = (eps: string[]): ProxyInput => {
+      const lb = loadBalancer(['198.18.64.0/18'], ['198.19.0.20']);
+      const other = one(eps.map((ip) => ({ ip })));
+      return {
+        ...node,
+        services: [...lb.services, ...other.services],
+        endpointSlices: [...lb.endpointSlices, ...other.endpointSlices],
+      };
+    };
+    const { parsed } = step(withLb(['10.1.0.1']), withLb(['10.1.0.2']));
+    expect(parsed.added.get('firewall-ips')).toBeUndefined();
+    expect(parsed.deleted.get('firewall-ips')).toBeUndefined();
+    expect(parsed.commands.filter((c) => c.includes(' fw-'))).toEqual([]);
+  });
+
   it('changes only the elements of the changed service, never rewriting the table', () => {
     const cluster = syntheticCluster(20, 3);
     const first = nftablesRules({ ...node, ...cluster });

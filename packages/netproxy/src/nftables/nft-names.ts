@@ -1,8 +1,12 @@
 import { hashSuffix } from '../naming/name-hash.js';
 import type { ProxyEndpoint, ServicePortState } from '../state/proxy-state.js';
 
-/** Per-service-port chain names: a kind prefix and 16 base32 characters of sha256, so any name is safe in nft text. */
-export function portChain(kind: 'svc' | 'svl' | 'ext', port: ServicePortState): string {
+/**
+ * Per-service-port chain names: a kind prefix (`svc`, `svl`, `ext`, or `fw`
+ * for the source-range firewall) and 16 base32 characters of sha256, so any
+ * name is safe in nft text.
+ */
+export function portChain(kind: 'svc' | 'svl' | 'ext' | 'fw', port: ServicePortState): string {
   return `${kind}-${hashSuffix(port.name + port.protocol)}`;
 }
 

@@ -77,6 +77,12 @@ const tableNameRe = /^[a-z][a-z0-9_-]{0,31}$/;
  * - services without endpoints are in `@no-endpoint-services` /
  *   `@no-endpoint-nodeports` (REJECT, or DROP when only local endpoints are
  *   missing), checked in filter hooks before DNAT;
+ * - loadBalancerSourceRanges: `firewall-check` (filter prerouting and
+ *   output, before DNAT) looks the packet up in `@firewall-ips`, whose
+ *   element per ingress IP and port goes to that port's `fw-` chain,
+ *   `ip saddr != { <ranges> } drop` (the iptables mode's KUBE-FW). Only
+ *   ports with ranges, ingress IPs and endpoints have one; the others
+ *   cost nothing;
  * - masquerade: `mark-for-masquerade` sets the mark bit, `masquerading`
  *   (postrouting) masquerades marked packets; hairpin traffic (an endpoint
  *   reaching itself) via the `hairpin` set of `ip . ip` pairs.
@@ -85,8 +91,10 @@ const tableNameRe = /^[a-z][a-z0-9_-]{0,31}$/;
  * re-creates the table in one transaction. With `previous`, only elements,
  * chains and sets of changed service ports are deleted and added.
  *
- * Caveats: loadBalancerSourceRanges are not enforced in this mode (use
- * iptables). After a failed apply, call again without `previous`.
+ * Caveats: sources outside a port's ranges are dropped (the client times
+ * out), as in the iptables mode; a load balancer port without endpoints is
+ * rejected or dropped whatever the source. After a failed apply, call again
+ * without `previous`.
  */
 export function nftablesRules(input: NftablesInput): NftablesRules {
   const table = input.table ?? DEFAULT_NFT_TABLE;
@@ -192,6 +200,7 @@ const VERDICT_MAPS: readonly [string, string][] = [
   ['service-nodeports', 'inet_proto . inet_service : verdict'],
   ['no-endpoint-services', 'ipv4_addr . inet_proto . inet_service : verdict'],
   ['no-endpoint-nodeports', 'inet_proto . inet_service : verdict'],
+  ['firewall-ips', 'ipv4_addr . inet_proto . inet_service : verdict'],
 ];
 
 /** Chains that do not depend on services and jump nowhere: written before every chain that jumps to them. */
@@ -212,6 +221,7 @@ const hook = (type: string, hookName: string, priority: string) =>
 
 /** The lookup chains and the base chains hooked into netfilter: written last, after every chain they reach. */
 const ENTRY_CHAINS: readonly NftChain[] = [
+  { name: 'firewall-check', rules: ['ip daddr . meta l4proto . th dport vmap @firewall-ips'] },
   { name: 'service-endpoints-check', rules: ['ip daddr . meta l4proto . th dport vmap @no-endpoint-services'] },
   {
     name: 'nodeport-endpoints-check',
@@ -242,8 +252,17 @@ const ENTRY_CHAINS: readonly NftChain[] = [
       'ct state new jump service-endpoints-check',
     ],
   },
+  // The firewall must see the load balancer IP, so it runs before DNAT (dstnat - 10, as kube-proxy's).
+  { name: 'filter-prerouting', rules: [hook('filter', 'prerouting', '-110'), 'ct state new jump firewall-check'] },
   { name: 'filter-forward', rules: [hook('filter', 'forward', '-110'), 'ct state new jump service-endpoints-check'] },
-  { name: 'filter-output', rules: [hook('filter', 'output', '-110'), 'ct state new jump service-endpoints-check'] },
+  {
+    name: 'filter-output',
+    rules: [
+      hook('filter', 'output', '-110'),
+      'ct state new jump firewall-check',
+      'ct state new jump service-endpoints-check',
+    ],
+  },
 ];
 
 function groupMapDecl(n: number): string {

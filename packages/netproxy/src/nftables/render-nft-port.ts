@@ -7,6 +7,7 @@ export type ElementSet =
   | 'service-nodeports'
   | 'no-endpoint-services'
   | 'no-endpoint-nodeports'
+  | 'firewall-ips'
   | string;
 
 /** One element a port contributes to a shared map or set. */
@@ -51,7 +52,9 @@ export function masqueradeRule(options: NftRenderOptions): string | undefined {
  * Renders one service port for the nftables layout (see `nftables-rules.ts`).
  * Plain ClusterIP traffic needs no chain of its own: it is an element of the
  * shared `lb-<n>` group map. Chains exist only for affinity (`svc-`, `svl-`,
- * `ep-`) and external destinations (`ext-`).
+ * `ep-`), external destinations (`ext-`) and load balancer source ranges
+ * (`fw-`, only for a port that has ranges, ingress IPs and endpoints, as
+ * the iptables mode's KUBE-FW chain).
  */
 export function renderNftPort(port: ServicePortState, options: NftRenderOptions): RenderedNftPort {
   const elements: NftElement[] = [];
@@ -145,6 +148,7 @@ export function renderNftPort(port: ServicePortState, options: NftRenderOptions)
       }
       chains.push({ name: ext, rules });
       verdict = `goto ${ext}`;
+      firewall(port, elements, chains);
     }
     const ipSet = external.length > 0 ? 'service-ips' : 'no-endpoint-services';
     for (const ip of externalIPs)
@@ -156,4 +160,21 @@ export function renderNftPort(port: ServicePortState, options: NftRenderOptions)
   }
   for (const ep of port.endpoints) hairpin.add(ep.ip);
   return { port, elements, chains, sets, group, hairpinIPs: [...hairpin] };
+}
+
+/**
+ * The source-range firewall of a load balancer port: `firewall-ips`
+ * elements (one per ingress IP, checked in filter hooks before DNAT) that
+ * go to a `fw-` chain dropping sources outside the ranges. A port without
+ * ranges or ingress IPs gets neither, so only ports with ranges cost a chain.
+ */
+function firewall(port: ServicePortState, elements: NftElement[], chains: NftChain[]): void {
+  const ranges = port.loadBalancerSourceRanges;
+  if (ranges.length === 0 || port.loadBalancerIPs.length === 0) return;
+  const fw = portChain('fw', port);
+  // nft merges overlapping or repeated ranges of an anonymous set itself, so the list is written as given.
+  const allowed = ranges.length === 1 ? ranges[0] : `{ ${ranges.join(', ')} }`;
+  chains.push({ name: fw, rules: [`ip saddr != ${allowed} drop`] });
+  for (const ip of port.loadBalancerIPs)
+    elements.push({ set: 'firewall-ips', element: `${ip} . ${port.protocol} . ${port.port} : goto ${fw}` });
 }

@@ -176,6 +176,9 @@ class FakeNft implements LaunchedProcess {
 const markerError = (marker: string) =>
   `Error: No such file or directory\nlist table ip ${marker}\n${' '.repeat(14)}${'^'.repeat(marker.length)}\n`;
 
+/** Has `nft` answer the marker of the `k`-th line it was sent: the line is done. */
+const answer = (nft: FakeNft, k: number) => nft.stderr(markerError(/list table ip (\S+)/.exec(nft.written[k])![1]));
+
 /** A launcher of `FakeNft`s that records each launch. */
 function fakeLauncher(configure: (nft: FakeNft) => void = () => {}) {
   const launches: { command: string; args: readonly string[]; options?: LaunchOptions }[] = [];
@@ -288,6 +291,11 @@ describe('NftSession', () => {
     const fake = fakeLauncher(configure);
     return { clock, fake, session: new NftSession({ launch: fake.launch, clock, timeoutMs: 5000, ...options }) };
   };
+  /** A session whose children answer nothing by themselves: the test answers each line. */
+  const quietSession = () =>
+    session((nft) => {
+      nft.quiet = true;
+    });
 
   it('starts nft -i on the first line only, and keeps Node alive only while a line is in flight', async () => {
     const { fake, session: s } = session();
@@ -299,13 +307,7 @@ describe('NftSession', () => {
   });
 
   it('settles a line only once the whole marker error has arrived, whatever the chunking', async () => {
-    const {
-      clock,
-      fake,
-      session: s,
-    } = session((nft) => {
-      nft.quiet = true;
-    });
+    const { clock, fake, session: s } = quietSession();
     const done = s.run('add element ip t s { 1.1.1.1 }');
     await clock.flush();
     const nft = fake.processes[0];
@@ -353,13 +355,7 @@ describe('NftSession', () => {
   });
 
   it('kills a child that does not answer within the timeout and reports it', async () => {
-    const {
-      clock,
-      fake,
-      session: s,
-    } = session((nft) => {
-      nft.quiet = true;
-    });
+    const { clock, fake, session: s } = quietSession();
     const done = s.run('add element ip t s { 1.1.1.1 }').catch((e: unknown) => e);
     await clock.step(4999);
     expect(fake.processes[0].killed).toBe(false);
@@ -371,26 +367,20 @@ describe('NftSession', () => {
   });
 
   it('sends one line at a time, in call order', async () => {
-    const {
-      clock,
-      fake,
-      session: s,
-    } = session((nft) => {
-      nft.quiet = true;
-    });
+    const { clock, fake, session: s } = quietSession();
     const first = s.run('add element ip t s { 1.1.1.1 }');
     const second = s.run('add element ip t s { 2.2.2.2 }');
     await clock.flush();
     const nft = fake.processes[0];
     expect(nft.written).toHaveLength(1);
     expect(nft.written[0]).toMatch(/^add element ip t s \{ 1\.1\.1\.1 \}\n/);
-    nft.stderr(markerError(/list table ip (\S+)/.exec(nft.written[0])![1]));
+    answer(nft, 0);
     await first;
     await clock.flush();
     expect(nft.written).toHaveLength(2);
     expect(nft.written[1]).toMatch(/^add element ip t s \{ 2\.2\.2\.2 \}\n/);
     expect(await isSettled(clock, second)).toBe(false);
-    nft.stderr(markerError(/list table ip (\S+)/.exec(nft.written[1])![1]));
+    answer(nft, 1);
     await second;
   });
 
@@ -401,26 +391,20 @@ describe('NftSession', () => {
   });
 
   it('close ends the child after the lines queued before it; a later line starts a new one', async () => {
-    const {
-      clock,
-      fake,
-      session: s,
-    } = session((nft) => {
-      nft.quiet = true;
-    });
+    const { clock, fake, session: s } = quietSession();
     const line = s.run('add element ip t s { 1.1.1.1 }');
     const closed = s.close();
     await clock.flush();
     const nft = fake.processes[0];
     expect(nft.ended).toBe(false);
-    nft.stderr(markerError(/list table ip (\S+)/.exec(nft.written[0])![1]));
+    answer(nft, 0);
     await line;
     await closed;
     expect(nft.ended).toBe(true);
     fake.processes.length = 0;
     const again = s.run('add element ip t s { 2.2.2.2 }');
     await clock.flush();
-    fake.processes[0].stderr(markerError(/list table ip (\S+)/.exec(fake.processes[0].written[0])![1]));
+    answer(fake.processes[0], 0);
     await again;
     expect(fake.launches).toHaveLength(2);
   });

@@ -17,10 +17,30 @@ const BACKENDS = ['198.18.10.2', '198.18.11.2', '198.18.12.2'];
 const SPREAD_IP = '198.19.0.10';
 const STICKY_IP = '198.19.0.11';
 const EMPTY_IP = '198.19.0.12';
+/** Load balancer ingress IPs: one whose source ranges hold the client's address (198.18.1.2), one whose do not. */
+const OPEN_LB_IP = '198.19.1.20';
+const CLOSED_LB_IP = '198.19.1.21';
+const CLOSED_CLUSTER_IP = '198.19.0.14';
+const CLIENT_RANGES = ['198.18.1.0/24', '198.18.64.0/18'];
+const OTHER_RANGES = ['198.18.64.0/18'];
 
-/** The cluster: a plain service and a ClientIP-affinity service over three backends, and one without endpoints. */
-function cluster(backends: readonly string[]): ProxyInput {
+/**
+ * The cluster: a plain service and a ClientIP-affinity service over three
+ * backends, one without endpoints, and two LoadBalancer services whose
+ * source ranges admit the client (`open`) or not (`closed`); `swapRanges`
+ * exchanges their ranges.
+ */
+function cluster(backends: readonly string[], swapRanges = false): ProxyInput {
   const eps = backends.map((ip) => ({ ip, node: 'node-b' }));
+  const loadBalancer = (name: string, clusterIP: string, ingress: string, ranges: string[]) =>
+    service(
+      'default',
+      name,
+      clusterIP,
+      [{ name: 'http', port: 80, nodePort: name === 'open' ? 30080 : 30081 }],
+      { type: 'LoadBalancer', loadBalancerSourceRanges: ranges },
+      { loadBalancer: { ingress: [{ ip: ingress }] } },
+    );
   return {
     nodeName: 'node-a',
     nodeIPs: ['198.18.1.1'],
@@ -28,13 +48,29 @@ function cluster(backends: readonly string[]): ProxyInput {
       service('default', 'spread', SPREAD_IP, [{ name: 'http', port: 80 }]),
       service('default', 'sticky', STICKY_IP, [{ name: 'http', port: 80 }], { sessionAffinity: 'ClientIP' }),
       service('default', 'empty', EMPTY_IP, [{ name: 'http', port: 80 }]),
+      loadBalancer('open', '198.19.0.13', OPEN_LB_IP, swapRanges ? OTHER_RANGES : CLIENT_RANGES),
+      loadBalancer('closed', CLOSED_CLUSTER_IP, CLOSED_LB_IP, swapRanges ? CLIENT_RANGES : OTHER_RANGES),
     ],
-    endpointSlices: [
-      endpointSlice('default', 'spread', [{ name: 'http', port: 8080 }], eps),
-      endpointSlice('default', 'sticky', [{ name: 'http', port: 8080 }], eps),
-    ],
+    endpointSlices: ['spread', 'sticky', 'open', 'closed'].map((name) =>
+      endpointSlice('default', name, [{ name: 'http', port: 8080 }], eps),
+    ),
   };
 }
+
+/**
+ * Opens one TCP connection to `argv[1]:argv[2]` and prints how it ended:
+ * `connected`, `timeout` after `argv[3]` ms, or the socket error code. A
+ * dropped SYN gets no answer, so the short timeout tells a firewall drop
+ * from a refusal (RST) without waiting for the kernel's own SYN retries.
+ */
+const CONNECT_ONCE = `
+const [host, port, ms] = process.argv.slice(1);
+const socket = require('node:net').connect({ host, port: Number(port) });
+const end = (outcome) => { console.log(outcome); socket.destroy(); };
+socket.setTimeout(Number(ms), () => end('timeout'));
+socket.on('connect', () => end('connected'));
+socket.on('error', (err) => end(err.code));
+`;
 
 interface ProbeResult {
   counts: Record<string, number>;
@@ -56,6 +92,8 @@ function describeDataPlane(name: string, makePlane: (nodeNs: string) => DataPlan
       const { stdout } = await net.exec(client, process.execPath, [probe, ip, '80', String(count)]);
       return JSON.parse(stdout) as ProbeResult;
     };
+    const connectOnce = async (ip: string): Promise<string> =>
+      (await net.exec(client, process.execPath, ['-e', CONNECT_ONCE, ip, '80', '1000'])).stdout.trim();
 
     beforeAll(async () => {
       client = await net.namespace('client');
@@ -94,6 +132,24 @@ function describeDataPlane(name: string, makePlane: (nodeNs: string) => DataPlan
       const result = await send(EMPTY_IP, 3);
       expect(result.errors).toEqual({ ECONNREFUSED: 3 });
       expect(result.ms).toBeLessThan(1500);
+    });
+
+    it('answers a load balancer IP for a client inside its source ranges', async () => {
+      const result = await send(OPEN_LB_IP, 6);
+      expect(result.errors).toEqual({});
+      expect(Object.values(result.counts).reduce((a, b) => a + b, 0)).toBe(6);
+    });
+
+    it('drops connections to a load balancer IP from outside its source ranges (a timeout, not a refusal)', async () => {
+      expect(await connectOnce(CLOSED_LB_IP)).toBe('timeout');
+      // The ranges guard the load balancer IP only: the same service's ClusterIP still answers.
+      expect(await connectOnce(CLOSED_CLUSTER_IP)).toBe('connected');
+    });
+
+    it('applies changed source ranges on the next (partial) sync', async () => {
+      expect((await plane.load(cluster(BACKENDS, true))).full).toBe(false);
+      expect(await connectOnce(OPEN_LB_IP)).toBe('timeout');
+      expect((await send(CLOSED_LB_IP, 3)).errors).toEqual({});
     });
 
     it('stops sending to a removed endpoint after the next (partial) sync', async () => {

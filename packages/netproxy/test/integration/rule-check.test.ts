@@ -8,7 +8,10 @@ import type { ProxyInput } from '../../src/state/proxy-state.js';
 import { endpointSlice, service } from '../support/fixtures.js';
 import { NetnsHarness } from '../support/netns.js';
 
-/** Every feature the generators have: NodePort, Local policy, affinity, LB with source ranges, external IPs, UDP, no endpoints. */
+/**
+ * Every feature the generators have: NodePort, Local policy, affinity, LB with source ranges, external IPs, UDP, no
+ * endpoints. Variant 1 changes one LB's source ranges, drops another's and removes a third LB with ranges.
+ */
 function richCluster(variant: 0 | 1): ProxyInput {
   const eps =
     variant === 0
@@ -36,14 +39,37 @@ function richCluster(variant: 0 | 1): ProxyInput {
         'lb',
         '198.19.0.3',
         [{ name: 'http', port: 80, nodePort: 30003 }],
-        { type: 'LoadBalancer', externalIPs: ['198.18.9.9'], loadBalancerSourceRanges: ['198.18.64.0/18'] },
+        {
+          type: 'LoadBalancer',
+          externalIPs: ['198.18.9.9'],
+          loadBalancerSourceRanges: variant === 0 ? ['198.18.64.0/18'] : ['198.18.1.0/24', '198.18.64.0/18'],
+        },
         { loadBalancer: { ingress: [{ ip: '198.18.7.7' }] } },
+      ),
+      service(
+        'ns',
+        'lb-opened',
+        '198.19.0.7',
+        [{ name: 'http', port: 80 }],
+        { type: 'LoadBalancer', loadBalancerSourceRanges: variant === 0 ? ['198.18.64.0/18'] : [] },
+        { loadBalancer: { ingress: [{ ip: '198.18.7.8' }] } },
       ),
       service('ns', 'dns', '198.19.0.4', [{ name: 'dns', port: 53, protocol: 'UDP' }]),
       service('ns', 'empty', '198.19.0.5', [{ name: 'http', port: 80, nodePort: 30005 }], { type: 'NodePort' }),
-      ...(variant === 0 ? [service('ns', 'gone', '198.19.0.6', [{ port: 80 }])] : []),
+      ...(variant === 0
+        ? [
+            service(
+              'ns',
+              'gone',
+              '198.19.0.6',
+              [{ port: 80 }],
+              { type: 'LoadBalancer', loadBalancerSourceRanges: ['198.18.64.0/18'] },
+              { loadBalancer: { ingress: [{ ip: '198.18.7.9' }] } },
+            ),
+          ]
+        : []),
     ],
-    endpointSlices: ['plain', 'sticky', 'lb', 'gone']
+    endpointSlices: ['plain', 'sticky', 'lb', 'lb-opened', 'gone']
       .map((name) => endpointSlice('ns', name, [{ name: name === 'gone' ? undefined : 'http', port: 8080 }], eps))
       .concat(endpointSlice('ns', 'dns', [{ name: 'dns', port: 5353, protocol: 'UDP' }], eps)),
   };

@@ -148,7 +148,7 @@ export function renderNftPort(port: ServicePortState, options: NftRenderOptions)
       }
       chains.push({ name: ext, rules });
       verdict = `goto ${ext}`;
-      firewall(port, elements, chains);
+      sourceRangeFirewall(port, elements, chains);
     }
     const ipSet = external.length > 0 ? 'service-ips' : 'no-endpoint-services';
     for (const ip of externalIPs)
@@ -168,7 +168,7 @@ export function renderNftPort(port: ServicePortState, options: NftRenderOptions)
  * go to a `fw-` chain dropping sources outside the ranges. A port without
  * ranges or ingress IPs gets neither, so only ports with ranges cost a chain.
  */
-function firewall(port: ServicePortState, elements: NftElement[], chains: NftChain[]): void {
+function sourceRangeFirewall(port: ServicePortState, elements: NftElement[], chains: NftChain[]): void {
   const ranges = port.loadBalancerSourceRanges;
   if (ranges.length === 0 || port.loadBalancerIPs.length === 0) return;
   const fw = portChain('fw', port);

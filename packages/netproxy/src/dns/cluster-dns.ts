@@ -31,11 +31,19 @@ const RCODE_NXDOMAIN = 3;
  * Cluster DNS (kube-dns / CoreDNS' kubernetes plugin) on dns2, over UDP and
  * TCP. Feed it with `update(state)` from `buildProxyState`, or with
  * `followProxyState` from informers. Answers come from the zone built by the
- * last update (see `DnsZone` for the names it serves); until the first
- * update every name is NXDOMAIN.
+ * last update (see `DnsZone` for the names it serves: A, SRV, CNAME for
+ * ExternalName services, PTR under `in-addr.arpa`, the `dns-version` TXT);
+ * until the first update every name but `dns-version.<domain>` is NXDOMAIN.
  *
- * Caveats: authoritative for the cluster domain only: it does not forward
- * other names (they get NXDOMAIN), and it serves IPv4 (A) only.
+ * Guarantees: every answer carries the `ttlSeconds` TTL and the
+ * authoritative flag; a query is answered from one zone, never from a mix
+ * of two updates.
+ *
+ * Caveats: authoritative for the cluster domain and the reverse names of
+ * its addresses only: it does not forward other names (they get NXDOMAIN)
+ * and does not chase the CNAME of an ExternalName service (the client's
+ * resolver asks for the target next, so give pods an upstream resolver for
+ * names outside the cluster); it serves IPv4 (A, `in-addr.arpa`) only.
  */
 export class ClusterDns {
   private zone: DnsZone;

@@ -73,11 +73,28 @@ export interface ServicePortState {
   readonly localEndpoints: readonly ProxyEndpoint[];
 }
 
+/**
+ * An ExternalName Service: a DNS alias, nothing for the data plane. Kept
+ * apart from `servicePorts` so that the rule generators never see it.
+ */
+export interface ExternalNameService {
+  readonly namespace: string;
+  readonly name: string;
+  /** `spec.externalName`, a DNS-1123 subdomain, without the trailing dot Kubernetes allows. */
+  readonly externalName: string;
+}
+
 /** A normalized, sorted view of every proxied service port on one node. */
 export interface ProxyState {
   readonly node: NodeFacts;
   /** Sorted by `name`: the same input always gives the same order. */
   readonly servicePorts: readonly ServicePortState[];
+  /**
+   * ExternalName services, sorted by `namespace/name`, for cluster DNS.
+   * Optional so that states built by hand stay valid; `buildProxyState`
+   * always sets it.
+   */
+  readonly externalNames?: readonly ExternalNameService[];
 }
 
 /** The input every generator takes: Kubernetes objects plus node facts. */
@@ -123,7 +140,9 @@ const byString = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
  * the checks in `rule-values.ts`, otherwise an `InvalidError` names each bad
  * field (`spec.ports[0].port`, `endpoints[2].addresses[0]`, ...); headless
  * services keep their ports (for DNS) without a `clusterIP`; ExternalName
- * services and non-IPv4 slices are left out.
+ * services have no ports and are listed in `externalNames` (their
+ * `spec.externalName` must be a DNS-1123 subdomain); non-IPv4 slices are
+ * left out.
  *
  * Caveats: a frozen Service whose frozen slices are the same objects as in an
  * earlier call (for the same node facts) is not re-read: its ports are the
@@ -170,18 +189,28 @@ function rebuildState(input: ProxyInput, node: NodeFacts, nodeKey: string): Prox
     else sliceIndex.set(key, [i]);
   }
   const servicePorts: ServicePortState[] = [];
+  let externalNames: ExternalNameService[] | undefined;
   let duplicates = false;
   for (let i = 0; i < input.services.length; i++) {
     const service = input.services[i];
     const key = serviceKeyOf(service);
     duplicates ||= serviceIndex.has(key);
     serviceIndex.set(key, i);
+    if (isExternalName(service)) {
+      externalNames ??= [];
+      externalNames.push(externalNameOf(service));
+      continue;
+    }
     for (const p of portsOf(service, key, slicesAt(input.endpointSlices, sliceIndex.get(key)), node, nodeKey)) {
       servicePorts.push(p);
     }
   }
   servicePorts.sort(comparePorts);
-  const state: ProxyState = { node, servicePorts };
+  const state: ProxyState = {
+    node,
+    servicePorts,
+    externalNames: externalNames?.sort(compareExternalNames) ?? noAliases,
+  };
   if (!duplicates) {
     // Copies: a caller may reuse and mutate its arrays, and the next call must compare against what this one saw.
     sources.set(state, {
@@ -229,6 +258,7 @@ function patchState(
     if (key !== undefined) touched.add(key);
   }
   let servicePorts = previous.servicePorts;
+  let externalNames = previous.externalNames ?? noAliases;
   let endpoints = endpointCount(previous);
   const removed: number[] = [];
   const added: number[] = [];
@@ -238,6 +268,7 @@ function patchState(
       const i = source.serviceIndex.get(key);
       const service = i === undefined ? undefined : services[i];
       if (service) {
+        externalNames = withExternalName(externalNames, key, service);
         for (const at of portPositions(previous.servicePorts, key)) removed.push(at);
         const slices = slicesAt(endpointSlices, source.sliceIndex.get(key));
         for (const p of portsOf(service, key, slices, node, source.nodeKey)) fresh.push(p);
@@ -266,9 +297,41 @@ function patchState(
       patch: { basePorts: previous.servicePorts, removed, added },
     });
   }
-  const state: ProxyState = { node, servicePorts };
+  const state: ProxyState = { node, servicePorts, externalNames };
   sources.set(state, { ...source, services: [...services], endpointSlices: [...endpointSlices] });
   return state;
+}
+
+/**
+ * `aliases` with the entry of service `key` (`namespace/name`) replaced by
+ * what `service` says now: removed when it is no longer ExternalName, added
+ * or changed when it is. The same array when neither applies, so a patch
+ * that touches no ExternalName service copies nothing.
+ */
+function withExternalName(
+  aliases: readonly ExternalNameService[],
+  key: string,
+  service: Service,
+): readonly ExternalNameService[] {
+  const at = aliasPosition(aliases, key);
+  const present = at < aliases.length && aliasKey(aliases[at]) === key;
+  if (!present && !isExternalName(service)) return aliases;
+  const next = aliases.slice();
+  if (isExternalName(service)) next.splice(at, present ? 1 : 0, externalNameOf(service));
+  else next.splice(at, 1);
+  return next;
+}
+
+/** The first position in sorted `aliases` whose `namespace/name` is not below `key`. */
+function aliasPosition(aliases: readonly ExternalNameService[], key: string): number {
+  let lo = 0;
+  let hi = aliases.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (aliasKey(aliases[mid]) < key) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** Positions, ascending, of the ports of service `key` (`namespace/name`) in sorted `ports`, found by binary search. */
@@ -368,7 +431,7 @@ function portsOf(
   node: NodeFacts,
   nodeKey: string,
 ): readonly ServicePortState[] {
-  if (service.spec?.type === 'ExternalName') return noPorts;
+  if (isExternalName(service)) return noPorts;
   const frozen = Object.isFrozen(service);
   const cached = frozen ? normalizedServices.get(service) : undefined;
   if (cached && cached.nodeKey === nodeKey && sameSlices(cached.slices, slices)) return cached.ports;
@@ -386,6 +449,31 @@ function serviceKeyOf(service: Service): string {
 
 const noPorts: readonly ServicePortState[] = [];
 const noSlices: readonly EndpointSlice[] = [];
+const noAliases: readonly ExternalNameService[] = [];
+
+const isExternalName = (service: Service) => service.spec?.type === 'ExternalName';
+
+const aliasKey = (alias: ExternalNameService) => serviceKey(alias.namespace, alias.name);
+
+const compareExternalNames = (a: ExternalNameService, b: ExternalNameService) => byString(aliasKey(a), aliasKey(b));
+
+/**
+ * The validated alias of an ExternalName Service. Its names become DNS
+ * names and answers, so they pass the same checks as other services' names;
+ * one trailing dot on `spec.externalName` is allowed, as Kubernetes does.
+ */
+function externalNameOf(service: Service): ExternalNameService {
+  const namespace = service.metadata.namespace ?? '';
+  const name = service.metadata.name;
+  const target = service.spec?.externalName;
+  const externalName = typeof target === 'string' && target.endsWith('.') ? target.slice(0, -1) : target;
+  const problems = new FieldProblems();
+  problems.check('metadata.namespace', labelProblem(namespace));
+  problems.check('metadata.name', serviceNameProblem(name));
+  problems.check('spec.externalName', subdomainProblem(externalName));
+  if (problems.errors.length > 0) throw new InvalidError('Service', escaped(`${namespace}/${name}`), problems.errors);
+  return { namespace, name, externalName: externalName as string };
+}
 
 function nodeFacts(input: ProxyInput): NodeFacts {
   const problems = new FieldProblems();

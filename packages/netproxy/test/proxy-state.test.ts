@@ -1,9 +1,18 @@
+import { InvalidError, type Service } from '@flotilla/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { buildProxyState } from '../src/state/proxy-state.js';
+import { buildProxyState, statePatch } from '../src/state/proxy-state.js';
 import { endpointSlice, service } from './support/fixtures.js';
 
 const node = { nodeName: 'node-1', nodeIPs: ['198.18.0.1'] };
+
+/** An ExternalName Service; it keeps a `clusterIP` only so the property test can turn it back. */
+const alias = (namespace: string, name: string, externalName: string, clusterIP?: string): Service => ({
+  apiVersion: 'v1',
+  kind: 'Service',
+  metadata: { namespace, name },
+  spec: { type: 'ExternalName', externalName, ...(clusterIP && { clusterIP }) },
+});
 
 describe('buildProxyState', () => {
   it('normalizes one port per service port, named ns/svc:port, with its endpoints sorted and flagged', () => {
@@ -48,16 +57,81 @@ describe('buildProxyState', () => {
     expect(state.servicePorts[0].clusterEndpoints).toEqual([]);
   });
 
-  it('keeps headless services (for DNS) without a ClusterIP and skips ExternalName services', () => {
+  it('keeps headless services (for DNS) without a ClusterIP and lists ExternalName services apart from the ports', () => {
     const state = buildProxyState({
       ...node,
       services: [
         service('ns', 'db', 'None', [{ port: 5432 }]),
-        { ...service('ns', 'ext', '', []), spec: { type: 'ExternalName', externalName: 'example.com' } },
+        alias('ns', 'ext', 'example.com'),
+        alias('ns', 'dotted', 'www.example.org.'),
+        alias('a-ns', 'ext', 'other.example'),
       ],
       endpointSlices: [],
     });
     expect(state.servicePorts.map((p) => [p.name, p.clusterIP])).toEqual([['ns/db', undefined]]);
+    expect(state.externalNames).toEqual([
+      { namespace: 'a-ns', name: 'ext', externalName: 'other.example' },
+      { namespace: 'ns', name: 'dotted', externalName: 'www.example.org' },
+      { namespace: 'ns', name: 'ext', externalName: 'example.com' },
+    ]);
+    expect(buildProxyState({ ...node, services: [], endpointSlices: [] }).externalNames).toEqual([]);
+  });
+
+  it.each<[string, unknown]>([
+    ['missing', undefined],
+    ['empty', ''],
+    ['only a dot', '.'],
+    ['upper case', 'Example.com'],
+    ['an underscore', 'my_host.example.com'],
+    ['an empty label', 'a..example.com'],
+    ['two trailing dots', 'example.com..'],
+    ['a URL', 'https://example.com'],
+    ['longer than 253 characters', `${'a'.repeat(60)}.`.repeat(5)],
+    ['not a string', 42],
+  ])('refuses an ExternalName service whose externalName is %s, naming spec.externalName', (_, target) => {
+    const bad = { ...alias('ns', 'ext', 'x'), spec: { type: 'ExternalName', externalName: target } } as Service;
+    let error: unknown;
+    try {
+      buildProxyState({ ...node, services: [bad], endpointSlices: [] });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(InvalidError);
+    expect((error as InvalidError).fields.map((f) => f.field)).toEqual(['spec.externalName']);
+    expect((error as InvalidError).message).toContain('ns/ext');
+  });
+
+  it('refuses an ExternalName service whose own name could not be a DNS name', () => {
+    const bad = alias('ns', 'Ext.1', 'example.com');
+    expect(() => buildProxyState({ ...node, services: [bad], endpointSlices: [] })).toThrow(/metadata\.name/);
+  });
+
+  it('patches ExternalName changes in, keeping the list when no alias changed', () => {
+    const web = Object.freeze(service('ns', 'web', '10.0.0.1', [{ port: 80 }]));
+    const ext = Object.freeze(alias('ns', 'ext', 'a.example.com'));
+    const slice = Object.freeze(endpointSlice('ns', 'web', [{ port: 8080 }], [{ ip: '10.1.0.1' }]));
+    const first = buildProxyState({ ...node, services: [web, ext], endpointSlices: [slice] });
+
+    const moved = Object.freeze(endpointSlice('ns', 'web', [{ port: 8080 }], [{ ip: '10.1.0.2' }]));
+    const endpointsOnly = buildProxyState({ ...node, services: [web, ext], endpointSlices: [moved] }, first);
+    expect(endpointsOnly.externalNames).toBe(first.externalNames);
+
+    const retargeted = Object.freeze(alias('ns', 'ext', 'b.example.com'));
+    const second = buildProxyState({ ...node, services: [web, retargeted], endpointSlices: [slice] }, first);
+    expect(second.externalNames).toEqual([{ namespace: 'ns', name: 'ext', externalName: 'b.example.com' }]);
+    expect(statePatch(second.servicePorts)?.basePorts).toBe(first.servicePorts);
+
+    const webAlias = Object.freeze(alias('ns', 'web', 'c.example.com'));
+    const third = buildProxyState({ ...node, services: [webAlias, retargeted], endpointSlices: [slice] }, second);
+    expect(third.servicePorts).toEqual([]);
+    expect(third.externalNames?.map((e) => [e.name, e.externalName])).toEqual([
+      ['ext', 'b.example.com'],
+      ['web', 'c.example.com'],
+    ]);
+
+    const back = buildProxyState({ ...node, services: [web, retargeted], endpointSlices: [slice] }, third);
+    expect(back.servicePorts.map((p) => p.name)).toEqual(['ns/web']);
+    expect(back.externalNames?.map((e) => e.name)).toEqual(['ext']);
   });
 
   it('deduplicates an endpoint listed in two slices', () => {
@@ -118,7 +192,7 @@ describe('buildProxyState', () => {
     );
   });
 
-  it('with the previous state, equals a rebuild after any replacement, addition or removal of frozen objects (property)', () => {
+  it('with the previous state, equals a rebuild after any replacement (ExternalName or not), addition or removal of frozen objects (property)', () => {
     const cluster = (n: number) => ({
       services: Array.from({ length: n }, (_, s) =>
         Object.freeze(service('ns', `s${s}`, `10.0.0.${s + 1}`, [{ name: 'p', port: 80 }])),
@@ -132,6 +206,11 @@ describe('buildProxyState', () => {
       fc.record({ kind: fc.constant('service' as const), at: fc.nat(), port: fc.integer({ min: 1, max: 9000 }) }),
       fc.record({ kind: fc.constant('rename' as const), at: fc.nat() }),
       fc.record({ kind: fc.constant('remove' as const), at: fc.nat() }),
+      fc.record({
+        kind: fc.constant('alias' as const),
+        at: fc.nat(),
+        target: fc.constantFrom('a.example', 'b.example'),
+      }),
     );
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 12 }), fc.array(change, { maxLength: 6 }), (n, changes) => {
@@ -155,6 +234,8 @@ describe('buildProxyState', () => {
             services[i] = Object.freeze(
               service('ns', `${name}x`, services[i].spec.clusterIP!, [{ name: 'p', port: 80 }]),
             );
+          } else if (c.kind === 'alias') {
+            services[i] = Object.freeze(alias('ns', name, c.target, services[i].spec.clusterIP));
           } else {
             services.splice(i, 1);
           }

@@ -1,8 +1,17 @@
+import { Resolver } from 'node:dns/promises';
+import type { Service } from '@flotilla/core';
 import dns2 from 'dns2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ClusterDns, type ClusterDnsAddresses } from '../src/dns/cluster-dns.js';
 import { buildProxyState } from '../src/state/proxy-state.js';
 import { endpointSlice, service } from './support/fixtures.js';
+
+const externalName = (namespace: string, name: string, target: string): Service => ({
+  apiVersion: 'v1',
+  kind: 'Service',
+  metadata: { namespace, name },
+  spec: { type: 'ExternalName', externalName: target },
+});
 
 const state = buildProxyState({
   nodeName: 'node-1',
@@ -13,6 +22,7 @@ const state = buildProxyState({
       { name: 'dns', port: 53, protocol: 'UDP' },
     ]),
     service('data', 'db', 'None', [{ name: 'pg', port: 5432 }]),
+    externalName('default', 'search', 'www.example.com'),
   ],
   endpointSlices: [
     {
@@ -32,7 +42,7 @@ const state = buildProxyState({
 });
 
 describe('ClusterDns over real UDP and TCP sockets', () => {
-  const server = new ClusterDns({ domain: 'cluster.local' });
+  const server = new ClusterDns({ domain: 'cluster.local', ttlSeconds: 7 });
   let addresses: ClusterDnsAddresses;
   let udp: dns2.DnsResolver;
   let tcp: dns2.DnsResolver;
@@ -44,6 +54,13 @@ describe('ClusterDns over real UDP and TCP sockets', () => {
     tcp = dns2.TCPClient({ dns: '127.0.0.1', port: addresses.tcp!.port });
   });
   afterAll(() => server.close());
+
+  /** The system's stub resolver library (c-ares), pointed at the server: proof that the wire format is standard. */
+  const resolver = () => {
+    const r = new Resolver({ timeout: 2000, tries: 1 });
+    r.setServers([`127.0.0.1:${addresses.udp.port}`]);
+    return r;
+  };
 
   const A = (packet: dns2.Packet) => packet.answers.map((a) => a.address).sort();
 
@@ -99,10 +116,64 @@ describe('ClusterDns over real UDP and TCP sockets', () => {
     }
   });
 
+  it.each([
+    ['A', 'A'],
+    ['CNAME', 'CNAME'],
+    ['SRV', 'SRV'],
+  ] as const)('answers an ExternalName service with its CNAME to a %s query, without chasing it', async (_, type) => {
+    for (const client of [udp, tcp]) {
+      const packet = await client('search.default.svc.cluster.local', type);
+      expect(packet.header.rcode).toBe(0);
+      expect(packet.answers.map((a) => [a.name, a.type, a.domain, a.ttl])).toEqual([
+        ['search.default.svc.cluster.local', dns2.Packet.TYPE.CNAME, 'www.example.com', 7],
+      ]);
+    }
+  });
+
+  it('gives a CNAME a stub resolver reads', async () => {
+    expect(await resolver().resolveCname('search.default.svc.cluster.local')).toEqual(['www.example.com']);
+  });
+
+  it.each([
+    ['a ClusterIP', '10.0.96.10.in-addr.arpa', ['web.default.svc.cluster.local']],
+    ['a headless endpoint with a hostname', '7.0.1.10.in-addr.arpa', ['db-0.db.data.svc.cluster.local']],
+    ['a headless endpoint without one', '8.0.1.10.in-addr.arpa', ['10-1-0-8.db.data.svc.cluster.local']],
+  ])('answers PTR for %s over UDP and TCP', async (_, name, expected) => {
+    for (const client of [udp, tcp]) {
+      const packet = await client(name, 'PTR');
+      expect(packet.header.rcode).toBe(0);
+      expect(packet.answers.map((a) => [a.type, a.domain, a.ttl])).toEqual(
+        expected.map((d) => [dns2.Packet.TYPE.PTR, d, 7]),
+      );
+    }
+  });
+
+  it('reverse-resolves ClusterIPs and ready headless endpoints through a stub resolver, and misses quickly', async () => {
+    const r = resolver();
+    expect(await r.reverse('10.96.0.10')).toEqual(['web.default.svc.cluster.local']);
+    expect(await r.reverse('10.1.0.7')).toEqual(['db-0.db.data.svc.cluster.local']);
+    await expect(r.reverse('10.1.0.9')).rejects.toMatchObject({ code: 'ENOTFOUND' });
+  });
+
+  it('answers NOERROR without records for the in-addr.arpa parents, so a reverse search path walks on', async () => {
+    for (const name of ['0.96.10.in-addr.arpa', '96.10.in-addr.arpa', '10.in-addr.arpa', 'in-addr.arpa']) {
+      const packet = await udp(name, 'PTR');
+      expect([name, packet.header.rcode, packet.answers.length]).toEqual([name, 0, 0]);
+    }
+    expect((await udp('1.2.0.192.in-addr.arpa', 'PTR')).header.rcode).toBe(3);
+  });
+
+  it('serves the schema version as TXT', async () => {
+    expect(await resolver().resolveTxt('dns-version.cluster.local')).toEqual([['1.1.0']]);
+  });
+
   it('follows updates', async () => {
     server.update(buildProxyState({ nodeName: 'node-1', nodeIPs: [], services: [], endpointSlices: [] }));
     expect((await udp('web.default.svc.cluster.local', 'A')).header.rcode).toBe(3);
+    expect((await udp('search.default.svc.cluster.local', 'A')).header.rcode).toBe(3);
+    expect((await udp('10.0.96.10.in-addr.arpa', 'PTR')).header.rcode).toBe(3);
     server.update(state);
     expect(A(await udp('web.default.svc.cluster.local', 'A'))).toEqual(['10.96.0.10']);
+    expect((await udp('search.default.svc.cluster.local', 'A')).answers[0]?.domain).toBe('www.example.com');
   });
 });

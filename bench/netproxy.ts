@@ -28,6 +28,8 @@ import { type BenchRow, percentile, report } from './report.js';
 const SERVICES = 10_000;
 const ENDPOINTS = 10;
 const CHANGES = 5;
+/** Full generations timed per generator (the first in a process runs cold); the median is reported. */
+const FULL_RUNS = 5;
 const node = { nodeName: 'node-0', nodeIPs: ['198.18.0.1'] };
 
 /** CPU milliseconds used so far by this process and by the children it has reaped (the rule-loading tools). */
@@ -87,9 +89,9 @@ function changed(cluster: ProxyInput, index: number, variant: number): ProxyInpu
 
 setFlagsFromString('--expose-gc');
 /**
- * A full garbage collection between phases (never inside a measured step),
- * so that one phase's garbage (30 MB rule texts, discarded clusters) is not
- * collected on the next phase's clock.
+ * A full garbage collection between phases and between full generations
+ * (never inside a measured step), so that one step's garbage (30 MB rule
+ * texts, discarded clusters) is not collected on the next step's clock.
  */
 const collectGarbage = runInNewContext('gc') as () => void;
 
@@ -106,8 +108,9 @@ try {
 
   // iptables, full. Each run gets new objects: the normalization cache (keyed by object identity) must not help.
   const iptGen = new Samples();
-  for (let i = 0; i < 3; i++) {
+  for (let i = 0; i < FULL_RUNS; i++) {
     const input = fresh();
+    collectGarbage();
     await sample(iptGen, () => iptablesRules(input));
   }
   // The partial syncs below start from the objects of `cluster`; only the state is kept.
@@ -144,8 +147,9 @@ try {
   // nftables, full.
   collectGarbage();
   const nftGen = new Samples();
-  for (let i = 0; i < 3; i++) {
+  for (let i = 0; i < FULL_RUNS; i++) {
     const input = fresh();
+    collectGarbage();
     await sample(nftGen, () => nftablesRules(input));
   }
   const nftNs = await net.namespace('nft');

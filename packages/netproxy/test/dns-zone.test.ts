@@ -224,6 +224,42 @@ describe('DnsZone (Kubernetes DNS specification 1.1.0)', () => {
     ]);
   });
 
+  it('keeps each record once when a headless service has several ports over the same endpoints', () => {
+    const ports = [
+      { name: 'pg', port: 5432 },
+      { name: 'metrics', port: 9187 },
+    ];
+    const twoPorts = buildProxyState({
+      nodeName: 'node-1',
+      nodeIPs: [],
+      services: [service('ns', 'pg', 'None', ports)],
+      endpointSlices: [endpointSlice('ns', 'pg', ports, [{ ip: '10.3.0.1' }, { ip: '10.3.0.2' }])],
+    });
+    const pgZone = new DnsZone(twoPorts);
+    const n = 'pg.ns.svc.cluster.local';
+    expect(sorted(pgZone.lookup(n, RecordType.A).answers)).toEqual([a(n, '10.3.0.1'), a(n, '10.3.0.2')]);
+    expect(pgZone.lookup(`10-3-0-1.${n}`, RecordType.A).answers).toEqual([a(`10-3-0-1.${n}`, '10.3.0.1')]);
+    expect(pgZone.lookup('1.0.3.10.in-addr.arpa', RecordType.PTR).answers).toEqual([
+      ptr('1.0.3.10.in-addr.arpa', `10-3-0-1.${n}`),
+    ]);
+    expect(pgZone.lookup(`_metrics._tcp.${n}`, RecordType.SRV).answers).toHaveLength(2);
+  });
+
+  it('lists every ready endpoint of a large headless service once', () => {
+    const ips = Array.from({ length: 2000 }, (_, i) => ({ ip: `10.4.${i >> 8}.${i & 255}` }));
+    const large = buildProxyState({
+      nodeName: 'node-1',
+      nodeIPs: [],
+      services: [service('ns', 'big', 'None', [{ name: 'p', port: 80 }])],
+      endpointSlices: [endpointSlice('ns', 'big', [{ name: 'p', port: 80 }], ips)],
+    });
+    const answers = new DnsZone(large).lookup('big.ns.svc.cluster.local', RecordType.A).answers;
+    expect(new Set(answers.map((r) => (r.type === RecordType.A ? r.address : r.type)))).toEqual(
+      new Set(ips.map((e) => e.ip)),
+    );
+    expect(answers).toHaveLength(2000);
+  });
+
   it('accepts a state built by hand without externalNames', () => {
     const bare = new DnsZone({ node: state.node, servicePorts: state.servicePorts });
     expect(bare.lookup(w, RecordType.A).answers).toEqual([a(w, '10.96.0.10')]);

@@ -65,6 +65,8 @@ const dashedIpRe = /^(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(-(25[0-5]|2[0
 export class DnsZone {
   private readonly records = new Map<string, DnsAnswer[]>();
   private readonly parents = new Set<string>();
+  /** The records of names that have several, as JSON: the same record from two ports of a service is kept once. */
+  private readonly recordKeys = new Map<string, Set<string>>();
   private readonly domain: string;
 
   constructor(state: ProxyState, domain = 'cluster.local') {
@@ -104,10 +106,24 @@ export class DnsZone {
   }
 
   private add(name: string, answer: DnsAnswer): void {
-    const list = this.records.get(name) ?? [];
-    if (!list.some((r) => JSON.stringify(r) === JSON.stringify(answer))) list.push(answer);
-    this.records.set(name, list);
-    for (let dot = name.indexOf('.'); dot >= 0; dot = name.indexOf('.', dot + 1)) this.parents.add(name.slice(dot + 1));
+    const list = this.records.get(name);
+    if (list === undefined) {
+      this.records.set(name, [answer]);
+      for (let dot = name.indexOf('.'); dot >= 0; dot = name.indexOf('.', dot + 1))
+        this.parents.add(name.slice(dot + 1));
+      return;
+    }
+    // A set per name with more than one record, not a scan of its list: a headless service with n ready
+    // endpoints puts n records under one name, and comparing each with those before was quadratic.
+    let keys = this.recordKeys.get(name);
+    if (keys === undefined) {
+      keys = new Set(list.map((r) => JSON.stringify(r)));
+      this.recordKeys.set(name, keys);
+    }
+    const key = JSON.stringify(answer);
+    if (keys.has(key)) return;
+    keys.add(key);
+    list.push(answer);
   }
 
   /** Adds the PTR record `ip`'s reverse name -> `target`. */

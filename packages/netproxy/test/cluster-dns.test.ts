@@ -1,4 +1,6 @@
+import { createSocket } from 'node:dgram';
 import { Resolver } from 'node:dns/promises';
+import { connect } from 'node:net';
 import type { Service } from '@flotilla/core';
 import dns2 from 'dns2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -175,5 +177,83 @@ describe('ClusterDns over real UDP and TCP sockets', () => {
     server.update(state);
     expect(A(await udp('web.default.svc.cluster.local', 'A'))).toEqual(['10.96.0.10']);
     expect((await udp('search.default.svc.cluster.local', 'A')).answers[0]?.domain).toBe('www.example.com');
+  });
+});
+
+describe('ClusterDns with an answer larger than a UDP datagram', () => {
+  const server = new ClusterDns();
+  const ips = Array.from({ length: 300 }, (_, i) => `10.5.${i >> 8}.${i & 255}`);
+  let port: number;
+
+  beforeAll(async () => {
+    port = (await server.start()).udp.port;
+    server.update(
+      buildProxyState({
+        nodeName: 'node-1',
+        nodeIPs: [],
+        services: [service('ns', 'big', 'None', [{ name: 'p', port: 80 }])],
+        endpointSlices: [
+          endpointSlice(
+            'ns',
+            'big',
+            [{ name: 'p', port: 80 }],
+            ips.map((ip) => ({ ip })),
+          ),
+        ],
+      }),
+    );
+  });
+  afterAll(() => server.close());
+
+  it('sets TC over UDP, and a stub resolver gets every ready endpoint over TCP', async () => {
+    const udp = dns2.UDPClient({ dns: '127.0.0.1', port, retryOverTCP: false });
+    expect((await udp('big.ns.svc.cluster.local', 'A')).header.tc).toBe(1);
+    const resolver = new Resolver({ timeout: 2000, tries: 1 });
+    resolver.setServers([`127.0.0.1:${port}`]);
+    expect((await resolver.resolve4('big.ns.svc.cluster.local')).sort()).toEqual([...ips].sort());
+  });
+});
+
+describe('ClusterDns sockets', () => {
+  it('listens for TCP on the UDP port by default, and on its own ports when told', async () => {
+    const server = new ClusterDns();
+    const first = await server.start();
+    expect(first.tcp?.port).toBe(first.udp.port);
+    await expect(server.start()).rejects.toThrow(/already listening; call close\(\)/);
+    await server.close();
+    const udpOnly = new ClusterDns({ tcp: false });
+    const addresses = await udpOnly.start();
+    expect(addresses.tcp).toBeUndefined();
+    await udpOnly.close();
+  });
+
+  it('rejects with EADDRINUSE when its UDP port is taken, and can start again after close', async () => {
+    const squatter = createSocket('udp4');
+    const taken = await new Promise<number>((resolve) =>
+      squatter.bind(0, '127.0.0.1', () => resolve(squatter.address().port)),
+    );
+    try {
+      const server = new ClusterDns({ udpPort: taken });
+      await expect(server.start()).rejects.toMatchObject({ code: 'EADDRINUSE' });
+      const again = new ClusterDns();
+      await again.start();
+      await again.close();
+      const restarted = await again.start();
+      expect(restarted.tcp?.port).toBe(restarted.udp.port);
+      await again.close();
+    } finally {
+      squatter.close();
+    }
+  });
+
+  it('ends open TCP connections on close instead of waiting for them', async () => {
+    const server = new ClusterDns();
+    const { tcp } = await server.start();
+    const client = connect(tcp!.port, '127.0.0.1');
+    await new Promise<void>((resolve) => client.once('connect', () => resolve()));
+    const ended = new Promise<void>((resolve) => client.once('close', () => resolve()));
+    await server.close();
+    await ended;
+    expect(client.destroyed).toBe(true);
   });
 });

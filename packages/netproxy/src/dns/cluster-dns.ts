@@ -1,7 +1,9 @@
+import type { Socket } from 'node:net';
 import { type Logger, silentLogger } from '@flotilla/core';
 import dns2 from 'dns2';
 import type { ProxyState } from '../state/proxy-state.js';
 import { DnsZone } from './dns-records.js';
+import { listenOn } from './listen-on.js';
 
 /** Options for `ClusterDns`. */
 export interface ClusterDnsOptions {
@@ -11,7 +13,10 @@ export interface ClusterDnsOptions {
   readonly host?: string;
   /** UDP port; default 0 (the OS picks one; read it from `start()`). */
   readonly udpPort?: number;
-  /** TCP port; default 0. Set `tcp: false` to serve UDP only. */
+  /**
+   * TCP port; default the UDP port, where resolvers retry an answer that was
+   * truncated over UDP (RFC 7766). Set `tcp: false` to serve UDP only.
+   */
   readonly tcpPort?: number;
   readonly tcp?: boolean;
   /** Answer TTL in seconds; default 5, as CoreDNS' kubernetes plugin. */
@@ -27,6 +32,17 @@ export interface ClusterDnsAddresses {
 
 const RCODE_NXDOMAIN = 3;
 
+/** Tries at one port for UDP and TCP when the OS picks it and the TCP side of its pick is taken. */
+const SAME_PORT_ATTEMPTS = 8;
+
+/** The listening sockets of a started server. */
+interface Sockets {
+  readonly udp: dns2.UDPServer;
+  readonly tcp?: dns2.TCPServer;
+  /** Open TCP connections, ended by `close()` rather than left to dns2's idle timeout. */
+  readonly connections: Set<Socket>;
+}
+
 /**
  * Cluster DNS (kube-dns / CoreDNS' kubernetes plugin) on dns2, over UDP and
  * TCP. Feed it with `update(state)` from `buildProxyState`, or with
@@ -37,46 +53,27 @@ const RCODE_NXDOMAIN = 3;
  *
  * Guarantees: every answer carries the `ttlSeconds` TTL and the
  * authoritative flag; a query is answered from one zone, never from a mix
- * of two updates.
+ * of two updates. An answer too large for a UDP datagram is sent truncated
+ * (TC set), and TCP listens on the UDP port unless `tcpPort` says
+ * otherwise, so stub resolvers retry it there and get every record.
  *
  * Caveats: authoritative for the cluster domain and the reverse names of
  * its addresses only: it does not forward other names (they get NXDOMAIN)
  * and does not chase the CNAME of an ExternalName service (the client's
  * resolver asks for the target next, so give pods an upstream resolver for
- * names outside the cluster); it serves IPv4 (A, `in-addr.arpa`) only.
+ * names outside the cluster); it serves IPv4 (A, `in-addr.arpa`) only. One
+ * `start()` per `close()`.
  */
 export class ClusterDns {
   private zone: DnsZone;
-  private readonly server: dns2.DnsServer;
   private readonly options: ClusterDnsOptions;
   private readonly log: Logger;
+  private sockets: Sockets | undefined;
 
   constructor(options: ClusterDnsOptions = {}) {
     this.options = options;
     this.log = options.logger ?? silentLogger();
     this.zone = new DnsZone({ node: emptyNode, servicePorts: [] }, options.domain);
-    this.server = dns2.createServer({
-      udp: true,
-      tcp: options.tcp ?? true,
-      handle: (request, send) => {
-        const response = dns2.Packet.createResponseFromRequest(request);
-        response.header.aa = 1;
-        const [question] = request.questions;
-        if (question) {
-          const result = this.zone.lookup(question.name, question.type);
-          if (result.rcode === 'NXDOMAIN') response.header.rcode = RCODE_NXDOMAIN;
-          for (const a of result.answers) {
-            response.answers.push({
-              ...a,
-              class: dns2.Packet.CLASS.IN,
-              ttl: options.ttlSeconds ?? 5,
-            } as dns2.Packet.Resource);
-          }
-        }
-        send(response).catch((err: unknown) => this.log.warn({ err }, 'cluster DNS could not send a response'));
-      },
-    });
-    this.server.on('requestError', (err) => this.log.debug({ err }, 'cluster DNS got a malformed request'));
   }
 
   /** Replaces the zone with one built from `state`. */
@@ -84,24 +81,76 @@ export class ClusterDns {
     this.zone = new DnsZone(state, this.options.domain);
   }
 
-  /** Starts listening; resolves with the bound addresses. */
+  /**
+   * Starts listening; resolves with the bound addresses. Rejects with the
+   * socket's error (e.g. `EADDRINUSE`) when a port cannot be bound.
+   */
   async start(): Promise<ClusterDnsAddresses> {
+    if (this.sockets) throw new Error('cluster DNS is already listening; call close() before starting it again');
     const address = this.options.host ?? '127.0.0.1';
-    const tcp = this.options.tcp ?? true;
-    const bound = await this.server.listen({
-      udp: { port: this.options.udpPort ?? 0, address },
-      ...(tcp && { tcp: { port: this.options.tcpPort ?? 0, address } }),
-    });
-    if (!bound.udp) throw new Error(`cluster DNS did not bind UDP on ${address}; check that the address is local`);
-    return {
-      udp: { address, port: bound.udp.port },
-      ...(tcp && bound.tcp && { tcp: { address, port: bound.tcp.port } }),
-    };
+    const serveTcp = this.options.tcp ?? true;
+    const osPicksBoth = serveTcp && !this.options.udpPort && this.options.tcpPort === undefined;
+    for (let attempt = 1; ; attempt++) {
+      const udp = dns2.createUDPServer(this.handle);
+      this.watch(udp);
+      const udpPort = await listenOn(udp, this.options.udpPort ?? 0, address);
+      if (!serveTcp) {
+        this.sockets = { udp, connections: new Set() };
+        return { udp: { address, port: udpPort } };
+      }
+      const tcp = dns2.createTCPServer(this.handle);
+      this.watch(tcp);
+      const connections = new Set<Socket>();
+      tcp.on('connection', (socket: Socket) => {
+        connections.add(socket);
+        socket.once('close', () => connections.delete(socket));
+      });
+      try {
+        const tcpPort = await listenOn(tcp, this.options.tcpPort ?? udpPort, address);
+        this.sockets = { udp, tcp, connections };
+        return { udp: { address, port: udpPort }, tcp: { address, port: tcpPort } };
+      } catch (err) {
+        udp.close();
+        const taken = (err as NodeJS.ErrnoException).code === 'EADDRINUSE';
+        if (!(osPicksBoth && taken && attempt < SAME_PORT_ATTEMPTS)) throw err;
+      }
+    }
   }
 
-  /** Stops answering and closes the sockets. */
+  /** Stops answering, closes the sockets and ends open TCP connections. */
   async close(): Promise<void> {
-    await this.server.close();
+    const sockets = this.sockets;
+    this.sockets = undefined;
+    if (!sockets) return;
+    const udpClosed = new Promise<void>((resolve) => sockets.udp.close(() => resolve()));
+    const tcp = sockets.tcp;
+    const tcpClosed = tcp && new Promise<void>((resolve) => tcp.close(() => resolve()));
+    for (const socket of sockets.connections) socket.destroy();
+    await Promise.all([udpClosed, tcpClosed]);
+  }
+
+  private readonly handle: dns2.DnsHandler = (request, send) => {
+    const response = dns2.Packet.createResponseFromRequest(request);
+    response.header.aa = 1;
+    const [question] = request.questions;
+    if (question) {
+      const result = this.zone.lookup(question.name, question.type);
+      if (result.rcode === 'NXDOMAIN') response.header.rcode = RCODE_NXDOMAIN;
+      for (const a of result.answers) {
+        response.answers.push({
+          ...a,
+          class: dns2.Packet.CLASS.IN,
+          ttl: this.options.ttlSeconds ?? 5,
+        } as dns2.Packet.Resource);
+      }
+    }
+    send(response).catch((err: unknown) => this.log.warn({ err }, 'cluster DNS could not send a response'));
+  };
+
+  /** Logs what a listening socket reports, so a socket error never becomes an unhandled `error` event. */
+  private watch(socket: dns2.UDPServer | dns2.TCPServer): void {
+    socket.on('requestError', (err: Error) => this.log.debug({ err }, 'cluster DNS got a malformed request'));
+    socket.on('error', (err: Error) => this.log.warn({ err }, 'cluster DNS socket error'));
   }
 }
 

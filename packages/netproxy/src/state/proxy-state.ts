@@ -214,8 +214,8 @@ function rebuildState(input: ProxyInput, node: NodeFacts, nodeKey: string): Prox
   if (!duplicates) {
     // Copies: a caller may reuse and mutate its arrays, and the next call must compare against what this one saw.
     sources.set(state, {
-      services: [...input.services],
-      endpointSlices: [...input.endpointSlices],
+      services: input.services.slice(),
+      endpointSlices: input.endpointSlices.slice(),
       nodeKey,
       serviceIndex,
       sliceIndex,
@@ -298,7 +298,7 @@ function patchState(
     });
   }
   const state: ProxyState = { node, servicePorts, externalNames };
-  sources.set(state, { ...source, services: [...services], endpointSlices: [...endpointSlices] });
+  sources.set(state, { ...source, services: services.slice(), endpointSlices: endpointSlices.slice() });
   return state;
 }
 

@@ -240,21 +240,18 @@ function patchState(
   if (services.length !== source.services.length || endpointSlices.length !== source.endpointSlices.length) {
     return undefined;
   }
+  const changedServices = changedPositions(services, source.services);
+  const changedSlices = changedPositions(endpointSlices, source.endpointSlices);
+  if (changedServices.length + changedSlices.length > PATCH_LIMIT) return undefined;
   const touched = new Set<string>();
-  for (let i = 0; i < services.length; i++) {
-    const now = services[i];
-    const before = source.services[i];
-    if (now === before) continue;
-    const key = serviceKeyOf(now);
-    if (!Object.isFrozen(now) || key !== serviceKeyOf(before) || touched.size >= PATCH_LIMIT) return undefined;
+  for (const i of changedServices) {
+    const key = serviceKeyOf(services[i]);
+    if (!Object.isFrozen(services[i]) || key !== serviceKeyOf(source.services[i])) return undefined;
     touched.add(key);
   }
-  for (let i = 0; i < endpointSlices.length; i++) {
-    const now = endpointSlices[i];
-    const before = source.endpointSlices[i];
-    if (now === before) continue;
-    const key = sliceServiceKey(now);
-    if (!Object.isFrozen(now) || key !== sliceServiceKey(before) || touched.size >= PATCH_LIMIT) return undefined;
+  for (const i of changedSlices) {
+    const key = sliceServiceKey(endpointSlices[i]);
+    if (!Object.isFrozen(endpointSlices[i]) || key !== sliceServiceKey(source.endpointSlices[i])) return undefined;
     if (key !== undefined) touched.add(key);
   }
   let servicePorts = previous.servicePorts;
@@ -332,6 +329,19 @@ function aliasPosition(aliases: readonly ExternalNameService[], key: string): nu
     else hi = mid;
   }
   return lo;
+}
+
+/**
+ * Positions where `now` holds another object than `before` (arrays of one
+ * length). A small function of its own, which V8 optimizes after a call or
+ * two: the same loops inline in `patchState` (called once per sync) took
+ * ~0.85 ms for 10,000 services and 10,000 slices in a benchmark process,
+ * about two thirds of a one-service partial sync.
+ */
+function changedPositions(now: readonly object[], before: readonly object[]): number[] {
+  const changed: number[] = [];
+  for (let i = 0; i < now.length; i++) if (now[i] !== before[i]) changed.push(i);
+  return changed;
 }
 
 /** Positions, ascending, of the ports of service `key` (`namespace/name`) in sorted `ports`, found by binary search. */

@@ -1,19 +1,11 @@
 import { createSocket } from 'node:dgram';
 import { Resolver } from 'node:dns/promises';
 import { connect } from 'node:net';
-import type { Service } from '@flotilla/core';
 import dns2 from 'dns2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ClusterDns, type ClusterDnsAddresses } from '../src/dns/cluster-dns.js';
 import { buildProxyState } from '../src/state/proxy-state.js';
-import { endpointSlice, service } from './support/fixtures.js';
-
-const externalName = (namespace: string, name: string, target: string): Service => ({
-  apiVersion: 'v1',
-  kind: 'Service',
-  metadata: { namespace, name },
-  spec: { type: 'ExternalName', externalName: target },
-});
+import { endpointSlice, externalNameService, service } from './support/fixtures.js';
 
 const state = buildProxyState({
   nodeName: 'node-1',
@@ -24,7 +16,7 @@ const state = buildProxyState({
       { name: 'dns', port: 53, protocol: 'UDP' },
     ]),
     service('data', 'db', 'None', [{ name: 'pg', port: 5432 }]),
-    externalName('default', 'search', 'www.example.com'),
+    externalNameService('default', 'search', 'www.example.com'),
   ],
   endpointSlices: [
     {

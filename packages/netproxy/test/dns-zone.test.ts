@@ -1,15 +1,7 @@
-import type { Service } from '@flotilla/core';
 import { describe, expect, it } from 'vitest';
 import { type DnsAnswer, DnsZone, RecordType } from '../src/dns/dns-records.js';
 import { buildProxyState } from '../src/state/proxy-state.js';
-import { endpointSlice, service } from './support/fixtures.js';
-
-const externalName = (namespace: string, name: string, target: string): Service => ({
-  apiVersion: 'v1',
-  kind: 'Service',
-  metadata: { namespace, name },
-  spec: { type: 'ExternalName', externalName: target },
-});
+import { endpointSlice, externalNameService, service } from './support/fixtures.js';
 
 const state = buildProxyState({
   nodeName: 'node-1',
@@ -22,8 +14,8 @@ const state = buildProxyState({
     service('default', 'plain', '10.96.0.11', [{ port: 8080 }]),
     service('data', 'db', 'None', [{ name: 'pg', port: 5432 }]),
     service('data', 'empty', 'None', [{ name: 'pg', port: 5432 }]),
-    externalName('default', 'search', 'www.example.com.'),
-    externalName('default', 'inside', 'web.default.svc.cluster.local'),
+    externalNameService('default', 'search', 'www.example.com.'),
+    externalNameService('default', 'inside', 'web.default.svc.cluster.local'),
   ],
   endpointSlices: [
     {

@@ -310,25 +310,13 @@ function withExternalName(
   key: string,
   service: Service,
 ): readonly ExternalNameService[] {
-  const at = aliasPosition(aliases, key);
+  const at = lowerBound(aliases, key, aliasKey);
   const present = at < aliases.length && aliasKey(aliases[at]) === key;
   if (!present && !isExternalName(service)) return aliases;
   const next = aliases.slice();
   if (isExternalName(service)) next.splice(at, present ? 1 : 0, externalNameOf(service));
   else next.splice(at, 1);
   return next;
-}
-
-/** The first position in sorted `aliases` whose `namespace/name` is not below `key`. */
-function aliasPosition(aliases: readonly ExternalNameService[], key: string): number {
-  let lo = 0;
-  let hi = aliases.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (aliasKey(aliases[mid]) < key) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /**
@@ -349,25 +337,27 @@ function portPositions(ports: readonly ServicePortState[], key: string): number[
   // An unnamed port is named `key`; named ones `key:<port>`, which sort together: anything between two names
   // with the prefix `key:` has that prefix too. (`key-1/...` may sort between `key` and `key:`.)
   const positions: number[] = [];
-  for (let at = lowerBound(ports, key); at < ports.length && ports[at].name === key; at++) positions.push(at);
+  for (let at = lowerBound(ports, key, portName); at < ports.length && ports[at].name === key; at++) positions.push(at);
   const named = `${key}:`;
-  for (let at = lowerBound(ports, named); at < ports.length && ports[at].name.startsWith(named); at++) {
+  for (let at = lowerBound(ports, named, portName); at < ports.length && ports[at].name.startsWith(named); at++) {
     positions.push(at);
   }
   return positions;
 }
 
-/** The first position in sorted `ports` whose name is not below `name`. */
-function lowerBound(ports: readonly ServicePortState[], name: string): number {
+/** The first position in `items` (sorted by `keyOf`) whose key is not below `key`. */
+function lowerBound<T>(items: readonly T[], key: string, keyOf: (item: T) => string): number {
   let lo = 0;
-  let hi = ports.length;
+  let hi = items.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (ports[mid].name < name) lo = mid + 1;
+    if (keyOf(items[mid]) < key) lo = mid + 1;
     else hi = mid;
   }
   return lo;
 }
+
+const portName = (port: ServicePortState) => port.name;
 
 /** The first position in sorted `ports` that sorts after `port` (equal ones stay before it, as a stable merge keeps them). */
 function upperBound(ports: readonly ServicePortState[], port: ServicePortState): number {

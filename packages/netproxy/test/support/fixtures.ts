@@ -28,6 +28,16 @@ export function service(
   };
 }
 
+/** An ExternalName Service: DNS answers its name with a CNAME to `target`. */
+export function externalNameService(namespace: string, name: string, target: string): Service {
+  return {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { namespace, name },
+    spec: { type: 'ExternalName', externalName: target },
+  };
+}
+
 /** An EndpointSlice of `service` with one port set and the given endpoints. */
 export function endpointSlice(
   namespace: string,

@@ -24,6 +24,20 @@ export interface ManagerOptions {
   gracefulShutdownTimeoutMs?: number;
 }
 
+/**
+ * A signal that aborts with `parent`, which it listens on once, open to any
+ * number of listeners: every runnable of a manager (a controller manager has
+ * a dozen and more) listens on it, and one listener each on the caller's
+ * signal would pass Node's limit of 10 and warn of a leak that is not one.
+ */
+function fanOut(parent: AbortSignal): AbortSignal {
+  const child = new AbortController();
+  setMaxListeners(0, child.signal);
+  if (parent.aborted) child.abort();
+  else parent.addEventListener('abort', () => child.abort(), { once: true });
+  return child.signal;
+}
+
 /** Resolves when `signal` aborts. */
 function aborted(signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
@@ -131,20 +145,20 @@ export class Manager {
     this.started = true;
     // Informers outlive the signal until leader work has drained, so in-flight reconciles read a cache that is still followed.
     const informersAbort = new AbortController();
-    // Every shared informer listens on this signal; a manager with many kinds is not a listener leak.
-    setMaxListeners(0, informersAbort.signal);
     this.informers.start(informersAbort.signal);
     const always = this.runnables.filter((r) => r.needLeaderElection === false);
     const leaderWork = this.runnables.filter((r) => r.needLeaderElection !== false);
-    const running: Promise<void>[] = always.map((r) => this.launch(r, signal));
+    const runSignal = fanOut(signal);
+    const running: Promise<void>[] = always.map((r) => this.launch(r, runSignal));
     await Promise.race([this.informers.waitForSync(), aborted(signal)]);
     let leading: Promise<void> = Promise.resolve();
     if (!this.elector) {
-      if (!signal.aborted) running.push(...leaderWork.map((r) => this.launch(r, signal)));
+      if (!signal.aborted) running.push(...leaderWork.map((r) => this.launch(r, runSignal)));
     } else {
       leading = this.elector.run(signal, {
         onStartedLeading: (leaderSignal) => {
-          const term = Promise.all(leaderWork.map((r) => this.launch(r, leaderSignal)));
+          const termSignal = fanOut(leaderSignal);
+          const term = Promise.all(leaderWork.map((r) => this.launch(r, termSignal)));
           this.currentTerm = term.then(() => undefined);
         },
         onStoppedLeading: () => this.currentTerm,

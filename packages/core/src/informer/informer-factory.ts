@@ -55,14 +55,31 @@ export class InformerFactory {
       logger: this.options.logger,
     });
     this.informers.set(id, informer as unknown as Informer);
-    if (this.signal) informer.start(this.signal);
+    if (this.signal) this.launch(informer as unknown as Informer);
     return informer;
   }
 
-  /** Starts every informer made so far, and any made later, until `signal` aborts. */
+  /**
+   * Starts every informer made so far, and any made later, until `signal`
+   * aborts. The factory listens on `signal` once and stops its informers
+   * itself: a process follows dozens of kinds (the garbage collector watches
+   * every one), and a listener per informer would pass Node's limit of 10
+   * per signal and warn of a leak that is not one.
+   */
   start(signal: AbortSignal): void {
     this.signal = signal;
-    for (const informer of this.informers.values()) informer.start(signal);
+    signal.addEventListener('abort', () => this.stop(), { once: true });
+    for (const informer of this.informers.values()) this.launch(informer);
+  }
+
+  /** Stops every informer (their caches keep their last contents). */
+  private stop(): void {
+    for (const informer of this.informers.values()) informer.stop();
+  }
+
+  private launch(informer: Informer): void {
+    if (this.signal?.aborted) informer.stop();
+    else informer.start();
   }
 
   /** Resolves once every informer made so far has its initial list in its cache. */

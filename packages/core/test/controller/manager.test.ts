@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { Manager } from '../../src/controller/manager.js';
@@ -230,5 +231,21 @@ describe('Manager and controllers', () => {
     ac.abort();
     await manager.stopped;
     expect(events).toEqual(['started', 'stopped']);
+  });
+
+  it("listens on the caller's signal a fixed number of times, however many controllers it runs", async () => {
+    const listenersWith = async (controllers: number) => {
+      const { api, clock } = cluster();
+      const manager = new Manager({ api, clock });
+      for (let i = 0; i < controllers; i++) manager.controller(`c${i}`).for('Widget').reconcile(recorder().reconciler);
+      const ac = new AbortController();
+      await manager.start(ac.signal);
+      const count = getEventListeners(ac.signal, 'abort').length;
+      ac.abort();
+      await manager.stopped;
+      return count;
+    };
+    // A controller manager runs a dozen and more: one listener each would pass Node's limit of 10 and warn.
+    expect(await listenersWith(20)).toBe(await listenersWith(1));
   });
 });

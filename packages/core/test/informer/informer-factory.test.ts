@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../../src/clock/fake-clock.js';
 import { InformerFactory } from '../../src/informer/informer-factory.js';
@@ -35,5 +36,23 @@ describe('InformerFactory', () => {
     expect(pods.cache.size).toBe(1);
     expect(nodes.cache.get('n1')).toBeDefined();
     ac.abort();
+  });
+
+  it('stops every informer when the signal aborts, listening on the signal once however many there are', async () => {
+    const factory = new InformerFactory(new FaultyStoreSource(new MemoryStore()));
+    const ac = new AbortController();
+    const kinds = Array.from({ length: 12 }, (_, i) => `Kind${i}`);
+    const early = kinds.slice(0, 6).map((kind) => factory.for(kind));
+    factory.start(ac.signal);
+    const late = kinds.slice(6).map((kind) => factory.for(kind));
+    expect(getEventListeners(ac.signal, 'abort')).toHaveLength(1);
+    const completed = [...early, ...late].map(
+      (informer) => new Promise<void>((resolve) => informer.events$.subscribe({ complete: resolve })),
+    );
+    ac.abort();
+    await Promise.all(completed);
+    // Asked for after the abort: never runs.
+    const after = factory.for('After');
+    await new Promise<void>((resolve) => after.events$.subscribe({ complete: resolve }));
   });
 });

@@ -169,7 +169,7 @@ export class LocalCluster {
         }),
     );
     this.proxy = new UserspaceProxy({ clock: config.clock, logger: config.logger });
-    this.dns = new ClusterDns({ logger: config.logger, tcp: false });
+    this.dns = new ClusterDns({ logger: config.logger });
   }
 
   /** Builds and starts every component. */

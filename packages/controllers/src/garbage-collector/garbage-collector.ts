@@ -46,9 +46,6 @@ const hasFinalizer = (obj: Readonly<KubeObject>, f: string) => obj.metadata.fina
  *
  * Guarantees: never deletes an object that has a live owner; a dependent of
  * an owner of an unknown kind is left alone rather than guessed about.
- *
- * Caveats: kinds registered after the collector started are not watched;
- * their objects are neither collected nor counted as dependents.
  */
 export class GarbageCollector implements Reconciler {
   private readonly graph = new DependencyGraph();

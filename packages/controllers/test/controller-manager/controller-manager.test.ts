@@ -109,6 +109,53 @@ describe('startControllerManager', () => {
     expect(pods).toHaveLength(4);
   });
 
+  it('collects the dependents of a kind registered after the garbage collector started', async () => {
+    const f = fixture();
+    const { abort, manager } = await startManager(f.api, f.clock, ['garbagecollector']);
+    cleanups.push(async () => {
+      abort.abort();
+      await manager.stopped;
+    });
+    f.api.registerResource({
+      group: 'example.com',
+      version: 'v1',
+      kind: 'Gadget',
+      plural: 'gadgets',
+      namespaced: true,
+    });
+    const gadget = await f.api.resource('Gadget').create({
+      apiVersion: 'example.com/v1',
+      kind: 'Gadget',
+      metadata: { name: 'g', namespace: 'default' },
+    });
+    const owned = (name: string, kind: string, uid: string) => ({
+      apiVersion: 'example.com/v1',
+      kind: 'Gadget',
+      metadata: { name, namespace: 'default', ownerReferences: [{ apiVersion: 'v1', kind, name: 'g', uid }] },
+    });
+    // A Gadget owned by a ConfigMap, and a ConfigMap owned by the Gadget: the new kind as dependent and as owner.
+    const config = await f.api.resource('ConfigMap').create({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'g', namespace: 'default' },
+    });
+    await f.api.resource('Gadget').create(owned('child', 'ConfigMap', config.metadata.uid!));
+    await f.api.resource('ConfigMap').create({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: {
+        name: 'settings',
+        namespace: 'default',
+        ownerReferences: [{ apiVersion: 'example.com/v1', kind: 'Gadget', name: 'g', uid: gadget.metadata.uid! }],
+      },
+    });
+    await f.api.resource('Gadget').delete('default', 'g');
+    await f.api.resource('ConfigMap').delete('default', 'g');
+    const names = async (kind: string) =>
+      (await f.api.resource(kind).list({ namespace: 'default' })).items.map((o) => o.metadata.name);
+    await until(f, async () => (await names('ConfigMap')).length === 0 && (await names('Gadget')).length === 0);
+  });
+
   it("registers the batch, daemon and GC controllers with Kubernetes' worker counts", () => {
     const byName = new Map(controllerRegistrations.map((r) => [r.name, r.defaultConcurrency]));
     expect(['daemonset', 'job', 'cronjob', 'garbagecollector', 'podgc'].map((n) => [n, byName.get(n)])).toEqual([

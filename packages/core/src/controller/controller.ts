@@ -80,8 +80,12 @@ export class Controller implements Runnable {
   private readonly logger: Logger;
   private readonly metrics: ControllerMetrics;
   private readonly concurrency: number;
+  private readonly sources: ControllerSource[];
+  /** While running: subscribes a source to the running queue. */
+  private follow: ((source: ControllerSource) => void) | undefined;
 
   constructor(private readonly options: ControllerOptions) {
+    this.sources = [...options.sources];
     this.name = options.name;
     this.clock = options.clock ?? new RealClock();
     this.logger = (options.logger ?? silentLogger()).child({ controller: options.name });
@@ -89,6 +93,16 @@ export class Controller implements Runnable {
     this.metrics = options.metrics
       ? controllerMetrics(options.metrics, options.name, this.concurrency)
       : noControllerMetrics;
+  }
+
+  /**
+   * Adds an event source, also while the controller runs (for a kind
+   * registered after it started): the informer's cache replay enqueues what
+   * it already holds, and later starts follow it too.
+   */
+  watch(source: ControllerSource): void {
+    this.sources.push(source);
+    this.follow?.(source);
   }
 
   /** Runs until `signal` aborts, then drains; resolves once stopped. */
@@ -102,19 +116,23 @@ export class Controller implements Runnable {
     });
     const inFlight = new Set<AbortController>();
     const batchPeriodMs = this.options.batchPeriodMs ?? 0;
-    const subscriptions: Subscription[] = this.options.sources.map((source) =>
-      source.informer.events$.subscribe((event) => {
-        if (!(this.options.predicates ?? []).every((p) => p(event))) return;
-        for (const req of source.toRequests(event)) {
-          const key = objectKey(req.namespace, req.name);
-          if (batchPeriodMs > 0) queue.addAfter(key, batchPeriodMs);
-          else queue.add(key);
-        }
-      }),
-    );
+    const subscriptions: Subscription[] = [];
+    this.follow = (source) =>
+      subscriptions.push(
+        source.informer.events$.subscribe((event) => {
+          if (!(this.options.predicates ?? []).every((p) => p(event))) return;
+          for (const req of source.toRequests(event)) {
+            const key = objectKey(req.namespace, req.name);
+            if (batchPeriodMs > 0) queue.addAfter(key, batchPeriodMs);
+            else queue.add(key);
+          }
+        }),
+      );
+    for (const source of this.sources) this.follow(source);
     this.logger.info({ workers: this.concurrency }, 'starting workers');
     const workers = Array.from({ length: this.concurrency }, () => this.work(queue, signal, inFlight));
     await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+    this.follow = undefined;
     for (const s of subscriptions) s.unsubscribe();
     queue.shutDown();
     await this.drain(Promise.all(workers), inFlight);

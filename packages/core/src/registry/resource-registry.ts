@@ -9,6 +9,7 @@ import { apiVersionOf, type ResourceType } from './resource-type.js';
  */
 export class ResourceRegistry {
   private readonly byKind = new Map<string, ResourceType>();
+  private readonly listeners = new Set<(type: ResourceType) => void>();
 
   constructor(types: Iterable<ResourceType> = []) {
     for (const t of types) this.register(t);
@@ -21,7 +22,18 @@ export class ResourceRegistry {
     if (!/^[a-z][a-z0-9]*$/.test(type.plural))
       throw new BadRequestError(`plural "${type.plural}" must be lower-case letters and digits`);
     this.byKind.set(type.kind, type as unknown as ResourceType);
+    for (const listener of this.listeners) listener(type as unknown as ResourceType);
     return type;
+  }
+
+  /**
+   * Calls `listener` with every kind registered from now on, so components
+   * that follow all kinds (the garbage collector) also follow kinds added
+   * after they started. Returns a function that stops the calls.
+   */
+  onRegister(listener: (type: ResourceType) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   /** The type registered under `kind`, if any. */

@@ -8,8 +8,9 @@
  * @module @flotilla/scheduler
  */
 export type { AffinityTerm, WeightedAffinityTerm } from './cache/affinity-term.js';
+export type { NamespaceLabels } from './cache/namespace-labels.js';
 export type { ImageStateSummary, NodeInfo } from './cache/node-info.js';
-export { type HostPort, PodInfo } from './cache/pod-info.js';
+export { type HostPort, type ParsedPod, PodInfo } from './cache/pod-info.js';
 export type { PodRequests, Resource } from './cache/resource.js';
 export type { Snapshot } from './cache/snapshot.js';
 export { ApiSchedulerClient } from './client/api-scheduler-client.js';

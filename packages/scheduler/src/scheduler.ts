@@ -5,6 +5,7 @@ import {
   type InformerFactory,
   InvalidError,
   type Logger,
+  type Namespace,
   type Node,
   type Pod,
   RealClock,
@@ -31,7 +32,7 @@ import { seededRandom } from './scheduling/seeded-random.js';
 /** Options of the Scheduler. */
 export interface SchedulerOptions {
   api: Api;
-  /** Shared informers (e.g. a Manager's): the scheduler follows Nodes and Pods through them. */
+  /** Shared informers (e.g. a Manager's): the scheduler follows Nodes, Pods and Namespaces through them. */
   informers: InformerFactory;
   clock?: Clock;
   logger?: Logger;
@@ -53,7 +54,8 @@ export interface SchedulerOptions {
 const isTerminal = (pod: Pod) => pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
 
 /**
- * kube-scheduler as a component: follows Nodes and Pods through informers,
+ * kube-scheduler as a component: follows Nodes and Pods through informers
+ * (and Namespaces, whose labels affinity terms' `namespaceSelector`s match),
  * queues the unbound pods whose `spec.schedulerName` names one of its
  * profiles, and schedules them one at a time (optimistic: the pod is
  * assumed on its node and the next pod is scheduled while it binds).
@@ -150,16 +152,18 @@ export class Scheduler {
   async run(signal: AbortSignal): Promise<void> {
     const nodes = this.informers.for<Node>('Node');
     const pods = this.informers.for<Pod>('Pod');
+    const namespaces = this.informers.for<Namespace>('Namespace');
     this.podInformer = pods;
     const subs: Subscription[] = [
       nodes.events$.subscribe((e) => this.onNode(e)),
       pods.events$.subscribe((e) => this.onPod(e)),
+      namespaces.events$.subscribe((e) => this.onNamespace(e)),
     ];
     this.informers.start(signal);
     this.queue.run(signal);
     this.runAssumedExpiry(signal);
     try {
-      await Promise.race([Promise.all([nodes.synced, pods.synced]), aborted(signal)]);
+      await Promise.race([Promise.all([nodes.synced, pods.synced, namespaces.synced]), aborted(signal)]);
       while (!signal.aborted) {
         const q = await this.queue.pop(signal);
         if (!q) break;
@@ -262,6 +266,19 @@ export class Scheduler {
     this.queue.moveAllToActiveOrBackoff(e.type === 'added' ? 'NodeAdd' : 'NodeUpdate');
   }
 
+  private onNamespace(e: InformerEvent<Namespace>): void {
+    const ns = e.object as Namespace;
+    if (e.type === 'deleted') {
+      this.cache.removeNamespace(ns.metadata.name);
+      return;
+    }
+    this.cache.addNamespace(ns);
+    const old = e.oldObject as Namespace | undefined;
+    if (e.type === 'updated' && !sameLabels(old?.metadata.labels, ns.metadata.labels)) {
+      this.queue.moveAllToActiveOrBackoff('NamespaceUpdate');
+    }
+  }
+
   private onPod(e: InformerEvent<Pod>): void {
     const pod = e.object as Pod;
     const old = e.oldObject as Pod | undefined;
@@ -321,6 +338,12 @@ function schedulingRelevantChange(old: Pod, pod: Pod): boolean {
     JSON.stringify([old.spec, old.metadata.labels, old.metadata.annotations]) !==
     JSON.stringify([pod.spec, pod.metadata.labels, pod.metadata.annotations])
   );
+}
+
+/** Whether a namespace's labels changed (what namespaceSelectors read). */
+function sameLabels(a: Record<string, string> = {}, b: Record<string, string> = {}): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((k) => b[k] === a[k]);
 }
 
 function aborted(signal: AbortSignal): Promise<void> {

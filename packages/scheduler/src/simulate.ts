@@ -1,4 +1,4 @@
-import { FakeClock, type Node, type Pod, silentLogger } from '@flotilla/core';
+import { FakeClock, type Namespace, type Node, type Pod, silentLogger } from '@flotilla/core';
 import { PodInfo, podKey } from './cache/pod-info.js';
 import { SchedulerCache } from './cache/scheduler-cache.js';
 import { Snapshot } from './cache/snapshot.js';
@@ -17,6 +17,11 @@ export interface SimulateOptions {
   nodes: readonly Node[];
   /** Pods with `spec.nodeName` are already running there; the others are scheduled, in queue order. */
   pods: readonly Pod[];
+  /**
+   * Namespaces with their labels, which affinity terms' `namespaceSelector`s
+   * match. A pod's namespace not listed here counts as one without labels.
+   */
+  namespaces?: readonly Namespace[];
   /** Default: kube-scheduler's default profile. Its `schedulerName` is ignored: every pod is scheduled. */
   profile?: Profile;
   /** Needed only for custom plugins. Default: the in-tree plugins. */
@@ -97,6 +102,10 @@ export async function simulate(options: SimulateOptions): Promise<SimulationResu
     percentageOfNodesToScore: options.percentageOfNodesToScore,
   });
   for (const n of options.nodes) cache.addNode(n);
+  for (const name of new Set(options.pods.map((p) => p.metadata.namespace ?? 'default'))) {
+    cache.addNamespace({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+  }
+  for (const ns of options.namespaces ?? []) cache.addNamespace(ns);
   const queue: { info: PodInfo; order: number }[] = [];
   options.pods.forEach((pod, order) => {
     if (pod.spec.nodeName) cache.addPod(pod);

@@ -1,5 +1,6 @@
 import type {
   Container,
+  Namespace,
   Node,
   NodeSelectorRequirement,
   Pod,
@@ -209,6 +210,13 @@ export class NodeBuilder {
     return structuredClone(this.node);
   }
 }
+
+/** A Namespace with these labels. */
+export const makeNamespace = (name: string, labels?: Record<string, string>): Namespace => ({
+  apiVersion: 'v1',
+  kind: 'Namespace',
+  metadata: { name, labels },
+});
 
 /** A pod builder. */
 export const makePod = (name: string, namespace?: string) => new PodBuilder(name, namespace);

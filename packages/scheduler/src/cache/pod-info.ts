@@ -1,5 +1,6 @@
 import type { Pod } from '@flotilla/core';
 import { AffinityTerm, type WeightedAffinityTerm } from './affinity-term.js';
+import type { NamespaceLabels } from './namespace-labels.js';
 import { type PodRequests, podRequests } from './resource.js';
 
 /** A host port a pod takes on its node. `0.0.0.0` conflicts with every IP. */
@@ -8,6 +9,9 @@ export interface HostPort {
   protocol: string;
   port: number;
 }
+
+/** What a PodInfo parses from its pod's spec, reusable by another PodInfo of the same spec. */
+export type ParsedPod = Omit<PodInfo, 'pod' | 'key' | 'withNode' | 'resolveNamespaces'>;
 
 /**
  * A pod with everything the plugins need parsed once: requests, host ports,
@@ -26,11 +30,13 @@ export class PodInfo {
   readonly preferredAntiAffinityTerms: readonly WeightedAffinityTerm[];
   /** True when the pod carries at least one inter-pod affinity or anti-affinity term. */
   readonly hasAffinity: boolean;
+  /** True when one of its affinity terms selects namespaces by label (see `resolveNamespaces`). */
+  readonly selectsNamespacesByLabel: boolean;
 
   constructor(
     readonly pod: Pod,
-    /** A PodInfo of the same pod spec to take the parsed fields from (see `withNode`). */
-    parsed?: PodInfo,
+    /** The parsed fields of the same pod spec (see `withNode`, `resolveNamespaces`). */
+    parsed?: ParsedPod,
   ) {
     this.key = podKey(pod);
     if (parsed) {
@@ -42,23 +48,24 @@ export class PodInfo {
       this.preferredAffinityTerms = parsed.preferredAffinityTerms;
       this.preferredAntiAffinityTerms = parsed.preferredAntiAffinityTerms;
       this.hasAffinity = parsed.hasAffinity;
+      this.selectsNamespacesByLabel = parsed.selectsNamespacesByLabel;
       return;
     }
     this.priority = pod.spec.priority ?? 0;
     this.resources = podRequests(pod);
     this.hostPorts = collectHostPorts(pod);
     const aff = pod.spec.affinity;
-    this.requiredAffinityTerms = (aff?.podAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? []).map(
-      (t) => new AffinityTerm(pod, t),
+    this.requiredAffinityTerms = (aff?.podAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? []).map((t) =>
+      AffinityTerm.of(pod, t),
     );
     this.requiredAntiAffinityTerms = (aff?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? []).map(
-      (t) => new AffinityTerm(pod, t),
+      (t) => AffinityTerm.of(pod, t),
     );
     this.preferredAffinityTerms = (aff?.podAffinity?.preferredDuringSchedulingIgnoredDuringExecution ?? []).map(
-      (w) => ({ term: new AffinityTerm(pod, w.podAffinityTerm), weight: w.weight }),
+      (w) => ({ term: AffinityTerm.of(pod, w.podAffinityTerm), weight: w.weight }),
     );
     this.preferredAntiAffinityTerms = (aff?.podAntiAffinity?.preferredDuringSchedulingIgnoredDuringExecution ?? []).map(
-      (w) => ({ term: new AffinityTerm(pod, w.podAffinityTerm), weight: w.weight }),
+      (w) => ({ term: AffinityTerm.of(pod, w.podAffinityTerm), weight: w.weight }),
     );
     this.hasAffinity =
       this.requiredAffinityTerms.length +
@@ -66,11 +73,36 @@ export class PodInfo {
         this.preferredAffinityTerms.length +
         this.preferredAntiAffinityTerms.length >
       0;
+    this.selectsNamespacesByLabel = [
+      ...this.requiredAffinityTerms,
+      ...this.requiredAntiAffinityTerms,
+      ...this.preferredAffinityTerms.map((w) => w.term),
+      ...this.preferredAntiAffinityTerms.map((w) => w.term),
+    ].some((t) => t.selectsNamespacesByLabel);
   }
 
   /** The same pod bound to `nodeName`, sharing everything parsed (the spec is otherwise unchanged). */
   withNode(nodeName: string): PodInfo {
     return new PodInfo({ ...this.pod, spec: { ...this.pod.spec, nodeName } }, this);
+  }
+
+  /**
+   * The same pod with its terms' `namespaceSelector`s resolved against
+   * `namespaces` (see `AffinityTerm.resolve`): what a scheduling cycle
+   * matches the incoming pod's terms with. Itself when no term selects
+   * namespaces by label, so such pods pay nothing.
+   */
+  resolveNamespaces(namespaces: NamespaceLabels): PodInfo {
+    if (!this.selectsNamespacesByLabel) return this;
+    const weighted = (w: WeightedAffinityTerm) => ({ term: w.term.resolve(namespaces), weight: w.weight });
+    return new PodInfo(this.pod, {
+      ...this,
+      requiredAffinityTerms: this.requiredAffinityTerms.map((t) => t.resolve(namespaces)),
+      requiredAntiAffinityTerms: this.requiredAntiAffinityTerms.map((t) => t.resolve(namespaces)),
+      preferredAffinityTerms: this.preferredAffinityTerms.map(weighted),
+      preferredAntiAffinityTerms: this.preferredAntiAffinityTerms.map(weighted),
+      selectsNamespacesByLabel: false,
+    });
   }
 }
 

@@ -1,4 +1,5 @@
-import { type Clock, ConflictError, type Node, type Pod } from '@flotilla/core';
+import { type Clock, ConflictError, type Namespace, type Node, type Pod } from '@flotilla/core';
+import { NamespaceLabels } from './namespace-labels.js';
 import { type ImageStateSummary, NodeInfo, nextGeneration } from './node-info.js';
 import { PodInfo, podKey } from './pod-info.js';
 import type { Snapshot } from './snapshot.js';
@@ -49,6 +50,8 @@ export class SchedulerCache {
   private readonly pods = new Map<string, PodState>();
   private readonly assumed = new Set<string>();
   private readonly images = new Map<string, ImageStateSummary>();
+  private readonly namespaces = new Map<string, Namespace>();
+  private namespacesChanged = false;
 
   constructor(options: SchedulerCacheOptions) {
     this.clock = options.clock;
@@ -85,6 +88,16 @@ export class SchedulerCache {
     this.structureChanged = true;
     this.touch(item);
     if (item.info.pods.length === 0) this.dropItem(item);
+  }
+
+  /** A Namespace was added or changed: affinity terms' `namespaceSelector`s see its labels from the next snapshot on. */
+  addNamespace(ns: Namespace): void {
+    this.namespaces.set(ns.metadata.name, ns);
+    this.namespacesChanged = true;
+  }
+
+  removeNamespace(name: string): void {
+    this.namespacesChanged = this.namespaces.delete(name) || this.namespacesChanged;
   }
 
   /** Counts a pod on `nodeName` before its binding is confirmed. */
@@ -162,9 +175,14 @@ export class SchedulerCache {
   /**
    * Brings `snapshot` up to date, copying only NodeInfos whose generation is
    * newer than the snapshot's (most recently changed first, stopping at the
-   * first unchanged one), as kube-scheduler's UpdateSnapshot does.
+   * first unchanged one), as kube-scheduler's UpdateSnapshot does; namespace
+   * labels are copied only when a Namespace changed.
    */
   updateSnapshot(snapshot: Snapshot): void {
+    if (this.namespacesChanged) {
+      snapshot.namespaces = NamespaceLabels.of(this.namespaces.values());
+      this.namespacesChanged = false;
+    }
     const top = this.head?.info.generation ?? snapshot.generation;
     for (let item = this.head; item && item.info.generation > snapshot.generation; item = item.next) {
       if (item.info.node) snapshot.put(item.info.clone());

@@ -1,10 +1,11 @@
+import { NamespaceLabels } from './namespace-labels.js';
 import type { NodeInfo } from './node-info.js';
 import { NodeInfoList } from './node-info-list.js';
 
 /**
  * The view of the cluster one scheduling cycle works on: a copy of the
  * cache's NodeInfos, refreshed before each cycle by copying only the nodes
- * whose generation moved since the last refresh.
+ * whose generation moved since the last refresh, and the namespaces' labels.
  *
  * Guarantees: nothing but the scheduling cycle changes a snapshot, so
  * plugins see one consistent cluster for a whole cycle; preemption clones
@@ -14,6 +15,8 @@ export class Snapshot {
   readonly nodeInfoMap = new Map<string, NodeInfo>();
   /** Nodes in a stable order (the order the search for feasible nodes rotates through). */
   nodeInfoList: NodeInfo[] = [];
+  /** Namespace labels, for affinity terms' `namespaceSelector`s. */
+  namespaces: NamespaceLabels = NamespaceLabels.none;
   /** The largest NodeInfo generation this snapshot reflects. */
   generation = 0;
   private readonly position = new Map<string, number>();

@@ -20,7 +20,8 @@ export type ClusterEvent =
   | 'NodeDelete'
   | 'AssignedPodAdd'
   | 'AssignedPodUpdate'
-  | 'AssignedPodDelete';
+  | 'AssignedPodDelete'
+  | 'NamespaceUpdate';
 
 /**
  * Which cluster events may make a pod this plugin rejected schedulable

@@ -39,32 +39,50 @@ const isHostScoped = (t: AffinityTerm) => t.topologyKey === HOSTNAME;
 /** PreFilter's counts (cluster-scoped terms only), changed by preemption's add/remove pod extensions. */
 class AffinityFilterState implements CloneableState {
   constructor(
+    /** The incoming pod with its terms' namespace selectors resolved for this cycle. */
+    readonly incoming: PodInfo,
+    /** The labels of the incoming pod's namespace, for existing pods' namespace selectors. */
+    readonly namespaceLabels: Readonly<Record<string, string>> | undefined,
     /** Existing pods' required anti-affinity terms matching the incoming pod, by their topology pairs. */
-    readonly existingAnti: TopologyCounts,
+    readonly existingAnti = new TopologyCounts(),
     /** Pods matching all of the incoming pod's required affinity terms. */
-    readonly affinity: TopologyCounts,
+    readonly affinity = new TopologyCounts(),
     /** Pods matching each of the incoming pod's cluster-scoped required anti-affinity terms. */
-    readonly anti: TopologyCounts,
+    readonly anti = new TopologyCounts(),
   ) {}
 
   clone(): AffinityFilterState {
-    return new AffinityFilterState(this.existingAnti.clone(), this.affinity.clone(), this.anti.clone());
+    return new AffinityFilterState(
+      this.incoming,
+      this.namespaceLabels,
+      this.existingAnti.clone(),
+      this.affinity.clone(),
+      this.anti.clone(),
+    );
+  }
+
+  /** True if one of `existing`'s required anti-affinity terms by hostname is about the incoming pod. */
+  rejectedOnHostBy(existing: PodInfo): boolean {
+    return existing.requiredAntiAffinityTerms.some(
+      (t) => isHostScoped(t) && t.matches(this.incoming.pod, this.namespaceLabels),
+    );
   }
 
   /** Accounts `other` on `node` (delta 1) or takes it away (-1). */
-  update(incoming: PodInfo, other: PodInfo, node: Node, delta: 1 | -1): void {
+  update(other: PodInfo, node: Node, delta: 1 | -1): void {
     const labels = node.metadata.labels ?? {};
     const at = (counts: TopologyCounts, term: AffinityTerm) => {
       const v = labels[term.topologyKey];
       if (v !== undefined) counts.add(term.topologyKey, v, delta);
     };
     for (const t of other.requiredAntiAffinityTerms) {
-      if (!isHostScoped(t) && t.matches(incoming.pod)) at(this.existingAnti, t);
+      if (!isHostScoped(t) && t.matches(this.incoming.pod, this.namespaceLabels)) at(this.existingAnti, t);
     }
-    if (incoming.requiredAffinityTerms.length && incoming.requiredAffinityTerms.every((t) => t.matches(other.pod))) {
-      for (const t of incoming.requiredAffinityTerms) at(this.affinity, t);
+    const { requiredAffinityTerms, requiredAntiAffinityTerms } = this.incoming;
+    if (requiredAffinityTerms.length && requiredAffinityTerms.every((t) => t.matches(other.pod))) {
+      for (const t of requiredAffinityTerms) at(this.affinity, t);
     }
-    for (const t of incoming.requiredAntiAffinityTerms) {
+    for (const t of requiredAntiAffinityTerms) {
       if (!isHostScoped(t) && t.matches(other.pod)) at(this.anti, t);
     }
   }
@@ -86,6 +104,9 @@ const scoreKey = new StateKey<AffinityScoreState>('InterPodAffinity/score');
  * existing pods' required anti-affinity against the incoming pod. Score:
  * preferred terms of both sides, summed per domain and scaled to 0..100.
  *
+ * Terms' `namespaceSelector`s are resolved against the snapshot's
+ * namespace labels once per cycle (see `AffinityTerm`).
+ *
  * Caveats: anti-affinity terms by `kubernetes.io/hostname` are checked
  * against the node's own pods (kube-scheduler's hostname fast path), which
  * assumes, as Kubernetes does, that no two nodes share a hostname label.
@@ -98,12 +119,14 @@ export class InterPodAffinity implements PreFilterPlugin, FilterPlugin, PreScore
     'AssignedPodAdd',
     'AssignedPodUpdate',
     'AssignedPodDelete',
+    // A relabelled namespace changes which pods a namespaceSelector term is about.
+    'NamespaceUpdate',
   ];
   private readonly hardWeight: number;
 
   readonly preFilterExtensions: PreFilterExtensions = {
-    addPod: (state, pod, other, nodeInfo) => this.updateState(state, pod, other, nodeInfo, 1),
-    removePod: (state, pod, other, nodeInfo) => this.updateState(state, pod, other, nodeInfo, -1),
+    addPod: (state, _pod, other, nodeInfo) => this.updateState(state, other, nodeInfo, 1),
+    removePod: (state, _pod, other, nodeInfo) => this.updateState(state, other, nodeInfo, -1),
   };
 
   constructor(
@@ -115,23 +138,24 @@ export class InterPodAffinity implements PreFilterPlugin, FilterPlugin, PreScore
 
   preFilter(state: CycleState, pod: PodInfo): PreFilterResult {
     const snap = this.handle.snapshot();
-    const affinity = pod.requiredAffinityTerms;
-    const clusterAnti = pod.requiredAntiAffinityTerms.filter((t) => !isHostScoped(t));
     if (
       snap.havePodsWithRequiredAntiAffinityList.length === 0 &&
-      !affinity.length &&
+      !pod.requiredAffinityTerms.length &&
       !pod.requiredAntiAffinityTerms.length
     ) {
       return { status: Status.skip() };
     }
-    const s = new AffinityFilterState(new TopologyCounts(), new TopologyCounts(), new TopologyCounts());
+    const incoming = pod.resolveNamespaces(snap.namespaces);
+    const affinity = incoming.requiredAffinityTerms;
+    const clusterAnti = incoming.requiredAntiAffinityTerms.filter((t) => !isHostScoped(t));
+    const s = new AffinityFilterState(incoming, snap.namespaces.labelsOf(pod.pod.metadata.namespace));
     for (const n of snap.havePodsWithRequiredAntiAffinityList) {
       if (!n.node) continue;
       for (const existing of n.podsWithRequiredAntiAffinity) {
         for (const t of existing.requiredAntiAffinityTerms) {
           if (isHostScoped(t)) continue;
           const v = n.labels[t.topologyKey];
-          if (v !== undefined && t.matches(pod.pod)) s.existingAnti.add(t.topologyKey, v, 1);
+          if (v !== undefined && t.matches(pod.pod, s.namespaceLabels)) s.existingAnti.add(t.topologyKey, v, 1);
         }
       }
     }
@@ -157,22 +181,23 @@ export class InterPodAffinity implements PreFilterPlugin, FilterPlugin, PreScore
     return { status: Status.success() };
   }
 
-  filter(state: CycleState, pod: PodInfo, nodeInfo: NodeInfo): Status {
+  filter(state: CycleState, _pod: PodInfo, nodeInfo: NodeInfo): Status {
     const s = state.read(filterKey);
     if (!s) return Status.success();
+    const { incoming } = s;
     const labels = nodeInfo.labels;
-    if (pod.requiredAffinityTerms.length) {
-      const here = pod.requiredAffinityTerms.every((t) => {
+    if (incoming.requiredAffinityTerms.length) {
+      const here = incoming.requiredAffinityTerms.every((t) => {
         const v = labels[t.topologyKey];
         return v !== undefined && s.affinity.get(t.topologyKey, v) > 0;
       });
       const firstOfGroup =
         s.affinity.empty &&
-        pod.requiredAffinityTerms.every((t) => t.matches(pod.pod) && labels[t.topologyKey] !== undefined);
+        incoming.requiredAffinityTerms.every((t) => t.matches(incoming.pod) && labels[t.topologyKey] !== undefined);
       if (!here && !firstOfGroup) return Status.unresolvable("node(s) didn't match pod affinity rules");
     }
     const onHost = labels[HOSTNAME] !== undefined;
-    for (const t of pod.requiredAntiAffinityTerms) {
+    for (const t of incoming.requiredAntiAffinityTerms) {
       const v = labels[t.topologyKey];
       if (v === undefined) continue;
       const clash = isHostScoped(t) ? nodeInfo.pods.some((p) => t.matches(p.pod)) : s.anti.get(t.topologyKey, v) > 0;
@@ -182,12 +207,8 @@ export class InterPodAffinity implements PreFilterPlugin, FilterPlugin, PreScore
       const v = labels[key];
       if (v !== undefined && s.existingAnti.get(key, v) > 0) return existingAntiAffinityRejects();
     }
-    if (onHost) {
-      for (const p of nodeInfo.podsWithRequiredAntiAffinity) {
-        if (p.requiredAntiAffinityTerms.some((t) => isHostScoped(t) && t.matches(pod.pod))) {
-          return existingAntiAffinityRejects();
-        }
-      }
+    if (onHost && nodeInfo.podsWithRequiredAntiAffinity.some((p) => s.rejectedOnHostBy(p))) {
+      return existingAntiAffinityRejects();
     }
     return Status.success();
   }
@@ -196,6 +217,8 @@ export class InterPodAffinity implements PreFilterPlugin, FilterPlugin, PreScore
     const snap = this.handle.snapshot();
     const hasPreferred = pod.preferredAffinityTerms.length + pod.preferredAntiAffinityTerms.length > 0;
     if (!hasPreferred && snap.havePodsWithAffinityList.length === 0) return Status.skip();
+    const incoming = pod.resolveNamespaces(snap.namespaces);
+    const nsLabels = snap.namespaces.labelsOf(pod.pod.metadata.namespace);
     const scores = new Map<string, Map<string, number>>();
     const add = (term: AffinityTerm, node: NodeInfo, weight: number) => {
       const v = node.labels[term.topologyKey];
@@ -211,11 +234,13 @@ export class InterPodAffinity implements PreFilterPlugin, FilterPlugin, PreScore
     for (const n of nodes) {
       if (!n.node) continue;
       for (const other of hasPreferred ? n.pods : n.podsWithAffinity) {
-        for (const w of pod.preferredAffinityTerms) if (w.term.matches(other.pod)) add(w.term, n, w.weight);
-        for (const w of pod.preferredAntiAffinityTerms) if (w.term.matches(other.pod)) add(w.term, n, -w.weight);
-        for (const t of other.requiredAffinityTerms) if (t.matches(pod.pod)) add(t, n, this.hardWeight);
-        for (const w of other.preferredAffinityTerms) if (w.term.matches(pod.pod)) add(w.term, n, w.weight);
-        for (const w of other.preferredAntiAffinityTerms) if (w.term.matches(pod.pod)) add(w.term, n, -w.weight);
+        for (const w of incoming.preferredAffinityTerms) if (w.term.matches(other.pod)) add(w.term, n, w.weight);
+        for (const w of incoming.preferredAntiAffinityTerms) if (w.term.matches(other.pod)) add(w.term, n, -w.weight);
+        for (const t of other.requiredAffinityTerms) if (t.matches(pod.pod, nsLabels)) add(t, n, this.hardWeight);
+        for (const w of other.preferredAffinityTerms) if (w.term.matches(pod.pod, nsLabels)) add(w.term, n, w.weight);
+        for (const w of other.preferredAntiAffinityTerms) {
+          if (w.term.matches(pod.pod, nsLabels)) add(w.term, n, -w.weight);
+        }
       }
     }
     if (scores.size === 0) return Status.skip();
@@ -245,9 +270,9 @@ export class InterPodAffinity implements PreFilterPlugin, FilterPlugin, PreScore
     return Status.success();
   }
 
-  private updateState(state: CycleState, pod: PodInfo, other: PodInfo, nodeInfo: NodeInfo, delta: 1 | -1): Status {
+  private updateState(state: CycleState, other: PodInfo, nodeInfo: NodeInfo, delta: 1 | -1): Status {
     const s = state.read(filterKey);
-    if (s && nodeInfo.node) s.update(pod, other, nodeInfo.node, delta);
+    if (s && nodeInfo.node) s.update(other, nodeInfo.node, delta);
     return Status.success();
   }
 }

@@ -1,4 +1,4 @@
-import { FakeClock, type Node, type Pod, silentLogger } from '@flotilla/core';
+import { FakeClock, type Namespace, type Node, type Pod, silentLogger } from '@flotilla/core';
 import { PodInfo } from '../src/cache/pod-info.js';
 import { SchedulerCache } from '../src/cache/scheduler-cache.js';
 import { Snapshot } from '../src/cache/snapshot.js';
@@ -28,11 +28,12 @@ export function recordingClient() {
   return { client, calls };
 }
 
-/** A framework over a cluster of `nodes` with bound `pods`, running only `plugins`. */
-export function frameworkFor(plugins: PluginConfig[], nodes: Node[], pods: Pod[] = []) {
+/** A framework over a cluster of `nodes` with bound `pods` (and `namespaces`), running only `plugins`. */
+export function frameworkFor(plugins: PluginConfig[], nodes: Node[], pods: Pod[] = [], namespaces: Namespace[] = []) {
   const clock = new FakeClock();
   const cache = new SchedulerCache({ clock });
   for (const n of nodes) cache.addNode(n);
+  for (const ns of namespaces) cache.addNamespace(ns);
   for (const p of pods) cache.addPod(p);
   const snapshot = new Snapshot();
   cache.updateSnapshot(snapshot);

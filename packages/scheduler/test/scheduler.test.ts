@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Profile } from '../src/framework/profile.js';
 import { defaultProfile } from '../src/plugins/default-plugins.js';
 import { Scheduler } from '../src/scheduler.js';
-import { makeNode, makePod } from './builders.js';
+import { makeNamespace, makeNode, makePod } from './builders.js';
 
 /** A cluster in memory: Api over MemoryStore, shared informers, a scheduler running on a FakeClock. */
 async function startCluster(options: { seed?: number; profiles?: Profile[] } = {}) {
@@ -107,6 +107,62 @@ describe('Scheduler with the Api', () => {
     });
     expect(bound.spec.nodeName).toBe('large');
     expect(scheduledCondition(bound)?.status).toBe('True');
+  });
+
+  it('keeps required anti-affinity across namespaces selected by label, and retries when a namespace is relabelled', async () => {
+    cluster = await startCluster();
+    const { api, clock } = cluster;
+    const pods = api.resource('Pod');
+    for (const [name, env] of [
+      ['prod', 'prod'],
+      ['prod2', 'prod'],
+      ['dev', 'dev'],
+    ]) {
+      await api.resource('Namespace').create(makeNamespace(name, { env }));
+    }
+    for (const n of ['n1', 'n2']) await api.resource('Node').create(makeNode(n).obj());
+    await pods.create(makePod('web', 'prod').labels({ app: 'web' }).node('n1').obj());
+    await pods.create(makePod('web', 'prod2').labels({ app: 'web' }).node('n2').obj());
+    const apartFromProdWeb = (name: string, namespace = 'default') =>
+      makePod(name, namespace)
+        .podAffinity('podAntiAffinity', {
+          labelSelector: { matchLabels: { app: 'web' } },
+          namespaceSelector: { matchLabels: { env: 'prod' } },
+          topologyKey: 'kubernetes.io/hostname',
+        })
+        .obj();
+    await pods.create(apartFromProdWeb('loner'));
+    const pending = await until(async () => {
+      const p = await pods.get('default', 'loner');
+      return scheduledCondition(p)?.status === 'False' ? p : undefined;
+    });
+    expect(scheduledCondition(pending)?.message).toMatch(
+      /^0\/2 nodes are available: 2 node\(s\) didn't match pod anti-affinity rules\./,
+    );
+    await clock.step(2000);
+    expect(await cluster.metrics.metrics()).toMatch(
+      /scheduler_schedule_attempts_total\{result="unschedulable",profile="default-scheduler"\} 1\n/,
+    );
+    // prod2 leaves the selected namespaces: its web pod no longer counts, and the relabelling alone retries the pod.
+    await api.resource('Namespace').patch('prod2', { metadata: { labels: { env: 'staging' } } });
+    await clock.step(1000);
+    expect(await until(async () => (await pods.get('default', 'loner')).spec.nodeName || undefined)).toBe('n2');
+    // An existing pod's term selects the incoming pod's namespace by its label: web pods that prefer n2 go
+    // there, except from a prod namespace.
+    await pods.create(apartFromProdWeb('guard', 'dev'));
+    expect(await until(async () => (await pods.get('dev', 'guard')).spec.nodeName || undefined)).toBe('n2');
+    const webPreferringN2 = (namespace: string) =>
+      makePod('web-2', namespace)
+        .labels({ app: 'web' })
+        .preferredNodeAffinity(100, [{ key: 'kubernetes.io/hostname', operator: 'In', values: ['n2'] }])
+        .obj();
+    for (const [namespace, node] of [
+      ['dev', 'n2'],
+      ['prod', 'n1'],
+    ]) {
+      await pods.create(webPreferringN2(namespace));
+      expect(await until(async () => (await pods.get(namespace, 'web-2')).spec.nodeName || undefined)).toBe(node);
+    }
   });
 
   it('schedules each pod with the profile its schedulerName names', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultProfile } from '../src/plugins/default-plugins.js';
 import { simulate } from '../src/simulate.js';
-import { makeNode, makePod } from './builders.js';
+import { makeNamespace, makeNode, makePod } from './builders.js';
 
 describe('simulate', () => {
   it('places pods where they fit and explains the ones that do not, like kube-scheduler', async () => {
@@ -42,6 +42,46 @@ describe('simulate', () => {
   it('says so when there are no nodes at all', async () => {
     const r = await simulate({ nodes: [], pods: [makePod('p').obj()] });
     expect(r.unschedulable.map((u) => u.message)).toEqual(['no nodes available to schedule pods']);
+  });
+
+  it.each([
+    {
+      name: 'namespaceSelector matching the given namespace labels: kept apart',
+      namespaceSelector: { matchLabels: { team: 'a' } },
+      namespaces: [makeNamespace('team-a', { team: 'a' }), makeNamespace('team-b', { team: 'a' })],
+      want: 'n2',
+    },
+    {
+      name: 'namespaceSelector with no namespaces given: nothing selected, not even its own namespace',
+      namespaceSelector: { matchLabels: { team: 'a' } },
+      namespaces: undefined,
+      want: 'n1',
+    },
+    {
+      name: 'namespaces a pod names but the input does not list count as unlabelled',
+      namespaceSelector: { matchExpressions: [{ key: 'team', operator: 'DoesNotExist' as const }] },
+      namespaces: undefined,
+      want: 'n2',
+    },
+  ])('resolves namespaceSelector against the namespaces given: $name', async ({
+    namespaceSelector,
+    namespaces,
+    want,
+  }) => {
+    const nodes = ['n1', 'n2'].map((n) => makeNode(n).obj());
+    const pods = [
+      makePod('x', 'team-a').labels({ app: 'x' }).node('n1').obj(),
+      makePod('new', 'team-b')
+        .preferredNodeAffinity(100, [{ key: 'kubernetes.io/hostname', operator: 'In', values: ['n1'] }])
+        .podAffinity('podAntiAffinity', {
+          labelSelector: { matchLabels: { app: 'x' } },
+          namespaceSelector,
+          topologyKey: 'kubernetes.io/hostname',
+        })
+        .obj(),
+    ];
+    const r = await simulate({ nodes, pods, namespaces, seed: 1 });
+    expect(r.placements.find((p) => p.pod.metadata.name === 'new')?.node).toBe(want);
   });
 
   it('keeps pods that name a node where they are and counts them', async () => {

@@ -1,6 +1,8 @@
-import type { PodAffinityTerm } from '@flotilla/core';
+import type { LabelSelector, PodAffinityTerm } from '@flotilla/core';
 import { describe, expect, it } from 'vitest';
-import { makeNode, makePod } from '../builders.js';
+import { PodInfo } from '../../src/cache/pod-info.js';
+import { CycleState } from '../../src/framework/cycle-state.js';
+import { makeNamespace, makeNode, makePod } from '../builders.js';
 import { brief, filterAll, frameworkFor, scoreAll } from '../harness.js';
 
 const nodes = [
@@ -109,5 +111,124 @@ describe('InterPodAffinity score', () => {
     ];
     const { fwk, snapshot } = frameworkFor([{ name: 'InterPodAffinity' }], nodes, pods);
     expect(scoreAll(fwk, snapshot, makePod('new').labels({ app: 'star' }).obj())).toEqual({ a1: 0, a2: 0, b1: 100 });
+  });
+});
+
+describe('InterPodAffinity across namespaces selected by label', () => {
+  const namespaces = [
+    makeNamespace('default'),
+    makeNamespace('prod', { env: 'prod' }),
+    makeNamespace('prod2', { env: 'prod' }),
+    makeNamespace('dev', { env: 'dev' }),
+  ];
+  const inNs = (namespaceSelector: LabelSelector, topologyKey = 'zone', namespaces?: string[]): PodAffinityTerm => ({
+    ...term({ app: 'web' }, topologyKey),
+    namespaceSelector,
+    namespaces,
+  });
+  const prod = { matchLabels: { env: 'prod' } };
+  const web = (name: string, ns: string, node: string) => makePod(name, ns).labels({ app: 'web' }).node(node).obj();
+
+  it.each([
+    {
+      name: 'required anti-affinity: a matching pod in a namespace with the label keeps the zone out',
+      pods: [web('w', 'prod2', 'a1')],
+      pod: makePod('new').podAffinity('podAntiAffinity', inNs(prod)),
+      want: { a1: ANTI, a2: ANTI, b1: 'Success' },
+    },
+    {
+      name: 'required anti-affinity: a matching pod in a namespace without the label does not count',
+      pods: [web('w', 'dev', 'a1')],
+      pod: makePod('new').podAffinity('podAntiAffinity', inNs(prod)),
+      want: { a1: 'Success', a2: 'Success', b1: 'Success' },
+    },
+    {
+      name: 'required anti-affinity: not even in its own namespace when the selector does not select it',
+      pods: [web('w', 'default', 'a1')],
+      pod: makePod('new').podAffinity('podAntiAffinity', inNs(prod)),
+      want: { a1: 'Success', a2: 'Success', b1: 'Success' },
+    },
+    {
+      name: 'required anti-affinity: namespaces and namespaceSelector together',
+      pods: [web('w1', 'prod', 'a1'), web('w2', 'dev', 'b1')],
+      pod: makePod('new').podAffinity('podAntiAffinity', inNs(prod, 'zone', ['dev'])),
+      want: { a1: ANTI, a2: ANTI, b1: ANTI },
+    },
+    {
+      name: 'required anti-affinity: matchExpressions by hostname',
+      pods: [web('w', 'dev', 'a2')],
+      pod: makePod('new').podAffinity(
+        'podAntiAffinity',
+        inNs({ matchExpressions: [{ key: 'env', operator: 'In', values: ['dev', 'qa'] }] }, 'kubernetes.io/hostname'),
+      ),
+      want: { a1: 'Success', a2: ANTI, b1: 'Success' },
+    },
+    {
+      name: 'required anti-affinity: the empty selector means every namespace',
+      pods: [web('w', 'dev', 'b1')],
+      pod: makePod('new').podAffinity('podAntiAffinity', inNs({})),
+      want: { a1: 'Success', a2: 'Success', b1: ANTI },
+    },
+    {
+      name: "an existing pod's anti-affinity selects the incoming pod's namespace by its label",
+      pods: [makePod('loner', 'dev').podAffinity('podAntiAffinity', inNs(prod)).node('b1').obj()],
+      pod: makePod('new', 'prod').labels({ app: 'web' }),
+      want: { a1: 'Success', a2: 'Success', b1: EXISTING },
+    },
+    {
+      name: "an existing pod's anti-affinity by hostname selects the incoming pod's namespace by its label",
+      pods: [
+        makePod('loner', 'dev').podAffinity('podAntiAffinity', inNs(prod, 'kubernetes.io/hostname')).node('a1').obj(),
+      ],
+      pod: makePod('new', 'prod2').labels({ app: 'web' }),
+      want: { a1: EXISTING, a2: 'Success', b1: 'Success' },
+    },
+    {
+      name: "an existing pod's anti-affinity ignores an incoming pod in a namespace it does not select",
+      pods: [makePod('loner', 'prod').podAffinity('podAntiAffinity', inNs(prod)).node('b1').obj()],
+      pod: makePod('new', 'dev').labels({ app: 'web' }),
+      want: { a1: 'Success', a2: 'Success', b1: 'Success' },
+    },
+    {
+      name: 'required affinity: to pods in namespaces selected by label',
+      pods: [web('w', 'prod', 'a1'), web('w2', 'dev', 'b1')],
+      pod: makePod('new').podAffinity('podAffinity', inNs(prod)),
+      want: { a1: 'Success', a2: 'Success', b1: AFFINITY },
+    },
+  ])('$name', ({ pods, pod, want }) => {
+    const { fwk, snapshot } = frameworkFor([{ name: 'InterPodAffinity' }], nodes, pods, namespaces);
+    const statuses = filterAll(fwk, snapshot, pod.obj());
+    expect(Object.fromEntries([...statuses].map(([n, s]) => [n, brief(s)]))).toEqual(want);
+  });
+
+  it('preemption removing the pod in a selected namespace frees its zone; adding it back closes it again', () => {
+    const victim = web('w', 'prod', 'a1');
+    const { fwk, snapshot } = frameworkFor([{ name: 'InterPodAffinity' }], nodes, [victim], namespaces);
+    const pod = new PodInfo(makePod('new').podAffinity('podAntiAffinity', inNs(prod)).obj());
+    const state = new CycleState();
+    fwk.runPreFilterPlugins(state, pod, snapshot.nodeInfoList);
+    const a2 = snapshot.get('a2')!;
+    expect(brief(fwk.runFilterPlugins(state, pod, a2))).toBe(ANTI);
+    const removed = new PodInfo(victim);
+    fwk.runPreFilterExtensionRemovePod(state, pod, removed, snapshot.get('a1')!);
+    expect(brief(fwk.runFilterPlugins(state, pod, a2))).toBe('Success');
+    fwk.runPreFilterExtensionAddPod(state, pod, removed, snapshot.get('a1')!);
+    expect(brief(fwk.runFilterPlugins(state, pod, a2))).toBe(ANTI);
+  });
+
+  it('scores preferred terms against pods in the namespaces their selector picks', () => {
+    const pods = [web('w1', 'prod', 'a1'), web('w2', 'dev', 'b1')];
+    const { fwk, snapshot } = frameworkFor([{ name: 'InterPodAffinity' }], nodes, pods, namespaces);
+    const pod = makePod('new').podAffinity('podAntiAffinity', inNs(prod), 5).obj();
+    // Only w1 (prod) counts: zone a gets -5, zone b 0.
+    expect(scoreAll(fwk, snapshot, pod)).toEqual({ a1: 0, a2: 0, b1: 100 });
+  });
+
+  it("scores an existing pod's preferred term that selects the incoming pod's namespace by label", () => {
+    const pods = [makePod('fan', 'dev').podAffinity('podAffinity', inNs(prod), 7).node('b1').obj()];
+    const { fwk, snapshot } = frameworkFor([{ name: 'InterPodAffinity' }], nodes, pods, namespaces);
+    const incoming = (ns: string) => makePod('new', ns).labels({ app: 'web' }).obj();
+    expect(scoreAll(fwk, snapshot, incoming('prod'))).toEqual({ a1: 0, a2: 0, b1: 100 });
+    expect(scoreAll(fwk, snapshot, incoming('dev'))).toEqual({ a1: 0, a2: 0, b1: 0 });
   });
 });

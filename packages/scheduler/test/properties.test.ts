@@ -1,7 +1,9 @@
 import {
   Api,
+  compileLabelSelector,
   FakeClock,
   InformerFactory,
+  type LabelSelector,
   MemoryStore,
   type Node,
   type Pod,
@@ -14,7 +16,7 @@ import { defaultProfile } from '../src/plugins/default-plugins.js';
 import { toleratesTaint } from '../src/plugins/taint-toleration/tolerations.js';
 import { Scheduler } from '../src/scheduler.js';
 import { simulate } from '../src/simulate.js';
-import { makeNode, makePod } from './builders.js';
+import { makeNamespace, makeNode, makePod } from './builders.js';
 
 const zones = ['z1', 'z2', 'z3'];
 const taints = [
@@ -22,6 +24,17 @@ const taints = [
   { key: 'spot', value: 'yes', effect: 'NoExecute' as const },
   { key: 'slow', value: 'x', effect: 'PreferNoSchedule' as const },
 ];
+
+/** Namespaces pods live in, with the labels that namespaceSelector terms read. */
+const namespaces = [makeNamespace('ns-x', { team: 'x' }), makeNamespace('ns-y', { team: 'y' }), makeNamespace('plain')];
+const namespaceLabels = new Map(namespaces.map((n) => [n.metadata.name, n.metadata.labels ?? {}]));
+/** Which namespaces an anti-affinity term looks in: its own (nil selector), or by label. */
+const scopes: Record<string, LabelSelector | undefined> = {
+  own: undefined,
+  all: {},
+  teamX: { matchLabels: { team: 'x' } },
+  notTeamY: { matchExpressions: [{ key: 'team', operator: 'NotIn', values: ['y'] }] },
+};
 
 const nodeArb = fc.record({
   cpu: fc.integer({ min: 1, max: 8 }),
@@ -35,8 +48,13 @@ const podArb = fc.record({
   milliCpu: fc.integer({ min: 0, max: 4000 }),
   memMi: fc.integer({ min: 0, max: 8192 }),
   app: fc.constantFrom('a', 'b', 'c'),
+  namespace: fc.constantFrom(...namespaces.map((n) => n.metadata.name)),
   antiAffinity: fc.option(
-    fc.record({ app: fc.constantFrom('a', 'b', 'c'), key: fc.constantFrom('kubernetes.io/hostname', 'zone') }),
+    fc.record({
+      app: fc.constantFrom('a', 'b', 'c'),
+      key: fc.constantFrom('kubernetes.io/hostname', 'zone'),
+      scope: fc.constantFrom(...Object.keys(scopes)),
+    }),
     { nil: undefined },
   ),
   tolerate: fc.option(fc.constantFrom('gpu', 'spot', '*'), { nil: undefined }),
@@ -57,13 +75,14 @@ const buildNodes = (specs: NodeSpec[]): Node[] =>
 
 const buildPods = (specs: PodSpec[], spread?: number): Pod[] =>
   specs.map((s, i) => {
-    const b = makePod(`p${i}`)
+    const b = makePod(`p${i}`, s.namespace)
       .req({ cpu: `${s.milliCpu}m`, memory: `${s.memMi}Mi` })
       .labels({ app: s.app })
       .priority(s.priority);
     if (s.antiAffinity) {
       b.podAffinity('podAntiAffinity', {
         labelSelector: { matchLabels: { app: s.antiAffinity.app } },
+        namespaceSelector: scopes[s.antiAffinity.scope],
         topologyKey: s.antiAffinity.key,
       });
     }
@@ -99,15 +118,20 @@ function checkPlacements(nodes: Node[], placed: { pod: Pod; node: string }[]) {
     }
     for (const term of p.pod.spec.affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? []) {
       const want = term.labelSelector!.matchLabels!.app;
+      const inScope = (q: Pod) =>
+        term.namespaceSelector
+          ? compileLabelSelector(term.namespaceSelector).matches(namespaceLabels.get(q.metadata.namespace!))
+          : q.metadata.namespace === p.pod.metadata.namespace;
       const clash = placed.find(
         (q) =>
           q !== p &&
           q.pod.metadata.labels?.app === want &&
+          inScope(q.pod) &&
           domain(q.node, term.topologyKey) === domain(p.node, term.topologyKey),
       );
       expect(
         clash,
-        `${p.pod.metadata.name} on ${p.node} has anti-affinity to app=${want} by ${term.topologyKey}`,
+        `${p.pod.metadata.name} on ${p.node} has anti-affinity to app=${want} by ${term.topologyKey} in ${JSON.stringify(term.namespaceSelector)}`,
       ).toBeUndefined();
     }
   }
@@ -122,7 +146,7 @@ describe('scheduling invariants (property-based)', () => {
         fc.integer(),
         async (ns, ps, seed) => {
           const nodes = buildNodes(ns);
-          const r = await simulate({ nodes, pods: buildPods(ps), seed });
+          const r = await simulate({ nodes, pods: buildPods(ps), namespaces, seed });
           const evicted = new Set(r.evictions.map((e) => e.pod.metadata.name));
           expect(r.placements.length + r.unschedulable.length + evicted.size).toBeGreaterThanOrEqual(ps.length);
           checkPlacements(nodes, r.placements);
@@ -140,7 +164,7 @@ describe('scheduling invariants (property-based)', () => {
           { minLength: 3, maxLength: 9 },
         ),
         fc.array(
-          podArb.map((p) => ({ ...p, antiAffinity: undefined, priority: 0 })),
+          podArb.map((p) => ({ ...p, namespace: 'plain', antiAffinity: undefined, priority: 0 })),
           { maxLength: 40 },
         ),
         fc.integer({ min: 1, max: 3 }),
@@ -180,6 +204,7 @@ describe('scheduling invariants (property-based)', () => {
           });
           const nodes = buildNodes(ns);
           for (const n of nodes) await api.resource('Node').create(n);
+          for (const n of namespaces) await api.resource('Namespace').create(n);
           const abort = new AbortController();
           const running = scheduler.run(abort.signal);
           await Promise.all(buildPods(ps).map((p) => api.resource('Pod').create(p)));

@@ -1,31 +1,36 @@
 import {
   type Condition,
   compileLabelSelector,
+  getControllerOf,
   isReason,
   type Job,
   type Pod,
   type ReconcileRequest,
   type ReconcileResult,
+  removeFinalizer,
   TerminalError,
   toTimestamp,
 } from '@flotilla/core';
 import { getCondition, setCondition } from '../conditions/conditions.js';
 import type { ControllerContext } from '../controller-context/controller-context.js';
 import { claimObjects } from '../pod-control/pod-claim.js';
+import type { PodEventType } from '../pod-control/pod-events.js';
 import { podFromTemplate } from '../pod-control/pod-from-template.js';
 import { PodOwnerReconciler } from '../pod-control/pod-owner-reconciler.js';
 import { isPodReady } from '../pod-control/pod-state.js';
 import { podsToDelete } from '../replicaset/pod-deletion-order.js';
 import { msUntilNextPod } from './backoff.js';
 import { completionIndexEnv, completionIndexKey, formatIndexRanges, indexesToStart } from './completion-index.js';
+import { FinalizerRemovals } from './finalizer-removals.js';
+import { classifyJobPods, containerRestarts, type JobPods, podIndex, recentFailures } from './job-pods.js';
 import {
-  classifyJobPods,
-  completedIndexes,
-  containerRestarts,
-  type JobPods,
-  podIndex,
-  recentFailures,
-} from './job-pods.js';
+  countReleasedPods,
+  hasJobTrackingFinalizer,
+  isPodTerminated,
+  jobTrackingFinalizer,
+  recordTerminatedPods,
+  withJobTrackingFinalizer,
+} from './job-tracking.js';
 
 /** Reasons the Job controller writes on conditions and Events (Kubernetes' names). */
 export const JobReason = {
@@ -78,16 +83,38 @@ export function isJobFinished(job: Readonly<Job>): boolean {
  * `observePodEvent` (as `registerJobController` does).
  */
 export class JobReconciler extends PodOwnerReconciler<Job> {
+  /** Finalizer removals written but not yet seen in the pod cache. */
+  private readonly removals = new FinalizerRemovals();
+
   constructor(ctx: ControllerContext) {
     super(ctx, 'Job');
   }
 
+  override observePodEvent(type: PodEventType, pod: Readonly<Pod>, old?: Readonly<Pod>): string | undefined {
+    const key = super.observePodEvent(type, pod, old);
+    if (key) this.removals.observe(key, type, pod);
+    return key;
+  }
+
+  override async reconcile(req: ReconcileRequest): Promise<ReconcileResult | undefined> {
+    if (!this.ctx.informers.for<Job>('Job').cache.get(req.namespace, req.name)) {
+      this.removals.forget(`${req.namespace}/${req.name}`);
+    }
+    return super.reconcile(req);
+  }
+
   protected async sync(job: Readonly<Job>, key: string, req: ReconcileRequest): Promise<ReconcileResult | undefined> {
-    if (isJobFinished(job)) return this.expireAfterFinish(job);
+    const candidates = this.ctx.informers.for<Pod>('Pod').cache.list({ namespace: req.namespace });
+    if (isJobFinished(job)) {
+      // Whatever a finished Job still holds is no longer counted: let those pods go.
+      const held = candidates.filter((p) => getControllerOf(p)?.uid === job.metadata.uid && hasJobTrackingFinalizer(p));
+      const { error } = await this.releasePods(key, held);
+      if (error) throw error;
+      return this.expireAfterFinish(job);
+    }
     if (!job.spec.selector) {
       throw new TerminalError(`Job ${key} has no spec.selector; create it through the Api so it is defaulted`);
     }
-    const candidates = this.ctx.informers.for<Pod>('Pod').cache.list({ namespace: req.namespace });
     const owned = await claimObjects(
       job,
       compileLabelSelector(job.spec.selector),
@@ -95,10 +122,14 @@ export class JobReconciler extends PodOwnerReconciler<Job> {
       this.ctx.api.resource('Pod'),
     );
     const pods = classifyJobPods(owned);
-    const indexed = job.spec.completionMode === 'Indexed';
-    const done = indexed ? completedIndexes(job, pods.succeeded) : undefined;
-    const succeeded = done ? done.size : Math.max(job.status?.succeeded ?? 0, pods.succeeded.length);
-    const failed = Math.max(job.status?.failed ?? 0, pods.failed.length);
+    const tracked = owned.filter(
+      (p) => hasJobTrackingFinalizer(p) && !this.removals.pending(key, p.metadata.uid ?? ''),
+    );
+    const recorded = recordTerminatedPods(job, tracked);
+    const done = recorded.completedIndexes;
+    const counted = { succeeded: job.status?.succeeded ?? 0, failed: job.status?.failed ?? 0 };
+    const succeeded = done ? done.size : counted.succeeded + recorded.uncounted.succeeded.length;
+    const failed = counted.failed + recorded.uncounted.failed.length;
     const suspended = job.spec.suspend === true;
     const now = this.ctx.clock.now();
     const startTime = suspended ? undefined : (job.status?.startTime ?? toTimestamp(now));
@@ -115,18 +146,41 @@ export class JobReconciler extends PodOwnerReconciler<Job> {
       wait = managed.waitMs;
     }
 
-    const status: NonNullable<Job['status']> = {
-      conditions: this.conditions(job, outcome, suspended, now),
+    // Step 1: record the terminated pods before any of them may vanish.
+    const recording: NonNullable<Job['status']> = {
+      conditions: this.conditions(job, undefined, suspended, now),
       ...(startTime ? { startTime } : {}),
-      ...(outcome?.type === 'Complete' ? { completionTime: toTimestamp(now) } : {}),
       active,
-      succeeded,
-      failed,
+      succeeded: done ? done.size : counted.succeeded,
+      failed: counted.failed,
       ready: outcome || suspended ? 0 : pods.active.filter(isPodReady).length,
       ...(done ? { completedIndexes: formatIndexRanges(done) } : {}),
+      uncountedTerminatedPods: recorded.uncounted,
     };
-    await this.writeStatus(job, status, outcome, suspended);
-    if (outcome) return this.expireAfterFinish({ ...job, status });
+    let stored = recorded.changed ? await this.updateStatus(job, recording) : job;
+    // Step 2: release them. Step 3: count those released (now, or by an earlier sync that crashed before counting).
+    const terminated = tracked.filter(isPodTerminated);
+    const release = await this.releasePods(key, terminated);
+    const holding = new Set(tracked.map((p) => p.metadata.uid ?? '').filter((uid) => !release.released.has(uid)));
+    const tally = countReleasedPods(
+      { succeeded: recording.succeeded ?? 0, failed: counted.failed },
+      recorded.uncounted,
+      holding,
+    );
+    const allCounted = tally.uncounted.succeeded.length + tally.uncounted.failed.length === 0;
+    // The Job is declared finished only once every pod is counted, so its final counters are exact.
+    const finished = allCounted ? outcome : undefined;
+    const status: NonNullable<Job['status']> = {
+      ...recording,
+      conditions: this.conditions(job, finished, suspended, now),
+      ...(finished?.type === 'Complete' ? { completionTime: toTimestamp(now) } : {}),
+      succeeded: tally.succeeded,
+      failed: tally.failed,
+      uncountedTerminatedPods: tally.uncounted,
+    };
+    stored = await this.writeStatus(job, stored, status, finished, suspended);
+    if (release.error) throw release.error;
+    if (finished) return this.expireAfterFinish(stored);
     const deadline = this.msUntilDeadline(job, startTime, now);
     const waits = [wait, deadline].filter((w): w is number => w !== undefined);
     return waits.length > 0 ? { requeueAfterMs: Math.min(...waits) } : undefined;
@@ -234,10 +288,11 @@ export class JobReconciler extends PodOwnerReconciler<Job> {
     indexes: readonly number[] | undefined,
   ): Promise<number> {
     const name = job.metadata.name;
+    const template = withJobTrackingFinalizer(job.spec.template);
     const result = await this.podControl.createPods(job, key, count, (n) => {
       const index = indexes?.[n];
-      if (index === undefined) return podFromTemplate(job.spec.template, job, { generateName: `${name}-` });
-      return podFromTemplate(job.spec.template, job, {
+      if (index === undefined) return podFromTemplate(template, job, { generateName: `${name}-` });
+      return podFromTemplate(template, job, {
         generateName: `${name}-${index}-`,
         labels: { [completionIndexKey]: String(index) },
         annotations: { [completionIndexKey]: String(index) },
@@ -254,9 +309,42 @@ export class JobReconciler extends PodOwnerReconciler<Job> {
     return result.successes;
   }
 
+  /** Deletes pods the Job no longer wants, releasing them first: a pod the controller removes is not a failure. */
   private async deletePods(job: Readonly<Job>, key: string, victims: readonly Readonly<Pod>[]): Promise<void> {
+    const release = await this.releasePods(key, victims.filter(hasJobTrackingFinalizer));
+    if (release.error) throw release.error;
     const error = await this.podControl.deletePods(job, key, victims);
     if (error) throw error;
+  }
+
+  /**
+   * Removes the tracking finalizer from `pods`, noting each removal as
+   * expected until the informer shows it. Returns the UIDs released (a pod
+   * already gone counts: nothing holds it) and the first error, if any.
+   */
+  private async releasePods(
+    key: string,
+    pods: readonly Readonly<Pod>[],
+  ): Promise<{ released: Set<string>; error?: unknown }> {
+    const client = this.ctx.api.resource('Pod');
+    this.removals.expect(
+      key,
+      pods.map((p) => p.metadata.uid ?? ''),
+    );
+    const results = await Promise.allSettled(pods.map((p) => removeFinalizer(client, p, jobTrackingFinalizer)));
+    const released = new Set<string>();
+    let error: unknown;
+    results.forEach((result, i) => {
+      const uid = pods[i].metadata.uid ?? '';
+      if (result.status === 'fulfilled') {
+        released.add(uid);
+        if (!result.value) this.removals.settle(key, uid);
+      } else {
+        this.removals.settle(key, uid);
+        error ??= result.reason;
+      }
+    });
+    return { released, ...(error === undefined ? {} : { error }) };
   }
 
   private conditions(job: Readonly<Job>, outcome: Outcome | undefined, suspended: boolean, now: number): Condition[] {
@@ -295,20 +383,32 @@ export class JobReconciler extends PodOwnerReconciler<Job> {
     return conditions;
   }
 
-  /** Writes status when it changed, with the Events of the transitions it records. */
+  /** Writes a Job's status with compare-and-swap, so a sync working from a stale Job fails instead of miscounting. */
+  private updateStatus(job: Readonly<Job>, status: NonNullable<Job['status']>): Promise<Job> {
+    return this.ctx.api.resource('Job').updateStatus({ ...structuredClone(job), status });
+  }
+
+  /**
+   * Writes the sync's final status over `stored` (the Job as last written)
+   * when it differs, and records the Events of the transitions since `job`
+   * (the Job the sync started from). Returns the Job as stored.
+   */
   private async writeStatus(
     job: Readonly<Job>,
+    stored: Readonly<Job>,
     status: NonNullable<Job['status']>,
     outcome: Outcome | undefined,
     suspended: boolean,
-  ): Promise<void> {
-    if (JSON.stringify(status) === JSON.stringify(job.status ?? {})) return;
-    await this.ctx.api.resource('Job').updateStatus({ ...structuredClone(job), status });
+  ): Promise<Readonly<Job>> {
+    if (JSON.stringify(status) === JSON.stringify(job.status ?? {})) return stored;
+    const written =
+      JSON.stringify(status) === JSON.stringify(stored.status ?? {}) ? stored : await this.updateStatus(stored, status);
     const wasSuspended = getCondition(job.status?.conditions, 'Suspended')?.status === 'True';
     if (suspended && !wasSuspended) await this.ctx.events?.event(job, 'Normal', 'Suspended', 'Job suspended');
     if (!suspended && wasSuspended) await this.ctx.events?.event(job, 'Normal', 'Resumed', 'Job resumed');
     if (outcome?.type === 'Complete') await this.ctx.events?.event(job, 'Normal', 'Completed', 'Job completed');
     if (outcome?.type === 'Failed') await this.ctx.events?.event(job, 'Warning', outcome.reason, outcome.message);
+    return written;
   }
 
   /** `ttlSecondsAfterFinished`: deletes the finished Job once its time is up, else asks to come back then. */

@@ -30,7 +30,25 @@ export interface Job extends KubeObject {
     ready?: number;
     /** Indexed mode: completed indexes in range form, e.g. `"0-3,5"`. */
     completedIndexes?: string;
+    /**
+     * Finished pods the Job controller has recorded but not yet added to
+     * `succeeded` / `failed`: their `batch.kubernetes.io/job-tracking`
+     * finalizer is being removed. Kept so that a crash between recording a
+     * pod and counting it neither loses nor double-counts it.
+     */
+    uncountedTerminatedPods?: UncountedTerminatedPods;
   };
+}
+
+/**
+ * UIDs of a Job's finished pods that are not yet in its `succeeded` /
+ * `failed` counters (Kubernetes' `UncountedTerminatedPods`).
+ */
+export interface UncountedTerminatedPods {
+  /** UIDs of pods that succeeded. */
+  succeeded?: string[];
+  /** UIDs of pods that failed (or were deleted before finishing). */
+  failed?: string[];
 }
 
 /** Creates Jobs on a cron schedule. */

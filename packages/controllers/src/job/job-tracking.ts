@@ -1,0 +1,103 @@
+import type { Job, Pod, PodTemplateSpec } from '@flotilla/core';
+import { completedIndexes, podIndex } from './job-pods.js';
+
+/**
+ * The finalizer on every pod a Job creates (Kubernetes' `batch.JobTrackingFinalizer`):
+ * a finished pod cannot vanish before the Job has counted it.
+ */
+export const jobTrackingFinalizer = 'batch.kubernetes.io/job-tracking';
+
+/** True when the pod still carries `batch.kubernetes.io/job-tracking`. */
+export function hasJobTrackingFinalizer(pod: Readonly<Pod>): boolean {
+  return pod.metadata.finalizers?.includes(jobTrackingFinalizer) ?? false;
+}
+
+/** A copy of a Job's pod template with the tracking finalizer, so pods are created with it in one write. */
+export function withJobTrackingFinalizer(template: Readonly<PodTemplateSpec>): PodTemplateSpec {
+  const finalizers = template.metadata?.finalizers ?? [];
+  if (finalizers.includes(jobTrackingFinalizer)) return template;
+  return { ...template, metadata: { ...template.metadata, finalizers: [...finalizers, jobTrackingFinalizer] } };
+}
+
+/**
+ * Ended for the Job's counters: Succeeded, Failed, or being deleted. A pod
+ * deleted before it finished counts as failed (Kubernetes does the same,
+ * so an orphaned or evicted pod is not silently forgotten).
+ */
+export function isPodTerminated(pod: Readonly<Pod>): boolean {
+  const phase = pod.status?.phase;
+  return phase === 'Succeeded' || phase === 'Failed' || pod.metadata.deletionTimestamp !== undefined;
+}
+
+/** `status.uncountedTerminatedPods` with both lists present. */
+export interface UncountedPods {
+  succeeded: string[];
+  failed: string[];
+}
+
+/** What the first status write of a sync records: the pods found terminated, before any finalizer is removed. */
+export interface RecordedPods {
+  uncounted: UncountedPods;
+  /** Indexed mode: every completed index, from status and the newly succeeded pods. */
+  completedIndexes?: Set<number>;
+  /** Something new was recorded: it must be written before finalizers are removed. */
+  changed: boolean;
+}
+
+/**
+ * Step 1 of finalizer tracking: adds the terminated pods among `tracked`
+ * (pods still holding the finalizer) to the Job's uncounted UIDs. An
+ * Indexed Job's succeeded pods go straight into its completed indexes
+ * instead (a set, so counting one twice is harmless), as Kubernetes does.
+ *
+ * Guarantees: pure; a pod already recorded is not recorded again, so
+ * running it twice over the same pods and status changes nothing.
+ */
+export function recordTerminatedPods(job: Readonly<Job>, tracked: readonly Readonly<Pod>[]): RecordedPods {
+  const previous = job.status?.uncountedTerminatedPods;
+  const uncounted: UncountedPods = {
+    succeeded: [...(previous?.succeeded ?? [])],
+    failed: [...(previous?.failed ?? [])],
+  };
+  const recorded = new Set([...uncounted.succeeded, ...uncounted.failed]);
+  const fresh = tracked.filter((p) => isPodTerminated(p) && !recorded.has(p.metadata.uid ?? ''));
+  const succeeded = fresh.filter((p) => p.status?.phase === 'Succeeded');
+  const failed = fresh.filter((p) => p.status?.phase !== 'Succeeded');
+  const uids = (pods: readonly Readonly<Pod>[]) => pods.map((p) => p.metadata.uid ?? '');
+  if (job.spec.completionMode !== 'Indexed') {
+    uncounted.succeeded.push(...uids(succeeded));
+    uncounted.failed.push(...uids(failed));
+    return { uncounted, changed: fresh.length > 0 };
+  }
+  // A failed pod without a valid index never counted for an Indexed Job in Kubernetes either.
+  const completions = job.spec.completions ?? 1;
+  uncounted.failed.push(...uids(failed.filter((p) => podIndex(p, completions) !== undefined)));
+  const before = completedIndexes(job, []).size;
+  const done = completedIndexes(job, succeeded);
+  const changed = uncounted.failed.length > (previous?.failed?.length ?? 0) || done.size > before;
+  return { uncounted, completedIndexes: done, changed };
+}
+
+/**
+ * Step 3 of finalizer tracking: moves the uncounted UIDs whose pods no
+ * longer hold the finalizer (`holding` lists the UIDs that still do) into
+ * the `succeeded` and `failed` counters.
+ *
+ * Guarantees: pure; the counters and the UID lists change together, so a
+ * status write of the result counts each pod exactly once.
+ */
+export function countReleasedPods(
+  counters: { succeeded: number; failed: number },
+  uncounted: UncountedPods,
+  holding: ReadonlySet<string>,
+): { succeeded: number; failed: number; uncounted: UncountedPods } {
+  const released = (uids: string[]) => uids.filter((uid) => !holding.has(uid)).length;
+  return {
+    succeeded: counters.succeeded + released(uncounted.succeeded),
+    failed: counters.failed + released(uncounted.failed),
+    uncounted: {
+      succeeded: uncounted.succeeded.filter((uid) => holding.has(uid)),
+      failed: uncounted.failed.filter((uid) => holding.has(uid)),
+    },
+  };
+}

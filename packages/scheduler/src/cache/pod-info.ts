@@ -73,12 +73,12 @@ export class PodInfo {
         this.preferredAffinityTerms.length +
         this.preferredAntiAffinityTerms.length >
       0;
-    this.selectsNamespacesByLabel = [
-      ...this.requiredAffinityTerms,
-      ...this.requiredAntiAffinityTerms,
-      ...this.preferredAffinityTerms.map((w) => w.term),
-      ...this.preferredAntiAffinityTerms.map((w) => w.term),
-    ].some((t) => t.selectsNamespacesByLabel);
+    const byLabel = (t: AffinityTerm) => t.selectsNamespacesByLabel;
+    this.selectsNamespacesByLabel =
+      this.requiredAffinityTerms.some(byLabel) ||
+      this.requiredAntiAffinityTerms.some(byLabel) ||
+      this.preferredAffinityTerms.some((w) => byLabel(w.term)) ||
+      this.preferredAntiAffinityTerms.some((w) => byLabel(w.term));
   }
 
   /** The same pod bound to `nodeName`, sharing everything parsed (the spec is otherwise unchanged). */

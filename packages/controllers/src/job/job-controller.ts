@@ -73,14 +73,31 @@ export function isJobFinished(job: Readonly<Job>): boolean {
  * `ttlSecondsAfterFinished` the Job itself is deleted (foreground, so its
  * pods go first) that long after it finished.
  *
- * Guarantees: level-triggered; expectations keep a lagging cache from
- * creating or deleting twice; `succeeded` and `failed` never decrease,
- * so pods removed by pod GC are not forgotten.
+ * Pods are tracked as Kubernetes does since 1.26: each is created with
+ * the `batch.kubernetes.io/job-tracking` finalizer, so it cannot vanish
+ * uncounted. A sync records the pods it finds terminated (Succeeded,
+ * Failed, or deleted before finishing, which counts as a failure) in
+ * `status.uncountedTerminatedPods` (an Indexed Job's successes go straight
+ * into `completedIndexes`), then removes their finalizer, then moves them
+ * into `succeeded` / `failed` in a second status write. Pods the controller
+ * deletes itself (surplus, suspension, a finished Job's active pods) lose
+ * the finalizer first and are not failures. Complete / Failed is written
+ * only once nothing is left uncounted.
  *
- * Caveats: pods are counted by their phase rather than tracked with the
- * `batch.kubernetes.io/job-tracking` finalizer, so a pod deleted before its
- * phase reached the cache is not counted; pod events must be forwarded to
- * `observePodEvent` (as `registerJobController` does).
+ * Guarantees: level-triggered; expectations keep a lagging cache from
+ * creating or deleting twice; a pod is counted exactly once, whenever the
+ * controller crashes between the three steps (each is recomputed from the
+ * pods and the status, and status writes are compare-and-swap);
+ * `succeeded` and `failed` never decrease; a finished Job releases every
+ * pod it still holds.
+ *
+ * Caveats: pods without the finalizer (made by something else and adopted)
+ * are not counted, as in Kubernetes; the pod-failure backoff is computed
+ * from the failed pods still present, so a failed pod deleted at once is
+ * replaced without waiting; pods of a deleted Job, or orphaned by one, are
+ * released by `JobOrphanPodReconciler`, which `registerJobController`
+ * starts; pod events must be forwarded to `observePodEvent` (as
+ * `registerJobController` does).
  */
 export class JobReconciler extends PodOwnerReconciler<Job> {
   /** Finalizer removals written but not yet seen in the pod cache. */

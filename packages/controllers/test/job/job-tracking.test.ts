@@ -1,12 +1,13 @@
-import type { Api, Job, JobSpec, Pod, ResourceClient } from '@flotilla/core';
+import type { Job, JobSpec, KubeObject, ObjectCache, Pod } from '@flotilla/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ControllerContext } from '../../src/controller-context/controller-context.js';
+import type { CacheSource } from '../../src/controller-context/controller-context.js';
 import { completionIndexKey } from '../../src/job/completion-index.js';
 import { JobReconciler } from '../../src/job/job-controller.js';
 import { jobTrackingFinalizer } from '../../src/job/job-tracking.js';
 import { JobOrphanPodReconciler } from '../../src/job/orphan-pods.js';
 import { TestCluster } from '../support/cluster.js';
 import { drivenGarbageCollector } from '../support/driven-gc.js';
+import { crashingContext } from './crashing-context.js';
 
 function job(spec: Partial<JobSpec> = {}): Job {
   return {
@@ -20,49 +21,24 @@ function job(spec: Partial<JobSpec> = {}): Job {
   };
 }
 
-/** Which writes of a crashing controller fail, as if its process died right before them. */
-interface Crash {
-  /** Every pod update (so no finalizer can be removed). */
-  podUpdates?: boolean;
-  /** Job status writes after the first `after` of them succeeded. */
-  jobStatusAfter?: number;
-}
-
-/** A copy of `client` whose method `method` rejects while `failing()` says so. */
-function failing<T extends object>(client: T, method: string, failingNow: () => boolean): T {
-  return new Proxy(client, {
+/** Informers whose Pod cache is frozen as it is now: a cache lagging behind the controller's own writes. */
+function laggingPods(informers: CacheSource): CacheSource {
+  const live = informers.for<Pod>('Pod').cache;
+  const snapshot = live.list();
+  const frozen: ObjectCache<Pod> = new Proxy(live, {
     get(target, prop, receiver) {
+      if (prop === 'list') return () => snapshot;
+      if (prop === 'get')
+        return (ns: string, name: string) =>
+          snapshot.find((p) => p.metadata.namespace === ns && p.metadata.name === name);
       const value: unknown = Reflect.get(target, prop, receiver);
-      if (typeof value !== 'function') return value;
-      if (prop === method) {
-        return (...args: unknown[]) =>
-          failingNow() ? Promise.reject(new Error('controller crashed')) : value.apply(target, args);
-      }
-      return value.bind(target);
+      return typeof value === 'function' ? value.bind(target) : value;
     },
   });
-}
-
-/** The cluster's controller context with an Api whose writes fail as `crash` says. */
-function crashingContext(ctx: ControllerContext, crash: Crash): ControllerContext {
-  let statusWrites = 0;
-  const api = new Proxy(ctx.api, {
-    get(target, prop, receiver) {
-      if (prop !== 'resource') {
-        const value: unknown = Reflect.get(target, prop, receiver);
-        return typeof value === 'function' ? value.bind(target) : value;
-      }
-      return (kind: string) => {
-        const client: ResourceClient = target.resource(kind);
-        if (kind === 'Pod' && crash.podUpdates) return failing(client, 'update', () => true);
-        if (kind === 'Job' && crash.jobStatusAfter !== undefined) {
-          return failing(client, 'updateStatus', () => statusWrites++ >= (crash.jobStatusAfter ?? 0));
-        }
-        return client;
-      };
-    },
-  }) as Api;
-  return { ...ctx, api };
+  return {
+    for: <T extends KubeObject>(kind: string) =>
+      kind === 'Pod' ? { cache: frozen as unknown as ObjectCache<T> } : informers.for<T>(kind),
+  };
 }
 
 describe('Job pod tracking with the batch.kubernetes.io/job-tracking finalizer', () => {
@@ -142,6 +118,23 @@ describe('Job pod tracking with the batch.kubernetes.io/job-tracking finalizer',
     expect(done).toMatchObject({ succeeded: 2, failed: counts.failed, active: 0 });
     expect(done?.conditions?.map((c) => c.type)).toEqual(['Complete']);
     expect(await created()).toBe(active + 1);
+  });
+
+  it('a pod cache lagging behind the released finalizer does not get the pod counted twice', async () => {
+    await jobs().create(job({ completions: 3, parallelism: 2 }));
+    await cluster.settle();
+    const [first] = await running();
+    await finish(first, 'Succeeded');
+    await cluster.clock.flush();
+    // A controller whose pod cache stays at this moment: it never sees its own finalizer removal.
+    const lagging = new JobReconciler({ ...cluster.ctx, informers: laggingPods(cluster.ctx.informers) });
+    const sync = () => lagging.reconcile({ namespace: 'default', name: 'work' });
+    await sync();
+    await cluster.clock.flush();
+    expect((await get()).status).toMatchObject({ succeeded: 1 });
+    await sync();
+    await cluster.clock.flush();
+    expect((await get()).status).toMatchObject({ succeeded: 1, uncountedTerminatedPods: { succeeded: [] } });
   });
 
   it('a pod deleted by the controller itself (suspend) is not counted as failed', async () => {

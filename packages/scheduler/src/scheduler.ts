@@ -272,11 +272,11 @@ export class Scheduler {
       this.cache.removeNamespace(ns.metadata.name);
       return;
     }
-    this.cache.addNamespace(ns);
+    // Only labels matter to the scheduler: status writes (phase, conditions) change nothing here.
     const old = e.oldObject as Namespace | undefined;
-    if (e.type === 'updated' && !sameLabels(old?.metadata.labels, ns.metadata.labels)) {
-      this.queue.moveAllToActiveOrBackoff('NamespaceUpdate');
-    }
+    if (e.type === 'updated' && old && sameLabels(old.metadata.labels, ns.metadata.labels)) return;
+    this.cache.addNamespace(ns);
+    if (e.type === 'updated') this.queue.moveAllToActiveOrBackoff('NamespaceUpdate');
   }
 
   private onPod(e: InformerEvent<Pod>): void {

@@ -13,7 +13,7 @@ export class NamespaceLabels {
   /** No namespace known: a selector selects nothing, every namespace reads as unlabelled. */
   static readonly none = new NamespaceLabels(new Map());
 
-  constructor(private readonly byName: ReadonlyMap<string, Readonly<Record<string, string>>>) {}
+  private constructor(private readonly byName: ReadonlyMap<string, Readonly<Record<string, string>>>) {}
 
   /** From Namespace objects (a later one of the same name wins). */
   static of(namespaces: Iterable<Namespace>): NamespaceLabels {

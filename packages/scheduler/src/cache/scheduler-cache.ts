@@ -96,6 +96,7 @@ export class SchedulerCache {
     this.namespacesChanged = true;
   }
 
+  /** A Namespace was deleted: no `namespaceSelector` selects it from the next snapshot on. */
   removeNamespace(name: string): void {
     this.namespacesChanged = this.namespaces.delete(name) || this.namespacesChanged;
   }

@@ -13,7 +13,11 @@ export interface Plugin {
   readonly name: string;
 }
 
-/** Kinds of cluster changes that can make an unschedulable pod schedulable. */
+/**
+ * Kinds of cluster changes that can make an unschedulable pod schedulable.
+ * `NamespaceUpdate` is a namespace whose labels changed (what
+ * `namespaceSelector`s in affinity terms read).
+ */
 export type ClusterEvent =
   | 'NodeAdd'
   | 'NodeUpdate'

@@ -96,6 +96,8 @@ export { registerGarbageCollector } from './garbage-collector/register.js';
 export { podFailureBackoffMs } from './job/backoff.js';
 export { completionIndexEnv, completionIndexKey } from './job/completion-index.js';
 export { isJobFinished, JobReason, JobReconciler } from './job/job-controller.js';
+export { jobTrackingFinalizer } from './job/job-tracking.js';
+export { JobOrphanPodReconciler } from './job/orphan-pods.js';
 export { registerJobController } from './job/register.js';
 export { NAMESPACE_FINALIZER, NAMESPACE_RECHECK_MS, NamespaceReconciler } from './namespace/namespace-controller.js';
 export { registerNamespaceController } from './namespace/register.js';

@@ -16,7 +16,7 @@ import { hasJobTrackingFinalizer, jobTrackingFinalizer } from './job-tracking.js
  * controller, its Job is gone (or replaced by one of the same name), or its
  * Job is finished.
  */
-export function isOrphanJobPod(pod: Readonly<Pod>, lookupJob: (namespace: string, name: string) => Job | undefined) {
+function isOrphanJobPod(pod: Readonly<Pod>, lookupJob: (namespace: string, name: string) => Job | undefined): boolean {
   const ref = getControllerOf(pod);
   if (!ref || ref.kind !== 'Job') return true;
   const job = lookupJob(pod.metadata.namespace ?? 'default', ref.name);

@@ -26,7 +26,6 @@ import { classifyJobPods, containerRestarts, type JobPods, podIndex, recentFailu
 import {
   countReleasedPods,
   hasJobTrackingFinalizer,
-  isPodTerminated,
   jobTrackingFinalizer,
   recordTerminatedPods,
   withJobTrackingFinalizer,
@@ -176,7 +175,7 @@ export class JobReconciler extends PodOwnerReconciler<Job> {
     };
     let stored = recorded.changed ? await this.updateStatus(job, recording) : job;
     // Step 2: release them. Step 3: count those released (now, or by an earlier sync that crashed before counting).
-    const terminated = tracked.filter(isPodTerminated);
+    const terminated = tracked.filter((p) => recorded.releasable.has(p.metadata.uid ?? ''));
     const release = await this.releasePods(key, terminated);
     const holding = new Set(tracked.map((p) => p.metadata.uid ?? '').filter((uid) => !release.released.has(uid)));
     const tally = countReleasedPods(
@@ -417,9 +416,9 @@ export class JobReconciler extends PodOwnerReconciler<Job> {
     outcome: Outcome | undefined,
     suspended: boolean,
   ): Promise<Readonly<Job>> {
-    if (JSON.stringify(status) === JSON.stringify(job.status ?? {})) return stored;
-    const written =
-      JSON.stringify(status) === JSON.stringify(stored.status ?? {}) ? stored : await this.updateStatus(stored, status);
+    const same = (other: Job['status']) => JSON.stringify(status) === JSON.stringify(other ?? {});
+    const written = same(stored.status) ? stored : await this.updateStatus(stored, status);
+    if (same(job.status)) return written;
     const wasSuspended = getCondition(job.status?.conditions, 'Suspended')?.status === 'True';
     if (suspended && !wasSuspended) await this.ctx.events?.event(job, 'Normal', 'Suspended', 'Job suspended');
     if (!suspended && wasSuspended) await this.ctx.events?.event(job, 'Normal', 'Resumed', 'Job resumed');

@@ -29,6 +29,13 @@ export function isPodTerminated(pod: Readonly<Pod>): boolean {
   return phase === 'Succeeded' || phase === 'Failed' || pod.metadata.deletionTimestamp !== undefined;
 }
 
+/**
+ * At most this many UIDs are recorded per sync (Kubernetes' `MaxUncountedPods`),
+ * bounding the Job's size; the rest wait for the next sync, which the
+ * released pods' events trigger.
+ */
+export const maxUncountedPods = 500;
+
 /** `status.uncountedTerminatedPods` with both lists present. */
 export interface UncountedPods {
   succeeded: string[];
@@ -42,6 +49,13 @@ export interface RecordedPods {
   completedIndexes?: Set<number>;
   /** Something new was recorded: it must be written before finalizers are removed. */
   changed: boolean;
+  /**
+   * UIDs whose finalizer may go once this is written: the pods recorded
+   * now or before, and the ones that never count (an Indexed pod without a
+   * valid index, or for an index already done). A terminated pod past the
+   * `maxUncountedPods` cap is not among them: it keeps its finalizer.
+   */
+  releasable: Set<string>;
 }
 
 /**
@@ -51,7 +65,8 @@ export interface RecordedPods {
  * instead (a set, so counting one twice is harmless), as Kubernetes does.
  *
  * Guarantees: pure; a pod already recorded is not recorded again, so
- * running it twice over the same pods and status changes nothing.
+ * running it twice over the same pods and status changes nothing; at most
+ * `maxUncountedPods` UIDs are left uncounted.
  */
 export function recordTerminatedPods(job: Readonly<Job>, tracked: readonly Readonly<Pod>[]): RecordedPods {
   const previous = job.status?.uncountedTerminatedPods;
@@ -60,14 +75,16 @@ export function recordTerminatedPods(job: Readonly<Job>, tracked: readonly Reado
     failed: [...(previous?.failed ?? [])],
   };
   const recorded = new Set([...uncounted.succeeded, ...uncounted.failed]);
-  const fresh = tracked.filter((p) => isPodTerminated(p) && !recorded.has(p.metadata.uid ?? ''));
+  const room = Math.max(0, maxUncountedPods - recorded.size);
+  const fresh = tracked.filter((p) => isPodTerminated(p) && !recorded.has(p.metadata.uid ?? '')).slice(0, room);
   const succeeded = fresh.filter((p) => p.status?.phase === 'Succeeded');
   const failed = fresh.filter((p) => p.status?.phase !== 'Succeeded');
   const uids = (pods: readonly Readonly<Pod>[]) => pods.map((p) => p.metadata.uid ?? '');
+  const releasable = new Set([...recorded, ...uids(fresh)]);
   if (job.spec.completionMode !== 'Indexed') {
     uncounted.succeeded.push(...uids(succeeded));
     uncounted.failed.push(...uids(failed));
-    return { uncounted, changed: fresh.length > 0 };
+    return { uncounted, changed: fresh.length > 0, releasable };
   }
   // A failed pod without a valid index never counted for an Indexed Job in Kubernetes either.
   const completions = job.spec.completions ?? 1;
@@ -75,7 +92,7 @@ export function recordTerminatedPods(job: Readonly<Job>, tracked: readonly Reado
   const before = completedIndexes(job, []).size;
   const done = completedIndexes(job, succeeded);
   const changed = uncounted.failed.length > (previous?.failed?.length ?? 0) || done.size > before;
-  return { uncounted, completedIndexes: done, changed };
+  return { uncounted, completedIndexes: done, changed, releasable };
 }
 
 /**

@@ -1,7 +1,7 @@
 import { getControllerOf, type Job, type Manager, type Pod } from '@flotilla/core';
 import { managerContext } from '../controller-context/controller-context.js';
 import type { RegisterOptions } from '../replicaset/register.js';
-import { JobReconciler } from './job-controller.js';
+import { isJobFinished, JobReconciler } from './job-controller.js';
 import { hasJobTrackingFinalizer } from './job-tracking.js';
 import { JobOrphanPodReconciler } from './orphan-pods.js';
 
@@ -32,7 +32,12 @@ export function registerJobController(manager: Manager, opts: RegisterOptions = 
         .filter((p) => hasJobTrackingFinalizer(p) && getControllerOf(p)?.uid === job.metadata.uid)
         .map((p) => ({ namespace: p.metadata.namespace, name: p.metadata.name })),
     )
-    .withEventFilter((e) => e.object.kind !== 'Pod' || hasJobTrackingFinalizer(e.object as Pod))
+    // Only events that can orphan a held pod: a held pod changing, a Job deleted or finished.
+    .withEventFilter((e) =>
+      e.object.kind === 'Pod'
+        ? hasJobTrackingFinalizer(e.object as Pod)
+        : e.type === 'deleted' || isJobFinished(e.object as Job),
+    )
     .reconcile(new JobOrphanPodReconciler(managerContext(manager, 'job-orphan-pods', 'job-controller')));
   return reconciler;
 }

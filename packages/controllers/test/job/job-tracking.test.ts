@@ -21,23 +21,26 @@ function job(spec: Partial<JobSpec> = {}): Job {
   };
 }
 
-/** Informers whose Pod cache is frozen as it is now: a cache lagging behind the controller's own writes. */
-function laggingPods(informers: CacheSource): CacheSource {
-  const live = informers.for<Pod>('Pod').cache;
-  const snapshot = live.list();
-  const frozen: ObjectCache<Pod> = new Proxy(live, {
+/**
+ * Informers whose cache of `kind` is frozen as it is now (or shows `snapshot`):
+ * a cache lagging behind the controller's own writes.
+ */
+function lagging(informers: CacheSource, kind: string, snapshot = informers.for(kind).cache.list()): CacheSource {
+  const live = informers.for(kind).cache;
+  const frozen: ObjectCache = new Proxy(live, {
     get(target, prop, receiver) {
       if (prop === 'list') return () => snapshot;
-      if (prop === 'get')
+      if (prop === 'get') {
         return (ns: string, name: string) =>
-          snapshot.find((p) => p.metadata.namespace === ns && p.metadata.name === name);
+          snapshot.find((o) => o.metadata.namespace === ns && o.metadata.name === name);
+      }
       const value: unknown = Reflect.get(target, prop, receiver);
       return typeof value === 'function' ? value.bind(target) : value;
     },
   });
   return {
-    for: <T extends KubeObject>(kind: string) =>
-      kind === 'Pod' ? { cache: frozen as unknown as ObjectCache<T> } : informers.for<T>(kind),
+    for: <T extends KubeObject>(k: string) =>
+      k === kind ? { cache: frozen as unknown as ObjectCache<T> } : informers.for<T>(k),
   };
 }
 
@@ -127,14 +130,38 @@ describe('Job pod tracking with the batch.kubernetes.io/job-tracking finalizer',
     await finish(first, 'Succeeded');
     await cluster.clock.flush();
     // A controller whose pod cache stays at this moment: it never sees its own finalizer removal.
-    const lagging = new JobReconciler({ ...cluster.ctx, informers: laggingPods(cluster.ctx.informers) });
-    const sync = () => lagging.reconcile({ namespace: 'default', name: 'work' });
+    const behind = new JobReconciler({ ...cluster.ctx, informers: lagging(cluster.ctx.informers, 'Pod') });
+    const sync = () => behind.reconcile({ namespace: 'default', name: 'work' });
     await sync();
     await cluster.clock.flush();
     expect((await get()).status).toMatchObject({ succeeded: 1 });
     await sync();
     await cluster.clock.flush();
     expect((await get()).status).toMatchObject({ succeeded: 1, uncountedTerminatedPods: { succeeded: [] } });
+  });
+
+  it('a Job cache lagging behind the last count makes the next status write conflict instead of counting again', async () => {
+    await jobs().create(job({ completions: 3, parallelism: 2 }));
+    await cluster.settle();
+    const [first] = await running();
+    await finish(first, 'Succeeded');
+    await cluster.clock.flush();
+    await reconciler.reconcile({ namespace: 'default', name: 'work' });
+    await cluster.clock.flush();
+    expect((await get()).status).toMatchObject({ succeeded: 1 });
+    // A controller that sees the Job as it was before that count: recorded, not yet counted.
+    const stale = structuredClone(await get());
+    stale.status = {
+      ...stale.status,
+      succeeded: 0,
+      uncountedTerminatedPods: { succeeded: [first.metadata.uid ?? ''], failed: [] },
+    };
+    stale.metadata.resourceVersion = String(Number(stale.metadata.resourceVersion) - 1);
+    const behind = new JobReconciler({ ...cluster.ctx, informers: lagging(cluster.ctx.informers, 'Job', [stale]) });
+    await expect(behind.reconcile({ namespace: 'default', name: 'work' })).rejects.toMatchObject({
+      reason: 'Conflict',
+    });
+    expect((await get()).status).toMatchObject({ succeeded: 1 });
   });
 
   it('a pod deleted by the controller itself (suspend) is not counted as failed', async () => {

@@ -27,6 +27,7 @@ import {
   countReleasedPods,
   hasJobTrackingFinalizer,
   jobTrackingFinalizer,
+  type RecordedPods,
   recordTerminatedPods,
   withJobTrackingFinalizer,
 } from './job-tracking.js';
@@ -143,9 +144,8 @@ export class JobReconciler extends PodOwnerReconciler<Job> {
     );
     const recorded = recordTerminatedPods(job, tracked);
     const done = recorded.completedIndexes;
-    const counted = { succeeded: job.status?.succeeded ?? 0, failed: job.status?.failed ?? 0 };
-    const succeeded = done ? done.size : counted.succeeded + recorded.uncounted.succeeded.length;
-    const failed = counted.failed + recorded.uncounted.failed.length;
+    const succeeded = done ? done.size : (job.status?.succeeded ?? 0) + recorded.uncounted.succeeded.length;
+    const failed = (job.status?.failed ?? 0) + recorded.uncounted.failed.length;
     const suspended = job.spec.suspend === true;
     const now = this.ctx.clock.now();
     const startTime = suspended ? undefined : (job.status?.startTime ?? toTimestamp(now));
@@ -162,30 +162,51 @@ export class JobReconciler extends PodOwnerReconciler<Job> {
       wait = managed.waitMs;
     }
 
-    // Step 1: record the terminated pods before any of them may vanish.
-    const recording: NonNullable<Job['status']> = {
+    const { stored, finished } = await this.countTerminatedPods(job, key, tracked, recorded, outcome, {
       conditions: this.conditions(job, undefined, suspended, now),
       ...(startTime ? { startTime } : {}),
       active,
-      succeeded: done ? done.size : counted.succeeded,
-      failed: counted.failed,
+      succeeded: done ? done.size : (job.status?.succeeded ?? 0),
+      failed: job.status?.failed ?? 0,
       ready: outcome || suspended ? 0 : pods.active.filter(isPodReady).length,
       ...(done ? { completedIndexes: formatIndexRanges(done) } : {}),
       uncountedTerminatedPods: recorded.uncounted,
-    };
-    let stored = recorded.changed ? await this.updateStatus(job, recording) : job;
-    // Step 2: release them. Step 3: count those released (now, or by an earlier sync that crashed before counting).
-    const terminated = tracked.filter((p) => recorded.releasable.has(p.metadata.uid ?? ''));
-    const release = await this.releasePods(key, terminated);
-    const holding = new Set(tracked.map((p) => p.metadata.uid ?? '').filter((uid) => !release.released.has(uid)));
-    const tally = countReleasedPods(
-      { succeeded: recording.succeeded ?? 0, failed: counted.failed },
-      recorded.uncounted,
-      holding,
+    });
+    if (finished) return this.expireAfterFinish(stored);
+    const deadline = this.msUntilDeadline(job, startTime, now);
+    const waits = [wait, deadline].filter((w): w is number => w !== undefined);
+    return waits.length > 0 ? { requeueAfterMs: Math.min(...waits) } : undefined;
+  }
+
+  /**
+   * The three steps of finalizer tracking, given the sync's status with the
+   * pods just recorded (`recording`): write it if anything new was
+   * recorded, release the recorded pods, then write the status with the
+   * released ones counted, and with the outcome once nothing is left
+   * uncounted. Returns the Job as stored and the outcome written, if any.
+   */
+  private async countTerminatedPods(
+    job: Readonly<Job>,
+    key: string,
+    tracked: readonly Readonly<Pod>[],
+    recorded: RecordedPods,
+    outcome: Outcome | undefined,
+    recording: NonNullable<Job['status']>,
+  ): Promise<{ stored: Readonly<Job>; finished?: Outcome }> {
+    const recordedJob = recorded.changed ? await this.updateStatus(job, recording) : job;
+    const uid = (p: Readonly<Pod>) => p.metadata.uid ?? '';
+    const release = await this.releasePods(
+      key,
+      tracked.filter((p) => recorded.releasable.has(uid(p))),
     );
-    const allCounted = tally.uncounted.succeeded.length + tally.uncounted.failed.length === 0;
-    // The Job is declared finished only once every pod is counted, so its final counters are exact.
-    const finished = allCounted ? outcome : undefined;
+    const holding = new Set(tracked.map(uid).filter((u) => !release.released.has(u)));
+    const counters = { succeeded: recording.succeeded ?? 0, failed: recording.failed ?? 0 };
+    const tally = countReleasedPods(counters, recorded.uncounted, holding);
+    const left = tally.uncounted.succeeded.length + tally.uncounted.failed.length;
+    // Declared finished only once every pod is counted, so the final counters are exact.
+    const finished = left === 0 && !recorded.overflow ? outcome : undefined;
+    const suspended = job.spec.suspend === true;
+    const now = this.ctx.clock.now();
     const status: NonNullable<Job['status']> = {
       ...recording,
       conditions: this.conditions(job, finished, suspended, now),
@@ -194,12 +215,9 @@ export class JobReconciler extends PodOwnerReconciler<Job> {
       failed: tally.failed,
       uncountedTerminatedPods: tally.uncounted,
     };
-    stored = await this.writeStatus(job, stored, status, finished, suspended);
+    const stored = await this.writeStatus(job, recordedJob, status, finished, suspended);
     if (release.error) throw release.error;
-    if (finished) return this.expireAfterFinish(stored);
-    const deadline = this.msUntilDeadline(job, startTime, now);
-    const waits = [wait, deadline].filter((w): w is number => w !== undefined);
-    return waits.length > 0 ? { requeueAfterMs: Math.min(...waits) } : undefined;
+    return { stored, ...(finished ? { finished } : {}) };
   }
 
   private outcome(

@@ -56,6 +56,8 @@ export interface RecordedPods {
    * `maxUncountedPods` cap is not among them: it keeps its finalizer.
    */
   releasable: Set<string>;
+  /** Terminated pods were left for the next sync by the `maxUncountedPods` cap: the Job cannot finish yet. */
+  overflow: boolean;
 }
 
 /**
@@ -75,8 +77,9 @@ export function recordTerminatedPods(job: Readonly<Job>, tracked: readonly Reado
     failed: [...(previous?.failed ?? [])],
   };
   const recorded = new Set([...uncounted.succeeded, ...uncounted.failed]);
-  const room = Math.max(0, maxUncountedPods - recorded.size);
-  const fresh = tracked.filter((p) => isPodTerminated(p) && !recorded.has(p.metadata.uid ?? '')).slice(0, room);
+  const unrecorded = tracked.filter((p) => isPodTerminated(p) && !recorded.has(p.metadata.uid ?? ''));
+  const fresh = unrecorded.slice(0, Math.max(0, maxUncountedPods - recorded.size));
+  const overflow = fresh.length < unrecorded.length;
   const succeeded = fresh.filter((p) => p.status?.phase === 'Succeeded');
   const failed = fresh.filter((p) => p.status?.phase !== 'Succeeded');
   const uids = (pods: readonly Readonly<Pod>[]) => pods.map((p) => p.metadata.uid ?? '');
@@ -84,7 +87,7 @@ export function recordTerminatedPods(job: Readonly<Job>, tracked: readonly Reado
   if (job.spec.completionMode !== 'Indexed') {
     uncounted.succeeded.push(...uids(succeeded));
     uncounted.failed.push(...uids(failed));
-    return { uncounted, changed: fresh.length > 0, releasable };
+    return { uncounted, changed: fresh.length > 0, releasable, overflow };
   }
   // A failed pod without a valid index never counted for an Indexed Job in Kubernetes either.
   const completions = job.spec.completions ?? 1;
@@ -92,7 +95,7 @@ export function recordTerminatedPods(job: Readonly<Job>, tracked: readonly Reado
   const before = completedIndexes(job, []).size;
   const done = completedIndexes(job, succeeded);
   const changed = uncounted.failed.length > (previous?.failed?.length ?? 0) || done.size > before;
-  return { uncounted, completedIndexes: done, changed, releasable };
+  return { uncounted, completedIndexes: done, changed, releasable, overflow };
 }
 
 /**

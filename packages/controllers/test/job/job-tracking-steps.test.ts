@@ -62,16 +62,17 @@ describe('recordTerminatedPods (step 1: record before release)', () => {
     const pods = [pod('a', 'Succeeded'), pod('b', 'Failed')];
     const first = recordTerminatedPods(job(), pods);
     const again = recordTerminatedPods(job({ uncountedTerminatedPods: first.uncounted }), pods);
-    expect(again).toMatchObject({ uncounted: first.uncounted, changed: false });
+    expect(again).toMatchObject({ uncounted: first.uncounted, changed: false, overflow: false });
     expect([...again.releasable].sort()).toEqual(['a', 'b']);
   });
 
-  it(`records at most ${maxUncountedPods} pods; the rest keep their finalizer for the next sync`, () => {
+  it(`records at most ${maxUncountedPods} pods; the rest keep their finalizer, and the Job cannot finish, until the next sync`, () => {
     const pods = Array.from({ length: maxUncountedPods + 2 }, (_, i) => pod(`p${i}`, 'Succeeded'));
     const recorded = recordTerminatedPods(job(), pods);
     expect(recorded.uncounted.succeeded).toHaveLength(maxUncountedPods);
     expect(recorded.releasable.size).toBe(maxUncountedPods);
     expect(recorded.releasable.has(`p${maxUncountedPods}`)).toBe(false);
+    expect(recorded.overflow).toBe(true);
   });
 
   it('Indexed: successes go into completedIndexes, failures without a valid index are released uncounted', () => {

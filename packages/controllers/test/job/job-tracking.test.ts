@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CacheSource } from '../../src/controller-context/controller-context.js';
 import { completionIndexKey } from '../../src/job/completion-index.js';
 import { JobReconciler } from '../../src/job/job-controller.js';
-import { jobTrackingFinalizer } from '../../src/job/job-tracking.js';
+import { jobTrackingFinalizer, maxUncountedPods } from '../../src/job/job-tracking.js';
 import { JobOrphanPodReconciler } from '../../src/job/orphan-pods.js';
 import { TestCluster } from '../support/cluster.js';
 import { drivenGarbageCollector } from '../support/driven-gc.js';
@@ -162,6 +162,21 @@ describe('Job pod tracking with the batch.kubernetes.io/job-tracking finalizer',
       reason: 'Conflict',
     });
     expect((await get()).status).toMatchObject({ succeeded: 1 });
+  });
+
+  it(`more pods failing at once than the ${maxUncountedPods} a sync records are all counted before the Job fails`, async () => {
+    const count = maxUncountedPods + 20;
+    await jobs().create(job({ completions: count, parallelism: count, backoffLimit: 0 }));
+    await cluster.settle();
+    for (const p of await running()) await finish(p, 'Failed');
+    await cluster.clock.flush();
+    await reconciler.reconcile({ namespace: 'default', name: 'work' });
+    const first = (await get()).status;
+    expect(first?.failed).toBe(maxUncountedPods);
+    expect(first?.conditions ?? []).toEqual([]);
+    await cluster.settle();
+    expect((await get()).status).toMatchObject({ succeeded: 0, failed: count, active: 0 });
+    expect((await get()).status?.conditions?.map((c) => c.reason)).toEqual(['BackoffLimitExceeded']);
   });
 
   it('a pod deleted by the controller itself (suspend) is not counted as failed', async () => {

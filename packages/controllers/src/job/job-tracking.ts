@@ -1,4 +1,4 @@
-import type { Job, Pod, PodTemplateSpec } from '@flotilla/core';
+import type { Job, Pod, PodTemplateSpec, UncountedTerminatedPods } from '@flotilla/core';
 import { completedIndexes, podIndex } from './job-pods.js';
 
 /**
@@ -12,7 +12,10 @@ export function hasJobTrackingFinalizer(pod: Readonly<Pod>): boolean {
   return pod.metadata.finalizers?.includes(jobTrackingFinalizer) ?? false;
 }
 
-/** A copy of a Job's pod template with the tracking finalizer, so pods are created with it in one write. */
+/**
+ * The Job's pod template with the tracking finalizer (a copy; the template
+ * itself if it has it already), so each pod is created with it in one write.
+ */
 export function withJobTrackingFinalizer(template: Readonly<PodTemplateSpec>): PodTemplateSpec {
   const finalizers = template.metadata?.finalizers ?? [];
   if (finalizers.includes(jobTrackingFinalizer)) return template;
@@ -24,7 +27,7 @@ export function withJobTrackingFinalizer(template: Readonly<PodTemplateSpec>): P
  * deleted before it finished counts as failed (Kubernetes does the same,
  * so an orphaned or evicted pod is not silently forgotten).
  */
-export function isPodTerminated(pod: Readonly<Pod>): boolean {
+function isPodTerminated(pod: Readonly<Pod>): boolean {
   const phase = pod.status?.phase;
   return phase === 'Succeeded' || phase === 'Failed' || pod.metadata.deletionTimestamp !== undefined;
 }
@@ -37,10 +40,7 @@ export function isPodTerminated(pod: Readonly<Pod>): boolean {
 export const maxUncountedPods = 500;
 
 /** `status.uncountedTerminatedPods` with both lists present. */
-export interface UncountedPods {
-  succeeded: string[];
-  failed: string[];
-}
+export type UncountedPods = Required<UncountedTerminatedPods>;
 
 /** What the first status write of a sync records: the pods found terminated, before any finalizer is removed. */
 export interface RecordedPods {

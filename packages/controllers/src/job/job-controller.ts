@@ -113,6 +113,7 @@ export class JobReconciler extends PodOwnerReconciler<Job> {
     return key;
   }
 
+  /** Reconciles one Job; a Job gone from the cache also drops its record of finalizer removals. */
   override async reconcile(req: ReconcileRequest): Promise<ReconcileResult | undefined> {
     if (!this.ctx.informers.for<Job>('Job').cache.get(req.namespace, req.name)) {
       this.removals.forget(`${req.namespace}/${req.name}`);

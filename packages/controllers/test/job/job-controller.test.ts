@@ -1,20 +1,8 @@
-import type { Job, JobSpec } from '@flotilla/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { completionIndexKey } from '../../src/job/completion-index.js';
 import { JobReconciler } from '../../src/job/job-controller.js';
+import { testJob } from '../support/builders.js';
 import { TestCluster } from '../support/cluster.js';
-
-function job(name: string, spec: Partial<JobSpec> = {}): Job {
-  return {
-    apiVersion: 'batch/v1',
-    kind: 'Job',
-    metadata: { name, namespace: 'default' },
-    spec: {
-      template: { spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'busybox' }] } },
-      ...spec,
-    },
-  };
-}
 
 describe('Job controller', () => {
   let cluster: TestCluster;
@@ -43,7 +31,7 @@ describe('Job controller', () => {
   const running = async () => (await cluster.pods()).filter((p) => p.status?.phase === 'Running');
 
   it('runs completions pods, parallelism at a time, then reports Complete', async () => {
-    await jobs().create(job('work', { completions: 3, parallelism: 2 }));
+    await jobs().create(testJob('work', { completions: 3, parallelism: 2 }));
     await cluster.settle();
     expect(await running()).toHaveLength(2);
     expect((await get()).status).toMatchObject({ active: 2, ready: 2, succeeded: 0, failed: 0 });
@@ -61,7 +49,7 @@ describe('Job controller', () => {
   });
 
   it('without completions (work queue) completes when one pod succeeded and none is active', async () => {
-    await jobs().create(job('work', { parallelism: 2, completions: undefined }));
+    await jobs().create(testJob('work', { parallelism: 2, completions: undefined }));
     await cluster.settle();
     expect(await running()).toHaveLength(2);
     const [first] = await running();
@@ -73,7 +61,7 @@ describe('Job controller', () => {
   });
 
   it('Indexed: one pod per index with annotation, label, env and hostname; completedIndexes in range form', async () => {
-    await jobs().create(job('work', { completions: 3, parallelism: 3, completionMode: 'Indexed' }));
+    await jobs().create(testJob('work', { completions: 3, parallelism: 3, completionMode: 'Indexed' }));
     await cluster.settle();
     const pods = await running();
     expect(pods.map((p) => p.metadata.annotations?.[completionIndexKey]).sort()).toEqual(['0', '1', '2']);
@@ -99,7 +87,7 @@ describe('Job controller', () => {
   });
 
   it('replaces failed pods after a 10 s, then 20 s backoff, and fails past backoffLimit', async () => {
-    await jobs().create(job('work', { backoffLimit: 2 }));
+    await jobs().create(testJob('work', { backoffLimit: 2 }));
     await cluster.settle();
     await finish('Failed');
     expect(await running()).toHaveLength(0);
@@ -127,7 +115,7 @@ describe('Job controller', () => {
   });
 
   it('with restartPolicy OnFailure counts container restarts against backoffLimit', async () => {
-    const onFailure = job('work', { backoffLimit: 2 });
+    const onFailure = testJob('work', { backoffLimit: 2 });
     onFailure.spec.template.spec.restartPolicy = 'OnFailure';
     await jobs().create(onFailure);
     await cluster.settle();
@@ -144,7 +132,7 @@ describe('Job controller', () => {
   });
 
   it('fails with DeadlineExceeded after activeDeadlineSeconds and deletes its active pods', async () => {
-    await jobs().create(job('work', { parallelism: 2, completions: 4, activeDeadlineSeconds: 30 }));
+    await jobs().create(testJob('work', { parallelism: 2, completions: 4, activeDeadlineSeconds: 30 }));
     await cluster.settle();
     expect(await running()).toHaveLength(2);
     const result = await reconciler.reconcile({ namespace: 'default', name: 'work' });
@@ -157,7 +145,7 @@ describe('Job controller', () => {
   });
 
   it('suspend deletes active pods and clears startTime; resuming starts again', async () => {
-    await jobs().create(job('work', { parallelism: 2, completions: 2 }));
+    await jobs().create(testJob('work', { parallelism: 2, completions: 2 }));
     await cluster.settle();
     expect(await running()).toHaveLength(2);
     await jobs().patch('default', 'work', { spec: { suspend: true } });
@@ -176,14 +164,14 @@ describe('Job controller', () => {
   });
 
   it('a Job created suspended makes no pods', async () => {
-    await jobs().create(job('work', { suspend: true }));
+    await jobs().create(testJob('work', { suspend: true }));
     await cluster.settle();
     expect(await cluster.pods()).toHaveLength(0);
     expect((await get()).status).toMatchObject({ active: 0, succeeded: 0 });
   });
 
   it('deletes the finished Job ttlSecondsAfterFinished later, in foreground', async () => {
-    await jobs().create(job('work', { ttlSecondsAfterFinished: 60 }));
+    await jobs().create(testJob('work', { ttlSecondsAfterFinished: 60 }));
     await cluster.settle();
     await finish('Succeeded');
     expect(await conditionsOf()).toEqual([['Complete', 'True', 'CompletionsReached']]);

@@ -1,8 +1,8 @@
-import type { Job } from '@flotilla/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { JobReconciler } from '../../src/job/job-controller.js';
 import { JobOrphanPodReconciler } from '../../src/job/orphan-pods.js';
+import { testJob } from '../support/builders.js';
 import { TestCluster } from '../support/cluster.js';
 import { type Crash, crashingContext } from './crashing-context.js';
 
@@ -22,17 +22,7 @@ const step = fc.record({
   ),
 });
 
-const work: Job = {
-  apiVersion: 'batch/v1',
-  kind: 'Job',
-  metadata: { name: 'work', namespace: 'default' },
-  spec: {
-    completions: 6,
-    parallelism: 3,
-    backoffLimit: 100,
-    template: { spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'busybox' }] } },
-  },
-};
+const work = testJob('work', { completions: 6, parallelism: 3, backoffLimit: 100 });
 
 describe('Job pod tracking, property', () => {
   it('whatever pods do and wherever a controller crashes, each ended pod is counted exactly once', async () => {

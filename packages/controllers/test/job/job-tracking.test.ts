@@ -1,25 +1,14 @@
-import type { Job, JobSpec, KubeObject, ObjectCache, Pod } from '@flotilla/core';
+import type { KubeObject, ObjectCache, Pod } from '@flotilla/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CacheSource } from '../../src/controller-context/controller-context.js';
 import { completionIndexKey } from '../../src/job/completion-index.js';
 import { JobReconciler } from '../../src/job/job-controller.js';
 import { jobTrackingFinalizer, maxUncountedPods } from '../../src/job/job-tracking.js';
 import { JobOrphanPodReconciler } from '../../src/job/orphan-pods.js';
+import { testJob } from '../support/builders.js';
 import { TestCluster } from '../support/cluster.js';
 import { drivenGarbageCollector } from '../support/driven-gc.js';
 import { crashingContext } from './crashing-context.js';
-
-function job(spec: Partial<JobSpec> = {}): Job {
-  return {
-    apiVersion: 'batch/v1',
-    kind: 'Job',
-    metadata: { name: 'work', namespace: 'default' },
-    spec: {
-      template: { spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'busybox' }] } },
-      ...spec,
-    },
-  };
-}
 
 /**
  * Informers whose cache of `kind` is frozen as it is now (or shows `snapshot`):
@@ -78,7 +67,7 @@ describe('Job pod tracking with the batch.kubernetes.io/job-tracking finalizer',
   const remove = (pod: Pod) => pods().delete('default', pod.metadata.name);
 
   it('creates every pod with the finalizer, and releases a finished pod only once it is counted', async () => {
-    await jobs().create(job({ completions: 2, parallelism: 2 }));
+    await jobs().create(testJob('work', { completions: 2, parallelism: 2 }));
     await cluster.settle();
     const [first] = await running();
     expect((await stored()).map((p) => p.metadata.finalizers)).toEqual([
@@ -103,7 +92,7 @@ describe('Job pod tracking with the batch.kubernetes.io/job-tracking finalizer',
     ['failed', 'Failed', { succeeded: 0, failed: 1 }],
     ['was still running', undefined, { succeeded: 0, failed: 1 }],
   ] as const)('a pod that %s and was deleted before the controller saw it is counted exactly once', async (_, phase, counts) => {
-    await jobs().create(job({ completions: 2, parallelism: 2 }));
+    await jobs().create(testJob('work', { completions: 2, parallelism: 2 }));
     await cluster.settle();
     const [pod] = await running();
     if (phase) await finish(pod, phase);
@@ -124,7 +113,7 @@ describe('Job pod tracking with the batch.kubernetes.io/job-tracking finalizer',
   });
 
   it('a pod cache lagging behind the released finalizer does not get the pod counted twice', async () => {
-    await jobs().create(job({ completions: 3, parallelism: 2 }));
+    await jobs().create(testJob('work', { completions: 3, parallelism: 2 }));
     await cluster.settle();
     const [first] = await running();
     await finish(first, 'Succeeded');
@@ -141,7 +130,7 @@ describe('Job pod tracking with the batch.kubernetes.io/job-tracking finalizer',
   });
 
   it('a Job cache lagging behind the last count makes the next status write conflict instead of counting again', async () => {
-    await jobs().create(job({ completions: 3, parallelism: 2 }));
+    await jobs().create(testJob('work', { completions: 3, parallelism: 2 }));
     await cluster.settle();
     const [first] = await running();
     await finish(first, 'Succeeded');
@@ -166,7 +155,7 @@ describe('Job pod tracking with the batch.kubernetes.io/job-tracking finalizer',
 
   it(`more pods failing at once than the ${maxUncountedPods} a sync records are all counted before the Job fails`, async () => {
     const count = maxUncountedPods + 20;
-    await jobs().create(job({ completions: count, parallelism: count, backoffLimit: 0 }));
+    await jobs().create(testJob('work', { completions: count, parallelism: count, backoffLimit: 0 }));
     await cluster.settle();
     for (const p of await running()) await finish(p, 'Failed');
     await cluster.clock.flush();
@@ -180,7 +169,7 @@ describe('Job pod tracking with the batch.kubernetes.io/job-tracking finalizer',
   });
 
   it('a pod deleted by the controller itself (suspend) is not counted as failed', async () => {
-    await jobs().create(job({ completions: 2, parallelism: 2 }));
+    await jobs().create(testJob('work', { completions: 2, parallelism: 2 }));
     await cluster.settle();
     await jobs().patch('default', 'work', { spec: { suspend: true } });
     await cluster.settle();
@@ -192,7 +181,7 @@ describe('Job pod tracking with the batch.kubernetes.io/job-tracking finalizer',
     ['after recording, before releasing the pod', { podUpdates: true }, true],
     ['after releasing the pod, before counting it', { jobStatusAfter: 1 }, false],
   ] as const)('a controller restarted %s neither loses nor double-counts it', async (_, crash, stillHeld) => {
-    await jobs().create(job({ completions: 2, parallelism: 2 }));
+    await jobs().create(testJob('work', { completions: 2, parallelism: 2 }));
     await cluster.settle();
     const [first, second] = await running();
     await finish(first, 'Succeeded');
@@ -223,7 +212,7 @@ describe('Job pod tracking with the batch.kubernetes.io/job-tracking finalizer',
   });
 
   it('Indexed: a succeeded pod deleted before it was seen still completes its index, which is not run again', async () => {
-    await jobs().create(job({ completions: 3, parallelism: 3, completionMode: 'Indexed' }));
+    await jobs().create(testJob('work', { completions: 3, parallelism: 3, completionMode: 'Indexed' }));
     await cluster.settle();
     const byIndex = async (i: string) =>
       (await running()).find((p) => p.metadata.labels?.[completionIndexKey] === i) as Pod;
@@ -244,7 +233,7 @@ describe('Job pod tracking with the batch.kubernetes.io/job-tracking finalizer',
   });
 
   it('Indexed: a restart after the completed index was recorded but before the pod was released counts it once', async () => {
-    await jobs().create(job({ completions: 2, parallelism: 2, completionMode: 'Indexed' }));
+    await jobs().create(testJob('work', { completions: 2, parallelism: 2, completionMode: 'Indexed' }));
     await cluster.settle();
     const [first] = await running();
     await finish(first, 'Succeeded');
@@ -264,7 +253,7 @@ describe('Job pod tracking with the batch.kubernetes.io/job-tracking finalizer',
     'Background',
     'Foreground',
   ] as const)('pods of a Job deleted with %s propagation lose the finalizer and go', async (propagationPolicy) => {
-    await jobs().create(job({ completions: 3, parallelism: 3 }));
+    await jobs().create(testJob('work', { completions: 3, parallelism: 3 }));
     await cluster.settle();
     expect(await running()).toHaveLength(3);
     await jobs().delete('default', 'work', { propagationPolicy });
@@ -274,7 +263,7 @@ describe('Job pod tracking with the batch.kubernetes.io/job-tracking finalizer',
   });
 
   it('a pod its Job orphaned (owner reference removed) loses the finalizer', async () => {
-    await jobs().create(job());
+    await jobs().create(testJob('work'));
     await cluster.settle();
     const [pod] = await running();
     await jobs().delete('default', 'work', { propagationPolicy: 'Orphan' });
@@ -288,7 +277,7 @@ describe('Job pod tracking with the batch.kubernetes.io/job-tracking finalizer',
   });
 
   it('a finished Job releases the pods it still holds', async () => {
-    await jobs().create(job({ parallelism: 2, completions: 2 }));
+    await jobs().create(testJob('work', { parallelism: 2, completions: 2 }));
     await cluster.settle();
     const current = await get();
     const at = new Date(cluster.clock.now()).toISOString();

@@ -1,20 +1,12 @@
-import { Api, FakeClock, type Job, Manager, MemoryStore, type Pod } from '@flotilla/core';
+import { Api, FakeClock, Manager, MemoryStore, type Pod } from '@flotilla/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { registerGarbageCollector } from '../../src/garbage-collector/register.js';
 import { jobTrackingFinalizer } from '../../src/job/job-tracking.js';
 import { registerJobController } from '../../src/job/register.js';
+import { testJob } from '../support/builders.js';
 import { PodRunner } from '../support/pod-runner.js';
 
-const work: Job = {
-  apiVersion: 'batch/v1',
-  kind: 'Job',
-  metadata: { name: 'work', namespace: 'default' },
-  spec: {
-    completions: 3,
-    parallelism: 2,
-    template: { spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'busybox' }] } },
-  },
-};
+const work = testJob('work', { completions: 3, parallelism: 2 });
 
 describe('registerJobController on a Manager', () => {
   const abort = new AbortController();

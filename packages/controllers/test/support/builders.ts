@@ -1,4 +1,4 @@
-import type { Deployment, Pod } from '@flotilla/core';
+import type { Deployment, Job, JobSpec, Pod } from '@flotilla/core';
 
 /** Options for `testPod`: the facts deletion order and availability look at. */
 export interface TestPodOptions {
@@ -49,6 +49,19 @@ export function testDeployment(
       selector: { matchLabels: { app: name } },
       template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'c', image }] } },
       strategy: { type: 'RollingUpdate', rollingUpdate },
+    },
+  };
+}
+
+/** A Job in `default` running busybox pods that never restart, with `spec` merged in. */
+export function testJob(name: string, spec: Partial<JobSpec> = {}): Job {
+  return {
+    apiVersion: 'batch/v1',
+    kind: 'Job',
+    metadata: { name, namespace: 'default' },
+    spec: {
+      template: { spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'busybox' }] } },
+      ...spec,
     },
   };
 }

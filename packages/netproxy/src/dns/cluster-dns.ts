@@ -55,7 +55,7 @@ interface Sockets {
  * authoritative flag; a query is answered from one zone, never from a mix
  * of two updates. An answer too large for a UDP datagram is sent truncated
  * (TC set), and TCP listens on the UDP port unless `tcpPort` says
- * otherwise, so stub resolvers retry it there and get every record.
+ * otherwise, so resolvers retry it there over TCP and get every record.
  *
  * Caveats: authoritative for the cluster domain and the reverse names of
  * its addresses only: it does not forward other names (they get NXDOMAIN)

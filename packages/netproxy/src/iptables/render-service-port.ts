@@ -53,7 +53,7 @@ const comment = (options: RenderOptions, text: string) => (options.comments ? `-
  * the filter-table REJECT / DROP rules for missing endpoints.
  *
  * The declarations (`:<chain> - [0:0]`) and `-A` rules of the port's own
- * chains are appended to `out` as one text each (when the port has any), not
+ * chains are appended to `out` as one text each (when the port owns chains), not
  * kept in the result: only a sync that rewrites the port writes them.
  */
 export function renderServicePort(

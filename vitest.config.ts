@@ -17,6 +17,7 @@ export default defineConfig({
       '@flotilla/controllers': source('controllers'),
       '@flotilla/runtime': source('runtime'),
       '@flotilla/netproxy': source('netproxy'),
+      '@flotilla/apiserver': source('apiserver'),
     },
   },
   test: {

@@ -365,6 +365,31 @@ describe('NodeAgent environment and metrics', () => {
     });
   });
 
+  it('expands $(VAR) in command and args from the container environment, as the kubelet does', async () => {
+    const h = await start();
+    await h.api.resource('Pod').create(
+      pod('cmd', {
+        containers: [
+          {
+            name: 'app',
+            image: 'app:v1',
+            command: ['/bin/serve', '--name=$(POD_NAME)'],
+            args: ['--mode', '$(MODE)', '$$(MODE)', '$(UNSET)'],
+            env: [
+              { name: 'MODE', value: 'fast' },
+              { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
+            ],
+          },
+        ],
+      }),
+    );
+    await until(h, async () => (await getPod(h, 'cmd')).status?.phase === 'Running');
+    const [c] = await h.runtime.listContainers();
+    const config = h.runtime.containerConfig(c.id);
+    expect(config.command).toEqual(['/bin/serve', '--name=cmd']);
+    expect(config.args).toEqual(['--mode', 'fast', '$(MODE)', '$(UNSET)']);
+  });
+
   it('publishes per-pod CPU and memory usage', async () => {
     const h = await start({
       scripts: { 'app:v1': { usage: { cpuNanoCores: 250_000_000, memoryWorkingSetBytes: 64 << 20 } } },

@@ -9,12 +9,13 @@ import {
   toTimestamp,
 } from '@flotilla/core';
 import { isRuntimeError } from '../cri/errors.js';
-import { criLabels } from '../cri/labels.js';
+import { criAnnotations, criLabels } from '../cri/labels.js';
 import type { ContainerStatus as CriContainerStatus, PodSandbox, PodSandboxConfig } from '../cri/messages.js';
 import type { NetworkProber } from '../cri/network-prober.js';
 import type { ContainerRuntime } from '../cri/services.js';
 import type { CrashLoopBackoff } from './crash-loop-backoff.js';
 import { containerEnv, type EnvSources } from './env/container-env.js';
+import { expandCommandAndArgs } from './env/expansion.js';
 import { PodImagePuller } from './images/image-puller.js';
 import { hookFailureMessage, type LifecycleHandler, runLifecycleHook } from './lifecycle/lifecycle-hook.js';
 import { linuxResources, type PodRequests, podRequests } from './pod-resources.js';
@@ -382,12 +383,12 @@ export class PodWorker {
         {
           metadata: { name: spec.name, attempt },
           image: { image: spec.image },
-          command: spec.command,
-          args: spec.args,
+          ...expandCommandAndArgs(spec, envs),
           workingDir: spec.workingDir,
           envs,
           mounts,
           labels: { ...this.labels(), [criLabels.containerName]: spec.name },
+          annotations: spec.ports?.length ? { [criAnnotations.containerPorts]: JSON.stringify(spec.ports) } : undefined,
           linux: { resources: linuxResources(spec) },
         },
         this.sandboxConfig(0),

@@ -10,6 +10,7 @@ import {
 } from '@flotilla/core';
 import { RuntimeError } from '../../cri/errors.js';
 import type { KeyValue } from '../../cri/messages.js';
+import { expandReferences } from './expansion.js';
 
 /** What the environment of a container is built from, besides the pod. */
 export interface EnvSources {
@@ -75,13 +76,6 @@ export function podField(pod: Pod, path: string, podIP: string, hostIP: string):
   return fields[path] ?? '';
 }
 
-/** `$(VAR)` expansion against the variables defined so far; `$$(VAR)` escapes; unknown references stay as written. */
-function expand(value: string, defined: Map<string, string>): string {
-  return value.replace(/\$\$|\$\(([A-Za-z_][A-Za-z0-9_.-]*)\)/g, (match, name: string | undefined) =>
-    match === '$$' ? '$' : (defined.get(name ?? '') ?? match),
-  );
-}
-
 /**
  * Builds a container's environment in the kubelet's order: service
  * variables, then `envFrom` (later sources win), then `env` (with `$(VAR)`
@@ -129,7 +123,7 @@ async function envValue(
 ): Promise<string | undefined> {
   const ns = pod.metadata.namespace ?? 'default';
   const from = env.valueFrom;
-  if (!from) return expand(env.value ?? '', defined);
+  if (!from) return expandReferences(env.value ?? '', (name) => defined.get(name));
   if (from.fieldRef) return podField(pod, from.fieldRef.fieldPath, ctx.podIP, ctx.hostIP);
   if (from.resourceFieldRef) {
     const ref = from.resourceFieldRef;

@@ -54,6 +54,7 @@ describe('@flotilla/runtime public surface', () => {
       'runLifecycleHook',
       'runProbeHandler',
       'serviceEnv',
+      'simulateCommand',
       'toCriUsage',
       'toRuntimeError',
       'writeProjection',

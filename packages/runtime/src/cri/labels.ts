@@ -16,4 +16,6 @@ export const criLabels = {
 export const criAnnotations = {
   sandboxAttempt: 'io.kubernetes.sandbox.attempt',
   containerAttempt: 'io.kubernetes.container.restartCount',
+  /** The container's declared ports (JSON), as the kubelet annotates them; FakeRuntime's default server listens on them. */
+  containerPorts: 'io.kubernetes.container.ports',
 } as const;

@@ -27,8 +27,10 @@ import type {
 } from '../cri/messages.js';
 import type { NetworkProber, ProbeOutcome } from '../cri/network-prober.js';
 import type { ContainerRuntime } from '../cri/services.js';
-import { type ContainerScript, execKey, type ScriptedRun, type ScriptedUsage } from './container-script.js';
+import { containerBehaviour, scriptedRun } from './container-behaviour.js';
+import { type ContainerScript, execKey, type ScriptedUsage } from './container-script.js';
 import { IpAllocator } from './ip-allocator.js';
+import type { SimulatedCommand } from './shell-command.js';
 
 /** Options for `FakeRuntime`. */
 export interface FakeRuntimeOptions {
@@ -68,7 +70,10 @@ interface FakeContainer {
   status: ContainerStatus;
   config: ContainerConfig;
   script: ContainerScript;
-  exitTimer?: TimerHandle;
+  /** The simulated run of the container's command, when it was understood. */
+  command?: SimulatedCommand;
+  /** The pending exit and log lines of the current run. */
+  timers: TimerHandle[];
   logs: LogLine[];
   logWaiters: (() => void)[];
   listen: Map<number, number>;
@@ -81,9 +86,12 @@ const SIGKILL_EXIT = 137;
 
 /**
  * An in-memory container runtime that implements both CRI services on a
- * Clock. Containers "run" for the durations their image's `ContainerScript`
- * gives, exit with scripted codes, answer exec and probes from scripts, and
- * report scripted resource usage; images can be made unpullable.
+ * Clock. A container runs its command when FakeRuntime understands it
+ * (`sleep`, `echo`, `exit N`, `sh -c '...'`: see `simulateCommand`), else
+ * for the durations its image's `ContainerScript` gives; an image with
+ * neither is a server that runs until stopped and answers on its declared
+ * ports (the package README lists the rules). Containers answer exec and probes from
+ * scripts and report scripted resource usage; images can be made unpullable.
  *
  * Guarantees: deterministic (ids, IPs and timings depend only on the calls
  * made and the clock); passes the same conformance suite as DockerRuntime.
@@ -227,7 +235,11 @@ export class FakeRuntime implements ContainerRuntime {
       .map(({ status: { network: _network, ...sandbox } }) => structuredClone(sandbox));
   }
 
-  async createContainer(podSandboxId: string, config: ContainerConfig): Promise<string> {
+  async createContainer(
+    podSandboxId: string,
+    config: ContainerConfig,
+    sandboxConfig?: PodSandboxConfig,
+  ): Promise<string> {
     const sandbox = this.mustSandbox(podSandboxId);
     if (sandbox.status.state !== 'SANDBOX_READY') {
       throw new RuntimeError('InvalidArgument', `sandbox ${podSandboxId} is not ready; run a new sandbox first`, {
@@ -244,7 +256,7 @@ export class FakeRuntime implements ContainerRuntime {
     }
     const id = this.nextId('container');
     this.record('createContainer', id);
-    const script = this.scripts.get(ref) ?? {};
+    const { script, command } = containerBehaviour(config, this.scripts.get(ref), sandboxConfig);
     this.containers.set(id, {
       status: {
         id,
@@ -266,6 +278,8 @@ export class FakeRuntime implements ContainerRuntime {
       },
       config: structuredClone(config),
       script,
+      ...(command ? { command } : {}),
+      timers: [],
       logs: [],
       logWaiters: [],
       listen: new Map(Object.entries(script.listen ?? {}).map(([port, status]) => [Number(port), status])),
@@ -287,16 +301,18 @@ export class FakeRuntime implements ContainerRuntime {
         { containerId },
       );
     }
-    const run = this.runFor(c);
+    const run = c.command ?? scriptedRun(c.script, c.status.metadata.attempt);
+    const oomKilled = 'oomKilled' in run && run.oomKilled === true;
     c.status.state = 'CONTAINER_RUNNING';
     c.status.startedAt = this.clock.now();
     this.emit(containerId, c.status.podSandboxId, 'CONTAINER_STARTED_EVENT');
-    for (const text of run.logs ?? []) this.appendLog(c, { stream: 'stdout', text });
+    for (const { atMs, stream, text } of run.output) {
+      if (atMs === 0) this.appendLog(c, { stream, text });
+      else c.timers.push(this.clock.setTimeout(() => this.appendLog(c, { stream, text }), atMs));
+    }
     if (run.runMs !== undefined) {
-      c.exitTimer = this.clock.setTimeout(
-        () => this.exit(c, run.oomKilled ? SIGKILL_EXIT : (run.exitCode ?? 0), run.oomKilled ?? false),
-        run.runMs,
-      );
+      const exitCode = oomKilled ? SIGKILL_EXIT : run.exitCode;
+      c.timers.push(this.clock.setTimeout(() => this.exit(c, exitCode, oomKilled), run.runMs));
     }
   }
 
@@ -402,14 +418,8 @@ export class FakeRuntime implements ContainerRuntime {
 
   // --- internals -----------------------------------------------------------
 
-  private runFor(c: FakeContainer): ScriptedRun {
-    const runs = c.script.runs;
-    if (!runs || runs.length === 0) return c.script;
-    return runs[Math.min(c.status.metadata.attempt, runs.length - 1)];
-  }
-
   private exit(c: FakeContainer, exitCode: number, oomKilled: boolean): void {
-    c.exitTimer?.cancel();
+    for (const timer of c.timers.splice(0)) timer.cancel();
     c.status.state = 'CONTAINER_EXITED';
     c.status.finishedAt = this.clock.now();
     c.status.exitCode = exitCode;

@@ -1,3 +1,4 @@
 export * from './container-script.js';
 export * from './fake-runtime.js';
 export * from './ip-allocator.js';
+export * from './shell-command.js';

@@ -1,3 +1,4 @@
+export type * from './apiextensions-v1.js';
 export type * from './apps-v1.js';
 export type * from './autoscaling-v2.js';
 export type * from './batch-v1.js';
@@ -9,6 +10,9 @@ export type * from './kinds.js';
 export * from './labels.js';
 export * from './manifests.js';
 export type * from './meta.js';
+export type * from './networking-v1.js';
 export * from './node-selector.js';
+export type * from './policy-v1.js';
 export * from './quantity.js';
 export type * from './rbac-v1.js';
+export type * from './storage-v1.js';

@@ -1,4 +1,5 @@
-import type { DaemonSet, Deployment, ReplicaSet } from './apps-v1.js';
+import type { CustomResourceDefinition } from './apiextensions-v1.js';
+import type { ControllerRevision, DaemonSet, Deployment, ReplicaSet, StatefulSet } from './apps-v1.js';
 import type { HorizontalPodAutoscaler } from './autoscaling-v2.js';
 import type { CronJob, Job } from './batch-v1.js';
 import type { Lease } from './coordination-v1.js';
@@ -17,7 +18,10 @@ import type {
   ServiceAccount,
 } from './core-v1.js';
 import type { EndpointSlice } from './discovery-v1.js';
+import type { Ingress, IngressClass, NetworkPolicy } from './networking-v1.js';
+import type { PodDisruptionBudget } from './policy-v1.js';
 import type { ClusterRole, ClusterRoleBinding, Role, RoleBinding } from './rbac-v1.js';
+import type { StorageClass } from './storage-v1.js';
 
 /**
  * Kind name to TypeScript type for every built-in kind. `api.resource('Pod')`
@@ -49,6 +53,14 @@ export interface BuiltinKinds {
   RoleBinding: RoleBinding;
   ClusterRole: ClusterRole;
   ClusterRoleBinding: ClusterRoleBinding;
+  StatefulSet: StatefulSet;
+  ControllerRevision: ControllerRevision;
+  PodDisruptionBudget: PodDisruptionBudget;
+  CustomResourceDefinition: CustomResourceDefinition;
+  Ingress: Ingress;
+  IngressClass: IngressClass;
+  NetworkPolicy: NetworkPolicy;
+  StorageClass: StorageClass;
 }
 
 /** The name of a built-in kind. */

@@ -6,8 +6,11 @@ import {
   defaultPersistentVolumeClaim,
   defaultSecret,
 } from '../defaulting/cluster.js';
+import { defaultCustomResourceDefinition } from '../defaulting/custom-resource-definition.js';
+import { defaultNetworkPolicy, defaultStorageClass } from '../defaulting/networking.js';
 import { defaultPod } from '../defaulting/pod.js';
 import { defaultService } from '../defaulting/service.js';
+import { defaultStatefulSet } from '../defaulting/statefulset.js';
 import {
   defaultDaemonSet,
   defaultDeployment,
@@ -20,9 +23,12 @@ import { validateCronJob, validateJob } from '../validation/batch.js';
 import { validateNamespace, validateNode, validateServiceAccount } from '../validation/cluster.js';
 import { validateConfigMap, validateSecret } from '../validation/config.js';
 import { validateLease } from '../validation/coordination.js';
+import { validateCustomResourceDefinition } from '../validation/custom-resource-definition.js';
 import { validateEndpointSlice, validateEndpoints } from '../validation/discovery.js';
 import { validateEvent } from '../validation/events.js';
+import { validateIngress, validateIngressClass, validateNetworkPolicy } from '../validation/networking.js';
 import { validatePod } from '../validation/pod.js';
+import { validatePodDisruptionBudget } from '../validation/policy.js';
 import {
   validateClusterRole,
   validateClusterRoleBinding,
@@ -30,7 +36,9 @@ import {
   validateRoleBinding,
 } from '../validation/rbac.js';
 import { validateService } from '../validation/service.js';
+import { validateControllerRevision, validateStatefulSet } from '../validation/statefulset.js';
 import { validatePersistentVolume, validatePersistentVolumeClaim } from '../validation/storage.js';
+import { validateStorageClass } from '../validation/storage-class.js';
 import {
   validateDaemonSet,
   validateDeployment,
@@ -172,6 +180,60 @@ export const builtinKindInfo: readonly Omit<ResourceType, 'default' | 'validate'
     plural: 'clusterrolebindings',
     namespaced: false,
   },
+  {
+    group: 'apps',
+    version: 'v1',
+    kind: 'StatefulSet',
+    plural: 'statefulsets',
+    namespaced: true,
+    statusSubresource: true,
+    shortNames: ['sts'],
+  },
+  { group: 'apps', version: 'v1', kind: 'ControllerRevision', plural: 'controllerrevisions', namespaced: true },
+  {
+    group: 'policy',
+    version: 'v1',
+    kind: 'PodDisruptionBudget',
+    plural: 'poddisruptionbudgets',
+    namespaced: true,
+    statusSubresource: true,
+    shortNames: ['pdb'],
+  },
+  {
+    group: 'apiextensions.k8s.io',
+    version: 'v1',
+    kind: 'CustomResourceDefinition',
+    plural: 'customresourcedefinitions',
+    namespaced: false,
+    statusSubresource: true,
+    shortNames: ['crd', 'crds'],
+  },
+  {
+    group: 'networking.k8s.io',
+    version: 'v1',
+    kind: 'Ingress',
+    plural: 'ingresses',
+    namespaced: true,
+    statusSubresource: true,
+    shortNames: ['ing'],
+  },
+  { group: 'networking.k8s.io', version: 'v1', kind: 'IngressClass', plural: 'ingressclasses', namespaced: false },
+  {
+    group: 'networking.k8s.io',
+    version: 'v1',
+    kind: 'NetworkPolicy',
+    plural: 'networkpolicies',
+    namespaced: true,
+    shortNames: ['netpol'],
+  },
+  {
+    group: 'storage.k8s.io',
+    version: 'v1',
+    kind: 'StorageClass',
+    plural: 'storageclasses',
+    namespaced: false,
+    shortNames: ['sc'],
+  },
 ];
 
 /** The behaviour half of a built-in kind: name rule, defaulting and validation, typed per kind. */
@@ -219,6 +281,14 @@ const builtinBehaviour: { [K in BuiltinKind]: KindBehaviour<K> } = {
   RoleBinding: { nameFormat: 'pathSegment', validate: validateRoleBinding },
   ClusterRole: { nameFormat: 'pathSegment', validate: validateClusterRole },
   ClusterRoleBinding: { nameFormat: 'pathSegment', validate: validateClusterRoleBinding },
+  StatefulSet: { default: defaultStatefulSet, validate: validateStatefulSet },
+  ControllerRevision: { validate: validateControllerRevision },
+  PodDisruptionBudget: { validate: validatePodDisruptionBudget },
+  CustomResourceDefinition: { default: defaultCustomResourceDefinition, validate: validateCustomResourceDefinition },
+  Ingress: { validate: validateIngress },
+  IngressClass: { validate: validateIngressClass },
+  NetworkPolicy: { default: defaultNetworkPolicy, validate: validateNetworkPolicy },
+  StorageClass: { default: defaultStorageClass, validate: validateStorageClass },
 };
 
 /**

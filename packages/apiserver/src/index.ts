@@ -6,4 +6,4 @@
  * @packageDocumentation
  * @module @flotilla/apiserver
  */
-export {};
+export * from './patch/index.js';

@@ -1,0 +1,16 @@
+import { describe, expect, it } from 'vitest';
+import * as apiserver from '../src/index.js';
+
+describe('@flotilla/apiserver public surface', () => {
+  it('exports exactly these runtime values (change this list on purpose only)', () => {
+    expect(Object.keys(apiserver).sort()).toEqual([
+      'MAX_PATCH_DEPTH',
+      'NON_STRATEGIC_PATCH_TYPES',
+      'PatchError',
+      'UnsupportedPatchTypeError',
+      'applyJsonPatch',
+      'applyStrategicMergePatch',
+      'builtinFieldSchema',
+    ]);
+  });
+});

@@ -162,6 +162,60 @@ describe('Proxier', () => {
     expect(text).toMatch(/^kubeproxy_sync_proxy_rules_iptables_total\{table="nat"\} \d+/m);
   });
 
+  it('programs every other Service while one cannot be, and tells why once: a log line, a Warning Event, a gauge', async () => {
+    await addService('a', '10.96.0.1', ['10.1.0.1']);
+    // Accepted by the Api, but no cluster IP yet: the allocator has not run.
+    await api.resource('Service').create(service('default', 'pending', '', [{ name: 'http', port: 80 }]));
+    const told: { reason: string; name: string; message: string }[] = [];
+    const events = {
+      event: async (obj: { metadata: { name: string } }, _type: string, reason: string, message: string) => {
+        told.push({ reason, name: obj.metadata.name, message });
+      },
+    };
+    const applier = new RecordingApplier<IptablesRules>();
+    const proxier = new Proxier({
+      informers,
+      nodeName: 'node-1',
+      nodeIPs: ['198.18.0.1'],
+      mode: 'iptables',
+      applier,
+      clock,
+      metrics: registry,
+      events,
+    });
+    informers.start(abort.signal);
+    await proxier.start(abort.signal);
+    await clock.step(0);
+    expect(applier.applied).toHaveLength(1);
+    expect(applier.applied[0].text).toContain('10.96.0.1');
+    expect(proxier.isHealthy()).toBe(true);
+    expect(told).toEqual([
+      {
+        reason: 'FailedToProgram',
+        name: 'pending',
+        message: expect.stringContaining('spec.clusterIP: Required value'),
+      },
+    ]);
+    const gauge = async () =>
+      (await registry.getSingleMetric('flotilla_proxy_skipped_objects')?.get())?.values.find(
+        (v) => v.labels.kind === 'Service',
+      )?.value;
+    expect(await gauge()).toBe(1);
+
+    // Another change: the skipped Service is not told about again.
+    await addService('b', '10.96.0.2', ['10.1.0.2']);
+    await clock.step(1000);
+    expect(applier.applied).toHaveLength(2);
+    expect(told).toHaveLength(1);
+
+    // Allocated: programmed, and the gauge goes back to zero.
+    const pending = await api.resource('Service').get('default', 'pending');
+    await api.resource('Service').update({ ...pending, spec: { ...pending.spec, clusterIP: '10.96.0.9' } });
+    await clock.step(1000);
+    expect(applier.applied.at(-1)?.text).toContain('10.96.0.9');
+    expect(await gauge()).toBe(0);
+  });
+
   it('drives the nftables generator in nftables mode', async () => {
     await addService('a', '10.96.0.1', ['10.1.0.1']);
     const applier = new RecordingApplier<NftablesRules>();

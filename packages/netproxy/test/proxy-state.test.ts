@@ -1,4 +1,4 @@
-import { InvalidError, type Service } from '@flotilla/core';
+import type { Service } from '@flotilla/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buildProxyState, statePatch } from '../src/state/proxy-state.js';
@@ -88,22 +88,20 @@ describe('buildProxyState', () => {
     ['a URL', 'https://example.com'],
     ['longer than 253 characters', `${'a'.repeat(60)}.`.repeat(5)],
     ['not a string', 42],
-  ])('refuses an ExternalName service whose externalName is %s, naming spec.externalName', (_, target) => {
+  ])('leaves out an ExternalName service whose externalName is %s, naming spec.externalName', (_, target) => {
     const bad = { ...alias('ns', 'ext', 'x'), spec: { type: 'ExternalName', externalName: target } } as Service;
-    let error: unknown;
-    try {
-      buildProxyState({ ...node, services: [bad], endpointSlices: [] });
-    } catch (err) {
-      error = err;
-    }
-    expect(error).toBeInstanceOf(InvalidError);
-    expect((error as InvalidError).fields.map((f) => f.field)).toEqual(['spec.externalName']);
-    expect((error as InvalidError).message).toContain('ns/ext');
+    const state = buildProxyState({ ...node, services: [bad, alias('ns', 'ok', 'example.com')], endpointSlices: [] });
+    expect(state.externalNames?.map((a) => a.name)).toEqual(['ok']);
+    expect(state.skipped).toMatchObject([
+      { kind: 'Service', service: 'ns/ext', fields: [{ field: 'spec.externalName' }] },
+    ]);
   });
 
-  it('refuses an ExternalName service whose own name could not be a DNS name', () => {
+  it('leaves out an ExternalName service whose own name could not be a DNS name', () => {
     const bad = alias('ns', 'Ext.1', 'example.com');
-    expect(() => buildProxyState({ ...node, services: [bad], endpointSlices: [] })).toThrow(/metadata\.name/);
+    const state = buildProxyState({ ...node, services: [bad], endpointSlices: [] });
+    expect(state.externalNames).toEqual([]);
+    expect(state.skipped?.[0].fields.map((f) => f.field)).toEqual(['metadata.name']);
   });
 
   it('patches ExternalName changes in, keeping the list when no alias changed', () => {

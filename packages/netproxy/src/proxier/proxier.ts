@@ -6,7 +6,8 @@ import { type IptablesRules, iptablesRules } from '../iptables/iptables-rules.js
 import { type IpvsRules, type IpvsScheduler, ipvsRules } from '../ipvs/ipvs-rules.js';
 import { type NftablesRules, nftablesRules } from '../nftables/nftables-rules.js';
 import { type NodeInput, type ServiceInformers, ServiceSource } from '../source/service-informers.js';
-import type { ProxyInput } from '../state/proxy-state.js';
+import { type ProxyEventSink, SkippedObjectReporter } from '../source/skipped-reporter.js';
+import type { ProxyInput, ProxyState } from '../state/proxy-state.js';
 import { ProxierMetrics } from './proxier-metrics.js';
 
 /** The data plane a Proxier programs, with the applier that loads its rules. */
@@ -32,6 +33,8 @@ export type ProxierOptions = ProxierMode &
     readonly healthTimeoutMs?: number;
     readonly metrics?: Registry;
     readonly logger?: Logger;
+    /** Warning Events about Services and EndpointSlices left out of the rules (core's `EventRecorder` fits). */
+    readonly events?: ProxyEventSink;
   };
 
 /** What one sync did. */
@@ -45,15 +48,19 @@ interface Backend {
   sync(input: ProxyInput, full: boolean): Promise<{ full: boolean }>;
 }
 
-function backend<R extends { readonly full: boolean; readonly state: unknown; readonly text: string }>(
+function backend<
+  R extends { readonly full: boolean; readonly state: { readonly proxy: ProxyState }; readonly text: string },
+>(
   generate: (input: ProxyInput, previous: R['state'] | undefined) => R | Promise<R>,
   applier: Applier<R>,
+  skipped: SkippedObjectReporter,
   applied?: (rules: R) => void,
 ): Backend {
   let previous: R['state'] | undefined;
   return {
     async sync(input, full) {
       const rules = await generate(input, full ? undefined : previous);
+      skipped.report(rules.state.proxy.skipped);
       previous = undefined;
       await applier.apply(rules);
       previous = rules.state;
@@ -70,8 +77,11 @@ function backend<R extends { readonly full: boolean; readonly state: unknown; re
  * Guarantees: one sync at a time; changes are coalesced so syncs start at
  * least `minSyncIntervalMs` apart (a burst of changes costs one sync); every
  * change is followed by a sync that reads the caches after it (level-
- * triggered: the sync reads the current caches, never the event); a failed
- * sync (invalid object, tool error) makes the next one full, and is retried
+ * triggered: the sync reads the current caches, never the event); a Service
+ * or EndpointSlice the rules cannot express is left out, logged with its
+ * key, counted and reported as a Warning Event, and everything else is
+ * programmed; a failed sync (tool error, bad node facts) makes the next one
+ * full, and is retried
  * after `minSyncIntervalMs`; a full resync runs at least every
  * `maxSyncIntervalMs`.
  *
@@ -107,10 +117,12 @@ export class Proxier {
     this.minInterval = options.minSyncIntervalMs ?? 1000;
     this.maxInterval = options.maxSyncIntervalMs ?? 3_600_000;
     this.healthTimeout = options.healthTimeoutMs ?? Math.min(2 * this.maxInterval, 120_000);
-    this.backend = this.makeBackend();
+    this.backend = this.makeBackend(
+      new SkippedObjectReporter({ logger: this.log, events: options.events, metrics: options.metrics }),
+    );
   }
 
-  private makeBackend(): Backend {
+  private makeBackend(skipped: SkippedObjectReporter): Backend {
     const o = this.options;
     switch (o.mode) {
       case 'iptables':
@@ -123,15 +135,20 @@ export class Proxier {
               existingChains: previous ? undefined : await o.applier.listNatChains?.(),
             }),
           o.applier,
+          skipped,
           (rules) => {
             this.metrics?.iptablesRules.set({ table: 'filter' }, rules.ruleCounts.filter);
             this.metrics?.iptablesRules.set({ table: 'nat' }, rules.ruleCounts.nat);
           },
         );
       case 'nftables':
-        return backend((input, previous) => nftablesRules({ ...input, table: o.table, previous }), o.applier);
+        return backend((input, previous) => nftablesRules({ ...input, table: o.table, previous }), o.applier, skipped);
       case 'ipvs':
-        return backend((input, previous) => ipvsRules({ ...input, scheduler: o.scheduler, previous }), o.applier);
+        return backend(
+          (input, previous) => ipvsRules({ ...input, scheduler: o.scheduler, previous }),
+          o.applier,
+          skipped,
+        );
     }
   }
 

@@ -1,6 +1,7 @@
 import { type Clock, type Logger, RealClock, silentLogger, type TimerHandle } from '@flotilla/core';
 import { buildProxyState, type ProxyState } from '../state/proxy-state.js';
 import { type NodeInput, type ServiceInformers, ServiceSource } from './service-informers.js';
+import { type ProxyEventSink, SkippedObjectReporter } from './skipped-reporter.js';
 
 /** Options for `followProxyState`. */
 export interface FollowProxyStateOptions {
@@ -10,6 +11,8 @@ export interface FollowProxyStateOptions {
   readonly delayMs?: number;
   readonly clock?: Clock;
   readonly logger?: Logger;
+  /** Warning Events about Services and EndpointSlices that had to be left out; none when absent. */
+  readonly events?: ProxyEventSink;
 }
 
 /** A running subscription; `stop` ends it. */
@@ -25,8 +28,12 @@ export interface Following {
  *
  * Guarantees: `onState` never runs concurrently with itself; changes that
  * arrive while it runs lead to one more call with the newest state.
- * Caveats: a state that fails validation is logged and skipped; the next
- * change retries.
+ * A Service or EndpointSlice that cannot be served is left out of the state
+ * (`ProxyState.skipped`), logged with its key and fields and reported as a
+ * Warning Event; every other one is served.
+ *
+ * Caveats: bad node facts make no state at all: that is logged, and the
+ * next change retries.
  */
 export function followProxyState(
   options: FollowProxyStateOptions,
@@ -35,6 +42,7 @@ export function followProxyState(
   const source = new ServiceSource(options.informers);
   const clock = options.clock ?? new RealClock();
   const log = options.logger ?? silentLogger();
+  const skipped = new SkippedObjectReporter({ logger: log, events: options.events });
   let previous: ProxyState | undefined;
   let timer: TimerHandle | undefined;
   let running = false;
@@ -50,6 +58,7 @@ export function followProxyState(
     running = true;
     try {
       previous = buildProxyState(source.input(options.node), previous);
+      skipped.report(previous.skipped);
       await onState(previous);
     } catch (err) {
       log.error({ err }, 'could not build or deliver the proxy state; waiting for the next change');

@@ -1,4 +1,4 @@
-import { InvalidError, type Service, type ServicePort } from '@flotilla/core';
+import { type FieldError, InvalidError, type Service, type ServicePort } from '@flotilla/core';
 import type { EndpointSlice } from './discovery-types.js';
 import {
   FieldProblems,
@@ -84,6 +84,22 @@ export interface ExternalNameService {
   readonly externalName: string;
 }
 
+/**
+ * An object, or part of one, that the proxy could not program, and why.
+ * Everything else is programmed: one bad Service never stops the others,
+ * as kube-proxy skips what it cannot program.
+ */
+export interface SkippedObject {
+  /** `Service`: the whole Service was left out. `EndpointSlice`: the endpoints named in `fields` were left out. */
+  readonly kind: 'Service' | 'EndpointSlice';
+  readonly namespace: string;
+  readonly name: string;
+  /** `namespace/name` of the Service the object belongs to. */
+  readonly service: string;
+  /** Each field that could not be programmed, worded as the Api words validation errors. */
+  readonly fields: readonly FieldError[];
+}
+
 /** A normalized, sorted view of every proxied service port on one node. */
 export interface ProxyState {
   readonly node: NodeFacts;
@@ -95,6 +111,12 @@ export interface ProxyState {
    * always sets it.
    */
   readonly externalNames?: readonly ExternalNameService[];
+  /**
+   * What was left out and why, sorted by `service`, then kind and name.
+   * Optional so that states built by hand stay valid; `buildProxyState`
+   * always sets it.
+   */
+  readonly skipped?: readonly SkippedObject[];
 }
 
 /** The input every generator takes: Kubernetes objects plus node facts. */
@@ -115,6 +137,9 @@ interface NormalizedService {
   readonly slices: readonly EndpointSlice[];
   readonly nodeKey: string;
   readonly ports: readonly ServicePortState[];
+  /** The ExternalName alias, for an ExternalName Service that could be read. */
+  readonly alias?: ExternalNameService;
+  readonly skipped: readonly SkippedObject[];
 }
 
 /**
@@ -137,8 +162,13 @@ const byString = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
  *
  * Guarantees: deterministic (same input, same output, byte for byte, after
  * rendering); every name, address, port and protocol in the result passed
- * the checks in `rule-values.ts`, otherwise an `InvalidError` names each bad
- * field (`spec.ports[0].port`, `endpoints[2].addresses[0]`, ...); headless
+ * the checks in `rule-values.ts`; an object that fails them is left out and
+ * listed in `skipped` with each bad field (`spec.ports[0].port`,
+ * `endpoints[2].addresses[0]`, ...), and everything else is programmed: a
+ * Service with a bad field or no cluster IP yet is left out whole, a bad
+ * endpoint alone. Addresses and ranges of the other IP family (IPv6) are
+ * ignored, as a single-stack kube-proxy ignores them. Only bad node facts
+ * (`nodeName`, `nodeIPs`, ...) throw an `InvalidError`; headless
  * services keep their ports (for DNS) without a `clusterIP`; ExternalName
  * services have no ports and are listed in `externalNames` (their
  * `spec.externalName` must be a DNS-1123 subdomain); non-IPv4 slices are
@@ -190,19 +220,22 @@ function rebuildState(input: ProxyInput, node: NodeFacts, nodeKey: string): Prox
   }
   const servicePorts: ServicePortState[] = [];
   let externalNames: ExternalNameService[] | undefined;
+  let skipped: SkippedObject[] | undefined;
   let duplicates = false;
   for (let i = 0; i < input.services.length; i++) {
     const service = input.services[i];
     const key = serviceKeyOf(service);
     duplicates ||= serviceIndex.has(key);
     serviceIndex.set(key, i);
-    if (isExternalName(service)) {
+    const normalized = normalizedOf(service, key, slicesAt(input.endpointSlices, sliceIndex.get(key)), node, nodeKey);
+    for (const p of normalized.ports) servicePorts.push(p);
+    if (normalized.alias) {
       externalNames ??= [];
-      externalNames.push(externalNameOf(service));
-      continue;
+      externalNames.push(normalized.alias);
     }
-    for (const p of portsOf(service, key, slicesAt(input.endpointSlices, sliceIndex.get(key)), node, nodeKey)) {
-      servicePorts.push(p);
+    if (normalized.skipped.length > 0) {
+      skipped ??= [];
+      for (const s of normalized.skipped) skipped.push(s);
     }
   }
   servicePorts.sort(comparePorts);
@@ -210,6 +243,7 @@ function rebuildState(input: ProxyInput, node: NodeFacts, nodeKey: string): Prox
     node,
     servicePorts,
     externalNames: externalNames?.sort(compareExternalNames) ?? noAliases,
+    skipped: skipped?.sort(compareSkipped) ?? noSkipped,
   };
   if (!duplicates) {
     // Copies: a caller may reuse and mutate its arrays, and the next call must compare against what this one saw.
@@ -256,20 +290,31 @@ function patchState(
   }
   let servicePorts = previous.servicePorts;
   let externalNames = previous.externalNames ?? noAliases;
+  let skipped = previous.skipped ?? noSkipped;
   let endpoints = endpointCount(previous);
   const removed: number[] = [];
   const added: number[] = [];
   if (touched.size > 0) {
     const fresh: ServicePortState[] = [];
+    const freshSkipped: SkippedObject[] = [];
     for (const key of touched) {
       const i = source.serviceIndex.get(key);
       const service = i === undefined ? undefined : services[i];
       if (service) {
-        externalNames = withExternalName(externalNames, key, service);
-        for (const at of portPositions(previous.servicePorts, key)) removed.push(at);
         const slices = slicesAt(endpointSlices, source.sliceIndex.get(key));
-        for (const p of portsOf(service, key, slices, node, source.nodeKey)) fresh.push(p);
+        const normalized = normalizedOf(service, key, slices, node, source.nodeKey);
+        externalNames = withExternalName(externalNames, key, normalized.alias);
+        for (const at of portPositions(previous.servicePorts, key)) removed.push(at);
+        for (const p of normalized.ports) fresh.push(p);
+        for (const s of normalized.skipped) freshSkipped.push(s);
       }
+    }
+    if (skipped.length > 0 || freshSkipped.length > 0) {
+      // Rarely anything: a cluster has few objects the proxy cannot program.
+      skipped = skipped
+        .filter((s) => !touched.has(s.service))
+        .concat(freshSkipped)
+        .sort(compareSkipped);
     }
     removed.sort((a, b) => a - b);
     fresh.sort(comparePorts);
@@ -294,27 +339,28 @@ function patchState(
       patch: { basePorts: previous.servicePorts, removed, added },
     });
   }
-  const state: ProxyState = { node, servicePorts, externalNames };
+  const state: ProxyState = { node, servicePorts, externalNames, skipped };
   sources.set(state, { ...source, services: services.slice(), endpointSlices: endpointSlices.slice() });
   return state;
 }
 
 /**
  * `aliases` with the entry of service `key` (`namespace/name`) replaced by
- * what `service` says now: removed when it is no longer ExternalName, added
- * or changed when it is. The same array when neither applies, so a patch
- * that touches no ExternalName service copies nothing.
+ * `alias`, what the service says now: removed when it has none (no longer
+ * ExternalName, or skipped), added or changed when it has one. The same
+ * array when neither applies, so a patch that touches no ExternalName
+ * service copies nothing.
  */
 function withExternalName(
   aliases: readonly ExternalNameService[],
   key: string,
-  service: Service,
+  alias: ExternalNameService | undefined,
 ): readonly ExternalNameService[] {
   const at = lowerBound(aliases, key, aliasKey);
   const present = at < aliases.length && aliasKey(aliases[at]) === key;
-  if (!present && !isExternalName(service)) return aliases;
+  if (!present && !alias) return aliases;
   const next = aliases.slice();
-  if (isExternalName(service)) next.splice(at, present ? 1 : 0, externalNameOf(service));
+  if (alias) next.splice(at, present ? 1 : 0, alias);
   else next.splice(at, 1);
   return next;
 }
@@ -423,23 +469,25 @@ function slicesAt(all: readonly EndpointSlice[], positions: readonly number[] | 
   return slices;
 }
 
-/** The normalized ports of one Service (none for ExternalName), from the cache when its inputs are the same frozen objects. */
-function portsOf(
+/**
+ * What one Service normalizes to (ports, or its alias for ExternalName, and
+ * what was skipped), from the cache when its inputs are the same frozen
+ * objects.
+ */
+function normalizedOf(
   service: Service,
   key: string,
   slices: readonly EndpointSlice[],
   node: NodeFacts,
   nodeKey: string,
-): readonly ServicePortState[] {
-  if (isExternalName(service)) return noPorts;
+): NormalizedService {
   const frozen = Object.isFrozen(service);
   const cached = frozen ? normalizedServices.get(service) : undefined;
-  if (cached && cached.nodeKey === nodeKey && sameSlices(cached.slices, slices)) return cached.ports;
-  const ports = normalizeService(service, slices, node);
-  if (frozen && slices.every((slice) => Object.isFrozen(slice))) {
-    normalizedServices.set(service, { key, slices, nodeKey, ports });
-  }
-  return ports;
+  if (cached && cached.nodeKey === nodeKey && sameSlices(cached.slices, slices)) return cached;
+  const read = isExternalName(service) ? externalNameOf(service, key) : normalizeService(service, key, slices, node);
+  const normalized: NormalizedService = { key, slices, nodeKey, ports: noPorts, skipped: noSkipped, ...read };
+  if (frozen && slices.every((slice) => Object.isFrozen(slice))) normalizedServices.set(service, normalized);
+  return normalized;
 }
 
 /** `namespace/name` of a Service, reusing the cached string for frozen ones. */
@@ -450,6 +498,21 @@ function serviceKeyOf(service: Service): string {
 const noPorts: readonly ServicePortState[] = [];
 const noSlices: readonly EndpointSlice[] = [];
 const noAliases: readonly ExternalNameService[] = [];
+const noSkipped: readonly SkippedObject[] = [];
+
+const compareSkipped = (a: SkippedObject, b: SkippedObject) =>
+  byString(a.service, b.service) || byString(a.kind, b.kind) || byString(a.name, b.name);
+
+/** The record of a whole Service left out. */
+function skippedService(service: Service, key: string, fields: readonly FieldError[]): SkippedObject {
+  return {
+    kind: 'Service',
+    namespace: service.metadata.namespace ?? '',
+    name: service.metadata.name,
+    service: key,
+    fields,
+  };
+}
 
 const isExternalName = (service: Service) => service.spec?.type === 'ExternalName';
 
@@ -462,7 +525,10 @@ const compareExternalNames = (a: ExternalNameService, b: ExternalNameService) =>
  * names and answers, so they pass the same checks as other services' names;
  * one trailing dot on `spec.externalName` is allowed, as Kubernetes does.
  */
-function externalNameOf(service: Service): ExternalNameService {
+function externalNameOf(
+  service: Service,
+  key: string,
+): { alias: ExternalNameService } | { skipped: readonly SkippedObject[] } {
   const namespace = service.metadata.namespace ?? '';
   const name = service.metadata.name;
   const target = service.spec?.externalName;
@@ -471,8 +537,8 @@ function externalNameOf(service: Service): ExternalNameService {
   problems.check('metadata.namespace', labelProblem(namespace));
   problems.check('metadata.name', serviceNameProblem(name));
   problems.check('spec.externalName', subdomainProblem(externalName));
-  if (problems.errors.length > 0) throw new InvalidError('Service', escaped(`${namespace}/${name}`), problems.errors);
-  return { namespace, name, externalName: externalName as string };
+  if (problems.errors.length > 0) return { skipped: [skippedService(service, key, problems.errors)] };
+  return { alias: { namespace, name, externalName: externalName as string } };
 }
 
 function nodeFacts(input: ProxyInput): NodeFacts {
@@ -506,7 +572,12 @@ function sliceServiceKey(slice: EndpointSlice): string | undefined {
   return serviceName && slice.addressType === 'IPv4' ? serviceKey(slice.metadata.namespace, serviceName) : undefined;
 }
 
-function normalizeService(service: Service, slices: readonly EndpointSlice[], node: NodeFacts): ServicePortState[] {
+function normalizeService(
+  service: Service,
+  key: string,
+  slices: readonly EndpointSlice[],
+  node: NodeFacts,
+): { ports: readonly ServicePortState[]; skipped: readonly SkippedObject[] } {
   const namespace = service.metadata.namespace ?? '';
   const serviceName = service.metadata.name;
   const spec = service.spec ?? {};
@@ -514,7 +585,14 @@ function normalizeService(service: Service, slices: readonly EndpointSlice[], no
   problems.check('metadata.namespace', labelProblem(namespace));
   problems.check('metadata.name', serviceNameProblem(serviceName));
   const headless = spec.clusterIP === 'None';
-  if (!headless) problems.check('spec.clusterIP', ipv4Problem(spec.clusterIP));
+  if (!headless) {
+    problems.check(
+      'spec.clusterIP',
+      spec.clusterIP === undefined || spec.clusterIP === ''
+        ? 'Required value: no cluster IP allocated yet'
+        : ipv4Problem(spec.clusterIP),
+    );
+  }
   const externalIPs = checkedList(problems, 'spec.externalIPs', spec.externalIPs, ipv4Problem);
   const ingress = service.status?.loadBalancer?.ingress?.map((i) => i.ip).filter((ip) => ip !== undefined);
   const loadBalancerIPs = checkedList(problems, 'status.loadBalancer.ingress', ingress, ipv4Problem);
@@ -534,14 +612,14 @@ function normalizeService(service: Service, slices: readonly EndpointSlice[], no
   }
   const ports = spec.ports ?? [];
   for (let i = 0; i < ports.length; i++) checkPort(problems, `spec.ports[${i}]`, ports[i], ports.length);
-  const endpointsByPort = collectEndpoints(slices, node, problems);
-  if (problems.errors.length > 0)
-    throw new InvalidError('Service', escaped(`${namespace}/${serviceName}`), problems.errors);
+  if (problems.errors.length > 0) return { ports: noPorts, skipped: [skippedService(service, key, problems.errors)] };
+  const skipped: SkippedObject[] = [];
+  const endpointsByPort = collectEndpoints(slices, node, key, skipped);
 
   const externalPolicyLocal = spec.externalTrafficPolicy === 'Local';
   const internalPolicyLocal = spec.internalTrafficPolicy === 'Local';
   const exposed = spec.type === 'NodePort' || spec.type === 'LoadBalancer';
-  return ports.map((p): ServicePortState => {
+  const normalized = ports.map((p): ServicePortState => {
     const portName = p.name ?? '';
     const endpoints = endpointsByPort.get(`${portName}/${(p.protocol ?? 'TCP').toLowerCase()}`) ?? noEndpoints;
     const local = endpoints.filter((e) => e.isLocal);
@@ -565,6 +643,7 @@ function normalizeService(service: Service, slices: readonly EndpointSlice[], no
       localEndpoints: usable(local),
     };
   });
+  return { ports: normalized, skipped: skipped.length > 0 ? skipped : noSkipped };
 }
 
 function checkPort(problems: FieldProblems, path: string, p: ServicePort, count: number): void {
@@ -574,6 +653,11 @@ function checkPort(problems: FieldProblems, path: string, p: ServicePort, count:
   if (p.nodePort !== undefined) problems.check(`${path}.nodePort`, portProblem(p.nodePort));
 }
 
+/**
+ * The valid IPv4 entries of an address or range list. IPv6 entries are
+ * ignored, as a single-stack IPv4 kube-proxy ignores the other family's
+ * (a dual-stack Service lists both); anything else is a problem.
+ */
 function checkedList(
   problems: FieldProblems,
   path: string,
@@ -582,9 +666,13 @@ function checkedList(
 ): readonly string[] {
   // Most services have none of these lists: share one empty array rather than make three per service.
   if (values === undefined || values.length === 0) return noStrings;
-  const ok = values.filter((v, i) => problems.check(`${path}[${i}]`, problem(v))) as string[];
+  const ok = values.filter((v, i) => !isIPv6Text(v) && problems.check(`${path}[${i}]`, problem(v))) as string[];
   return [...new Set(ok)].sort(byString);
 }
+
+/** An IPv6 address or range as written in a Service: the other family for this proxy, not an error. */
+const isIPv6Text = (value: unknown) =>
+  typeof value === 'string' && value.includes(':') && /^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(value);
 
 const noStrings: readonly string[] = [];
 const noEndpoints: readonly ProxyEndpoint[] = [];
@@ -606,24 +694,28 @@ interface PortEndpoints {
   ascending: boolean;
 }
 
-/** Endpoints per `portName/protocol`, deduplicated by `ip:port` across slices (the first wins) and sorted. */
+/**
+ * Endpoints per `portName/protocol`, deduplicated by `ip:port` across slices
+ * (the first wins) and sorted. A bad port or endpoint is left out and
+ * recorded in `skipped` under its slice; the rest are kept.
+ */
 function collectEndpoints(
   slices: readonly EndpointSlice[],
   node: NodeFacts,
-  problems: FieldProblems,
+  service: string,
+  skipped: SkippedObject[],
 ): Map<string, readonly ProxyEndpoint[]> {
   const byPort = new Map<string, PortEndpoints>();
   for (const slice of slices) {
+    const problems = new FieldProblems();
     // Indexed loops, and field paths built only for a bad value: a large cluster has a hundred thousand good
     // endpoints, and an iterator pair or a path closure each would be garbage to collect.
-    const where = `endpointSlice ${JSON.stringify(slice.metadata.name)}`;
     const slicePorts = slice.ports ?? [];
     for (let pi = 0; pi < slicePorts.length; pi++) {
       const sp = slicePorts[pi];
-      if (sp.name) problems.check(`${where}.ports[${pi}].name`, labelProblem(sp.name));
-      if (!problems.check(`${where}.ports[${pi}].port`, portProblem(sp.port))) continue;
-      if (sp.protocol !== undefined && !problems.check(`${where}.ports[${pi}].protocol`, protocolProblem(sp.protocol)))
-        continue;
+      if (sp.name && !problems.check(`ports[${pi}].name`, labelProblem(sp.name))) continue;
+      if (!problems.check(`ports[${pi}].port`, portProblem(sp.port))) continue;
+      if (sp.protocol !== undefined && !problems.check(`ports[${pi}].protocol`, protocolProblem(sp.protocol))) continue;
       const port = sp.port as number;
       const key = `${sp.name ?? ''}/${(sp.protocol ?? 'TCP').toLowerCase()}`;
       let collected = byPort.get(key);
@@ -636,16 +728,18 @@ function collectEndpoints(
         const ip = e.addresses[0];
         const address = ipNumber(ip);
         if (address === undefined) {
-          problems.check(`${where}.endpoints[${ei}].addresses[0]`, ipv4Problem(ip));
+          problems.check(`endpoints[${ei}].addresses[0]`, ipv4Problem(ip));
           continue;
         }
         if (e.nodeName !== undefined && !validNodeNames.has(e.nodeName)) {
-          if (problems.check(`${where}.endpoints[${ei}].nodeName`, subdomainProblem(e.nodeName))) {
-            validNodeNames.add(e.nodeName);
-          }
+          if (!problems.check(`endpoints[${ei}].nodeName`, subdomainProblem(e.nodeName))) continue;
+          validNodeNames.add(e.nodeName);
         }
-        const hostnameProblem = e.hostname === undefined ? undefined : labelProblem(e.hostname);
-        if (hostnameProblem) problems.check(`${where}.endpoints[${ei}].hostname`, hostnameProblem);
+        // A bad hostname costs the endpoint its DNS name only; traffic still reaches it.
+        const hostname =
+          e.hostname === undefined || problems.check(`endpoints[${ei}].hostname`, labelProblem(e.hostname))
+            ? e.hostname
+            : undefined;
         const id = address * 65536 + port;
         const { ids } = collected;
         if (ids.length > 0 && id <= ids[ids.length - 1]) collected.ascending = false;
@@ -659,9 +753,13 @@ function collectEndpoints(
           terminating: e.conditions?.terminating ?? false,
           isLocal: e.nodeName === node.nodeName,
           nodeName: e.nodeName,
-          hostname: e.hostname,
+          hostname,
         });
       }
+    }
+    if (problems.errors.length > 0) {
+      const { namespace = '', name } = slice.metadata;
+      skipped.push({ kind: 'EndpointSlice', namespace, name, service, fields: problems.errors });
     }
   }
   const sorted = new Map<string, readonly ProxyEndpoint[]>();

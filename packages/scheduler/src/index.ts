@@ -36,6 +36,11 @@ export type { InterPodAffinityArgs } from './plugins/inter-pod-affinity/inter-po
 export type { NodeResourcesFitArgs } from './plugins/node-resources-fit/node-resources-fit.js';
 export type { ScoringStrategy } from './plugins/node-resources-fit/scoring-strategy.js';
 export {
+  defaultSpreadSelector,
+  type SpreadControllerKind,
+  type WorkloadLister,
+} from './plugins/pod-topology-spread/default-selector.js';
+export {
   type PodTopologySpreadArgs,
   SYSTEM_DEFAULT_SPREAD_CONSTRAINTS,
 } from './plugins/pod-topology-spread/pod-topology-spread.js';

@@ -14,6 +14,7 @@ import {
 } from '@flotilla/core';
 import type { Registry } from 'prom-client';
 import type { Subscription } from 'rxjs';
+import { InformerWorkloadLister } from './cache/informer-workload-lister.js';
 import { PodInfo, podKey } from './cache/pod-info.js';
 import { SchedulerCache } from './cache/scheduler-cache.js';
 import { Snapshot } from './cache/snapshot.js';
@@ -32,7 +33,10 @@ import { seededRandom } from './scheduling/seeded-random.js';
 /** Options of the Scheduler. */
 export interface SchedulerOptions {
   api: Api;
-  /** Shared informers (e.g. a Manager's): the scheduler follows Nodes, Pods and Namespaces through them. */
+  /**
+   * Shared informers (e.g. a Manager's): the scheduler follows Nodes, Pods and Namespaces through them,
+   * and Services, ReplicationControllers, ReplicaSets and StatefulSets for default topology spreading.
+   */
   informers: InformerFactory;
   clock?: Clock;
   logger?: Logger;
@@ -55,7 +59,8 @@ const isTerminal = (pod: Pod) => pod.status?.phase === 'Succeeded' || pod.status
 
 /**
  * kube-scheduler as a component: follows Nodes and Pods through informers
- * (and Namespaces, whose labels affinity terms' `namespaceSelector`s match),
+ * (and Namespaces, whose labels affinity terms' `namespaceSelector`s match,
+ * and the Services and controllers default topology spreading reads),
  * queues the unbound pods whose `spec.schedulerName` names one of its
  * profiles, and schedules them one at a time (optimistic: the pod is
  * assumed on its node and the next pod is scheduled while it binds).
@@ -85,6 +90,7 @@ export class Scheduler {
   private readonly metrics: SchedulerMetrics;
   private readonly bindings = new Set<Promise<void>>();
   private podInformer?: SharedInformer<Pod>;
+  private readonly workloads: InformerWorkloadLister;
 
   constructor(options: SchedulerOptions) {
     this.api = options.api;
@@ -106,6 +112,7 @@ export class Scheduler {
     }
     const registry = options.registry ?? defaultRegistry();
     const nominator = new NominatedPods();
+    this.workloads = new InformerWorkloadLister(options.informers, options.api.registry);
     for (const profile of profiles) {
       const fwk = new Framework(profile, {
         registry,
@@ -115,6 +122,7 @@ export class Scheduler {
         nominator,
         random,
         snapshot: this.snapshot,
+        workloads: this.workloads,
       });
       this.frameworks.set(profile.schedulerName, fwk);
     }
@@ -163,7 +171,10 @@ export class Scheduler {
     this.queue.run(signal);
     this.runAssumedExpiry(signal);
     try {
-      await Promise.race([Promise.all([nodes.synced, pods.synced, namespaces.synced]), aborted(signal)]);
+      await Promise.race([
+        Promise.all([nodes.synced, pods.synced, namespaces.synced, this.workloads.synced]),
+        aborted(signal),
+      ]);
       while (!signal.aborted) {
         const q = await this.queue.pop(signal);
         if (!q) break;
@@ -171,6 +182,7 @@ export class Scheduler {
       }
     } finally {
       for (const s of subs) s.unsubscribe();
+      this.workloads.stopFollowing();
       this.queue.close();
       await Promise.allSettled([...this.bindings]);
     }

@@ -1,4 +1,4 @@
-import { FakeClock, type Namespace, type Node, type Pod, silentLogger } from '@flotilla/core';
+import { FakeClock, type KubeObject, type Namespace, type Node, type Pod, silentLogger } from '@flotilla/core';
 import { PodInfo, podKey } from './cache/pod-info.js';
 import { SchedulerCache } from './cache/scheduler-cache.js';
 import { Snapshot } from './cache/snapshot.js';
@@ -7,6 +7,7 @@ import type { SchedulerClient } from './framework/handle.js';
 import type { Profile } from './framework/profile.js';
 import type { PluginRegistry } from './framework/registry.js';
 import { defaultProfile, defaultRegistry } from './plugins/default-plugins.js';
+import type { WorkloadLister } from './plugins/pod-topology-spread/default-selector.js';
 import { NominatedPods } from './queue/nominator.js';
 import { GenericScheduler } from './scheduling/generic-scheduler.js';
 import { scheduleOne } from './scheduling/schedule-one.js';
@@ -22,6 +23,12 @@ export interface SimulateOptions {
    * match. A pod's namespace not listed here counts as one without labels.
    */
   namespaces?: readonly Namespace[];
+  /**
+   * Services, ReplicationControllers, ReplicaSets and StatefulSets: a pod
+   * that declares no topology spread constraints is spread (kube-scheduler's
+   * System defaulting) over the pods its Services and controller select.
+   */
+  workloads?: readonly KubeObject[];
   /** Default: kube-scheduler's default profile. Its `schedulerName` is ignored: every pod is scheduled. */
   profile?: Profile;
   /** Needed only for custom plugins. Default: the in-tree plugins. */
@@ -94,6 +101,7 @@ export async function simulate(options: SimulateOptions): Promise<SimulationResu
     nominator,
     random,
     snapshot,
+    workloads: workloadListerOf(options.workloads ?? []),
   });
   const algorithm = new GenericScheduler({
     cache,
@@ -138,4 +146,14 @@ export async function simulate(options: SimulateOptions): Promise<SimulationResu
   }
   result.placements = [...placed.values()];
   return result;
+}
+
+/** A WorkloadLister over a fixed list of objects. */
+function workloadListerOf(objects: readonly KubeObject[]): WorkloadLister {
+  const ns = (o: KubeObject) => o.metadata.namespace ?? 'default';
+  return {
+    services: (namespace) => objects.filter((o) => o.kind === 'Service' && ns(o) === namespace),
+    controller: (kind, namespace, name) =>
+      objects.find((o) => o.kind === kind && ns(o) === namespace && o.metadata.name === name),
+  };
 }

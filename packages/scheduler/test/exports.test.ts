@@ -21,6 +21,7 @@ describe('@flotilla/scheduler public surface', () => {
       'defaultPlugins',
       'defaultProfile',
       'defaultRegistry',
+      'defaultSpreadSelector',
       'schedulerModule',
       'simulate',
     ]);

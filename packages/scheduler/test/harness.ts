@@ -8,6 +8,7 @@ import type { SchedulerClient } from '../src/framework/handle.js';
 import type { PluginConfig } from '../src/framework/profile.js';
 import type { Status } from '../src/framework/status.js';
 import { defaultRegistry } from '../src/plugins/default-plugins.js';
+import type { WorkloadLister } from '../src/plugins/pod-topology-spread/default-selector.js';
 import { NominatedPods } from '../src/queue/nominator.js';
 import { seededRandom } from '../src/scheduling/seeded-random.js';
 
@@ -29,7 +30,13 @@ export function recordingClient() {
 }
 
 /** A framework over a cluster of `nodes` with bound `pods` (and `namespaces`), running only `plugins`. */
-export function frameworkFor(plugins: PluginConfig[], nodes: Node[], pods: Pod[] = [], namespaces: Namespace[] = []) {
+export function frameworkFor(
+  plugins: PluginConfig[],
+  nodes: Node[],
+  pods: Pod[] = [],
+  namespaces: Namespace[] = [],
+  workloads?: WorkloadLister,
+) {
   const clock = new FakeClock();
   const cache = new SchedulerCache({ clock });
   for (const n of nodes) cache.addNode(n);
@@ -49,6 +56,7 @@ export function frameworkFor(plugins: PluginConfig[], nodes: Node[], pods: Pod[]
       nominator,
       random: seededRandom(1),
       snapshot,
+      workloads,
     },
   );
   return { fwk, cache, snapshot, nominator, calls, clock };
@@ -66,13 +74,14 @@ export function filterAll(fwk: Framework, snapshot: Snapshot, pod: Pod): Map<str
   return out;
 }
 
-/** PreFilter, then the weighted, normalized score of every node. */
-export function scoreAll(fwk: Framework, snapshot: Snapshot, pod: Pod): Record<string, number> {
+/** PreFilter, then the weighted, normalized score of every node (or of the `candidates` named, as if the rest failed Filter). */
+export function scoreAll(fwk: Framework, snapshot: Snapshot, pod: Pod, candidates?: string[]): Record<string, number> {
   const pi = new PodInfo(pod);
   const state = new CycleState();
   fwk.runPreFilterPlugins(state, pi, snapshot.nodeInfoList);
-  const totals = fwk.runScorePlugins(state, pi, snapshot.nodeInfoList);
-  return Object.fromEntries(snapshot.nodeInfoList.map((n, i) => [n.name, totals[i]]));
+  const nodes = candidates ? snapshot.nodeInfoList.filter((n) => candidates.includes(n.name)) : snapshot.nodeInfoList;
+  const totals = fwk.runScorePlugins(state, pi, nodes);
+  return Object.fromEntries(nodes.map((n, i) => [n.name, totals[i]]));
 }
 
 /** A node's filter status in a compact form for tables: `'Success'` or `'<code>: <reasons>'`. */

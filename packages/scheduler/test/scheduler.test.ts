@@ -165,6 +165,31 @@ describe('Scheduler with the Api', () => {
     }
   });
 
+  it('spreads the pods a Service selects over nodes by default (System defaulting), read through informers', async () => {
+    cluster = await startCluster();
+    const { api } = cluster;
+    // n1 alone holds the image: without default spreading ImageLocality would put every pod there.
+    const image = { names: ['web:1'], sizeBytes: 1000 * 1024 * 1024 };
+    for (const n of ['n1', 'n2', 'n3']) {
+      const node = makeNode(n).capacity({ cpu: '4', memory: '8Gi', pods: 10 });
+      await api.resource('Node').create((n === 'n1' ? node.images(image) : node).obj());
+    }
+    await api.resource('Service').create({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'web', namespace: 'default' },
+      spec: { selector: { app: 'web' }, ports: [{ port: 80 }] },
+    });
+    const nodes: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      await api.resource('Pod').create(makePod(`web-${i}`).labels({ app: 'web' }).image('web:1').obj());
+      nodes.push(
+        await until(async () => (await api.resource('Pod').get('default', `web-${i}`)).spec.nodeName ?? undefined),
+      );
+    }
+    expect(new Set(nodes).size).toBe(3);
+  });
+
   it('schedules each pod with the profile its schedulerName names', async () => {
     const binPacking = defaultProfile({
       schedulerName: 'bin-packing',

@@ -2,6 +2,7 @@ import { type Clock, InvalidError, type Logger, type Pod } from '@flotilla/core'
 import type { NodeInfo } from '../cache/node-info.js';
 import type { PodInfo } from '../cache/pod-info.js';
 import type { Snapshot } from '../cache/snapshot.js';
+import { emptyWorkloadLister, type WorkloadLister } from '../plugins/pod-topology-spread/default-selector.js';
 import { type CycleState, StateKey } from './cycle-state.js';
 import type { FrameworkHandle, PodNominator, SchedulerClient } from './handle.js';
 import type {
@@ -24,6 +25,7 @@ import type {
   ReservePlugin,
   ScorePlugin,
 } from './plugin.js';
+import { buildPlugin } from './plugin-config.js';
 import type { Profile } from './profile.js';
 import type { PluginRegistry } from './registry.js';
 import { Status } from './status.js';
@@ -42,6 +44,8 @@ export interface FrameworkOptions {
   random: () => number;
   /** The snapshot the scheduling cycle fills; shared by every profile of one scheduler. */
   snapshot: Snapshot;
+  /** Services and controllers plugins may read. Default: none known. */
+  workloads?: WorkloadLister;
 }
 
 /** Plugins whose PreFilter said Skip in this cycle. */
@@ -69,6 +73,7 @@ export class Framework implements FrameworkHandle {
   readonly logger: Logger;
   readonly client: SchedulerClient;
   readonly nominator: PodNominator;
+  readonly workloads: WorkloadLister;
   readonly plugins: readonly Plugin[];
   private readonly snap: Snapshot;
   private readonly rand: () => number;
@@ -96,10 +101,11 @@ export class Framework implements FrameworkHandle {
     this.nominator = options.nominator;
     this.rand = options.random;
     this.snap = options.snapshot;
+    this.workloads = options.workloads ?? emptyWorkloadLister;
     const weights = new Map<string, number>();
-    this.plugins = profile.plugins.map((cfg) => {
+    this.plugins = profile.plugins.map((cfg, i) => {
       weights.set(cfg.name, cfg.weight ?? 1);
-      return options.registry.get(cfg.name)(cfg.args, this);
+      return buildPlugin(profile, i, options.registry, this);
     });
     const pick = <T extends Plugin>(method: string) => this.plugins.filter((p) => has(p, method)) as T[];
     this.preEnqueue = pick('preEnqueue');

@@ -2,6 +2,7 @@ import type { Clock, Logger, Pod } from '@flotilla/core';
 import type { NodeInfo } from '../cache/node-info.js';
 import type { PodInfo } from '../cache/pod-info.js';
 import type { Snapshot } from '../cache/snapshot.js';
+import type { WorkloadLister } from '../plugins/pod-topology-spread/default-selector.js';
 import type { CycleState } from './cycle-state.js';
 import type { Status } from './status.js';
 
@@ -37,6 +38,8 @@ export interface FrameworkHandle {
   readonly logger: Logger;
   readonly client: SchedulerClient;
   readonly nominator: PodNominator;
+  /** Services and controllers, for plugins that default from what selects a pod (PodTopologySpread). */
+  readonly workloads: WorkloadLister;
   /** A uniform random number in [0, 1) from the scheduler's seedable generator. */
   random(): number;
   /** The snapshot of the current cycle. */

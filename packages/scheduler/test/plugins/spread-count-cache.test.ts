@@ -26,7 +26,7 @@ describe('SpreadCountCache', () => {
         labelSelector: { matchLabels: { app: 'web' } },
       })
       .obj();
-    const constraints = spreadConstraintsOf(incoming, 'DoNotSchedule', []);
+    const constraints = spreadConstraintsOf(incoming, 'DoNotSchedule', [], () => undefined);
     const filter = spreadNodeFilter(incoming, constraints);
     const kept = new SpreadCountCache();
     const count = (c: SpreadCountCache) => {

@@ -1,4 +1,11 @@
-import type { Node, Pod } from '@flotilla/core';
+import {
+  type FieldError,
+  InvalidError,
+  type LabelSelector,
+  type Node,
+  type Pod,
+  type TopologySpreadConstraint,
+} from '@flotilla/core';
 import type { NodeInfo } from '../../cache/node-info.js';
 import type { PodInfo } from '../../cache/pod-info.js';
 import { type CloneableState, type CycleState, StateKey } from '../../framework/cycle-state.js';
@@ -16,6 +23,7 @@ import type {
   ScorePlugin,
 } from '../../framework/plugin.js';
 import { Status } from '../../framework/status.js';
+import { defaultSpreadSelector } from './default-selector.js';
 import {
   countsForConstraint,
   type DefaultSpreadConstraint,
@@ -27,16 +35,27 @@ import {
 } from './spread-constraint.js';
 import { SpreadCountCache } from './spread-count-cache.js';
 
+const HOSTNAME = 'kubernetes.io/hostname';
+
 /** Name of the PodTopologySpread plugin. */
 export const PodTopologySpreadName = 'PodTopologySpread';
 
-/** Arguments of PodTopologySpread. */
+/**
+ * Arguments of PodTopologySpread, as kube-scheduler's
+ * PodTopologySpreadArgs. `System` (the default) spreads pods that declare
+ * no constraints with SYSTEM_DEFAULT_SPREAD_CONSTRAINTS; `List` uses
+ * `defaultConstraints` (none when empty). Either way the defaults apply
+ * only to pods selected by a Service, ReplicationController, ReplicaSet or
+ * StatefulSet, counting the pods those select.
+ */
 export interface PodTopologySpreadArgs {
-  /** Constraints for pods that declare none. Default: none (Kubernetes' "List" defaulting with an empty list). */
+  /** `System` (default) or `List`. */
+  defaultingType?: 'System' | 'List';
+  /** Constraints for pods that declare none, with `List` defaulting only (must be empty with `System`). */
   defaultConstraints?: DefaultSpreadConstraint[];
 }
 
-/** Kubernetes' system default constraints, for `defaultConstraints` when wanted. */
+/** Kubernetes' system default constraints, used with `defaultingType: 'System'`. */
 export const SYSTEM_DEFAULT_SPREAD_CONSTRAINTS: readonly DefaultSpreadConstraint[] = [
   { maxSkew: 3, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway' },
   { maxSkew: 5, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway' },
@@ -93,9 +112,10 @@ const scoreKey = new StateKey<SpreadScoreState>('PodTopologySpread/score');
  * What decides which pods and nodes a set of constraints counts: pods with
  * the same signature share counts (see SpreadCountCache).
  */
-function spreadSignature(pod: Pod, constraints: readonly SpreadConstraint[]): string {
+function spreadSignature(pod: Pod, constraints: readonly SpreadConstraint[], requireAllKeys = true): string {
   const honorTaints = constraints.some((c) => c.honorNodeTaints);
   return JSON.stringify([
+    requireAllKeys,
     pod.metadata.namespace ?? 'default',
     constraints.map((c) => [c.topologyKey, c.selectorKey, c.honorNodeAffinity, c.honorNodeTaints]),
     pod.spec.nodeSelector ?? null,
@@ -125,6 +145,8 @@ export class PodTopologySpread
     'AssignedPodDelete',
   ];
   private readonly defaults: readonly DefaultSpreadConstraint[];
+  private readonly systemDefaulted: boolean;
+  private readonly defaultSelector: (pod: Pod) => LabelSelector | undefined;
   private readonly countCache = new SpreadCountCache();
 
   readonly preFilterExtensions: PreFilterExtensions = {
@@ -136,11 +158,19 @@ export class PodTopologySpread
     private readonly handle: FrameworkHandle,
     args: PodTopologySpreadArgs = {},
   ) {
-    this.defaults = args.defaultConstraints ?? [];
+    const errors = validatePodTopologySpreadArgs(args);
+    if (errors.length) throw new InvalidError('PodTopologySpreadArgs', PodTopologySpreadName, errors);
+    this.systemDefaulted = (args.defaultingType ?? 'System') === 'System';
+    this.defaults = this.systemDefaulted ? SYSTEM_DEFAULT_SPREAD_CONSTRAINTS : (args.defaultConstraints ?? []);
+    this.defaultSelector = (pod) => defaultSpreadSelector(pod, handle.workloads);
+  }
+
+  private constraintsOf(pod: Pod, when: TopologySpreadConstraint['whenUnsatisfiable']): SpreadConstraint[] {
+    return spreadConstraintsOf(pod, when, this.defaults, this.defaultSelector);
   }
 
   preFilter(state: CycleState, pod: PodInfo): PreFilterResult {
-    const constraints = spreadConstraintsOf(pod.pod, 'DoNotSchedule', this.defaults);
+    const constraints = this.constraintsOf(pod.pod, 'DoNotSchedule');
     if (constraints.length === 0) return { status: Status.skip() };
     const nodeCounts = spreadNodeFilter(pod.pod, constraints);
     const counts = this.countCache.counts(
@@ -172,27 +202,35 @@ export class PodTopologySpread
   }
 
   preScore(state: CycleState, pod: PodInfo, nodes: readonly NodeInfo[]): Status {
-    const constraints = spreadConstraintsOf(pod.pod, 'ScheduleAnyway', this.defaults);
+    const constraints = this.constraintsOf(pod.pod, 'ScheduleAnyway');
     if (constraints.length === 0) return Status.skip();
+    // Only declared or List-defaulted constraints need every topology key: with System defaulting
+    // a node without a zone label is still spread over by hostname (as kube-scheduler does).
+    const requireAllKeys = (pod.pod.spec.topologySpreadConstraints?.length ?? 0) > 0 || !this.systemDefaulted;
     const ignored = new Set<string>();
     const domains = constraints.map(() => new Set<string>());
     for (const n of nodes) {
-      if (!n.node || !hasAllTopologyKeys(n.node, constraints)) {
+      if (!n.node || (requireAllKeys && !hasAllTopologyKeys(n.node, constraints))) {
         ignored.add(n.name);
         continue;
       }
+      // A node without the key (System defaulting only) forms the domain "" (kube-scheduler reads the label as "").
       constraints.forEach((c, i) => {
-        domains[i].add(n.labels[c.topologyKey]);
+        domains[i].add(n.labels[c.topologyKey] ?? '');
       });
     }
     const counts = this.countCache.counts(
-      spreadSignature(pod.pod, constraints),
+      spreadSignature(pod.pod, constraints, requireAllKeys),
       pod.pod,
       this.handle.snapshot().nodeInfoList,
       constraints,
-      spreadNodeFilter(pod.pod, constraints),
+      spreadNodeFilter(pod.pod, constraints, requireAllKeys),
     );
-    state.write(scoreKey, { constraints, counts, weights: domains.map((d) => Math.log(d.size + 2)), ignored });
+    // Every scored node is its own hostname domain, labelled or not (kube-scheduler sizes it so).
+    const sizes = constraints.map((c, i) =>
+      c.topologyKey === HOSTNAME ? nodes.length - ignored.size : domains[i].size,
+    );
+    state.write(scoreKey, { constraints, counts, weights: sizes.map((n) => Math.log(n + 2)), ignored });
     return Status.success();
   }
 
@@ -201,8 +239,9 @@ export class PodTopologySpread
     if (s.ignored.has(nodeInfo.name)) return 0;
     let score = 0;
     s.constraints.forEach((c, i) => {
-      const count = s.counts[i].get(nodeInfo.labels[c.topologyKey]) ?? 0;
-      score += count * s.weights[i] + (c.maxSkew - 1);
+      const value = nodeInfo.labels[c.topologyKey];
+      if (value === undefined) return;
+      score += (s.counts[i].get(value) ?? 0) * s.weights[i] + (c.maxSkew - 1);
     });
     return Math.round(score);
   }
@@ -228,6 +267,41 @@ export class PodTopologySpread
     state.read(filterKey)?.update(pod, other, nodeInfo, delta);
     return Status.success();
   }
+}
+
+/** Field errors of PodTopologySpread's args (kube-scheduler's ValidatePodTopologySpreadArgs), paths relative to the args. */
+export function validatePodTopologySpreadArgs(args: PodTopologySpreadArgs): FieldError[] {
+  const errors: FieldError[] = [];
+  const type = args.defaultingType ?? 'System';
+  if (type !== 'System' && type !== 'List') {
+    errors.push({
+      field: 'defaultingType',
+      message: `Unsupported value: "${type}": supported values: "List", "System"`,
+    });
+  }
+  const list = args.defaultConstraints ?? [];
+  if (type === 'System' && list.length > 0) {
+    errors.push({ field: 'defaultConstraints', message: 'Invalid value: must be empty for System defaulting type' });
+  }
+  const seen = new Set<string>();
+  list.forEach((c, i) => {
+    const at = `defaultConstraints[${i}]`;
+    if (!Number.isInteger(c.maxSkew) || c.maxSkew <= 0) {
+      errors.push({ field: `${at}.maxSkew`, message: `Invalid value: ${c.maxSkew}: must be greater than zero` });
+    }
+    if (!c.topologyKey) errors.push({ field: `${at}.topologyKey`, message: 'Required value: can not be empty' });
+    if (c.whenUnsatisfiable !== 'DoNotSchedule' && c.whenUnsatisfiable !== 'ScheduleAnyway') {
+      errors.push({
+        field: `${at}.whenUnsatisfiable`,
+        message: `Unsupported value: "${c.whenUnsatisfiable}": supported values: "DoNotSchedule", "ScheduleAnyway"`,
+      });
+    }
+    const pair = `${c.topologyKey}/${c.whenUnsatisfiable}`;
+    if (seen.has(pair))
+      errors.push({ field: at, message: `Duplicate value: {${c.topologyKey}, ${c.whenUnsatisfiable}}` });
+    seen.add(pair);
+  });
+  return errors;
 }
 
 /** Factory for the registry. */

@@ -1,6 +1,7 @@
 import {
   compileLabelSelector,
   type LabelMatcher,
+  type LabelSelector,
   type Node,
   type Pod,
   podNodeSelectorMatches,
@@ -26,32 +27,33 @@ export type DefaultSpreadConstraint = Pick<TopologySpreadConstraint, 'maxSkew' |
 
 /**
  * The pod's constraints with the given `whenUnsatisfiable`, compiled. A pod
- * that declares none gets `defaults`, selecting pods with the pod's own labels.
- *
- * Caveats: Kubernetes derives the default selector from the pod's Services
- * and controllers; the scheduler does not watch those, so it uses the pod's
- * labels, which those selectors are a subset of.
+ * that declares none gets `defaults`, selecting the pods that its Services
+ * and controller select (`defaultSelector`, kube-scheduler's
+ * DefaultSelector); none when nothing selects it.
  */
 export function spreadConstraintsOf(
   pod: Pod,
   when: TopologySpreadConstraint['whenUnsatisfiable'],
   defaults: readonly DefaultSpreadConstraint[],
+  defaultSelector: (pod: Pod) => LabelSelector | undefined,
 ): SpreadConstraint[] {
   const declared = pod.spec.topologySpreadConstraints ?? [];
   const labels = pod.metadata.labels ?? {};
   if (declared.length === 0) {
-    if (Object.keys(labels).length === 0) return [];
-    return defaults
-      .filter((d) => d.whenUnsatisfiable === when)
-      .map((d) => ({
-        maxSkew: d.maxSkew,
-        topologyKey: d.topologyKey,
-        minDomains: 1,
-        selector: compileLabelSelector({ matchLabels: labels }),
-        selectorKey: JSON.stringify({ matchLabels: labels }),
-        honorNodeAffinity: true,
-        honorNodeTaints: false,
-      }));
+    const wanted = defaults.filter((d) => d.whenUnsatisfiable === when);
+    const selector = wanted.length ? defaultSelector(pod) : undefined;
+    if (!selector) return [];
+    const matcher = compileLabelSelector(selector);
+    const selectorKey = JSON.stringify(selector);
+    return wanted.map((d) => ({
+      maxSkew: d.maxSkew,
+      topologyKey: d.topologyKey,
+      minDomains: 1,
+      selector: matcher,
+      selectorKey,
+      honorNodeAffinity: true,
+      honorNodeTaints: false,
+    }));
   }
   return declared
     .filter((c) => c.whenUnsatisfiable === when)
@@ -87,11 +89,16 @@ export function hasAllTopologyKeys(node: Node, constraints: readonly SpreadConst
 
 /**
  * Which nodes count towards the spread for `pod` (every topology key
- * present; node affinity and taints honoured as the constraints ask), as a
- * predicate built once per cycle: it runs for every node.
+ * present unless `requireAllKeys` is false; node affinity and taints
+ * honoured as the constraints ask), as a predicate built once per cycle: it
+ * runs for every node.
  */
-export function spreadNodeFilter(pod: Pod, constraints: readonly SpreadConstraint[]): (node: Node) => boolean {
-  const keys = constraints.map((c) => c.topologyKey);
+export function spreadNodeFilter(
+  pod: Pod,
+  constraints: readonly SpreadConstraint[],
+  requireAllKeys = true,
+): (node: Node) => boolean {
+  const keys = requireAllKeys ? constraints.map((c) => c.topologyKey) : [];
   const hasNodeRules =
     Object.keys(pod.spec.nodeSelector ?? {}).length > 0 ||
     pod.spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution !== undefined;

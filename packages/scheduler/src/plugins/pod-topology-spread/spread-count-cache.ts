@@ -6,8 +6,8 @@ import { countsForConstraint, type SpreadConstraint } from './spread-constraint.
 interface NodeContribution {
   generation: number;
   eligible: boolean;
-  /** Per constraint: the node's domain and its matching pods. */
-  domains: string[];
+  /** Per constraint: the node's domain (undefined without the topology key: it counts nowhere) and its matching pods. */
+  domains: (string | undefined)[];
   pods: number[];
 }
 
@@ -76,7 +76,7 @@ function contribution(
   nodeCounts: (node: NonNullable<NodeInfo['node']>) => boolean,
 ): NodeContribution {
   const eligible = !!n.node && nodeCounts(n.node);
-  const domains: string[] = [];
+  const domains: (string | undefined)[] = [];
   const pods: number[] = [];
   if (eligible) {
     const labels = n.labels;
@@ -93,10 +93,12 @@ function contribution(
 function apply(totals: DomainTotals, c: NodeContribution, sign: 1 | -1): void {
   if (!c.eligible) return;
   for (let i = 0; i < totals.length; i++) {
-    const t = totals[i].get(c.domains[i]) ?? { nodes: 0, pods: 0 };
+    const domain = c.domains[i];
+    if (domain === undefined) continue;
+    const t = totals[i].get(domain) ?? { nodes: 0, pods: 0 };
     t.nodes += sign;
     t.pods += sign * c.pods[i];
-    if (t.nodes === 0) totals[i].delete(c.domains[i]);
-    else totals[i].set(c.domains[i], t);
+    if (t.nodes === 0) totals[i].delete(domain);
+    else totals[i].set(domain, t);
   }
 }

@@ -1,0 +1,40 @@
+import type { InformerFactory, KubeObject, ResourceRegistry, SharedInformer } from '@flotilla/core';
+import type { SpreadControllerKind, WorkloadLister } from '../plugins/pod-topology-spread/default-selector.js';
+
+const CONTROLLER_KINDS: readonly SpreadControllerKind[] = ['ReplicationController', 'ReplicaSet', 'StatefulSet'];
+
+/**
+ * A WorkloadLister over shared informers: Services, ReplicationControllers,
+ * ReplicaSets and StatefulSets, read from their caches (kube-scheduler's
+ * listers). A kind the registry does not serve is treated as empty, and
+ * followed once it is registered.
+ */
+export class InformerWorkloadLister implements WorkloadLister {
+  private readonly informers = new Map<string, SharedInformer<KubeObject>>();
+
+  constructor(factory: InformerFactory, registry: ResourceRegistry) {
+    const follow = (kind: string) => {
+      if (!this.informers.has(kind) && registry.find(kind)) this.informers.set(kind, factory.for(kind));
+    };
+    for (const kind of ['Service', ...CONTROLLER_KINDS]) follow(kind);
+    this.stopFollowing = registry.onRegister((t) => {
+      if (t.kind === 'Service' || (CONTROLLER_KINDS as readonly string[]).includes(t.kind)) follow(t.kind);
+    });
+  }
+
+  /** Stops following kinds registered later. */
+  readonly stopFollowing: () => void;
+
+  /** Resolves once every followed informer has listed. */
+  get synced(): Promise<unknown> {
+    return Promise.all([...this.informers.values()].map((i) => i.synced));
+  }
+
+  services(namespace: string): readonly KubeObject[] {
+    return this.informers.get('Service')?.cache.list({ namespace }) ?? [];
+  }
+
+  controller(kind: SpreadControllerKind, namespace: string, name: string): KubeObject | undefined {
+    return this.informers.get(kind)?.cache.get(namespace, name);
+  }
+}

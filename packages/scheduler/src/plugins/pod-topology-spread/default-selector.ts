@@ -1,0 +1,69 @@
+import type { KubeObject, LabelSelector, LabelSelectorRequirement, Pod } from '@flotilla/core';
+
+/** The controller kinds whose selector narrows a pod's default spreading selector. */
+export type SpreadControllerKind = 'ReplicationController' | 'ReplicaSet' | 'StatefulSet';
+
+/**
+ * Read access to the objects that decide which pods a pod is spread
+ * against when it declares no topology spread constraints: Services and the
+ * pod's controller (kube-scheduler reads them through listers). The
+ * Scheduler implements it over its informers; `simulate()` over the
+ * objects it is given.
+ */
+export interface WorkloadLister {
+  /** The Services of `namespace`. */
+  services(namespace: string): readonly KubeObject[];
+  /** The controller named `name` of `kind` in `namespace`, if known. */
+  controller(kind: SpreadControllerKind, namespace: string, name: string): KubeObject | undefined;
+}
+
+/** A lister that knows no objects: defaulted spreading then applies to no pod. */
+export const emptyWorkloadLister: WorkloadLister = { services: () => [], controller: () => undefined };
+
+/** The apiVersion each controller kind must be owned through (the owner reference names both). */
+const controllerApiVersion: Record<SpreadControllerKind, string> = {
+  ReplicationController: 'v1',
+  ReplicaSet: 'apps/v1',
+  StatefulSet: 'apps/v1',
+};
+
+const isRecord = (v: unknown): v is Record<string, string> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+const specOf = (o: KubeObject): Record<string, unknown> =>
+  ((o as { spec?: Record<string, unknown> }).spec ?? {}) as Record<string, unknown>;
+
+/**
+ * kube-scheduler's default spreading selector for `pod` (helper
+ * DefaultSelector): the union of the selectors of the Services that select
+ * it (a Service without selector selects nothing) and of its controller, a
+ * ReplicationController, ReplicaSet or StatefulSet found by its controller
+ * owner reference. Undefined when nothing selects the pod: then it gets no
+ * default constraints.
+ */
+export function defaultSpreadSelector(pod: Pod, lister: WorkloadLister): LabelSelector | undefined {
+  const namespace = pod.metadata.namespace ?? 'default';
+  const podLabels = pod.metadata.labels ?? {};
+  const matchLabels: Record<string, string> = {};
+  const matchExpressions: LabelSelectorRequirement[] = [];
+  for (const svc of lister.services(namespace)) {
+    const sel = specOf(svc).selector;
+    if (!isRecord(sel)) continue;
+    if (Object.entries(sel).every(([k, v]) => podLabels[k] === v)) Object.assign(matchLabels, sel);
+  }
+  const owner = pod.metadata.ownerReferences?.find((r) => r.controller);
+  const kind = owner?.kind as SpreadControllerKind | undefined;
+  if (owner && kind && controllerApiVersion[kind] === owner.apiVersion) {
+    const controller = lister.controller(kind, namespace, owner.name);
+    const sel = controller ? specOf(controller).selector : undefined;
+    if (kind === 'ReplicationController' && isRecord(sel)) Object.assign(matchLabels, sel);
+    else if (kind !== 'ReplicationController' && isRecord(sel)) {
+      const ls = sel as LabelSelector;
+      for (const [key, value] of Object.entries(ls.matchLabels ?? {})) {
+        matchExpressions.push({ key, operator: 'In', values: [value] });
+      }
+      matchExpressions.push(...(ls.matchExpressions ?? []));
+    }
+  }
+  if (Object.keys(matchLabels).length === 0 && matchExpressions.length === 0) return undefined;
+  return matchExpressions.length ? { matchLabels, matchExpressions } : { matchLabels };
+}

@@ -18,6 +18,7 @@ export * from './metrics/index.js';
 export * from './metrics-api/index.js';
 export * from './model/index.js';
 export * from './registry/index.js';
+export * from './schema/index.js';
 export * from './store/index.js';
 export * from './validation/index.js';
 export * from './workqueue/index.js';

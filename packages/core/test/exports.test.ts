@@ -40,6 +40,7 @@ describe('@flotilla/core public surface', () => {
       'LeaderElector',
       'MAX_CONFIG_DATA_BYTES',
       'MAX_ENDPOINTS_PER_SLICE',
+      'MAX_JSON_DEPTH',
       'Manager',
       'ManifestError',
       'MemoryStore',

@@ -1,6 +1,6 @@
 import { type Clock, RealClock } from '../clock/clock.js';
-import { NotFoundError } from '../errors/api-errors.js';
-import { cloneJson } from '../json/clone-json.js';
+import { BadRequestError } from '../errors/api-errors.js';
+import { isJsonObject } from '../json/json-object.js';
 import type { Pod } from '../model/core-v1.js';
 import type { BuiltinKind, BuiltinKinds } from '../model/kinds.js';
 import type { KubeObject } from '../model/meta.js';
@@ -60,13 +60,15 @@ export class Api {
     this.clock = options.clock ?? new RealClock();
     this.registry = options.registry ?? createBuiltinRegistry();
     this.admission = new AdmissionChain(options.admission);
+    const maxObjectBytes = options.maxObjectBytes ?? DEFAULT_MAX_OBJECT_BYTES;
     this.namespaces = new NamespaceLifecycle(this.store, (ns) => this.client('Namespace').insert(ns, false));
     this.context = {
       store: this.store,
       clock: this.clock,
       admission: this.admission,
       namespaces: this.namespaces,
-      maxObjectBytes: options.maxObjectBytes ?? DEFAULT_MAX_OBJECT_BYTES,
+      maxObjectBytes,
+      maxInputBytes: 2 * maxObjectBytes,
       timestamps: new TimestampSource(this.clock),
     };
   }
@@ -96,20 +98,12 @@ export class Api {
    * stored status.
    */
   async apply<T extends KubeObject>(obj: T): Promise<T> {
-    const client = this.client(this.registry.forObject(obj).kind) as ApiResourceClient<T>;
-    const named = obj.metadata?.name;
-    if (!named) return client.create(obj);
-    const ref = client.type.namespaced ? { namespace: obj.metadata.namespace, name: named } : { name: named };
-    try {
-      return await client.rewrite(ref, {}, (stored) => {
-        const wanted: KubeObject = cloneJson(obj);
-        if (wanted.status === undefined && stored.status !== undefined) wanted.status = stored.status;
-        return wanted;
-      });
-    } catch (err) {
-      if (!(err instanceof NotFoundError)) throw err;
-      return client.create(obj);
+    const typed = obj as unknown;
+    if (!isJsonObject(typed) || typeof typed.kind !== 'string' || typeof typed.apiVersion !== 'string') {
+      throw new BadRequestError('apply needs an object with apiVersion and kind strings');
     }
+    const client = this.client(this.registry.forObject(obj).kind) as ApiResourceClient<T>;
+    return client.apply(obj);
   }
 
   /** Binds a pod to a node once, atomically; see `bindPod`. */

@@ -8,6 +8,7 @@ import {
   type ErrorTarget,
   type FieldError,
   InvalidError,
+  NotFoundError,
   RequestTooLargeError,
 } from '../errors/api-errors.js';
 import { cloneJson } from '../json/clone-json.js';
@@ -31,6 +32,7 @@ import type {
   ResourceClient,
   WriteOptions,
 } from './types.js';
+import { assertSchema, copyWriteInput } from './write-input.js';
 
 /** What every resource client of one Api shares. */
 export interface ApiContext {
@@ -40,6 +42,12 @@ export interface ApiContext {
   readonly namespaces: NamespaceLifecycle;
   /** Largest serialized object accepted, in bytes. */
   readonly maxObjectBytes: number;
+  /**
+   * Largest serialized input (object or patch) read at all, in bytes: a
+   * bigger one is refused before anything else runs. Kubernetes reads request
+   * bodies up to twice etcd's object limit (3 MiB against 1.5 MiB).
+   */
+  readonly maxInputBytes: number;
   /** `creationTimestamp` values from `clock`. */
   readonly timestamps: TimestampSource;
 }
@@ -217,7 +225,7 @@ export class ApiResourceClient<T extends KubeObject = KubeObject> implements Res
    * lifecycle calls it to create the initial namespaces while it starts.
    */
   async insert(obj: KubeObject, dryRun: boolean): Promise<T> {
-    const next = this.adopt(obj);
+    const next = this.adopt(obj, 'create');
     const meta = next.metadata;
     meta.uid = randomUUID();
     meta.creationTimestamp = this.ctx.timestamps.now();
@@ -332,14 +340,53 @@ export class ApiResourceClient<T extends KubeObject = KubeObject> implements Res
   }
 
   /** `update` or `updateStatus`: the caller's object, compare-and-swap on its resourceVersion when it has one. */
-  private replace(obj: T, subresource: Subresource | undefined, opts: WriteOptions): Promise<T> {
+  private async replace(obj: T, subresource: Subresource | undefined, opts: WriteOptions): Promise<T> {
     const method = subresource ? 'updateStatus' : 'update';
-    if (!obj.metadata?.name) throw new BadRequestError(`${method} needs metadata.name`);
-    if (this.type.namespaced && !obj.metadata.namespace)
-      throw new BadRequestError(`${method} needs metadata.namespace`);
-    const ref = { namespace: obj.metadata.namespace, name: obj.metadata.name };
-    const options = { precondition: obj.metadata.resourceVersion, subresource, dryRun: opts.dryRun };
-    return this.rewrite(ref, options, () => this.adopt(obj));
+    const wanted = this.adopt(obj, method);
+    const meta = wanted.metadata;
+    if (!meta.name) throw new BadRequestError(`${method} needs metadata.name`);
+    if (this.type.namespaced && !meta.namespace) throw new BadRequestError(`${method} needs metadata.namespace`);
+    const ref = { namespace: meta.namespace, name: meta.name };
+    const options = { precondition: meta.resourceVersion, subresource, dryRun: opts.dryRun };
+    return this.rewrite(ref, options, this.reusing(wanted, options.precondition === undefined));
+  }
+
+  /**
+   * Creates `obj`, or updates the stored object of the same name to match it
+   * (what `Api.apply` does once it knows the kind): the update is made at the
+   * stored resourceVersion, and an object without `status` keeps the stored one.
+   */
+  async apply(obj: KubeObject): Promise<T> {
+    const wanted = this.adopt(obj, 'apply');
+    const name = wanted.metadata.name;
+    if (!name) return this.create(wanted as T);
+    const ref = this.type.namespaced ? { namespace: wanted.metadata.namespace, name } : { name };
+    try {
+      return await this.rewrite(ref, {}, (stored) => {
+        const next = cloneJson(wanted);
+        if (next.status === undefined && stored.status !== undefined) next.status = stored.status;
+        return next;
+      });
+    } catch (err) {
+      if (!(err instanceof NotFoundError)) throw err;
+      return this.create(wanted as T);
+    }
+  }
+
+  /**
+   * A `rewrite` builder handing out `wanted` itself the first time (it is a
+   * private copy, so the write path may keep it) and, when the write may be
+   * retried, a fresh copy of it as it was for each retry (an attempt changes
+   * the object it was given).
+   */
+  private reusing(wanted: KubeObject, retried: boolean): () => KubeObject {
+    const pristine = retried ? cloneJson(wanted) : undefined;
+    let used = false;
+    return () => {
+      if (used) return cloneJson(pristine ?? wanted);
+      used = true;
+      return wanted;
+    };
   }
 
   private async patchPart(
@@ -351,15 +398,20 @@ export class ApiResourceClient<T extends KubeObject = KubeObject> implements Res
     const named = typeof nameOrPatch === 'string';
     const method = subresource ? 'patchStatus' : 'patch';
     const ref = this.ref(namespaceOrName, named ? nameOrPatch : undefined, method);
-    const body = named ? patch : nameOrPatch;
-    if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+    const raw = named ? patch : nameOrPatch;
+    if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
       throw new BadRequestError(`${method} needs a JSON merge patch object, e.g. { metadata: { labels: { a: 'b' } } }`);
     }
+    const body = copyWriteInput(raw, this.kind, method, this.ctx.maxInputBytes);
     const precondition = (body as { metadata?: { resourceVersion?: unknown } }).metadata?.resourceVersion;
     return this.rewrite(
       ref,
       { precondition: typeof precondition === 'string' ? precondition : undefined, subresource },
-      (stored) => applyMergePatch(stored, body) as KubeObject,
+      (stored) => {
+        const merged = applyMergePatch(stored, body) as KubeObject;
+        assertSchema(merged, this.type);
+        return merged;
+      },
     );
   }
 
@@ -491,15 +543,20 @@ export class ApiResourceClient<T extends KubeObject = KubeObject> implements Res
     return err instanceof ConflictError && precondition === undefined && attempt < UNCONDITIONAL_WRITE_ATTEMPTS;
   }
 
-  /** A copy of `obj` with this client's apiVersion and kind, refusing objects of another kind. */
-  private adopt(obj: KubeObject): KubeObject {
-    if (obj.kind !== undefined && obj.kind !== this.kind) {
-      throw new BadRequestError(`this client serves ${this.kind}, not ${obj.kind}: use api.resource('${obj.kind}')`);
+  /**
+   * A private copy of the caller's `obj` with this client's apiVersion and
+   * kind: JSON only and every known field of its type (see
+   * `copyWriteInput`, `assertSchema`), of this kind.
+   */
+  private adopt(obj: unknown, method: string): KubeObject {
+    const next = copyWriteInput(obj, this.kind, method, this.ctx.maxInputBytes);
+    assertSchema(next, this.type);
+    if (next.kind !== undefined && next.kind !== this.kind) {
+      throw new BadRequestError(`this client serves ${this.kind}, not ${next.kind}: use api.resource('${next.kind}')`);
     }
-    if (obj.apiVersion !== undefined && obj.apiVersion !== this.apiVersion) {
-      throw new BadRequestError(`${this.kind} is served as apiVersion ${this.apiVersion}, not ${obj.apiVersion}`);
+    if (next.apiVersion !== undefined && next.apiVersion !== this.apiVersion) {
+      throw new BadRequestError(`${this.kind} is served as apiVersion ${this.apiVersion}, not ${next.apiVersion}`);
     }
-    const next = cloneJson(obj);
     next.apiVersion = this.apiVersion;
     next.kind = this.kind;
     next.metadata ??= {} as KubeObject['metadata'];
@@ -508,6 +565,9 @@ export class ApiResourceClient<T extends KubeObject = KubeObject> implements Res
 
   /** Reads `(namespace, name)` or `(name)` according to the kind's scope, with a clear error for the wrong form. */
   private ref(namespaceOrName: string, name: string | undefined, method: string): ObjectRef {
+    if (typeof namespaceOrName !== 'string' || (name !== undefined && typeof name !== 'string')) {
+      throw new BadRequestError(`${method} takes names as strings`);
+    }
     if (this.type.namespaced) {
       if (name === undefined)
         throw new BadRequestError(`${this.kind} is namespaced: call ${method}(namespace, name, ...)`);

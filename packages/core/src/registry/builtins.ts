@@ -18,6 +18,7 @@ import {
   defaultReplicationController,
 } from '../defaulting/workloads.js';
 import type { BuiltinKind, BuiltinKinds } from '../model/kinds.js';
+import { builtinSchemas } from '../schema/builtin-schemas.js';
 import { validateHorizontalPodAutoscaler } from '../validation/autoscaling.js';
 import { validateCronJob, validateJob } from '../validation/batch.js';
 import { validateNamespace, validateNode, validateServiceAccount } from '../validation/cluster.js';
@@ -53,7 +54,7 @@ import { keepAllocatedServiceFields } from './service-update.js';
  * Names and scopes of the built-in kinds. Defaulting and validation are
  * attached in `builtinResourceTypes()`.
  */
-export const builtinKindInfo: readonly Omit<ResourceType, 'default' | 'validate'>[] = [
+export const builtinKindInfo: readonly Omit<ResourceType, 'default' | 'validate' | 'schema'>[] = [
   {
     group: '',
     version: 'v1',
@@ -299,6 +300,7 @@ const builtinBehaviour: { [K in BuiltinKind]: KindBehaviour<K> } = {
 export function builtinResourceTypes(): ResourceType[] {
   return builtinKindInfo.map((info) => ({
     ...info,
+    schema: builtinSchemas[info.kind],
     ...(builtinBehaviour[info.kind as BuiltinKind] as KindBehaviour<BuiltinKind> as Partial<ResourceType>),
   }));
 }

@@ -1,5 +1,6 @@
 import type { FieldError } from '../errors/api-errors.js';
 import type { KubeObject } from '../model/meta.js';
+import type { ObjectSchema } from '../schema/field-schema.js';
 
 /**
  * Everything the machinery needs to know about one kind: how it is named and
@@ -31,6 +32,14 @@ export interface ResourceType<T extends KubeObject = KubeObject> {
    * up in rule text, file names or DNS.
    */
   nameFormat?: NameFormat;
+  /**
+   * The JSON types of the kind's fields. The Api checks every write against
+   * it (after `apiVersion`, `kind` and `metadata`, which it checks for every
+   * kind) before `prepareForUpdate`, defaulting and validation run, so those
+   * may rely on the types it names; a wrong-typed field is refused with an
+   * `InvalidError` naming its path. Absent: only the generic fields are checked.
+   */
+  schema?: ObjectSchema;
   /**
    * On a plain update, carries over from the stored object what the server
    * assigned and a client may leave out (a Service's allocated cluster IP and

@@ -1,0 +1,1 @@
+export type { FieldSchema, ObjectSchema } from './field-schema.js';

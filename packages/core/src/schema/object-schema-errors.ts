@@ -1,0 +1,17 @@
+import type { FieldError } from '../errors/api-errors.js';
+import { checkSchema } from './check-schema.js';
+import type { ObjectSchema } from './field-schema.js';
+import { objectSchema } from './meta-schema.js';
+
+/**
+ * Every wrong-typed field of an API object: `apiVersion`, `kind` and
+ * `metadata` (for every kind), then the kind's own `schema`. `obj` must be a
+ * private copy holding JSON values only; known members set to `null` are
+ * removed from it (Kubernetes' decoder reads `null` as "not set").
+ */
+export function objectSchemaErrors(obj: unknown, schema: ObjectSchema | undefined): FieldError[] {
+  const errors: FieldError[] = [];
+  checkSchema(obj, objectSchema, '', errors);
+  if (schema) checkSchema(obj, schema, '', errors);
+  return errors;
+}

@@ -18,6 +18,7 @@ import {
 } from './replicaset/register.js';
 import { registerServiceController } from './service/register.js';
 import { registerServiceAccountControllers } from './service-account/register.js';
+import { registerStatefulSetController } from './statefulset/register.js';
 import { registerVolumeBinderControllers } from './volume-binder/register.js';
 
 /**
@@ -71,6 +72,7 @@ export const controllerRegistrations: readonly ControllerRegistration[] = [
       }),
   },
   { name: 'daemonset', defaultConcurrency: 2, register: registerDaemonSetController },
+  { name: 'statefulset', defaultConcurrency: 5, register: registerStatefulSetController },
   { name: 'job', defaultConcurrency: 5, register: registerJobController },
   { name: 'cronjob', defaultConcurrency: 5, register: registerCronJobController },
   { name: 'garbagecollector', defaultConcurrency: 20, register: registerGarbageCollector },

@@ -175,6 +175,9 @@ export {
 export { type PodEndpoint, podEndpoints, type ResolvedPort } from './service-backends/pod-endpoint.js';
 export { SyncBatcher } from './service-backends/service-sync.js';
 export { resolveTargetPort } from './service-backends/target-port.js';
+export { registerStatefulSetController } from './statefulset/register.js';
+export { podIndexLabel, statefulSetPodNameLabel } from './statefulset/stateful-identity.js';
+export { StatefulSetReconciler } from './statefulset/statefulset-controller.js';
 export { ClaimReconciler, type VolumeBinderOptions } from './volume-binder/claim-controller.js';
 export { HostPathProvisioner } from './volume-binder/host-path-provisioner.js';
 export type { ProvisionedVolume, ProvisionRequest, VolumeProvisioner } from './volume-binder/provisioner.js';

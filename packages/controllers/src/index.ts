@@ -136,6 +136,14 @@ export {
 } from './node-lifecycle/zone-disruption.js';
 export { PodGarbageCollector, type PodGCOptions, type PodGCPass } from './pod-gc/pod-gc.js';
 export { registerPodGarbageCollector } from './pod-gc/register.js';
+export { rolloutProgress } from './progress/rollout-progress.js';
+export {
+  isProgressKind,
+  type ProgressKind,
+  type ProgressState,
+  type WorkloadProgress,
+  workloadProgress,
+} from './progress/workload-progress.js';
 export { podDeletionCostAnnotation, podsToDelete } from './replicaset/pod-deletion-order.js';
 export {
   type RegisterOptions,

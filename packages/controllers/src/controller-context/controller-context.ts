@@ -37,7 +37,8 @@ export interface ControllerContext {
  * `replicaset-controller`) behind client-go's spam filter.
  */
 export function managerContext(manager: Manager, name: string, component: string): ControllerContext {
-  const logger = manager.logger.child({ name });
+  // Bound as `controller`, never `name`: pino writes its logger's own `name` as a key, and a second one would duplicate it.
+  const logger = manager.logger.child({ controller: name });
   return {
     api: manager.api,
     clock: manager.clock,

@@ -177,7 +177,9 @@ export class GarbageCollector implements Reconciler {
     const { namespace, name } = obj.metadata;
     try {
       await (namespace ? client.delete(namespace, name, opts) : client.delete(name, opts));
-      this.ctx.logger.debug({ kind: obj.kind, namespace, name, propagationPolicy }, 'garbage collected');
+      // `object` as klog's KObj writes it: a bare `name` key would repeat the root logger's own `name`.
+      const object = namespace ? `${namespace}/${name}` : name;
+      this.ctx.logger.debug({ kind: obj.kind, object, propagationPolicy }, 'garbage collected');
     } catch (err) {
       if (!isReason(err, 'NotFound') && !isReason(err, 'Conflict')) throw err;
     }

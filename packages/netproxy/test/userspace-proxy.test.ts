@@ -18,7 +18,11 @@ describe('UserspaceProxy over loopback', () => {
   let proxy: UserspaceProxy;
   let clock: FakeClock;
 
-  const state = (eps: Backend[], extra = {}, ports = [{ name: 'tcp', port: 80 }]): ProxyState =>
+  const state = (
+    eps: Backend[],
+    extra = {},
+    ports: { name: string; port: number; protocol?: 'TCP' | 'UDP' | 'SCTP' }[] = [{ name: 'tcp', port: 80 }],
+  ): ProxyState =>
     buildProxyState({
       nodeName: 'node-1',
       nodeIPs: ['127.0.0.1'],
@@ -97,14 +101,22 @@ describe('UserspaceProxy over loopback', () => {
     await expect(readAll(address.host, address.port)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
   });
 
-  it('listens on the port chosen by portFor, and skips UDP ports', async () => {
+  it('listens on the port chosen by portFor, for TCP and UDP ports alike, and skips SCTP', async () => {
     const free = await nameServer('probe', '127.0.0.1');
     await closeAll([free.server]);
     await proxy.close();
     proxy = new UserspaceProxy({ clock, portFor: () => free.port });
     await proxy.update(
-      state(backends, {}, [{ name: 'tcp', port: 80 }, { name: 'dns', port: 53, protocol: 'UDP' } as never]),
+      state(backends, {}, [
+        { name: 'tcp', port: 80 },
+        { name: 'dns', port: 53, protocol: 'UDP' },
+        { name: 'sig', port: 9, protocol: 'SCTP' },
+      ]),
     );
-    expect([...proxy.addresses()]).toEqual([['default/web:tcp', { host: '127.0.0.1', port: free.port }]]);
+    // One number, two protocols: a TCP and a UDP socket may share it.
+    expect(Object.fromEntries(proxy.addresses())).toEqual({
+      'default/web:tcp': { host: '127.0.0.1', port: free.port },
+      'default/web:dns': { host: '127.0.0.1', port: free.port },
+    });
   });
 });

@@ -25,6 +25,11 @@ export class EndpointPicker {
     for (const [client, choice] of this.affinity) if (!live.has(choice.endpoint)) this.affinity.delete(client);
   }
 
+  /** Whether `endpoint` is one of the endpoints this picker chooses from now. */
+  has(endpoint: ProxyEndpoint): boolean {
+    return this.endpoints.some((ep) => ep.ip === endpoint.ip && ep.port === endpoint.port);
+  }
+
   /**
    * The endpoints to try for a connection from `clientIP`, in order: the
    * pinned one first (if any), then the others from the round-robin position.

@@ -2,6 +2,7 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
 import { type Clock, type Logger, RealClock, silentLogger } from '@flotilla/core';
 import type { ProxyEndpoint, ProxyState, ServicePortState } from '../state/proxy-state.js';
 import { EndpointPicker } from './endpoint-picker.js';
+import { DEFAULT_MAX_UDP_SESSIONS, DEFAULT_UDP_IDLE_TIMEOUT_MS, UdpRelay } from './udp-relay.js';
 
 /** Options for `UserspaceProxy`. */
 export interface UserspaceProxyOptions {
@@ -11,29 +12,43 @@ export interface UserspaceProxyOptions {
   readonly portFor?: (port: ServicePortState) => number | undefined;
   /** How long one endpoint may take to accept before the next is tried; default 2000 ms. */
   readonly connectTimeoutMs?: number;
+  /** A UDP client's session with its endpoint ends after this long without a datagram; default 250 ms (kube-proxy's `--udp-timeout`). */
+  readonly udpIdleTimeoutMs?: number;
+  /** At most this many UDP client sessions per service port; default 1024. */
+  readonly maxUdpSessions?: number;
   readonly clock?: Clock;
   readonly logger?: Logger;
 }
 
 interface Listener {
-  readonly server: Server;
+  readonly protocol: 'tcp' | 'udp';
   readonly picker: EndpointPicker;
   readonly address: { readonly host: string; readonly port: number };
+  /** For UDP: the relay, whose sessions follow endpoint changes. */
+  readonly relay?: UdpRelay;
+  close(): Promise<void>;
 }
 
 /**
- * A TCP proxy in the Node process: one listener per TCP service port,
- * forwarding each connection to a usable endpoint, round-robin, honouring
- * ClientIP affinity. A connection that an endpoint refuses (or does not
- * accept within the timeout) is retried on the next endpoint; when none
- * accepts, or the port has no endpoints, the client connection is reset, so
- * clients fail fast instead of hanging.
+ * A TCP and UDP proxy in the Node process: one listener per service port,
+ * forwarding to a usable endpoint, round-robin, honouring ClientIP affinity.
+ *
+ * TCP: a connection that an endpoint refuses (or does not accept within the
+ * timeout) is retried on the next endpoint; when none accepts, or the port
+ * has no endpoints, the client connection is reset, so clients fail fast
+ * instead of hanging.
+ *
+ * UDP (`UdpRelay`): each client address gets a session with one endpoint,
+ * whose replies go back to the client; sessions end after
+ * `udpIdleTimeoutMs` without traffic, when their endpoint goes away or
+ * answers with an error; datagrams with no endpoint to go to are dropped.
  *
  * Guarantees: `update(state)` is idempotent and applies live: listeners open
- * for new ports and close for removed ones; existing connections continue.
+ * for new ports and close for removed ones; existing TCP connections
+ * continue.
  *
- * Caveats: TCP only (UDP and SCTP ports are skipped); the listener address
- * replaces the ClusterIP, so clients must be told it (`address(name)`).
+ * Caveats: SCTP ports are skipped; the listener address replaces the
+ * ClusterIP, so clients must be told it (`address(name)`).
  */
 export class UserspaceProxy {
   private readonly listeners = new Map<string, Listener>();
@@ -51,26 +66,50 @@ export class UserspaceProxy {
   /** Opens, updates and closes listeners to match `state`. */
   async update(state: ProxyState): Promise<void> {
     const wanted = new Map(
-      state.servicePorts.filter((p) => p.protocol === 'tcp' && p.clusterIP !== undefined).map((p) => [p.name, p]),
+      state.servicePorts
+        .filter((p) => (p.protocol === 'tcp' || p.protocol === 'udp') && p.clusterIP !== undefined)
+        .map((p) => [p.name, p]),
     );
     for (const [name, listener] of this.listeners) {
-      if (wanted.has(name)) continue;
+      if (wanted.get(name)?.protocol === listener.protocol) continue;
       this.listeners.delete(name);
-      listener.server.close();
+      void listener.close();
     }
     for (const [name, port] of wanted) {
       const existing = this.listeners.get(name);
       if (existing) {
         existing.picker.update(port);
+        existing.relay?.dropStaleSessions();
         continue;
       }
       const picker = new EndpointPicker(this.clock);
       picker.update(port);
-      const server = createServer((client) => this.forward(client, picker, name));
-      const address = await listen(server, this.host, this.options.portFor?.(port) ?? 0);
-      this.listeners.set(name, { server, picker, address });
-      this.log.debug({ servicePort: name, ...address }, 'userspace proxy listening');
+      const listener =
+        port.protocol === 'udp'
+          ? await this.udpListener(name, port, picker)
+          : await this.tcpListener(name, port, picker);
+      this.listeners.set(name, listener);
+      this.log.debug({ servicePort: name, protocol: port.protocol, ...listener.address }, 'userspace proxy listening');
     }
+  }
+
+  private async tcpListener(name: string, port: ServicePortState, picker: EndpointPicker): Promise<Listener> {
+    const server = createServer((client) => this.forward(client, picker, name));
+    const address = await listen(server, this.host, this.options.portFor?.(port) ?? 0);
+    const close = () => new Promise<void>((resolve) => server.close(() => resolve()));
+    return { protocol: 'tcp', picker, address, close };
+  }
+
+  private async udpListener(name: string, port: ServicePortState, picker: EndpointPicker): Promise<Listener> {
+    const relay = await UdpRelay.bind(this.host, this.options.portFor?.(port) ?? 0, {
+      picker,
+      clock: this.clock,
+      logger: this.log,
+      idleTimeoutMs: this.options.udpIdleTimeoutMs ?? DEFAULT_UDP_IDLE_TIMEOUT_MS,
+      maxSessions: this.options.maxUdpSessions ?? DEFAULT_MAX_UDP_SESSIONS,
+      name,
+    });
+    return { protocol: 'udp', picker, address: relay.address, relay, close: () => relay.close() };
   }
 
   /** Where the listener of service port `name` (`ns/svc:port`) is, if it has one. */
@@ -85,7 +124,7 @@ export class UserspaceProxy {
 
   /** Closes every listener and every proxied connection. */
   async close(): Promise<void> {
-    const closing = [...this.listeners.values()].map((l) => new Promise<void>((r) => l.server.close(() => r())));
+    const closing = [...this.listeners.values()].map((l) => l.close());
     this.listeners.clear();
     for (const s of this.sockets) s.destroy();
     await Promise.all(closing);

@@ -1,5 +1,5 @@
 import { BadRequestError, type FieldError } from '../errors/api-errors.js';
-import { forbidden, invalid, invalidEach, notSupported, required } from '../validation/field-errors.js';
+import { appendErrors, forbidden, invalid, invalidEach, notSupported, required } from '../validation/field-errors.js';
 import { isQualifiedName, isValidLabelValue } from '../validation/names.js';
 import type { LabelSelector, LabelSelectorRequirement } from './meta.js';
 
@@ -359,7 +359,7 @@ function compileStructured(structured: LabelSelector): LabelMatcher {
 export function validateLabelSelector(sel: LabelSelector | undefined, path: string): FieldError[] {
   if (!sel) return [];
   const errs: FieldError[] = [];
-  errs.push(...validateLabels(sel.matchLabels, `${path}.matchLabels`));
+  appendErrors(errs, validateLabels(sel.matchLabels, `${path}.matchLabels`));
   (sel.matchExpressions ?? []).forEach((r, i) => {
     const p = `${path}.matchExpressions[${i}]`;
     const hasValues = (r.values?.length ?? 0) > 0;

@@ -2,7 +2,7 @@ import { type FieldError, isReason } from '../errors/api-errors.js';
 import type { HorizontalPodAutoscaler, MetricTarget } from '../model/autoscaling-v2.js';
 import type { QuantityValue } from '../model/core-v1.js';
 import { Quantity } from '../model/quantity.js';
-import { invalid, notSupported, required } from './field-errors.js';
+import { appendErrors, invalid, notSupported, required } from './field-errors.js';
 import { positiveInt } from './numbers.js';
 
 const metricTypes = ['Resource', 'Pods', 'Object', 'External', 'ContainerResource'] as const;
@@ -64,7 +64,7 @@ export function validateHorizontalPodAutoscaler(hpa: HorizontalPodAutoscaler): F
       if (!m.resource) errs.push(required(`${p}.resource`, 'must populate information for the given metric source'));
       else {
         if (!m.resource.name) errs.push(required(`${p}.resource.name`));
-        errs.push(...validateTarget(m.resource.target, `${p}.resource.target`, true));
+        appendErrors(errs, validateTarget(m.resource.target, `${p}.resource.target`, true));
       }
     } else if (m.type === 'ContainerResource') {
       if (!m.containerResource)
@@ -72,13 +72,13 @@ export function validateHorizontalPodAutoscaler(hpa: HorizontalPodAutoscaler): F
       else {
         if (!m.containerResource.name) errs.push(required(`${p}.containerResource.name`));
         if (!m.containerResource.container) errs.push(required(`${p}.containerResource.container`));
-        errs.push(...validateTarget(m.containerResource.target, `${p}.containerResource.target`, true));
+        appendErrors(errs, validateTarget(m.containerResource.target, `${p}.containerResource.target`, true));
       }
     } else if (m.type === 'Pods') {
       if (!m.pods) errs.push(required(`${p}.pods`, 'must populate information for the given metric source'));
       else {
         if (!m.pods.metric?.name) errs.push(required(`${p}.pods.metric.name`));
-        errs.push(...validateTarget(m.pods.target, `${p}.pods.target`, false));
+        appendErrors(errs, validateTarget(m.pods.target, `${p}.pods.target`, false));
       }
     }
   });

@@ -1,6 +1,6 @@
 import type { FieldError } from '../errors/api-errors.js';
 import type { CronJob, Job, JobSpec } from '../model/batch-v1.js';
-import { invalid, oneOf, required } from './field-errors.js';
+import { appendErrors, invalid, oneOf, required } from './field-errors.js';
 import { nonNegativeInt, positiveInt } from './numbers.js';
 import { type PodSpecRules, validatePodTemplate } from './pod.js';
 import { validateSelectorAndTemplate } from './workloads.js';
@@ -86,8 +86,8 @@ export function validateCronJob(cj: CronJob): FieldError[] {
   const jobSpec = spec.jobTemplate?.spec;
   if (!jobSpec) errs.push(required('spec.jobTemplate.spec'));
   else {
-    errs.push(...validateJobSpecFields(jobSpec, 'spec.jobTemplate.spec'));
-    errs.push(...validatePodTemplate(jobSpec.template, 'spec.jobTemplate.spec.template', mayFinish));
+    appendErrors(errs, validateJobSpecFields(jobSpec, 'spec.jobTemplate.spec'));
+    appendErrors(errs, validatePodTemplate(jobSpec.template, 'spec.jobTemplate.spec.template', mayFinish));
   }
   return errs;
 }

@@ -2,7 +2,7 @@ import type { FieldError } from '../errors/api-errors.js';
 import type { Endpoints } from '../model/core-v1.js';
 import type { EndpointSlice } from '../model/discovery-v1.js';
 import { PROTOCOLS } from './core-values.js';
-import { invalid, invalidEach, notSupported, oneOf, required, tooMany } from './field-errors.js';
+import { appendErrors, invalid, invalidEach, notSupported, oneOf, required, tooMany } from './field-errors.js';
 import { isDNS1123Subdomain } from './names.js';
 import { isValidPortName, portNumber } from './numbers.js';
 import { isIPv4 } from './service.js';
@@ -73,7 +73,7 @@ export function validateEndpointSlice(slice: EndpointSlice, old?: EndpointSlice)
   if ((slice.ports?.length ?? 0) > MAX_PORTS_PER_SLICE) {
     errs.push(tooMany('ports', slice.ports!.length, MAX_PORTS_PER_SLICE));
   }
-  errs.push(...validatePorts(slice.ports, 'ports', false));
+  appendErrors(errs, validatePorts(slice.ports, 'ports', false));
   return errs;
 }
 
@@ -86,7 +86,7 @@ export function validateEndpoints(ep: Endpoints): FieldError[] {
         if (!isIPv4(a.ip)) errs.push(invalid(`subsets[${i}].${kind}[${j}].ip`, a.ip, 'must be a valid IP address'));
       });
     }
-    errs.push(...validatePorts(s.ports, `subsets[${i}].ports`, true));
+    appendErrors(errs, validatePorts(s.ports, `subsets[${i}].ports`, true));
   });
   return errs;
 }

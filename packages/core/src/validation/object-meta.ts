@@ -2,7 +2,7 @@ import type { FieldError } from '../errors/api-errors.js';
 import { validateLabels } from '../model/labels.js';
 import type { KubeObject, ObjectMeta } from '../model/meta.js';
 import type { NameFormat, ResourceType } from '../registry/resource-type.js';
-import { forbidden, invalid, invalidEach, required, tooLong } from './field-errors.js';
+import { appendErrors, forbidden, invalid, invalidEach, required, tooLong } from './field-errors.js';
 import {
   isDNS1035Label,
   isDNS1123Label,
@@ -76,10 +76,10 @@ export function validateObjectMeta(
   } else if (meta.namespace) {
     errs.push(forbidden('metadata.namespace', 'not allowed on this type'));
   }
-  errs.push(...validateLabels(meta.labels, 'metadata.labels'));
-  errs.push(...validateAnnotations(meta.annotations, 'metadata.annotations'));
-  errs.push(...validateFinalizers(meta.finalizers, 'metadata.finalizers'));
-  errs.push(...validateOwnerReferences(meta.ownerReferences, 'metadata.ownerReferences'));
+  appendErrors(errs, validateLabels(meta.labels, 'metadata.labels'));
+  appendErrors(errs, validateAnnotations(meta.annotations, 'metadata.annotations'));
+  appendErrors(errs, validateFinalizers(meta.finalizers, 'metadata.finalizers'));
+  appendErrors(errs, validateOwnerReferences(meta.ownerReferences, 'metadata.ownerReferences'));
   const oldCreated = old?.metadata.creationTimestamp;
   if (oldCreated && meta.creationTimestamp && meta.creationTimestamp !== oldCreated) {
     errs.push(invalid('metadata.creationTimestamp', meta.creationTimestamp, 'field is immutable'));

@@ -17,7 +17,17 @@ import type {
 import { validateLabelSelector, validateLabels } from '../model/labels.js';
 import type { ValidationContext } from '../registry/resource-type.js';
 import { PROTOCOLS, TAINT_EFFECTS } from './core-values.js';
-import { duplicate, forbidden, invalid, invalidEach, notFound, notSupported, oneOf, required } from './field-errors.js';
+import {
+  appendErrors,
+  duplicate,
+  forbidden,
+  invalid,
+  invalidEach,
+  notFound,
+  notSupported,
+  oneOf,
+  required,
+} from './field-errors.js';
 import { isDNS1123Label, isDNS1123Subdomain, isQualifiedName } from './names.js';
 import { intInRange, isValidPortName, nonNegativeInt, portNumber, portNumberOrName, positiveInt } from './numbers.js';
 import { validateAnnotations } from './object-meta.js';
@@ -112,8 +122,8 @@ function validateContainer(c: Container, path: string, names: Set<string>, volum
     if (port.hostPort) errs.push(...portNumber(`${p}.hostPort`, port.hostPort));
     errs.push(...oneOf(`${p}.protocol`, port.protocol, PROTOCOLS));
   });
-  errs.push(...validateEnv(c.env, `${path}.env`));
-  errs.push(...validateResourceRequirements(c.resources, `${path}.resources`));
+  appendErrors(errs, validateEnv(c.env, `${path}.env`));
+  appendErrors(errs, validateResourceRequirements(c.resources, `${path}.resources`));
   const mountPaths = new Set<string>();
   (c.volumeMounts ?? []).forEach((m, i) => {
     const p = `${path}.volumeMounts[${i}]`;
@@ -128,9 +138,9 @@ function validateContainer(c: Container, path: string, names: Set<string>, volum
       errs.push(invalid(`${p}.subPath`, m.subPath, "must be a relative path without '..'"));
     }
   });
-  errs.push(...validateProbe(c.livenessProbe, `${path}.livenessProbe`, true));
-  errs.push(...validateProbe(c.readinessProbe, `${path}.readinessProbe`, false));
-  errs.push(...validateProbe(c.startupProbe, `${path}.startupProbe`, true));
+  appendErrors(errs, validateProbe(c.livenessProbe, `${path}.livenessProbe`, true));
+  appendErrors(errs, validateProbe(c.readinessProbe, `${path}.readinessProbe`, false));
+  appendErrors(errs, validateProbe(c.startupProbe, `${path}.startupProbe`, true));
   return errs;
 }
 
@@ -236,8 +246,8 @@ function validatePodAffinityTerm(t: PodAffinityTerm, path: string): FieldError[]
   const errs: FieldError[] = [];
   if (!t.topologyKey) errs.push(required(`${path}.topologyKey`, 'can not be empty'));
   else errs.push(...invalidEach(`${path}.topologyKey`, t.topologyKey, isQualifiedName(t.topologyKey)));
-  errs.push(...validateLabelSelector(t.labelSelector, `${path}.labelSelector`));
-  errs.push(...validateLabelSelector(t.namespaceSelector, `${path}.namespaceSelector`));
+  appendErrors(errs, validateLabelSelector(t.labelSelector, `${path}.labelSelector`));
+  appendErrors(errs, validateLabelSelector(t.namespaceSelector, `${path}.namespaceSelector`));
   for (const [i, ns] of (t.namespaces ?? []).entries()) {
     errs.push(...invalidEach(`${path}.namespaces[${i}]`, ns, isDNS1123Label(ns)));
   }
@@ -253,22 +263,25 @@ function validateAffinity(a: Affinity | undefined, path: string): FieldError[] {
     const p = `${path}.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms`;
     if (!req.nodeSelectorTerms?.length) errs.push(required(p, 'must have at least one node selector term'));
     for (const [i, term] of (req.nodeSelectorTerms ?? []).entries())
-      errs.push(...validateNodeSelectorTerm(term, `${p}[${i}]`));
+      appendErrors(errs, validateNodeSelectorTerm(term, `${p}[${i}]`));
   }
   for (const [i, pref] of (na?.preferredDuringSchedulingIgnoredDuringExecution ?? []).entries()) {
     const p = `${path}.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution[${i}]`;
     errs.push(...intInRange(`${p}.weight`, pref.weight, 1, 100));
-    errs.push(...validateNodeSelectorTerm(pref.preference ?? {}, `${p}.preference`));
+    appendErrors(errs, validateNodeSelectorTerm(pref.preference ?? {}, `${p}.preference`));
   }
   for (const kind of ['podAffinity', 'podAntiAffinity'] as const) {
     const pa = a[kind];
     for (const [i, t] of (pa?.requiredDuringSchedulingIgnoredDuringExecution ?? []).entries()) {
-      errs.push(...validatePodAffinityTerm(t, `${path}.${kind}.requiredDuringSchedulingIgnoredDuringExecution[${i}]`));
+      appendErrors(
+        errs,
+        validatePodAffinityTerm(t, `${path}.${kind}.requiredDuringSchedulingIgnoredDuringExecution[${i}]`),
+      );
     }
     for (const [i, w] of (pa?.preferredDuringSchedulingIgnoredDuringExecution ?? []).entries()) {
       const p = `${path}.${kind}.preferredDuringSchedulingIgnoredDuringExecution[${i}]`;
       errs.push(...intInRange(`${p}.weight`, w.weight, 1, 100));
-      errs.push(...validatePodAffinityTerm(w.podAffinityTerm ?? { topologyKey: '' }, `${p}.podAffinityTerm`));
+      appendErrors(errs, validatePodAffinityTerm(w.podAffinityTerm ?? { topologyKey: '' }, `${p}.podAffinityTerm`));
     }
   }
   return errs;
@@ -293,7 +306,7 @@ function validateTopologySpread(constraints: TopologySpreadConstraint[] | undefi
         );
       }
     }
-    errs.push(...validateLabelSelector(c.labelSelector, `${p}.labelSelector`));
+    appendErrors(errs, validateLabelSelector(c.labelSelector, `${p}.labelSelector`));
     const pair = `{${c.topologyKey}, ${c.whenUnsatisfiable}}`;
     if (seen.has(pair)) errs.push(duplicate(p, pair));
     seen.add(pair);
@@ -323,10 +336,10 @@ export function validatePodSpec(spec: PodSpec | undefined, path: string, rules: 
   const names = new Set<string>();
   if (!Array.isArray(spec.containers) || spec.containers.length === 0) errs.push(required(`${path}.containers`));
   for (const [i, c] of (spec.initContainers ?? []).entries()) {
-    errs.push(...validateContainer(c, `${path}.initContainers[${i}]`, names, volumes.names));
+    appendErrors(errs, validateContainer(c, `${path}.initContainers[${i}]`, names, volumes.names));
   }
   for (const [i, c] of (Array.isArray(spec.containers) ? spec.containers : []).entries()) {
-    errs.push(...validateContainer(c, `${path}.containers[${i}]`, names, volumes.names));
+    appendErrors(errs, validateContainer(c, `${path}.containers[${i}]`, names, volumes.names));
   }
   errs.push(...oneOf(`${path}.restartPolicy`, spec.restartPolicy, rules.restartPolicies ?? restartPolicies));
   errs.push(...oneOf(`${path}.dnsPolicy`, spec.dnsPolicy, dnsPolicies));
@@ -347,10 +360,10 @@ export function validatePodSpec(spec: PodSpec | undefined, path: string, rules: 
   }
   if (spec.hostname) errs.push(...invalidEach(`${path}.hostname`, spec.hostname, isDNS1123Label(spec.hostname)));
   if (spec.subdomain) errs.push(...invalidEach(`${path}.subdomain`, spec.subdomain, isDNS1123Label(spec.subdomain)));
-  errs.push(...validateLabels(spec.nodeSelector, `${path}.nodeSelector`));
-  errs.push(...validateTolerations(spec.tolerations, `${path}.tolerations`));
-  errs.push(...validateAffinity(spec.affinity, `${path}.affinity`));
-  errs.push(...validateTopologySpread(spec.topologySpreadConstraints, `${path}.topologySpreadConstraints`));
+  appendErrors(errs, validateLabels(spec.nodeSelector, `${path}.nodeSelector`));
+  appendErrors(errs, validateTolerations(spec.tolerations, `${path}.tolerations`));
+  appendErrors(errs, validateAffinity(spec.affinity, `${path}.affinity`));
+  appendErrors(errs, validateTopologySpread(spec.topologySpreadConstraints, `${path}.topologySpreadConstraints`));
   return errs;
 }
 

@@ -2,7 +2,7 @@ import type { FieldError } from '../errors/api-errors.js';
 import type { Service } from '../model/core-v1.js';
 import { validateLabels } from '../model/labels.js';
 import { PROTOCOLS } from './core-values.js';
-import { duplicate, forbidden, invalid, invalidEach, oneOf, required } from './field-errors.js';
+import { appendErrors, duplicate, forbidden, invalid, invalidEach, oneOf, required } from './field-errors.js';
 import { isDNS1123Subdomain } from './names.js';
 import { isValidPortName, portNumber, portNumberOrName } from './numbers.js';
 
@@ -84,7 +84,7 @@ export function validateService(svc: Service, old?: Service): FieldError[] {
       ),
     );
   }
-  errs.push(...validateLabels(spec.selector, 'spec.selector'));
+  appendErrors(errs, validateLabels(spec.selector, 'spec.selector'));
   for (const [i, ip] of (spec.externalIPs ?? []).entries()) {
     if (!isIPv4(ip)) errs.push(invalid(`spec.externalIPs[${i}]`, ip, 'must be a valid IP address'));
   }

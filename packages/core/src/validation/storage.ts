@@ -1,7 +1,7 @@
 import type { FieldError } from '../errors/api-errors.js';
 import type { PersistentVolume, PersistentVolumeAccessMode, PersistentVolumeClaim } from '../model/core-v1.js';
 import { validateLabelSelector } from '../model/labels.js';
-import { forbidden, notSupported, oneOf, required } from './field-errors.js';
+import { appendErrors, forbidden, notSupported, oneOf, required } from './field-errors.js';
 import { validateNodeSelectorTerm } from './pod.js';
 import { validateResourceList } from './resources.js';
 
@@ -47,7 +47,7 @@ export function validatePersistentVolume(pv: PersistentVolume): FieldError[] {
   const errs: FieldError[] = [];
   if (spec.capacity?.storage === undefined) errs.push(required('spec.capacity[storage]'));
   errs.push(...validateResourceList(spec.capacity, 'spec.capacity').errors);
-  errs.push(...validateAccessModes(spec.accessModes, 'spec.accessModes'));
+  appendErrors(errs, validateAccessModes(spec.accessModes, 'spec.accessModes'));
   const sources = Object.keys(spec).filter(
     (k) => !pvNonSourceFields.has(k) && (spec as Record<string, unknown>)[k] !== undefined,
   );
@@ -62,7 +62,7 @@ export function validatePersistentVolume(pv: PersistentVolume): FieldError[] {
     errs.push(required('spec.nodeAffinity.required.nodeSelectorTerms', 'must have at least one node selector term'));
   }
   for (const [i, t] of (terms ?? []).entries()) {
-    errs.push(...validateNodeSelectorTerm(t, `spec.nodeAffinity.required.nodeSelectorTerms[${i}]`));
+    appendErrors(errs, validateNodeSelectorTerm(t, `spec.nodeAffinity.required.nodeSelectorTerms[${i}]`));
   }
   return errs;
 }
@@ -75,7 +75,7 @@ export function validatePersistentVolumeClaim(pvc: PersistentVolumeClaim): Field
   if (spec.resources?.requests?.storage === undefined) errs.push(required('spec.resources[storage]'));
   errs.push(...validateResourceList(spec.resources?.requests, 'spec.resources.requests').errors);
   errs.push(...validateResourceList(spec.resources?.limits, 'spec.resources.limits').errors);
-  errs.push(...validateLabelSelector(spec.selector, 'spec.selector'));
+  appendErrors(errs, validateLabelSelector(spec.selector, 'spec.selector'));
   errs.push(...oneOf('spec.volumeMode', spec.volumeMode, volumeModes));
   return errs;
 }

@@ -3,7 +3,7 @@ import type { DaemonSet, Deployment, ReplicaSet } from '../model/apps-v1.js';
 import type { PodTemplateSpec, ReplicationController } from '../model/core-v1.js';
 import { compileLabelSelector, validateLabelSelector } from '../model/labels.js';
 import type { LabelSelector } from '../model/meta.js';
-import { forbidden, invalid, notSupported, required } from './field-errors.js';
+import { appendErrors, forbidden, invalid, notSupported, required } from './field-errors.js';
 import { intOrPercent, nonNegativeInt } from './numbers.js';
 import { type PodSpecRules, validatePodTemplate } from './pod.js';
 
@@ -36,7 +36,7 @@ export function validateSelectorAndTemplate(
       errs.push(invalid('spec.template.metadata.labels', labels, '`selector` does not match template `labels`'));
     }
   }
-  errs.push(...validatePodTemplate(template, 'spec.template', rules));
+  appendErrors(errs, validatePodTemplate(template, 'spec.template', rules));
   return errs;
 }
 
@@ -96,7 +96,7 @@ export function validateDeployment(d: Deployment, old?: Deployment): FieldError[
       errs.push(forbidden('spec.strategy.rollingUpdate', "may not be specified when strategy `type` is 'Recreate'"));
     }
   } else if (type === 'RollingUpdate') {
-    errs.push(...validateRollingUpdate(strategy?.rollingUpdate, 'spec.strategy.rollingUpdate'));
+    appendErrors(errs, validateRollingUpdate(strategy?.rollingUpdate, 'spec.strategy.rollingUpdate'));
   } else {
     errs.push(notSupported('spec.strategy.type', type, ['Recreate', 'RollingUpdate']));
   }
@@ -137,7 +137,7 @@ export function validateDaemonSet(ds: DaemonSet, old?: DaemonSet): FieldError[] 
   ];
   const type = spec.updateStrategy?.type ?? 'RollingUpdate';
   if (type === 'RollingUpdate') {
-    errs.push(...validateRollingUpdate(spec.updateStrategy?.rollingUpdate, 'spec.updateStrategy.rollingUpdate'));
+    appendErrors(errs, validateRollingUpdate(spec.updateStrategy?.rollingUpdate, 'spec.updateStrategy.rollingUpdate'));
   } else if (type !== 'OnDelete') {
     errs.push(notSupported('spec.updateStrategy.type', type, ['OnDelete', 'RollingUpdate']));
   }

@@ -1,4 +1,4 @@
-import { atomicList, type FieldSchema, mapList, setList, struct } from './field-schema.js';
+import { atomicList, type FieldSchema, mapList, mapOf, setList, struct } from './field-schema.js';
 
 // The tags below are those of kubernetes/api (core/v1, apps/v1, batch/v1,
 // autoscaling/v2, rbac/v1, ...) `types.go` at 1.32: `patchStrategy` /
@@ -8,15 +8,20 @@ import { atomicList, type FieldSchema, mapList, setList, struct } from './field-
 const byName = (items?: FieldSchema) => mapList(['name'], items);
 const byType = mapList(['type']);
 
+const stringMap = mapOf({});
+
 const objectMeta = struct({
+  labels: stringMap,
+  annotations: stringMap,
   ownerReferences: mapList(['uid']),
   finalizers: setList,
   managedFields: atomicList,
 });
 
-const labelSelector = struct({ matchExpressions: atomicList });
+// `LabelSelector` is `+structType=atomic`.
+const labelSelector = struct({ matchExpressions: atomicList }, { atomic: true });
 
-const resourceRequirements = struct({ claims: byName() });
+const resourceRequirements = struct({ limits: stringMap, requests: stringMap, claims: byName() });
 
 const container = struct({
   ports: mapList(['containerPort', 'protocol'], undefined, { protocol: 'TCP' }),
@@ -42,6 +47,7 @@ const podSpec = struct({
   schedulingGates: byName(),
   readinessGates: atomicList,
   tolerations: atomicList,
+  nodeSelector: stringMap,
 });
 
 const podTemplateSpec = struct({ metadata: objectMeta, spec: podSpec });
@@ -84,7 +90,13 @@ const kinds: Record<string, Record<string, FieldSchema>> = {
     status: struct({ active: atomicList }),
   },
   'v1 Service': {
-    spec: struct({ ports: servicePorts, externalIPs: atomicList, clusterIPs: atomicList, ipFamilies: atomicList }),
+    spec: struct({
+      selector: stringMap,
+      ports: servicePorts,
+      externalIPs: atomicList,
+      clusterIPs: atomicList,
+      ipFamilies: atomicList,
+    }),
     status: withStatusConditions,
   },
   'v1 Node': {
@@ -97,13 +109,13 @@ const kinds: Record<string, Record<string, FieldSchema>> = {
   'v1 PersistentVolumeClaim': { status: withStatusConditions },
   'autoscaling/v2 HorizontalPodAutoscaler': { spec: struct({ metrics: atomicList }), status: withStatusConditions },
   'autoscaling/v1 HorizontalPodAutoscaler': {},
+  'v1 ConfigMap': { data: stringMap, binaryData: stringMap },
+  'v1 Secret': { data: stringMap, stringData: stringMap },
   'policy/v1 PodDisruptionBudget': { spec: struct({ selector: labelSelector }), status: withStatusConditions },
 };
 
 /** Kinds whose only tagged field is `metadata`'s. */
 const plainKinds = [
-  'v1 ConfigMap',
-  'v1 Secret',
   'v1 Endpoints',
   'v1 Event',
   'v1 ResourceQuota',

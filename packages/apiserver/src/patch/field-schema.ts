@@ -21,6 +21,11 @@ export interface FieldSchema {
    * out are cleared.
    */
   readonly retainKeys?: boolean;
+  /**
+   * `+structType=atomic` / `+mapType=atomic` (a LabelSelector): server-side
+   * apply owns the object as one value, never member by member.
+   */
+  readonly atomic?: boolean;
 }
 
 /** How a list merges. */

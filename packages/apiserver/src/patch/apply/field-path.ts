@@ -1,0 +1,110 @@
+import { isJsonObject, jsonEqual } from '@flotilla/core';
+import { type FieldSchema, type ListSchema, memberSchema } from '../field-schema.js';
+
+/**
+ * One step of a field path in the `fieldsV1` encoding Kubernetes stores in
+ * `managedFields`: `f:<name>` (an object member), `k:<json>` (a map-list
+ * item by its keys, `k:{"name":"web"}`), `v:<json>` (a set-list item,
+ * `v:"a"`), `i:<n>` (a list item by index).
+ */
+export type PathElement = string;
+
+/** A path from the object's root, as elements. */
+export type FieldPath = readonly PathElement[];
+
+/**
+ * A path as structured-merge-diff prints it in conflict messages:
+ * `.spec.template.spec.containers[name="web"].image`, `[="a"]` for a set
+ * item, `[containerPort=80,protocol="TCP"]` for a multi-key item.
+ */
+export function pathString(path: FieldPath): string {
+  return path
+    .map((element) => {
+      const body = element.slice(2);
+      if (element.startsWith('f:')) return `.${body}`;
+      if (element.startsWith('v:')) return `[=${body}]`;
+      if (element.startsWith('i:')) return `[${body}]`;
+      const keys = JSON.parse(body) as Record<string, unknown>;
+      return `[${Object.entries(keys)
+        .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+        .join(',')}]`;
+    })
+    .join('');
+}
+
+/** The `k:` element of a map-list item, or `undefined` when it lacks a key without a default. */
+export function keyElement(item: unknown, list: ListSchema): PathElement | undefined {
+  if (!isJsonObject(item) || !list.keys) return undefined;
+  const keys: Record<string, unknown> = {};
+  for (const key of [...list.keys].sort()) {
+    const value = Object.hasOwn(item, key) ? item[key] : list.keyDefaults?.[key];
+    if (value === undefined || value === null) return undefined;
+    keys[key] = value;
+  }
+  return `k:${JSON.stringify(keys)}`;
+}
+
+/** Whether a list is merged item by item by apply; lists not described are atomic. */
+export function granularList(list: ListSchema | undefined, items: unknown[]): list is ListSchema {
+  if (!list || list.type === 'atomic') return false;
+  return list.type === 'set' || items.every((item) => keyElement(item, list) !== undefined);
+}
+
+/** The element naming `item` inside a granular list. */
+export function itemElement(item: unknown, list: ListSchema): PathElement {
+  return list.type === 'set' ? `v:${JSON.stringify(item)}` : (keyElement(item, list) as PathElement);
+}
+
+/** What a path leads to in `obj`: `found` is false where a step is missing. */
+export function valueAt(
+  obj: unknown,
+  path: FieldPath,
+  schema: FieldSchema | undefined,
+): { found: boolean; value?: unknown } {
+  let current = obj;
+  let sub = schema;
+  for (const element of path) {
+    const next = step(current, element, sub);
+    if (!next) return { found: false };
+    current = next.value;
+    sub = next.schema;
+  }
+  return { found: true, value: current };
+}
+
+function step(
+  container: unknown,
+  element: PathElement,
+  schema: FieldSchema | undefined,
+): { value: unknown; schema: FieldSchema | undefined; index: number | string } | undefined {
+  const body = element.slice(2);
+  if (element.startsWith('f:')) {
+    if (!isJsonObject(container) || !Object.hasOwn(container, body)) return undefined;
+    return { value: container[body], schema: memberSchema(schema, body), index: body };
+  }
+  if (!Array.isArray(container)) return undefined;
+  const list = schema?.list;
+  let index = -1;
+  if (element.startsWith('i:')) index = Number(body) < container.length ? Number(body) : -1;
+  else if (list && element.startsWith('v:')) index = container.findIndex((v) => jsonEqual(v, JSON.parse(body)));
+  else if (list) index = container.findIndex((v) => keyElement(v, list) === element);
+  return index < 0 ? undefined : { value: container[index], schema: list?.items, index };
+}
+
+/** Removes what `path` leads to from `obj` in place; a missing path is left alone. */
+export function removeAt(obj: unknown, path: FieldPath, schema: FieldSchema | undefined): void {
+  const parent = valueAt(obj, path.slice(0, -1), schema);
+  if (!parent.found) return;
+  const parentSchema = schemaAt(path.slice(0, -1), schema);
+  const last = step(parent.value, path[path.length - 1], parentSchema);
+  if (!last) return;
+  if (Array.isArray(parent.value)) parent.value.splice(last.index as number, 1);
+  else delete (parent.value as Record<string, unknown>)[last.index];
+}
+
+/** The description of the field a path leads to. */
+export function schemaAt(path: FieldPath, schema: FieldSchema | undefined): FieldSchema | undefined {
+  let sub = schema;
+  for (const element of path) sub = element.startsWith('f:') ? memberSchema(sub, element.slice(2)) : sub?.list?.items;
+  return sub;
+}

@@ -33,6 +33,7 @@ export {
   defaultRegistry,
 } from './plugins/default-plugins.js';
 export type { InterPodAffinityArgs } from './plugins/inter-pod-affinity/inter-pod-affinity.js';
+export type { NodeAffinityArgs } from './plugins/node-affinity/node-affinity.js';
 export type { NodeResourcesFitArgs } from './plugins/node-resources-fit/node-resources-fit.js';
 export type { ScoringStrategy } from './plugins/node-resources-fit/scoring-strategy.js';
 export {

@@ -1,3 +1,4 @@
+import { isQualifiedName, isValidLabelValue } from '../validation/names.js';
 import type { Node, NodeSelectorRequirement, NodeSelectorTerm, PodSpec } from './core-v1.js';
 
 /**
@@ -39,6 +40,48 @@ function requirementHolds(req: NodeSelectorRequirement, value: string | undefine
 }
 
 /**
+ * Whether a label requirement parses as Kubernetes' `labels.NewRequirement`
+ * accepts it: a qualified key; In/NotIn with at least one valid label value;
+ * Exists/DoesNotExist with none; Gt/Lt with exactly one integer.
+ */
+function labelRequirementParses(r: NodeSelectorRequirement): boolean {
+  const values = r.values ?? [];
+  if (isQualifiedName(r.key).length > 0) return false;
+  switch (r.operator) {
+    case 'In':
+    case 'NotIn':
+      return values.length > 0 && values.every((v) => isValidLabelValue(v).length === 0);
+    case 'Exists':
+    case 'DoesNotExist':
+      return values.length === 0;
+    case 'Gt':
+    case 'Lt':
+      return values.length === 1 && !Number.isNaN(parseInteger(values[0]));
+    default:
+      return false;
+  }
+}
+
+/** A field requirement parses when it is `metadata.name` In/NotIn exactly one value (Kubernetes' field selector form). */
+function fieldRequirementParses(r: NodeSelectorRequirement): boolean {
+  return r.key === 'metadata.name' && (r.operator === 'In' || r.operator === 'NotIn') && r.values?.length === 1;
+}
+
+/** Per term object: whether every requirement parses (terms are immutable specs, checked once, not per node). */
+const parsedTerms = new WeakMap<object, boolean>();
+
+function termParses(term: Readonly<NodeSelectorTerm>): boolean {
+  let ok = parsedTerms.get(term);
+  if (ok === undefined) {
+    ok =
+      (term.matchExpressions ?? []).every(labelRequirementParses) &&
+      (term.matchFields ?? []).every(fieldRequirementParses);
+    parsedTerms.set(term, ok);
+  }
+  return ok;
+}
+
+/**
  * Whether one node selector term matches a node: every label expression
  * (`matchExpressions`) and every field expression (`matchFields`) holds.
  *
@@ -46,14 +89,17 @@ function requirementHolds(req: NodeSelectorRequirement, value: string | undefine
  * absent label; `Gt`/`Lt` need exactly one integer value and an integer
  * label, otherwise they fail; the only field is `metadata.name`.
  *
- * Caveats: a term with no requirement at all matches NO node, and a field
- * other than `metadata.name` makes the term fail (validation rejects both,
- * but a stored object may predate it).
+ * Caveats: a term with no requirement at all matches NO node, and a term
+ * with a requirement Kubernetes cannot parse (an invalid label value in
+ * `In`/`NotIn`, values on `Exists`, a field other than `metadata.name`)
+ * matches no node either, as kube-scheduler drops such terms (validation
+ * rejects them, but a stored object may predate it).
  */
 export function nodeSelectorTermMatches(term: Readonly<NodeSelectorTerm>, node: Readonly<Node>): boolean {
   const exprs = term.matchExpressions ?? [];
   const fields = term.matchFields ?? [];
   if (exprs.length === 0 && fields.length === 0) return false;
+  if (!termParses(term)) return false;
   const labels = node.metadata.labels ?? {};
   for (const r of exprs) if (!requirementHolds(r, labels[r.key])) return false;
   for (const r of fields) if (r.key !== 'metadata.name' || !requirementHolds(r, node.metadata.name)) return false;

@@ -112,14 +112,39 @@ describe('nodeSelectorTermsMatch', () => {
     expect(nodeSelectorTermsMatch(terms, n1)).toBe(want);
   });
 
+  // Kubernetes (component-helpers nodeaffinity) drops a term whose requirement labels.NewRequirement refuses:
+  // the term then matches no node, so NotIn with an invalid value does NOT hold on a node without the value.
+  it.each<{ name: string; expr: NodeSelectorRequirement }>([
+    { name: 'In with an invalid label value', expr: { key: 'zone', operator: 'In', values: ['a', 'not valid!'] } },
+    { name: 'NotIn with an invalid label value', expr: { key: 'zone', operator: 'NotIn', values: ['b', '-bad-'] } },
+    { name: 'In without values', expr: { key: 'zone', operator: 'In', values: [] } },
+    { name: 'NotIn without values', expr: { key: 'zone', operator: 'NotIn' } },
+    { name: 'Exists with values', expr: { key: 'disk', operator: 'Exists', values: ['ssd'] } },
+    { name: 'DoesNotExist with values', expr: { key: 'gpu', operator: 'DoesNotExist', values: ['x'] } },
+    { name: 'an invalid key', expr: { key: 'bad key', operator: 'DoesNotExist' } },
+  ])('a term with $name matches no node', ({ expr }) => {
+    expect(nodeSelectorTermMatches({ matchExpressions: [expr] }, n1)).toBe(false);
+    expect(
+      nodeSelectorTermsMatch(
+        [{ matchExpressions: [expr] }, { matchExpressions: [{ key: 'zone', operator: 'In', values: ['a'] }] }],
+        n1,
+      ),
+    ).toBe(true);
+  });
+
   it('In and NotIn, Exists and DoesNotExist are complements on any node (property)', () => {
     const labels = fc.dictionary(fc.constantFrom('zone', 'disk'), fc.constantFrom('a', 'b', 'ssd'));
-    const values = fc.array(fc.constantFrom('a', 'b', 'ssd'), { maxLength: 3 });
+    const values = fc.array(fc.constantFrom('a', 'b', 'ssd'), { minLength: 1, maxLength: 3 });
     fc.assert(
       fc.property(labels, fc.constantFrom('zone', 'disk'), values, (l, key, vs) => {
         const n = node('n', l);
         const holds = (operator: NodeSelectorRequirement['operator']) =>
-          nodeSelectorTermMatches({ matchExpressions: [{ key, operator, values: vs }] }, n);
+          nodeSelectorTermMatches(
+            {
+              matchExpressions: [{ key, operator, values: operator === 'In' || operator === 'NotIn' ? vs : undefined }],
+            },
+            n,
+          );
         expect(holds('In')).toBe(!holds('NotIn'));
         expect(holds('Exists')).toBe(!holds('DoesNotExist'));
       }),

@@ -15,6 +15,13 @@ describe('NodeAffinity filter', () => {
     { name: 'DoesNotExist', req: [[{ key: 'disk', operator: 'DoesNotExist' }]], want: MISMATCH },
     { name: 'Gt', req: [[{ key: 'cores', operator: 'Gt', values: ['4'] }]], want: 'Success' },
     { name: 'Lt', req: [[{ key: 'cores', operator: 'Lt', values: ['4'] }]], want: MISMATCH },
+    // kube-scheduler drops a term labels.NewRequirement cannot parse: the node does not match.
+    {
+      name: 'NotIn with an invalid value',
+      req: [[{ key: 'zone', operator: 'NotIn', values: ['b c'] }]],
+      want: MISMATCH,
+    },
+    { name: 'In with an invalid value', req: [[{ key: 'zone', operator: 'In', values: ['a', '!'] }]], want: MISMATCH },
     {
       name: 'expressions of a term are ANDed',
       req: [
@@ -82,5 +89,62 @@ describe('NodeAffinity score', () => {
       .obj();
     const { fwk, snapshot } = frameworkFor([{ name: 'NodeAffinity', weight: 2 }], nodes);
     expect(scoreAll(fwk, snapshot, pod)).toEqual({ both: 200, zone: 160, none: 0 });
+  });
+});
+
+// Upstream: kubernetes/kubernetes pkg/scheduler/framework/plugins/nodeaffinity/node_affinity_test.go
+// (the addedAffinity cases of TestNodeAffinity), as data.
+describe('NodeAffinity addedAffinity (profile args)', () => {
+  const ENFORCED = "UnschedulableAndUnresolvable: node(s) didn't match scheduler-enforced node affinity";
+  const added = {
+    requiredDuringSchedulingIgnoredDuringExecution: {
+      nodeSelectorTerms: [{ matchExpressions: [{ key: 'zone', operator: 'In' as const, values: ['foo'] }] }],
+    },
+  };
+  it.each<{ name: string; labels: Record<string, string>; pod: ReturnType<typeof makePod>; want: string }>([
+    { name: 'node matches the added affinity', labels: { zone: 'foo' }, pod: makePod('p'), want: 'Success' },
+    { name: 'node misses the added affinity', labels: { zone: 'bar' }, pod: makePod('p'), want: ENFORCED },
+    {
+      name: 'node matches the added affinity but not the pod selector',
+      labels: { zone: 'foo' },
+      pod: makePod('p').nodeSelector({ disk: 'ssd' }),
+      want: MISMATCH,
+    },
+    {
+      name: 'node matches both',
+      labels: { zone: 'foo', disk: 'ssd' },
+      pod: makePod('p').nodeSelector({ disk: 'ssd' }),
+      want: 'Success',
+    },
+  ])('$name', ({ labels, pod, want }) => {
+    const n = makeNode('n').labels(labels).obj();
+    const { fwk, snapshot } = frameworkFor([{ name: 'NodeAffinity', args: { addedAffinity: added } }], [n]);
+    expect(brief(filterAll(fwk, snapshot, pod.obj()).get('n'))).toBe(want);
+  });
+
+  it("adds the preferred terms to every pod's score", () => {
+    const nodes = [makeNode('a').labels({ zone: 'foo' }).obj(), makeNode('b').labels({ zone: 'bar' }).obj()];
+    const args = {
+      addedAffinity: {
+        preferredDuringSchedulingIgnoredDuringExecution: [
+          { weight: 5, preference: { matchExpressions: [{ key: 'zone', operator: 'In' as const, values: ['foo'] }] } },
+        ],
+      },
+    };
+    const { fwk, snapshot } = frameworkFor([{ name: 'NodeAffinity', args }], nodes);
+    expect(scoreAll(fwk, snapshot, makePod('p').obj())).toEqual({ a: 100, b: 0 });
+  });
+
+  it('refuses invalid added affinity with the field path', () => {
+    const args = {
+      addedAffinity: {
+        requiredDuringSchedulingIgnoredDuringExecution: {
+          nodeSelectorTerms: [{ matchExpressions: [{ key: 'zone', operator: 'Exists' as const, values: ['x'] }] }],
+        },
+      },
+    };
+    expect(() => frameworkFor([{ name: 'NodeAffinity', args }], [])).toThrow(
+      /plugins\[0\]\.args\.addedAffinity\.requiredDuringSchedulingIgnoredDuringExecution\.nodeSelectorTerms\[0\]\.matchExpressions\[0\]/,
+    );
   });
 });

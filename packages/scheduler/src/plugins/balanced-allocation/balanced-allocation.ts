@@ -4,7 +4,7 @@ import type { CycleState } from '../../framework/cycle-state.js';
 import { MAX_NODE_SCORE } from '../../framework/framework.js';
 import type { PreScorePlugin, ScorePlugin } from '../../framework/plugin.js';
 import { Status } from '../../framework/status.js';
-import { amountOf, requestedWithPod } from '../node-resources-fit/resource-amounts.js';
+import { amountOf, isExtendedResource, requestedWithPod } from '../node-resources-fit/resource-amounts.js';
 import { DEFAULT_SCORED_RESOURCES, type ResourceSpec } from '../node-resources-fit/scoring-strategy.js';
 
 /** Name of the NodeResourcesBalancedAllocation plugin. */
@@ -38,6 +38,8 @@ export class BalancedAllocation implements PreScorePlugin, ScorePlugin {
   score(_state: CycleState, pod: PodInfo, nodeInfo: NodeInfo): number {
     const fractions: number[] = [];
     for (const r of this.resources) {
+      // As NodeResourcesFit: an extended resource the pod does not request is not scored.
+      if (isExtendedResource(r.name) && amountOf(pod.resources.requests, r.name) === 0) continue;
       const alloc = amountOf(nodeInfo.allocatable, r.name);
       if (alloc === 0) continue;
       fractions.push(Math.min(requestedWithPod(nodeInfo, pod, r.name, false) / alloc, 1));

@@ -1,15 +1,17 @@
+import { InvalidError } from '@flotilla/core';
 import type { NodeInfo } from '../../cache/node-info.js';
 import type { PodInfo } from '../../cache/pod-info.js';
 import type { CycleState } from '../../framework/cycle-state.js';
 import type { ClusterEvent, EnqueueExtensions, FilterPlugin, ScorePlugin } from '../../framework/plugin.js';
 import { Status } from '../../framework/status.js';
-import { amountOf, requestedWithPod } from './resource-amounts.js';
+import { amountOf, isExtendedResource, requestedWithPod } from './resource-amounts.js';
 import {
   DEFAULT_SCORED_RESOURCES,
   type ResourceScorer,
   type ResourceSpec,
   type ScoringStrategy,
   scorerFor,
+  validateNodeResourcesFitArgs,
 } from './scoring-strategy.js';
 
 /** Name of the NodeResourcesFit plugin. */
@@ -88,7 +90,9 @@ function fits(pod: PodInfo, nodeInfo: NodeInfo, ignored: ReadonlySet<string>): b
  * Filter: the node's allocatable covers what its pods already request plus
  * this pod's requests (cpu, memory, ephemeral storage, extended resources,
  * pod count). Score: by the scoring strategy (LeastAllocated by default)
- * over the configured resources, weighted.
+ * over the configured resources, weighted; an extended resource counts only
+ * when the pod requests it, and a pod without cpu/memory requests counts
+ * as 100m / 200Mi.
  */
 export class NodeResourcesFit implements FilterPlugin, ScorePlugin, EnqueueExtensions {
   readonly name = NodeResourcesFitName;
@@ -98,6 +102,8 @@ export class NodeResourcesFit implements FilterPlugin, ScorePlugin, EnqueueExten
   private readonly scorer: ResourceScorer;
 
   constructor(args: NodeResourcesFitArgs = {}) {
+    const errors = validateNodeResourcesFitArgs(args);
+    if (errors.length) throw new InvalidError('NodeResourcesFitArgs', NodeResourcesFitName, errors);
     const strategy = args.scoringStrategy ?? { type: 'LeastAllocated' };
     this.ignored = new Set(args.ignoredResources ?? []);
     this.resources = strategy.resources ?? DEFAULT_SCORED_RESOURCES;
@@ -113,6 +119,9 @@ export class NodeResourcesFit implements FilterPlugin, ScorePlugin, EnqueueExten
     let total = 0;
     let weights = 0;
     for (const r of this.resources) {
+      // An extended resource the pod does not ask for says nothing about this pod's fit (kube-scheduler skips it);
+      // cpu and memory always count, with the non-zero defaults for pods that set no request.
+      if (isExtendedResource(r.name) && amountOf(pod.resources.requests, r.name) === 0) continue;
       const alloc = amountOf(nodeInfo.allocatable, r.name);
       if (alloc === 0) continue;
       total += this.scorer(requestedWithPod(nodeInfo, pod, r.name, true), alloc) * r.weight;

@@ -18,6 +18,11 @@ export function amountOf(r: Resource, name: string): number {
   }
 }
 
+/** Whether `name` is an extended (scalar) resource: anything but cpu, memory, ephemeral-storage and pods. */
+export function isExtendedResource(name: string): boolean {
+  return name !== 'cpu' && name !== 'memory' && name !== 'ephemeral-storage' && name !== 'pods';
+}
+
 /**
  * What the node would have requested with the pod on it, for scoring.
  * `nonZero`: cpu and memory count unset requests as 100m / 200Mi

@@ -1,4 +1,4 @@
-import { InvalidError } from '@flotilla/core';
+import type { FieldError } from '@flotilla/core';
 import { MAX_NODE_SCORE } from '../../framework/framework.js';
 
 /** A resource and its weight in a resource score. */
@@ -35,11 +35,6 @@ const mostAllocated: ResourceScorer = (req, alloc) => Math.floor((Math.min(req, 
 
 /** The piecewise-linear function through `shape`, scaled from 0..10 to 0..100. */
 function requestedToCapacityRatio(shape: UtilizationShapePoint[]): ResourceScorer {
-  if (shape.length === 0) {
-    throw new InvalidError('NodeResourcesFitArgs', 'scoringStrategy', [
-      { field: 'scoringStrategy.shape', message: 'Required value: give at least one {utilization, score} point' },
-    ]);
-  }
   const points = [...shape]
     .sort((a, b) => a.utilization - b.utilization)
     .map((p) => ({ x: p.utilization, y: (p.score * MAX_NODE_SCORE) / 10 }));
@@ -65,4 +60,58 @@ export function scorerFor(strategy: ScoringStrategy): ResourceScorer {
     case 'RequestedToCapacityRatio':
       return requestedToCapacityRatio(strategy.shape);
   }
+}
+
+const STRATEGIES = ['LeastAllocated', 'MostAllocated', 'RequestedToCapacityRatio'];
+
+/**
+ * Field errors of NodeResourcesFit's args (kube-scheduler's
+ * ValidateNodeResourcesFitArgs): a known strategy; resource weights 1..100;
+ * for RequestedToCapacityRatio a shape of points with utilization 0..100
+ * strictly increasing and score 0..10. Paths are relative to the args.
+ */
+export function validateNodeResourcesFitArgs(args: {
+  scoringStrategy?: ScoringStrategy;
+  ignoredResources?: string[];
+}): FieldError[] {
+  const errors: FieldError[] = [];
+  const s = args.scoringStrategy;
+  if (!s) return errors;
+  if (!STRATEGIES.includes(s.type)) {
+    errors.push({
+      field: 'scoringStrategy.type',
+      message: `Unsupported value: "${s.type}": supported values: ${STRATEGIES.map((t) => `"${t}"`).join(', ')}`,
+    });
+    return errors;
+  }
+  (s.resources ?? []).forEach((r, i) => {
+    if (!Number.isInteger(r.weight) || r.weight < 1 || r.weight > MAX_NODE_SCORE) {
+      errors.push({
+        field: `scoringStrategy.resources[${i}].weight`,
+        message: `Invalid value: ${r.weight}: resource weight of ${r.name} should be in the range 1-${MAX_NODE_SCORE}`,
+      });
+    }
+  });
+  if (s.type !== 'RequestedToCapacityRatio') return errors;
+  const shape = s.shape ?? [];
+  if (shape.length === 0)
+    errors.push({ field: 'scoringStrategy.shape', message: 'Required value: at least one point must be specified' });
+  shape.forEach((p, i) => {
+    const at = `scoringStrategy.shape[${i}]`;
+    if (!(p.utilization >= 0 && p.utilization <= 100)) {
+      errors.push({
+        field: `${at}.utilization`,
+        message: `Invalid value: ${p.utilization}: not in valid range [0, 100]`,
+      });
+    } else if (i > 0 && !(p.utilization > shape[i - 1].utilization)) {
+      errors.push({
+        field: `${at}.utilization`,
+        message: `Invalid value: ${p.utilization}: values must be sorted in increasing order`,
+      });
+    }
+    if (!(p.score >= 0 && p.score <= 10)) {
+      errors.push({ field: `${at}.score`, message: `Invalid value: ${p.score}: not in valid range [0, 10]` });
+    }
+  });
+  return errors;
 }

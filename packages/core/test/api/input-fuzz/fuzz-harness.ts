@@ -1,0 +1,184 @@
+import { performance } from 'node:perf_hooks';
+import type { Api } from '../../../src/api/index.js';
+import { ApiError, InvalidError } from '../../../src/errors/index.js';
+import { cloneJson } from '../../../src/json/index.js';
+import { copyJsonInput } from '../../../src/json/json-input.js';
+import type { KubeObject } from '../../../src/model/meta.js';
+import { apiVersionOf, type ResourceType, storageNameOf } from '../../../src/registry/index.js';
+import { objectSchemaErrors } from '../../../src/schema/object-schema-errors.js';
+import type { Store } from '../../../src/store/index.js';
+import { type FieldPath, patchAt, withValueAt } from './hostile-values.js';
+import { FUZZ_NAMESPACE, validObject } from './valid-objects.js';
+
+/** The write methods the fuzz drives. */
+export type FuzzOperation = 'create' | 'update' | 'updateStatus' | 'patch' | 'apply';
+
+/** One fuzz case: a kind, a write, and either a hostile value at a known path or a hostile whole body. */
+export interface FuzzCase {
+  kind: string;
+  operation: FuzzOperation;
+  path: FieldPath | undefined;
+  value: unknown;
+}
+
+/** Counts over a fuzz run, for the report. */
+export interface FuzzStats {
+  calls: number;
+  accepted: number;
+  refusedBy: Record<string, number>;
+  /** The longest single call (an upper bound on how long it held the event loop), and what it was. */
+  worstMs: number;
+  worstCase: string;
+}
+
+/** The name of the object every update, updateStatus and patch of a kind targets. */
+const TARGET = 'fuzz-target';
+
+/** What must hold after every call; throws with the case in the message if not. */
+export class FuzzHarness {
+  readonly stats: FuzzStats = { calls: 0, accepted: 0, refusedBy: {}, worstMs: 0, worstCase: '' };
+  private readonly types: Map<string, ResourceType>;
+
+  constructor(
+    private readonly api: Api,
+    private readonly store: Store,
+  ) {
+    this.types = new Map(api.registry.all().map((t) => [t.kind, t]));
+  }
+
+  /**
+   * Creates the object each kind's updates and patches target; returns the
+   * kinds whose starting object was refused, with why.
+   */
+  async seed(): Promise<string[]> {
+    const refused: string[] = [];
+    for (const type of this.types.values()) {
+      const obj = validObject(type.kind, apiVersionOf(type), type.namespaced, TARGET);
+      await this.api
+        .resource(type.kind)
+        .create(obj)
+        .catch((err: Error) => refused.push(`${type.kind}: ${err.message}`));
+    }
+    return refused;
+  }
+
+  /** Runs one case and checks every promise the Api makes about it. */
+  async run(c: FuzzCase): Promise<void> {
+    const type = this.types.get(c.kind)!;
+    const client = this.api.resource(c.kind);
+    const before = await this.snapshot(type);
+    const name = c.operation === 'create' ? `fuzz-${this.stats.calls}` : TARGET;
+    const base = validObject(type.kind, apiVersionOf(type), type.namespaced, name) as unknown as Record<
+      string,
+      unknown
+    >;
+    const body = c.path === undefined ? c.value : withValueAt(base, c.path, c.value);
+    const patch = c.path === undefined ? c.value : patchAt(c.path, c.value);
+    const ref = type.namespaced ? [FUZZ_NAMESPACE, TARGET] : [TARGET];
+
+    const started = performance.now();
+    let outcome: { ok: true; value: unknown } | { ok: false; error: unknown };
+    try {
+      const value = await this.call(client, c.operation, body, ref, patch);
+      outcome = { ok: true, value };
+    } catch (error) {
+      outcome = { ok: false, error };
+    }
+    const ms = performance.now() - started;
+    this.stats.calls++;
+    if (ms > this.stats.worstMs) {
+      this.stats.worstMs = ms;
+      this.stats.worstCase = describe(c);
+    }
+    this.assertPrototypeClean(c);
+    if (outcome.ok) {
+      this.stats.accepted++;
+      await this.assertStoredWellTyped(type, outcome.value as KubeObject, c);
+      return;
+    }
+    const error = outcome.error;
+    if (!(error instanceof ApiError))
+      throw new Error(`${describe(c)}: untyped refusal ${String(error)}`, { cause: error });
+    if (error instanceof InvalidError && !(error.fields.length > 0 && error.fields.every((f) => f.field !== ''))) {
+      throw new Error(`${describe(c)}: InvalidError without field paths: ${error.message}`);
+    }
+    this.stats.refusedBy[error.name] = (this.stats.refusedBy[error.name] ?? 0) + 1;
+    const after = await this.snapshot(type);
+    if (after !== before) throw new Error(`${describe(c)}: refused (${error.message}) but the store changed`);
+  }
+
+  private call(
+    client: ReturnType<Api['resource']>,
+    operation: FuzzOperation,
+    body: unknown,
+    ref: string[],
+    patch: unknown,
+  ): Promise<unknown> {
+    const anyBody = body as KubeObject;
+    switch (operation) {
+      case 'create':
+        return client.create(anyBody);
+      case 'update':
+        return client.update(anyBody);
+      case 'updateStatus':
+        return client.updateStatus(anyBody);
+      case 'apply':
+        return this.api.apply(anyBody);
+      case 'patch':
+        return ref.length === 2
+          ? client.patch(ref[0]!, ref[1]!, patch as object)
+          : client.patch(ref[0]!, patch as object);
+    }
+  }
+
+  /** The store's revision and every object of the kind, serialized: equal before and after a refused write. */
+  private async snapshot(type: ResourceType): Promise<string> {
+    const page = await this.store.list(storageNameOf(type));
+    return `${await this.store.currentRevision()}\n${JSON.stringify(page.items)}`;
+  }
+
+  private assertPrototypeClean(c: FuzzCase): void {
+    const probe = {} as Record<string, unknown>;
+    if (
+      Object.keys(Object.prototype).length > 0 ||
+      probe.polluted !== undefined ||
+      typeof probe.toString !== 'function'
+    ) {
+      throw new Error(`${describe(c)}: Object.prototype was changed`);
+    }
+  }
+
+  /** An accepted write stored a JSON document whose known fields all have their types. */
+  private async assertStoredWellTyped(type: ResourceType, written: KubeObject, c: FuzzCase): Promise<void> {
+    const meta = written.metadata;
+    const key = type.namespaced
+      ? { resource: storageNameOf(type), namespace: meta.namespace, name: meta.name }
+      : { resource: storageNameOf(type), name: meta.name };
+    const stored = await this.store.get(key);
+    const copy = copyJsonInput(stored, Number.POSITIVE_INFINITY);
+    if (!copy.ok) throw new Error(`${describe(c)}: stored a non-JSON value: ${JSON.stringify(copy.problem)}`);
+    const errors = objectSchemaErrors(cloneJson(stored), type.schema);
+    if (errors.length > 0) throw new Error(`${describe(c)}: stored wrong types: ${JSON.stringify(errors)}`);
+    if (JSON.stringify(JSON.parse(JSON.stringify(stored))) !== JSON.stringify(stored)) {
+      throw new Error(`${describe(c)}: stored object does not survive a JSON round trip`);
+    }
+  }
+}
+
+/** A short, printable description of a case (values can be huge, cyclic or BigInt). */
+export function describe(c: FuzzCase): string {
+  return `${c.operation} ${c.kind} ${c.path ? c.path.join('.') : '<whole body>'} = ${preview(c.value)}`;
+}
+
+function preview(value: unknown): string {
+  try {
+    const text = typeof value === 'bigint' || typeof value === 'symbol' ? String(value) : JSON.stringify(value);
+    return text === undefined
+      ? String(value)
+      : text.length > 80
+        ? `${text.slice(0, 80)}... (${text.length} chars)`
+        : text;
+  } catch {
+    return Object.prototype.toString.call(value);
+  }
+}

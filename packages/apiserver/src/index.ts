@@ -6,4 +6,43 @@
  * @packageDocumentation
  * @module @flotilla/apiserver
  */
+
+export type {
+  Authenticator,
+  AuthorizationAttributes,
+  AuthorizationDecision,
+  Authorizer,
+  UserInfo,
+} from './auth/index.js';
+export { alwaysAllowAuthorizer, anonymousAuthenticator, anonymousUser } from './auth/index.js';
+export { AGGREGATED_DISCOVERY_CONTENT_TYPE, SERVED_KUBERNETES_VERSION } from './discovery/index.js';
+export {
+  HttpStatusError,
+  type HttpStatusReason,
+  type Status,
+  type StatusCause,
+  type StatusDetails,
+  statusFromError,
+} from './errors/index.js';
+export { type KubeconfigOptions, kubeconfigFor, writeKubeconfig } from './kubeconfig/index.js';
 export * from './patch/index.js';
+export { defaultServerLimits, type ServerLimits } from './protection/index.js';
+export { type PatchApplier, PatchAppliers, type PatchTarget } from './rest/index.js';
+export {
+  ApiServer,
+  type ApiServerOptions,
+  generateServingCertificate,
+  type ListenOptions,
+  type ServingCertificate,
+  type ServingInfo,
+} from './server/index.js';
+export {
+  type CellContext,
+  column,
+  type KindPrinter,
+  type PrinterColumn,
+  type Table,
+  type TableColumnDefinition,
+  type TableRow,
+} from './table/index.js';
+export { defaultWatchOptions, type WatchOptions } from './watch/index.js';

@@ -4,16 +4,31 @@ import * as apiserver from '../src/index.js';
 describe('@flotilla/apiserver public surface', () => {
   it('exports exactly these runtime values (change this list on purpose only)', () => {
     expect(Object.keys(apiserver).sort()).toEqual([
+      'AGGREGATED_DISCOVERY_CONTENT_TYPE',
+      'ApiServer',
       'BEFORE_FIRST_APPLY',
+      'HttpStatusError',
       'MAX_PATCH_DEPTH',
       'NON_STRATEGIC_PATCH_TYPES',
+      'PatchAppliers',
       'PatchError',
+      'SERVED_KUBERNETES_VERSION',
       'UnsupportedPatchTypeError',
+      'alwaysAllowAuthorizer',
+      'anonymousAuthenticator',
+      'anonymousUser',
       'applyJsonPatch',
       'applyStrategicMergePatch',
       'builtinFieldSchema',
+      'column',
+      'defaultServerLimits',
+      'defaultWatchOptions',
+      'generateServingCertificate',
+      'kubeconfigFor',
       'recordUpdate',
       'serverSideApply',
+      'statusFromError',
+      'writeKubeconfig',
     ]);
   });
 });

@@ -1,0 +1,2 @@
+export * from './http-status-error.js';
+export * from './status.js';

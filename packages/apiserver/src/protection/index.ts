@@ -1,0 +1,2 @@
+export * from './in-flight-gate.js';
+export * from './server-limits.js';

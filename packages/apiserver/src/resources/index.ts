@@ -1,0 +1,2 @@
+export * from './resource-index.js';
+export * from './subresources.js';

@@ -1,0 +1,87 @@
+import type { ResourceType } from '@flotilla/core';
+
+/** A group/version/kind triple, as discovery's `responseKind`. */
+export interface GroupVersionKind {
+  group: string;
+  version: string;
+  kind: string;
+}
+
+/** One subresource a kind serves, with what it answers and which verbs it takes. */
+export interface SubresourceInfo {
+  name: 'status' | 'scale' | 'binding' | 'eviction';
+  responseKind: GroupVersionKind;
+  verbs: string[];
+}
+
+/** The kinds with a `scale` subresource among the built-ins (Kubernetes adds StatefulSet, which core lacks). */
+export const SCALABLE_KINDS: ReadonlySet<string> = new Set([
+  'Deployment',
+  'ReplicaSet',
+  'ReplicationController',
+  'StatefulSet',
+]);
+
+/** The `autoscaling/v1` Scale kind every scale subresource answers with. */
+export const SCALE_KIND: GroupVersionKind = Object.freeze({ group: 'autoscaling', version: 'v1', kind: 'Scale' });
+
+const READ_WRITE = ['get', 'patch', 'update'];
+
+/** The subresources served for `type`. */
+export function subresourcesOf(type: ResourceType): SubresourceInfo[] {
+  const own: GroupVersionKind = { group: type.group, version: type.version, kind: type.kind };
+  const subresources: SubresourceInfo[] = [];
+  if (type.statusSubresource) subresources.push({ name: 'status', responseKind: own, verbs: READ_WRITE });
+  if (SCALABLE_KINDS.has(type.kind)) subresources.push({ name: 'scale', responseKind: SCALE_KIND, verbs: READ_WRITE });
+  if (type.kind === 'Pod' && type.group === '') {
+    subresources.push({
+      name: 'binding',
+      responseKind: { group: '', version: 'v1', kind: 'Binding' },
+      verbs: ['create'],
+    });
+    subresources.push({
+      name: 'eviction',
+      responseKind: { group: 'policy', version: 'v1', kind: 'Eviction' },
+      verbs: ['create'],
+    });
+  }
+  return subresources;
+}
+
+/** The verbs every registered kind serves on its main resource. */
+export const RESOURCE_VERBS: readonly string[] = Object.freeze([
+  'create',
+  'delete',
+  'deletecollection',
+  'get',
+  'list',
+  'patch',
+  'update',
+  'watch',
+]);
+
+/**
+ * Kubernetes' `all` category: what `kubectl get all` lists. Kept here rather
+ * than on the ResourceType because it is a discovery fact of built-in kinds.
+ */
+const ALL_CATEGORY = new Set([
+  'Pod',
+  'Service',
+  'ReplicationController',
+  'DaemonSet',
+  'Deployment',
+  'ReplicaSet',
+  'StatefulSet',
+  'HorizontalPodAutoscaler',
+  'CronJob',
+  'Job',
+]);
+
+/** The discovery categories of `type` (`['all']` for the workload kinds, as kube-apiserver lists them). */
+export function categoriesOf(type: ResourceType): string[] {
+  return ALL_CATEGORY.has(type.kind) && isBuiltinGroup(type.group) ? ['all'] : [];
+}
+
+function isBuiltinGroup(group: string): boolean {
+  return group === '' || group === 'apps' || group === 'batch' || group === 'autoscaling';
+}

@@ -1,0 +1,40 @@
+import { ConflictError, type KubeObject } from '@flotilla/core';
+import { HttpStatusError } from '../errors/http-status-error.js';
+import { writeJson } from '../server/respond.js';
+import { readBody } from './body.js';
+import { writeQueryOf } from './query.js';
+import { objectRef, type RestRequest, type RestServices } from './rest-request.js';
+
+/** The media type of a request, without parameters. */
+export function contentTypeOf(r: RestRequest): string | undefined {
+  return r.req.headers['content-type']?.split(';')[0]?.trim().toLowerCase();
+}
+
+/**
+ * `PATCH` of an object or its status in any accepted format: the patch is
+ * applied to the stored object inside the Api's update pipeline (defaults,
+ * validation, admission, compare-and-swap, retried when another writer got
+ * in between). A `metadata.resourceVersion` in the patched result other than
+ * the stored one is a precondition that fails with 409, as in Kubernetes.
+ */
+export async function patchObject(r: RestRequest, s: RestServices): Promise<void> {
+  const write = writeQueryOf(r.query);
+  const applier = s.patchers.get(contentTypeOf(r));
+  const patch = await readBody(r.req, s.bodyLimit);
+  const subresource = r.info.subresource === 'status' && r.type.statusSubresource ? 'status' : undefined;
+  const target = { type: r.type, subresource: r.info.subresource };
+  const ref = objectRef(r);
+  const patched = await r.client.rewrite(ref, { subresource, dryRun: write.dryRun }, (stored) => {
+    const rv = stored.metadata.resourceVersion;
+    const next = applier(stored, patch, target);
+    if (next === null || typeof next !== 'object' || Array.isArray(next)) {
+      throw new HttpStatusError(400, 'BadRequest', 'the patch does not result in a JSON object');
+    }
+    const nextRv = (next as KubeObject).metadata?.resourceVersion;
+    if (nextRv !== undefined && nextRv !== rv) {
+      throw new ConflictError({ resource: r.type.plural, namespace: ref.namespace, name: ref.name });
+    }
+    return next;
+  });
+  writeJson(r.res, 200, r.view.object(patched));
+}

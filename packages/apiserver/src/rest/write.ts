@@ -1,0 +1,118 @@
+import { ConflictError, isReason, type KubeObject } from '@flotilla/core';
+import { HttpStatusError } from '../errors/http-status-error.js';
+import type { Status } from '../errors/status.js';
+import { writeJson } from '../server/respond.js';
+import { parseJsonObject, readBody } from './body.js';
+import { deleteRequestOf } from './delete-options.js';
+import { listQueryOf, writeQueryOf } from './query.js';
+import { adoptBody, getStored, type RestRequest, type RestServices } from './rest-request.js';
+
+/** Reads and parses a JSON object body, refusing other media types with a 415. */
+export async function readObjectBody(r: RestRequest, s: RestServices): Promise<Record<string, unknown>> {
+  const type = (r.req.headers['content-type'] ?? 'application/json').split(';')[0]!.trim().toLowerCase();
+  if (type === 'application/vnd.kubernetes.protobuf' && s.decodeProtobuf) {
+    return s.decodeProtobuf(await readBody(r.req, s.bodyLimit), r.type);
+  }
+  if (type !== 'application/json' && type !== '*/*') {
+    throw new HttpStatusError(
+      415,
+      'UnsupportedMediaType',
+      `the body of a ${r.req.method} must be application/json${s.decodeProtobuf ? ' or application/vnd.kubernetes.protobuf' : ''}, not ${JSON.stringify(type)}`,
+    );
+  }
+  return parseJsonObject(await readBody(r.req, s.bodyLimit));
+}
+
+/** `POST` to a collection: 201 with the created object (or what would be created, for `dryRun=All`). */
+export async function createObject(r: RestRequest, s: RestServices): Promise<void> {
+  const write = writeQueryOf(r.query);
+  const obj = adoptBody(r, await readObjectBody(r, s), false);
+  const created = await r.client.create(obj, { dryRun: write.dryRun });
+  writeJson(r.res, 201, r.view.object(created));
+}
+
+/** `PUT` of an object or its status: compare-and-swap when the body carries a resourceVersion. */
+export async function updateObject(r: RestRequest, s: RestServices): Promise<void> {
+  const write = writeQueryOf(r.query);
+  const obj = adoptBody(r, await readObjectBody(r, s), true);
+  const status = r.info.subresource === 'status' && r.type.statusSubresource;
+  const updated = status
+    ? await r.client.updateStatus(obj, { dryRun: write.dryRun })
+    : await r.client.update(obj, { dryRun: write.dryRun });
+  writeJson(r.res, 200, r.view.object(updated));
+}
+
+async function optionalBody(r: RestRequest, s: RestServices): Promise<Record<string, unknown> | undefined> {
+  const body = await readBody(r.req, s.bodyLimit);
+  return body.length === 0 ? undefined : parseJsonObject(body);
+}
+
+/** The Status a delete answers with once the object is gone (`metav1.Status` Success with details). */
+function deletedStatus(r: RestRequest, obj: KubeObject): Status {
+  return {
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: {},
+    status: 'Success',
+    details: { name: obj.metadata.name, group: r.type.group, kind: r.type.plural, uid: obj.metadata.uid },
+    code: 200,
+  };
+}
+
+/**
+ * `DELETE` of one object with DeleteOptions: the object when it lingers
+ * (finalizers, graceful pod deletion: it carries `deletionTimestamp`), a
+ * Success Status when it is gone. A dry run checks existence and
+ * preconditions and writes nothing (admission hooks for DELETE do not run).
+ */
+export async function deleteObject(r: RestRequest, s: RestServices): Promise<void> {
+  const { options, dryRun } = deleteRequestOf(await optionalBody(r, s), r.query);
+  if (dryRun) {
+    const stored = await getStored(r);
+    const pre = options.preconditions;
+    const target = { resource: r.type.plural, namespace: r.info.namespace, name: r.info.name };
+    if (pre?.uid !== undefined && pre.uid !== stored.metadata.uid)
+      throw new ConflictError(target, 'Precondition failed: UID');
+    if (pre?.resourceVersion !== undefined && pre.resourceVersion !== stored.metadata.resourceVersion) {
+      throw new ConflictError(target, 'Precondition failed: ResourceVersion');
+    }
+    writeJson(r.res, 200, r.view.object(stored));
+    return;
+  }
+  const result = r.type.namespaced
+    ? await r.client.delete(r.info.namespace, r.info.name, options)
+    : await r.client.delete(r.info.name, options);
+  if (result.metadata.deletionTimestamp) writeJson(r.res, 200, r.view.object(result));
+  else writeJson(r.res, 200, deletedStatus(r, result));
+}
+
+/**
+ * `DELETE` of a collection: deletes every object the selectors match (one
+ * by one, as Kubernetes does) and answers the list of what was deleted.
+ * Objects that vanish meanwhile are skipped.
+ */
+export async function deleteCollection(r: RestRequest, s: RestServices): Promise<void> {
+  const { options, dryRun } = deleteRequestOf(await optionalBody(r, s), r.query);
+  const q = listQueryOf(r.query);
+  const list = await r.client.list({
+    namespace: r.info.namespace || undefined,
+    labelSelector: q.labelSelector,
+    fieldSelector: q.fieldSelector,
+  });
+  const deleted: KubeObject[] = [];
+  for (const item of list.items) {
+    if (dryRun) {
+      deleted.push(item);
+      continue;
+    }
+    try {
+      const { name, namespace } = item.metadata;
+      deleted.push(
+        r.type.namespaced ? await r.client.delete(namespace!, name, options) : await r.client.delete(name, options),
+      );
+    } catch (err) {
+      if (!isReason(err, 'NotFound')) throw err;
+    }
+  }
+  writeJson(r.res, 200, r.view.list(deleted, list.resourceVersion));
+}

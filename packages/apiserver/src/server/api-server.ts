@@ -1,0 +1,225 @@
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo, Socket } from 'node:net';
+import { type Api, type Clock, type Logger, silentLogger } from '@flotilla/core';
+import { alwaysAllowAuthorizer, anonymousAuthenticator } from '../auth/defaults.js';
+import type { Authenticator, Authorizer } from '../auth/types.js';
+import { InFlightGate } from '../protection/in-flight-gate.js';
+import { defaultServerLimits, type ServerLimits } from '../protection/server-limits.js';
+import { ResourceIndex } from '../resources/resource-index.js';
+import { PatchAppliers } from '../rest/patch-appliers.js';
+import type { RestServices } from '../rest/rest-request.js';
+import { Printers } from '../table/printers.js';
+import type { KindPrinter } from '../table/table.js';
+import { defaultWatchOptions, type WatchOptions } from '../watch/watch-options.js';
+import { handleRequest, type PathDocument, type RequestHandlerDeps } from './request-handler.js';
+import { generateServingCertificate, type ServingCertificate } from './self-signed.js';
+
+/** Where and how to listen. */
+export interface ListenOptions {
+  /** Default `127.0.0.1`: loopback only. */
+  host?: string;
+  /** Default 0: a free port, reported by `listen`. */
+  port?: number;
+  /**
+   * HTTPS: `true` generates a fresh CA and serving certificate (for `host`,
+   * `localhost` and `127.0.0.1`); or give your own. Default: plain HTTP.
+   */
+  tls?: boolean | ServingCertificate;
+}
+
+/** Where the server listens, and the CA to trust when it serves HTTPS. */
+export interface ServingInfo {
+  /** `http://127.0.0.1:43123` or `https://...`. */
+  url: string;
+  host: string;
+  port: number;
+  /** PEM CA certificate clients should trust; absent for plain HTTP. */
+  caCert?: string;
+}
+
+/** Options of `new ApiServer(...)`. */
+export interface ApiServerOptions {
+  /** The in-process Api every request goes through. */
+  api: Api;
+  /** Who sent a request. Default: everyone is `system:anonymous` (for loopback). */
+  authenticator?: Authenticator;
+  /** What a user may do. Default: everything (AlwaysAllow, for loopback). */
+  authorizer?: Authorizer;
+  /** Time for ages in Tables. Default: the Api's clock. */
+  clock?: Clock;
+  logger?: Logger;
+  /** Protection limits; kube-apiserver's defaults otherwise. */
+  limits?: Partial<ServerLimits>;
+  /** Watch bookmarks, timeouts and slow-watcher limit. */
+  watch?: Partial<WatchOptions>;
+  /** Printer columns for custom kinds (or to replace a built-in kind's), by `group/Kind`. */
+  printers?: ReadonlyMap<string, KindPrinter>;
+  /** What `start()` listens on. */
+  listen?: ListenOptions;
+}
+
+/**
+ * Kubernetes' REST protocol in front of an in-process `Api`, so `kubectl`
+ * and `@kubernetes/client-node` drive a Flotilla cluster unchanged:
+ * discovery (aggregated v2 and legacy), REST for every registered kind
+ * (including kinds registered while it runs) with `status`, `scale`,
+ * `binding` and `eviction`, patches, watch, and server-side Tables.
+ *
+ * Lifecycle: `start(signal?)` (or `listen(options)`) resolves once the port
+ * is open; `stop()` (or aborting the signal) stops taking connections, ends
+ * every watch cleanly (the chunked response is finished, not cut), lets
+ * in-flight requests finish, closes every socket, and resolves when all is
+ * released. `ready` and `stopped` are the same two moments as promises.
+ *
+ * Guarantees:
+ * - Every error is a `Status` with Kubernetes' code and reason; a stack
+ *   trace never reaches a client.
+ * - A request over the body limit, over the in-flight limits or slower than
+ *   the timeouts is refused without reaching the Api: nothing is written.
+ *
+ * Caveats:
+ * - Lists and watches are served at the latest revision: a list at an
+ *   older `resourceVersion` with `resourceVersionMatch=Exact` gets the
+ *   latest state.
+ */
+export class ApiServer {
+  /** The patch formats accepted; register more with `patchers.register(contentType, applier)`. */
+  readonly patchers = new PatchAppliers();
+  /** Documents served at fixed paths besides discovery (OpenAPI: `/openapi/v2`, `/openapi/v3`). */
+  readonly documents = new Map<string, PathDocument>();
+  /** Resolves when the server listens. */
+  readonly ready: Promise<ServingInfo>;
+  /** Resolves when the server has stopped and released everything. */
+  readonly stopped: Promise<void>;
+  private readonly limits: ServerLimits;
+  private readonly index: ResourceIndex;
+  private readonly rest: RestServices;
+  private readonly deps: RequestHandlerDeps;
+  private readonly stopping = new AbortController();
+  private readonly sockets = new Set<Socket>();
+  private readonly inFlight = new Set<Promise<void>>();
+  private server?: Server;
+  private serving?: ServingInfo;
+  private stopPromise?: Promise<void>;
+  private markReady!: (info: ServingInfo) => void;
+  private markStopped!: () => void;
+
+  constructor(private readonly options: ApiServerOptions) {
+    this.limits = { ...defaultServerLimits, ...options.limits };
+    this.index = new ResourceIndex(options.api);
+    this.rest = {
+      api: options.api,
+      clock: options.clock ?? options.api.clock,
+      printers: new Printers(options.printers),
+      patchers: this.patchers,
+      bodyLimit: this.limits.maxBodyBytes,
+      watch: { ...defaultWatchOptions, ...options.watch },
+    };
+    this.deps = {
+      api: options.api,
+      index: this.index,
+      rest: this.rest,
+      gate: new InFlightGate(this.limits),
+      limits: this.limits,
+      authenticator: options.authenticator ?? anonymousAuthenticator,
+      authorizer: options.authorizer ?? alwaysAllowAuthorizer,
+      logger: options.logger ?? silentLogger(),
+      documents: this.documents,
+      ready: () => this.serving !== undefined && !this.stopping.signal.aborted,
+      stopping: this.stopping.signal,
+    };
+    this.ready = new Promise((resolve) => {
+      this.markReady = resolve;
+    });
+    this.stopped = new Promise((resolve) => {
+      this.markStopped = resolve;
+    });
+  }
+
+  /** Where the server listens; throws before `listen` has resolved. */
+  get info(): ServingInfo {
+    if (!this.serving) throw new Error('the ApiServer is not listening; call start() or listen() first');
+    return this.serving;
+  }
+
+  /**
+   * Decodes `application/vnd.kubernetes.protobuf` create bodies (what
+   * `kubectl create <kind>` sends) with `decode`; without one they get a 415.
+   */
+  setProtobufDecoder(decode: NonNullable<RestServices['decodeProtobuf']>): void {
+    this.rest.decodeProtobuf = decode;
+  }
+
+  /** Listens with the constructor's `listen` options; aborting `signal` stops the server. */
+  async start(signal?: AbortSignal): Promise<ServingInfo> {
+    signal?.addEventListener('abort', () => void this.stop(), { once: true });
+    return this.listen(this.options.listen ?? {});
+  }
+
+  /** Opens the port; resolves with where it listens. Call once. */
+  async listen(options: ListenOptions = {}): Promise<ServingInfo> {
+    if (this.server) throw new Error('the ApiServer is already listening');
+    const host = options.host ?? '127.0.0.1';
+    const tls = options.tls === true ? await generateServingCertificate([host]) : options.tls || undefined;
+    const handler = (req: IncomingMessage, res: ServerResponse) => this.onRequest(req, res);
+    const serverOptions = {
+      headersTimeout: this.limits.headersTimeoutMs,
+      requestTimeout: this.limits.requestReceiveTimeoutMs,
+      keepAliveTimeout: 30_000,
+    };
+    const server = tls
+      ? createHttpsServer({ ...serverOptions, cert: tls.cert, key: tls.key }, handler)
+      : createHttpServer(serverOptions, handler);
+    this.server = server;
+    server.on('connection', (socket: Socket) => {
+      this.sockets.add(socket);
+      socket.once('close', () => this.sockets.delete(socket));
+    });
+    server.on('clientError', (_err, socket) => {
+      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+      socket.destroy();
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 0, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    const port = (server.address() as AddressInfo).port;
+    const urlHost = host.includes(':') ? `[${host}]` : host;
+    this.serving = { url: `${tls ? 'https' : 'http'}://${urlHost}:${port}`, host, port, caCert: tls?.caCert };
+    this.markReady(this.serving);
+    return this.serving;
+  }
+
+  /**
+   * Stops: refuses new connections, ends every watch with a finished chunked
+   * response, waits for in-flight requests, closes idle and remaining sockets.
+   */
+  stop(): Promise<void> {
+    this.stopPromise ??= this.shutdown();
+    return this.stopPromise;
+  }
+
+  private async shutdown(): Promise<void> {
+    const server = this.server;
+    this.stopping.abort();
+    if (server) {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      await Promise.allSettled([...this.inFlight]);
+      server.closeIdleConnections();
+      for (const socket of this.sockets) socket.destroySoon();
+      await closed;
+    }
+    this.index.close();
+    this.markStopped();
+  }
+
+  private onRequest(req: IncomingMessage, res: ServerResponse): void {
+    const work = handleRequest(this.deps, req, res);
+    this.inFlight.add(work);
+    void work.finally(() => this.inFlight.delete(work));
+  }
+}

@@ -1,0 +1,4 @@
+export * from './api-server.js';
+export * from './media-type.js';
+export * from './request-info.js';
+export * from './self-signed.js';

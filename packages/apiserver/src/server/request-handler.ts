@@ -1,0 +1,173 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Api, Logger } from '@flotilla/core';
+import { ApiError, ApiResourceClient } from '@flotilla/core';
+import type { Authenticator, AuthorizationAttributes, Authorizer, UserInfo } from '../auth/types.js';
+import { discoveryDocument } from '../discovery/discovery-documents.js';
+import { HttpStatusError } from '../errors/http-status-error.js';
+import { statusFromError } from '../errors/status.js';
+import type { InFlightGate } from '../protection/in-flight-gate.js';
+import { requestClassOf } from '../protection/in-flight-gate.js';
+import type { ServerLimits } from '../protection/server-limits.js';
+import type { ResourceIndex } from '../resources/resource-index.js';
+import { serveResource } from '../rest/resource-handler.js';
+import type { RestServices } from '../rest/rest-request.js';
+import { responseView } from '../rest/view.js';
+import { parseAccept } from './media-type.js';
+import { type RequestInfo, requestInfoOf } from './request-info.js';
+import { writeJson, writeStatus } from './respond.js';
+
+/** A document served at a fixed path (OpenAPI), built per request from the Accept header. */
+export type PathDocument = (
+  accept: string | undefined,
+  query: URLSearchParams,
+) => { body: unknown; contentType: string } | undefined;
+
+/** Everything the request handler needs from its server. */
+export interface RequestHandlerDeps {
+  api: Api;
+  index: ResourceIndex;
+  rest: RestServices;
+  gate: InFlightGate;
+  limits: ServerLimits;
+  authenticator: Authenticator;
+  authorizer: Authorizer;
+  logger: Logger;
+  /** Extra documents by path prefix (`/openapi/v2`, `/openapi/v3`). */
+  documents: Map<string, PathDocument>;
+  /** True while the server takes requests; `/readyz` fails once it stops. */
+  ready(): boolean;
+  /** Aborted when the server stops: ends watches and in-flight work. */
+  stopping: AbortSignal;
+}
+
+const HEALTH_PATHS = new Set(['/healthz', '/livez', '/readyz']);
+
+function forbiddenMessage(a: AuthorizationAttributes, reason: string): string {
+  const what = a.resourceRequest
+    ? `User "${a.user.username}" cannot ${a.verb} resource "${a.subresource ? `${a.resource}/${a.subresource}` : a.resource}" in API group "${a.apiGroup}"${a.namespace ? ` in the namespace "${a.namespace}"` : a.name ? '' : ' at the cluster scope'}`
+    : `User "${a.user.username}" cannot ${a.verb} path "${a.path}"`;
+  const subject = a.resourceRequest ? `${a.resource}${a.name ? ` "${a.name}"` : ''} is forbidden` : 'forbidden';
+  return `${subject}: ${what}${reason ? `: ${reason}` : ''}`;
+}
+
+function attributesOf(user: UserInfo, info: RequestInfo): AuthorizationAttributes {
+  return {
+    user,
+    verb: info.verb,
+    resourceRequest: info.resourceRequest,
+    apiGroup: info.apiGroup,
+    apiVersion: info.apiVersion,
+    resource: info.resource,
+    subresource: info.subresource,
+    namespace: info.namespace,
+    name: info.name,
+    path: info.path,
+  };
+}
+
+/** Races `work` against the request timeout: a late request gets a 504 Status and its signal aborts. */
+async function withTimeout(work: Promise<void>, ms: number, abort: AbortController): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      abort.abort();
+      reject(new HttpStatusError(504, 'Timeout', `the request did not complete within ${ms / 1000}s`, 1));
+    }, ms);
+  });
+  try {
+    await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * One request through the server's filters, in kube-apiserver's order:
+ * health checks, authentication, request attributes, authorization,
+ * max-in-flight, then discovery, documents or REST. Every failure is
+ * answered as a Status; a stack trace never leaves the server.
+ */
+export async function handleRequest(
+  deps: RequestHandlerDeps,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  const abort = new AbortController();
+  const onStop = () => abort.abort();
+  deps.stopping.addEventListener('abort', onStop, { once: true });
+  res.once('close', onStop);
+  let release: (() => void) | undefined;
+  try {
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://apiserver');
+    } catch {
+      throw new HttpStatusError(400, 'BadRequest', 'malformed request URL');
+    }
+    const path = url.pathname;
+    if (HEALTH_PATHS.has(path)) {
+      const ok = path !== '/readyz' || deps.ready();
+      res.writeHead(ok ? 200 : 500, { 'Content-Type': 'text/plain; charset=utf-8' });
+      res.end(ok ? 'ok' : 'not ready: the server is stopping');
+      return;
+    }
+    const user = await deps.authenticator.authenticate(req);
+    if (!user) throw new HttpStatusError(401, 'Unauthorized', 'Unauthorized');
+    const info = requestInfoOf(req.method ?? 'GET', path, url.searchParams);
+    const attributes = attributesOf(user, info);
+    const decision = await deps.authorizer.authorize(attributes);
+    if (decision.decision !== 'Allow') {
+      throw new HttpStatusError(403, 'Forbidden', forbiddenMessage(attributes, decision.reason));
+    }
+    const cls = requestClassOf(info.verb);
+    release = deps.gate.acquire(cls);
+    const work = serve(deps, req, res, url, info, abort.signal);
+    if (cls === 'watch') await work;
+    else await withTimeout(work, deps.limits.requestTimeoutMs, abort);
+  } catch (err) {
+    if (!(err instanceof HttpStatusError) && !(err instanceof ApiError)) {
+      deps.logger.error({ err, method: req.method, url: req.url }, 'request failed');
+    }
+    writeStatus(res, statusFromError(err));
+    // A refused body may still be arriving; closing stops reading it.
+    if (!req.complete) res.once('finish', () => req.destroy());
+  } finally {
+    release?.();
+    deps.stopping.removeEventListener('abort', onStop);
+  }
+}
+
+async function serve(
+  deps: RequestHandlerDeps,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  info: RequestInfo,
+  signal: AbortSignal,
+): Promise<void> {
+  const acceptHeader = req.headers.accept;
+  const accept = parseAccept(acceptHeader);
+  if (!info.resourceRequest) {
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      throw new HttpStatusError(405, 'MethodNotAllowed', `${req.method} is not supported on ${info.path}`);
+    }
+    for (const [prefix, document] of deps.documents) {
+      if (info.path !== prefix && !info.path.startsWith(`${prefix}/`)) continue;
+      const doc = document(acceptHeader, url.searchParams);
+      if (doc) return writeJson(res, 200, doc.body, doc.contentType);
+    }
+    const doc = discoveryDocument(info.path, accept, deps.index);
+    if (!doc) throw new HttpStatusError(404, 'NotFound', 'the server could not find the requested resource');
+    return writeJson(res, 200, doc.body, doc.contentType);
+  }
+  const type = deps.index.find(info.apiGroup, info.apiVersion, info.resource);
+  if (!type) {
+    throw new HttpStatusError(404, 'NotFound', `the server could not find the requested resource`);
+  }
+  const client = deps.api.resource(type.kind);
+  if (!(client instanceof ApiResourceClient)) {
+    throw new HttpStatusError(500, 'InternalError', `the Api's client for ${type.kind} cannot be served over HTTP`);
+  }
+  const view = responseView(type, accept, url.searchParams, deps.rest.printers, () => deps.rest.clock.now());
+  await serveResource({ req, res, info, query: url.searchParams, type, client, view, signal }, deps.rest);
+}

@@ -1,0 +1,2 @@
+export * from './watch-options.js';
+export * from './watch-stream.js';

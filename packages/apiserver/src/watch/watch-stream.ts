@@ -1,0 +1,104 @@
+import type { KubeObject, WatchEvent } from '@flotilla/core';
+import type { Subscription } from 'rxjs';
+import { statusFromError } from '../errors/status.js';
+import { listQueryOf } from '../rest/query.js';
+import type { RestRequest, RestServices } from '../rest/rest-request.js';
+
+/** The annotation on the BOOKMARK that ends a watch's initial events (`sendInitialEvents=true`). */
+export const INITIAL_EVENTS_END_ANNOTATION = 'k8s.io/initial-events-end';
+
+type EventType = WatchEvent['type'] | 'BOOKMARK' | 'ERROR';
+
+/**
+ * Serves `?watch=true`: a chunked response with one JSON event per line
+ * (`{"type":"ADDED","object":{...}}`), as Kubernetes' watch.
+ *
+ * - No `resourceVersion` (or `0`), or `sendInitialEvents=true`: every
+ *   object that matches first arrives as ADDED, then changes follow;
+ *   with `sendInitialEvents` a BOOKMARK annotated
+ *   `k8s.io/initial-events-end` marks the end of that state.
+ * - With a `resourceVersion`: the changes after it. One older than the
+ *   store's history ends the watch with an ERROR event carrying a 410
+ *   Expired Status (what kube-apiserver's watch cache does), so clients relist.
+ * - `allowWatchBookmarks=true`: a BOOKMARK with the last revision sent, every
+ *   `bookmarkIntervalMs`.
+ * - Ends cleanly after `timeoutSeconds` (default: a random time between the
+ *   minimum request timeout and twice it), when the client goes away, when
+ *   the server stops, and when the client reads too slowly.
+ * - Each event's object follows the request's view: a one-row Table for
+ *   `kubectl get -w`.
+ */
+export async function serveWatch(r: RestRequest, s: RestServices): Promise<void> {
+  const q = listQueryOf(r.query);
+  const opts = s.watch;
+  const namespace = r.info.namespace || undefined;
+  const initial = q.sendInitialEvents === true || q.resourceVersion === undefined || q.resourceVersion === '0';
+  let items: readonly KubeObject[] = [];
+  let from = q.resourceVersion;
+  if (initial) {
+    const list = await r.client.list({ namespace, labelSelector: q.labelSelector, fieldSelector: q.fieldSelector });
+    items = list.items;
+    from = list.resourceVersion;
+  }
+  const apiVersion = r.type.group ? `${r.type.group}/${r.type.version}` : r.type.version;
+  let lastRevision = from ?? '0';
+  const res = r.res;
+  res.writeHead(200, {
+    'Content-Type': 'application/json',
+    'Cache-Control': 'no-cache, private',
+    'Transfer-Encoding': 'chunked',
+  });
+  res.flushHeaders();
+
+  return new Promise<void>((resolve) => {
+    let subscription: Subscription | undefined;
+    let ended = false;
+    const timers: NodeJS.Timeout[] = [];
+    const end = () => {
+      if (ended) return;
+      ended = true;
+      subscription?.unsubscribe();
+      for (const t of timers) clearTimeout(t);
+      r.signal.removeEventListener('abort', end);
+      if (!res.destroyed) res.end();
+      resolve();
+    };
+    const send = (type: EventType, object: unknown) => {
+      if (ended) return;
+      res.write(`${JSON.stringify({ type, object })}\n`);
+      if (res.writableLength > opts.maxBufferedBytes) end();
+    };
+    const bookmark = (annotations?: Record<string, string>) =>
+      send('BOOKMARK', {
+        kind: r.type.kind,
+        apiVersion,
+        metadata: annotations ? { resourceVersion: lastRevision, annotations } : { resourceVersion: lastRevision },
+      });
+    r.signal.addEventListener('abort', end, { once: true });
+    res.once('close', end);
+    if (r.signal.aborted) return end();
+
+    for (const obj of items) send('ADDED', r.view.object(obj));
+    if (q.sendInitialEvents === true && q.allowWatchBookmarks) bookmark({ [INITIAL_EVENTS_END_ANNOTATION]: 'true' });
+
+    const timeoutSeconds = q.timeoutSeconds ?? opts.minRequestTimeoutSeconds * (1 + Math.random());
+    timers.push(setTimeout(end, timeoutSeconds * 1000));
+    if (q.allowWatchBookmarks) {
+      const interval = setInterval(() => bookmark(), opts.bookmarkIntervalMs);
+      timers.push(interval);
+    }
+    subscription = r.client
+      .watch({ namespace, resourceVersion: from, labelSelector: q.labelSelector, fieldSelector: q.fieldSelector })
+      .subscribe({
+        next: (event) => {
+          lastRevision = event.object.metadata.resourceVersion ?? lastRevision;
+          send(event.type, r.view.object(event.object));
+        },
+        error: (err: unknown) => {
+          send('ERROR', statusFromError(err));
+          end();
+        },
+        complete: end,
+      });
+  });
+}

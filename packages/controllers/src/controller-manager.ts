@@ -4,6 +4,7 @@ import { registerHorizontalPodAutoscalerController } from './autoscaler/register
 import { registerCronJobController } from './cronjob/register.js';
 import { registerDaemonSetController } from './daemonset/register.js';
 import { registerDeploymentController } from './deployment/register.js';
+import { registerDisruptionController } from './disruption/register.js';
 import { registerEndpointsController } from './endpoints/register.js';
 import { registerEndpointSliceController } from './endpointslice/register.js';
 import { registerGarbageCollector } from './garbage-collector/register.js';
@@ -73,6 +74,7 @@ export const controllerRegistrations: readonly ControllerRegistration[] = [
   },
   { name: 'daemonset', defaultConcurrency: 2, register: registerDaemonSetController },
   { name: 'statefulset', defaultConcurrency: 5, register: registerStatefulSetController },
+  { name: 'disruption', defaultConcurrency: 1, register: registerDisruptionController },
   { name: 'job', defaultConcurrency: 5, register: registerJobController },
   { name: 'cronjob', defaultConcurrency: 5, register: registerCronJobController },
   { name: 'garbagecollector', defaultConcurrency: 20, register: registerGarbageCollector },

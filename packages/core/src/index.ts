@@ -10,6 +10,7 @@ export * from './clock/index.js';
 export * from './controller/index.js';
 export * from './defaulting/index.js';
 export * from './di/index.js';
+export * from './drain/index.js';
 export * from './errors/index.js';
 export * from './informer/index.js';
 export * from './json/index.js';

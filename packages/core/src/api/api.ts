@@ -4,12 +4,14 @@ import { isJsonObject } from '../json/json-object.js';
 import type { Pod } from '../model/core-v1.js';
 import type { BuiltinKind, BuiltinKinds } from '../model/kinds.js';
 import type { KubeObject } from '../model/meta.js';
+import type { PodDisruptionBudget } from '../model/policy-v1.js';
 import { createBuiltinRegistry } from '../registry/builtins.js';
 import type { ResourceRegistry } from '../registry/resource-registry.js';
 import type { ResourceType } from '../registry/resource-type.js';
 import type { Store } from '../store/store.js';
 import { AdmissionChain } from './admission.js';
 import { bindPod, type PodBindingTarget } from './binding.js';
+import { type EvictionOptions, evictPod } from './eviction.js';
 import { NamespaceLifecycle } from './namespace-lifecycle.js';
 import { type ApiContext, ApiResourceClient, TimestampSource } from './resource-client.js';
 import type { AdmissionHook, ResourceClient } from './types.js';
@@ -109,6 +111,19 @@ export class Api {
   /** Binds a pod to a node once, atomically; see `bindPod`. */
   async bindPod(target: PodBindingTarget, nodeName: string): Promise<Pod> {
     return bindPod(this.client('Pod') as ApiResourceClient<Pod>, target, nodeName, this.clock.now());
+  }
+
+  /**
+   * Evicts a pod through its PodDisruptionBudget, as `pods/eviction` does
+   * (see `evictPod`): deletes it only if its budget allows one more
+   * disruption, else throws `TooManyRequestsError` (429) naming the budget.
+   */
+  async evict(namespace: string, name: string, opts: EvictionOptions = {}): Promise<void> {
+    const clients = {
+      pods: this.client('Pod') as ApiResourceClient<Pod>,
+      budgets: this.client('PodDisruptionBudget') as ApiResourceClient<PodDisruptionBudget>,
+    };
+    await evictPod(clients, () => this.clock.now(), namespace, name, opts);
   }
 
   /** Stops the namespace watch. The store stays open. */

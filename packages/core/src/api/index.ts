@@ -2,6 +2,7 @@ export * from './admission.js';
 export * from './api.js';
 export * from './binding.js';
 export * from './deletion.js';
+export * from './eviction.js';
 export * from './merge-patch.js';
 export * from './namespace-lifecycle.js';
 export * from './resource-client.js';

@@ -8,7 +8,9 @@ export type StatusReason =
   | 'Forbidden'
   | 'Timeout'
   | 'RequestEntityTooLarge'
-  | 'BadRequest';
+  | 'BadRequest'
+  | 'TooManyRequests'
+  | 'InternalError';
 
 /** The HTTP code Kubernetes would answer for each reason, kept so errors map one-to-one to the real API. */
 const statusCodes: Record<StatusReason, number> = {
@@ -21,6 +23,8 @@ const statusCodes: Record<StatusReason, number> = {
   Timeout: 504,
   RequestEntityTooLarge: 413,
   BadRequest: 400,
+  TooManyRequests: 429,
+  InternalError: 500,
 };
 
 /** Base class of every typed error the Store and Api throw. Switch on `reason`. */
@@ -139,6 +143,30 @@ export class RequestTooLargeError extends ApiError {
 export class BadRequestError extends ApiError {
   constructor(message: string) {
     super('BadRequest', message);
+  }
+}
+
+/**
+ * An eviction would take more pods of a PodDisruptionBudget down than it
+ * allows (HTTP 429, as Kubernetes answers `pods/eviction`). Retry later: the
+ * budget allows it again once replacements are healthy.
+ */
+export class TooManyRequestsError extends ApiError {
+  constructor(
+    message: string,
+    /** The budget that refused, `namespace/name`, when one did. */
+    readonly disruptionBudget?: string,
+    /** Why, as Kubernetes' status cause (`The disruption budget web needs 2 healthy pods and has 2 currently`). */
+    readonly causeMessage?: string,
+  ) {
+    super('TooManyRequests', causeMessage ? `${message} ${causeMessage}` : message);
+  }
+}
+
+/** The server cannot serve the request as asked (HTTP 500), e.g. a pod covered by two disruption budgets. */
+export class InternalError extends ApiError {
+  constructor(message: string) {
+    super('InternalError', message);
   }
 }
 

@@ -8,7 +8,7 @@ import {
   type Namespace,
   type Node,
   type Pod,
-  RealClock,
+  resolveClock,
   type SharedInformer,
   silentLogger,
 } from '@flotilla/core';
@@ -95,7 +95,7 @@ export class Scheduler {
   constructor(options: SchedulerOptions) {
     this.api = options.api;
     this.informers = options.informers;
-    this.clock = options.clock ?? new RealClock();
+    this.clock = resolveClock(options.clock, options.api);
     this.logger = (options.logger ?? silentLogger()).child({ component: 'scheduler' });
     this.cache = new SchedulerCache({ clock: this.clock, assumedPodTtlMs: options.assumedPodTtlMs });
     this.client = new ApiSchedulerClient(options.api);

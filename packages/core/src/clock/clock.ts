@@ -42,6 +42,16 @@ export function sleepOn(clock: Pick<Clock, 'setTimeout'>, ms: number, signal?: A
   });
 }
 
+/**
+ * The one rule for a component's clock, everywhere in Flotilla: the `clock`
+ * option when given; else the clock of what the component works against
+ * (an `Api`, an `InformerFactory`), so a `FakeClock` given to the Api is
+ * never silently paired with the wall clock elsewhere; else the wall clock.
+ */
+export function resolveClock(given: Clock | undefined, from?: { readonly clock?: Clock }): Clock {
+  return given ?? from?.clock ?? new RealClock();
+}
+
 /** The wall clock. */
 export class RealClock implements Clock {
   now(): number {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Api } from '../api/api.js';
-import { type Clock, RealClock, toTimestamp } from '../clock/clock.js';
+import { type Clock, resolveClock, toTimestamp } from '../clock/clock.js';
 import { isReason } from '../errors/api-errors.js';
 import { type Logger, silentLogger } from '../logging/logger.js';
 import type { Event } from '../model/core-v1.js';
@@ -40,7 +40,7 @@ export class EventRecorder {
     private readonly api: Api,
     private readonly options: EventRecorderOptions,
   ) {
-    this.clock = options.clock ?? new RealClock();
+    this.clock = resolveClock(options.clock, api);
     this.logger = (options.logger ?? silentLogger()).child({ eventRecorder: options.component });
   }
 

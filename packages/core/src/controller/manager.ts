@@ -1,7 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import type { Registry } from 'prom-client';
 import type { Api } from '../api/api.js';
-import { type Clock, RealClock } from '../clock/clock.js';
+import { type Clock, resolveClock } from '../clock/clock.js';
 import { BadRequestError } from '../errors/api-errors.js';
 import { InformerFactory } from '../informer/informer-factory.js';
 import { type Logger, silentLogger } from '../logging/logger.js';
@@ -86,7 +86,7 @@ export class Manager {
 
   constructor(private readonly options: ManagerOptions) {
     this.api = options.api;
-    this.clock = options.clock ?? new RealClock();
+    this.clock = resolveClock(options.clock, options.api);
     this.logger = options.logger ?? silentLogger();
     this.informers = new InformerFactory(options.api, { clock: this.clock, logger: this.logger });
     this.stopped = new Promise((resolve) => {

@@ -1,4 +1,4 @@
-import type { Clock } from '../clock/clock.js';
+import { type Clock, resolveClock } from '../clock/clock.js';
 import { BadRequestError } from '../errors/api-errors.js';
 import type { Logger } from '../logging/logger.js';
 import type { KubeObject } from '../model/meta.js';
@@ -7,6 +7,7 @@ import type { InformerOptions } from './types.js';
 
 /** Options of an `InformerFactory`, passed to every informer it makes. */
 export interface InformerFactoryOptions {
+  /** Default: the source's clock (an `Api`'s), else the wall clock. */
   clock?: Clock;
   logger?: Logger;
 }
@@ -28,11 +29,15 @@ export interface InformerFactoryOptions {
 export class InformerFactory {
   private readonly informers = new Map<string, Informer>();
   private signal?: AbortSignal;
+  /** The clock every informer of this factory runs on; components built on the factory default to it. */
+  readonly clock: Clock;
 
   constructor(
     private readonly source: ResourceClientSource,
     private readonly options: InformerFactoryOptions = {},
-  ) {}
+  ) {
+    this.clock = resolveClock(options.clock, source);
+  }
 
   /** The shared informer for `kind` (optionally restricted to a namespace and label selector). */
   for<T extends KubeObject = KubeObject>(kind: string, opts: InformerOptions<T> = {}): Informer<T> {
@@ -51,7 +56,7 @@ export class InformerFactory {
     }
     const informer = new Informer<T>(this.source, kind, {
       ...opts,
-      clock: this.options.clock,
+      clock: this.clock,
       logger: this.options.logger,
     });
     this.informers.set(id, informer as unknown as Informer);

@@ -1,6 +1,6 @@
 import { Observable, Subject, type Subscription } from 'rxjs';
 import type { ResourceClient } from '../api/types.js';
-import { type Clock, RealClock, type TimerHandle } from '../clock/clock.js';
+import { type Clock, resolveClock, type TimerHandle } from '../clock/clock.js';
 import { isReason } from '../errors/api-errors.js';
 import { type Logger, silentLogger } from '../logging/logger.js';
 import { compileLabelSelector, type LabelMatcher } from '../model/labels.js';
@@ -16,6 +16,8 @@ import type { InformerEvent, InformerOptions, ObjectCache, SharedInformer } from
 export interface ResourceClientSource {
   /** The list and watch calls for `kind` (an `Api` is one; a wrapper can add a field selector). */
   resource(kind: string): Pick<ResourceClient, 'list' | 'watch'>;
+  /** The source's clock (an `Api` has one): informers use it unless given their own. */
+  readonly clock?: Clock;
 }
 
 /** Options of an `Informer`: what to follow, plus its time source, logger and retry policy. */
@@ -86,7 +88,7 @@ export class Informer<T extends KubeObject = KubeObject> implements SharedInform
     readonly options: InformerConfig<T> = {},
   ) {
     this.client = source.resource(kind);
-    this.clock = options.clock ?? new RealClock();
+    this.clock = resolveClock(options.clock, source);
     this.logger = (options.logger ?? silentLogger()).child({ informer: kind, namespace: options.namespace });
     this.backoff = options.backoff ?? jitteredBackoff();
     this.matcher = compileLabelSelector(options.labelSelector);

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
  * an API change to announce.
  */
 const surface: Record<string, string[]> = {
-  clock: ['FakeClock', 'RealClock', 'sleepOn', 'toTimestamp'],
+  clock: ['FakeClock', 'RealClock', 'resolveClock', 'sleepOn', 'toTimestamp'],
   workqueue: [
     'WorkQueue',
     'bucketRateLimiter',

@@ -1,4 +1,4 @@
-import { type Clock, type Logger, RealClock, silentLogger, type TimerHandle } from '@flotilla/core';
+import { type Clock, type Logger, resolveClock, silentLogger, type TimerHandle } from '@flotilla/core';
 import type { Registry } from 'prom-client';
 import type { Applier } from '../apply/applier.js';
 import type { NatChainLister } from '../apply/iptables-applier.js';
@@ -111,7 +111,7 @@ export class Proxier {
 
   constructor(private readonly options: ProxierOptions) {
     this.source = new ServiceSource(options.informers);
-    this.clock = options.clock ?? new RealClock();
+    this.clock = resolveClock(options.clock, options.informers);
     this.log = (options.logger ?? silentLogger()).child({ component: 'proxier', mode: options.mode });
     this.metrics = options.metrics ? new ProxierMetrics(options.metrics) : undefined;
     this.minInterval = options.minSyncIntervalMs ?? 1000;

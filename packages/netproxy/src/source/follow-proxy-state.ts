@@ -1,4 +1,4 @@
-import { type Clock, type Logger, RealClock, silentLogger, type TimerHandle } from '@flotilla/core';
+import { type Clock, type Logger, resolveClock, silentLogger, type TimerHandle } from '@flotilla/core';
 import { buildProxyState, type ProxyState } from '../state/proxy-state.js';
 import { type NodeInput, type ServiceInformers, ServiceSource } from './service-informers.js';
 import { type ProxyEventSink, SkippedObjectReporter } from './skipped-reporter.js';
@@ -40,7 +40,7 @@ export function followProxyState(
   onState: (state: ProxyState) => void | Promise<void>,
 ): Following {
   const source = new ServiceSource(options.informers);
-  const clock = options.clock ?? new RealClock();
+  const clock = resolveClock(options.clock, options.informers);
   const log = options.logger ?? silentLogger();
   const skipped = new SkippedObjectReporter({ logger: log, events: options.events });
   let previous: ProxyState | undefined;

@@ -1,4 +1,4 @@
-import type { KubeObject, Service, SharedInformer } from '@flotilla/core';
+import type { Clock, KubeObject, Service, SharedInformer } from '@flotilla/core';
 import type { EndpointSlice } from '../state/discovery-types.js';
 import type { ProxyInput } from '../state/proxy-state.js';
 
@@ -6,6 +6,8 @@ import type { ProxyInput } from '../state/proxy-state.js';
 export interface ServiceInformers {
   /** The shared informer for `kind` (`Service`, `EndpointSlice`). */
   for<T extends KubeObject = KubeObject>(kind: string): SharedInformer<T>;
+  /** The informers' clock (an `InformerFactory` has one): the proxy's default clock. */
+  readonly clock?: Clock;
 }
 
 /** The node facts and options of a `ProxyInput`, without the objects. */

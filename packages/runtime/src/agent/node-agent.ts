@@ -15,6 +15,7 @@ import {
   parseMilli,
   parseValue,
   type ResourceList,
+  resolveClock,
   type Service,
   type SharedInformer,
   silentLogger,
@@ -40,7 +41,8 @@ export interface NodeAgentOptions {
   api: Api;
   runtime: ContainerRuntime;
   nodeName: string;
-  clock: Clock;
+  /** Default: the Api's clock. */
+  clock?: Clock;
   logger?: Logger;
   /** Default: the machine's CPUs and memory, 110 pods. */
   capacity?: ResourceList;
@@ -130,8 +132,10 @@ export class NodeAgent {
   private readonly volumes: PodVolumes;
   private readonly sources: EnvSources & VolumeSources;
   private readonly recorder: EventRecorder;
+  private readonly clock: Clock;
 
   constructor(private readonly options: NodeAgentOptions) {
+    this.clock = resolveClock(options.clock, options.api);
     this.logger = (options.logger ?? silentLogger()).child({ component: 'node-agent', node: options.nodeName });
     this.metrics = options.metrics ?? new InMemoryPodMetrics();
     this.capacity = options.capacity ?? machineCapacity();
@@ -157,7 +161,7 @@ export class NodeAgent {
     this.recorder = new EventRecorder(api, {
       component: 'kubelet',
       host: options.nodeName,
-      clock: options.clock,
+      clock: this.clock,
       logger: this.logger,
     });
   }
@@ -169,7 +173,8 @@ export class NodeAgent {
 
   /** Runs until `signal` aborts: registration, lease, pod workers, relist, metrics. Runtime state is left as is. */
   async run(signal: AbortSignal): Promise<void> {
-    const { api, runtime, clock, nodeName } = this.options;
+    const { api, runtime, nodeName } = this.options;
+    const clock = this.clock;
     this.stopped = false;
     this.version = await runtime.version();
     const node = await this.register();
@@ -212,7 +217,8 @@ export class NodeAgent {
 
   /** This node's pods only: the store filters the watch on `spec.nodeName`, as the kubelet's does. */
   private ownInformer(): Informer<Pod> {
-    const { api, clock, nodeName } = this.options;
+    const { api, nodeName } = this.options;
+    const clock = this.clock;
     const fieldSelector = `spec.nodeName=${nodeName}`;
     return new Informer<Pod>(
       {
@@ -230,7 +236,7 @@ export class NodeAgent {
   }
 
   private register(): Promise<Node> {
-    return registerNode(this.options.api, this.options.clock, {
+    return registerNode(this.options.api, this.clock, {
       nodeName: this.options.nodeName,
       capacity: this.capacity,
       allocatable: this.allocatable,
@@ -250,11 +256,11 @@ export class NodeAgent {
         .catch((err: unknown) => this.logger.warn({ err }, 'periodic task failed'))
         .finally(() => {
           if (this.stopped) return;
-          handle = this.options.clock.setTimeout(tick, ms);
+          handle = this.clock.setTimeout(tick, ms);
           this.timers.add(handle);
         });
     };
-    let handle = this.options.clock.setTimeout(tick, ms);
+    let handle = this.clock.setTimeout(tick, ms);
     this.timers.add(handle);
   }
 
@@ -286,7 +292,7 @@ export class NodeAgent {
               phase: 'Failed',
               reason: failure.reason,
               message: failure.message,
-              startTime: toTimestamp(this.options.clock.now()),
+              startTime: toTimestamp(this.clock.now()),
             },
           } as Pod)
           .catch((err: unknown) => this.logger.warn({ err }, 'could not write the rejection'));
@@ -297,7 +303,7 @@ export class NodeAgent {
       api: this.options.api,
       runtime: this.options.runtime,
       network: this.options.runtime.network ?? new SocketNetworkProber(),
-      clock: this.options.clock,
+      clock: this.clock,
       logger: this.logger,
       nodeName: this.options.nodeName,
       hostIP: this.hostIP,
@@ -332,7 +338,7 @@ export class NodeAgent {
   private relistSoon(): void {
     if (this.relistScheduled || this.stopped) return;
     this.relistScheduled = true;
-    const handle = this.options.clock.setTimeout(() => {
+    const handle = this.clock.setTimeout(() => {
       this.timers.delete(handle);
       this.relistScheduled = false;
       void this.relist().catch((err: unknown) => this.logger.warn({ err }, 'relist failed'));
@@ -390,7 +396,7 @@ export class NodeAgent {
     const stats = await this.options.runtime.listContainerStats({
       labelSelector: { [NODE_NAME_LABEL]: this.options.nodeName },
     });
-    const now = toTimestamp(this.options.clock.now());
+    const now = toTimestamp(this.clock.now());
     const byPod = new Map<
       string,
       { namespace: string; name: string; containers: { name: string; usage: { cpu: string; memory: string } }[] }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Clock, TimerHandle } from '@flotilla/core';
+import { type Clock, resolveClock, type TimerHandle } from '@flotilla/core';
 import { Subject } from 'rxjs';
 import { RuntimeError } from '../cri/errors.js';
 import { matchesContainerFilter, matchesSandboxFilter } from '../cri/filters.js';
@@ -34,8 +34,8 @@ import type { SimulatedCommand } from './shell-command.js';
 
 /** Options for `FakeRuntime`. */
 export interface FakeRuntimeOptions {
-  /** Every run, stop and timestamp follows this clock. */
-  clock: Clock;
+  /** Every run, stop and timestamp follows this clock. Default: the wall clock (pass the NodeAgent's Api clock to test on a `FakeClock`). */
+  clock?: Clock;
   /** The node's pod range; sandboxes get IPs from it. Default `10.244.0.0/24`. */
   podCIDR?: string;
   /** Images present from the start (no pull needed). */
@@ -119,8 +119,8 @@ export class FakeRuntime implements ContainerRuntime {
   /** Pushes CREATED / STARTED / STOPPED / DELETED events as they happen. */
   readonly containerEvents$ = this.events.asObservable();
 
-  constructor(options: FakeRuntimeOptions) {
-    this.clock = options.clock;
+  constructor(options: FakeRuntimeOptions = {}) {
+    this.clock = resolveClock(options.clock);
     this.ips = new IpAllocator(options.podCIDR ?? '10.244.0.0/24');
     for (const image of options.images ?? []) this.addImage(image);
     this.network = {

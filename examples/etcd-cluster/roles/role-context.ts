@@ -30,9 +30,9 @@ export function leaderElection(lease: string, identity: string): LeaderElectionO
     name: lease,
     namespace: 'kube-system',
     identity,
-    leaseDurationSeconds: 6,
-    renewDeadlineSeconds: 4,
-    retryPeriodSeconds: 1,
+    leaseDurationMs: 6_000,
+    renewDeadlineMs: 4_000,
+    retryPeriodMs: 1_000,
   };
 }
 // #endregion leader-election

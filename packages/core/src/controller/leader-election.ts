@@ -8,19 +8,23 @@ import { type Logger, silentLogger } from '../logging/logger.js';
 import { registeredMetric } from '../metrics/registered-metric.js';
 import type { Lease } from '../model/coordination-v1.js';
 
-/** Where and how to elect a leader. Durations as client-go's defaults. */
+/**
+ * Where and how to elect a leader. Durations in milliseconds, as every
+ * duration in Flotilla; the defaults are client-go's (and
+ * kube-controller-manager's `--leader-elect-*` flags').
+ */
 export interface LeaderElectionOptions {
   /** The Lease's name, shared by every replica that competes. */
   name: string;
   namespace: string;
   /** This replica's identity. Default `<hostname>_<uuid>`. */
   identity?: string;
-  /** How long a lease lasts without renewal before a standby may take it. Default 15. */
-  leaseDurationSeconds?: number;
-  /** How long the leader keeps retrying a renewal before it gives up leading. Default 10. */
-  renewDeadlineSeconds?: number;
-  /** Wait between attempts to acquire or renew. Default 2. */
-  retryPeriodSeconds?: number;
+  /** How long a lease lasts without renewal before a standby may take it. Default 15,000 (Kubernetes: 15 s). */
+  leaseDurationMs?: number;
+  /** How long the leader keeps retrying a renewal before it gives up leading. Default 10,000 (Kubernetes: 10 s). */
+  renewDeadlineMs?: number;
+  /** Wait between attempts to acquire or renew. Default 2,000 (Kubernetes: 2 s). */
+  retryPeriodMs?: number;
   /** Clear the lease on shutdown so a standby takes over at once. Default true. */
   releaseOnCancel?: boolean;
 }
@@ -41,18 +45,17 @@ function validate(o: Required<Omit<LeaderElectionOptions, 'identity' | 'releaseO
   const path = (f: string) => `leaderElection.${f}`;
   if (!o.name) errors.push({ field: path('name'), message: 'Required value' });
   if (!o.namespace) errors.push({ field: path('namespace'), message: 'Required value' });
-  if (!(o.leaseDurationSeconds > o.renewDeadlineSeconds))
+  if (!(o.leaseDurationMs > o.renewDeadlineMs))
     errors.push({
-      field: path('leaseDurationSeconds'),
-      message: `Invalid value: ${o.leaseDurationSeconds}: must be greater than renewDeadlineSeconds (${o.renewDeadlineSeconds})`,
+      field: path('leaseDurationMs'),
+      message: `Invalid value: ${o.leaseDurationMs}: must be greater than renewDeadlineMs (${o.renewDeadlineMs})`,
     });
-  if (!(o.renewDeadlineSeconds > jitterFactor * o.retryPeriodSeconds))
+  if (!(o.renewDeadlineMs > jitterFactor * o.retryPeriodMs))
     errors.push({
-      field: path('renewDeadlineSeconds'),
-      message: `Invalid value: ${o.renewDeadlineSeconds}: must be greater than ${jitterFactor} x retryPeriodSeconds (${o.retryPeriodSeconds})`,
+      field: path('renewDeadlineMs'),
+      message: `Invalid value: ${o.renewDeadlineMs}: must be greater than ${jitterFactor} x retryPeriodMs (${o.retryPeriodMs})`,
     });
-  if (!(o.retryPeriodSeconds > 0))
-    errors.push({ field: path('retryPeriodSeconds'), message: 'Invalid value: must be positive' });
+  if (!(o.retryPeriodMs > 0)) errors.push({ field: path('retryPeriodMs'), message: 'Invalid value: must be positive' });
   return errors;
 }
 
@@ -65,16 +68,16 @@ function microTime(ms: number): string {
  * Leader election on a `coordination.k8s.io` Lease, with client-go's
  * algorithm: the holder renews `renewTime` every retry period; others
  * record when they last *observed* the lease change, on their own clock, and
- * may take it once `leaseDurationSeconds` pass without a change. Every write
+ * may take it once `leaseDurationMs` pass without a change. Every write
  * is compare-and-swap on the Lease's resourceVersion, so two candidates
  * cannot both win.
  *
  * Guarantees:
  * - At most one replica acts as leader at a time, given clocks that advance
  *   at about the same rate: a leader whose renewals fail steps down (aborts
- *   the leader signal) `renewDeadlineSeconds` after its last successful
+ *   the leader signal) `renewDeadlineMs` after its last successful
  *   renewal attempt began, which is before any standby may take the lease
- *   (`leaseDurationSeconds` after it last saw a change).
+ *   (`leaseDurationMs` after it last saw a change).
  * - A hanging renewal call cannot extend leadership: the deadline is a timer.
  * - After stepping down it competes again.
  *
@@ -103,16 +106,16 @@ export class LeaderElector {
     const resolved = {
       name: options.name,
       namespace: options.namespace,
-      leaseDurationSeconds: options.leaseDurationSeconds ?? 15,
-      renewDeadlineSeconds: options.renewDeadlineSeconds ?? 10,
-      retryPeriodSeconds: options.retryPeriodSeconds ?? 2,
+      leaseDurationMs: options.leaseDurationMs ?? 15_000,
+      renewDeadlineMs: options.renewDeadlineMs ?? 10_000,
+      retryPeriodMs: options.retryPeriodMs ?? 2_000,
     };
     const errors = validate(resolved);
     if (errors.length > 0) throw new InvalidError('LeaderElectionConfig', options.name, errors);
     this.identity = options.identity ?? `${hostname()}_${randomUUID()}`;
-    this.leaseDurationMs = resolved.leaseDurationSeconds * 1000;
-    this.renewDeadlineMs = resolved.renewDeadlineSeconds * 1000;
-    this.retryPeriodMs = resolved.retryPeriodSeconds * 1000;
+    this.leaseDurationMs = resolved.leaseDurationMs;
+    this.renewDeadlineMs = resolved.renewDeadlineMs;
+    this.retryPeriodMs = resolved.retryPeriodMs;
     this.clock = deps.clock ?? new RealClock();
     this.logger = (deps.logger ?? silentLogger()).child({
       lease: `${options.namespace}/${options.name}`,
@@ -204,7 +207,8 @@ export class LeaderElector {
     const now = this.clock.now();
     const spec = {
       holderIdentity: this.identity,
-      leaseDurationSeconds: this.leaseDurationMs / 1000,
+      // The Lease says whole seconds; rounded up, so a standby never takes over early.
+      leaseDurationSeconds: Math.max(1, Math.ceil(this.leaseDurationMs / 1000)),
       acquireTime: microTime(now),
       renewTime: microTime(now),
       leaseTransitions: 0,

@@ -129,8 +129,7 @@ describe('leader election', () => {
     const { api } = cluster();
     const leases = api.resource('Lease');
     expect(
-      () =>
-        new LeaderElector(leases, { name: 'x', namespace: 'y', leaseDurationSeconds: 10, renewDeadlineSeconds: 10 }),
+      () => new LeaderElector(leases, { name: 'x', namespace: 'y', leaseDurationMs: 10_000, renewDeadlineMs: 10_000 }),
     ).toThrow(InvalidError);
     const fieldsOf = (fn: () => unknown) => {
       try {
@@ -142,8 +141,8 @@ describe('leader election', () => {
     };
     expect(
       fieldsOf(
-        () => new LeaderElector(leases, { name: '', namespace: 'y', renewDeadlineSeconds: 2, retryPeriodSeconds: 2 }),
+        () => new LeaderElector(leases, { name: '', namespace: 'y', renewDeadlineMs: 2_000, retryPeriodMs: 2_000 }),
       ),
-    ).toEqual(['leaderElection.name', 'leaderElection.renewDeadlineSeconds']);
+    ).toEqual(['leaderElection.name', 'leaderElection.renewDeadlineMs']);
   });
 });

@@ -23,9 +23,9 @@ const manager = new Manager({
     name: 'controller-manager',
     namespace: 'kube-system',
     identity,
-    leaseDurationSeconds: 3,
-    renewDeadlineSeconds: 2,
-    retryPeriodSeconds: 0.5,
+    leaseDurationMs: 3_000,
+    renewDeadlineMs: 2_000,
+    retryPeriodMs: 500,
   },
 });
 manager.add({

@@ -239,6 +239,21 @@ describe('Proxier', () => {
     );
   });
 
+  it.each([
+    ['returns nothing', () => undefined],
+    [
+      'throws',
+      () => {
+        throw new Error('already closed');
+      },
+    ],
+    ['rejects', () => Promise.reject(new Error('already closed'))],
+  ])('stop resolves when the applier’s close %s', async (_, close) => {
+    const applier: Applier<IptablesRules> = { apply: async () => {}, close: close as () => void };
+    const proxier = await started(applier);
+    await expect(proxier.stop()).resolves.toBeUndefined();
+  });
+
   it('stop waits for the sync in flight, then closes the applier once', async () => {
     await addService('a', '10.96.0.1', ['10.1.0.1']);
     const events: string[] = [];

@@ -12,7 +12,7 @@ export interface Applier<R extends { readonly text: string }> {
   /** Loads `rules.text` (full or partial, as generated); resolves once the tool has committed it. */
   apply(rules: R): Promise<void>;
   /** Releases what the applier keeps between syncs (a long-lived tool process); the Proxier's `stop` calls it. */
-  close?(): Promise<void>;
+  close?(): Promise<void> | void;
 }
 
 /** An applier with a dry run: the tool parses and validates the rules without committing them. */

@@ -172,7 +172,12 @@ export class Proxier {
     this.timer?.cancel();
     this.periodic?.cancel();
     while (this.running) await this.running;
-    await this.options.applier.close?.().catch((err: unknown) => this.log.warn({ err }, 'could not close the applier'));
+    try {
+      // A user's applier may close synchronously (return nothing) or throw.
+      await this.options.applier.close?.();
+    } catch (err) {
+      this.log.warn({ err }, 'could not close the applier');
+    }
   }
 
   /** Runs a sync now (after the one in progress, if any), ignoring the minimum interval. For tools and tests. */

@@ -56,7 +56,8 @@ describe('the local cluster, end to end (three simulated nodes, real clock, ever
   });
 
   it('converges on the example manifests: web available, the DaemonSet on every node, the Job complete', async () => {
-    const applied = await applyManifests(cluster.api, await readManifests(manifests));
+    const { applied, failures } = await applyManifests(cluster.api, (await readManifests(manifests)).objects);
+    expect(failures).toEqual([]);
     expect(applied.map((o) => `${o.kind}/${o.name}`).sort()).toEqual([
       'CronJob/report',
       'DaemonSet/node-monitor',

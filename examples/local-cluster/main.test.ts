@@ -1,6 +1,9 @@
 import { spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 
 const main = fileURLToPath(new URL('./main.ts', import.meta.url));
 const boundMs = 100_000;
@@ -26,6 +29,19 @@ function runMain(args: string[]): Promise<{ code: number | null; stdout: string;
   });
 }
 
+const scratch: string[] = [];
+afterAll(async () => {
+  for (const dir of scratch) await rm(dir, { recursive: true, force: true });
+});
+
+/** A temporary directory holding `files` (name -> text), removed after the tests. */
+async function manifestDir(files: Record<string, string>): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'flotilla-manifests-'));
+  scratch.push(dir);
+  for (const [name, text] of Object.entries(files)) await writeFile(join(dir, name), text);
+  return dir;
+}
+
 describe('npm start (examples/local-cluster/main.ts as a child process)', () => {
   it(
     'runs the whole demo on its own, prints line-by-line progress and its summary, and exits 0',
@@ -44,6 +60,114 @@ describe('npm start (examples/local-cluster/main.ts as a child process)', () => 
         expect(summary).toMatch(new RegExp(`ok +[\\d.]+ s {2}[^\\n]*${step}`));
       }
       expect(summary).toMatch(/service requests through the proxy: \d+ answered, 0 failed/);
+    },
+    boundMs + 5000,
+  );
+
+  it(
+    'applies your own manifests, follows each workload to its expected state, skips the walkthrough, exits 0',
+    async () => {
+      const dir = await manifestDir({
+        // A Job as users write them: a shell command that FakeRuntime simulates, after an init container.
+        'job.yaml': `apiVersion: batch/v1
+kind: Job
+metadata:
+  name: hello
+spec:
+  template:
+    spec:
+      restartPolicy: Never
+      initContainers:
+        - name: wait
+          image: busybox:1.36
+          command: ["sh", "-c", "echo waiting for the database && sleep 1"]
+      containers:
+        - name: hello
+          image: busybox:1.36
+          command: ["sh", "-c", "echo hi; exit 0"]
+`,
+        // No namespace (kubectl's default), an image FakeRuntime has no script for: a server on its port.
+        'web.yaml': `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: nginx
+spec:
+  replicas: 2
+  selector: { matchLabels: { app: nginx } }
+  template:
+    metadata: { labels: { app: nginx } }
+    spec:
+      containers:
+        - name: nginx
+          image: nginx:1.27
+          ports: [{ containerPort: 80 }]
+          readinessProbe: { httpGet: { path: /, port: 80 }, periodSeconds: 1 }
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: settings
+data: { mode: demo }
+`,
+      });
+      const { code, stdout, stderr } = await runMain(['--fast', '--manifests', dir]);
+
+      expect(stderr).toBe('');
+      expect(stdout).toContain(
+        'The walkthrough (scale, rolling update, healing, service, DNS, autoscaling) runs on the bundled demo only',
+      );
+      expect(stdout).toContain('progress [####################] job/hello: job "hello" completed: 1 succeeded');
+      expect(stdout).toContain('converged deployment/nginx: deployment "nginx" successfully rolled out');
+      const summary = stdout.slice(stdout.indexOf('SUMMARY'));
+      expect(summary).toContain('apply manifests: 3 objects applied, 0 failed to apply; 2 of 2 workloads converged');
+      expect(summary).toContain('steps: 1 ok, 0 failed, 0 skipped');
+      expect(code).toBe(0);
+    },
+    boundMs + 5000,
+  );
+
+  it(
+    'reports each manifest that fails, applies the rest, and exits 1',
+    async () => {
+      const dir = await manifestDir({
+        'a-broken.yaml': 'kind: [unclosed\n',
+        'b-invalid.yaml': `apiVersion: v1
+kind: Pod
+metadata:
+  name: no-image
+spec:
+  containers: [{ name: c }]
+`,
+        'c-failing-job.yaml': `apiVersion: batch/v1
+kind: Job
+metadata:
+  name: fails
+spec:
+  backoffLimit: 0
+  template:
+    spec:
+      restartPolicy: Never
+      containers: [{ name: c, image: busybox:1.36, command: ["sh", "-c", "echo giving up; exit 3"] }]
+`,
+        'd-fine.yaml': `apiVersion: v1
+kind: Pod
+metadata:
+  name: sleeper
+spec:
+  containers: [{ name: c, image: busybox:1.36, command: ["sleep", "infinity"] }]
+`,
+      });
+      const { code, stdout } = await runMain(['--fast', '--manifests', dir]);
+
+      expect(stdout).toMatch(/FAILED to apply a-broken\.yaml: /);
+      expect(stdout).toContain('FAILED to apply Pod/no-image (b-invalid.yaml): ');
+      expect(stdout).toContain('spec.containers[0].image: Required value');
+      expect(stdout).toMatch(/NOT converged job\/fails: job "fails" failed: BackoffLimitExceeded/);
+      expect(stdout).toContain('converged pod/sleeper: pod "sleeper" is ready');
+      const summary = stdout.slice(stdout.indexOf('SUMMARY'));
+      expect(summary).toContain('FAILED');
+      expect(summary).toContain('2 objects applied, 2 failed to apply; 1 of 2 workloads converged');
+      expect(code).toBe(1);
     },
     boundMs + 5000,
   );

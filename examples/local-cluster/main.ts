@@ -2,14 +2,15 @@
  * `npm start`: a whole Flotilla cluster in this process, a demo of what it
  * does, and a summary. See README.md beside this file, or `npm start -- --help`.
  */
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ApiError, type Logger, type Pod, RealClock, silentLogger } from '@flotilla/core';
 import { pino } from 'pino';
 import { LocalCluster } from './cluster.js';
 import { demoSteps } from './demo/demo-steps.js';
 import { runDemo } from './demo/run-demo.js';
-import type { DemoContext } from './demo/step.js';
+import type { DemoContext, DemoStep } from './demo/step.js';
+import { convergeStep } from './demo/steps/converge.js';
 import { LiveDisplay } from './display/live-display.js';
 import { stylesFor } from './display/render.js';
 import { dockerNodes } from './docker-nodes.js';
@@ -25,6 +26,24 @@ function loggerFor(options: LocalClusterOptions): Logger {
   return options.logFile
     ? pino({ level: 'info' }, pino.destination({ dest: options.logFile, sync: true }))
     : silentLogger();
+}
+
+/**
+ * The bundled manifests get the whole walkthrough; any other directory is
+ * applied and followed to its expected state, and the walkthrough (which
+ * works on the demo's own objects) is left out, saying so.
+ */
+function stepsFor(
+  options: LocalClusterOptions,
+  kernel: KernelProxy | undefined,
+  say: (line: string) => void,
+): DemoStep[] {
+  if (resolve(options.manifestsDir) === resolve(defaultManifests)) return demoSteps(options.manifestsDir, kernel);
+  say(
+    `Your manifests from ${options.manifestsDir}: each object is applied and each workload followed until it converges. ` +
+      'The walkthrough (scale, rolling update, healing, service, DNS, autoscaling) runs on the bundled demo only.',
+  );
+  return [convergeStep(options.manifestsDir)];
 }
 
 function untilInterrupted(): Promise<void> {
@@ -85,7 +104,10 @@ async function main(): Promise<number> {
   };
   const interrupted = untilInterrupted();
   const results = await Promise.race([
-    runDemo(ctx, demoSteps(options.manifestsDir, kernel)),
+    runDemo(
+      ctx,
+      stepsFor(options, kernel, (line) => display.say(line)),
+    ),
     interrupted.then(() => undefined),
   ]);
   display.stop();
@@ -104,7 +126,9 @@ async function main(): Promise<number> {
     );
     console.log(lines.join('\n'));
     if (options.watch) {
-      console.log('\n--watch: the cluster stays up; press Ctrl-C to stop it.');
+      console.log(
+        '\n--serve: the cluster stays up (see "Inspecting the running cluster" in the README); Ctrl-C stops it.',
+      );
       display.start();
       await interrupted;
       display.stop();

@@ -25,6 +25,7 @@ describe('parseOptions', () => {
     [['--nodes', '5'], { nodes: 5 }],
     [['--manifests', 'my/dir'], { manifestsDir: 'my/dir' }],
     [['--watch', '--fast'], { watch: true, fast: true }],
+    [['--serve'], { watch: true }],
     [['--log-file', '/tmp/x.log'], { logFile: '/tmp/x.log' }],
   ])('%j sets %j', (argv, expected) => {
     expect(parse(...argv)).toMatchObject(expected);

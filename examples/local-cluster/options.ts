@@ -14,7 +14,7 @@ export interface LocalClusterOptions {
   nodes: number;
   /** Directory of `*.yaml` / `*.yml` / `*.json` manifests, applied in file-name order. */
   manifestsDir: string;
-  /** Stay up after the demo (until Ctrl-C) instead of exiting. */
+  /** Stay up after the demo or your manifests (until Ctrl-C) instead of exiting: `--serve` (or `--watch`). */
   watch: boolean;
   /** Shorter waits between steps (for CI and tests). */
   fast: boolean;
@@ -31,7 +31,8 @@ export const usage = `usage: npm start -- [options]
   --nodes N                             number of nodes (default 3, at least 2)
   --manifests DIR                       manifests to apply (default examples/manifests)
   --log-file FILE                       write JSON logs here (default: no logs)
-  --watch                               stay up after the demo, until Ctrl-C
+  --serve                               keep the cluster up after the demo or your manifests, until Ctrl-C
+                                        (--watch: the same)
   --fast                                shorter pauses between the demo's steps
   --help                                this text`;
 
@@ -114,6 +115,7 @@ export function parseOptions(argv: readonly string[], defaultManifestsDir: strin
       case '--log-file':
         options.logFile = value();
         break;
+      case '--serve':
       case '--watch':
         options.watch = true;
         break;

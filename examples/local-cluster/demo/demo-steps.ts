@@ -1,5 +1,5 @@
 import type { KernelProxy } from '../kernel-proxy.js';
-import type { DemoStep } from './step.js';
+import type { DemoStep, ObjectRef } from './step.js';
 import { autoscaleStep } from './steps/autoscale.js';
 import { convergeStep } from './steps/converge.js';
 import { dnsStep } from './steps/dns.js';
@@ -18,13 +18,22 @@ import { serviceStep } from './steps/service.js';
 export function demoSteps(manifestsDir: string, kernel?: KernelProxy): DemoStep[] {
   return [
     convergeStep(manifestsDir),
-    scaleStep(6),
-    rollingUpdateStep('flotilla/web:1.1'),
-    healPodStep,
-    healNodeStep,
-    serviceStep,
-    dnsStep,
-    ...(kernel ? [kernelRulesStep(kernel)] : []),
-    autoscaleStep,
+    on(scaleStep(6), web),
+    on(rollingUpdateStep('flotilla/web:1.1'), web, webService),
+    on(healPodStep, web),
+    on(healNodeStep, web),
+    on(serviceStep, web, webService),
+    on(dnsStep, webService),
+    ...(kernel ? [on(kernelRulesStep(kernel), web, webService)] : []),
+    on(autoscaleStep, web, webAutoscaler),
   ];
+}
+
+/** The demo's objects, from the bundled manifests: a step without them is skipped. */
+const web: ObjectRef = { kind: 'Deployment', namespace: 'default', name: 'web' };
+const webService: ObjectRef = { kind: 'Service', namespace: 'default', name: 'web' };
+const webAutoscaler: ObjectRef = { kind: 'HorizontalPodAutoscaler', namespace: 'default', name: 'web' };
+
+function on(step: DemoStep, ...objects: ObjectRef[]): DemoStep {
+  return { ...step, objects };
 }

@@ -28,10 +28,19 @@ export interface DemoStep {
   explain: string;
   /** Controllers (preset names) the step needs; without them it is skipped, saying which is missing. */
   needs?: readonly string[];
+  /** Objects the step works on; when one is absent (not in the applied manifests) the step is skipped, saying which. */
+  objects?: readonly ObjectRef[];
   /** Why the step cannot run on this cluster (it is then skipped with that reason), or undefined. */
   unsupported?(ctx: DemoContext): string | undefined;
   /** Does the step and resolves with a one-line result; throws when the cluster did not behave. */
   run(ctx: DemoContext): Promise<string>;
+}
+
+/** An object by kind, namespace and name. */
+export interface ObjectRef {
+  kind: string;
+  namespace: string;
+  name: string;
 }
 
 /** How a step ended. */

@@ -1,3 +1,4 @@
+import type { WorkloadProgress } from '@flotilla/controllers';
 import { Api, type Deployment, FakeClock, InformerFactory, MemoryStore } from '@flotilla/core';
 import { describe, expect, it } from 'vitest';
 import { LiveDisplay } from './live-display.js';
@@ -84,5 +85,33 @@ describe('LiveDisplay', () => {
     expect(text).not.toContain('\x1b[');
     expect(text).toContain('Step 1/1: something\n');
     expect(text.match(/rollout \[\.+\] deployment\/web: 0\/2 updated/g)).toHaveLength(1);
+  });
+
+  const reading = (state: WorkloadProgress['state'], done: number, message: string): WorkloadProgress => ({
+    kind: 'Job',
+    namespace: 'default',
+    name: 'pi',
+    state,
+    done,
+    desired: 1,
+    message,
+  });
+
+  it('shows progress readings of followed workloads: a line per change, or a bar among the rollouts', async () => {
+    const plain = await setup(false);
+    plain.display.progress(reading('progressing', 0, 'Waiting for job "pi" to complete...'));
+    plain.display.progress(reading('progressing', 0, 'Waiting for job "pi" to complete...'));
+    plain.display.progress(reading('complete', 1, 'job "pi" completed: 1 succeeded'));
+    plain.stop();
+    expect(plain.written.join('')).toMatch(
+      /progress \[\.{20}\] job\/pi: Waiting for job "pi" to complete\.\.\.\n.*progress \[#{20}\] job\/pi: job "pi" completed: 1 succeeded\n$/s,
+    );
+    expect(plain.written).toHaveLength(2);
+
+    const tty = await setup(true);
+    tty.display.progress(reading('complete', 1, 'job "pi" completed: 1 succeeded'));
+    tty.display.say('redraw');
+    tty.stop();
+    expect(tty.written.at(-1)).toContain('[####################] job/pi: job "pi" completed: 1 succeeded');
   });
 });

@@ -1,7 +1,8 @@
+import type { WorkloadProgress } from '@flotilla/controllers';
 import type { Clock, Deployment, Event, InformerFactory, Node, Pod, TimerHandle } from '@flotilla/core';
 import type { Subscription } from 'rxjs';
 import { podRow, readClusterView } from './cluster-view.js';
-import { eventLine, nodeLine, renderDashboard, rolloutLine, type Styles, stylesFor } from './render.js';
+import { eventLine, nodeLine, progressLine, renderDashboard, rolloutLine, type Styles, stylesFor } from './render.js';
 
 /** Where the display writes: stdout, or a stream in tests. */
 export interface DisplayOutput {
@@ -36,6 +37,7 @@ export class LiveDisplay {
   private readonly styles: Styles;
   private readonly story: string[] = [];
   private readonly printed = new Map<string, string>();
+  private readonly followed = new Map<string, WorkloadProgress>();
   private readonly subs: Subscription[] = [];
   private readonly startedAt: number;
   private timer?: TimerHandle;
@@ -60,6 +62,17 @@ export class LiveDisplay {
     this.story.push(line);
     if (this.story.length > storyLines) this.story.splice(0, this.story.length - storyLines);
     this.redraw();
+  }
+
+  /**
+   * Shows a reading of a workload being followed (from `rolloutProgress`):
+   * one line per change when not on a terminal, a bar in the dashboard's
+   * rollouts on one.
+   */
+  progress(p: WorkloadProgress): void {
+    const key = `${p.kind.toLowerCase()}/${p.namespace}/${p.name}`;
+    this.followed.set(key, p);
+    if (!this.tty) this.changed(`progress ${key}`, `progress ${progressLine(p)}`);
   }
 
   /** Starts following the cluster. */
@@ -121,7 +134,7 @@ export class LiveDisplay {
       '',
       ...this.story,
       '',
-      ...renderDashboard(view, st),
+      ...renderDashboard(view, st, [...this.followed.values()]),
     ];
     this.options.out.write(`\x1b[H\x1b[2J${lines.join('\n')}\n`);
   }

@@ -1,3 +1,4 @@
+import type { WorkloadProgress } from '@flotilla/controllers';
 import type { Deployment, Event } from '@flotilla/core';
 import type { ClusterView, NodeRow, PodRow } from './cluster-view.js';
 
@@ -46,6 +47,11 @@ export function rolloutLine(d: Deployment): string {
   );
 }
 
+/** One followed workload as a line: a bar of done / desired, then its progress message (see `workloadProgress`). */
+export function progressLine(p: WorkloadProgress): string {
+  return `${progressBar(p.done, p.desired)} ${p.kind.toLowerCase()}/${p.name}: ${p.message}`;
+}
+
 const phaseColor = (phase: string, st: Styles) =>
   phase === 'Running' || phase === 'Succeeded'
     ? st.green
@@ -72,9 +78,18 @@ export function eventLine(e: Event, st: Styles = plainStyles): string {
   return `${type} ${e.reason ?? ''} ${e.involvedObject.kind.toLowerCase()}/${e.involvedObject.name}: ${e.message ?? ''}${count}`;
 }
 
-/** The whole dashboard: rollouts, nodes, pods and recent events, as lines. */
-export function renderDashboard(view: ClusterView, st: Styles, maxPods = 24): string[] {
-  const lines = [st.bold('ROLLOUTS'), ...view.deployments.map(rolloutLine), '', st.bold('NODES')];
+/**
+ * The whole dashboard: rollouts (every Deployment, and the other workloads
+ * being followed), nodes, pods and recent events, as lines.
+ */
+export function renderDashboard(
+  view: ClusterView,
+  st: Styles,
+  followed: readonly WorkloadProgress[] = [],
+  maxPods = 24,
+): string[] {
+  const others = followed.filter((p) => p.kind !== 'Deployment').map(progressLine);
+  const lines = [st.bold('ROLLOUTS'), ...view.deployments.map(rolloutLine), ...others, '', st.bold('NODES')];
   lines.push(...view.nodes.map((n) => nodeLine(n, st)), '', st.bold(`PODS (${view.pods.length})`));
   lines.push(...view.pods.slice(0, maxPods).map((p) => podLine(p, st)));
   if (view.pods.length > maxPods) lines.push(st.dim(`... and ${view.pods.length - maxPods} more`));

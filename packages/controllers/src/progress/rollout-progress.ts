@@ -3,6 +3,7 @@ import {
   concat,
   defer,
   distinctUntilChanged,
+  filter,
   map,
   type Observable,
   of,
@@ -16,8 +17,9 @@ import { type ProgressKind, type WorkloadProgress, workloadProgress } from './wo
 type ProgressObject = Parameters<typeof workloadProgress>[0];
 
 /**
- * Follows one workload until its work is done: a Deployment's or
- * DaemonSet's rollout, a ReplicaSet's replicas, a Job's completion, a Pod
+ * Follows one workload until its work is done: a Deployment's,
+ * DaemonSet's or StatefulSet's rollout (a StatefulSet's pods coming up
+ * ordinal by ordinal), a ReplicaSet's replicas, a Job's completion, a Pod
  * becoming ready (see `workloadProgress` for each kind's rules).
  *
  * Guarantees: the first value is the state now; after that a value comes
@@ -44,6 +46,9 @@ export function rolloutProgress(
         client
           .watch({ namespace, resourceVersion: now.metadata.resourceVersion, fieldSelector: `metadata.name=${name}` })
           .pipe(
+            // A selective watch may also report other objects leaving (never entering) the selection while it
+            // replays history, so every event is checked against the name.
+            filter((event) => event.object.metadata.name === name),
             map((event) => {
               if (event.type === 'DELETED') throw new NotFoundError({ resource: kind.toLowerCase(), namespace, name });
               return event.object;

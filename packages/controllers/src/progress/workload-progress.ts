@@ -1,4 +1,4 @@
-import type { DaemonSet, Deployment, Job, KubeObject, Pod, ReplicaSet } from '@flotilla/core';
+import type { DaemonSet, Deployment, Job, KubeObject, Pod, ReplicaSet, StatefulSet } from '@flotilla/core';
 import { rolloutStatusMessage } from '../deployment/deployment-status.js';
 
 /** Where a workload's work stands. */
@@ -19,7 +19,7 @@ export interface WorkloadProgress {
 }
 
 /** The kinds `workloadProgress` and `rolloutProgress` understand. */
-export type ProgressKind = 'Deployment' | 'ReplicaSet' | 'DaemonSet' | 'Job' | 'Pod';
+export type ProgressKind = 'Deployment' | 'ReplicaSet' | 'DaemonSet' | 'StatefulSet' | 'Job' | 'Pod';
 
 type Reading = Pick<WorkloadProgress, 'state' | 'done' | 'desired' | 'message'>;
 
@@ -86,6 +86,61 @@ function daemonSetProgress(ds: DaemonSet): Reading {
   return { state: 'complete', done: available, desired, message: `daemon set "${name}" successfully rolled out` };
 }
 
+/**
+ * `kubectl rollout status statefulset/<name>`: pods ready (one reading per
+ * ordinal as the set comes up in order), then the update: a partitioned
+ * rolling update counts the ordinals at or above the partition, otherwise
+ * the update revision must become the current one. With `OnDelete` (where
+ * kubectl refuses) it is complete once every pod is ready.
+ */
+function statefulSetProgress(sts: StatefulSet): Reading {
+  const name = sts.metadata.name;
+  const desired = sts.spec.replicas ?? 1;
+  const s = sts.status ?? { replicas: 0 };
+  const ready = s.readyReplicas ?? 0;
+  const updated = s.updatedReplicas ?? 0;
+  const progressing = (done: number, message: string): Reading => ({ state: 'progressing', done, desired, message });
+  if (!s.observedGeneration || !observed(sts))
+    return progressing(0, 'Waiting for statefulset spec update to be observed...');
+  if (ready < desired) return progressing(ready, `Waiting for ${desired - ready} pods to be ready...`);
+  const strategy = sts.spec.updateStrategy;
+  if (strategy?.type === 'OnDelete') {
+    return {
+      state: 'complete',
+      done: ready,
+      desired,
+      message: `statefulset "${name}" has ${ready} ready pods (OnDelete)`,
+    };
+  }
+  if (strategy?.rollingUpdate) {
+    const toUpdate = desired - (strategy.rollingUpdate.partition ?? 0);
+    if (updated < toUpdate) {
+      return progressing(
+        updated,
+        `Waiting for partitioned roll out to finish: ${updated} out of ${toUpdate} new pods have been updated...`,
+      );
+    }
+    return {
+      state: 'complete',
+      done: ready,
+      desired,
+      message: `partitioned roll out complete: ${updated} new pods have been updated...`,
+    };
+  }
+  if (s.updateRevision !== s.currentRevision) {
+    return progressing(
+      updated,
+      `waiting for statefulset rolling update to complete ${updated} pods at revision ${s.updateRevision}...`,
+    );
+  }
+  return {
+    state: 'complete',
+    done: ready,
+    desired,
+    message: `statefulset rolling update complete ${s.currentReplicas ?? 0} pods at revision ${s.currentRevision}...`,
+  };
+}
+
 /** A Job is done when its Complete or Failed condition is True (what `kubectl wait --for=condition=...` waits for). */
 function jobProgress(job: Job): Reading {
   const name = job.metadata.name;
@@ -142,6 +197,7 @@ const readers: Record<ProgressKind, (obj: never) => Reading> = {
   Deployment: deploymentProgress,
   ReplicaSet: replicaSetProgress,
   DaemonSet: daemonSetProgress,
+  StatefulSet: statefulSetProgress,
   Job: jobProgress,
   Pod: podProgress,
 };
@@ -154,12 +210,12 @@ export function isProgressKind(kind: string): kind is ProgressKind {
 /**
  * How far a workload is, from its status alone: a Deployment's rollout
  * (kubectl's `rollout status` rules and words), a ReplicaSet's available
- * replicas, a DaemonSet's rollout on its nodes, a Job's completions, a
- * Pod's readiness.
+ * replicas, a DaemonSet's rollout on its nodes, a StatefulSet's ordinals
+ * and update (kubectl's rules), a Job's completions, a Pod's readiness.
  *
  * @throws TypeError for a kind that is not a `ProgressKind` (check with `isProgressKind`).
  */
-export function workloadProgress(obj: Deployment | ReplicaSet | DaemonSet | Job | Pod): WorkloadProgress {
+export function workloadProgress(obj: Deployment | ReplicaSet | DaemonSet | StatefulSet | Job | Pod): WorkloadProgress {
   if (!isProgressKind(obj.kind)) throw new TypeError(`no progress rules for kind ${obj.kind}`);
   const read = readers[obj.kind] as (o: typeof obj) => Reading;
   return { kind: obj.kind, namespace: obj.metadata.namespace ?? '', name: obj.metadata.name, ...read(obj) };

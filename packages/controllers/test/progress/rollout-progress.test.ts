@@ -56,6 +56,29 @@ describe('rolloutProgress: a stream of progress readings that ends when the work
     await expect(done).rejects.toMatchObject({ reason: 'NotFound' });
   });
 
+  it('is not ended by other objects of the kind changing while it catches up', async () => {
+    const api = cluster();
+    const pods = api.resource('Pod');
+    const pod = (name: string) => ({
+      apiVersion: 'v1' as const,
+      kind: 'Pod' as const,
+      metadata: { name, namespace: 'default' },
+      spec: { containers: [{ name: 'c', image: 'x' }] },
+    });
+    const other = await pods.create(pod('other'));
+    await pods.create(pod('sleeper'));
+    // After sleeper's revision, so replayed: a change to a pod the watch never saw enter its selection.
+    await pods.updateStatus({ ...other, status: { phase: 'Failed' } });
+    const readings = lastValueFrom(rolloutProgress(api, 'Pod', 'default', 'sleeper').pipe(toArray()));
+    await new Promise((resolve) => setImmediate(resolve));
+    const sleeper = await pods.get('default', 'sleeper');
+    await pods.updateStatus({
+      ...sleeper,
+      status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }] },
+    });
+    expect((await readings).map((p) => p.state)).toEqual(['progressing', 'complete']);
+  });
+
   it('errors with NotFound for an object that does not exist', async () => {
     await expect(lastValueFrom(rolloutProgress(cluster(), 'Deployment', 'default', 'nope'))).rejects.toMatchObject({
       reason: 'NotFound',

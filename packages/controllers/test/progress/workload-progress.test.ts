@@ -1,4 +1,4 @@
-import type { DaemonSet, Job, Pod, ReplicaSet } from '@flotilla/core';
+import type { DaemonSet, Job, Pod, ReplicaSet, StatefulSet } from '@flotilla/core';
 import { describe, expect, it } from 'vitest';
 import { type WorkloadProgress, workloadProgress } from '../../src/index.js';
 import { testDeployment, testJob } from '../support/builders.js';
@@ -38,6 +38,24 @@ function pod(status: Pod['status']): Pod {
     kind: 'Pod',
     metadata: { name: 'one', namespace: 'default' },
     spec: { containers: [{ name: 'c', image: 'x' }] },
+    status,
+  };
+}
+
+function statefulSet(
+  status: StatefulSet['status'],
+  updateStrategy: StatefulSet['spec']['updateStrategy'] = { type: 'RollingUpdate' },
+): StatefulSet {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'StatefulSet',
+    metadata: { name: 'db', namespace: 'default', generation: 1 },
+    spec: {
+      replicas: 3,
+      selector: { matchLabels: { app: 'db' } },
+      template: { metadata: { labels: { app: 'db' } }, spec: { containers: [{ name: 'db', image: 'db:1' }] } },
+      updateStrategy,
+    },
     status,
   };
 }
@@ -142,6 +160,82 @@ describe('workloadProgress: how far a workload is, from its status alone', () =>
       name: 'DaemonSet rolled out',
       obj: daemonSet(dsStatus(3, 3, 3)),
       want: { state: 'complete', done: 3, desired: 3, message: 'daemon set "agent" successfully rolled out' },
+    },
+    {
+      name: 'StatefulSet not observed yet',
+      obj: statefulSet({ replicas: 0 }),
+      want: {
+        state: 'progressing',
+        done: 0,
+        desired: 3,
+        message: 'Waiting for statefulset spec update to be observed...',
+      },
+    },
+    {
+      name: 'StatefulSet coming up ordinal by ordinal',
+      obj: statefulSet({ observedGeneration: 1, replicas: 2, readyReplicas: 1 }),
+      want: { state: 'progressing', done: 1, desired: 3, message: 'Waiting for 2 pods to be ready...' },
+    },
+    {
+      name: 'StatefulSet rolling update in progress',
+      obj: statefulSet({
+        observedGeneration: 1,
+        replicas: 3,
+        readyReplicas: 3,
+        updatedReplicas: 1,
+        currentRevision: 'db-1',
+        updateRevision: 'db-2',
+      }),
+      want: {
+        state: 'progressing',
+        done: 1,
+        desired: 3,
+        message: 'waiting for statefulset rolling update to complete 1 pods at revision db-2...',
+      },
+    },
+    {
+      name: 'StatefulSet rolled out',
+      obj: statefulSet({
+        observedGeneration: 1,
+        replicas: 3,
+        readyReplicas: 3,
+        currentReplicas: 3,
+        updatedReplicas: 3,
+        currentRevision: 'db-2',
+        updateRevision: 'db-2',
+      }),
+      want: {
+        state: 'complete',
+        done: 3,
+        desired: 3,
+        message: 'statefulset rolling update complete 3 pods at revision db-2...',
+      },
+    },
+    {
+      name: 'StatefulSet partitioned update waits for the ordinals at or above the partition',
+      obj: statefulSet(
+        { observedGeneration: 1, replicas: 3, readyReplicas: 3, updatedReplicas: 0 },
+        { type: 'RollingUpdate', rollingUpdate: { partition: 1 } },
+      ),
+      want: {
+        state: 'progressing',
+        done: 0,
+        desired: 3,
+        message: 'Waiting for partitioned roll out to finish: 0 out of 2 new pods have been updated...',
+      },
+    },
+    {
+      name: 'StatefulSet partitioned update done',
+      obj: statefulSet(
+        { observedGeneration: 1, replicas: 3, readyReplicas: 3, updatedReplicas: 2 },
+        { type: 'RollingUpdate', rollingUpdate: { partition: 1 } },
+      ),
+      want: {
+        state: 'complete',
+        done: 3,
+        desired: 3,
+        message: 'partitioned roll out complete: 2 new pods have been updated...',
+      },
     },
     {
       name: 'Job running',

@@ -176,7 +176,7 @@ export class ApiResourceClient<T extends KubeObject = KubeObject> implements Res
     this.apiVersion = apiVersionOf(type);
   }
 
-  async get(namespaceOrName: string, name?: string): Promise<T> {
+  async get(namespaceOrName: string | undefined, name?: string): Promise<T> {
     const key = this.key(this.ref(namespaceOrName, name, 'get'));
     await this.ctx.namespaces.ready();
     return (await this.ctx.store.get(key)) as T;
@@ -269,16 +269,20 @@ export class ApiResourceClient<T extends KubeObject = KubeObject> implements Res
     return this.replace(obj, 'status', opts);
   }
 
-  async patch(namespaceOrName: string, nameOrPatch: string | object, patch?: object): Promise<T> {
+  async patch(namespaceOrName: string | undefined, nameOrPatch: string | object, patch?: object): Promise<T> {
     return this.patchPart(namespaceOrName, nameOrPatch, patch, undefined);
   }
 
-  async patchStatus(namespaceOrName: string, nameOrPatch: string | object, patch?: object): Promise<T> {
+  async patchStatus(namespaceOrName: string | undefined, nameOrPatch: string | object, patch?: object): Promise<T> {
     this.assertStatusSubresource('patchStatus');
     return this.patchPart(namespaceOrName, nameOrPatch, patch, 'status');
   }
 
-  async delete(namespaceOrName: string, nameOrOpts?: string | DeleteOptions, opts?: DeleteOptions): Promise<T> {
+  async delete(
+    namespaceOrName: string | undefined,
+    nameOrOpts?: string | DeleteOptions,
+    opts?: DeleteOptions,
+  ): Promise<T> {
     const named = typeof nameOrOpts === 'string';
     const ref = this.ref(namespaceOrName, named ? nameOrOpts : undefined, 'delete');
     const options = (named ? opts : nameOrOpts) ?? {};
@@ -390,7 +394,7 @@ export class ApiResourceClient<T extends KubeObject = KubeObject> implements Res
   }
 
   private async patchPart(
-    namespaceOrName: string,
+    namespaceOrName: string | undefined,
     nameOrPatch: string | object,
     patch: object | undefined,
     subresource: Subresource | undefined,
@@ -563,8 +567,17 @@ export class ApiResourceClient<T extends KubeObject = KubeObject> implements Res
     return next;
   }
 
-  /** Reads `(namespace, name)` or `(name)` according to the kind's scope, with a clear error for the wrong form. */
-  private ref(namespaceOrName: string, name: string | undefined, method: string): ObjectRef {
+  /**
+   * Reads `(namespace, name)` or `(name)` according to the kind's scope, with
+   * a clear error for the wrong form. Cluster-scoped kinds also take
+   * `(undefined, name)` and `('', name)`, as generic code that passes an
+   * object's `metadata.namespace` calls them.
+   */
+  private ref(namespaceOrName: string | undefined, name: string | undefined, method: string): ObjectRef {
+    if (!this.type.namespaced && name !== undefined && (namespaceOrName === undefined || namespaceOrName === '')) {
+      namespaceOrName = name;
+      name = undefined;
+    }
     if (typeof namespaceOrName !== 'string' || (name !== undefined && typeof name !== 'string')) {
       throw new BadRequestError(`${method} takes names as strings`);
     }

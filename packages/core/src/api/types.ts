@@ -49,8 +49,12 @@ export interface WriteOptions {
 export interface ResourceClient<T extends KubeObject = KubeObject> {
   /** The kind this client serves. */
   readonly kind: string;
-  /** The stored object: `(namespace, name)` for namespaced kinds, `(name)` for cluster-scoped ones; `NotFoundError` if absent. */
-  get(namespaceOrName: string, name?: string): Promise<T>;
+  /**
+   * The stored object: `(namespace, name)` for namespaced kinds, `(name)`
+   * for cluster-scoped ones (which also take `(undefined, name)` and
+   * `('', name)`, as generic code calls them); `NotFoundError` if absent.
+   */
+  get(namespaceOrName: string | undefined, name?: string): Promise<T>;
   /** Objects matching the options, all at one revision; page with `limit` and `continue`. */
   list(opts?: ClientListOptions): Promise<KubeList<T>>;
   /** Creates `obj` after metadata, defaults, validation and admission; `AlreadyExistsError` if the name is taken. */
@@ -60,14 +64,14 @@ export interface ResourceClient<T extends KubeObject = KubeObject> {
   /** Replaces status only; spec and metadata (but finalizers are not touched) are kept. */
   updateStatus(obj: T, opts?: WriteOptions): Promise<T>;
   /** JSON merge patch (RFC 7386) of spec and metadata. Namespaced: `(ns, name, patch)`; cluster-scoped: `(name, patch)`. */
-  patch(namespaceOrName: string, nameOrPatch: string | object, patch?: object): Promise<T>;
+  patch(namespaceOrName: string | undefined, nameOrPatch: string | object, patch?: object): Promise<T>;
   /** JSON merge patch of status. Same argument forms as `patch`. */
-  patchStatus(namespaceOrName: string, nameOrPatch: string | object, patch?: object): Promise<T>;
+  patchStatus(namespaceOrName: string | undefined, nameOrPatch: string | object, patch?: object): Promise<T>;
   /**
    * Deletes, or marks for deletion when finalizers remain (then the returned
    * object carries `deletionTimestamp`). Namespaced: `(ns, name, opts?)`.
    */
-  delete(namespaceOrName: string, nameOrOpts?: string | DeleteOptions, opts?: DeleteOptions): Promise<T>;
+  delete(namespaceOrName: string | undefined, nameOrOpts?: string | DeleteOptions, opts?: DeleteOptions): Promise<T>;
   /** Changes after `opts.resourceVersion`, then live ones, filtered by the options' selectors. */
   watch(opts?: ClientWatchOptions): Observable<WatchEvent<T>>;
 }

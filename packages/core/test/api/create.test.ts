@@ -186,4 +186,20 @@ describe('create', () => {
       /Node is cluster-scoped: call get\(name/,
     );
   });
+
+  it('also takes (undefined, name) and ("", name) for cluster-scoped kinds, as generic helpers call them', async () => {
+    const { api } = newApi();
+    const nodes = api.resource('Node');
+    await nodes.create({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'node-1' } });
+    const namespaceOf = (obj: { metadata: { namespace?: string } }) => obj.metadata.namespace;
+    const node = await nodes.get('node-1');
+    expect((await nodes.get(namespaceOf(node), 'node-1')).metadata.name).toBe('node-1');
+    expect((await nodes.get('', 'node-1')).metadata.name).toBe('node-1');
+    const patched = await nodes.patch(undefined, 'node-1', { metadata: { labels: { zone: 'a' } } });
+    expect(patched.metadata.labels).toEqual({ zone: 'a' });
+    await nodes.delete(undefined, 'node-1');
+    await expect(nodes.get('node-1')).rejects.toThrow(/not found/);
+    // A namespaced kind still needs its namespace.
+    await expect(api.resource('Pod').get(undefined, 'web-1')).rejects.toThrow(/names as strings/);
+  });
 });

@@ -1,4 +1,5 @@
 import { AlreadyExistsError, ApiError, ConflictError, InvalidError, NotFoundError } from '@flotilla/core';
+import { UnsupportedPatchTypeError } from '../patch/index.js';
 import { HttpStatusError } from './http-status-error.js';
 
 /** One reason a request failed, tied to a field when it is about one (`metav1.StatusCause`). */
@@ -74,6 +75,7 @@ export function statusFromError(err: unknown): Status {
     const details = err.retryAfterSeconds !== undefined ? { retryAfterSeconds: err.retryAfterSeconds } : undefined;
     return failureStatus(err.code, err.reason, err.message, details);
   }
+  if (err instanceof UnsupportedPatchTypeError) return failureStatus(err.code, err.reason, err.message);
   if (err instanceof NotFoundError || err instanceof AlreadyExistsError) {
     const { resource, name } = err.target;
     const verb = err instanceof NotFoundError ? 'not found' : 'already exists';

@@ -1,5 +1,6 @@
 import { applyMergePatch, type KubeObject, type ResourceType } from '@flotilla/core';
 import { HttpStatusError } from '../errors/http-status-error.js';
+import { applyJsonPatch, applyStrategicMergePatch } from '../patch/index.js';
 import { parseJsonBody } from './body.js';
 
 /** What a patch applier knows about the object it patches. */
@@ -21,6 +22,17 @@ export const mergePatchApplier: PatchApplier = (stored, patch) => {
   return applyMergePatch(stored, body) as KubeObject;
 };
 
+/** `application/json-patch+json`: RFC 6902 operations. */
+export const jsonPatchApplier: PatchApplier = (stored, patch) => applyJsonPatch(stored, parseJsonBody(patch));
+
+/**
+ * `application/strategic-merge-patch+json`: lists merged by their keys and
+ * `$patch`/`$setElementOrder`/`$retainKeys` honoured, for built-in kinds
+ * (kinds without a Go schema get a 415, as custom resources do in Kubernetes).
+ */
+export const strategicMergePatchApplier: PatchApplier = (stored, patch) =>
+  applyStrategicMergePatch(stored, parseJsonBody(patch));
+
 /** The patch Content-Types Kubernetes defines, for the 415 message. */
 const KNOWN_PATCH_TYPES = [
   'application/json-patch+json',
@@ -30,12 +42,17 @@ const KNOWN_PATCH_TYPES = [
 ];
 
 /**
- * The patch formats a server accepts, by Content-Type. Starts with JSON
- * merge patch; the other formats are added by whoever provides them, so a
- * format the server cannot apply is refused with a 415 naming the ones it can.
+ * The patch formats a server accepts, by Content-Type: JSON merge patch,
+ * JSON patch and strategic merge patch (server-side apply is served apart,
+ * since it also creates). More can be registered; a format the server
+ * cannot apply is refused with a 415 naming the ones it can.
  */
 export class PatchAppliers {
-  private readonly appliers = new Map<string, PatchApplier>([['application/merge-patch+json', mergePatchApplier]]);
+  private readonly appliers = new Map<string, PatchApplier>([
+    ['application/merge-patch+json', mergePatchApplier],
+    ['application/json-patch+json', jsonPatchApplier],
+    ['application/strategic-merge-patch+json', strategicMergePatchApplier],
+  ]);
 
   /** Accepts `contentType` with `applier` (replacing any earlier one). */
   register(contentType: string, applier: PatchApplier): this {

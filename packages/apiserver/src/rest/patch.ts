@@ -1,7 +1,9 @@
 import { ConflictError, type KubeObject } from '@flotilla/core';
 import { HttpStatusError } from '../errors/http-status-error.js';
 import { writeJson } from '../server/respond.js';
+import { APPLY_PATCH_TYPE, applyObject } from './apply.js';
 import { readBody } from './body.js';
+import { recordWrite } from './field-manager.js';
 import { writeQueryOf } from './query.js';
 import { objectRef, type RestRequest, type RestServices } from './rest-request.js';
 
@@ -18,6 +20,7 @@ export function contentTypeOf(r: RestRequest): string | undefined {
  * the stored one is a precondition that fails with 409, as in Kubernetes.
  */
 export async function patchObject(r: RestRequest, s: RestServices): Promise<void> {
+  if (contentTypeOf(r) === APPLY_PATCH_TYPE && r.info.subresource === '') return applyObject(r, s);
   const write = writeQueryOf(r.query);
   const applier = s.patchers.get(contentTypeOf(r));
   const patch = await readBody(r.req, s.bodyLimit);
@@ -34,7 +37,7 @@ export async function patchObject(r: RestRequest, s: RestServices): Promise<void
     if (nextRv !== undefined && nextRv !== rv) {
       throw new ConflictError({ resource: r.type.plural, namespace: ref.namespace, name: ref.name });
     }
-    return next;
+    return recordWrite(r, s, stored, next as KubeObject, r.info.subresource);
   });
   writeJson(r.res, 200, r.view.object(patched));
 }

@@ -2,6 +2,7 @@ import { formatLabelSelector, InvalidError, type KubeObject, type LabelSelector 
 import { HttpStatusError } from '../errors/http-status-error.js';
 import { writeJson } from '../server/respond.js';
 import { readBody } from './body.js';
+import { recordWrite } from './field-manager.js';
 import { contentTypeOf } from './patch.js';
 import { writeQueryOf } from './query.js';
 import { getStored, objectRef, type RestRequest, type RestServices } from './rest-request.js';
@@ -86,7 +87,7 @@ export async function serveScale(r: RestRequest, s: RestServices): Promise<void>
   }
   const updated = await r.client.rewrite(objectRef(r), { precondition, dryRun: write.dryRun }, (stored) => {
     const replicas = change(scaleOf(stored));
-    return { ...stored, spec: { ...(stored.spec as object), replicas } };
+    return recordWrite(r, s, stored, { ...stored, spec: { ...(stored.spec as object), replicas } }, 'scale');
   });
   writeJson(r.res, 200, scaleOf(updated));
 }

@@ -4,8 +4,9 @@ import type { Status } from '../errors/status.js';
 import { writeJson } from '../server/respond.js';
 import { parseJsonObject, readBody } from './body.js';
 import { deleteRequestOf } from './delete-options.js';
+import { recordWrite } from './field-manager.js';
 import { listQueryOf, writeQueryOf } from './query.js';
-import { adoptBody, getStored, type RestRequest, type RestServices } from './rest-request.js';
+import { adoptBody, getStored, objectRef, type RestRequest, type RestServices } from './rest-request.js';
 
 /** Reads and parses a JSON object body, refusing other media types with a 415. */
 export async function readObjectBody(r: RestRequest, s: RestServices): Promise<Record<string, unknown>> {
@@ -26,7 +27,7 @@ export async function readObjectBody(r: RestRequest, s: RestServices): Promise<R
 /** `POST` to a collection: 201 with the created object (or what would be created, for `dryRun=All`). */
 export async function createObject(r: RestRequest, s: RestServices): Promise<void> {
   const write = writeQueryOf(r.query);
-  const obj = adoptBody(r, await readObjectBody(r, s), false);
+  const obj = recordWrite(r, s, undefined, adoptBody(r, await readObjectBody(r, s), false));
   const created = await r.client.create(obj, { dryRun: write.dryRun });
   writeJson(r.res, 201, r.view.object(created));
 }
@@ -35,10 +36,12 @@ export async function createObject(r: RestRequest, s: RestServices): Promise<voi
 export async function updateObject(r: RestRequest, s: RestServices): Promise<void> {
   const write = writeQueryOf(r.query);
   const obj = adoptBody(r, await readObjectBody(r, s), true);
-  const status = r.info.subresource === 'status' && r.type.statusSubresource;
-  const updated = status
-    ? await r.client.updateStatus(obj, { dryRun: write.dryRun })
-    : await r.client.update(obj, { dryRun: write.dryRun });
+  const subresource = r.info.subresource === 'status' && r.type.statusSubresource ? 'status' : undefined;
+  const rv = obj.metadata.resourceVersion;
+  const options = { precondition: rv === '' ? undefined : rv, subresource, dryRun: write.dryRun } as const;
+  const updated = await r.client.rewrite(objectRef(r), options, (stored) =>
+    recordWrite(r, s, stored, structuredClone(obj), r.info.subresource),
+  );
   writeJson(r.res, 200, r.view.object(updated));
 }
 

@@ -138,6 +138,7 @@ describe('@flotilla/core public surface', () => {
       'jsonEqual',
       'jsonSizeBound',
       'keyOf',
+      'labelSelectorAsMatcher',
       'labelsChanged',
       'maxOfRateLimiter',
       'nameRuleOf',

@@ -21,7 +21,7 @@ const operators: readonly LabelSelectorRequirement['operator'][] = ['In', 'NotIn
 
 // ---- lexer -------------------------------------------------------------------------------------
 
-type TokenKind = 'ident' | 'in' | 'notin' | '=' | '==' | '!=' | '!' | '(' | ')' | ',' | 'end';
+type TokenKind = 'ident' | 'in' | 'notin' | '=' | '==' | '!=' | '!' | '>' | '<' | '(' | ')' | ',' | 'end';
 
 interface Token {
   kind: TokenKind;
@@ -30,7 +30,7 @@ interface Token {
   pos: number;
 }
 
-/** Characters that end an identifier. `<` and `>` are listed so `a>1` is reported rather than read as one key. */
+/** Characters that end an identifier (`<` and `>` are the Gt and Lt operators of `a>1`, `a<1`). */
 const special = new Set(['=', '!', '(', ')', ',', '<', '>']);
 const isSpace = (c: string) => c === ' ' || c === '\t' || c === '\n' || c === '\r';
 
@@ -47,13 +47,9 @@ function tokenize(text: string): Token[] {
     if (two === '==' || two === '!=') {
       tokens.push({ kind: two, text: two, pos: i });
       i += 2;
-    } else if (c === '=' || c === '!' || c === '(' || c === ')' || c === ',') {
+    } else if (c === '=' || c === '!' || c === '(' || c === ')' || c === ',' || c === '<' || c === '>') {
       tokens.push({ kind: c, text: c, pos: i });
       i++;
-    } else if (c === '<' || c === '>') {
-      throw new BadRequestError(
-        `unable to parse label selector "${text}": operator "${c}" at position ${i} is not supported; use =, ==, !=, in, notin, or a bare key`,
-      );
     } else {
       const start = i;
       while (i < text.length && !special.has(text[i]!) && !isSpace(text[i]!)) i++;
@@ -68,15 +64,40 @@ function tokenize(text: string): Token[] {
 
 // ---- parser ------------------------------------------------------------------------------------
 
+/** A `key>n` / `key<n` requirement: string selectors only (a structured LabelSelector has no such operator). */
+interface NumericRequirement {
+  key: string;
+  operator: 'Gt' | 'Lt';
+  value: bigint;
+}
+
+/** A parsed selector string: the part a LabelSelector can hold, and the Gt/Lt requirements. */
+interface ParsedSelector {
+  selector: LabelSelector;
+  numeric: NumericRequirement[];
+}
+
+/** Go's `strconv.ParseInt(s, 10, 64)`: optional sign, decimal digits, within int64; undefined otherwise. */
+function parseInt64(text: string): bigint | undefined {
+  if (!/^[+-]?[0-9]+$/.test(text)) return undefined;
+  const v = BigInt(text);
+  return v < -(2n ** 63n) || v >= 2n ** 63n ? undefined : v;
+}
+
 class SelectorParser {
   private at = 0;
   private readonly tokens: Token[];
+  private readonly numeric: NumericRequirement[] = [];
 
   constructor(private readonly text: string) {
     this.tokens = tokenize(text);
   }
 
-  parse(): LabelSelector {
+  parse(): ParsedSelector {
+    return { selector: this.parseSelector(), numeric: this.numeric };
+  }
+
+  private parseSelector(): LabelSelector {
     const matchLabels: Record<string, string> = {};
     const matchExpressions: LabelSelectorRequirement[] = [];
     if (this.peek().kind === 'end') return {};
@@ -124,8 +145,17 @@ class SelectorParser {
         this.next();
         exprs.push({ key, operator: op.kind === 'in' ? 'In' : 'NotIn', values: this.valueSet() });
         return;
+      case '>':
+      case '<': {
+        this.next();
+        const t = this.peek();
+        const value = parseInt64(this.value());
+        if (value === undefined) this.fail(t, `for '${op.kind}', the value must be an integer`);
+        this.numeric.push({ key, operator: op.kind === '>' ? 'Gt' : 'Lt', value });
+        return;
+      }
       default:
-        this.fail(op, 'expected one of =, ==, !=, in, notin, "," or end of selector');
+        this.fail(op, 'expected one of =, ==, !=, in, notin, >, <, "," or end of selector');
     }
   }
 
@@ -192,14 +222,24 @@ class SelectorParser {
 }
 
 /**
- * Parses Kubernetes' label selector string syntax into the structured form.
- * `a=b` / `a==b` go to `matchLabels`; `a!=b` becomes `NotIn [b]`; `a` is
- * `Exists`; `!a` is `DoesNotExist`. An empty string is the empty selector.
+ * Parses Kubernetes' label selector string syntax into the structured form
+ * (apimachinery's `ParseToLabelSelector`). `a=b` / `a==b` go to
+ * `matchLabels`; `a!=b` becomes `NotIn [b]`; `a` is `Exists`; `!a` is
+ * `DoesNotExist`. An empty string is the empty selector.
+ *
+ * Caveats: `a>1` and `a<1` parse (compileLabelSelector matches them) but
+ * have no structured form, so this function refuses them, as Kubernetes does.
  *
  * @throws BadRequestError naming the offending token and its position, or the bad key/value.
  */
 export function parseLabelSelector(text: string): LabelSelector {
-  return new SelectorParser(text).parse();
+  const parsed = new SelectorParser(text).parse();
+  if (parsed.numeric.length > 0) {
+    throw new BadRequestError(
+      `unable to convert label selector "${text}": the '${parsed.numeric[0].operator}' operator of "${parsed.numeric[0].key}" has no LabelSelector form (matchExpressions take In, NotIn, Exists, DoesNotExist)`,
+    );
+  }
+  return parsed.selector;
 }
 
 // ---- formatting --------------------------------------------------------------------------------
@@ -292,28 +332,43 @@ function compileRequirement(r: LabelSelectorRequirement): Check {
 const noLabels: Record<string, string> = Object.freeze({}) as Record<string, string>;
 
 const everything: LabelMatcher = { empty: true, matches: () => true };
+const nothing: LabelMatcher = { empty: false, matches: () => false };
+
+/** `key>n` / `key<n`: the label must be present and an int64 (Kubernetes' Requirement.Matches). */
+function compileNumeric(r: NumericRequirement): Check {
+  return (l) => {
+    const have = has.call(l, r.key) ? parseInt64(l[r.key]!) : undefined;
+    if (have === undefined) return false;
+    return r.operator === 'Gt' ? have > r.value : have < r.value;
+  };
+}
 
 /**
- * Compiles a selector (string or structured) into a matcher. Compile once and
- * reuse: matching then costs a few property reads per requirement. Selector
- * strings are remembered, so compiling the same string again is a map lookup.
+ * Compiles a selector (string or structured) into a matcher: the entry point
+ * for list and watch calls and `kubectl -l` strings (apimachinery's
+ * `labels.Parse`). Compile once and reuse: matching then costs a few property
+ * reads per requirement. Selector strings are remembered, so compiling the
+ * same string again is a map lookup.
  *
  * Guarantees: `undefined`, `''` and `{}` match every object, including
- * objects without labels (Kubernetes' "everything" selector). `NotIn` and
- * `DoesNotExist` match objects that lack the key.
+ * objects without labels (a list call without a selector lists everything).
+ * `NotIn` and `DoesNotExist` match objects that lack the key. Strings take
+ * `a>1` / `a<1` (Gt, Lt: the label must be an integer). A structured
+ * requirement Kubernetes would refuse (`In` without values, `Exists` with
+ * values, a bad key or value) fails here, not only in validation.
  *
- * Caveats: to select nothing, Kubernetes uses a nil selector on some
- * workloads; that meaning belongs to the caller, this function treats
- * `undefined` as everything.
+ * Caveats: a workload's `spec.selector` left unset selects NOTHING in
+ * Kubernetes (`LabelSelectorAsSelector(nil)`); use `labelSelectorAsMatcher`
+ * for object fields, this function for list-call selectors.
  *
- * @throws BadRequestError for a bad selector string or an unknown operator.
+ * @throws BadRequestError for a bad selector string or requirement.
  */
 export function compileLabelSelector(sel: string | LabelSelector | undefined): LabelMatcher {
   if (sel === undefined) return everything;
-  if (typeof sel !== 'string') return compileStructured(sel);
+  if (typeof sel !== 'string') return compileStructured({ selector: sel, numeric: [] }, true);
   const cached = compiledByText.get(sel);
   if (cached) return cached;
-  const matcher = compileStructured(parseLabelSelector(sel));
+  const matcher = compileStructured(new SelectorParser(sel).parse(), false);
   // Cleared rather than evicted one by one: callers reuse a handful of selector strings.
   if (compiledByText.size >= COMPILED_CACHE_SIZE) compiledByText.clear();
   compiledByText.set(sel, matcher);
@@ -325,14 +380,37 @@ const COMPILED_CACHE_SIZE = 1024;
 /** Compiled matchers by selector text; safe to share because a matcher holds no mutable state. */
 const compiledByText = new Map<string, LabelMatcher>();
 
-function compileStructured(structured: LabelSelector): LabelMatcher {
+/**
+ * Kubernetes' `metav1.LabelSelectorAsSelector`, the entry point for a
+ * selector held in an object (`spec.selector` of a workload, a PDB, a
+ * spread constraint): `undefined` or `null` selects NOTHING, `{}` selects
+ * everything, requirements are checked as Kubernetes checks them.
+ *
+ * @throws BadRequestError naming the first bad requirement.
+ */
+export function labelSelectorAsMatcher(sel: LabelSelector | null | undefined): LabelMatcher {
+  if (sel === undefined || sel === null) return nothing;
+  return compileStructured({ selector: sel, numeric: [] }, true);
+}
+
+function compileStructured(parsed: ParsedSelector, check: boolean): LabelMatcher {
+  const structured = parsed.selector;
+  if (check) {
+    const errs = validateLabelSelector(structured, 'selector');
+    if (errs.length > 0) {
+      throw new BadRequestError(`invalid label selector: ${errs.map((e) => `${e.field}: ${e.message}`).join(', ')}`);
+    }
+  }
   const eqKeys: string[] = [];
   const eqValues: string[] = [];
   for (const [k, v] of Object.entries(structured.matchLabels ?? {})) {
     eqKeys.push(k);
     eqValues.push(v);
   }
-  const checks = (structured.matchExpressions ?? []).map(compileRequirement);
+  const checks = [
+    ...(structured.matchExpressions ?? []).map(compileRequirement),
+    ...parsed.numeric.map(compileNumeric),
+  ];
   if (eqKeys.length === 0 && checks.length === 0) return everything;
   const n = eqKeys.length;
   return {

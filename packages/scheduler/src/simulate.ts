@@ -1,4 +1,12 @@
-import { FakeClock, type KubeObject, type Namespace, type Node, type Pod, silentLogger } from '@flotilla/core';
+import {
+  FakeClock,
+  type KubeObject,
+  type Namespace,
+  type Node,
+  type Pod,
+  type PodDisruptionBudget,
+  silentLogger,
+} from '@flotilla/core';
 import { PodInfo, podKey } from './cache/pod-info.js';
 import { SchedulerCache } from './cache/scheduler-cache.js';
 import { Snapshot } from './cache/snapshot.js';
@@ -27,6 +35,8 @@ export interface SimulateOptions {
    * Services, ReplicationControllers, ReplicaSets and StatefulSets: a pod
    * that declares no topology spread constraints is spread (kube-scheduler's
    * System defaulting) over the pods its Services and controller select.
+   * PodDisruptionBudgets given here steer preemption to victims whose
+   * eviction violates none.
    */
   workloads?: readonly KubeObject[];
   /** Default: kube-scheduler's default profile. Its `schedulerName` is ignored: every pod is scheduled. */
@@ -155,5 +165,7 @@ function workloadListerOf(objects: readonly KubeObject[]): WorkloadLister {
     services: (namespace) => objects.filter((o) => o.kind === 'Service' && ns(o) === namespace),
     controller: (kind, namespace, name) =>
       objects.find((o) => o.kind === kind && ns(o) === namespace && o.metadata.name === name),
+    disruptionBudgets: (namespace) =>
+      objects.filter((o): o is PodDisruptionBudget => o.kind === 'PodDisruptionBudget' && ns(o) === namespace),
   };
 }

@@ -1,11 +1,20 @@
-import type { InformerFactory, KubeObject, ResourceRegistry, SharedInformer } from '@flotilla/core';
+import type {
+  InformerFactory,
+  KubeObject,
+  PodDisruptionBudget,
+  ResourceRegistry,
+  SharedInformer,
+} from '@flotilla/core';
 import type { SpreadControllerKind, WorkloadLister } from '../plugins/pod-topology-spread/default-selector.js';
 
 const CONTROLLER_KINDS: readonly SpreadControllerKind[] = ['ReplicationController', 'ReplicaSet', 'StatefulSet'];
 
+/** Kinds followed besides the controllers: Services (spreading) and PodDisruptionBudgets (preemption). */
+const OTHER_KINDS = ['Service', 'PodDisruptionBudget'];
+
 /**
  * A WorkloadLister over shared informers: Services, ReplicationControllers,
- * ReplicaSets and StatefulSets, read from their caches (kube-scheduler's
+ * ReplicaSets, StatefulSets and PodDisruptionBudgets, read from their caches (kube-scheduler's
  * listers). A kind the registry does not serve is treated as empty, and
  * followed once it is registered.
  */
@@ -16,9 +25,9 @@ export class InformerWorkloadLister implements WorkloadLister {
     const follow = (kind: string) => {
       if (!this.informers.has(kind) && registry.find(kind)) this.informers.set(kind, factory.for(kind));
     };
-    for (const kind of ['Service', ...CONTROLLER_KINDS]) follow(kind);
+    for (const kind of [...OTHER_KINDS, ...CONTROLLER_KINDS]) follow(kind);
     this.stopFollowing = registry.onRegister((t) => {
-      if (t.kind === 'Service' || (CONTROLLER_KINDS as readonly string[]).includes(t.kind)) follow(t.kind);
+      if (OTHER_KINDS.includes(t.kind) || (CONTROLLER_KINDS as readonly string[]).includes(t.kind)) follow(t.kind);
     });
   }
 
@@ -36,5 +45,9 @@ export class InformerWorkloadLister implements WorkloadLister {
 
   controller(kind: SpreadControllerKind, namespace: string, name: string): KubeObject | undefined {
     return this.informers.get(kind)?.cache.get(namespace, name);
+  }
+
+  disruptionBudgets(namespace: string): readonly PodDisruptionBudget[] {
+    return (this.informers.get('PodDisruptionBudget')?.cache.list({ namespace }) ?? []) as PodDisruptionBudget[];
   }
 }

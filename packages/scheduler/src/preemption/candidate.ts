@@ -4,6 +4,8 @@ import type { PodInfo } from '../cache/pod-info.js';
 export interface Candidate {
   nodeName: string;
   victims: PodInfo[];
+  /** How many victims' eviction violates a PodDisruptionBudget. Default 0. */
+  numPDBViolations?: number;
 }
 
 /** When a pod started (status.startTime, else creation), in ms; pods without either count as started now. */
@@ -22,13 +24,15 @@ export function moreImportant(a: PodInfo, b: PodInfo, now: number): number {
 const PRIORITY_OFFSET = 2 ** 31;
 
 /**
- * Picks the candidate the way kube-scheduler does, each criterion breaking
- * the previous one's ties: lowest highest-victim priority; smallest sum of
- * victim priorities; fewest victims; latest start among the
- * highest-priority victims; then the first in search order.
+ * Picks the candidate the way kube-scheduler does
+ * (`pickOneNodeForPreemption`), each criterion breaking the previous one's
+ * ties: fewest PodDisruptionBudget violations; lowest highest-victim
+ * priority; smallest sum of victim priorities; fewest victims; latest start
+ * among the highest-priority victims; then the first in search order.
  */
 export function pickCandidate(candidates: readonly Candidate[], now: number): Candidate | undefined {
   const criteria: ((c: Candidate) => number)[] = [
+    (c) => -(c.numPDBViolations ?? 0),
     (c) => -Math.max(...c.victims.map((v) => v.priority)),
     (c) => -c.victims.reduce((s, v) => s + v.priority + PRIORITY_OFFSET, 0),
     (c) => -c.victims.length,

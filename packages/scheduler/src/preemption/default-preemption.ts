@@ -5,6 +5,7 @@ import type { FrameworkHandle } from '../framework/handle.js';
 import type { PostFilterPlugin, PostFilterResult } from '../framework/plugin.js';
 import { Status } from '../framework/status.js';
 import { type Candidate, moreImportant, pickCandidate } from './candidate.js';
+import { splitByBudgetViolation } from './pdb-violations.js';
 
 /** Name of the DefaultPreemption plugin. */
 export const DefaultPreemptionName = 'DefaultPreemption';
@@ -28,11 +29,14 @@ const NOT_HELPFUL = 'Preemption is not helpful for scheduling';
  * node by Kubernetes' order, deletes the victims gracefully and nominates
  * the node; the pod is retried and the nominated room is held for it.
  *
+ * PodDisruptionBudgets (from the handle's `workloads.disruptionBudgets`)
+ * steer the choice as in kube-scheduler: on each node, victims whose
+ * eviction would violate a budget are reprieved first, and the node with
+ * the fewest violating victims wins. Budgets are preferred, not enforced:
+ * when only violating victims make room, they are preempted.
+ *
  * Guarantees: a pod never preempts pods of equal or higher priority, and a
  * pod with `preemptionPolicy: Never` preempts nothing.
- *
- * Caveats: PodDisruptionBudgets are not modelled, so the first criterion
- * (fewest PDB violations) never separates candidates.
  */
 export class DefaultPreemption implements PostFilterPlugin {
   readonly name = DefaultPreemptionName;
@@ -87,14 +91,23 @@ export class DefaultPreemption implements PostFilterPlugin {
     const out: Candidate[] = [];
     for (let i = 0; i < potential.length && out.length < want; i++) {
       const ni = potential[(offset + i) % potential.length];
-      const victims = this.selectVictimsOnNode(state.clone(), pod, ni.clone());
-      if (victims && victims.length > 0) out.push({ nodeName: ni.name, victims });
+      const found = this.selectVictimsOnNode(state.clone(), pod, ni.clone());
+      if (found && found.victims.length > 0) out.push({ nodeName: ni.name, ...found });
     }
     return out;
   }
 
-  /** The fewest lower-priority pods whose removal lets `pod` fit on `nodeInfo` (a clone), or undefined. */
-  private selectVictimsOnNode(state: CycleState, pod: PodInfo, nodeInfo: NodeInfo): PodInfo[] | undefined {
+  /**
+   * The fewest lower-priority pods whose removal lets `pod` fit on
+   * `nodeInfo` (a clone), and how many of them violate a budget; undefined
+   * when removing them all does not help. Reprieves budget-violating
+   * victims first, each group most important first (kube-scheduler's `SelectVictimsOnNode`).
+   */
+  private selectVictimsOnNode(
+    state: CycleState,
+    pod: PodInfo,
+    nodeInfo: NodeInfo,
+  ): { victims: PodInfo[]; numPDBViolations: number } | undefined {
     const h = this.handle;
     const lower = nodeInfo.pods.filter((p) => p.priority < pod.priority && !p.pod.metadata.deletionTimestamp);
     if (lower.length === 0) return undefined;
@@ -104,17 +117,25 @@ export class DefaultPreemption implements PostFilterPlugin {
     }
     if (!h.runFilterPluginsWithNominatedPods(state, pod, nodeInfo).isSuccess()) return undefined;
     const now = h.clock.now();
+    const budgets = h.workloads.disruptionBudgets?.bind(h.workloads) ?? (() => []);
+    const { violating, nonViolating } = splitByBudgetViolation(
+      [...lower].sort((a, b) => moreImportant(a, b, now)),
+      budgets,
+    );
     const victims: PodInfo[] = [];
-    for (const p of [...lower].sort((a, b) => moreImportant(a, b, now))) {
+    /** Puts `p` back; keeps it a victim (returns true) if the pod then no longer fits. */
+    const staysVictim = (p: PodInfo) => {
       nodeInfo.addPod(p);
       h.runPreFilterExtensionAddPod(state, pod, p, nodeInfo);
-      if (!h.runFilterPluginsWithNominatedPods(state, pod, nodeInfo).isSuccess()) {
-        nodeInfo.removePod(p.key);
-        h.runPreFilterExtensionRemovePod(state, pod, p, nodeInfo);
-        victims.push(p);
-      }
-    }
-    return victims;
+      if (h.runFilterPluginsWithNominatedPods(state, pod, nodeInfo).isSuccess()) return false;
+      nodeInfo.removePod(p.key);
+      h.runPreFilterExtensionRemovePod(state, pod, p, nodeInfo);
+      victims.push(p);
+      return true;
+    };
+    const numPDBViolations = violating.filter(staysVictim).length;
+    for (const p of nonViolating) staysVictim(p);
+    return { victims, numPDBViolations };
   }
 
   /** Evicts the victims and takes the node back from lower-priority pods nominated to it. */

@@ -1,4 +1,4 @@
-import type { KubeObject, LabelSelector, LabelSelectorRequirement, Pod } from '@flotilla/core';
+import type { KubeObject, LabelSelector, LabelSelectorRequirement, Pod, PodDisruptionBudget } from '@flotilla/core';
 
 /** The controller kinds whose selector narrows a pod's default spreading selector. */
 export type SpreadControllerKind = 'ReplicationController' | 'ReplicaSet' | 'StatefulSet';
@@ -15,6 +15,8 @@ export interface WorkloadLister {
   services(namespace: string): readonly KubeObject[];
   /** The controller named `name` of `kind` in `namespace`, if known. */
   controller(kind: SpreadControllerKind, namespace: string, name: string): KubeObject | undefined;
+  /** The PodDisruptionBudgets of `namespace`, which preemption prefers not to violate. Absent: none known. */
+  disruptionBudgets?(namespace: string): readonly PodDisruptionBudget[];
 }
 
 /** A lister that knows no objects: defaulted spreading then applies to no pod. */

@@ -143,6 +143,35 @@ describe('NodeAgent pod lifecycle', () => {
     });
   });
 
+  it('reads a container’s logs by the names the API shows, and the previous run’s with previous', async () => {
+    const h = await start({
+      scripts: {
+        'app:v1': { runs: [{ runMs: 1000, exitCode: 1, logs: ['first run'] }, { logs: ['second run'] }] },
+      },
+    });
+    await h.api.resource('Pod').create(pod('logs'));
+    await until(h, async () => (await getPod(h, 'logs')).status?.containerStatuses?.[0].restartCount === 1, 15_000);
+    const read = async (options = {}) => {
+      const lines: string[] = [];
+      for await (const line of h.agent.containerLogs('default', 'logs', 'app', options)) lines.push(line.text);
+      return lines;
+    };
+    expect(await read()).toEqual(['second run']);
+    expect(await read({ previous: true })).toEqual(['first run']);
+    const missing = async (ns: string, podName: string, container: string) => {
+      try {
+        for await (const _ of h.agent.containerLogs(ns, podName, container)) return 'read';
+        return 'empty';
+      } catch (err) {
+        return (err as Error).message;
+      }
+    };
+    expect(await missing('default', 'logs', 'nope')).toBe(
+      'container "nope" is not in pod "default/logs"; its containers: app',
+    );
+    expect(await missing('default', 'ghost', 'app')).toBe('pod "default/ghost" is not on node "node-a"');
+  });
+
   it('reports ErrImagePull then ImagePullBackOff for an unpullable image, without crashing', async () => {
     const h = await start();
     h.runtime.failPull('missing:v1', 'not found');

@@ -3,6 +3,7 @@
  * so code importing it from here keeps working; new code imports it from
  * `@flotilla/core`.
  */
+export type { PodLogOptions } from './container-logs.js';
 export * from './crash-loop-backoff.js';
 export * from './env/container-env.js';
 export * from './images/image-puller.js';

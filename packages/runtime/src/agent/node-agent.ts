@@ -24,9 +24,11 @@ import {
   toTimestamp,
 } from '@flotilla/core';
 import type { Subscription } from 'rxjs';
+import { RuntimeError } from '../cri/errors.js';
 import { criLabels } from '../cri/labels.js';
-import type { VersionResponse } from '../cri/messages.js';
+import type { LogLine, VersionResponse } from '../cri/messages.js';
 import type { ContainerRuntime } from '../cri/services.js';
+import { type PodLogOptions, podContainerLogs } from './container-logs.js';
 import { CrashLoopBackoff } from './crash-loop-backoff.js';
 import type { EnvSources } from './env/container-env.js';
 import { NODE_LEASE_RENEW_INTERVAL_MS, renewNodeLease } from './node-lease.js';
@@ -164,6 +166,32 @@ export class NodeAgent {
       clock: this.clock,
       logger: this.logger,
     });
+  }
+
+  /**
+   * The logs of a container of a pod on this node, named as the API shows it
+   * (`kubectl logs -n <namespace> <pod> -c <container>`): no runtime ids to
+   * look up or `docker://` prefixes to strip. `previous` reads the run
+   * before the last restart. Throws a `RuntimeError` NotFound naming what is
+   * missing (the pod, the container, or a previous run).
+   */
+  async *containerLogs(
+    namespace: string,
+    pod: string,
+    container: string,
+    options: PodLogOptions = {},
+  ): AsyncIterable<LogLine> {
+    const found = await this.options.api
+      .resource('Pod')
+      .get(namespace, pod)
+      .catch((err: unknown) => {
+        if (isReason(err, 'NotFound')) return undefined;
+        throw err;
+      });
+    if (found?.spec.nodeName !== this.options.nodeName) {
+      throw new RuntimeError('NotFound', `pod "${namespace}/${pod}" is not on node "${this.options.nodeName}"`);
+    }
+    yield* podContainerLogs(this.options.runtime, found, container, options);
   }
 
   /** Per-pod CPU and memory usage of this node's pods (and of other agents sharing the same store). */

@@ -27,6 +27,7 @@ export {
 export { type KubeconfigOptions, kubeconfigFor, writeKubeconfig } from './kubeconfig/index.js';
 export * from './patch/index.js';
 export { defaultServerLimits, type ServerLimits } from './protection/index.js';
+export * from './protobuf/index.js';
 export { type PatchApplier, PatchAppliers, type PatchTarget } from './rest/index.js';
 export {
   ApiServer,

@@ -1,4 +1,5 @@
 import { cloneJson } from '../json/clone-json.js';
+import { assertJsonDepth } from '../json/depth-guard.js';
 import { isJsonObject, setMember } from '../json/json-object.js';
 
 /**
@@ -11,15 +12,22 @@ import { isJsonObject, setMember } from '../json/json-object.js';
  * never merged element by element (that is what strategic merge patch adds in
  * Kubernetes, and Flotilla does not implement it).
  *
- * The result may share members the patch leaves alone with `target`.
+ * The result may share members the patch leaves alone with `target`. A patch
+ * nested deeper than `MAX_JSON_DEPTH` gets a `BadRequestError` (the Api
+ * refuses such a patch before it gets here).
  */
 export function applyMergePatch(target: unknown, patch: unknown): unknown {
+  return mergeAt(target, patch, 1);
+}
+
+function mergeAt(target: unknown, patch: unknown, depth: number): unknown {
   if (!isJsonObject(patch)) return cloneJson(patch);
+  assertJsonDepth(depth);
   const out: Record<string, unknown> = isJsonObject(target) ? { ...target } : {};
   for (const key in patch) {
     const value = patch[key];
     if (value === null) delete out[key];
-    else setMember(out, key, applyMergePatch(Object.hasOwn(out, key) ? out[key] : undefined, value));
+    else setMember(out, key, mergeAt(Object.hasOwn(out, key) ? out[key] : undefined, value, depth + 1));
   }
   return out;
 }

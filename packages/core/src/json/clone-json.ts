@@ -1,3 +1,4 @@
+import { assertJsonDepth } from './depth-guard.js';
 import { setMember } from './json-object.js';
 
 /**
@@ -9,27 +10,29 @@ import { setMember } from './json-object.js';
  */
 export function cloneJson<T>(value: T): T {
   if (value === null || typeof value !== 'object') return value;
-  return cloneComposite(value);
+  return cloneComposite(value, 1);
 }
 
 /**
  * The copy of an object or array. Members that are not objects are copied
  * without a call, and the `__proto__` check is inline: on a Pod most members
  * are strings and numbers, and this is the hottest loop of every write.
+ * `depth` counts containers; beyond `MAX_JSON_DEPTH` the copy stops with a typed error.
  */
-function cloneComposite<T extends object>(value: T): T {
+function cloneComposite<T extends object>(value: T, depth: number): T {
+  assertJsonDepth(depth);
   if (Array.isArray(value)) {
     const out = new Array(value.length);
     for (let i = 0; i < value.length; i++) {
       const member = value[i];
-      out[i] = typeof member === 'object' && member !== null ? cloneComposite(member) : member;
+      out[i] = typeof member === 'object' && member !== null ? cloneComposite(member, depth + 1) : member;
     }
     return out as T;
   }
   const out: Record<string, unknown> = {};
   for (const key in value) {
     let member: unknown = value[key];
-    if (typeof member === 'object' && member !== null) member = cloneComposite(member);
+    if (typeof member === 'object' && member !== null) member = cloneComposite(member, depth + 1);
     if (key === '__proto__') setMember(out, key, member);
     else out[key] = member;
   }

@@ -15,6 +15,15 @@ import {
   serviceSchema,
 } from './core-schemas.js';
 import type { ObjectSchema } from './field-schema.js';
+import {
+  controllerRevisionSchema,
+  customResourceDefinitionSchema,
+  ingressClassSchema,
+  ingressSchema,
+  networkPolicySchema,
+  podDisruptionBudgetSchema,
+  storageClassSchema,
+} from './more-kind-schemas.js';
 import { podSchema } from './pod-schema.js';
 import {
   cronJobSchema,
@@ -58,4 +67,11 @@ export const builtinSchemas: Readonly<Record<string, ObjectSchema>> = {
   RoleBinding: roleBindingSchema,
   ClusterRole: roleSchema,
   ClusterRoleBinding: roleBindingSchema,
+  ControllerRevision: controllerRevisionSchema,
+  PodDisruptionBudget: podDisruptionBudgetSchema,
+  CustomResourceDefinition: customResourceDefinitionSchema,
+  Ingress: ingressSchema,
+  IngressClass: ingressClassSchema,
+  NetworkPolicy: networkPolicySchema,
+  StorageClass: storageClassSchema,
 };

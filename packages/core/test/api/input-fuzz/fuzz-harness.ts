@@ -74,7 +74,8 @@ export class FuzzHarness {
     >;
     const body = c.path === undefined ? c.value : withValueAt(base, c.path, c.value);
     const patch = c.path === undefined ? c.value : patchAt(c.path, c.value);
-    const ref = type.namespaced ? [FUZZ_NAMESPACE, TARGET] : [TARGET];
+    const targetName = validObject(type.kind, apiVersionOf(type), type.namespaced, TARGET).metadata.name;
+    const ref = type.namespaced ? [FUZZ_NAMESPACE, targetName] : [targetName];
 
     const started = performance.now();
     let outcome: { ok: true; value: unknown } | { ok: false; error: unknown };

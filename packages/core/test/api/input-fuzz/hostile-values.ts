@@ -4,9 +4,13 @@ import type { FieldSchema } from '../../../src/schema/index.js';
 /** A path into an object: member names and list indexes. */
 export type FieldPath = readonly (string | number)[];
 
+/** Paths stop this deep: the one recursive schema (a CRD's JSONSchemaProps) would go on forever. */
+const MAX_PATH_LENGTH = 14;
+
 /** Every path a schema knows, down to its leaves: `[spec, ports, 0, name]`; maps get the key `k`. */
 export function schemaPaths(schema: FieldSchema, prefix: FieldPath = []): FieldPath[] {
   const here = prefix.length > 0 ? [prefix] : [];
+  if (prefix.length >= MAX_PATH_LENGTH) return here;
   if (schema.type === 'array') return [...here, ...schemaPaths(schema.items, [...prefix, 0])];
   if (schema.type !== 'object') return here;
   const nested = schema.additionalProperties

@@ -54,14 +54,60 @@ export const validBodies: Readonly<Record<string, Record<string, unknown>>> = {
     subjects: [{ kind: 'User', name: 'alice', apiGroup: 'rbac.authorization.k8s.io' }],
     roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'reader' },
   },
+  ControllerRevision: { data: { spec: { template } }, revision: 1 },
+  PodDisruptionBudget: { spec: { minAvailable: 1, selector: { matchLabels: labels } } },
+  NetworkPolicy: {
+    spec: { podSelector: { matchLabels: labels }, ingress: [{ ports: [{ protocol: 'TCP', port: 80 }] }] },
+  },
+  Ingress: {
+    spec: {
+      rules: [
+        {
+          host: 'web.example.com',
+          http: {
+            paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'web', port: { number: 80 } } } }],
+          },
+        },
+      ],
+    },
+  },
+  IngressClass: { spec: { controller: 'example.com/ingress' } },
+  StorageClass: { provisioner: 'example.com/hostpath', reclaimPolicy: 'Delete' },
+  CustomResourceDefinition: {
+    spec: {
+      group: 'example.com',
+      names: { plural: 'widgets', singular: 'widget', kind: 'Widget' },
+      scope: 'Namespaced',
+      versions: [
+        {
+          name: 'v1',
+          served: true,
+          storage: true,
+          schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object' } } } },
+        },
+      ],
+    },
+  },
   ClusterRoleBinding: {
     subjects: [{ kind: 'User', name: 'alice', apiGroup: 'rbac.authorization.k8s.io' }],
     roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'reader' },
   },
 };
 
-/** A complete valid object of `kind` named `name`. */
+/**
+ * A complete valid object of `kind` named after `name` (a
+ * CustomResourceDefinition must be named `<plural>.<group>`, so its plural is
+ * made from `name`).
+ */
 export function validObject(kind: string, apiVersion: string, namespaced: boolean, name: string): KubeObject {
-  const metadata = namespaced ? { name, namespace: FUZZ_NAMESPACE, labels } : { name, labels };
-  return { apiVersion, kind, metadata, ...structuredClone(validBodies[kind] ?? {}) } as KubeObject;
+  const body = structuredClone(validBodies[kind] ?? {});
+  let objectName = name;
+  if (kind === 'CustomResourceDefinition') {
+    const spec = body.spec as { group: string; names: unknown };
+    const plural = name.replace(/[^a-z0-9]/g, '');
+    spec.names = { plural, kind: 'Widget' };
+    objectName = `${plural}.${spec.group}`;
+  }
+  const metadata = namespaced ? { name: objectName, namespace: FUZZ_NAMESPACE, labels } : { name: objectName, labels };
+  return { apiVersion, kind, metadata, ...body } as KubeObject;
 }

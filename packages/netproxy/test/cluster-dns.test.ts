@@ -161,8 +161,8 @@ describe('ClusterDns over real UDP and TCP sockets', () => {
     expect(await resolver().resolveTxt('dns-version.cluster.local')).toEqual([['1.1.0']]);
   });
 
-  it('follows updates', async () => {
-    server.update(buildProxyState({ nodeName: 'node-1', nodeIPs: [], services: [], endpointSlices: [] }));
+  it('follows updates, given Kubernetes objects as the rule generators take them, or a built state', async () => {
+    server.update({ nodeName: 'node-1', nodeIPs: [], services: [], endpointSlices: [] });
     expect((await udp('web.default.svc.cluster.local', 'A')).header.rcode).toBe(3);
     expect((await udp('search.default.svc.cluster.local', 'A')).header.rcode).toBe(3);
     expect((await udp('10.0.96.10.in-addr.arpa', 'PTR')).header.rcode).toBe(3);

@@ -53,6 +53,7 @@ describe('@flotilla/netproxy public surface', () => {
       'portChain',
       'portProblem',
       'protocolProblem',
+      'proxyStateOf',
       'runChecked',
       'samePort',
       'serviceNameProblem',

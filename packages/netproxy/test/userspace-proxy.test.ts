@@ -92,12 +92,13 @@ describe('UserspaceProxy over loopback', () => {
 
   it('follows updates live: a removed endpoint gets no traffic, a removed service stops listening', async () => {
     await proxy.update(state(backends));
-    const address = proxy.address('default/web:tcp')!;
+    const address = proxy.address({ namespace: 'default', service: 'web', port: 'tcp' })!;
+    expect(address).toEqual(proxy.address('default/web:tcp'));
     await proxy.update(state(backends.slice(1)));
     expect(proxy.address('default/web:tcp')).toEqual(address);
     expect((await tally(6)).b0).toBeUndefined();
-    await proxy.update(buildProxyState({ nodeName: 'node-1', nodeIPs: [], services: [], endpointSlices: [] }));
-    expect(proxy.address('default/web:tcp')).toBeUndefined();
+    await proxy.update({ nodeName: 'node-1', nodeIPs: [], services: [], endpointSlices: [] });
+    expect(proxy.address({ namespace: 'default', service: 'web', port: 'tcp' })).toBeUndefined();
     await expect(readAll(address.host, address.port)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
   });
 

@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net';
 import { type Logger, silentLogger } from '@flotilla/core';
 import dns2 from 'dns2';
-import type { ProxyState } from '../state/proxy-state.js';
+import { type ProxyInput, type ProxyState, proxyStateOf } from '../state/proxy-state.js';
 import { DnsZone } from './dns-records.js';
 import { listenOn } from './listen-on.js';
 
@@ -45,7 +45,7 @@ interface Sockets {
 
 /**
  * Cluster DNS (kube-dns / CoreDNS' kubernetes plugin) on dns2, over UDP and
- * TCP. Feed it with `update(state)` from `buildProxyState`, or with
+ * TCP. Feed it with `update(input)` (Services and EndpointSlices, or a built state), or with
  * `followProxyState` from informers. Answers come from the zone built by the
  * last update (see `DnsZone` for the names it serves: A, SRV, CNAME for
  * ExternalName services, PTR under `in-addr.arpa`, the `dns-version` TXT);
@@ -69,6 +69,7 @@ export class ClusterDns {
   private readonly options: ClusterDnsOptions;
   private readonly log: Logger;
   private sockets: Sockets | undefined;
+  private state: ProxyState | undefined;
 
   constructor(options: ClusterDnsOptions = {}) {
     this.options = options;
@@ -76,9 +77,14 @@ export class ClusterDns {
     this.zone = new DnsZone({ node: emptyNode, servicePorts: [] }, options.domain);
   }
 
-  /** Replaces the zone with one built from `state`. */
-  update(state: ProxyState): void {
-    this.zone = new DnsZone(state, this.options.domain);
+  /**
+   * Replaces the zone with one built from `input`: Services and
+   * EndpointSlices with node facts (a `ProxyInput`, as the rule generators
+   * take) or a state already built from them.
+   */
+  update(input: ProxyState | ProxyInput): void {
+    this.state = proxyStateOf(input, this.state);
+    this.zone = new DnsZone(this.state, this.options.domain);
   }
 
   /**

@@ -52,7 +52,15 @@ export interface IptablesInput extends ProxyInput {
 
 /** One generated iptables sync. */
 export interface IptablesRules {
-  /** `iptables-restore --noflush` input: `*filter` and `*nat`, each ending in `COMMIT`. */
+  /**
+   * `iptables-restore --noflush` input: `*filter` and `*nat`, each ending in
+   * `COMMIT`, with kube-proxy's own chains only. On its own it carries no
+   * traffic: the rules that send packets from the built-in chains (INPUT,
+   * FORWARD, OUTPUT, PREROUTING, POSTROUTING) into them are in `jumps`,
+   * because `iptables-restore --noflush` can only append to built-in
+   * chains. `IptablesApplier` loads the text and inserts the missing jumps
+   * once; without it, install `jumps` yourself.
+   */
   readonly text: string;
   /** Pass as `previous` to the next call. */
   readonly state: IptablesState;

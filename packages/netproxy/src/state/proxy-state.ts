@@ -189,6 +189,16 @@ export function buildProxyState(input: ProxyInput, previous?: ProxyState): Proxy
 }
 
 /**
+ * `input` as a `ProxyState`: itself when it is one, else built from its
+ * Kubernetes objects (reusing `previous`, as `buildProxyState` does). Lets
+ * the userspace proxy and cluster DNS take the same input as the rule
+ * generators.
+ */
+export function proxyStateOf(input: ProxyState | ProxyInput, previous?: ProxyState): ProxyState {
+  return 'servicePorts' in input ? input : buildProxyState(input, previous);
+}
+
+/**
  * Where a state came from, kept so the next call can find what changed by
  * comparing input arrays position by position (informer caches list objects
  * in a stable order, and an unchanged object is the same frozen object).

@@ -1,6 +1,12 @@
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { type Clock, type Logger, RealClock, silentLogger } from '@flotilla/core';
-import type { ProxyEndpoint, ProxyState, ServicePortState } from '../state/proxy-state.js';
+import {
+  type ProxyEndpoint,
+  type ProxyInput,
+  type ProxyState,
+  proxyStateOf,
+  type ServicePortState,
+} from '../state/proxy-state.js';
 import { EndpointPicker } from './endpoint-picker.js';
 import { DEFAULT_MAX_UDP_SESSIONS, DEFAULT_UDP_IDLE_TIMEOUT_MS, UdpRelay } from './udp-relay.js';
 
@@ -56,6 +62,7 @@ export class UserspaceProxy {
   private readonly clock: Clock;
   private readonly log: Logger;
   private readonly sockets = new Set<Socket>();
+  private state: ProxyState | undefined;
 
   constructor(private readonly options: UserspaceProxyOptions = {}) {
     this.host = options.host ?? '127.0.0.1';
@@ -63,8 +70,14 @@ export class UserspaceProxy {
     this.log = options.logger ?? silentLogger();
   }
 
-  /** Opens, updates and closes listeners to match `state`. */
-  async update(state: ProxyState): Promise<void> {
+  /**
+   * Opens, updates and closes listeners to match `input`: Services and
+   * EndpointSlices with node facts (a `ProxyInput`, as the rule generators
+   * take) or a state already built from them.
+   */
+  async update(input: ProxyState | ProxyInput): Promise<void> {
+    const state = proxyStateOf(input, this.state);
+    this.state = state;
     const wanted = new Map(
       state.servicePorts
         .filter((p) => (p.protocol === 'tcp' || p.protocol === 'udp') && p.clusterIP !== undefined)
@@ -112,8 +125,17 @@ export class UserspaceProxy {
     return { protocol: 'udp', picker, address: relay.address, relay, close: () => relay.close() };
   }
 
-  /** Where the listener of service port `name` (`ns/svc:port`) is, if it has one. */
-  address(name: string): { readonly host: string; readonly port: number } | undefined {
+  /**
+   * Where the listener of a service port is, if it has one: by its parts
+   * (`{ namespace: 'default', service: 'web', port: 'http' }`; `port` is the
+   * port's name, omitted for a Service's single unnamed port) or by
+   * kube-proxy's service port name (`default/web:http`).
+   */
+  address(
+    port: string | { readonly namespace: string; readonly service: string; readonly port?: string },
+  ): { readonly host: string; readonly port: number } | undefined {
+    const name =
+      typeof port === 'string' ? port : `${port.namespace}/${port.service}${port.port ? `:${port.port}` : ''}`;
     return this.listeners.get(name)?.address;
   }
 

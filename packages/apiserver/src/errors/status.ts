@@ -76,12 +76,12 @@ export function statusFromError(err: unknown): Status {
     return failureStatus(err.code, err.reason, err.message, details);
   }
   if (err instanceof UnsupportedPatchTypeError) return failureStatus(err.code, err.reason, err.message);
-  if (err instanceof NotFoundError || err instanceof AlreadyExistsError) {
+  if ((err instanceof NotFoundError || err instanceof AlreadyExistsError) && err.target) {
     const { resource, name } = err.target;
     const verb = err instanceof NotFoundError ? 'not found' : 'already exists';
     return failureStatus(err.code, err.reason, `${resource} "${name}" ${verb}`, { name, ...splitResource(resource) });
   }
-  if (err instanceof ConflictError) {
+  if (err instanceof ConflictError && err.target) {
     const { resource, name } = err.target;
     return failureStatus(err.code, err.reason, err.message.replace(`"${err.target.namespace}/`, '"'), {
       name,

@@ -16,8 +16,6 @@ export interface RestServices {
   /** Largest request body accepted, in bytes. */
   bodyLimit: number;
   watch: WatchOptions;
-  /** Decodes a `application/vnd.kubernetes.protobuf` object body into JSON; absent: such bodies get a 415. */
-  decodeProtobuf?: (body: Buffer, type: ResourceType) => Record<string, unknown>;
 }
 
 /** One REST request, resolved to the kind and client it addresses. */

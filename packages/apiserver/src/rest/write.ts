@@ -1,6 +1,7 @@
 import { ConflictError, isReason, type KubeObject } from '@flotilla/core';
 import { HttpStatusError } from '../errors/http-status-error.js';
 import type { Status } from '../errors/status.js';
+import { decodeProtobufObject, PROTOBUF_CONTENT_TYPE } from '../protobuf/index.js';
 import { writeJson } from '../server/respond.js';
 import { parseJsonObject, readBody } from './body.js';
 import { deleteRequestOf } from './delete-options.js';
@@ -8,17 +9,18 @@ import { recordWrite } from './field-manager.js';
 import { listQueryOf, writeQueryOf } from './query.js';
 import { adoptBody, getStored, objectRef, type RestRequest, type RestServices } from './rest-request.js';
 
-/** Reads and parses a JSON object body, refusing other media types with a 415. */
+/**
+ * Reads an object body: JSON, or Kubernetes' protobuf envelope (what
+ * `kubectl create <kind>` and `autoscale` send); other media types get a 415.
+ */
 export async function readObjectBody(r: RestRequest, s: RestServices): Promise<Record<string, unknown>> {
   const type = (r.req.headers['content-type'] ?? 'application/json').split(';')[0]!.trim().toLowerCase();
-  if (type === 'application/vnd.kubernetes.protobuf' && s.decodeProtobuf) {
-    return s.decodeProtobuf(await readBody(r.req, s.bodyLimit), r.type);
-  }
+  if (type === PROTOBUF_CONTENT_TYPE) return decodeProtobufObject(await readBody(r.req, s.bodyLimit));
   if (type !== 'application/json' && type !== '*/*') {
     throw new HttpStatusError(
       415,
       'UnsupportedMediaType',
-      `the body of a ${r.req.method} must be application/json${s.decodeProtobuf ? ' or application/vnd.kubernetes.protobuf' : ''}, not ${JSON.stringify(type)}`,
+      `the body of a ${r.req.method} must be application/json or ${PROTOBUF_CONTENT_TYPE}, not ${JSON.stringify(type)}`,
     );
   }
   return parseJsonObject(await readBody(r.req, s.bodyLimit));

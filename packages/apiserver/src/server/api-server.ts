@@ -143,14 +143,6 @@ export class ApiServer {
     return this.serving;
   }
 
-  /**
-   * Decodes `application/vnd.kubernetes.protobuf` create bodies (what
-   * `kubectl create <kind>` sends) with `decode`; without one they get a 415.
-   */
-  setProtobufDecoder(decode: NonNullable<RestServices['decodeProtobuf']>): void {
-    this.rest.decodeProtobuf = decode;
-  }
-
   /** Listens with the constructor's `listen` options; aborting `signal` stops the server. */
   async start(signal?: AbortSignal): Promise<ServingInfo> {
     signal?.addEventListener('abort', () => void this.stop(), { once: true });
@@ -218,7 +210,11 @@ export class ApiServer {
   }
 
   private onRequest(req: IncomingMessage, res: ServerResponse): void {
-    const work = handleRequest(this.deps, req, res);
+    const work = handleRequest(this.deps, req, res).catch((err: unknown) => {
+      // handleRequest answers every failure itself; this is the last line that keeps the process up.
+      this.deps.logger.error({ err }, 'request handler failed');
+      res.destroy();
+    });
     this.inFlight.add(work);
     void work.finally(() => this.inFlight.delete(work));
   }

@@ -125,9 +125,7 @@ export async function handleRequest(
     if (cls === 'watch') await work;
     else await withTimeout(work, deps.limits.requestTimeoutMs, abort);
   } catch (err) {
-    if (!(err instanceof HttpStatusError) && !(err instanceof ApiError)) {
-      deps.logger.error({ err, method: req.method, url: req.url }, 'request failed');
-    }
+    logUnexpected(deps, req, err);
     writeStatus(res, statusFromError(err));
     // A refused body may still be arriving; closing stops reading it.
     if (!req.complete) res.once('finish', () => req.destroy());
@@ -135,6 +133,12 @@ export async function handleRequest(
     release?.();
     deps.stopping.removeEventListener('abort', onStop);
   }
+}
+
+/** Errors that are not a typed refusal are bugs or outages: log them (the client gets a generic 500). */
+function logUnexpected(deps: RequestHandlerDeps, req: IncomingMessage, err: unknown): void {
+  if (err instanceof HttpStatusError || err instanceof ApiError) return;
+  deps.logger.error({ err, method: req.method, url: req.url }, 'request failed');
 }
 
 async function serve(

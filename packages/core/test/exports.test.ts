@@ -31,6 +31,8 @@ describe('@flotilla/core public surface', () => {
       'ExpiredError',
       'FOREGROUND_DELETION_FINALIZER',
       'FakeClock',
+      'FileStore',
+      'FileStoreWriteError',
       'ForbiddenError',
       'INITIAL_NAMESPACES',
       'InMemoryPodMetrics',

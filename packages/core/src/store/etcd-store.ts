@@ -224,6 +224,14 @@ export class EtcdStore implements Store {
     return res.header.revision;
   }
 
+  /** The resources holding at least one object under the prefix (a keys-only scan), for exporting every object. */
+  async resources(): Promise<string[]> {
+    const keys = await this.call(() => this.client.getAll().prefix(`${this.prefix}/`).keys());
+    const resources = new Set<string>();
+    for (const key of keys) resources.add(key.slice(this.prefix.length + 1, key.indexOf('/', this.prefix.length + 1)));
+    return [...resources];
+  }
+
   /** Ends every open watch and closes the etcd connections. */
   async close(): Promise<void> {
     for (const w of this.watches) w.complete();

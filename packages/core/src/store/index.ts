@@ -1,3 +1,5 @@
 export { EtcdStore, type EtcdStoreOptions } from './etcd-store.js';
-export { MemoryStore, type MemoryStoreOptions } from './memory-store.js';
+export { FileStoreWriteError } from './file-commit-log.js';
+export { FileStore, type FileStoreOptions } from './file-store.js';
+export { MemoryStore, type MemoryStoreOptions, type MemoryStoreState } from './memory-store.js';
 export type * from './store.js';

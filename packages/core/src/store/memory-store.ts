@@ -39,6 +39,18 @@ export interface MemoryStoreOptions {
    * constructed, the store starts from it (synchronously).
    */
   snapshotFile?: string;
+  /**
+   * Objects and revision to start from (a persistent store's recovered
+   * state); each object carries its `metadata.resourceVersion` and is handed
+   * over. The history starts empty at `revision`.
+   */
+  initialState?: MemoryStoreState;
+}
+
+/** A store's objects at one revision, for `MemoryStoreOptions.initialState`. */
+export interface MemoryStoreState {
+  revision: number;
+  objects: Iterable<{ resource: string; namespace?: string; name: string; object: KubeObject }>;
 }
 
 /** The on-disk form of a snapshot. */
@@ -93,6 +105,7 @@ export class MemoryStore implements Store {
   constructor(options: MemoryStoreOptions = {}) {
     this.snapshotFile = options.snapshotFile;
     if (this.snapshotFile) this.loadSnapshot(this.snapshotFile);
+    if (options.initialState) this.restore(options.initialState);
     this.history = new ChangeHistory(options.historyLimit ?? defaultHistoryLimit, this.revision);
   }
 
@@ -209,6 +222,11 @@ export class MemoryStore implements Store {
     return String(this.revision);
   }
 
+  /** The resources holding at least one object, for exporting every object without naming resources. */
+  async resources(): Promise<string[]> {
+    return [...this.tables].filter(([, table]) => table.size > 0).map(([resource]) => resource);
+  }
+
   /** Ends every open watch. The data stays readable; snapshot first if it should survive. */
   async close(): Promise<void> {
     this.fanout.completeAll();
@@ -256,13 +274,17 @@ export class MemoryStore implements Store {
         `${file} is not a MemoryStore snapshot (format "${String(data?.format)}"): point snapshotFile elsewhere`,
       );
     }
-    for (const { resource, namespace, name, object } of data.objects) {
+    this.restore(data);
+  }
+
+  private restore(state: MemoryStoreState): void {
+    for (const { resource, namespace, name, object } of state.objects) {
       this.table(resource).put(tableKey(namespace, name), namespace, {
         object,
         revision: parseRevision(object.metadata.resourceVersion ?? '0'),
       });
     }
-    this.revision = data.revision;
+    this.revision = state.revision;
   }
 
   private table(resource: string): ResourceTable {

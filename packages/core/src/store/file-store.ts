@@ -1,0 +1,361 @@
+import { readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Observable } from 'rxjs';
+import { AlreadyExistsError, ConflictError, type ErrorTarget, NotFoundError } from '../errors/api-errors.js';
+import { cloneJson } from '../json/clone-json.js';
+import type { KubeObject } from '../model/meta.js';
+import { CommitLog } from './file-commit-log.js';
+import { frame, type LogRecord, recordKey, type SnapshotEntry } from './file-records.js';
+import { recoverDirectory } from './file-recovery.js';
+import { snapshotName, writeSnapshot } from './file-snapshot.js';
+import { MemoryStore } from './memory-store.js';
+import { parseRevision } from './revision.js';
+import type {
+  ListOptions,
+  ListResult,
+  ObjectKey,
+  Store,
+  StoreWriteOptions,
+  WatchEvent,
+  WatchOptions,
+} from './store.js';
+
+/** Options for `FileStore.open`. */
+export interface FileStoreOptions {
+  /** Writes kept for watch resume and list paging, also across a reopen. Default 10,000. */
+  historyLimit?: number;
+  /**
+   * The least number of log records between snapshots (a snapshot is also
+   * never taken before the log is as long as the last snapshot, so snapshot
+   * cost stays proportional to writes). Default: `historyLimit`.
+   */
+  snapshotEvery?: number;
+}
+
+/** A write validated and numbered, waiting for its batch to reach the disk. */
+interface PendingWrite {
+  record: LogRecord;
+  frame: Buffer;
+  /** The `recordKey` of the object. */
+  key: string;
+  /** The `index` entry before this write, to undo it if the batch fails. */
+  previousRevision: number | undefined;
+  resolve(result: Promise<KubeObject>): void;
+  reject(err: unknown): void;
+}
+
+const defaultHistoryLimit = 10_000;
+
+/**
+ * A `Store` that keeps its state in a directory, for one process that must
+ * keep its cluster across restarts without running etcd. It is a
+ * `MemoryStore` (which serves every read and watch) behind a write-ahead log:
+ * a write is numbered and appended to the log, and only once its batch is
+ * synced to disk does it reach the MemoryStore, its watchers and its caller.
+ * Snapshots of the objects bound the log.
+ *
+ * Guarantees (beyond `Store`'s):
+ * - A write is acknowledged, and seen by any read or watch, only once it is
+ *   on disk (fdatasync). Concurrent writes share one sync (group commit).
+ * - After a crash, `open` recovers every acknowledged write with its content
+ *   and revision, and nothing of a write that was not acknowledged: records
+ *   are checksummed and a torn tail is cut off. Revisions never go back, also
+ *   across snapshots (a snapshot keeps the revision it was taken at).
+ * - Watches can resume after a reopen from any of the last `historyLimit`
+ *   revisions before it.
+ * - A write the disk refuses fails with `FileStoreWriteError` (and so does
+ *   every write queued behind it, as it was checked against it); nothing is
+ *   half-stored, and the store takes writes again once space returns.
+ *
+ * Caveats:
+ * - One process per directory: nothing stops a second one, and two would
+ *   corrupt it.
+ * - Every object is held in memory, as in the MemoryStore.
+ * - A snapshot copies every object in one go, briefly holding the event loop
+ *   for large stores; it is taken about once per as many writes as there are
+ *   objects.
+ */
+export class FileStore implements Store {
+  /** The revision of each key, including writes not yet on disk: what create/update/delete are checked against. */
+  private readonly index = new Map<string, number>();
+  /** The newest revision handed out; runs ahead of the MemoryStore's while batches are in flight. */
+  private assigned: number;
+  /** The newest revision applied to the MemoryStore: on disk. */
+  private applied: number;
+  private queue: PendingWrite[] = [];
+  /** Reads waiting for the writes accepted before them to reach the disk, oldest first. */
+  private readonly readers: { revision: number; resume(): void }[] = [];
+  private flushing: Promise<void> | undefined;
+  private snapshotting: Promise<void> | undefined;
+  private snapshotThreshold: number;
+  private closed = false;
+
+  private constructor(
+    private readonly dir: string,
+    private readonly memory: MemoryStore,
+    private readonly log: CommitLog,
+    private readonly snapshots: number[],
+    private readonly snapshotEvery: number,
+    revision: number,
+  ) {
+    this.assigned = revision;
+    this.applied = revision;
+    this.snapshotThreshold = snapshotEvery;
+  }
+
+  /**
+   * Opens the store kept in `dir` (created, with its parents, when missing),
+   * recovering every acknowledged write.
+   *
+   * @throws Error naming the file when the directory is damaged beyond a torn tail.
+   */
+  static async open(dir: string, options: FileStoreOptions = {}): Promise<FileStore> {
+    const historyLimit = options.historyLimit ?? defaultHistoryLimit;
+    const recovered = await recoverDirectory(dir, historyLimit);
+    const memory = new MemoryStore({
+      historyLimit,
+      initialState: { revision: recovered.baseRevision, objects: recovered.objects.values() },
+    });
+    const log = recovered.active
+      ? await CommitLog.resume(recovered.active.path, recovered.active.validBytes, recovered.active.records)
+      : await CommitLog.create(dir, recovered.revision + 1);
+    const store = new FileStore(
+      dir,
+      memory,
+      log,
+      recovered.snapshots,
+      options.snapshotEvery ?? historyLimit,
+      recovered.revision,
+    );
+    for (const [key, entry] of recovered.objects) store.index.set(key, Number(entry.object.metadata.resourceVersion));
+    for (const record of recovered.tail) {
+      const k = recordKey(record.resource, record.namespace, record.name);
+      await store.apply(record, store.index.get(k));
+      store.record(k, record);
+    }
+    store.snapshotThreshold = Math.max(store.snapshotEvery, store.index.size);
+    return store;
+  }
+
+  async get(key: ObjectKey): Promise<KubeObject> {
+    await this.caughtUp();
+    return this.memory.get(key);
+  }
+
+  async list(resource: string, opts?: ListOptions): Promise<ListResult> {
+    await this.caughtUp();
+    return this.memory.list(resource, opts);
+  }
+
+  watch(resource: string, opts?: WatchOptions): Observable<WatchEvent> {
+    return this.memory.watch(resource, opts);
+  }
+
+  /** The newest revision on disk (writes still in flight are not counted). */
+  currentRevision(): Promise<string> {
+    return this.memory.currentRevision();
+  }
+
+  /** The resources holding at least one object, for exporting every object without naming resources. */
+  resources(): Promise<string[]> {
+    return this.memory.resources();
+  }
+
+  async create(key: ObjectKey, obj: KubeObject, opts: StoreWriteOptions = {}): Promise<KubeObject> {
+    this.assertOpen();
+    const k = recordKey(key.resource, key.namespace, key.name);
+    if (this.index.has(k)) throw new AlreadyExistsError(target(key));
+    return this.enqueue('ADDED', key, opts.handOver ? obj : cloneJson(obj), undefined);
+  }
+
+  async update(
+    key: ObjectKey,
+    obj: KubeObject,
+    expectedResourceVersion: string,
+    opts: StoreWriteOptions = {},
+  ): Promise<KubeObject> {
+    this.assertOpen();
+    const expected = parseRevision(expectedResourceVersion, 'expected resourceVersion');
+    const current = this.index.get(recordKey(key.resource, key.namespace, key.name));
+    if (current === undefined) throw new NotFoundError(target(key));
+    if (current !== expected) throw new ConflictError(target(key));
+    return this.enqueue('MODIFIED', key, opts.handOver ? obj : cloneJson(obj), current);
+  }
+
+  async delete(key: ObjectKey, expectedResourceVersion?: string): Promise<KubeObject> {
+    this.assertOpen();
+    const expected =
+      expectedResourceVersion === undefined
+        ? undefined
+        : parseRevision(expectedResourceVersion, 'expected resourceVersion');
+    const current = this.index.get(recordKey(key.resource, key.namespace, key.name));
+    if (current === undefined) throw new NotFoundError(target(key));
+    if (expected !== undefined && current !== expected) throw new ConflictError(target(key));
+    return this.enqueue('DELETED', key, undefined, current);
+  }
+
+  /** Waits for writes in flight and a snapshot being written, ends every watch and closes the log. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.flushing;
+    await this.snapshotting;
+    await this.log.close();
+    await this.memory.close();
+  }
+
+  /** Numbers a checked write, records it in the index and queues it for the next batch. */
+  private enqueue(
+    type: LogRecord['type'],
+    key: ObjectKey,
+    object: KubeObject | undefined,
+    previousRevision: number | undefined,
+  ): Promise<KubeObject> {
+    const record: LogRecord = {
+      revision: this.assigned + 1,
+      type,
+      resource: key.resource,
+      namespace: key.namespace,
+      name: key.name,
+    };
+    if (object) record.object = object;
+    const framed = frame(record);
+    this.assigned++;
+    const k = recordKey(key.resource, key.namespace, key.name);
+    this.record(k, record);
+    return new Promise<KubeObject>((resolve, reject) => {
+      this.queue.push({ record, frame: framed, key: k, previousRevision, resolve, reject });
+      this.flushing ??= this.flush().finally(() => {
+        this.flushing = undefined;
+      });
+    });
+  }
+
+  /** Writes queued batches one after another: each batch is one write and one sync, however many writers queued it. */
+  private async flush(): Promise<void> {
+    while (this.queue.length > 0) {
+      if (this.log.records >= this.snapshotThreshold && !this.snapshotting) await this.startSnapshot();
+      const batch = this.queue;
+      this.queue = [];
+      try {
+        await this.log.append(batch.map((w) => w.frame));
+      } catch (err) {
+        this.fail([...batch, ...this.queue.splice(0)], err);
+        continue;
+      }
+      for (const w of batch) w.resolve(this.apply(w.record, w.previousRevision));
+      this.releaseReaders();
+    }
+  }
+
+  /**
+   * Waits until every write accepted so far is on disk (or failed). A read
+   * thus sees every write that was checked before it: a writer told
+   * `Conflict` because of a write still in flight reads that write, instead
+   * of the older state, and its retry can succeed.
+   */
+  private async caughtUp(): Promise<void> {
+    if (this.assigned === this.applied) return;
+    const revision = this.assigned;
+    await new Promise<void>((resume) => this.readers.push({ revision, resume }));
+  }
+
+  private releaseReaders(): void {
+    let n = 0;
+    while (n < this.readers.length && (this.readers[n].revision <= this.applied || this.assigned === this.applied)) {
+      this.readers[n++].resume();
+    }
+    this.readers.splice(0, n);
+  }
+
+  /** Records a write in the index. */
+  private record(k: string, record: LogRecord): void {
+    if (record.type === 'DELETED') this.index.delete(k);
+    else this.index.set(k, record.revision);
+  }
+
+  /** Applies a durable record to the MemoryStore, which numbers it with the same revision. */
+  private apply(record: LogRecord, previousRevision: number | undefined): Promise<KubeObject> {
+    const key = keyOf(record);
+    this.applied = record.revision;
+    if (record.type === 'ADDED' && record.object) return this.memory.create(key, record.object, { handOver: true });
+    if (record.type === 'MODIFIED' && record.object) {
+      return this.memory.update(key, record.object, String(previousRevision), { handOver: true });
+    }
+    return this.memory.delete(key, String(previousRevision));
+  }
+
+  /** A batch did not reach the disk: it, and every write checked against it, fail; the index goes back. */
+  private fail(writes: PendingWrite[], err: unknown): void {
+    for (let i = writes.length - 1; i >= 0; i--) {
+      const { key, previousRevision } = writes[i];
+      if (previousRevision === undefined) this.index.delete(key);
+      else this.index.set(key, previousRevision);
+    }
+    this.assigned -= writes.length;
+    for (const w of writes) w.reject(err);
+    this.releaseReaders();
+  }
+
+  /**
+   * Starts a new log segment and writes a snapshot of the objects at the
+   * revision it starts after, in the background. Runs between batches, when
+   * the MemoryStore holds exactly what is on disk.
+   */
+  private async startSnapshot(): Promise<void> {
+    const revision = Number(await this.memory.currentRevision());
+    try {
+      await this.log.rotate(this.dir, revision + 1);
+    } catch {
+      // The disk refused a new segment: keep appending to this one and try again after the next batch.
+      return;
+    }
+    // Every list runs synchronously when called, so all are read at `revision`.
+    const resources = await this.memory.resources();
+    const lists = resources.map((resource) => this.memory.list(resource).then((l) => ({ resource, l })));
+    const entries: SnapshotEntry[] = [];
+    for (const { resource, l } of await Promise.all(lists)) {
+      for (const object of l.items) {
+        entries.push({ resource, namespace: object.metadata.namespace, name: object.metadata.name, object });
+      }
+    }
+    this.snapshotThreshold = Math.max(this.snapshotEvery, entries.length);
+    this.snapshotting = writeSnapshot(this.dir, revision, entries)
+      .then(() => this.dropOldGenerations(revision))
+      .catch(() => undefined) // a failed snapshot leaves the older one and its log in place; the next one retries
+      .finally(() => {
+        this.snapshotting = undefined;
+      });
+  }
+
+  /**
+   * Keeps the two newest snapshots and the log after the older of them (so a
+   * reopen can replay a full history); removes the rest.
+   */
+  private async dropOldGenerations(revision: number): Promise<void> {
+    this.snapshots.push(revision);
+    while (this.snapshots.length > 2) {
+      const dropped = this.snapshots.shift() as number;
+      await rm(join(this.dir, snapshotName(dropped)), { force: true });
+    }
+    const keep = this.snapshots[0];
+    for (const name of await readdir(this.dir)) {
+      const start = /^log-(\d{16})\.wal$/.exec(name)?.[1];
+      if (start !== undefined && Number(start) <= keep) {
+        await rm(join(this.dir, name), { force: true });
+      }
+    }
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new Error('FileStore is closed: open it again to write');
+  }
+}
+
+function keyOf(record: LogRecord): ObjectKey {
+  return { resource: record.resource, namespace: record.namespace, name: record.name };
+}
+
+function target(key: ObjectKey): ErrorTarget {
+  return { resource: key.resource, namespace: key.namespace, name: key.name };
+}

@@ -19,13 +19,13 @@ const pod = (meta: Record<string, unknown> = {}, body: Record<string, unknown> =
     metadata: { name: 'web', namespace: 'default', ...meta },
     spec: { containers: [{ name: 'app', image: 'nginx:1.27' }] },
     ...body,
-  }) as unknown as KubeObject;
+  }) as never;
 
 const service = (spec: Record<string, unknown>) =>
   ({
     metadata: { name: 'web', namespace: 'default' },
     spec: { ports: [{ port: 80 }], ...spec },
-  }) as unknown as KubeObject;
+  }) as never;
 
 function nested(levels: number): unknown {
   let value: unknown = {};
@@ -71,7 +71,7 @@ export const hostileWrites: HostileWrite[] = [
   },
   {
     what: 'create(null)',
-    write: (api) => api.resource('Pod').create(null as unknown as KubeObject),
+    write: (api) => api.resource('Pod').create(null as never),
     error: 'BadRequestError',
     message: 'create needs an object, not null',
   },
@@ -92,9 +92,7 @@ export const hostileWrites: HostileWrite[] = [
   {
     what: 'ConfigMap data: 42',
     write: (api) =>
-      api
-        .resource('ConfigMap')
-        .create({ metadata: { name: 'c', namespace: 'default' }, data: 42 } as unknown as KubeObject),
+      api.resource('ConfigMap').create({ metadata: { name: 'c', namespace: 'default' }, data: 42 } as never),
     error: 'InvalidError',
     fields: ['data'],
     message: 'data: Invalid value: 42: must be a map',
@@ -122,9 +120,7 @@ export const hostileWrites: HostileWrite[] = [
   {
     what: 'a 2 MiB string as a ConfigMap binaryData',
     write: (api) =>
-      api
-        .resource('ConfigMap')
-        .create({ metadata: { name: 'c', namespace: 'default' }, binaryData: TWO_MIB } as unknown as KubeObject),
+      api.resource('ConfigMap').create({ metadata: { name: 'c', namespace: 'default' }, binaryData: TWO_MIB } as never),
     error: 'InvalidError',
     fields: ['binaryData'],
     message: 'must be a map',
@@ -187,7 +183,7 @@ export const hostileWrites: HostileWrite[] = [
   },
   {
     what: 'a JSON string instead of an object',
-    write: (api) => api.resource('Pod').create(JSON.stringify(pod({ name: 'a' })) as unknown as KubeObject),
+    write: (api) => api.resource('Pod').create(JSON.stringify(pod({ name: 'a' })) as never),
     error: 'BadRequestError',
     message: 'create needs an object, not a string',
   },
@@ -231,7 +227,7 @@ export const hostileWrites: HostileWrite[] = [
   },
   {
     what: 'apply(null)',
-    write: (api) => api.apply(null as unknown as KubeObject),
+    write: (api) => api.apply(null as never),
     error: 'BadRequestError',
     message: 'apply needs an object',
   },
@@ -243,7 +239,7 @@ export const hostileWrites: HostileWrite[] = [
         kind: 'Deployment',
         metadata: { name: 'd', namespace: 'default' },
         spec: { replicas: 2 ** 31 },
-      } as unknown as KubeObject),
+      } as never),
     error: 'InvalidError',
     fields: ['spec.replicas'],
     message: 'spec.replicas: Invalid value: 2147483648: must be a 32-bit integer',

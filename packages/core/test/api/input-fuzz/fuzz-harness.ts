@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { Api } from '../../../src/api/index.js';
-import { ApiError, InvalidError } from '../../../src/errors/index.js';
+import { ApiError, type InvalidError } from '../../../src/errors/index.js';
 import { cloneJson } from '../../../src/json/index.js';
 import { copyJsonInput } from '../../../src/json/json-input.js';
 import type { KubeObject } from '../../../src/model/meta.js';
@@ -100,7 +100,8 @@ export class FuzzHarness {
     const error = outcome.error;
     if (!(error instanceof ApiError))
       throw new Error(`${describe(c)}: untyped refusal ${String(error)}`, { cause: error });
-    if (error instanceof InvalidError && !(error.fields.length > 0 && error.fields.every((f) => f.field !== ''))) {
+    const fields = error.reason === 'Invalid' ? (error as InvalidError).fields : undefined;
+    if (fields && !(fields.length > 0 && fields.every((f) => f.field !== ''))) {
       throw new Error(`${describe(c)}: InvalidError without field paths: ${error.message}`);
     }
     this.stats.refusedBy[error.name] = (this.stats.refusedBy[error.name] ?? 0) + 1;

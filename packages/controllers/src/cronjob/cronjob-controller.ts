@@ -84,7 +84,9 @@ export class CronJobReconciler implements Reconciler {
       throw new TerminalError(messageOf(err), { cause: err });
     }
     const now = this.ctx.clock.now();
-    const untilNext = { requeueAfterMs: Math.max(1, schedule.next(now) - now) };
+    const nextTime = schedule.next(now);
+    // An unsatisfiable schedule never fires: no timer, only changes to the CronJob wake it.
+    const untilNext = nextTime === undefined ? undefined : { requeueAfterMs: Math.max(1, nextTime - now) };
     const earliest = Date.parse(cj.status?.lastScheduleTime ?? cj.metadata.creationTimestamp ?? '') || now;
     const unmet = mostRecentUnmetTime(schedule, earliest, now, cj.spec.startingDeadlineSeconds);
     if (unmet.missed === 'many') {

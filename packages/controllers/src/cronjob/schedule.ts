@@ -1,64 +1,68 @@
 import { InvalidError } from '@flotilla/core';
-import { CronExpressionParser } from 'cron-parser';
-
-/** Kubernetes' schedule macros, as the standard five fields. */
-const macros: Readonly<Record<string, string>> = {
-  '@yearly': '0 0 1 1 *',
-  '@annually': '0 0 1 1 *',
-  '@monthly': '0 0 1 * *',
-  '@weekly': '0 0 * * 0',
-  '@daily': '0 0 * * *',
-  '@midnight': '0 0 * * *',
-  '@hourly': '0 * * * *',
-};
+import { type CronSpec, CronSyntaxError, parseCronSpec } from './cron-spec.js';
+import { isKnownTimeZone } from './zoned-time.js';
 
 /** A parsed CronJob schedule in its time zone. */
 export interface CronSchedule {
-  /** The first scheduled time strictly after `afterMs`. */
-  next(afterMs: number): number;
-  /** The last scheduled time at or before `atMs`. */
-  latestAtOrBefore(atMs: number): number;
+  /** The first scheduled time strictly after `afterMs`; undefined when it never comes (`0 0 30 2 *`). */
+  next(afterMs: number): number | undefined;
+  /** The last scheduled time at or before `atMs`, if any in the five years before it. */
+  latestAtOrBefore(atMs: number): number | undefined;
+}
+
+/** How far back `latestAtOrBefore` looks, widening: a minute, an hour, a day, a week, a month, a year, five years. */
+const LOOKBACK_MS = [
+  60_000,
+  3_600_000,
+  86_400_000,
+  7 * 86_400_000,
+  32 * 86_400_000,
+  367 * 86_400_000,
+  1830 * 86_400_000,
+];
+
+function latestOf(spec: CronSpec, atMs: number): number | undefined {
+  for (const back of LOOKBACK_MS) {
+    let t = spec.next(atMs - back);
+    if (t === undefined || t > atMs) continue;
+    let last = t;
+    for (t = spec.next(t); t !== undefined && t <= atMs; t = spec.next(t)) last = t;
+    return last;
+  }
+  return undefined;
 }
 
 /**
- * Parses a CronJob's `spec.schedule` (five fields or a macro such as
- * `@hourly`) evaluated in `timeZone` (an IANA name; UTC when absent), using
- * cron-parser.
+ * Parses a CronJob's `spec.schedule` evaluated in `timeZone` (an IANA name;
+ * UTC when absent) with robfig/cron's semantics, as Kubernetes' controller
+ * does (`cron.ParseStandard`): five fields or a descriptor (`@hourly`,
+ * `@every 90m`). A time skipped by a DST change does not fire; a repeated
+ * hour fires in both of its occurrences for schedules that name it (as
+ * robfig/cron). An unsatisfiable schedule (`0 0 30 2 *`) parses and never
+ * fires.
  *
- * @throws InvalidError naming `spec.schedule` or `spec.timeZone`: six-field
- * (seconds) schedules, `TZ=` prefixes (set `spec.timeZone` instead), bad
- * fields and unknown zones are all refused, as Kubernetes' validation does.
+ * @throws InvalidError naming `spec.schedule` or `spec.timeZone`: a
+ * `TZ=`/`CRON_TZ=` prefix (use `spec.timeZone`, as Kubernetes' validation
+ * requires), a syntax error, an unknown or `Local` zone.
  */
 export function parseCronSchedule(schedule: string, timeZone: string | undefined, cronJobName: string): CronSchedule {
   const bad = (field: string, value: string, why: string) =>
     new InvalidError('CronJob', cronJobName, [{ field, message: `Invalid value: "${value}": ${why}` }]);
-  const text = schedule.trim();
-  if (/^(CRON_)?TZ=/.test(text)) throw bad('spec.schedule', schedule, 'TZ is not supported, use spec.timeZone');
-  const expr = macros[text] ?? text;
-  if (expr.split(/\s+/).length !== 5) {
-    throw bad('spec.schedule', schedule, 'expected exactly 5 fields (minute hour day-of-month month day-of-week)');
+  if (schedule.includes('TZ')) {
+    throw bad('spec.schedule', schedule, 'cannot use TZ or CRON_TZ in schedule, use timeZone field instead');
   }
   const tz = timeZone ?? 'UTC';
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-  } catch {
+  if (tz.toLowerCase() === 'local' || !isKnownTimeZone(tz)) {
     throw bad('spec.timeZone', tz, 'unknown time zone; use an IANA name such as "Europe/Paris"');
   }
+  let spec: CronSpec;
   try {
-    CronExpressionParser.parse(expr, { tz });
+    spec = parseCronSpec(schedule, { timeZone: tz });
   } catch (err) {
-    throw bad('spec.schedule', schedule, (err as Error).message);
+    if (err instanceof CronSyntaxError) throw bad('spec.schedule', schedule, err.message);
+    throw err;
   }
-  return {
-    next: (afterMs) =>
-      CronExpressionParser.parse(expr, { tz, currentDate: new Date(afterMs) })
-        .next()
-        .getTime(),
-    latestAtOrBefore: (atMs) =>
-      CronExpressionParser.parse(expr, { tz, currentDate: new Date(atMs + 1) })
-        .prev()
-        .getTime(),
-  };
+  return { next: (afterMs) => spec.next(afterMs), latestAtOrBefore: (atMs) => latestOf(spec, atMs) };
 }
 
 /** How many scheduled times were missed since the last one acted on. */
@@ -90,9 +94,11 @@ export function mostRecentUnmetTime(
   const from =
     startingDeadlineSeconds === undefined ? earliest : Math.max(earliest, now - startingDeadlineSeconds * 1000);
   const first = schedule.next(from);
-  if (first > now) return { missed: 'none' };
+  if (first === undefined || first > now) return { missed: 'none' };
   let count = 1;
-  for (let t = schedule.next(first); t <= now && count <= tooManyMissedRuns; t = schedule.next(t)) count++;
+  for (let t = schedule.next(first); t !== undefined && t <= now && count <= tooManyMissedRuns; t = schedule.next(t)) {
+    count++;
+  }
   return {
     scheduled: schedule.latestAtOrBefore(now),
     missed: count > tooManyMissedRuns ? 'many' : count > 1 ? 'few' : 'none',

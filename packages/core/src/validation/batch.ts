@@ -65,7 +65,21 @@ function scheduleProblem(schedule: string): string | undefined {
     : 'fields may only hold numbers, names, and * , - / ?';
 }
 
-/** CronJob: schedule shape, concurrency policy, history limits, name length, and the job template. */
+/** Kubernetes' validateTimeZone: a non-empty IANA zone name the tz database knows, never `Local`. */
+function timeZoneProblem(tz: string): string | undefined {
+  if (tz.length === 0) return 'timeZone must be nil or non-empty string';
+  if (tz.toLowerCase() === 'local')
+    return 'timeZone must be an explicit time zone as defined in https://www.iana.org/time-zones';
+  if (!/^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/.test(tz)) return 'unknown time zone';
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return undefined;
+  } catch {
+    return 'unknown time zone';
+  }
+}
+
+/** CronJob: schedule shape, time zone, concurrency policy, history limits, name length, and the job template. */
 export function validateCronJob(cj: CronJob): FieldError[] {
   const spec = cj.spec;
   if (!spec) return [required('spec')];
@@ -78,6 +92,10 @@ export function validateCronJob(cj: CronJob): FieldError[] {
   else {
     const problem = scheduleProblem(spec.schedule);
     if (problem) errs.push(invalid('spec.schedule', spec.schedule, problem));
+  }
+  if (spec.timeZone !== undefined) {
+    const problem = timeZoneProblem(spec.timeZone);
+    if (problem) errs.push(invalid('spec.timeZone', spec.timeZone, problem));
   }
   errs.push(...oneOf('spec.concurrencyPolicy', spec.concurrencyPolicy, ['Allow', 'Forbid', 'Replace']));
   errs.push(...nonNegativeInt('spec.startingDeadlineSeconds', spec.startingDeadlineSeconds));

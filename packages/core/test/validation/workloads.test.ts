@@ -236,6 +236,21 @@ describe('Job and CronJob', () => {
     expectFieldErrors(validateCronJob(cron(s)), [expected]);
   });
 
+  // Kubernetes' validateTimeZone (pkg/apis/batch/validation): an IANA name, never "Local" or empty.
+  it.each<[string, string | undefined]>([
+    ['Europe/Paris', undefined],
+    ['America/Argentina/Buenos_Aires', undefined],
+    ['UTC', undefined],
+    ['Local', 'spec.timeZone: Invalid value: "Local": timeZone must be an explicit time zone'],
+    ['', 'spec.timeZone: Invalid value: "": timeZone must be nil or non-empty string'],
+    ['Mars/Olympus', 'spec.timeZone: Invalid value: "Mars/Olympus": unknown time zone'],
+    ['+01:00', 'spec.timeZone: Invalid value: "+01:00": unknown time zone'],
+  ])('spec.timeZone %j', (tz, expected) => {
+    const cj = cron('@daily');
+    cj.spec.timeZone = tz;
+    expectFieldErrors(validateCronJob(cj), expected ? [expected] : []);
+  });
+
   it('limits CronJob names to 52 characters and checks the job template', () => {
     expectFieldErrors(validateCronJob(cron('@daily', 'a'.repeat(53))), ['metadata.name: Invalid value: "aaaaa']);
     const cj = cron('@daily');

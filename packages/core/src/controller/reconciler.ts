@@ -1,3 +1,4 @@
+import { brandError, recogniseByBrand } from '../errors/brand.js';
 import type { Logger } from '../logging/logger.js';
 import type { ObjectRef } from '../model/meta.js';
 
@@ -33,10 +34,18 @@ export interface Reconciler {
   reconcile(req: ReconcileRequest, ctx: ReconcileContext): Promise<ReconcileResult | undefined | void>;
 }
 
-/** An error retrying cannot fix (bad spec): logged, not requeued until the object changes. */
+/**
+ * An error retrying cannot fix (bad spec): logged, not requeued until the
+ * object changes. Recognised by brand, so a reconciler built against another
+ * copy of this package (ESM or CommonJS) can throw it too.
+ */
 export class TerminalError extends Error {
+  /** The name instances are recognised by in every copy of the package. */
+  static readonly brand: string = 'flotilla.TerminalError';
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
+    brandError(this, new.target);
     this.name = 'TerminalError';
   }
 }
+recogniseByBrand(TerminalError);

@@ -1,1 +1,2 @@
 export * from './api-errors.js';
+export * from './brand.js';

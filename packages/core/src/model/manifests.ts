@@ -7,6 +7,7 @@ import type { KubeObject } from './meta.js';
  * and line so the user can go straight to the problem.
  */
 export class ManifestError extends BadRequestError {
+  static override readonly brand: string = 'flotilla.ManifestError';
   constructor(
     /** 1-based index of the YAML document (`---` separated) the problem is in. */
     readonly documentIndex: number,

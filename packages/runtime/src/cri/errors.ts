@@ -1,3 +1,5 @@
+import { brandError, recogniseByBrand } from '@flotilla/core';
+
 /**
  * What went wrong in a runtime call. `ErrImagePull` and `ImageNotPresent` are
  * the kubelet's own reasons, so the agent can copy them into a container's
@@ -30,6 +32,8 @@ export interface RuntimeErrorDetails {
  * backend's own error.
  */
 export class RuntimeError extends Error {
+  /** The name instances are recognised by in every copy of the package (see core's `brandError`). */
+  static readonly brand: string = 'flotilla.RuntimeError';
   readonly image?: string;
   readonly containerId?: string;
   readonly podSandboxId?: string;
@@ -40,12 +44,14 @@ export class RuntimeError extends Error {
     details: RuntimeErrorDetails = {},
   ) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    brandError(this, new.target);
     this.name = 'RuntimeError';
     this.image = details.image;
     this.containerId = details.containerId;
     this.podSandboxId = details.podSandboxId;
   }
 }
+recogniseByBrand(RuntimeError);
 
 /** True if `err` is a RuntimeError with this code. */
 export function isRuntimeError(err: unknown, code?: RuntimeErrorCode): err is RuntimeError {

@@ -1,4 +1,4 @@
-import { AlreadyExistsError, ApiError, ConflictError, InvalidError, NotFoundError } from '@flotilla/core';
+import { ApiError, type ErrorTarget, type FieldError } from '@flotilla/core';
 import { UnsupportedPatchTypeError } from '../patch/index.js';
 import { HttpStatusError } from './http-status-error.js';
 
@@ -63,9 +63,22 @@ function splitResource(resource: string): { kind: string; group?: string } {
   return dot < 0 ? { kind: resource } : { kind: resource.slice(0, dot), group: resource.slice(dot + 1) };
 }
 
+/** The parts of core's typed errors a Status is built from, read by `reason` as core advises (not by subclass). */
+interface TypedErrorParts {
+  target?: ErrorTarget;
+  fields?: FieldError[];
+  kind?: string;
+  objectName?: string;
+}
+
+/** `Operation cannot be fulfilled on pods "ns/web": ...` -> `... on pods "web": ...`, as kube-apiserver words it. */
+function withoutNamespace(message: string, target: ErrorTarget): string {
+  return target.namespace ? message.replace(`"${target.namespace}/${target.name}"`, `"${target.name}"`) : message;
+}
+
 /**
  * The Status for any error a request ends with: core's typed errors keep
- * their code and reason (messages reworded as kube-apiserver words them,
+ * their code and reason (messages worded as kube-apiserver words them,
  * `pods "web" not found`), the server's own `HttpStatusError`s theirs, and
  * anything else is a 500 whose message is generic: a stack trace or an
  * internal message never reaches the client.
@@ -76,22 +89,32 @@ export function statusFromError(err: unknown): Status {
     return failureStatus(err.code, err.reason, err.message, details);
   }
   if (err instanceof UnsupportedPatchTypeError) return failureStatus(err.code, err.reason, err.message);
-  if ((err instanceof NotFoundError || err instanceof AlreadyExistsError) && err.target) {
-    const { resource, name } = err.target;
-    const verb = err instanceof NotFoundError ? 'not found' : 'already exists';
-    return failureStatus(err.code, err.reason, `${resource} "${name}" ${verb}`, { name, ...splitResource(resource) });
+  if (!(err instanceof ApiError)) {
+    return failureStatus(500, 'InternalError', 'an internal error occurred; the server log has the details');
   }
-  if (err instanceof ConflictError && err.target) {
-    const { resource, name } = err.target;
-    return failureStatus(err.code, err.reason, err.message.replace(`"${err.target.namespace}/`, '"'), {
-      name,
-      ...splitResource(resource),
-    });
+  const parts = err as ApiError & TypedErrorParts;
+  const target = parts.target;
+  switch (err.reason) {
+    case 'NotFound':
+    case 'AlreadyExists':
+    case 'Conflict': {
+      if (!target) return failureStatus(err.code, err.reason, err.message);
+      return failureStatus(err.code, err.reason, withoutNamespace(err.message, target), {
+        name: target.name,
+        ...splitResource(target.resource),
+      });
+    }
+    case 'Invalid': {
+      const causes = (parts.fields ?? []).map((f) => ({
+        reason: causeReason(f.message),
+        message: f.message,
+        field: f.field,
+      }));
+      return failureStatus(err.code, err.reason, err.message, { name: parts.objectName, kind: parts.kind, causes });
+    }
+    case 'TooManyRequests':
+      return failureStatus(err.code, err.reason, err.message, { retryAfterSeconds: 1 });
+    default:
+      return failureStatus(err.code, err.reason, err.message);
   }
-  if (err instanceof InvalidError) {
-    const causes = err.fields.map((f) => ({ reason: causeReason(f.message), message: f.message, field: f.field }));
-    return failureStatus(err.code, err.reason, err.message, { name: err.objectName, kind: err.kind, causes });
-  }
-  if (err instanceof ApiError) return failureStatus(err.code, err.reason, err.message);
-  return failureStatus(500, 'InternalError', 'an internal error occurred; the server log has the details');
 }

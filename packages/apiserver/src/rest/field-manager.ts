@@ -26,9 +26,17 @@ export function recordWrite(
   next: KubeObject,
   subresource?: string,
 ): KubeObject {
-  return recordUpdate(live as Record<string, unknown> | undefined, next as unknown as Record<string, unknown>, {
-    manager: fieldManagerOf(r),
-    now: new Date(s.clock.now()),
-    subresource: subresource || undefined,
-  }) as unknown as KubeObject;
+  const recorded = recordUpdate(
+    live as Record<string, unknown> | undefined,
+    next as unknown as Record<string, unknown>,
+    {
+      manager: fieldManagerOf(r),
+      now: new Date(s.clock.now()),
+      subresource: subresource || undefined,
+    },
+  ) as unknown as KubeObject;
+  // A create that owns no field records nothing, as kube-apiserver leaves managedFields out then.
+  const meta = recorded.metadata as { managedFields?: unknown[] };
+  if (!live && meta.managedFields?.length === 0) delete meta.managedFields;
+  return recorded;
 }

@@ -98,13 +98,17 @@ export async function handleRequest(
   res.once('close', onStop);
   let release: (() => void) | undefined;
   try {
+    const raw = req.url ?? '/';
     let url: URL;
     try {
-      url = new URL(req.url ?? '/', 'http://apiserver');
+      url = new URL(raw, 'http://apiserver');
     } catch {
       throw new HttpStatusError(400, 'BadRequest', 'malformed request URL');
     }
-    const path = url.pathname;
+    // The path as sent: URL parsing would resolve `..` segments, which a resource path must never carry.
+    const query = raw.indexOf('?');
+    const path = query < 0 ? raw : raw.slice(0, query);
+    if (!path.startsWith('/')) throw new HttpStatusError(400, 'BadRequest', 'the request path must be absolute');
     if (HEALTH_PATHS.has(path)) {
       const ok = path !== '/readyz' || deps.ready();
       res.writeHead(ok ? 200 : 500, { 'Content-Type': 'text/plain; charset=utf-8' });

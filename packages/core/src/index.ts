@@ -6,6 +6,7 @@
  * @module @flotilla/core
  */
 export * from './api/index.js';
+export * from './apiextensions/index.js';
 export * from './clock/index.js';
 export * from './controller/index.js';
 export * from './defaulting/index.js';

@@ -11,6 +11,7 @@ import type { ResourceType } from '../registry/resource-type.js';
 import type { Store } from '../store/store.js';
 import { AdmissionChain } from './admission.js';
 import { bindPod, type PodBindingTarget } from './binding.js';
+import { CustomResourceDefinitionClient, CustomResourceLifecycle } from './custom-resource-definitions.js';
 import { type EvictionOptions, evictPod } from './eviction.js';
 import { NamespaceLifecycle } from './namespace-lifecycle.js';
 import { type ApiContext, ApiResourceClient, TimestampSource } from './resource-client.js';
@@ -56,6 +57,7 @@ export class Api {
   private readonly namespaces: NamespaceLifecycle;
   private readonly clients = new Map<string, ApiResourceClient>();
   private readonly context: ApiContext;
+  private readonly customResources: CustomResourceLifecycle;
 
   constructor(options: ApiOptions) {
     this.store = options.store;
@@ -73,6 +75,20 @@ export class Api {
       maxInputBytes: 2 * maxObjectBytes,
       timestamps: new TimestampSource(this.clock),
     };
+    this.customResources = new CustomResourceLifecycle(this.registry, this.store, {
+      client: (kind) => this.client(kind),
+      forgetClient: (kind) => this.clients.delete(kind),
+    });
+  }
+
+  /**
+   * Resolves once the CustomResourceDefinitions already in the store are
+   * served (and later ones, written by other Apis over the same store, are
+   * followed). `apply` waits for it; call it before `resource(kind)` for a
+   * custom kind defined before this Api started.
+   */
+  ready(): Promise<void> {
+    return this.customResources.ready();
   }
 
   /** The client for a built-in kind, typed: `api.resource('Pod')` is a `ResourceClient<Pod>`. */
@@ -104,6 +120,7 @@ export class Api {
     if (!isJsonObject(typed) || typeof typed.kind !== 'string' || typeof typed.apiVersion !== 'string') {
       throw new BadRequestError('apply needs an object with apiVersion and kind strings');
     }
+    await this.customResources.ready();
     const client = this.client(this.registry.forObject(obj).kind) as ApiResourceClient<T>;
     return client.apply(obj);
   }
@@ -129,12 +146,17 @@ export class Api {
   /** Stops the namespace watch. The store stays open. */
   async close(): Promise<void> {
     this.namespaces.close();
+    this.customResources.close();
   }
 
   private client(kind: string): ApiResourceClient {
     let client = this.clients.get(kind);
     if (!client) {
-      client = new ApiResourceClient(this.context, this.registry.get(kind));
+      const type = this.registry.get(kind);
+      client =
+        kind === 'CustomResourceDefinition'
+          ? new CustomResourceDefinitionClient(this.context, type, this.customResources)
+          : new ApiResourceClient(this.context, type);
       this.clients.set(kind, client);
     }
     return client;

@@ -15,7 +15,13 @@ import { cloneJson } from '../json/clone-json.js';
 import { jsonEqual } from '../json/json-equal.js';
 import { jsonSizeBound } from '../json/json-size-bound.js';
 import type { KubeList, KubeObject, ObjectRef } from '../model/meta.js';
-import { apiVersionOf, type ResourceType, storageNameOf, type ValidationContext } from '../registry/resource-type.js';
+import {
+  apiVersionOf,
+  type ResourceType,
+  servesApiVersion,
+  storageNameOf,
+  type ValidationContext,
+} from '../registry/resource-type.js';
 import type { ObjectKey, Store, StoreWriteOptions, WatchEvent } from '../store/store.js';
 import { forbidden, invalid } from '../validation/field-errors.js';
 import { validateObjectMeta } from '../validation/object-meta.js';
@@ -558,7 +564,7 @@ export class ApiResourceClient<T extends KubeObject = KubeObject> implements Res
     if (next.kind !== undefined && next.kind !== this.kind) {
       throw new BadRequestError(`this client serves ${this.kind}, not ${next.kind}: use api.resource('${next.kind}')`);
     }
-    if (next.apiVersion !== undefined && next.apiVersion !== this.apiVersion) {
+    if (next.apiVersion !== undefined && !servesApiVersion(this.type, next.apiVersion)) {
       throw new BadRequestError(`${this.kind} is served as apiVersion ${this.apiVersion}, not ${next.apiVersion}`);
     }
     next.apiVersion = this.apiVersion;

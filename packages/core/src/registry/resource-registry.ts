@@ -1,6 +1,6 @@
 import { BadRequestError } from '../errors/api-errors.js';
 import type { KubeObject } from '../model/meta.js';
-import { apiVersionOf, type ResourceType } from './resource-type.js';
+import { apiVersionOf, type ResourceType, servesApiVersion } from './resource-type.js';
 
 /**
  * The kinds an Api serves. Starts with whatever it is given (the Api passes
@@ -24,6 +24,14 @@ export class ResourceRegistry {
     this.byKind.set(type.kind, type as unknown as ResourceType);
     for (const listener of this.listeners) listener(type as unknown as ResourceType);
     return type;
+  }
+
+  /**
+   * Removes a kind (a CustomResourceDefinition that went away), so that it
+   * can be registered again later. Returns whether it was registered.
+   */
+  unregister(kind: string): boolean {
+    return this.byKind.delete(kind);
   }
 
   /**
@@ -54,7 +62,7 @@ export class ResourceRegistry {
   /** The type for an object's `apiVersion` and `kind`, checking that the version matches. */
   forObject(obj: Pick<KubeObject, 'apiVersion' | 'kind'>): ResourceType {
     const t = this.get(obj.kind);
-    if (apiVersionOf(t) !== obj.apiVersion) {
+    if (!servesApiVersion(t, obj.apiVersion)) {
       throw new BadRequestError(`kind ${obj.kind} is served as apiVersion ${apiVersionOf(t)}, not ${obj.apiVersion}`);
     }
     return t;

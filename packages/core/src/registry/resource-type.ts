@@ -24,6 +24,13 @@ export interface ResourceType<T extends KubeObject = KubeObject> {
   /** Short aliases, as kubectl's (`deploy`). */
   shortNames?: string[];
   /**
+   * Every version of the group that writes may name (a CRD's served
+   * versions); absent: only `version`. Objects written at another served
+   * version are stored and read back at `version`, changing only their
+   * `apiVersion` (a CRD's `conversion.strategy: None`).
+   */
+  servedVersions?: readonly string[];
+  /**
    * Which name rule `metadata.name` must follow (Kubernetes uses DNS-1123
    * subdomains for most kinds, labels for namespaces, DNS-1035 labels for
    * services, path segments for RBAC kinds and Events). Default `dns1123Subdomain`.
@@ -68,6 +75,15 @@ export type NameFormat = 'dns1123Subdomain' | 'dns1123Label' | 'dns1035Label' | 
 export interface ValidationContext {
   /** `'status'`, `'binding'`, or absent for a plain create/update/patch. */
   subresource?: string;
+}
+
+/** True when `apiVersion` names `type`'s version or one of its other served versions. */
+export function servesApiVersion(
+  type: Pick<ResourceType, 'group' | 'version' | 'servedVersions'>,
+  apiVersion: string,
+): boolean {
+  if (apiVersion === apiVersionOf(type)) return true;
+  return (type.servedVersions ?? []).some((version) => apiVersion === apiVersionOf({ group: type.group, version }));
 }
 
 /** `apiVersion` string for a resource type: `v1` or `apps/v1`. */

@@ -1,0 +1,2 @@
+export * from './custom-resource-type.js';
+export * from './structural-schema.js';

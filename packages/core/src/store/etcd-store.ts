@@ -1,4 +1,5 @@
-import { Etcd3, type IKeyValue, type IRequestOp, type IWatchResponse, type Watcher } from 'etcd3';
+import { noop } from 'cockatiel';
+import { Etcd3, type IEvent, type IKeyValue, type IRequestOp, type ITxnResponse } from 'etcd3';
 import { Observable, type Subscriber } from 'rxjs';
 import {
   AlreadyExistsError,
@@ -9,11 +10,22 @@ import {
   ExpiredError,
   NotFoundError,
   RequestTooLargeError,
+  UnknownOutcomeError,
 } from '../errors/api-errors.js';
 import { cloneJson } from '../json/clone-json.js';
 import { compileLabelSelector } from '../model/labels.js';
 import type { KubeObject } from '../model/meta.js';
 import { decodeContinueToken, encodeContinueToken } from './continue-token.js';
+import {
+  firstChangeAfter,
+  isTransient,
+  OutcomeUnknown,
+  pauseBefore,
+  type Recognition,
+  type WriteOutcome,
+  writeExactly,
+} from './etcd-exact-write.js';
+import { EtcdWatchStream } from './etcd-watch-stream.js';
 import { decodeObject, encodeObject } from './object-codec.js';
 import { parseRevision } from './revision.js';
 import type {
@@ -34,6 +46,12 @@ export interface EtcdStoreOptions {
   prefix?: string;
   /** Per-request deadline in milliseconds, so a dead member fails over instead of hanging. Default 10,000. */
   requestTimeoutMs?: number;
+  /**
+   * How long a call keeps being retried across member failures, in
+   * milliseconds. A read then fails with etcd's error; a write whose outcome
+   * is still open then fails with `UnknownOutcomeError`. Default 30,000.
+   */
+  retryForMs?: number;
 }
 
 /** etcd's default `--max-request-bytes`: larger values are refused by the server. */
@@ -60,6 +78,19 @@ const minRangeBatch = 100;
  *   fixed revision); label selectors are applied client-side.
  * - `delete` returns, and the `DELETED` event carries, the last stored state
  *   stamped with the deleting revision.
+ * - Exact write outcomes across member failures: a write whose reply was
+ *   lost is re-sent (its compare lets at most one copy apply), and when the
+ *   copy is refused the key's history tells whether the first copy applied:
+ *   then the write is reported as applied, at the revision it got. A write
+ *   is never reported failed although applied, nor applied twice by a
+ *   retry. When the outcome cannot be learnt within `retryForMs`, or the
+ *   history that would tell was compacted, the write fails with
+ *   `UnknownOutcomeError` (reason `Timeout`): read the object back before
+ *   writing again.
+ * - A delete without a precondition reads the object and deletes it at
+ *   that revision (as Kubernetes' storage does), so it is exact too.
+ * - Nothing from the etcd client escapes as an uncaught exception: each
+ *   watch has its own stream, closed by cancelling the call.
  *
  * Caveats:
  * - Retained history is whatever etcd has not compacted: a watch from, or a
@@ -67,20 +98,26 @@ const minRangeBatch = 100;
  * - Watch events are delivered asynchronously, as etcd sends them.
  * - With a label selector, a page can hold fewer than `limit` items and the
  *   last page can be empty: `continue` is set whenever keys remain unread.
- * - A write retried by the client after a lost reply can fail its own
- *   precondition (`AlreadyExists` or `Conflict` although it was applied):
- *   read the object again before retrying, as with any conflict.
+ * - A write is recognised as its own by its exact bytes: if another writer
+ *   wrote identical bytes at the same precondition, the two are one change.
+ * - A create whose first copy applied and was then deleted by someone else
+ *   before the retry is created again by the retry.
  */
 export class EtcdStore implements Store {
   private readonly client: Etcd3;
   private readonly prefix: string;
+  private readonly retryForMs: number;
   private readonly watches = new Set<Subscriber<WatchEvent>>();
 
   constructor(options: EtcdStoreOptions) {
     this.prefix = options.prefix ?? '/registry';
     const timeout = options.requestTimeoutMs ?? 10_000;
+    this.retryForMs = options.retryForMs ?? 30_000;
     this.client = new Etcd3({
       hosts: options.endpoints,
+      // etcd3 would re-send a transaction whose reply was lost and report the
+      // copy's refusal; the store retries itself and tells the two apart.
+      faultHandling: { global: noop },
       // A watch replaying from an old revision gets up to 1,000 revisions per
       // message; gRPC's default 4 MiB cap would make it fail and reconnect
       // forever (Kubernetes lifts the cap the same way).
@@ -131,9 +168,17 @@ export class EtcdStore implements Store {
   async create(key: ObjectKey, obj: KubeObject, opts: StoreWriteOptions = {}): Promise<KubeObject> {
     const k = this.objectKey(key);
     const json = this.encode(obj);
-    const res = await this.call(() => this.client.if(k, 'Version', '==', 0).then(putOp(k, json)).commit());
-    if (!res.succeeded) throw new AlreadyExistsError(target(key));
-    return stamped(obj, res.header.revision, opts.handOver);
+    const txn = this.client.if(k, 'Version', '==', 0).then(putOp(k, json)).else(rangeOp(k));
+    // A refused copy is ours if the key's current life began with our bytes.
+    const recognise = async (): Promise<Recognition> => {
+      const current = await this.call(() => this.client.get(k).exec());
+      const kv = current.kvs[0];
+      if (!kv) return { applied: false };
+      return this.recognisePut(k, Number(kv.create_revision) - 1, json);
+    };
+    const outcome = await this.writeExactly(key, 'create', () => txn.commit(), recognise);
+    if (!outcome.applied) throw new AlreadyExistsError(target(key));
+    return stamped(obj, outcome.revision, opts.handOver);
   }
 
   async update(
@@ -145,76 +190,103 @@ export class EtcdStore implements Store {
     const expected = parseRevision(expectedResourceVersion, 'expected resourceVersion');
     const k = this.objectKey(key);
     const json = this.encode(obj);
-    const res = await this.call(() =>
-      this.client.if(k, 'Mod', '==', expected).then(putOp(k, json)).else(rangeOp(k)).commit(),
+    const txn = this.client.if(k, 'Mod', '==', expected).then(putOp(k, json)).else(rangeOp(k));
+    const outcome = await this.writeExactly(
+      key,
+      'update',
+      () => txn.commit(),
+      () => this.recognisePut(k, expected, json),
     );
-    if (!res.succeeded) throw this.preconditionFailure(key, res.responses[0]?.response_range?.kvs);
-    return stamped(obj, res.header.revision, opts.handOver);
+    if (!outcome.applied) throw this.preconditionFailure(key, outcome.refusal.responses[0]?.response_range?.kvs);
+    return stamped(obj, outcome.revision, opts.handOver);
   }
 
   async delete(key: ObjectKey, expectedResourceVersion?: string): Promise<KubeObject> {
-    const k = this.objectKey(key);
-    const txn =
-      expectedResourceVersion === undefined
-        ? this.client.if(k, 'Version', '>', 0)
-        : this.client.if(k, 'Mod', '==', parseRevision(expectedResourceVersion, 'expected resourceVersion'));
-    const res = await this.call(() => txn.then(deleteOp(k)).else(rangeOp(k)).commit());
-    if (!res.succeeded) throw this.preconditionFailure(key, res.responses[0]?.response_range?.kvs);
-    const previous = res.responses[0]?.response_delete_range?.prev_kvs?.[0];
-    if (!previous) throw new NotFoundError(target(key));
-    return decodeObject(previous.value.toString(), res.header.revision);
+    if (expectedResourceVersion !== undefined) {
+      return this.deleteAt(key, parseRevision(expectedResourceVersion, 'expected resourceVersion'));
+    }
+    // Read, then delete at the revision read, until no one writes in between:
+    // a guarded delete is one whose outcome can be told after a lost reply.
+    for (;;) {
+      const current = await this.call(() => this.client.get(this.objectKey(key)).exec());
+      const kv = current.kvs[0];
+      if (!kv) throw new NotFoundError(target(key));
+      try {
+        return await this.deleteAt(key, Number(kv.mod_revision));
+      } catch (err) {
+        if (!(err instanceof ConflictError)) throw err;
+      }
+    }
   }
 
   watch(resource: string, opts: WatchOptions = {}): Observable<WatchEvent> {
     return new Observable<WatchEvent>((subscriber) => {
       const prefix = this.scopePrefix(resource, opts.namespace);
-      let watcher: Watcher | undefined;
+      let stream: EtcdWatchStream | undefined;
+      let retry: NodeJS.Timeout | undefined;
+      let attempt = 0;
+      let lastDelivered = 0;
       this.watches.add(subscriber);
-      const run = async () => {
-        let lastDelivered =
+      const deliver = (events: IEvent[]) => {
+        attempt = 0;
+        for (const ev of events) {
+          const revision = Number(ev.kv.mod_revision);
+          // A resumed stream can repeat what the broken one delivered; drop it.
+          if (revision <= lastDelivered || subscriber.closed) continue;
+          lastDelivered = revision;
+          try {
+            const event = toWatchEvent(ev.type, ev.kv, ev.prev_kv);
+            if (opts.filter && !opts.filter(event.object)) continue;
+            subscriber.next(event);
+          } catch (err) {
+            subscriber.error(err);
+            return;
+          }
+        }
+      };
+      // Each (re)connection starts right after the last revision delivered.
+      const connect = () => {
+        retry = undefined;
+        if (subscriber.closed) return;
+        stream = new EtcdWatchStream(
+          this.client,
+          {
+            key: Buffer.from(prefix),
+            range_end: Buffer.from(prefixEnd(prefix)),
+            start_revision: String(lastDelivered + 1),
+            prev_kv: true,
+            progress_notify: true,
+          },
+          {
+            events: deliver,
+            progress: (revision) => {
+              lastDelivered = Math.max(lastDelivered, revision);
+            },
+            cancelled: (reason, compactRevision) =>
+              subscriber.error(
+                compactRevision === undefined
+                  ? new Error(`etcd cancelled the watch of ${prefix}: ${reason}`)
+                  : new ExpiredError(String(lastDelivered), String(compactRevision)),
+              ),
+            broken: () => {
+              stream = undefined;
+              if (!subscriber.closed) retry = setTimeout(connect, Math.min(100 * 2 ** attempt++, 2_000));
+            },
+          },
+        );
+      };
+      const start = async () => {
+        lastDelivered =
           opts.resourceVersion === undefined || opts.resourceVersion === '0'
             ? Number(await this.currentRevision())
             : parseRevision(opts.resourceVersion);
-        if (subscriber.closed) return;
-        // `watcher()` attaches synchronously, so no response can arrive before the listeners.
-        const created = this.client
-          .watch()
-          .prefix(prefix)
-          .withPreviousKV()
-          .startRevision(String(lastDelivered + 1))
-          .watcher();
-        watcher = created;
-        created.on('data', (res: IWatchResponse) => {
-          for (const ev of res.events) {
-            const revision = Number(ev.kv.mod_revision);
-            // etcd3 resumes from the last response header it saw; repeated events are dropped here.
-            if (revision <= lastDelivered || subscriber.closed) continue;
-            lastDelivered = revision;
-            try {
-              const event = toWatchEvent(ev.type, ev.kv, ev.prev_kv);
-              if (opts.filter && !opts.filter(event.object)) continue;
-              subscriber.next(event);
-            } catch (err) {
-              subscriber.error(err);
-              return;
-            }
-          }
-        });
-        // etcd3 re-sends `request` when it reconnects; point it at the next
-        // revision we have not delivered (its own bookkeeping can run ahead of
-        // delivery while a replay from an old revision is still streaming).
-        created.on('disconnected', () => {
-          created.request.start_revision = String(lastDelivered + 1);
-        });
-        created.on('error', (err: Error) => {
-          void this.watchFailure(err, lastDelivered).then((failure) => subscriber.error(failure));
-        });
+        connect();
       };
-      run().catch((err: unknown) => subscriber.error(err));
+      start().catch((err: unknown) => subscriber.error(err));
       return () => {
         this.watches.delete(subscriber);
-        // Cancelling fails only when the connection is already gone, and then etcd has dropped the watch itself.
-        watcher?.cancel().catch(() => undefined);
+        clearTimeout(retry);
+        stream?.close();
       };
     });
   }
@@ -266,39 +338,64 @@ export class EtcdStore implements Store {
     return current && current.length > 0 ? new ConflictError(target(key)) : new NotFoundError(target(key));
   }
 
-  /** Runs an etcd call, mapping etcd's revision errors to the Store's typed errors. */
+  /**
+   * Runs a read, retrying it across member failures for `retryForMs` (a read
+   * is safe to repeat), and maps etcd's revision errors to typed ones.
+   */
   private async call<T>(fn: () => Promise<T>, revision?: number): Promise<T> {
-    try {
-      return await fn();
-    } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
-      if (/compacted/.test(message)) throw new ExpiredError(String(revision ?? 'unknown'));
-      if (/future revision/.test(message)) {
-        throw new BadRequestError(`revision ${revision} is newer than the store: pass back a token this store issued`);
+    const deadline = Date.now() + this.retryForMs;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await fn();
+      } catch (err) {
+        const message = err instanceof Error ? err.message : String(err);
+        if (/compacted/.test(message)) throw new ExpiredError(String(revision ?? 'unknown'));
+        if (/future revision/.test(message)) {
+          throw new BadRequestError(
+            `revision ${revision} is newer than the store: pass back a token this store issued`,
+          );
+        }
+        if (!isTransient(err) || !(await pauseBefore(deadline, attempt))) throw err;
       }
+    }
+  }
+
+  /** A guarded write with its outcome made exact (see the class comment); an open outcome becomes `UnknownOutcomeError`. */
+  private async writeExactly(
+    key: ObjectKey,
+    operation: UnknownOutcomeError['operation'],
+    commit: () => Promise<ITxnResponse>,
+    recognise: () => Promise<Recognition>,
+  ): Promise<WriteOutcome> {
+    try {
+      return await writeExactly(commit, recognise, Date.now() + this.retryForMs);
+    } catch (err) {
+      if (err instanceof OutcomeUnknown) throw new UnknownOutcomeError(target(key), operation, err.message);
       throw err;
     }
   }
 
-  /**
-   * etcd cancels a watch whose start revision was compacted without saying
-   * so in a typed way; a range at that revision tells compaction apart from
-   * other failures.
-   */
-  private async watchFailure(err: Error, lastDelivered: number): Promise<unknown> {
-    try {
-      await this.call(
-        () =>
-          this.client
-            .get(this.prefix)
-            .revision(lastDelivered + 1)
-            .exec(),
-        lastDelivered + 1,
-      );
-      return err;
-    } catch (probe) {
-      return probe instanceof ExpiredError ? new ExpiredError(String(lastDelivered)) : err;
-    }
+  /** Whether the first change of `k` after `revision` put exactly `json`: then that was this write. */
+  private async recognisePut(k: string, revision: number, json: string): Promise<Recognition> {
+    const change = await firstChangeAfter(this.client, k, revision, Date.now() + this.retryForMs);
+    const ours = change.type === 'Put' && change.kv.value.toString() === json;
+    return ours ? { applied: true, revision: change.kv.mod_revision } : { applied: false };
+  }
+
+  /** Deletes `key` if it is still at `expected`; a refused copy is ours if the next change after `expected` was a delete. */
+  private async deleteAt(key: ObjectKey, expected: number): Promise<KubeObject> {
+    const k = this.objectKey(key);
+    const txn = this.client.if(k, 'Mod', '==', expected).then(deleteOp(k)).else(rangeOp(k));
+    const recognise = async (): Promise<Recognition> => {
+      const change = await firstChangeAfter(this.client, k, expected, Date.now() + this.retryForMs);
+      return change.type === 'Delete'
+        ? { applied: true, revision: change.kv.mod_revision, removed: change.prev_kv?.value }
+        : { applied: false };
+    };
+    const outcome = await this.writeExactly(key, 'delete', () => txn.commit(), recognise);
+    if (!outcome.applied) throw this.preconditionFailure(key, outcome.refusal.responses[0]?.response_range?.kvs);
+    if (!outcome.removed) throw new NotFoundError(target(key));
+    return decodeObject(outcome.removed.toString(), outcome.revision);
   }
 }
 

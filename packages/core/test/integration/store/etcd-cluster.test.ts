@@ -2,6 +2,7 @@ import { firstValueFrom, takeWhile, toArray } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type EtcdHandle, startEtcd } from '../../../../../scripts/etcd.js';
 import { ApiError, EtcdStore, type KubeObject, type WatchEvent } from '../../../src/index.js';
+import { eventually } from './eventually.js';
 
 const configMap = (name: string): KubeObject => ({
   apiVersion: 'v1',
@@ -9,15 +10,6 @@ const configMap = (name: string): KubeObject => ({
   metadata: { name, namespace: 'default' },
   data: { writer: name },
 });
-
-/** Resolves once `condition` holds, checking every 20 ms; fails loudly after `ms`. */
-async function eventually(condition: () => boolean, what: string, ms = 60_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe('EtcdStore on a three-member etcd cluster', () => {
   let etcd: EtcdHandle;

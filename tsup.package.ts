@@ -10,7 +10,9 @@ export function packageBuild(overrides: Options = {}) {
     format: ['esm', 'cjs'],
     dts: { compilerOptions: { composite: false } },
     tsconfig: '../../tsconfig.base.json',
-    sourcemap: true,
+    // No source maps: the output is esbuild's unminified ESM/CJS with names kept, so stack traces already read
+    // like the source, and maps were ~60% of every tarball.
+    sourcemap: false,
     clean: true,
     target: 'node20',
     ...overrides,

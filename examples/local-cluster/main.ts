@@ -65,7 +65,12 @@ async function main(): Promise<number> {
   const startedAt = clock.now();
   const store = await openStore(options.store);
   const st = stylesFor(process.stdout);
-  const where = options.store.kind === 'etcd' ? `etcd at ${options.store.endpoints.join(', ')}` : 'the in-memory store';
+  const where =
+    options.store.kind === 'etcd'
+      ? `etcd at ${options.store.endpoints.join(', ')}`
+      : options.store.kind === 'file'
+        ? `the file store in ${options.store.path}`
+        : 'the in-memory store';
   const nodes = options.runtime === 'docker' ? 'nodes running Docker containers' : 'simulated nodes';
   console.log(st.bold(`Starting a local Flotilla cluster: ${options.nodes} ${nodes} on ${where}`));
   const logger = loggerFor(options);

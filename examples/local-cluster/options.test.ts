@@ -20,6 +20,7 @@ describe('parseOptions', () => {
   it.each([
     [['--store', 'etcd://127.0.0.1:2379'], { store: { kind: 'etcd', endpoints: ['http://127.0.0.1:2379'] } }],
     [['--store=etcd://a:1,b:2'], { store: { kind: 'etcd', endpoints: ['http://a:1', 'http://b:2'] } }],
+    [['--store', 'file:///var/lib/flotilla'], { store: { kind: 'file', path: '/var/lib/flotilla' } }],
     [['--runtime', 'docker'], { runtime: 'docker' }],
     [['--proxy', 'nftables'], { proxy: 'nftables' }],
     [['--nodes', '5'], { nodes: 5 }],
@@ -36,7 +37,7 @@ describe('parseOptions', () => {
   });
 
   it.each([
-    [['--store', 'redis://x'], '--store redis://x: expected etcd://HOST:PORT or memory'],
+    [['--store', 'redis://x'], '--store redis://x: expected memory, etcd://HOST:PORT[,HOST:PORT] or file://PATH'],
     [['--store', 'etcd://a;rm -rf /:1'], '"a;rm -rf /:1" is not HOST:PORT'],
     [['--runtime', 'podman'], '--runtime podman: expected docker or fake'],
     [['--proxy', 'ipvs'], '--proxy ipvs: expected iptables, nftables or userspace'],

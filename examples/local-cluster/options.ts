@@ -1,7 +1,7 @@
-import { BadRequestError } from '@flotilla/core';
+import { BadRequestError, parseStoreUrl, type StoreLocation } from '@flotilla/core';
 
-/** Which store backs the cluster: the embedded MemoryStore, or etcd at these client URLs. */
-export type StoreChoice = { kind: 'memory' } | { kind: 'etcd'; endpoints: string[] };
+/** Which store backs the cluster: the embedded MemoryStore, etcd at these client URLs, or a FileStore directory. */
+export type StoreChoice = StoreLocation;
 
 /** Which data plane carries service traffic besides the userspace proxy. */
 export type ProxyChoice = 'userspace' | 'iptables' | 'nftables';
@@ -26,6 +26,7 @@ export interface LocalClusterOptions {
 export const usage = `usage: npm start -- [options]
 
   --store etcd://HOST:PORT[,HOST:PORT]  keep objects in etcd instead of memory
+  --store file://PATH                   keep objects in a directory (FileStore): the cluster survives a restart
   --runtime docker                      run real containers (busybox) instead of simulated ones
   --proxy iptables|nftables             also program kernel rules in a network namespace (root)
   --nodes N                             number of nodes (default 3, at least 2)
@@ -45,19 +46,6 @@ const defaults = (manifestsDir: string): LocalClusterOptions => ({
   watch: false,
   fast: false,
 });
-
-function parseStore(value: string): StoreChoice {
-  const match = /^etcd:\/\/(.+)$/.exec(value);
-  if (value === 'memory') return { kind: 'memory' };
-  if (!match) throw new BadRequestError(`--store ${value}: expected etcd://HOST:PORT or memory`);
-  const endpoints = match[1].split(',').map((hostPort) => {
-    if (!/^[A-Za-z0-9.-]+:\d{1,5}$/.test(hostPort)) {
-      throw new BadRequestError(`--store: "${hostPort}" is not HOST:PORT (for example etcd://127.0.0.1:2379)`);
-    }
-    return `http://${hostPort}`;
-  });
-  return { kind: 'etcd', endpoints };
-}
 
 function parseNodes(value: string): number {
   const n = Number(value);
@@ -90,7 +78,7 @@ export function parseOptions(argv: readonly string[], defaultManifestsDir: strin
       case '-h':
         return 'help';
       case '--store':
-        options.store = parseStore(value());
+        options.store = parseStoreUrl(value(), '--store');
         break;
       case '--runtime': {
         const v = value();

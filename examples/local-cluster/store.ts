@@ -1,16 +1,18 @@
-import { BadRequestError, EtcdStore, MemoryStore, type Store } from '@flotilla/core';
+import { BadRequestError, EtcdStore, FileStore, MemoryStore, type Store } from '@flotilla/core';
 import type { StoreChoice } from './options.js';
 
 const etcdProbeTimeoutMs = 3000;
 
 /**
- * The store the cluster runs on: a fresh MemoryStore, or an EtcdStore that
+ * The store the cluster runs on: a fresh MemoryStore, the FileStore in a
+ * directory (with whatever a previous run left there), or an EtcdStore that
  * has answered a read.
  *
  * @throws BadRequestError explaining how to start etcd, when it does not answer.
  */
 export async function openStore(choice: StoreChoice): Promise<Store> {
   if (choice.kind === 'memory') return new MemoryStore();
+  if (choice.kind === 'file') return FileStore.open(choice.path);
   const store = new EtcdStore({ endpoints: choice.endpoints, requestTimeoutMs: etcdProbeTimeoutMs });
   try {
     await store.list('namespaces', { limit: 1 });

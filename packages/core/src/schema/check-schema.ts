@@ -1,6 +1,7 @@
 import type { FieldError } from '../errors/api-errors.js';
 import { invalid } from '../validation/field-errors.js';
 import type { FieldSchema } from './field-schema.js';
+import { fitsSchema } from './schema-fit.js';
 
 /** The JSON type of a value, as a wrong-typed field's error shows it (`"string"`, `"array"`, ...). */
 function jsonTypeOf(value: unknown): string {
@@ -8,9 +9,6 @@ function jsonTypeOf(value: unknown): string {
   if (Array.isArray(value)) return 'array';
   return typeof value;
 }
-
-const INT32_MIN = -(2 ** 31);
-const INT32_MAX = 2 ** 31 - 1;
 
 /**
  * What a value of this schema must be, for the error message: `must be a
@@ -40,30 +38,6 @@ function expectation(schema: FieldSchema): string {
 /** The wrong-type error: the value's JSON type, or for a number out of range the number itself. */
 function wrongType(path: string, value: unknown, schema: FieldSchema): FieldError {
   return invalid(path, typeof value === 'number' ? value : jsonTypeOf(value), expectation(schema));
-}
-
-/** True if a scalar `value` fits a scalar `schema`. */
-function scalarFits(value: unknown, schema: FieldSchema): boolean {
-  switch (schema.type) {
-    case 'string':
-      return typeof value === 'string';
-    case 'boolean':
-      return typeof value === 'boolean';
-    case 'number':
-      return typeof value === 'number';
-    case 'integer':
-      return (
-        typeof value === 'number' &&
-        Number.isSafeInteger(value) &&
-        (schema.format !== 'int32' || (value >= INT32_MIN && value <= INT32_MAX))
-      );
-    case 'intOrString':
-      return typeof value === 'string' || (typeof value === 'number' && Number.isSafeInteger(value));
-    case 'quantity':
-      return typeof value === 'string' || typeof value === 'number';
-    default:
-      return true;
-  }
 }
 
 /**
@@ -110,7 +84,7 @@ export function checkSchema(value: unknown, schema: FieldSchema, path: string, e
       const field = properties[key]!;
       const at = path === '' ? key : `${path}.${key}`;
       if (field.type === 'object' || field.type === 'array') checkSchema(member, field, at, errors);
-      else if (!scalarFits(member, field)) errors.push(wrongType(at, member, field));
+      else if (!fitsSchema(member, field)) errors.push(wrongType(at, member, field));
     }
     return;
   }
@@ -124,9 +98,9 @@ export function checkSchema(value: unknown, schema: FieldSchema, path: string, e
     for (let i = 0; i < value.length; i++) {
       const member = value[i];
       if (composite) checkSchema(member, items, `${path}[${i}]`, errors);
-      else if (!scalarFits(member, items)) errors.push(wrongType(`${path}[${i}]`, member, items));
+      else if (!fitsSchema(member, items)) errors.push(wrongType(`${path}[${i}]`, member, items));
     }
     return;
   }
-  if (!scalarFits(value, schema)) errors.push(wrongType(path, value, schema));
+  if (!fitsSchema(value, schema)) errors.push(wrongType(path, value, schema));
 }

@@ -1,9 +1,12 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { FieldError } from '../../src/errors/index.js';
 import { builtinSchemas } from '../../src/schema/builtin-schemas.js';
 import { checkSchema } from '../../src/schema/check-schema.js';
 import { bool, int32, int64, intOrString, list, obj, quantity, str, stringMap } from '../../src/schema/field-schema.js';
+import { objectSchema } from '../../src/schema/meta-schema.js';
 import { objectSchemaErrors } from '../../src/schema/object-schema-errors.js';
+import { fitsSchema } from '../../src/schema/schema-fit.js';
 
 const schema = obj({
   name: str,
@@ -126,5 +129,48 @@ describe('objectSchemaErrors', () => {
     },
   ])('$kind $obj -> $errors', ({ kind, obj: value, errors }) => {
     expect(objectSchemaErrors(value, builtinSchemas[kind]).map((e) => `${e.field}: ${e.message}`)).toEqual(errors);
+  });
+});
+
+describe('fitsSchema (the compiled fast path)', () => {
+  const podLike = fc.record(
+    {
+      metadata: fc.record(
+        { name: fc.jsonValue({ maxDepth: 1 }), labels: fc.jsonValue({ maxDepth: 1 }) },
+        { requiredKeys: [] },
+      ),
+      spec: fc.record(
+        {
+          containers: fc.oneof(
+            fc.array(
+              fc.record({
+                name: fc.jsonValue({ maxDepth: 0 }),
+                ports: fc.array(fc.record({ containerPort: fc.jsonValue({ maxDepth: 0 }) })),
+              }),
+              { maxLength: 3 },
+            ),
+            fc.jsonValue({ maxDepth: 1 }),
+          ),
+          priority: fc.oneof(fc.integer(), fc.constantFrom(2 ** 31, -(2 ** 31) - 1), fc.double(), fc.jsonValue({ maxDepth: 0 })),
+        },
+        { requiredKeys: [] },
+      ),
+    },
+    { requiredKeys: [] },
+  );
+
+  it.each([
+    ['objectSchema', objectSchema],
+    ['Pod', builtinSchemas.Pod!],
+    ['CustomResourceDefinition (a schema that contains itself)', builtinSchemas.CustomResourceDefinition!],
+  ])('agrees with checkSchema on %s: a value fits exactly when no field is wrong-typed', (_name, schema) => {
+    fc.assert(
+      fc.property(fc.oneof(podLike, fc.jsonValue({ maxDepth: 4 })), (value) => {
+        const errors: FieldError[] = [];
+        checkSchema(structuredClone(value), schema, '', errors);
+        expect(fitsSchema(structuredClone(value), schema)).toBe(errors.length === 0);
+      }),
+      { numRuns: 300 },
+    );
   });
 });

@@ -1,4 +1,4 @@
-import type { KubeObject, WatchEvent } from '@flotilla/core';
+import type { KubeObject, TimerHandle, WatchEvent } from '@flotilla/core';
 import type { Subscription } from 'rxjs';
 import { statusFromError } from '../errors/status.js';
 import { listQueryOf } from '../rest/query.js';
@@ -22,6 +22,7 @@ type EventType = WatchEvent['type'] | 'BOOKMARK' | 'ERROR';
  *   Expired Status (what kube-apiserver's watch cache does), so clients relist.
  * - `allowWatchBookmarks=true`: a BOOKMARK with the last revision sent, every
  *   `bookmarkIntervalMs`.
+ * - Timers run on the server's Clock (a FakeClock in tests).
  * - Ends cleanly after `timeoutSeconds` (default: a random time between the
  *   minimum request timeout and twice it), when the client goes away, when
  *   the server stops, and when the client reads too slowly.
@@ -53,12 +54,14 @@ export async function serveWatch(r: RestRequest, s: RestServices): Promise<void>
   return new Promise<void>((resolve) => {
     let subscription: Subscription | undefined;
     let ended = false;
-    const timers: NodeJS.Timeout[] = [];
+    let timeout: TimerHandle | undefined;
+    let nextBookmark: TimerHandle | undefined;
     const end = () => {
       if (ended) return;
       ended = true;
       subscription?.unsubscribe();
-      for (const t of timers) clearTimeout(t);
+      timeout?.cancel();
+      nextBookmark?.cancel();
       r.signal.removeEventListener('abort', end);
       if (!res.destroyed) res.end();
       resolve();
@@ -82,10 +85,13 @@ export async function serveWatch(r: RestRequest, s: RestServices): Promise<void>
     if (q.sendInitialEvents === true && q.allowWatchBookmarks) bookmark({ [INITIAL_EVENTS_END_ANNOTATION]: 'true' });
 
     const timeoutSeconds = q.timeoutSeconds ?? opts.minRequestTimeoutSeconds * (1 + Math.random());
-    timers.push(setTimeout(end, timeoutSeconds * 1000));
+    timeout = s.clock.setTimeout(end, timeoutSeconds * 1000);
     if (q.allowWatchBookmarks) {
-      const interval = setInterval(() => bookmark(), opts.bookmarkIntervalMs);
-      timers.push(interval);
+      const every = () => {
+        bookmark();
+        nextBookmark = s.clock.setTimeout(every, opts.bookmarkIntervalMs);
+      };
+      nextBookmark = s.clock.setTimeout(every, opts.bookmarkIntervalMs);
     }
     subscription = r.client
       .watch({ namespace, resourceVersion: from, labelSelector: q.labelSelector, fieldSelector: q.fieldSelector })

@@ -54,7 +54,7 @@ export class ResourceRegistry {
     const t = this.byKind.get(kind);
     if (!t)
       throw new BadRequestError(
-        `no kind "${kind}" is registered; known kinds: ${[...this.byKind.keys()].sort().join(', ')}`,
+        `no kind "${kind}" is registered: apply its CustomResourceDefinition first, or register it with api.registerResource(...); known kinds: ${[...this.byKind.keys()].sort().join(', ')}`,
       );
     return t;
   }

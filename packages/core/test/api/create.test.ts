@@ -157,7 +157,9 @@ describe('create', () => {
   it('names the known kinds when asked for an unknown one', () => {
     const { api } = newApi();
     expect(() => api.resource('Gizmo')).toThrow(BadRequestError);
-    expect(() => api.resource('Gizmo')).toThrow(/no kind "Gizmo" is registered; known kinds: .*Pod/);
+    expect(() => api.resource('Gizmo')).toThrow(
+      /no kind "Gizmo" is registered: apply its CustomResourceDefinition first, or register it with api.registerResource\(...\); known kinds: .*Pod/,
+    );
   });
 
   it('refuses an object of another kind or apiVersion', async () => {

@@ -33,11 +33,6 @@ describe('parseManifests', () => {
       'apiVersion: v1\nkind: Pod\nmetadata:\n  generateName: web-\n',
       [{ apiVersion: 'v1', kind: 'Pod', metadata: { generateName: 'web-' } } as unknown as KubeObject],
     ],
-    [
-      'YAML 1.2 scalars stay strings',
-      'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata:\n  flag: yes\n  when: 2024-01-01\n',
-      [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' }, data: { flag: 'yes', when: '2024-01-01' } }],
-    ],
   ])('%s', (_, text, expected) => {
     expect(parseManifests(text)).toEqual(expected);
   });
@@ -102,13 +97,102 @@ describe('parseManifests', () => {
     const err = caught as ManifestError;
     expect(err.documentIndex).toBe(doc);
     expect(err.line).toBe(line);
-    expect(err.message).toMatch(`manifest document ${doc} (line ${line}): `);
+    expect(err.message).toMatch(`manifest document ${doc} (line ${line}`);
     expect(err.message).toMatch(message);
     expect(err.reason).toBe('BadRequest');
   });
 });
 
+// Each rule of sigs.k8s.io/yaml's YAMLToJSON (its go-yaml v2 fork, goyaml.v2/resolve.go in
+// kubernetes-sigs/yaml), which is how kubectl reads a manifest before sending it as JSON.
+describe('parseManifests reads scalars as kubectl does', () => {
+  const valueOf = (yaml: string) =>
+    parseManifests(`apiVersion: v1\nkind: Thing\nmetadata: {name: t}\nv: ${yaml}\n`)[0]!.v;
+  it.each<[string, string, unknown]>([
+    ['YAML 1.1 true: yes', 'yes', true],
+    ['YAML 1.1 true: On', 'On', true],
+    ['YAML 1.1 true: y', 'y', true],
+    ['YAML 1.1 false: no', 'no', false],
+    ['YAML 1.1 false: OFF', 'OFF', false],
+    ['YAML 1.1 false: n', 'n', false],
+    ['true', 'true', true],
+    ['a quoted yes stays a string', '"yes"', 'yes'],
+    ['a single-quoted on stays a string', "'on'", 'on'],
+    ['mixed case is no boolean', 'yEs', 'yEs'],
+    ['tilde is null', '~', null],
+    ['Null is null', 'Null', null],
+    ['an empty value is null', '', null],
+    ['a leading zero is octal: 0400 is 256', '0400', 256],
+    ['0o400 is octal too', '0o400', 256],
+    ['0644 as a file mode', '0644', 420],
+    ['08 is not octal: a float 8', '08', 8],
+    ['hexadecimal', '0x1F', 31],
+    ['binary', '0b101', 5],
+    ['underscores are dropped', '1_000', 1000],
+    ['a signed integer', '-12', -12],
+    ['an exponent', '1e3', 1000],
+    ['a leading dot', '.5', 0.5],
+    ['a trailing dot', '1.', 1],
+    ['sexagesimal stays a string (no base 60 in go-yaml)', '22:22', '22:22'],
+    ['a date is a timestamp', '2024-01-02', '2024-01-02T00:00:00Z'],
+    ['a short date', '2024-1-2', '2024-01-02T00:00:00Z'],
+    ['a date and time with a zone', '2024-01-02T03:04:05+02:00', '2024-01-02T03:04:05+02:00'],
+    ['a fraction loses its trailing zeros', '2024-01-02T03:04:05.500Z', '2024-01-02T03:04:05.5Z'],
+    ['a space-separated time without zone is UTC', '2024-01-02 03:04:05', '2024-01-02T03:04:05Z'],
+    ['an impossible date stays a string', '2024-02-30', '2024-02-30'],
+    ['a version string stays a string', '1.2.3', '1.2.3'],
+    ['a quoted number stays a string', '"0400"', '0400'],
+    ['an explicit !!str tag', '!!str 0400', '0400'],
+  ])('%s', (_, yaml, expected) => {
+    expect(valueOf(yaml)).toEqual(expected);
+  });
+
+  it('turns YAML 1.1 boolean and integer keys into JSON strings, as YAMLToJSON does', () => {
+    const [obj] = parseManifests('apiVersion: v1\nkind: Thing\nmetadata: {name: t}\nmap:\n  yes: a\n  1: b\n');
+    expect(obj!.map).toEqual({ true: 'a', 1: 'b' });
+  });
+
+  it('applies merge keys', () => {
+    const [obj] = parseManifests(
+      'apiVersion: v1\nkind: Thing\nmetadata: {name: t}\nbase: &b {a: 1, b: 2}\nderived:\n  <<: *b\n  b: 3\n',
+    );
+    expect(obj!.derived).toEqual({ a: 1, b: 3 });
+  });
+
+  it('refuses .inf and .nan, which have no JSON form', () => {
+    expect(() => parseManifests('apiVersion: v1\nkind: Thing\nmetadata: {name: t}\nv: .inf\n')).toThrow(
+      /\.inf has no JSON form/,
+    );
+  });
+
+  it('names the source, the document and the kind in its errors', () => {
+    expect(() =>
+      parseManifests(
+        'apiVersion: v1\nkind: Pod\nmetadata: {name: a}\n---\napiVersion: v1\nkind: Service\nmetadata: {}\n',
+        {
+          source: 'app.yaml',
+        },
+      ),
+    ).toThrow(
+      'app.yaml: manifest document 2 (line 7, Service): metadata.name (or metadata.generateName) is required for Service',
+    );
+  });
+});
+
 describe('formatManifests', () => {
+  it('quotes strings kubectl would read as something else, so they round-trip', () => {
+    const obj = {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'c' },
+      data: { flag: 'yes', mode: '0400', when: '2024-01-02', off: 'off', plain: 'hello' },
+    } as KubeObject;
+    const text = formatManifests([obj]);
+    expect(text).toContain('flag: "yes"');
+    expect(text).toContain('plain: hello');
+    expect(parseManifests(text)).toEqual([obj]);
+  });
+
   it('writes documents separated by ---', () => {
     expect(formatManifests([pod('a'), pod('b')])).toBe(
       'apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: b\n',

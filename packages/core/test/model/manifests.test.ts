@@ -106,7 +106,7 @@ describe('parseManifests', () => {
 // Each rule of sigs.k8s.io/yaml's YAMLToJSON (its go-yaml v2 fork, goyaml.v2/resolve.go in
 // kubernetes-sigs/yaml), which is how kubectl reads a manifest before sending it as JSON.
 describe('parseManifests reads scalars as kubectl does', () => {
-  const valueOf = (yaml: string) =>
+  const readValue = (yaml: string) =>
     parseManifests(`apiVersion: v1\nkind: Thing\nmetadata: {name: t}\nv: ${yaml}\n`)[0]!.v;
   it.each<[string, string, unknown]>([
     ['YAML 1.1 true: yes', 'yes', true],
@@ -144,7 +144,7 @@ describe('parseManifests reads scalars as kubectl does', () => {
     ['a quoted number stays a string', '"0400"', '0400'],
     ['an explicit !!str tag', '!!str 0400', '0400'],
   ])('%s', (_, yaml, expected) => {
-    expect(valueOf(yaml)).toEqual(expected);
+    expect(readValue(yaml)).toEqual(expected);
   });
 
   it('turns YAML 1.1 boolean and integer keys into JSON strings, as YAMLToJSON does', () => {

@@ -158,6 +158,8 @@ export class ApiServer {
     const serverOptions = {
       headersTimeout: this.limits.headersTimeoutMs,
       requestTimeout: this.limits.requestReceiveTimeoutMs,
+      // Node checks both timeouts on this interval (default 30 s); check often enough to honour short ones.
+      connectionsCheckingInterval: Math.min(1000, this.limits.headersTimeoutMs),
       keepAliveTimeout: 30_000,
     };
     const server = tls

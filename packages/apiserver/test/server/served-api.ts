@@ -16,13 +16,14 @@ export function send(
   url: string,
   method: string,
   path: string,
-  options: { body?: string | Buffer; headers?: Record<string, string> } = {},
+  options: { body?: string | Buffer; headers?: Record<string, string>; chunked?: boolean } = {},
 ): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const { hostname, port } = new URL(url);
     // Node sends DELETE bodies without chunking: the length must be given.
     const headers = { ...options.headers };
-    if (options.body !== undefined) headers['Content-Length'] = String(Buffer.byteLength(options.body));
+    if (options.body !== undefined && !options.chunked)
+      headers['Content-Length'] = String(Buffer.byteLength(options.body));
     // The path goes as is (no URL normalisation), so `..` and odd encodings reach the server.
     const req = httpRequest({ hostname, port, path, method, headers, agent: false }, (res) => {
       const chunks: Buffer[] = [];
@@ -39,7 +40,10 @@ export function send(
       });
       res.on('error', reject);
     });
-    req.on('error', reject);
+    // The server may answer (413) and close before the whole body is sent.
+    req.on('error', (err: NodeJS.ErrnoException) =>
+      err.code === 'EPIPE' || err.code === 'ECONNRESET' ? undefined : reject(err),
+    );
     req.end(options.body);
   });
 }

@@ -169,6 +169,8 @@ function specChanged(next: KubeObject, stored: KubeObject): boolean {
  */
 export class ApiResourceClient<T extends KubeObject = KubeObject> implements ResourceClient<T> {
   readonly kind: string;
+  /** Copies `create` made with `adopt` and hands to `insert`, which takes each once without copying it again. */
+  private readonly adopted = new WeakSet<KubeObject>();
   private readonly resource: string;
   private readonly apiVersion: string;
 
@@ -222,8 +224,11 @@ export class ApiResourceClient<T extends KubeObject = KubeObject> implements Res
   }
 
   async create(obj: T, opts: WriteOptions = {}): Promise<T> {
+    // Adopted before anything else, so an `insert` override reads a checked copy, never the caller's value.
+    const next = this.adopt(obj, 'create');
+    this.adopted.add(next);
     await this.ctx.namespaces.ready();
-    return this.insert(obj, opts.dryRun ?? false);
+    return this.insert(next, opts.dryRun ?? false);
   }
 
   /**
@@ -231,7 +236,7 @@ export class ApiResourceClient<T extends KubeObject = KubeObject> implements Res
    * lifecycle calls it to create the initial namespaces while it starts.
    */
   async insert(obj: KubeObject, dryRun: boolean): Promise<T> {
-    const next = this.adopt(obj, 'create');
+    const next = this.adopted.delete(obj) ? obj : this.adopt(obj, 'create');
     const meta = next.metadata;
     meta.uid = randomUUID();
     meta.creationTimestamp = this.ctx.timestamps.now();

@@ -1,7 +1,8 @@
 /**
  * `npm run bench -- store`: MemoryStore throughput with 1 and 100 watchers,
  * the Api write path on MemoryStore, and EtcdStore against the raw etcd3
- * client on one etcd started by scripts/etcd.ts (put, range, watch delivery).
+ * client on one etcd started by scripts/etcd.ts (put, range, watch delivery),
+ * and the FileStore's durable writes and reopen time (bench/store-file.ts).
  */
 import { performance } from 'node:perf_hooks';
 import { Etcd3, type IRequestOp } from 'etcd3';
@@ -10,6 +11,7 @@ import { Api, EtcdStore, MemoryStore, type Store } from '../packages/core/src/in
 import { startEtcd } from '../scripts/etcd.js';
 import { realisticPod } from './fixtures/realistic-pod.js';
 import { type BenchRow, percentile, report } from './report.js';
+import { fileStoreBench } from './store-file.js';
 
 const key = (name: string) => ({ resource: 'pods', namespace: 'default', name });
 const rows: BenchRow[] = [];
@@ -186,4 +188,5 @@ await memoryStore(1, 100_000, 3);
 await memoryStore(100, 5_000, 3);
 await apiOnMemory(20_000, 3);
 await etcdSideBySide(3_000, 16);
+await fileStoreBench(rows);
 report('store', rows);

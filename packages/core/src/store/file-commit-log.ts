@@ -1,3 +1,4 @@
+import { constants } from 'node:fs';
 import { type FileHandle, open } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -26,6 +27,13 @@ export class FileStoreWriteError extends Error {
     this.code = code;
   }
 }
+
+/**
+ * Segments are opened O_DSYNC: a write returns only once its data (and the
+ * file size) is on disk, as if followed by fdatasync, but in one system call
+ * instead of two round trips through the thread pool.
+ */
+const segmentFlags = constants.O_RDWR | constants.O_CREAT | constants.O_DSYNC;
 
 /** The name of the log segment whose first record has revision `startRevision`. */
 export function segmentName(startRevision: number): string {
@@ -62,13 +70,13 @@ export class CommitLog {
 
   /** Opens a segment to append at `validBytes` (a recovered segment whose torn tail is already cut off). */
   static async resume(path: string, validBytes: number, records: number): Promise<CommitLog> {
-    return new CommitLog(await open(path, 'r+'), path, validBytes, records);
+    return new CommitLog(await open(path, segmentFlags), path, validBytes, records);
   }
 
   /** Creates an empty segment for records from `startRevision` on, and makes its name durable. */
   static async create(dir: string, startRevision: number): Promise<CommitLog> {
     const path = join(dir, segmentName(startRevision));
-    const handle = await open(path, 'w');
+    const handle = await open(path, segmentFlags | constants.O_TRUNC);
     try {
       await syncDirectory(dir);
     } catch (err) {
@@ -79,7 +87,7 @@ export class CommitLog {
   }
 
   /**
-   * Appends `frames` and syncs them: when this resolves, they survive a crash.
+   * Appends `frames`, synced (O_DSYNC): when this resolves, they survive a crash.
    *
    * @throws FileStoreWriteError when the disk refuses; the segment is cut back
    * to what was there before, and the next append tries again.
@@ -97,7 +105,6 @@ export class CommitLog {
         );
         written += bytesWritten;
       }
-      await this.handle.datasync();
     } catch (err) {
       this.broken = err;
       // Cut the partial batch off now if the disk lets us; otherwise the next append retries first.

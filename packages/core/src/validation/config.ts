@@ -6,7 +6,16 @@ import { forbidden, invalid, required, tooLong } from './field-errors.js';
 export const MAX_CONFIG_DATA_BYTES = 1024 * 1024;
 
 const configKeyRe = /^[-._a-zA-Z0-9]+$/;
-const base64Re = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+/**
+ * Padded standard base64: whole 4-character groups of the alphabet, at most
+ * two `=` at the end. Written as a length check and a regex without a
+ * repeated group: the group form (`(?:[A-Za-z0-9+/]{4})*...`) took 70-550 ms
+ * on a 2 MiB value in V8, this one is linear and several times faster.
+ */
+function isBase64(value: string): boolean {
+  return value.length % 4 === 0 && base64CharsRe.test(value);
+}
+const base64CharsRe = /^[A-Za-z0-9+/]*={0,2}$/;
 
 /** Problems with a ConfigMap/Secret key: it becomes a file name when mounted, so no `/` and no `..`. */
 export function isConfigMapKey(key: string): string[] {
@@ -40,7 +49,7 @@ function validateData(
         errs.push(invalid(`${path}[${k}]`, v, 'must be a string'));
         continue;
       }
-      if (base64 && !base64Re.test(v)) errs.push(invalid(`${path}[${k}]`, '<value omitted>', 'must be valid base64'));
+      if (base64 && !isBase64(v)) errs.push(invalid(`${path}[${k}]`, '<value omitted>', 'must be valid base64'));
       total += base64 ? Math.floor((v.length * 3) / 4) : Buffer.byteLength(v);
     }
   }

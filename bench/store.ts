@@ -2,7 +2,8 @@
  * `npm run bench -- store`: MemoryStore throughput with 1 and 100 watchers,
  * the Api write path on MemoryStore, and EtcdStore against the raw etcd3
  * client on one etcd started by scripts/etcd.ts (put, range, watch delivery),
- * and the FileStore's durable writes and reopen time (bench/store-file.ts).
+ * and the FileStore's durable writes and reopen time (bench/store-sections/file-store.ts;
+ * `npm run bench -- store file` runs that section alone).
  */
 import { performance } from 'node:perf_hooks';
 import { Etcd3, type IRequestOp } from 'etcd3';
@@ -11,7 +12,7 @@ import { Api, EtcdStore, MemoryStore, type Store } from '../packages/core/src/in
 import { startEtcd } from '../scripts/etcd.js';
 import { realisticPod } from './fixtures/realistic-pod.js';
 import { type BenchRow, percentile, report } from './report.js';
-import { fileStoreBench } from './store-file.js';
+import { fileStoreBench } from './store-sections/file-store.js';
 
 const key = (name: string) => ({ resource: 'pods', namespace: 'default', name });
 const rows: BenchRow[] = [];
@@ -184,9 +185,11 @@ async function etcdSideBySide(n: number, concurrency: number): Promise<void> {
   }
 }
 
-await memoryStore(1, 100_000, 3);
-await memoryStore(100, 5_000, 3);
-await apiOnMemory(20_000, 3);
-await etcdSideBySide(3_000, 16);
+if (process.argv[2] !== 'file') {
+  await memoryStore(1, 100_000, 3);
+  await memoryStore(100, 5_000, 3);
+  await apiOnMemory(20_000, 3);
+  await etcdSideBySide(3_000, 16);
+}
 await fileStoreBench(rows);
 report('store', rows);

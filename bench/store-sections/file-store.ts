@@ -1,5 +1,5 @@
 /**
- * The FileStore section of `npm run bench -- store`: durable creates/s with 1
+ * The FileStore section of `npm run bench -- store` (alone: `npm run bench -- store file`): durable creates/s with 1
  * and 64 concurrent writers beside MemoryStore (no disk) and beside raw etcd3
  * (put-if-absent transactions, as EtcdStore sends) on an etcd whose data
  * directory is on the same disk, in alternating rounds; and the time to
@@ -10,10 +10,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Etcd3, type IRequestOp } from 'etcd3';
-import { FileStore, MemoryStore, type Store } from '../packages/core/src/index.js';
-import { startEtcd } from '../scripts/etcd.js';
-import { realisticPod } from './fixtures/realistic-pod.js';
-import type { BenchRow } from './report.js';
+import { FileStore, MemoryStore, type Store } from '../../packages/core/src/index.js';
+import { startEtcd } from '../../scripts/etcd.js';
+import { realisticPod } from '../fixtures/realistic-pod.js';
+import type { BenchRow } from '../report.js';
 
 const key = (name: string) => ({ resource: 'pods', namespace: 'default', name });
 const perSecond = (n: number, ms: number) => (n / ms) * 1000;

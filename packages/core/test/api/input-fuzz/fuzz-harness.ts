@@ -29,6 +29,9 @@ export interface FuzzStats {
   /** The longest single call (an upper bound on how long it held the event loop), and what it was. */
   worstMs: number;
   worstCase: string;
+  /** The 99th percentile of call durations, and how many calls took over 50 ms. */
+  p99Ms: number;
+  over50Ms: number;
 }
 
 /** The name of the object every update, updateStatus and patch of a kind targets. */
@@ -36,7 +39,16 @@ const TARGET = 'fuzz-target';
 
 /** What must hold after every call; throws with the case in the message if not. */
 export class FuzzHarness {
-  readonly stats: FuzzStats = { calls: 0, accepted: 0, refusedBy: {}, worstMs: 0, worstCase: '' };
+  readonly stats: FuzzStats = {
+    calls: 0,
+    accepted: 0,
+    refusedBy: {},
+    worstMs: 0,
+    worstCase: '',
+    p99Ms: 0,
+    over50Ms: 0,
+  };
+  private readonly durations: number[] = [];
   private readonly types: Map<string, ResourceType>;
 
   constructor(
@@ -60,6 +72,13 @@ export class FuzzHarness {
         .catch((err: Error) => refused.push(`${type.kind}: ${err.message}`));
     }
     return refused;
+  }
+
+  /** The stats with the percentile computed over every call so far. */
+  summary(): FuzzStats {
+    const sorted = [...this.durations].sort((a, b) => a - b);
+    this.stats.p99Ms = sorted[Math.floor(sorted.length * 0.99)] ?? 0;
+    return this.stats;
   }
 
   /** Runs one case and checks every promise the Api makes about it. */
@@ -87,6 +106,8 @@ export class FuzzHarness {
     }
     const ms = performance.now() - started;
     this.stats.calls++;
+    this.durations.push(ms);
+    if (ms > 50) this.stats.over50Ms++;
     if (ms > this.stats.worstMs) {
       this.stats.worstMs = ms;
       this.stats.worstCase = describe(c);

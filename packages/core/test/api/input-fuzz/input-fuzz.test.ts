@@ -67,7 +67,7 @@ describe('write input fuzz', () => {
 
   afterAll(async () => {
     // The figures the issue asks for; a long run's are recorded in docs/benchmarks.md.
-    console.log(`input fuzz: ${JSON.stringify(harness.stats)}`);
+    console.log(`input fuzz: ${JSON.stringify(harness.summary())}`);
     await api.close();
   });
 

@@ -1,6 +1,6 @@
 import type { FieldError } from '../errors/api-errors.js';
 import type { ControllerRevision, StatefulSet } from '../model/apps-v1.js';
-import type { PersistentVolumeClaim } from '../model/core-v1.js';
+import type { PersistentVolumeClaim, PodTemplateSpec } from '../model/core-v1.js';
 import { forbidden, invalid, invalidEach, notSupported, oneOf, required } from './field-errors.js';
 import { isDNS1123Label, isDNS1123Subdomain } from './names.js';
 import { intOrPercent, nonNegativeInt } from './numbers.js';
@@ -19,6 +19,20 @@ const mutableSpecFields = new Set([
   'minReadySeconds',
   'revisionHistoryLimit',
 ]);
+
+/**
+ * The template as its pods will be: each claim template becomes a volume of
+ * its name (Kubernetes leaves the template's pod spec unchecked for want of
+ * this union; checking it here catches a mount naming neither).
+ */
+function withClaimVolumes(spec: StatefulSet['spec']): PodTemplateSpec | undefined {
+  const template = spec.template;
+  const claims = (spec.volumeClaimTemplates ?? []).map((t) => t?.metadata?.name).filter((n): n is string => !!n);
+  if (!template?.spec || claims.length === 0 || !Array.isArray(spec.volumeClaimTemplates)) return template;
+  const own = (template.spec.volumes ?? []).filter((v) => !claims.includes(v.name));
+  const volumes = [...claims.map((name) => ({ name, persistentVolumeClaim: { claimName: name } })), ...own];
+  return { ...template, spec: { ...template.spec, volumes } };
+}
 
 function validateClaimTemplates(sts: StatefulSet): FieldError[] {
   const errs: FieldError[] = [];
@@ -74,7 +88,9 @@ export function validateStatefulSet(sts: StatefulSet, old?: StatefulSet): FieldE
     ...nonNegativeInt('spec.minReadySeconds', spec.minReadySeconds),
     ...nonNegativeInt('spec.revisionHistoryLimit', spec.revisionHistoryLimit),
     ...nonNegativeInt('spec.ordinals.start', spec.ordinals?.start),
-    ...validateSelectorAndTemplate(spec.selector, spec.template, 'statefulset', { restartPolicies: ['Always'] }),
+    ...validateSelectorAndTemplate(spec.selector, withClaimVolumes(spec), 'statefulset', {
+      restartPolicies: ['Always'],
+    }),
     ...oneOf('spec.podManagementPolicy', spec.podManagementPolicy, ['OrderedReady', 'Parallel']),
     ...validateUpdateStrategy(sts),
     ...validateClaimTemplates(sts),

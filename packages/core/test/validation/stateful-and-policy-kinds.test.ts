@@ -79,6 +79,26 @@ describe('the kinds real manifests use, through the Api', () => {
   it.each<[string, KubeObject, string[]]>([
     ['a StatefulSet with a claim template', statefulSet(), []],
     [
+      'a StatefulSet mounting its claim template',
+      statefulSet({
+        template: {
+          ...template,
+          spec: { containers: [{ ...template.spec.containers[0], volumeMounts: [{ name: 'data', mountPath: '/d' }] }] },
+        },
+      }),
+      [],
+    ],
+    [
+      'a StatefulSet mounting a volume that is neither a claim template nor a pod volume',
+      statefulSet({
+        template: {
+          ...template,
+          spec: { containers: [{ ...template.spec.containers[0], volumeMounts: [{ name: 'logs', mountPath: '/l' }] }] },
+        },
+      }),
+      ['spec.template.spec.containers[0].volumeMounts[0].name: Not found: "logs"'],
+    ],
+    [
       'a StatefulSet with an unknown pod management policy',
       statefulSet({ podManagementPolicy: 'Random' }),
       ['spec.podManagementPolicy: Unsupported value: "Random"'],

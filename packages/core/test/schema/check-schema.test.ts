@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { FieldError } from '../../src/errors/index.js';
+import { createBuiltinRegistry } from '../../src/registry/index.js';
 import { builtinSchemas } from '../../src/schema/builtin-schemas.js';
 import { checkSchema } from '../../src/schema/check-schema.js';
 import { bool, int32, int64, intOrString, list, obj, quantity, str, stringMap } from '../../src/schema/field-schema.js';
@@ -151,7 +152,12 @@ describe('fitsSchema (the compiled fast path)', () => {
             ),
             fc.jsonValue({ maxDepth: 1 }),
           ),
-          priority: fc.oneof(fc.integer(), fc.constantFrom(2 ** 31, -(2 ** 31) - 1), fc.double(), fc.jsonValue({ maxDepth: 0 })),
+          priority: fc.oneof(
+            fc.integer(),
+            fc.constantFrom(2 ** 31, -(2 ** 31) - 1),
+            fc.double(),
+            fc.jsonValue({ maxDepth: 0 }),
+          ),
         },
         { requiredKeys: [] },
       ),
@@ -172,5 +178,16 @@ describe('fitsSchema (the compiled fast path)', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('builtinSchemas', () => {
+  it('has a schema for every built-in kind (add one in src/schema/ with a new kind: defaulting and validation rely on it)', () => {
+    expect(
+      createBuiltinRegistry()
+        .all()
+        .filter((t) => !t.schema)
+        .map((t) => t.kind),
+    ).toEqual([]);
   });
 });

@@ -1,4 +1,5 @@
 import type { FieldError } from '../errors/api-errors.js';
+import { jsonEqual } from '../json/json-equal.js';
 import type {
   Affinity,
   Container,
@@ -416,11 +417,12 @@ export function validatePodSpecUpdate(
       ),
     );
   }
-  const kept = new Set((spec.tolerations ?? []).map((t) => JSON.stringify(t)));
-  if ((old.tolerations ?? []).some((t) => !kept.has(JSON.stringify(t)))) {
+  // Compared by value, not by text: a client may send the same object with its keys in another order.
+  const kept = spec.tolerations ?? [];
+  if ((old.tolerations ?? []).some((t) => !kept.some((k) => jsonEqual(k, t)))) {
     errs.push(forbidden(`${path}.tolerations`, 'existing toleration can not be modified except its tolerationSeconds'));
   }
-  if (JSON.stringify(maskMutable(spec, old)) !== JSON.stringify(maskMutable(old, old))) {
+  if (!jsonEqual(maskMutable(spec, old), maskMutable(old, old))) {
     errs.push(
       forbidden(
         path,

@@ -323,6 +323,15 @@ describe('validatePod on update', () => {
     ['an added toleration', (s) => s.tolerations!.push({ key: 'extra', operator: 'Exists' })],
     ['activeDeadlineSeconds set', (s) => (s.activeDeadlineSeconds = 60)],
     ['nodeName from empty to set (binding)', (s) => (s.nodeName = 'node-1')],
+    // Clients such as @kubernetes/client-node send objects back with their keys in another order.
+    [
+      'the same tolerations with their keys in another order',
+      (s) => (s.tolerations = s.tolerations!.map((t) => Object.fromEntries(Object.entries(t).reverse()))),
+    ],
+    [
+      'the same container with its keys in another order',
+      (s) => (s.containers[0] = Object.fromEntries(Object.entries(s.containers[0]!).reverse()) as never),
+    ],
   ])('allows %s', (_, change) => {
     const old = stored();
     const next = structuredClone(old);

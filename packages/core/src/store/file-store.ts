@@ -235,6 +235,9 @@ export class FileStore implements Store {
   private async flush(): Promise<void> {
     while (this.queue.length > 0) {
       if (this.log.records >= this.snapshotThreshold && !this.snapshotting) await this.startSnapshot();
+      // Let writers whose previous write just settled queue their next one, so it joins this batch
+      // instead of going alone and leaving the rest for the batch after.
+      await new Promise<void>((resume) => setImmediate(resume));
       const batch = this.queue;
       this.queue = [];
       try {

@@ -64,7 +64,9 @@ describe('the local cluster, end to end (three simulated nodes, real clock, ever
       'Deployment/web',
       'HorizontalPodAutoscaler/web',
       'Job/pi',
+      'Service/cache',
       'Service/web',
+      'StatefulSet/cache',
     ]);
 
     const web = await waitForDeployment(ctx, 'web');

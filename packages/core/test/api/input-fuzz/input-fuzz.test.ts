@@ -8,7 +8,7 @@
  * a JSON document with every known field of its type, and `Object.prototype`
  * is untouched.
  *
- * Runs `FLOTILLA_FUZZ_RUNS` cases (default 300, a few seconds); for a long
+ * Runs `FLOTILLA_FUZZ_RUNS` cases (default 1,000, a few seconds); for a long
  * run: `FLOTILLA_FUZZ_RUNS=20000 npx vitest run packages/core/test/api/input-fuzz`.
  * The counts and the longest call are printed at the end.
  */
@@ -20,7 +20,7 @@ import { type FuzzCase, FuzzHarness, type FuzzOperation } from './fuzz-harness.j
 import { hostileValue, schemaPaths } from './hostile-values.js';
 import { validBodies } from './valid-objects.js';
 
-const RUNS = Number(process.env.FLOTILLA_FUZZ_RUNS ?? 300);
+const RUNS = Number(process.env.FLOTILLA_FUZZ_RUNS ?? 1000);
 
 const types = createBuiltinRegistry().all();
 

@@ -65,7 +65,9 @@ interface ListView {
   keys: readonly string[];
   lookup(key: string): StoredObject | undefined;
 }
+  /** The store's revision: the next write gets the one after it. */
 
+  /** Each object with its key; the store takes them over (they must not be used elsewhere). */
 const defaultHistoryLimit = 10_000;
 
 /**

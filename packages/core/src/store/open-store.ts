@@ -18,8 +18,11 @@ export interface EnumerableStore extends Store {
 
 /** Options for `openStore`, per kind of store (the location comes from the URL). */
 export interface OpenStoreOptions {
+  /** Used when the URL is `memory`. */
   memory?: MemoryStoreOptions;
+  /** Used when the URL is `etcd://...` (the endpoints come from the URL). */
   etcd?: Omit<EtcdStoreOptions, 'endpoints'>;
+  /** Used when the URL is `file://...`. */
   file?: FileStoreOptions;
 }
 

@@ -25,6 +25,7 @@ interface ExportedObject {
 export interface StoreTransferSummary {
   /** Objects per resource. */
   resources: Record<string, number>;
+  /** Objects in all. */
   objects: number;
 }
 

@@ -151,6 +151,9 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
  */
 export class KubectlRecorder {
   readonly requests: RecordedRequest[] = [];
+
+  /** `route` may answer a GET first (OpenAPI documents, say): a body and its content type, or undefined. */
+  constructor(private readonly route?: (path: string, url: URL) => { type: string; body: unknown } | undefined) {}
   private server?: Server;
   private dir = '';
 
@@ -166,6 +169,8 @@ export class KubectlRecorder {
         res.end(JSON.stringify(payload));
       };
       const path = url.split('?')[0];
+      const routed = req.method === 'GET' ? this.route?.(path, new URL(url, 'http://recorder')) : undefined;
+      if (routed) return send(200, routed.type, routed.body);
       if (path === '/version') return send(200, 'application/json', { major: '1', minor: '32', gitVersion: 'v1.32.4' });
       if (path === '/api' || path === '/apis') return send(200, AGGREGATED, discovery(path === '/api'));
       if (req.method === 'GET' || req.method === 'POST' || req.method === 'PUT')

@@ -248,8 +248,8 @@ export class LocalCluster {
     this.abort.abort();
     await Promise.all([this.manager.stopped, this.schedulerDone]);
     await Promise.all(this.nodes.map((n) => n.shutdown()));
-    await this.proxy.close();
-    await this.dns.close();
+    await this.proxy.stop();
+    await this.dns.stop();
     await this.api.close();
   }
 }

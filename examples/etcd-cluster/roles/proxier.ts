@@ -86,5 +86,5 @@ export async function runProxier(ctx: RoleContext): Promise<void> {
   ctx.report({ event: 'ready' });
   await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
   following.stop();
-  await proxy.close();
+  await proxy.stop();
 }

@@ -15,6 +15,7 @@ export * from './drain/index.js';
 export * from './errors/index.js';
 export * from './informer/index.js';
 export * from './json/index.js';
+export * from './lifecycle/index.js';
 export * from './logging/index.js';
 export * from './metrics/index.js';
 export * from './metrics-api/index.js';

@@ -47,7 +47,7 @@ describe('ClusterDns over real UDP and TCP sockets', () => {
     udp = dns2.UDPClient({ dns: '127.0.0.1', port: addresses.udp.port });
     tcp = dns2.TCPClient({ dns: '127.0.0.1', port: addresses.tcp!.port });
   });
-  afterAll(() => server.close());
+  afterAll(() => server.stop());
 
   /** The system's stub resolver library (c-ares), pointed at the server: proof that the wire format is standard. */
   const resolver = () => {
@@ -195,7 +195,7 @@ describe('ClusterDns with an answer larger than a UDP datagram', () => {
       }),
     );
   });
-  afterAll(() => server.close());
+  afterAll(() => server.stop());
 
   it('sets TC over UDP, and a stub resolver gets every ready endpoint over TCP', async () => {
     const udp = dns2.UDPClient({ dns: '127.0.0.1', port, retryOverTCP: false });
@@ -211,12 +211,12 @@ describe('ClusterDns sockets', () => {
     const server = new ClusterDns();
     const first = await server.start();
     expect(first.tcp?.port).toBe(first.udp.port);
-    await expect(server.start()).rejects.toThrow(/already listening; call close\(\)/);
-    await server.close();
+    await expect(server.start()).rejects.toThrow(/already listening; call stop\(\)/);
+    await server.stop();
     const udpOnly = new ClusterDns({ tcp: false });
     const addresses = await udpOnly.start();
     expect(addresses.tcp).toBeUndefined();
-    await udpOnly.close();
+    await udpOnly.stop();
   });
 
   it('rejects with EADDRINUSE when its UDP port is taken, and can start again after close', async () => {
@@ -229,10 +229,10 @@ describe('ClusterDns sockets', () => {
       await expect(server.start()).rejects.toMatchObject({ code: 'EADDRINUSE' });
       const again = new ClusterDns();
       await again.start();
-      await again.close();
+      await again.stop();
       const restarted = await again.start();
       expect(restarted.tcp?.port).toBe(restarted.udp.port);
-      await again.close();
+      await again.stop();
     } finally {
       squatter.close();
     }
@@ -244,7 +244,7 @@ describe('ClusterDns sockets', () => {
     const client = connect(tcp!.port, '127.0.0.1');
     await new Promise<void>((resolve) => client.once('connect', () => resolve()));
     const ended = new Promise<void>((resolve) => client.once('close', () => resolve()));
-    await server.close();
+    await server.stop();
     await ended;
     expect(client.destroyed).toBe(true);
   });

@@ -55,7 +55,7 @@ describe('UserspaceProxy over loopback', () => {
     proxy = new UserspaceProxy({ clock });
   });
   afterEach(async () => {
-    await proxy.close();
+    await proxy.stop();
     await closeAll(servers.splice(0));
   });
 
@@ -105,7 +105,7 @@ describe('UserspaceProxy over loopback', () => {
   it('listens on the port chosen by portFor, for TCP and UDP ports alike, and skips SCTP', async () => {
     const free = await nameServer('probe', '127.0.0.1');
     await closeAll([free.server]);
-    await proxy.close();
+    await proxy.stop();
     proxy = new UserspaceProxy({ clock, portFor: () => free.port });
     await proxy.update(
       state(backends, {}, [

@@ -73,7 +73,7 @@ describe('UserspaceProxy UDP over loopback', () => {
     proxy = new UserspaceProxy({ clock, logger: pino({ level: 'debug' }, sink) });
   });
   afterEach(async () => {
-    await proxy.close();
+    await proxy.stop();
     for (const b of backends) b.socket.close();
   });
 

@@ -1,6 +1,7 @@
 import {
   type Api,
   type Clock,
+  type ComponentLifecycle,
   type InformerEvent,
   type InformerFactory,
   InvalidError,
@@ -8,6 +9,7 @@ import {
   type Namespace,
   type Node,
   type Pod,
+  RunLoop,
   resolveClock,
   type SharedInformer,
   silentLogger,
@@ -75,8 +77,9 @@ const isTerminal = (pod: Pod) => pod.status?.phase === 'Succeeded' || pod.status
  * leader election for several replicas); bindings from another scheduler
  * are seen through the informer only.
  */
-export class Scheduler {
+export class Scheduler implements ComponentLifecycle {
   private readonly api: Api;
+  private readonly loop = new RunLoop((signal, ready) => this.schedule(signal, ready), 'scheduler');
   private readonly informers: InformerFactory;
   private readonly clock: Clock;
   private readonly logger: Logger;
@@ -152,12 +155,32 @@ export class Scheduler {
     this.metrics = options.metrics ? schedulerMetrics(options.metrics, () => this.queue.pending()) : noSchedulerMetrics;
   }
 
-  /**
-   * Starts the informers (if not yet started), waits for their first list,
-   * then schedules until `signal` aborts. Resolves after the last running
-   * binding has finished.
-   */
-  async run(signal: AbortSignal): Promise<void> {
+  /** Starts the informers (if not yet started) and resolves once their first lists are in; schedules until stopped. */
+  start(signal?: AbortSignal): Promise<void> {
+    return this.loop.start(signal);
+  }
+
+  /** Stops scheduling; resolves after the last running binding has finished. */
+  stop(): Promise<void> {
+    return this.loop.stop();
+  }
+
+  /** Settles when the informers have synced and scheduling has begun. */
+  get ready(): Promise<void> {
+    return this.loop.ready;
+  }
+
+  /** Settles when scheduling has stopped and the last binding has finished. */
+  get stopped(): Promise<void> {
+    return this.loop.stopped;
+  }
+
+  /** `start`, then resolves when scheduling stops (after `signal` aborts or `stop()`): the form `await` or a Manager runnable wants. */
+  run(signal?: AbortSignal): Promise<void> {
+    return this.loop.run(signal);
+  }
+
+  private async schedule(signal: AbortSignal, ready: () => void): Promise<void> {
     const nodes = this.informers.for<Node>('Node');
     const pods = this.informers.for<Pod>('Pod');
     const namespaces = this.informers.for<Namespace>('Namespace');
@@ -175,6 +198,7 @@ export class Scheduler {
         Promise.all([nodes.synced, pods.synced, namespaces.synced, this.workloads.synced]),
         aborted(signal),
       ]);
+      if (!signal.aborted) ready();
       while (!signal.aborted) {
         const q = await this.queue.pop(signal);
         if (!q) break;

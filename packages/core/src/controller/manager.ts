@@ -4,6 +4,7 @@ import type { Api } from '../api/api.js';
 import { type Clock, resolveClock } from '../clock/clock.js';
 import { BadRequestError } from '../errors/api-errors.js';
 import { InformerFactory } from '../informer/informer-factory.js';
+import { type ComponentLifecycle, LifecycleGates } from '../lifecycle/lifecycle.js';
 import { type Logger, silentLogger } from '../logging/logger.js';
 import type { Lease } from '../model/coordination-v1.js';
 import { Controller, type ControllerOptions } from './controller.js';
@@ -69,17 +70,16 @@ function aborted(signal: AbortSignal): Promise<void> {
  * need election may be started several times (once per leadership term), so
  * their `start` must be re-entrant after the previous run's signal aborted.
  */
-export class Manager {
+export class Manager implements ComponentLifecycle {
   /** The shared informers: other components should take theirs from here, so that one cache serves all. */
   readonly informers: InformerFactory;
   readonly api: Api;
   readonly clock: Clock;
   readonly logger: Logger;
-  /** Resolves once the manager has fully stopped after its signal aborted. */
-  readonly stopped: Promise<void>;
   private readonly runnables: Runnable[] = [];
+  private readonly own = new AbortController();
+  private readonly gates = new LifecycleGates();
   private readonly elector?: LeaderElector;
-  private markStopped!: () => void;
   private started = false;
   /** Settles when the leader work of the current leadership term has stopped. */
   private currentTerm: Promise<void> = Promise.resolve();
@@ -89,9 +89,6 @@ export class Manager {
     this.clock = resolveClock(options.clock, options.api);
     this.logger = options.logger ?? silentLogger();
     this.informers = new InformerFactory(options.api, { clock: this.clock, logger: this.logger });
-    this.stopped = new Promise((resolve) => {
-      this.markStopped = resolve;
-    });
     if (options.leaderElection) {
       this.elector = new LeaderElector(this.api.resource<Lease>('Lease'), options.leaderElection, {
         clock: this.clock,
@@ -138,11 +135,42 @@ export class Manager {
   /**
    * Starts everything (see the class comment) and resolves once caches are
    * synced and leader work is started or, with leader election, competing
-   * for the lease. Abort `signal` to stop; await `stopped` for the end.
+   * for the lease. `stop()` or aborting `signal` stops it; `stopped` is the end.
    */
-  async start(signal: AbortSignal): Promise<void> {
+  async start(signal?: AbortSignal): Promise<void> {
     if (this.started) throw new BadRequestError('a Manager starts once; build a new one to start again');
     this.started = true;
+    if (signal) this.linkAbort(signal);
+    await this.run(this.own.signal);
+    this.gates.markReady();
+  }
+
+  /** Resolves once caches are synced and leader work is started or competing for the lease: when `start` resolves. */
+  get ready(): Promise<void> {
+    return this.gates.ready;
+  }
+
+  /** Resolves once the manager has fully stopped (after `stop()` or its signal aborted). */
+  get stopped(): Promise<void> {
+    return this.gates.stopped;
+  }
+
+  /** Stops (see the class comment) and resolves once everything has stopped; at once if it never started. */
+  async stop(): Promise<void> {
+    this.own.abort();
+    if (!this.started) {
+      this.started = true;
+      this.gates.markStopped();
+    }
+    await this.stopped;
+  }
+
+  private linkAbort(signal: AbortSignal): void {
+    if (signal.aborted) this.own.abort();
+    else signal.addEventListener('abort', () => this.own.abort(), { once: true });
+  }
+
+  private async run(signal: AbortSignal): Promise<void> {
     // Informers outlive the signal until leader work has drained, so in-flight reconciles read a cache that is still followed.
     const informersAbort = new AbortController();
     this.informers.start(informersAbort.signal);
@@ -178,13 +206,20 @@ export class Manager {
     await Promise.all([...running, leading]);
     informers.abort();
     this.logger.info('stopped');
-    this.markStopped();
+    this.gates.markStopped();
   }
 
-  /** Starts a runnable; a failure is logged, not thrown, so one component cannot take the others down silently. */
+  /**
+   * Starts a runnable and resolves once it has stopped: when its `start`
+   * settles, or for a component with the `ComponentLifecycle` shape (whose
+   * `start` resolves when ready), when its `stopped` does. A failure is
+   * logged, not thrown, so one component cannot take the others down
+   * silently.
+   */
   private async launch(runnable: Runnable, signal: AbortSignal): Promise<void> {
     try {
       await runnable.start(signal);
+      await runnable.stopped;
     } catch (err) {
       this.logger.error({ err }, 'runnable failed');
     }

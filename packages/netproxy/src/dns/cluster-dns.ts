@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import { type Logger, silentLogger } from '@flotilla/core';
+import { type ComponentLifecycle, LifecycleGates, type Logger, silentLogger } from '@flotilla/core';
 import dns2 from 'dns2';
 import { type ProxyInput, type ProxyState, proxyStateOf } from '../state/proxy-state.js';
 import { DnsZone } from './dns-records.js';
@@ -64,12 +64,15 @@ interface Sockets {
  * names outside the cluster); it serves IPv4 (A, `in-addr.arpa`) only. One
  * `start()` per `close()`.
  */
-export class ClusterDns {
+export class ClusterDns implements ComponentLifecycle {
   private zone: DnsZone;
   private readonly options: ClusterDnsOptions;
   private readonly log: Logger;
   private sockets: Sockets | undefined;
   private state: ProxyState | undefined;
+  private gates = new LifecycleGates();
+  /** Whether `gates` belong to a run not yet begun (read before `start`, they are that run's). */
+  private fresh = true;
 
   constructor(options: ClusterDnsOptions = {}) {
     this.options = options;
@@ -88,11 +91,31 @@ export class ClusterDns {
   }
 
   /**
-   * Starts listening; resolves with the bound addresses. Rejects with the
-   * socket's error (e.g. `EADDRINUSE`) when a port cannot be bound.
+   * Starts listening; resolves with the bound addresses (and `ready`
+   * settles). Rejects with the socket's error (e.g. `EADDRINUSE`) when a
+   * port cannot be bound. Aborting `signal` stops it as `stop()` does.
    */
-  async start(): Promise<ClusterDnsAddresses> {
-    if (this.sockets) throw new Error('cluster DNS is already listening; call close() before starting it again');
+  async start(signal?: AbortSignal): Promise<ClusterDnsAddresses> {
+    if (this.sockets) throw new Error('cluster DNS is already listening; call stop() before starting it again');
+    if (!this.fresh) this.gates = new LifecycleGates();
+    this.fresh = false;
+    const addresses = await this.listen();
+    signal?.addEventListener('abort', () => void this.stop(), { once: true });
+    this.gates.markReady();
+    return addresses;
+  }
+
+  /** Settles once the sockets of the current run are bound. */
+  get ready(): Promise<void> {
+    return this.gates.ready;
+  }
+
+  /** Settles once `stop` has closed the current run's sockets. */
+  get stopped(): Promise<void> {
+    return this.gates.stopped;
+  }
+
+  private async listen(): Promise<ClusterDnsAddresses> {
     const address = this.options.host ?? '127.0.0.1';
     const serveTcp = this.options.tcp ?? true;
     const osPicksBoth = serveTcp && !this.options.udpPort && this.options.tcpPort === undefined;
@@ -123,16 +146,23 @@ export class ClusterDns {
     }
   }
 
-  /** Stops answering, closes the sockets and ends open TCP connections. */
-  async close(): Promise<void> {
+  /** Stops answering, closes the sockets and ends open TCP connections; resolves once they are closed. */
+  async stop(): Promise<void> {
     const sockets = this.sockets;
     this.sockets = undefined;
-    if (!sockets) return;
+    if (!sockets) {
+      if (this.fresh) {
+        this.fresh = false;
+        this.gates.markStopped();
+      }
+      return this.gates.stopped;
+    }
     const udpClosed = new Promise<void>((resolve) => sockets.udp.close(() => resolve()));
     const tcp = sockets.tcp;
     const tcpClosed = tcp && new Promise<void>((resolve) => tcp.close(() => resolve()));
     for (const socket of sockets.connections) socket.destroy();
     await Promise.all([udpClosed, tcpClosed]);
+    this.gates.markStopped();
   }
 
   private readonly handle: dns2.DnsHandler = (request, send) => {

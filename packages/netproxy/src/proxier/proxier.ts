@@ -1,4 +1,12 @@
-import { type Clock, type Logger, resolveClock, silentLogger, type TimerHandle } from '@flotilla/core';
+import {
+  type Clock,
+  type ComponentLifecycle,
+  LifecycleGates,
+  type Logger,
+  resolveClock,
+  silentLogger,
+  type TimerHandle,
+} from '@flotilla/core';
 import type { Registry } from 'prom-client';
 import type { Applier } from '../apply/applier.js';
 import type { NatChainLister } from '../apply/iptables-applier.js';
@@ -88,7 +96,7 @@ function backend<
  * Caveats: call `start` after (or with) the informer factory's start; the
  * Proxier only reads its informers.
  */
-export class Proxier {
+export class Proxier implements ComponentLifecycle {
   private readonly source: ServiceSource;
   private readonly clock: Clock;
   private readonly log: Logger;
@@ -107,7 +115,9 @@ export class Proxier {
   private lastSuccess: number | undefined;
   private oldestWaiting: number | undefined;
   private unsubscribe: (() => void) | undefined;
-  private stopped = false;
+  private halted = false;
+  private stopping: Promise<void> | undefined;
+  private readonly gates = new LifecycleGates();
 
   constructor(private readonly options: ProxierOptions) {
     this.source = new ServiceSource(options.informers);
@@ -152,13 +162,28 @@ export class Proxier {
     }
   }
 
-  /** Waits for the informers' initial lists, syncs once, then follows changes until `stop` or `signal`. */
+  /** Settles once the informers have synced and the Proxier follows changes (when `start` resolves). */
+  get ready(): Promise<void> {
+    return this.gates.ready;
+  }
+
+  /** Settles once `stop` has finished: the last sync done and the applier closed. */
+  get stopped(): Promise<void> {
+    return this.gates.stopped;
+  }
+
+  /**
+   * Waits for the informers' initial lists and resolves once it follows
+   * changes, with the first (full) sync requested; follows until `stop` or
+   * `signal`.
+   */
   async start(signal?: AbortSignal): Promise<void> {
     signal?.addEventListener('abort', () => void this.stop(), { once: true });
     await this.source.synced();
-    if (this.stopped) return;
+    if (this.halted) return;
     this.unsubscribe = this.source.onChange(() => this.requestSync());
     this.requestSync();
+    this.gates.markReady();
   }
 
   /**
@@ -166,8 +191,13 @@ export class Proxier {
    * is closed (its long-lived tool process, if any, ends). Resolves once
    * both are done; a failure to close is logged, not thrown.
    */
-  async stop(): Promise<void> {
-    this.stopped = true;
+  stop(): Promise<void> {
+    this.stopping ??= this.release();
+    return this.stopping;
+  }
+
+  private async release(): Promise<void> {
+    this.halted = true;
     this.unsubscribe?.();
     this.timer?.cancel();
     this.periodic?.cancel();
@@ -178,6 +208,7 @@ export class Proxier {
     } catch (err) {
       this.log.warn({ err }, 'could not close the applier');
     }
+    this.gates.markStopped();
   }
 
   /** Runs a sync now (after the one in progress, if any), ignoring the minimum interval. For tools and tests. */
@@ -199,7 +230,7 @@ export class Proxier {
   }
 
   private requestSync(): void {
-    if (this.stopped) return;
+    if (this.halted) return;
     const now = this.clock.now();
     this.oldestWaiting ??= now;
     this.metrics?.lastQueuedTimestamp.set(now / 1000);
@@ -252,7 +283,7 @@ export class Proxier {
       this.oldestWaiting = Math.min(this.oldestWaiting ?? start, waitingSince ?? start);
       this.metrics?.restoreFailures.inc();
       this.log.error({ err }, 'proxy rules sync failed; the next sync is a full resync');
-      if (!this.stopped) this.pending = true;
+      if (!this.halted) this.pending = true;
       return undefined;
     } finally {
       this.schedulePeriodic();
@@ -261,7 +292,7 @@ export class Proxier {
 
   private schedulePeriodic(): void {
     this.periodic?.cancel();
-    if (this.stopped) return;
+    if (this.halted) return;
     this.periodic = this.clock.setTimeout(() => this.requestSync(), this.maxInterval);
   }
 }

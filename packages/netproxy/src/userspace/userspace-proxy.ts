@@ -1,5 +1,12 @@
 import { connect, createServer, type Server, type Socket } from 'node:net';
-import { type Clock, type Logger, RealClock, silentLogger } from '@flotilla/core';
+import {
+  type Clock,
+  type ComponentLifecycle,
+  LifecycleGates,
+  type Logger,
+  resolveClock,
+  silentLogger,
+} from '@flotilla/core';
 import {
   type ProxyEndpoint,
   type ProxyInput,
@@ -56,18 +63,39 @@ interface Listener {
  * Caveats: SCTP ports are skipped; the listener address replaces the
  * ClusterIP, so clients must be told it (`address(name)`).
  */
-export class UserspaceProxy {
+export class UserspaceProxy implements ComponentLifecycle {
   private readonly listeners = new Map<string, Listener>();
   private readonly host: string;
   private readonly clock: Clock;
   private readonly log: Logger;
   private readonly sockets = new Set<Socket>();
   private state: ProxyState | undefined;
+  private stopping: Promise<void> | undefined;
+  private readonly gates = new LifecycleGates();
 
   constructor(private readonly options: UserspaceProxyOptions = {}) {
     this.host = options.host ?? '127.0.0.1';
-    this.clock = options.clock ?? new RealClock();
+    this.clock = resolveClock(options.clock);
     this.log = options.logger ?? silentLogger();
+  }
+
+  /** Settles when `start` has been called: listeners open as `update` asks, from then on. */
+  get ready(): Promise<void> {
+    return this.gates.ready;
+  }
+
+  /** Settles once `stop` has closed every listener and proxied connection. */
+  get stopped(): Promise<void> {
+    return this.gates.stopped;
+  }
+
+  /**
+   * Ready at once: the proxy has nothing to load before its first `update`
+   * (which may come before or after). Aborting `signal` stops it as `stop()` does.
+   */
+  async start(signal?: AbortSignal): Promise<void> {
+    signal?.addEventListener('abort', () => void this.stop(), { once: true });
+    this.gates.markReady();
   }
 
   /**
@@ -76,6 +104,8 @@ export class UserspaceProxy {
    * take) or a state already built from them.
    */
   async update(input: ProxyState | ProxyInput): Promise<void> {
+    // After stop nothing opens again: a late update from a follower still running is dropped.
+    if (this.stopping) return;
     const state = proxyStateOf(input, this.state);
     this.state = state;
     const wanted = new Map(
@@ -144,12 +174,16 @@ export class UserspaceProxy {
     return new Map([...this.listeners].map(([name, l]) => [name, l.address]));
   }
 
-  /** Closes every listener and every proxied connection. */
-  async close(): Promise<void> {
-    const closing = [...this.listeners.values()].map((l) => l.close());
-    this.listeners.clear();
-    for (const s of this.sockets) s.destroy();
-    await Promise.all(closing);
+  /** Closes every listener and every proxied connection; resolves once they are closed. */
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      const closing = [...this.listeners.values()].map((l) => l.close());
+      this.listeners.clear();
+      for (const s of this.sockets) s.destroy();
+      await Promise.all(closing);
+      this.gates.markStopped();
+    })();
+    return this.stopping;
   }
 
   private track(socket: Socket): void {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import {
   type Api,
   type Clock,
+  type ComponentLifecycle,
   EventRecorder,
   Informer,
   type InformerEvent,
@@ -15,6 +16,7 @@ import {
   parseMilli,
   parseValue,
   type ResourceList,
+  RunLoop,
   resolveClock,
   type Service,
   type SharedInformer,
@@ -113,7 +115,7 @@ export interface NodeAgentOptions {
  * after an agent restart, as the kubelet's do. Events are best effort and
  * written without holding up the pod's sync.
  */
-export class NodeAgent {
+export class NodeAgent implements ComponentLifecycle {
   private readonly logger: Logger;
   private readonly metrics: InMemoryPodMetrics;
   private readonly workers = new Map<string, PodWorker>();
@@ -124,8 +126,8 @@ export class NodeAgent {
   private informer?: SharedInformer<Pod>;
   private relistSignature = new Map<string, string>();
   private relistScheduled = false;
-  /** Set when `run` ends: a periodic task still in flight then must not set its next timer. */
-  private stopped = false;
+  /** Set when the run ends: a periodic task still in flight then must not set its next timer. */
+  private halted = false;
   private version?: VersionResponse;
   private nodeUid?: string;
   private readonly capacity: ResourceList;
@@ -135,8 +137,10 @@ export class NodeAgent {
   private readonly sources: EnvSources & VolumeSources;
   private readonly recorder: EventRecorder;
   private readonly clock: Clock;
+  private readonly loop: RunLoop;
 
   constructor(private readonly options: NodeAgentOptions) {
+    this.loop = new RunLoop((signal, ready) => this.serve(signal, ready), `node agent ${options.nodeName}`);
     this.clock = resolveClock(options.clock, options.api);
     this.logger = (options.logger ?? silentLogger()).child({ component: 'node-agent', node: options.nodeName });
     this.metrics = options.metrics ?? new InMemoryPodMetrics();
@@ -199,11 +203,39 @@ export class NodeAgent {
     return this.metrics;
   }
 
-  /** Runs until `signal` aborts: registration, lease, pod workers, relist, metrics. Runtime state is left as is. */
-  async run(signal: AbortSignal): Promise<void> {
+  /**
+   * Registers the Node, starts renewing its Lease and follows the pods bound
+   * to it; resolves once its pod cache has synced. Runs pod workers, relist
+   * and metrics until stopped. Runtime state is left as is on stop.
+   */
+  start(signal?: AbortSignal): Promise<void> {
+    return this.loop.start(signal);
+  }
+
+  /** Stops following pods and every timer; resolves once released. Containers keep running. */
+  stop(): Promise<void> {
+    return this.loop.stop();
+  }
+
+  /** Settles when the Node is registered and the pod cache has synced. */
+  get ready(): Promise<void> {
+    return this.loop.ready;
+  }
+
+  /** Settles when the agent has stopped. */
+  get stopped(): Promise<void> {
+    return this.loop.stopped;
+  }
+
+  /** `start`, then resolves when the agent stops (after `signal` aborts or `stop()`). */
+  run(signal?: AbortSignal): Promise<void> {
+    return this.loop.run(signal);
+  }
+
+  private async serve(signal: AbortSignal, ready: () => void): Promise<void> {
     const { api, runtime, nodeName } = this.options;
     const clock = this.clock;
-    this.stopped = false;
+    this.halted = false;
     this.version = await runtime.version();
     const node = await this.register();
     this.nodeUid = node.metadata.uid;
@@ -231,12 +263,13 @@ export class NodeAgent {
     this.every(this.options.podResyncIntervalMs ?? 60_000, async () => {
       for (const w of this.workers.values()) w.resync();
     });
+    ready();
 
     await new Promise<void>((resolve) => {
       if (signal.aborted) resolve();
       else signal.addEventListener('abort', () => resolve(), { once: true });
     });
-    this.stopped = true;
+    this.halted = true;
     for (const t of this.timers) t.cancel();
     for (const s of subs) s.unsubscribe();
     for (const w of this.workers.values()) w.stop();
@@ -283,7 +316,7 @@ export class NodeAgent {
       fn()
         .catch((err: unknown) => this.logger.warn({ err }, 'periodic task failed'))
         .finally(() => {
-          if (this.stopped) return;
+          if (this.halted) return;
           handle = this.clock.setTimeout(tick, ms);
           this.timers.add(handle);
         });
@@ -364,7 +397,7 @@ export class NodeAgent {
   }
 
   private relistSoon(): void {
-    if (this.relistScheduled || this.stopped) return;
+    if (this.relistScheduled || this.halted) return;
     this.relistScheduled = true;
     const handle = this.clock.setTimeout(() => {
       this.timers.delete(handle);

@@ -2,7 +2,6 @@ import {
   type ControllerRevision,
   compileLabelSelector,
   getControllerOf,
-  isReason,
   type PersistentVolumeClaim,
   type Pod,
   type ReconcileRequest,
@@ -11,7 +10,6 @@ import {
   type StatefulSet,
 } from '@flotilla/core';
 import type { ControllerContext } from '../controller-context/controller-context.js';
-import { messageOf } from '../controller-context/error-message.js';
 import { scaledValue } from '../intstr/int-or-percent.js';
 import { claimObjects } from '../pod-control/pod-claim.js';
 import { isPodTerminating, msUntilAvailable } from '../pod-control/pod-state.js';
@@ -27,6 +25,7 @@ import {
   statefulPod,
   withIdentity,
 } from './stateful-identity.js';
+import { StatefulPodControl } from './stateful-pod-control.js';
 import { hasStopped, isRunningAndAvailable, isRunningAndReady, isUnavailable } from './stateful-pod-state.js';
 
 type StatefulSetStatus = NonNullable<StatefulSet['status']>;
@@ -88,7 +87,11 @@ interface SyncState {
  * changed templates (Kubernetes does not either).
  */
 export class StatefulSetReconciler implements Reconciler {
-  constructor(private readonly ctx: ControllerContext) {}
+  private readonly podControl: StatefulPodControl;
+
+  constructor(private readonly ctx: ControllerContext) {
+    this.podControl = new StatefulPodControl(ctx);
+  }
 
   async reconcile(req: ReconcileRequest): Promise<ReconcileResult | undefined> {
     const set = this.ctx.informers.for<StatefulSet>('StatefulSet').cache.get(req.namespace, req.name);
@@ -188,7 +191,7 @@ export class StatefulSetReconciler implements Reconciler {
           'RecreatingFailedPod',
           `StatefulSet ${s.set.metadata.namespace}/${s.set.metadata.name} is recreating failed Pod ${pod.metadata.name}`,
         );
-        await this.deletePod(s.set, pod);
+        await this.podControl.deletePod(s.set, pod);
       }
       return true;
     }
@@ -215,7 +218,7 @@ export class StatefulSetReconciler implements Reconciler {
   private async processCondemned(s: SyncState, pod: Readonly<Pod>, firstUnavailable?: Readonly<Pod>): Promise<boolean> {
     if (isPodTerminating(pod)) return s.monotonic;
     if (s.monotonic && pod !== firstUnavailable && !isRunningAndAvailable(pod, s.minReady, s.now)) return true;
-    await this.deletePod(s.set, pod);
+    await this.podControl.deletePod(s.set, pod);
     return true;
   }
 
@@ -229,7 +232,7 @@ export class StatefulSetReconciler implements Reconciler {
       // One pod at a time from the highest ordinal, waiting for each to be available again.
       for (let i = replicas.length - 1; i >= updateMin; i--) {
         const slot = replicas[i]!;
-        if (outdated(slot)) return this.deletePod(set, slot.pod!);
+        if (outdated(slot)) return this.podControl.deletePod(set, slot.pod!);
         if (isUnavailable(slot.pod, s.minReady, s.now)) return;
       }
       return;
@@ -245,7 +248,7 @@ export class StatefulSetReconciler implements Reconciler {
     for (let i = replicas.length - 1; i >= updateMin && budget > 0; i--) {
       const slot = replicas[i]!;
       if (!outdated(slot)) continue;
-      await this.deletePod(set, slot.pod!);
+      await this.podControl.deletePod(set, slot.pod!);
       budget--;
     }
   }
@@ -257,24 +260,7 @@ export class StatefulSetReconciler implements Reconciler {
     const rev = fromCurrent ? revisions.current : revisions.update;
     const pod = statefulPod({ ...set, spec: { ...set.spec, template: templateOf(rev) } }, ordinal, rev.metadata.name);
     await this.createClaims(s, pod, ordinal);
-    try {
-      await this.ctx.api.resource('Pod').create(pod);
-      await this.record(
-        set,
-        'Normal',
-        'SuccessfulCreate',
-        `create Pod ${pod.metadata.name} in StatefulSet ${set.metadata.name} successful`,
-      );
-    } catch (err) {
-      if (isReason(err, 'AlreadyExists')) return;
-      await this.record(
-        set,
-        'Warning',
-        'FailedCreate',
-        `create Pod ${pod.metadata.name} in StatefulSet ${set.metadata.name} failed error: ${messageOf(err)}`,
-      );
-      throw err;
-    }
+    await this.podControl.createPod(set, pod);
   }
 
   private claimsCache() {
@@ -287,24 +273,7 @@ export class StatefulSetReconciler implements Reconciler {
     for (const claim of claimsFor(set, ordinal)) {
       if (this.claimsCache().get(claim.metadata.namespace, claim.metadata.name)) continue;
       claim.metadata.ownerReferences = retentionOwnerRefs(set, pod, false, claim);
-      try {
-        await this.ctx.api.resource('PersistentVolumeClaim').create(claim);
-        await this.record(
-          set,
-          'Normal',
-          'SuccessfulCreate',
-          `create Claim ${claim.metadata.name} Pod ${pod.metadata.name} in StatefulSet ${set.metadata.name} success`,
-        );
-      } catch (err) {
-        if (isReason(err, 'AlreadyExists')) continue;
-        await this.record(
-          set,
-          'Warning',
-          'FailedCreate',
-          `create Claim ${claim.metadata.name} for Pod ${pod.metadata.name} in StatefulSet ${set.metadata.name} failed error: ${messageOf(err)}`,
-        );
-        throw err;
-      }
+      await this.podControl.createClaim(set, claim, pod);
     }
   }
 
@@ -339,33 +308,6 @@ export class StatefulSetReconciler implements Reconciler {
       copy.metadata.ownerReferences = wanted;
       await this.ctx.api.resource('PersistentVolumeClaim').update(copy);
     }
-  }
-
-  private async deletePod(set: Readonly<StatefulSet>, pod: Readonly<Pod>): Promise<void> {
-    try {
-      await this.ctx.api
-        .resource('Pod')
-        .delete(pod.metadata.namespace ?? 'default', pod.metadata.name, { preconditions: { uid: pod.metadata.uid } });
-      await this.record(
-        set,
-        'Normal',
-        'SuccessfulDelete',
-        `delete Pod ${pod.metadata.name} in StatefulSet ${set.metadata.name} successful`,
-      );
-    } catch (err) {
-      if (isReason(err, 'NotFound')) return;
-      await this.record(
-        set,
-        'Warning',
-        'FailedDelete',
-        `delete Pod ${pod.metadata.name} in StatefulSet ${set.metadata.name} failed error: ${messageOf(err)}`,
-      );
-      throw err;
-    }
-  }
-
-  private async record(set: Readonly<StatefulSet>, type: 'Normal' | 'Warning', reason: string, message: string) {
-    await this.ctx.events?.event(set, type, reason, message);
   }
 
   /** Kubernetes' `updateStatus` over the set's pods, then `completeRollingUpdate`. */

@@ -76,6 +76,13 @@ describe('StatefulSet controller', () => {
       expect(steps).toEqual([['db-0'], ['db-0', 'db-1'], ['db-0', 'db-1', 'db-2'], ['db-0', 'db-1', 'db-2']]);
       expect(await claims()).toEqual(['data-db-0', 'data-db-1', 'data-db-2']);
       expect((await stored()).status).toMatchObject({ replicas: 3, readyReplicas: 3, availableReplicas: 3 });
+      // Kubernetes' StatefulPodControl wording: claims before their pod, each ordinal after the one before.
+      expect((await cluster.events()).slice(0, 4)).toEqual([
+        'SuccessfulCreate: create Claim data-db-0 Pod db-0 in StatefulSet db success',
+        'SuccessfulCreate: create Pod db-0 in StatefulSet db successful',
+        'SuccessfulCreate: create Claim data-db-1 Pod db-1 in StatefulSet db success',
+        'SuccessfulCreate: create Pod db-1 in StatefulSet db successful',
+      ]);
     });
 
     it('gives each pod its stable identity: hostname, subdomain, labels and its own claim', async () => {

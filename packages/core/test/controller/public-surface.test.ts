@@ -46,6 +46,7 @@ const surface: Record<string, string[]> = {
     'setControllerReference',
   ],
   di: ['TYPES', 'coreModule', 'createCoreModule'],
+  lifecycle: ['LifecycleGates', 'RunLoop'],
   metrics: ['controllerMetrics', 'noControllerMetrics', 'noWorkQueueMetrics', 'registeredMetric', 'workQueueMetrics'],
 };
 

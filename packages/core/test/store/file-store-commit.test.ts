@@ -1,0 +1,79 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { FileStore, FileStoreWriteError, type KubeObject, NotFoundError } from '../../src/index.js';
+import { CommitLog } from '../../src/store/file-commit-log.js';
+
+const key = (name: string) => ({ resource: 'configmaps', namespace: 'default', name });
+const configMap = (name: string): KubeObject => ({
+  apiVersion: 'v1',
+  kind: 'ConfigMap',
+  metadata: { name, namespace: 'default' },
+});
+
+let dir: string;
+let store: FileStore;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'file-store-commit-'));
+  store = await FileStore.open(dir);
+});
+afterEach(async () => {
+  vi.restoreAllMocks();
+  await store.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('FileStore group commit', () => {
+  it('writes concurrent writes as one batch: one synced append for 64 writers', async () => {
+    const append = vi.spyOn(CommitLog.prototype, 'append');
+    await Promise.all(Array.from({ length: 64 }, (_, i) => store.create(key(`cm-${i}`), configMap(`cm-${i}`))));
+    expect(append.mock.calls.map(([frames]) => frames.length)).toEqual([64]);
+  });
+
+  it('acknowledges a write, and shows it to reads and watches, only once its batch is on disk', async () => {
+    let release: () => void = () => undefined;
+    const onDisk = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const append = CommitLog.prototype.append;
+    vi.spyOn(CommitLog.prototype, 'append').mockImplementation(async function (this: CommitLog, frames) {
+      await onDisk;
+      return append.call(this, frames);
+    });
+    const seen: string[] = [];
+    store.watch('configmaps').subscribe((e) => seen.push(e.object.metadata.name));
+    let acknowledged = false;
+    const write = store.create(key('a'), configMap('a')).then((o) => {
+      acknowledged = true;
+      return o;
+    });
+    const read = store.get(key('a'));
+    await new Promise<void>((resume) => setImmediate(resume));
+    expect({ acknowledged, seen, revision: await store.currentRevision() }).toEqual({
+      acknowledged: false,
+      seen: [],
+      revision: '1',
+    });
+    release();
+    const written = await write;
+    // The read was issued after the write was accepted, so it waited for it instead of answering NotFound.
+    expect(await read).toEqual(written);
+    expect(seen).toEqual(['a']);
+  });
+
+  it('fails a batch the disk refuses, and every write checked against it; the next write reuses nothing', async () => {
+    const before = await store.create(key('kept'), configMap('kept'));
+    const enospc = Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
+    vi.spyOn(CommitLog.prototype, 'append').mockRejectedValueOnce(new FileStoreWriteError(join(dir, 'log'), enospc));
+    // `b` updates `a` before `a` is on disk: it was checked against `a`, so it must fail with it.
+    const a = store.create(key('a'), configMap('a'));
+    const b = store.update(key('a'), configMap('a'), String(Number(before.metadata.resourceVersion) + 1));
+    await expect(a).rejects.toThrow(FileStoreWriteError);
+    await expect(b).rejects.toThrow(FileStoreWriteError);
+    await expect(store.get(key('a'))).rejects.toThrow(NotFoundError);
+    // Neither revision was ever seen, so the next write takes the first of them; `a` can be created again.
+    const again = await store.create(key('a'), configMap('a'));
+    expect(Number(again.metadata.resourceVersion)).toBe(Number(before.metadata.resourceVersion) + 1);
+  });
+});

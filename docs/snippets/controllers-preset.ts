@@ -3,7 +3,7 @@ import { Api, type Deployment, Manager, MemoryStore } from '@flotilla/core';
 import { filter, firstValueFrom } from 'rxjs';
 
 /** The kube-controller-manager preset: a Deployment becomes a ReplicaSet and its pods. */
-export async function main() {
+async function main() {
   const store = new MemoryStore();
   const api = new Api({ store });
   const manager = new Manager({ api });
@@ -32,5 +32,12 @@ export async function main() {
   await manager.stopped;
   api.close();
   await store.close();
-  return { started, replicas: observed.object.status?.replicas, pods: pods.length };
+  console.log(
+    `started the deployment and replicaset controllers: ${['deployment', 'replicaset'].every((c) => started.includes(c))}`,
+  );
+  console.log(
+    `deployment web: ${observed.object.status?.replicas} replicas, ${pods.length} pods (Pending: no scheduler or nodes)`,
+  );
 }
+
+main();

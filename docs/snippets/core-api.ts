@@ -1,7 +1,7 @@
 import { Api, type Deployment, isReason, MemoryStore } from '@flotilla/core';
 
 /** The Api on a MemoryStore: typed clients, defaults, and compare-and-swap writes. */
-export async function main() {
+async function main() {
   const store = new MemoryStore();
   const api = new Api({ store });
   const deployments = api.resource('Deployment'); // a ResourceClient<Deployment>
@@ -26,11 +26,12 @@ export async function main() {
   const listed = await deployments.list({ namespace: 'default', labelSelector: 'app=web' });
   api.close();
   await store.close();
-  return {
-    uid: created.metadata.uid,
-    generation: created.metadata.generation,
-    strategy: created.spec.strategy?.type, // defaulted: RollingUpdate
-    staleWriteRefused: isReason(stale, 'Conflict'),
-    replicas: listed.items[0]?.spec.replicas,
-  };
+  console.log(
+    `created ${created.metadata.name}: generation ${created.metadata.generation}, uid set: ${created.metadata.uid !== undefined}`,
+  );
+  console.log(`defaulted strategy: ${created.spec.strategy?.type}`);
+  console.log(`stale write refused with Conflict: ${isReason(stale, 'Conflict')}`);
+  console.log(`replicas now: ${listed.items[0]?.spec.replicas}`);
 }
+
+main();

@@ -6,7 +6,7 @@ import { filter, firstValueFrom } from 'rxjs';
  * keys it holds. Level-triggered: it reads the cache and writes only when the
  * stamp is wrong, so running it twice changes nothing.
  */
-export async function main() {
+async function main() {
   const store = new MemoryStore();
   const api = new Api({ store });
   const manager = new Manager({ api });
@@ -41,5 +41,7 @@ export async function main() {
   await manager.stopped;
   api.close();
   await store.close();
-  return stamped.object.metadata.annotations?.['example.dev/keys'];
+  console.log(`settings stamped with example.dev/keys=${stamped.object.metadata.annotations?.['example.dev/keys']}`);
 }
+
+main();

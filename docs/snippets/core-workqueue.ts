@@ -1,7 +1,7 @@
 import { FakeClock, WorkQueue } from '@flotilla/core';
 
 /** A WorkQueue on its own, driven by a FakeClock: no Manager, no sleeping. */
-export async function main() {
+async function main() {
   const clock = new FakeClock();
   const queue = new WorkQueue<string>({ clock });
 
@@ -17,8 +17,10 @@ export async function main() {
   if (!second.shutdown) queue.done(second.key);
   queue.shutDown();
 
-  return {
-    lengthBefore,
-    order: [first, second].map((item) => (item.shutdown ? 'shutdown' : item.key)),
-  };
+  console.log(`queued before the first get: ${lengthBefore}`);
+  console.log(
+    `processed in order: ${[first, second].map((item) => (item.shutdown ? 'shutdown' : item.key)).join(', ')}`,
+  );
 }
+
+main();

@@ -4,7 +4,7 @@ import { Scheduler, SchedulerTokens, schedulerModule } from '@flotilla/scheduler
 import { Container } from 'inversify';
 
 /** Composing with inversify: one Store, Api, Manager and informer cache per container. */
-export async function main() {
+async function main() {
   const container = new Container();
   container.loadSync(createCoreModule({ store: new MemoryStore() }), controllersModule, schedulerModule);
   // The scheduler takes plain options: give it the container's Api and shared informers.
@@ -19,9 +19,9 @@ export async function main() {
   const scheduler = container.get<Scheduler>(SchedulerTokens.Scheduler);
 
   container.get(TYPES.Api).close();
-  return {
-    controllers: controllers.length,
-    oneCache: container.get(TYPES.InformerFactory) === manager.informers,
-    scheduler: scheduler instanceof Scheduler,
-  };
+  console.log(`controllers registered: ${controllers.length > 0 && controllers.includes('deployment')}`);
+  console.log(`one informer cache per container: ${container.get(TYPES.InformerFactory) === manager.informers}`);
+  console.log(`scheduler resolved: ${scheduler instanceof Scheduler}`);
 }
+
+main();

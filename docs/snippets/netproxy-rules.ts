@@ -2,7 +2,7 @@ import type { Service } from '@flotilla/core';
 import { type EndpointSlice, iptablesRules, nftablesRules } from '@flotilla/netproxy';
 
 /** Pure generators: Services and EndpointSlices in, data-plane rule text out. */
-export async function main() {
+async function main() {
   const services: Service[] = [
     {
       apiVersion: 'v1',
@@ -24,8 +24,8 @@ export async function main() {
   const node = { nodeName: 'node-1', nodeIPs: ['198.18.0.1'] };
   const iptables = iptablesRules({ services, endpointSlices, ...node });
   const nft = nftablesRules({ services, endpointSlices, ...node });
-  return {
-    dnat: iptables.text.split('\n').filter((line) => line.includes('DNAT')),
-    nftTable: nft.text.split('\n')[0],
-  };
+  for (const line of iptables.text.split('\n').filter((l) => l.includes('DNAT'))) console.log(line);
+  console.log(nft.text.split('\n')[0]);
 }
+
+main();

@@ -3,7 +3,7 @@ import { Registry } from 'prom-client';
 import { filter, firstValueFrom } from 'rxjs';
 
 /** Leader election, metrics and logs: the knobs an operator turns. */
-export async function main() {
+async function main() {
   const store = new MemoryStore();
   const api = new Api({ store });
   const metrics = new Registry(); // yours, not prom-client's global one
@@ -32,9 +32,10 @@ export async function main() {
   await manager.stopped;
   api.close();
   await store.close();
-  return {
-    holder: lease.spec?.holderIdentity,
-    families,
-    exposition: exposition.length,
-  };
+  console.log(`leader: ${lease.spec?.holderIdentity}`);
+  // Once the elected replica's controllers run, workqueue_* and controller_runtime_* families join it.
+  console.log(`leader_election_master_status exported: ${families.includes('leader_election_master_status')}`);
+  console.log(`exposition text for /metrics: ${exposition.startsWith('# HELP')}`);
 }
+
+main();

@@ -3,7 +3,7 @@ import { FakeRuntime, NodeAgent } from '@flotilla/runtime';
 import { filter, firstValueFrom } from 'rxjs';
 
 /** A NodeAgent (the kubelet) on the in-memory FakeRuntime runs a pod bound to its node. */
-export async function main() {
+async function main() {
   const clock = new FakeClock();
   const store = new MemoryStore();
   const api = new Api({ store, clock });
@@ -27,5 +27,8 @@ export async function main() {
   await running;
   api.close();
   await store.close();
-  return { phase: object.status?.phase, podIP: object.status?.podIP, calls: runtime.calls.map((c) => c.op) };
+  console.log(`pod web: ${object.status?.phase}, IP ${object.status?.podIP}`);
+  console.log(`runtime calls: ${runtime.calls.map((c) => c.op).join(', ')}`);
 }
+
+main();

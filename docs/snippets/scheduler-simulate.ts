@@ -17,14 +17,14 @@ const pod = (name: string, cpu: string, nodeSelector?: Record<string, string>): 
 });
 
 /** kube-scheduler's framework and plugins on plain lists: no store, no cluster. */
-export async function main() {
+async function main() {
   const result = await simulate({
     nodes: [node('a', '4', { disk: 'ssd' }), node('b', '2')],
     pods: [pod('db', '3', { disk: 'ssd' }), pod('web', '1'), pod('batch', '8')],
     seed: 1,
   });
-  return {
-    placements: Object.fromEntries(result.placements.map((p) => [p.pod.metadata.name, p.node])),
-    unschedulable: result.unschedulable.map((u) => `${u.pod.metadata.name}: ${u.reasons.join(', ')}`),
-  };
+  for (const p of result.placements) console.log(`${p.pod.metadata.name} -> node ${p.node}`);
+  for (const u of result.unschedulable) console.log(`${u.pod.metadata.name}: unschedulable (${u.reasons.join(', ')})`);
 }
+
+main();

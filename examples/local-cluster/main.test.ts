@@ -86,6 +86,24 @@ spec:
           image: busybox:1.36
           command: ["sh", "-c", "echo hi; exit 0"]
 `,
+        // Ordinal by ordinal: each pod must be ready (its port answers) before the next is made.
+        'db.yaml': `apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: db
+spec:
+  serviceName: db
+  replicas: 3
+  selector: { matchLabels: { app: db } }
+  template:
+    metadata: { labels: { app: db } }
+    spec:
+      containers:
+        - name: db
+          image: postgres:16
+          ports: [{ containerPort: 5432 }]
+          readinessProbe: { tcpSocket: { port: 5432 }, periodSeconds: 1 }
+`,
         // No namespace (kubectl's default), an image FakeRuntime has no script for: a server on its port.
         'web.yaml': `apiVersion: apps/v1
 kind: Deployment
@@ -118,8 +136,12 @@ data: { mode: demo }
       );
       expect(stdout).toContain('progress [####################] job/hello: job "hello" completed: 1 succeeded');
       expect(stdout).toContain('converged deployment/nginx: deployment "nginx" successfully rolled out');
+      expect(stdout).toContain('progress [#######.............] statefulset/db: Waiting for 2 pods to be ready...');
+      expect(stdout).toContain(
+        'converged statefulset/db: partitioned roll out complete: 3 new pods have been updated...',
+      );
       const summary = stdout.slice(stdout.indexOf('SUMMARY'));
-      expect(summary).toContain('apply manifests: 3 objects applied, 0 failed to apply; 2 of 2 workloads converged');
+      expect(summary).toContain('apply manifests: 4 objects applied, 0 failed to apply; 3 of 3 workloads converged');
       expect(summary).toContain('steps: 1 ok, 0 failed, 0 skipped');
       expect(code).toBe(0);
     },

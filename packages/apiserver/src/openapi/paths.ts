@@ -1,9 +1,6 @@
 import type { ResourceType } from '@flotilla/core';
 import { type Dialect, type OpenApiSchema, ref } from './openapi-schema.js';
 
-/** A PATCH body's content types for a kind: strategic merge only for kinds with Go structs. */
-export type PatchTypes = readonly string[];
-
 /** One operation, as plain JSON. */
 export type Operation = Record<string, unknown>;
 
@@ -68,7 +65,8 @@ export interface KindAtVersion {
   version: string;
   /** The kind's schema name in the document. */
   definition: string;
-  patchTypes: PatchTypes;
+  /** The PATCH content types served for the kind. */
+  patchTypes: readonly string[];
 }
 
 interface OperationSpec {
@@ -78,29 +76,44 @@ interface OperationSpec {
   body?: { schema: OpenApiSchema; contentTypes: readonly string[] };
   response: OpenApiSchema;
   created?: boolean;
-  gvk: { group: string; version: string; kind: string };
+  gvk: Gvk;
   subresource?: string;
+  /** The list across every namespace of a namespaced kind. */
+  allNamespaces?: boolean;
+}
+
+/** A group-version-kind, as the `x-kubernetes-group-version-kind` of an operation. */
+interface Gvk {
+  group: string;
+  version: string;
+  kind: string;
 }
 
 const JSON_TYPES = ['application/json', 'application/yaml', 'application/vnd.kubernetes.protobuf'];
 
+const operationVerbs: Record<OperationSpec['action'], string> = {
+  get: 'read',
+  list: 'list',
+  post: 'create',
+  put: 'replace',
+  patch: 'patch',
+  delete: 'delete',
+  deletecollection: 'deleteCollection',
+};
+
+const capitalize = (word: string) => word.charAt(0).toUpperCase() + word.slice(1);
+
 function operation(spec: OperationSpec, k: KindAtVersion, dialect: Dialect): Operation {
   const { type } = k;
-  const group = type.group ? `${type.group.split('.')[0]}` : 'core';
-  const scope = type.namespaced ? 'Namespaced' : '';
-  const sub = spec.subresource ? spec.subresource[0].toUpperCase() + spec.subresource.slice(1) : '';
-  const ids: Record<OperationSpec['action'], string> = {
-    get: 'read',
-    list: type.namespaced ? 'list' : 'list',
-    post: 'create',
-    put: 'replace',
-    patch: 'patch',
-    delete: 'delete',
-    deletecollection: 'deleteCollection',
-  };
+  const group = type.group ? type.group.split('.')[0] : 'core';
+  const collectionWide = spec.action === 'list' || spec.action === 'deletecollection';
+  // kube-apiserver's operation ids: listAppsV1NamespacedDeployment, readAppsV1NamespacedDeploymentScale,
+  // listAppsV1DeploymentForAllNamespaces.
+  const scope = type.namespaced && !spec.allNamespaces ? 'Namespaced' : '';
+  const suffix = spec.allNamespaces ? 'ForAllNamespaces' : collectionWide ? '' : capitalize(spec.subresource ?? '');
   const op: Operation = {
-    description: `${spec.verb} ${spec.action === 'list' || spec.action === 'deletecollection' ? `objects of kind ${type.kind}` : `the specified ${type.kind}${sub ? ` ${spec.subresource}` : ''}`}`,
-    operationId: `${ids[spec.action]}${group[0].toUpperCase()}${group.slice(1)}${k.version[0].toUpperCase()}${k.version.slice(1)}${scope}${type.kind}${spec.action === 'list' || spec.action === 'deletecollection' ? '' : sub}`,
+    description: `${spec.verb} ${collectionWide ? `objects of kind ${type.kind}` : `the specified ${type.kind}`}`,
+    operationId: `${operationVerbs[spec.action]}${capitalize(group)}${capitalize(k.version)}${scope}${type.kind}${suffix}`,
     tags: [`${group}_${k.version}`],
     parameters: spec.parameters.map((p) => parameter(p, dialect)),
     'x-kubernetes-action': spec.action,
@@ -153,7 +166,7 @@ export function kindPaths(k: KindAtVersion, dialect: Dialect, scalable: boolean)
   const object = ref(k.definition, dialect);
   const list = ref(`${k.definition}List`, dialect);
   const status = ref(`${META}.Status`, dialect);
-  const writeBody = (contentTypes: readonly string[] = ['*/*']) => ({ schema: object, contentTypes });
+  const writeParameters = [dryRun, fieldManager, fieldValidation];
   const namespace: Parameter = {
     name: 'namespace',
     in: 'path',
@@ -170,34 +183,48 @@ export function kindPaths(k: KindAtVersion, dialect: Dialect, scalable: boolean)
   };
   const shared = (withName: boolean) =>
     [...(withName ? [name] : []), ...(type.namespaced ? [namespace] : []), pretty].map((p) => parameter(p, dialect));
-  const patchOp = (subresource?: string, responseSchema = object, patchGvk = gvk) =>
+  const listOperation = (allNamespaces: boolean) =>
     operation(
-      {
-        action: 'patch',
-        verb: 'partially update',
-        parameters: [dryRun, fieldManager, fieldValidation, force],
-        body: { schema: ref(`${META}.Patch`, dialect), contentTypes: k.patchTypes },
-        response: responseSchema,
-        created: false,
-        gvk: patchGvk,
-        subresource,
-      },
+      { action: 'list', verb: 'list or watch', parameters: listParameters, response: list, gvk, allNamespaces },
       k,
       dialect,
     );
-  const paths: Record<string, PathItem> = {
-    [collection]: {
-      get: operation(
-        { action: 'list', verb: 'list or watch', parameters: listParameters, response: list, gvk },
+  /** get, put and patch of the object or of one of its subresources. */
+  const objectOperations = (subresource: string | undefined, schema: OpenApiSchema, opGvk: Gvk): PathItem => {
+    const of = subresource ? ` ${subresource} of` : '';
+    const common = { gvk: opGvk, subresource, response: schema };
+    const body = { schema, contentTypes: ['*/*'] };
+    const patchBody = { schema: ref(`${META}.Patch`, dialect), contentTypes: k.patchTypes };
+    return {
+      get: operation({ action: 'get', verb: `read${of}`, parameters: [], ...common }, k, dialect),
+      put: operation(
+        { action: 'put', verb: `replace${of}`, parameters: writeParameters, body, created: true, ...common },
         k,
         dialect,
       ),
+      patch: operation(
+        {
+          action: 'patch',
+          verb: `partially update${of}`,
+          parameters: [...writeParameters, force],
+          body: patchBody,
+          ...common,
+        },
+        k,
+        dialect,
+      ),
+      parameters: shared(true),
+    };
+  };
+  const paths: Record<string, PathItem> = {
+    [collection]: {
+      get: listOperation(false),
       post: operation(
         {
           action: 'post',
           verb: 'create',
-          parameters: [dryRun, fieldManager, fieldValidation],
-          body: writeBody(),
+          parameters: writeParameters,
+          body: { schema: object, contentTypes: ['*/*'] },
           response: object,
           created: true,
           gvk,
@@ -219,88 +246,22 @@ export function kindPaths(k: KindAtVersion, dialect: Dialect, scalable: boolean)
       parameters: shared(false),
     },
     [`${collection}/{name}`]: {
-      get: operation({ action: 'get', verb: 'read', parameters: [], response: object, gvk }, k, dialect),
-      put: operation(
-        {
-          action: 'put',
-          verb: 'replace',
-          parameters: [dryRun, fieldManager, fieldValidation],
-          body: writeBody(),
-          response: object,
-          created: true,
-          gvk,
-        },
-        k,
-        dialect,
-      ),
-      patch: patchOp(),
+      ...objectOperations(undefined, object, gvk),
       delete: operation(
         { action: 'delete', verb: 'delete', parameters: deleteParameters, response: status, gvk },
         k,
         dialect,
       ),
-      parameters: shared(true),
     },
   };
   if (type.namespaced)
-    paths[`${root}/${type.plural}`] = {
-      get: operation(
-        { action: 'list', verb: 'list or watch', parameters: listParameters, response: list, gvk },
-        k,
-        dialect,
-      ),
-      parameters: [parameter(pretty, dialect)],
-    };
-  if (type.statusSubresource)
-    paths[`${collection}/{name}/status`] = {
-      get: operation(
-        { action: 'get', verb: 'read status of', parameters: [], response: object, gvk, subresource: 'status' },
-        k,
-        dialect,
-      ),
-      put: operation(
-        {
-          action: 'put',
-          verb: 'replace status of',
-          parameters: [dryRun, fieldManager, fieldValidation],
-          body: writeBody(),
-          response: object,
-          created: true,
-          gvk,
-          subresource: 'status',
-        },
-        k,
-        dialect,
-      ),
-      patch: patchOp('status'),
-      parameters: shared(true),
-    };
-  if (scalable) {
-    const scale = ref('io.k8s.api.autoscaling.v1.Scale', dialect);
-    const scaleGvk = { group: 'autoscaling', version: 'v1', kind: 'Scale' };
-    paths[`${collection}/{name}/scale`] = {
-      get: operation(
-        { action: 'get', verb: 'read scale of', parameters: [], response: scale, gvk: scaleGvk, subresource: 'scale' },
-        k,
-        dialect,
-      ),
-      put: operation(
-        {
-          action: 'put',
-          verb: 'replace scale of',
-          parameters: [dryRun, fieldManager, fieldValidation],
-          body: { schema: scale, contentTypes: ['*/*'] },
-          response: scale,
-          created: true,
-          gvk: scaleGvk,
-          subresource: 'scale',
-        },
-        k,
-        dialect,
-      ),
-      patch: patchOp('scale', scale, scaleGvk),
-      parameters: shared(true),
-    };
-  }
+    paths[`${root}/${type.plural}`] = { get: listOperation(true), parameters: [parameter(pretty, dialect)] };
+  if (type.statusSubresource) paths[`${collection}/{name}/status`] = objectOperations('status', object, gvk);
+  if (scalable)
+    paths[`${collection}/{name}/scale`] = objectOperations('scale', ref('io.k8s.api.autoscaling.v1.Scale', dialect), {
+      group: 'autoscaling',
+      version: 'v1',
+      kind: 'Scale',
+    });
   return paths;
 }

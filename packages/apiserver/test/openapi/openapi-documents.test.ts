@@ -88,6 +88,22 @@ describe('openApiV3GroupVersion', () => {
     expect(apps.components.schemas['io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta'].properties.labels).toBeDefined();
   });
 
+  it('names every operation uniquely, as kube-apiserver does', () => {
+    const ids = Object.values(apps.paths).flatMap((item) =>
+      Object.values(item as Json)
+        .filter((op: Json) => op?.operationId)
+        .map((op: Json) => op.operationId),
+    );
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids).toEqual(
+      expect.arrayContaining([
+        'listAppsV1NamespacedDeployment',
+        'listAppsV1DeploymentForAllNamespaces',
+        'patchAppsV1NamespacedDeploymentScale',
+      ]),
+    );
+  });
+
   it('resolves every $ref it uses', () => {
     const refs = JSON.stringify(apps).match(/#\/components\/schemas\/[^"]+/g) ?? [];
     for (const r of new Set(refs))

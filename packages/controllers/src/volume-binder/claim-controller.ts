@@ -7,6 +7,7 @@ import {
   type ReconcileRequest,
   type ReconcileResult,
   type Reconciler,
+  type StorageClass,
 } from '@flotilla/core';
 import type { ControllerContext } from '../controller-context/controller-context.js';
 import type { VolumeProvisioner } from './provisioner.js';
@@ -19,9 +20,18 @@ import {
 } from './storage-class.js';
 import { findBestVolume, volumeMatches } from './volume-matching.js';
 
+/** Marks the class a claim without `storageClassName` gets (Kubernetes' annotation). */
+export const DEFAULT_STORAGE_CLASS_ANNOTATION = 'storageclass.kubernetes.io/is-default-class';
+/** The provisioner name of classes whose volumes are made by hand (local volumes): nothing is provisioned. */
+const NO_PROVISIONER = 'kubernetes.io/no-provisioner';
+
 /** Options shared by the claim and volume controllers. */
 export interface VolumeBinderOptions {
-  /** Storage classes by name. A claim naming an unknown class only binds to existing volumes of that class. */
+  /**
+   * Storage classes by name, ahead of the StorageClass objects the Api
+   * serves. A claim naming a class found in neither only binds to existing
+   * volumes of that class.
+   */
   storageClasses?: Record<string, StorageClassSpec>;
   /** Provisioners by their `name`, used by the classes that name them. */
   provisioners?: readonly VolumeProvisioner[];
@@ -40,6 +50,13 @@ export interface VolumeBinderOptions {
  * - a `WaitForFirstConsumer` class waits until a node is chosen: the
  *   claim's `volume.kubernetes.io/selected-node` annotation, or the node of
  *   a pod that uses the claim; volumes must then be reachable from it.
+ *
+ * Classes come from the options or, failing that, from the served
+ * StorageClass objects (`kubernetes.io/no-provisioner` provisions nothing).
+ * A pending claim with no `storageClassName` at all is given the default
+ * class (annotation `storageclass.kubernetes.io/is-default-class: "true"`;
+ * the newest when several), as Kubernetes' retroactive default class
+ * assignment does; `storageClassName: ""` keeps it classless.
  *
  * Binding writes the volume first (`claimRef`, phase Bound), then the claim
  * (`volumeName`, phase Bound, capacity, access modes), as Kubernetes does,
@@ -71,8 +88,19 @@ export class ClaimReconciler implements Reconciler {
       if (!bound || bound.spec.claimRef?.uid !== claim.metadata.uid) await this.markLost(claim);
       return undefined;
     }
+    if (claim.spec.storageClassName === undefined && !claim.spec.volumeName) {
+      const fallback = this.defaultClass();
+      if (fallback) {
+        await this.ctx.api
+          .resource('PersistentVolumeClaim')
+          .patch(claim.metadata.namespace ?? 'default', claim.metadata.name, {
+            spec: { storageClassName: fallback },
+          });
+        return undefined;
+      }
+    }
     const className = claim.spec.storageClassName ?? '';
-    const storageClass = this.classes[className];
+    const storageClass = this.classes[className] ?? this.servedClass(className);
     let node: Readonly<Node> | null | undefined;
     if (storageClass?.volumeBindingMode === 'WaitForFirstConsumer' && !claim.spec.volumeName) {
       const nodeName = this.selectedNode(claim);
@@ -94,6 +122,30 @@ export class ClaimReconciler implements Reconciler {
     }
     await this.bind(volume, claim);
     return undefined;
+  }
+
+  /** A served StorageClass as the binder needs it. */
+  private servedClass(name: string): StorageClassSpec | undefined {
+    if (!name || !this.ctx.api.registry.find('StorageClass')) return undefined;
+    const sc = this.ctx.informers.for<StorageClass>('StorageClass').cache.get(undefined, name);
+    if (!sc) return undefined;
+    return {
+      provisioner: sc.provisioner === NO_PROVISIONER ? undefined : sc.provisioner,
+      volumeBindingMode: sc.volumeBindingMode,
+      reclaimPolicy: sc.reclaimPolicy,
+      parameters: sc.parameters,
+    };
+  }
+
+  /** The default StorageClass's name: the newest class annotated as default, as Kubernetes picks. */
+  private defaultClass(): string | undefined {
+    if (!this.ctx.api.registry.find('StorageClass')) return undefined;
+    const defaults = this.ctx.informers
+      .for<StorageClass>('StorageClass')
+      .cache.list()
+      .filter((c) => c.metadata.annotations?.[DEFAULT_STORAGE_CLASS_ANNOTATION] === 'true')
+      .sort((a, b) => (b.metadata.creationTimestamp ?? '').localeCompare(a.metadata.creationTimestamp ?? ''));
+    return defaults[0]?.metadata.name;
   }
 
   /** The node chosen for the claim: its annotation, or the node of a pod that mounts it. */

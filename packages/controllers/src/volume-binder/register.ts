@@ -9,8 +9,8 @@ export interface VolumeBinderRegisterOptions extends RegisterOptions, VolumeBind
 
 /**
  * Adds the PersistentVolume binder (`persistentvolume-binder`): the claim
- * controller (woken by claims, by the volumes that name them, and by pods
- * that mount them getting a node) and the volume controller (woken by
+ * controller (woken by claims, by the volumes that name them, by pods
+ * that mount them getting a node, and by StorageClass changes for pending claims) and the volume controller (woken by
  * volumes and by the claims they name).
  */
 export function registerVolumeBinderControllers(
@@ -25,6 +25,7 @@ export function registerVolumeBinderControllers(
     managerContext(manager, 'persistentvolume-binder', 'persistentvolume-controller'),
     opts,
   );
+  const claimCache = manager.informers.for<PersistentVolumeClaim>('PersistentVolumeClaim').cache;
   manager
     .controller('persistentvolumeclaim-binder')
     .for('PersistentVolumeClaim')
@@ -39,6 +40,12 @@ export function registerVolumeBinderControllers(
               : [],
           )
         : [],
+    )
+    .watches('StorageClass', () =>
+      claimCache
+        .list()
+        .filter((c) => c.status?.phase !== 'Bound')
+        .map((c) => ({ namespace: c.metadata.namespace, name: c.metadata.name })),
     )
     .concurrency(opts.concurrency ?? 1)
     .reconcile(claims);

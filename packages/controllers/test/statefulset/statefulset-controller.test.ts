@@ -129,6 +129,17 @@ describe('StatefulSet controller', () => {
       expect(await claims()).toEqual(['data-db-0', 'data-db-1', 'data-db-2']);
     });
 
+    it('numbers pods from ordinals.start', async () => {
+      await cluster.api
+        .resource('StatefulSet')
+        .create(statefulSet({ replicas: 2, ordinals: { start: 5 }, volumeClaimTemplates: [] }));
+      await cluster.settle();
+      expect(await names()).toEqual(['db-5', 'db-6']);
+      await scale(1);
+      await cluster.settle();
+      expect(await names()).toEqual(['db-5']);
+    });
+
     it('recreates a failed pod under the same name', async () => {
       await cluster.api.resource('StatefulSet').create(statefulSet({ replicas: 1 }));
       await cluster.settle();

@@ -51,7 +51,7 @@ const oldestFirst = (pods: readonly Readonly<Pod>[]) => [...pods].sort((a, b) =>
  * acting twice.
  *
  * Caveats: revisions are identified by the template hash label, without
- * ControllerRevision objects (the kind is not served), so rollback is by
+ * ControllerRevision objects (unlike the StatefulSet controller), so rollback is by
  * restoring the template. Node events must wake every DaemonSet and pod
  * events must reach `observePodEvent` (`registerDaemonSetController` does both).
  */

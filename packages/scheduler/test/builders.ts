@@ -5,6 +5,7 @@ import type {
   NodeSelectorRequirement,
   Pod,
   PodAffinityTerm,
+  PriorityClass,
   ResourceList,
   Taint,
   Toleration,
@@ -222,3 +223,23 @@ export const makeNamespace = (name: string, labels?: Record<string, string>): Na
 export const makePod = (name: string, namespace?: string) => new PodBuilder(name, namespace);
 /** A node builder. */
 export const makeNode = (name: string) => new NodeBuilder(name);
+
+/** The PriorityClass `priority-<value>`. */
+export const priorityClass = (value: number): PriorityClass => ({
+  apiVersion: 'scheduling.k8s.io/v1',
+  kind: 'PriorityClass',
+  metadata: { name: `priority-${value}` },
+  value,
+});
+
+/**
+ * A pod as it must be written through the Api, whose Priority admission
+ * refuses a bare `spec.priority`: the priority moves into
+ * `spec.priorityClassName: priority-<value>` (create `priorityClass(value)` first).
+ */
+export function viaPriorityClass(pod: Pod): Pod {
+  const priority = pod.spec.priority;
+  if (priority === undefined) return pod;
+  const { priority: _dropped, ...spec } = pod.spec;
+  return { ...pod, spec: { ...spec, priorityClassName: `priority-${priority}` } };
+}

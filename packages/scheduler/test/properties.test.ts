@@ -16,7 +16,7 @@ import { defaultProfile } from '../src/plugins/default-plugins.js';
 import { toleratesTaint } from '../src/plugins/taint-toleration/tolerations.js';
 import { Scheduler } from '../src/scheduler.js';
 import { simulate } from '../src/simulate.js';
-import { makeNamespace, makeNode, makePod } from './builders.js';
+import { makeNamespace, makeNode, makePod, priorityClass, viaPriorityClass } from './builders.js';
 
 const zones = ['z1', 'z2', 'z3'];
 const taints = [
@@ -207,7 +207,8 @@ describe('scheduling invariants (property-based)', () => {
           for (const n of namespaces) await api.resource('Namespace').create(n);
           const abort = new AbortController();
           const running = scheduler.run(abort.signal);
-          await Promise.all(buildPods(ps).map((p) => api.resource('Pod').create(p)));
+          for (const v of [0, 1, 2, 3]) await api.resource('PriorityClass').create(priorityClass(v));
+          await Promise.all(buildPods(ps).map((p) => api.resource('Pod').create(viaPriorityClass(p))));
           for (let i = 0; i < 50; i++) await clock.flush();
           const pods = (await api.resource('Pod').list()).items;
           abort.abort();

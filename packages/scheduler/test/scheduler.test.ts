@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Profile } from '../src/framework/profile.js';
 import { defaultProfile } from '../src/plugins/default-plugins.js';
 import { Scheduler } from '../src/scheduler.js';
-import { makeNamespace, makeNode, makePod } from './builders.js';
+import { makeNamespace, makeNode, makePod, priorityClass, viaPriorityClass } from './builders.js';
 
 /** A cluster in memory: Api over MemoryStore, shared informers, a scheduler running on a FakeClock. */
 async function startCluster(options: { seed?: number; profiles?: Profile[] } = {}) {
@@ -252,9 +252,10 @@ describe('Scheduler with the Api', () => {
     const { api, clock } = cluster;
     const pods = api.resource('Pod');
     await api.resource('Node').create(makeNode('n1').capacity({ cpu: '4', memory: '8Gi', pods: 10 }).obj());
-    await pods.create(makePod('low-1').req({ cpu: '2' }).priority(0).node('n1').obj());
-    await pods.create(makePod('low-2').req({ cpu: '2' }).priority(0).node('n1').obj());
-    await pods.create(makePod('high').req({ cpu: '3' }).priority(100).obj());
+    await api.resource('PriorityClass').create(priorityClass(100));
+    await pods.create(makePod('low-1').req({ cpu: '2' }).node('n1').obj());
+    await pods.create(makePod('low-2').req({ cpu: '2' }).node('n1').obj());
+    await pods.create(viaPriorityClass(makePod('high').req({ cpu: '3' }).priority(100).obj()));
     const nominated = await until(async () => {
       const p = await pods.get('default', 'high');
       return p.status?.nominatedNodeName ? p : undefined;
@@ -271,5 +272,40 @@ describe('Scheduler with the Api', () => {
       return p.spec.nodeName ? p : undefined;
     });
     expect(bound.spec.nodeName).toBe('n1');
+  });
+});
+
+describe('Scheduler with PriorityClasses (Priority admission)', () => {
+  it('a pod of a preemptionPolicy: Never class waits instead of preempting; one of a PreemptLowerPriority class preempts', async () => {
+    const cluster = await startCluster();
+    try {
+      const { api } = cluster;
+      const pods = api.resource('Pod');
+      await api
+        .resource('PriorityClass')
+        .create({ ...priorityClass(1000), metadata: { name: 'polite' }, preemptionPolicy: 'Never' });
+      await api.resource('PriorityClass').create(priorityClass(1000));
+      await api.resource('Node').create(makeNode('n1').capacity({ cpu: '2', memory: '8Gi', pods: 10 }).obj());
+      await pods.create(makePod('low').req({ cpu: '2' }).node('n1').obj());
+      await pods.create({
+        ...makePod('polite').req({ cpu: '2' }).obj(),
+        spec: { ...makePod('polite').req({ cpu: '2' }).obj().spec, priorityClassName: 'polite' },
+      });
+      const waiting = await until(async () => {
+        const p = await pods.get('default', 'polite');
+        return scheduledCondition(p)?.reason === 'Unschedulable' ? p : undefined;
+      });
+      expect(waiting.spec.preemptionPolicy).toBe('Never');
+      expect(waiting.status?.nominatedNodeName).toBeUndefined();
+      expect((await pods.get('default', 'low')).metadata.deletionTimestamp).toBeUndefined();
+      await pods.create(viaPriorityClass(makePod('pushy').req({ cpu: '2' }).priority(1000).obj()));
+      const evicted = await until(async () => {
+        const low = await pods.get('default', 'low');
+        return low.metadata.deletionTimestamp ? low : undefined;
+      });
+      expect(evicted.metadata.deletionTimestamp).toBeDefined();
+    } finally {
+      await cluster.stop();
+    }
   });
 });

@@ -26,6 +26,12 @@ export class AdmissionChain {
     return this.mutating.length === 0 && this.validating.length === 0;
   }
 
+  /** True when no hook applies to `kind` (the built-in Priority hooks apply to Pods and PriorityClasses only). */
+  emptyFor(kind: string): boolean {
+    const skip = (h: AdmissionHook) => h.kinds !== undefined && !h.kinds.includes(kind);
+    return this.mutating.every(skip) && this.validating.every(skip);
+  }
+
   /**
    * Runs the mutating hooks that apply to `req`, in order; they change
    * `req.object` in place. Returns whether any ran, so the caller knows to

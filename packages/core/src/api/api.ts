@@ -14,6 +14,7 @@ import { bindPod, type PodBindingTarget } from './binding.js';
 import { CustomResourceDefinitionClient, CustomResourceLifecycle } from './custom-resource-definitions.js';
 import { type EvictionOptions, evictPod } from './eviction.js';
 import { NamespaceLifecycle } from './namespace-lifecycle.js';
+import { priorityAdmission } from './priority-admission.js';
 import { type ApiContext, ApiResourceClient, TimestampSource } from './resource-client.js';
 import type { AdmissionHook, ResourceClient } from './types.js';
 
@@ -63,7 +64,11 @@ export class Api {
     this.store = options.store;
     this.clock = options.clock ?? new RealClock();
     this.registry = options.registry ?? createBuiltinRegistry();
-    this.admission = new AdmissionChain(options.admission);
+    // Kubernetes' Priority admission is always on; the caller's hooks follow it.
+    this.admission = new AdmissionChain([
+      ...priorityAdmission(() => this.resource('PriorityClass')),
+      ...(options.admission ?? []),
+    ]);
     const maxObjectBytes = options.maxObjectBytes ?? DEFAULT_MAX_OBJECT_BYTES;
     this.namespaces = new NamespaceLifecycle(this.store, (ns) => this.client('Namespace').insert(ns, false));
     this.context = {

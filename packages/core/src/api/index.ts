@@ -5,6 +5,7 @@ export * from './deletion.js';
 export * from './eviction.js';
 export * from './merge-patch.js';
 export * from './namespace-lifecycle.js';
+export * from './priority-admission.js';
 export * from './resource-client.js';
 export * from './selective-watch.js';
 export type * from './types.js';

@@ -507,7 +507,7 @@ export class ApiResourceClient<T extends KubeObject = KubeObject> implements Res
     dryRun: boolean,
   ): Promise<void> {
     const chain = this.ctx.admission;
-    if (chain.empty) return;
+    if (chain.emptyFor(this.kind)) return;
     const req: AdmissionRequest = { operation, kind: this.kind, object, oldObject, subresource, dryRun };
     if (operation !== 'DELETE' && (await chain.mutate(req))) this.assertValid(object, oldObject, subresource);
     await chain.validate(req);
@@ -520,7 +520,7 @@ export class ApiResourceClient<T extends KubeObject = KubeObject> implements Res
    * have kept a reference.
    */
   private handOver(): StoreWriteOptions {
-    return this.ctx.admission.empty ? HAND_OVER : COPY_IN;
+    return this.ctx.admission.emptyFor(this.kind) ? HAND_OVER : COPY_IN;
   }
 
   private assertStatusSubresource(method: string): void {

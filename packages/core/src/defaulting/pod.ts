@@ -70,10 +70,11 @@ function toleratesNoExecute(tolerations: readonly Toleration[], key: string): bo
 
 /**
  * Defaults a Pod: the pod-spec defaults plus what Kubernetes' admission adds
- * to real pods (not templates): `serviceAccountName: default`, `priority: 0`,
- * and the DefaultTolerationSeconds tolerations for not-ready / unreachable
+ * to real pods (not templates): `serviceAccountName: default` and the
+ * DefaultTolerationSeconds tolerations for not-ready / unreachable
  * nodes (300 s) unless the pod already tolerates those taints. New pods start
- * in phase `Pending`.
+ * in phase `Pending`. `spec.priority` is the Priority admission's (from
+ * `spec.priorityClassName`, the global default class, or 0).
  *
  * Guarantees: idempotent; explicit values are never overwritten.
  */
@@ -82,7 +83,6 @@ export function defaultPod(pod: Pod): void {
   const spec = pod.spec;
   defaultPodSpec(spec);
   spec.serviceAccountName ??= 'default';
-  spec.priority ??= 0;
   const tolerations = spec.tolerations ?? [];
   for (const key of [TAINT_NODE_NOT_READY, TAINT_NODE_UNREACHABLE]) {
     if (!toleratesNoExecute(tolerations, key)) {

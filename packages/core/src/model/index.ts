@@ -15,4 +15,5 @@ export * from './node-selector.js';
 export type * from './policy-v1.js';
 export * from './quantity.js';
 export type * from './rbac-v1.js';
+export type * from './scheduling-v1.js';
 export type * from './storage-v1.js';

@@ -21,6 +21,7 @@ import type { EndpointSlice } from './discovery-v1.js';
 import type { Ingress, IngressClass, NetworkPolicy } from './networking-v1.js';
 import type { PodDisruptionBudget } from './policy-v1.js';
 import type { ClusterRole, ClusterRoleBinding, Role, RoleBinding } from './rbac-v1.js';
+import type { PriorityClass } from './scheduling-v1.js';
 import type { StorageClass } from './storage-v1.js';
 
 /**
@@ -61,6 +62,7 @@ export interface BuiltinKinds {
   IngressClass: IngressClass;
   NetworkPolicy: NetworkPolicy;
   StorageClass: StorageClass;
+  PriorityClass: PriorityClass;
 }
 
 /** The name of a built-in kind. */

@@ -36,6 +36,7 @@ import {
   validateRole,
   validateRoleBinding,
 } from '../validation/rbac.js';
+import { validatePriorityClass } from '../validation/scheduling.js';
 import { validateService } from '../validation/service.js';
 import { validateControllerRevision, validateStatefulSet } from '../validation/statefulset.js';
 import { validatePersistentVolume, validatePersistentVolumeClaim } from '../validation/storage.js';
@@ -46,6 +47,7 @@ import {
   validateReplicaSet,
   validateReplicationController,
 } from '../validation/workloads.js';
+import { keepAdmittedPriority } from './pod-update.js';
 import { ResourceRegistry } from './resource-registry.js';
 import type { ResourceType } from './resource-type.js';
 import { keepAllocatedServiceFields } from './service-update.js';
@@ -235,6 +237,14 @@ export const builtinKindInfo: readonly Omit<ResourceType, 'default' | 'validate'
     namespaced: false,
     shortNames: ['sc'],
   },
+  {
+    group: 'scheduling.k8s.io',
+    version: 'v1',
+    kind: 'PriorityClass',
+    plural: 'priorityclasses',
+    namespaced: false,
+    shortNames: ['pc'],
+  },
 ];
 
 /** The behaviour half of a built-in kind: name rule, defaulting and validation, typed per kind. */
@@ -254,7 +264,7 @@ type KindBehaviour<K extends BuiltinKind> = Pick<
  */
 const builtinBehaviour: { [K in BuiltinKind]: KindBehaviour<K> } = {
   Namespace: { nameFormat: 'dns1123Label', default: defaultNamespace, validate: validateNamespace },
-  Pod: { default: defaultPod, validate: validatePod },
+  Pod: { prepareForUpdate: keepAdmittedPriority, default: defaultPod, validate: validatePod },
   Node: { validate: validateNode },
   Service: {
     nameFormat: 'dns1035Label',
@@ -290,6 +300,12 @@ const builtinBehaviour: { [K in BuiltinKind]: KindBehaviour<K> } = {
   IngressClass: { validate: validateIngressClass },
   NetworkPolicy: { default: defaultNetworkPolicy, validate: validateNetworkPolicy },
   StorageClass: { default: defaultStorageClass, validate: validateStorageClass },
+  PriorityClass: {
+    default: (pc) => {
+      pc.preemptionPolicy ??= 'PreemptLowerPriority';
+    },
+    validate: validatePriorityClass,
+  },
 };
 
 /**

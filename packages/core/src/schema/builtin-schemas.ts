@@ -22,6 +22,7 @@ import {
   ingressSchema,
   networkPolicySchema,
   podDisruptionBudgetSchema,
+  priorityClassSchema,
   storageClassSchema,
 } from './more-kind-schemas.js';
 import { podSchema } from './pod-schema.js';
@@ -74,4 +75,5 @@ export const builtinSchemas: Readonly<Record<string, ObjectSchema>> = {
   IngressClass: ingressClassSchema,
   NetworkPolicy: networkPolicySchema,
   StorageClass: storageClassSchema,
+  PriorityClass: priorityClassSchema,
 };

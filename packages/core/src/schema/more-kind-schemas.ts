@@ -97,6 +97,14 @@ export const storageClassSchema: ObjectSchema = obj({
   allowedTopologies: list(any),
 });
 
+/** PriorityClass: its top-level fields (scheduling.k8s.io/v1 has no spec). */
+export const priorityClassSchema: ObjectSchema = obj({
+  value: int32,
+  globalDefault: bool,
+  description: str,
+  preemptionPolicy: str,
+});
+
 /**
  * `JSONSchemaProps`, which nests itself (`properties`, `items`): the one
  * recursive schema, built as a cycle. Checking follows the value, so it

@@ -15,6 +15,7 @@ export * from './pod.js';
 export * from './policy.js';
 export * from './rbac.js';
 export * from './resources.js';
+export * from './scheduling.js';
 export * from './service.js';
 export * from './statefulset.js';
 export * from './storage.js';

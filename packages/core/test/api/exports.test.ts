@@ -19,9 +19,11 @@ it('pins the public runtime surface of core/api', () => {
     'bindPod',
     'compileObjectSelector',
     'deletesOnUpdate',
+    'disruptionBudgetCovers',
     'evictPod',
     'hasFinalizers',
     'planDeletion',
+    'priorityAdmission',
     'watchSelected',
   ]);
 });

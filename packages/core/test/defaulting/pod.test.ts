@@ -84,7 +84,6 @@ describe('defaultPod', () => {
       schedulerName: 'default-scheduler',
       enableServiceLinks: true,
       serviceAccountName: 'default',
-      priority: 0,
       tolerations: [notReady, unreachable],
     });
     expect(p.status).toEqual({ phase: 'Pending' });

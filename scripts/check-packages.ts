@@ -7,7 +7,8 @@
  * 2. lints each tarball with publint (strict) and @arethetypeswrong/cli
  *    (every resolution mode: node10, node16 CJS and ESM, bundler);
  * 3. installs the tarballs into a fresh project and runs each package
- *    README's example program as ESM (`.mts`) and as CommonJS (`.cts`),
+ *    README's example program as ESM (`.mts`) and as CommonJS (`.cts`,
+ *    without `require` of ES modules, as on Node 20 before 20.19),
  *    compiled strict with `skipLibCheck: false` under `module: node16`, and
  *    type-checks it under `moduleResolution: bundler`; each run must print
  *    what the README says it prints;
@@ -25,7 +26,7 @@ import { documentPrograms } from '../docs/snippets/tooling/doc-programs.js';
 import { packWorkspaces, repoRoot } from './package-check/pack-workspaces.js';
 import { runCommand } from './package-check/run-command.js';
 import { createScratchProject } from './package-check/scratch-project.js';
-import { compileAndRun } from './package-check/typescript-programs.js';
+import { compileAndRun, NO_REQUIRE_ESM } from './package-check/typescript-programs.js';
 
 const failures: string[] = [];
 const fail = (what: string, detail: string) => {
@@ -101,7 +102,7 @@ try {
   step('dual package: ESM and CommonJS copies in one process');
   // Copied into the project: `require` and `import` resolve from the file's own folder.
   await copyFile(join(import.meta.dirname, 'package-check', 'dual-package.cjs'), join(project, 'dual-package.cjs'));
-  const dual = await runCommand(process.execPath, ['dual-package.cjs'], { cwd: project });
+  const dual = await runCommand(process.execPath, [NO_REQUIRE_ESM, 'dual-package.cjs'], { cwd: project });
   const expectedDual = [
     'two copies of core loaded: true',
     'an ESM NotFoundError is a CommonJS NotFoundError: true',

@@ -24,11 +24,21 @@ const compilerOptions = {
   noEmitOnError: true,
 };
 
-const flavours: Record<ProgramFlavour, { files: { ext: string; out?: string }[]; options: Record<string, unknown> }> = {
+/**
+ * Node 20 before 20.19 cannot `require` an ES module (ERR_REQUIRE_ESM); this
+ * flag gives later versions the same limit, so a CommonJS build that pulls
+ * in an ESM-only dependency fails here as it would for those users.
+ */
+export const NO_REQUIRE_ESM = '--no-experimental-require-module';
+
+const flavours: Record<
+  ProgramFlavour,
+  { files: { ext: string; out?: string; nodeFlags?: string[] }[]; options: Record<string, unknown> }
+> = {
   node16: {
     files: [
       { ext: 'mts', out: 'mjs' },
-      { ext: 'cts', out: 'cjs' },
+      { ext: 'cts', out: 'cjs', nodeFlags: [NO_REQUIRE_ESM] },
     ],
     options: { module: 'node16', moduleResolution: 'node16' },
   },
@@ -63,14 +73,18 @@ export async function compileAndRun(
   };
   await writeFile(join(dir, 'tsconfig.json'), `${JSON.stringify(tsconfig, null, 2)}\n`);
   await mustRun(join(projectDir, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.json'], { cwd: dir });
-  const outs = files.flatMap((f) => (f.out && (!run || run.includes(f.out)) ? [f.out] : []));
-  const outputs = programs.flatMap((p) => outs.map((out) => `${p.name}.${out}`));
+  const outs = files.filter((f) => f.out !== undefined && (!run || run.includes(f.out)));
+  const outputs = programs.flatMap((p) => outs.map((f) => ({ file: `${p.name}.${f.out}`, flags: f.nodeFlags ?? [] })));
   const results = new Map<string, CommandResult>();
   // Two at a time: the machine's cores, and each program starts its own small cluster.
   for (let i = 0; i < outputs.length; i += 2) {
     await Promise.all(
-      outputs.slice(i, i + 2).map(async (file) => {
-        results.set(file, await runCommand(process.execPath, [join('out', file)], { cwd: dir, timeoutMs: 60_000 }));
+      outputs.slice(i, i + 2).map(async ({ file, flags }) => {
+        const result = await runCommand(process.execPath, [...flags, join('out', file)], {
+          cwd: dir,
+          timeoutMs: 60_000,
+        });
+        results.set(file, result);
       }),
     );
   }

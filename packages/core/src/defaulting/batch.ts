@@ -5,6 +5,9 @@ import { defaultPodSpec } from './pod.js';
 export const JOB_CONTROLLER_UID_LABEL = 'batch.kubernetes.io/controller-uid';
 /** Label carrying the Job's name on its pods. */
 export const JOB_NAME_LABEL = 'batch.kubernetes.io/job-name';
+/** The pre-1.27 labels Kubernetes still sets beside the `batch.kubernetes.io/` ones, so old selectors keep matching. */
+const LEGACY_JOB_NAME_LABEL = 'job-name';
+const LEGACY_CONTROLLER_UID_LABEL = 'controller-uid';
 
 /**
  * Kubernetes' Job defaults: with neither completions nor parallelism set both
@@ -12,7 +15,9 @@ export const JOB_NAME_LABEL = 'batch.kubernetes.io/job-name';
  * backoffLimit 6, completionMode NonIndexed, suspend false. Unless
  * `manualSelector` is true, the selector is generated from the Job's uid and
  * the template gets the matching `batch.kubernetes.io/controller-uid` and
- * `batch.kubernetes.io/job-name` labels.
+ * `batch.kubernetes.io/job-name` labels, and the legacy `controller-uid`
+ * and `job-name` ones unless the template sets them (as Kubernetes' Job
+ * strategy does).
  *
  * Caveats: needs `metadata.uid`, which the Api assigns before defaulting; the
  * template's restartPolicy is defaulted to Always like any pod spec, which
@@ -31,6 +36,8 @@ export function defaultJob(job: Job): void {
     spec.selector ??= { matchLabels: { [JOB_CONTROLLER_UID_LABEL]: uid } };
     spec.template.metadata ??= {};
     spec.template.metadata.labels = {
+      [LEGACY_JOB_NAME_LABEL]: job.metadata.name,
+      [LEGACY_CONTROLLER_UID_LABEL]: uid,
       ...spec.template.metadata.labels,
       [JOB_CONTROLLER_UID_LABEL]: uid,
       [JOB_NAME_LABEL]: job.metadata.name,

@@ -172,11 +172,22 @@ describe('batch defaults', () => {
       suspend: false,
       selector: { matchLabels: { 'batch.kubernetes.io/controller-uid': 'uid-7' } },
     });
+    // Kubernetes (pkg/registry/batch/job/strategy.go) still sets the legacy labels beside the batch.kubernetes.io/ ones.
     expect(j.spec.template.metadata?.labels).toEqual({
       app: 'web',
       'batch.kubernetes.io/controller-uid': 'uid-7',
       'batch.kubernetes.io/job-name': 'pi',
+      'controller-uid': 'uid-7',
+      'job-name': 'pi',
     });
+  });
+
+  it('Job: legacy labels the template already sets are kept', () => {
+    const j = job();
+    j.spec.template.metadata = { labels: { app: 'web', 'job-name': 'custom' } };
+    defaultJob(j);
+    expect(j.spec.template.metadata.labels?.['job-name']).toBe('custom');
+    expect(j.spec.template.metadata.labels?.['controller-uid']).toBe('uid-7');
   });
 
   it('Job: a work queue (parallelism only) keeps completions unset', () => {

@@ -68,7 +68,6 @@ export { registerDeploymentController } from './deployment/register.js';
 export { type Fenceposts, maxUnavailableOf, resolveFenceposts } from './deployment/rolling-math.js';
 export { type RollbackResult, rollbackDeployment, rolloutStatus } from './deployment/rollout.js';
 export {
-  budgetCovers,
   DISRUPTION_ALLOWED_CONDITION,
   DISRUPTION_DELETION_TIMEOUT_MS,
   DisruptionReconciler,

@@ -80,7 +80,6 @@ describe('@flotilla/controllers public surface', () => {
       'VolumeReconciler',
       'ZONE_LABEL',
       'applyBehavior',
-      'budgetCovers',
       'burstReplicas',
       'calculateReplicas',
       'completionIndexEnv',

@@ -112,6 +112,7 @@ describe('@flotilla/core public surface', () => {
       'defaultStatefulSet',
       'defaultStorageClass',
       'deletesOnUpdate',
+      'disruptionBudgetCovers',
       'drainNode',
       'duplicate',
       'ensureFinalizer',

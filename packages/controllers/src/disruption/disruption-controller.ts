@@ -1,5 +1,5 @@
 import {
-  compileLabelSelector,
+  disruptionBudgetCovers,
   type Pod,
   type PodDisruptionBudget,
   type ReconcileRequest,
@@ -19,11 +19,6 @@ type BudgetStatus = NonNullable<PodDisruptionBudget['status']>;
 export const DISRUPTION_DELETION_TIMEOUT_MS = 2 * 60 * 1000;
 /** The condition the controller keeps on each budget. */
 export const DISRUPTION_ALLOWED_CONDITION = 'DisruptionAllowed';
-
-/** Policy/v1: an empty (or absent) selector covers every pod of the budget's namespace. */
-export function budgetCovers(pdb: Readonly<PodDisruptionBudget>, pod: Readonly<Pod>): boolean {
-  return compileLabelSelector(pdb.spec.selector ?? {}).matches(pod.metadata.labels ?? {});
-}
 
 /**
  * Kubernetes' disruption controller as a Reconciler: keeps each
@@ -56,7 +51,7 @@ export class DisruptionReconciler implements Reconciler {
     const pods = this.ctx.informers
       .for<Pod>('Pod')
       .cache.list({ namespace: req.namespace })
-      .filter((p) => budgetCovers(pdb, p));
+      .filter((p) => disruptionBudgetCovers(pdb, p));
     const counts = this.expected(pdb, pods);
     if ('error' in counts) {
       const changed = await this.write(pdb, {

@@ -1,7 +1,7 @@
-import type { Manager, Pod, PodDisruptionBudget } from '@flotilla/core';
+import { disruptionBudgetCovers, type Manager, type Pod, type PodDisruptionBudget } from '@flotilla/core';
 import { managerContext } from '../controller-context/controller-context.js';
 import type { RegisterOptions } from '../replicaset/register.js';
-import { budgetCovers, DisruptionReconciler } from './disruption-controller.js';
+import { DisruptionReconciler } from './disruption-controller.js';
 
 /**
  * Adds the disruption controller (kube-controller-manager's `disruption`,
@@ -17,7 +17,7 @@ export function registerDisruptionController(manager: Manager, opts: RegisterOpt
     .watches<Pod>('Pod', (pod) =>
       budgets
         .list({ namespace: pod.metadata.namespace })
-        .filter((b) => budgetCovers(b, pod))
+        .filter((b) => disruptionBudgetCovers(b, pod))
         .map((b) => ({ namespace: b.metadata.namespace, name: b.metadata.name })),
     )
     .concurrency(opts.concurrency ?? 1)

@@ -18,9 +18,14 @@ export type EvictionOptions = Pick<DeleteOptions, 'gracePeriodSeconds' | 'precon
 const isReady = (pod: Readonly<Pod>) =>
   pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
 
-/** Policy/v1: a budget with an empty (or absent) selector covers every pod of its namespace. */
-function covers(pdb: Readonly<PodDisruptionBudget>, pod: Readonly<Pod>): boolean {
-  return compileLabelSelector(pdb.spec.selector ?? {}).matches(pod.metadata.labels ?? {});
+/**
+ * Whether a PodDisruptionBudget covers a pod of its namespace, as policy/v1
+ * says: an empty selector (`{}`) covers every pod, an absent (null) one none.
+ */
+export function disruptionBudgetCovers(pdb: Readonly<PodDisruptionBudget>, pod: Readonly<Pod>): boolean {
+  if (pdb.spec.selector === undefined || pdb.spec.selector === null) return false;
+  if (pdb.metadata.namespace !== undefined && pdb.metadata.namespace !== pod.metadata.namespace) return false;
+  return compileLabelSelector(pdb.spec.selector).matches(pod.metadata.labels ?? {});
 }
 
 /**
@@ -60,7 +65,7 @@ export async function evictPod(
     await remove();
     return;
   }
-  const budgets = (await clients.budgets.list({ namespace })).items.filter((b) => covers(b, pod));
+  const budgets = (await clients.budgets.list({ namespace })).items.filter((b) => disruptionBudgetCovers(b, pod));
   if (budgets.length > 1) {
     throw new InternalError(
       'This pod has more than one PodDisruptionBudget, which the eviction subresource does not support.',

@@ -39,6 +39,16 @@ const cases: Case[] = [
     allowedAfter: 0,
   },
   {
+    name: 'a budget without selector covers no pod (policy/v1)',
+    budgets: [{ spec: { selector: undefined }, status: healthy(0) }],
+    allowedAfter: 0,
+  },
+  {
+    name: 'a budget with an empty selector covers every pod of its namespace',
+    budgets: [{ spec: { selector: {} }, status: healthy(0) }],
+    refused: TooManyRequestsError,
+  },
+  {
     name: 'a budget whose status lags its spec refuses',
     budgets: [{ status: healthy(1), stale: true }],
     refused: TooManyRequestsError,

@@ -1,4 +1,4 @@
-import { mkdir, open, readdir, readFile, rm } from 'node:fs/promises';
+import { open, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { segmentName } from './file-commit-log.js';
 import { type LogRecord, parsePayload, readFrames, recordKey, type SnapshotEntry } from './file-records.js';
@@ -30,7 +30,7 @@ const snapshotPattern = /^snapshot-(\d{16})\.snap$/;
 const segmentPattern = /^log-(\d{16})\.wal$/;
 
 /**
- * Reads a FileStore directory (creating an empty store in it when there is
+ * Reads a FileStore directory (starting an empty store in it when there is
  * none): the snapshot to start from, every log record after it, and the
  * segment to append to. A torn tail of the newest segment (a batch a crash
  * cut short, never acknowledged) is truncated; damage anywhere else is an
@@ -40,7 +40,6 @@ const segmentPattern = /^log-(\d{16})\.wal$/;
  * after it is the base, so that a reopened store keeps a full watch history.
  */
 export async function recoverDirectory(dir: string, historyLimit: number): Promise<RecoveredState> {
-  await mkdir(dir, { recursive: true });
   const names = await readdir(dir);
   await Promise.all(names.filter((n) => n.endsWith('.tmp')).map((n) => rm(join(dir, n), { force: true })));
   const snapshots = revisionsOf(names, snapshotPattern);

@@ -1,10 +1,11 @@
-import { readdir, rm } from 'node:fs/promises';
+import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Observable } from 'rxjs';
 import { AlreadyExistsError, ConflictError, type ErrorTarget, NotFoundError } from '../errors/api-errors.js';
 import { cloneJson } from '../json/clone-json.js';
 import type { KubeObject } from '../model/meta.js';
 import { CommitLog } from './file-commit-log.js';
+import { lockDirectory } from './file-lock.js';
 import { frame, type LogRecord, recordKey, type SnapshotEntry } from './file-records.js';
 import { recoverDirectory } from './file-recovery.js';
 import { snapshotName, writeSnapshot } from './file-snapshot.js';
@@ -68,8 +69,8 @@ const defaultHistoryLimit = 10_000;
  *   half-stored, and the store takes writes again once space returns.
  *
  * Caveats:
- * - One process per directory: nothing stops a second one, and two would
- *   corrupt it.
+ * - One FileStore per directory: a `LOCK` file with the owner's process id
+ *   makes a second open fail (a lock whose process is gone is taken over).
  * - Every object is held in memory, as in the MemoryStore.
  * - A snapshot copies every object in one go, briefly holding the event loop
  *   for large stores; it is taken about once per as many writes as there are
@@ -97,6 +98,7 @@ export class FileStore implements Store {
     private readonly snapshots: number[],
     private readonly snapshotEvery: number,
     revision: number,
+    private readonly unlock: () => Promise<void>,
   ) {
     this.assigned = revision;
     this.applied = revision;
@@ -107,9 +109,25 @@ export class FileStore implements Store {
    * Opens the store kept in `dir` (created, with its parents, when missing),
    * recovering every acknowledged write.
    *
-   * @throws Error naming the file when the directory is damaged beyond a torn tail.
+   * @throws Error naming the file when the directory is damaged beyond a torn
+   * tail, or naming the process when another FileStore has it open.
    */
   static async open(dir: string, options: FileStoreOptions = {}): Promise<FileStore> {
+    await mkdir(dir, { recursive: true });
+    const unlock = await lockDirectory(dir);
+    try {
+      return await FileStore.recover(dir, options, unlock);
+    } catch (err) {
+      await unlock();
+      throw err;
+    }
+  }
+
+  private static async recover(
+    dir: string,
+    options: FileStoreOptions,
+    unlock: () => Promise<void>,
+  ): Promise<FileStore> {
     const historyLimit = options.historyLimit ?? defaultHistoryLimit;
     const recovered = await recoverDirectory(dir, historyLimit);
     const memory = new MemoryStore({
@@ -126,6 +144,7 @@ export class FileStore implements Store {
       recovered.snapshots,
       options.snapshotEvery ?? historyLimit,
       recovered.revision,
+      unlock,
     );
     for (const [key, entry] of recovered.objects) store.index.set(key, Number(entry.object.metadata.resourceVersion));
     for (const record of recovered.tail) {
@@ -202,6 +221,7 @@ export class FileStore implements Store {
     await this.snapshotting;
     await this.log.close();
     await this.memory.close();
+    await this.unlock();
   }
 
   /** Numbers a checked write, records it in the index and queues it for the next batch. */

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { appendFile, mkdtemp, readdir, readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -135,5 +136,18 @@ describe('FileStore recovery', () => {
         Array.from({ length: 15 }, (_, i) => `ADDED late-${i} @${Number(from) + 1 + i}`),
       );
     }, options);
+  });
+
+  it('refuses a second open of a directory in use, naming the process; takes over the lock of a process that is gone', async () => {
+    await withStore(async () => {
+      await expect(FileStore.open(dir)).rejects.toThrow(`${dir} is in use by process ${process.pid} (this one)`);
+    });
+    // Closed: free again.
+    await withStore(async (s) => expect(await s.currentRevision()).toBe('1'));
+    // A lock left by a crashed process: a child that has exited.
+    const child = spawn(process.execPath, ['-e', '']);
+    await new Promise((resolve) => child.on('exit', resolve));
+    await writeFile(join(dir, 'LOCK'), String(child.pid));
+    await withStore(async (s) => expect(await s.currentRevision()).toBe('1'));
   });
 });

@@ -62,6 +62,10 @@ describe('@flotilla/runtime public surface', () => {
   });
 
   it('exports exactly these from the separate entry @flotilla/runtime/conformance', () => {
-    expect(Object.keys(conformance).sort()).toEqual(['describeRuntimeConformance']);
+    expect(Object.keys(conformance).sort()).toEqual([
+      'describeRuntimeConformance',
+      'fakeRuntimeFixture',
+      'shellFixture',
+    ]);
   });
 });

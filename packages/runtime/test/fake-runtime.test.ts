@@ -1,41 +1,9 @@
 import { FakeClock } from '@flotilla/core';
 import { describe, expect, it } from 'vitest';
-import { describeRuntimeConformance } from '../src/conformance/index.js';
-import { execKey, FakeRuntime, IpAllocator } from '../src/index.js';
+import { describeRuntimeConformance, fakeRuntimeFixture } from '../src/conformance/index.js';
+import { FakeRuntime, IpAllocator } from '../src/index.js';
 
-describeRuntimeConformance(
-  'FakeRuntime',
-  async () => {
-    const clock = new FakeClock();
-    const runtime = new FakeRuntime({ clock, podCIDR: '198.18.4.0/24', images: ['conformance/base:v1'] });
-    runtime.failPull('conformance/unpullable:v1', 'registry unreachable');
-    let images = 0;
-    return {
-      runtime,
-      presentImage: 'conformance/base:v1',
-      unpullableImage: 'conformance/unpullable:v1',
-      container(name, spec) {
-        images += 1;
-        const image = `conformance/scripted-${images}:v1`;
-        runtime.addImage(image);
-        runtime.script(image, {
-          logs: spec.logs,
-          runMs: spec.oom ? 50 : spec.exit?.afterMs,
-          exitCode: spec.exit?.code,
-          oomKilled: spec.oom,
-          ignoresSigterm: spec.ignoresSigterm,
-          exec: Object.fromEntries((spec.exec ?? []).map((r) => [execKey(['answer', JSON.stringify(r)]), r])),
-          usage: { cpuNanoCores: 2_000_000, memoryWorkingSetBytes: 4 << 20 },
-        });
-        return { metadata: { name, attempt: 0 }, image: { image } };
-      },
-      execCommandFor: (result) => ['answer', JSON.stringify(result)],
-      pass: (ms) => clock.step(ms),
-      close: async () => {},
-    };
-  },
-  { pushesEvents: true },
-);
+describeRuntimeConformance('FakeRuntime', async () => fakeRuntimeFixture(), { pushesEvents: true });
 
 describe('FakeRuntime scripting', () => {
   it('plays a crash loop and then a healthy run, attempt by attempt', async () => {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe } from 'vitest';
 import { FileStore } from '../../src/index.js';
-import { describeStoreConformance } from './store-conformance.js';
+import { describeStoreConformance } from '../../src/conformance/index.js';
 
 const historyLimit = 1000;
 

@@ -2,27 +2,11 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { describeStoreConformance, memoryStoreFixture } from '../../src/conformance/index.js';
 import { BadRequestError, ExpiredError, type KubeObject, MemoryStore } from '../../src/index.js';
-import { describeStoreConformance } from './store-conformance.js';
-
-const historyLimit = 1000;
 
 describe('MemoryStore', () => {
-  describeStoreConformance('MemoryStore', async () => {
-    const store = new MemoryStore({ historyLimit });
-    return {
-      store,
-      // Overflow the history window with writes to an unrelated resource.
-      async expireHistory() {
-        for (let i = 0; i <= historyLimit; i++) {
-          await store.create(
-            { resource: 'fillers', name: `f${i}` },
-            { apiVersion: 'v1', kind: 'Filler', metadata: { name: `f${i}` } },
-          );
-        }
-      },
-    };
-  });
+  describeStoreConformance('MemoryStore', async () => memoryStoreFixture());
 });
 
 const pod = (name: string, namespace = 'default'): KubeObject => ({

@@ -4,5 +4,8 @@
  *
  * @packageDocumentation
  */
+
+export * from './fake-runtime-fixture.js';
 export * from './fixture.js';
 export * from './runtime-conformance.js';
+export * from './shell-fixture.js';

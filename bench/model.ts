@@ -3,12 +3,15 @@
  * compiled label-selector matching (store lists, informers, scheduler),
  * quantity parsing (scheduler resource sums), the create-time admission work
  * of a realistic Pod (defaulting + generic metadata + Pod validation, the
- * part of the Api's 30,000 creates/s budget that is ours), and manifest parsing.
+ * part of the Api's 30,000 creates/s budget that is ours), the Api's checked
+ * copy of a write's input beside the plain copy it replaced, and manifest parsing.
  */
 import { performance } from 'node:perf_hooks';
 import {
+  cloneJson,
   compileLabelSelector,
   createBuiltinRegistry,
+  DEFAULT_MAX_OBJECT_BYTES,
   formatManifests,
   type KubeObject,
   parseManifests,
@@ -17,6 +20,8 @@ import {
   Quantity,
   validateObjectMeta,
 } from '../packages/core/src/index.js';
+import { copyJsonInput } from '../packages/core/src/json/json-input.js';
+import { objectSchemaErrors } from '../packages/core/src/schema/object-schema-errors.js';
 import { realisticPod } from './fixtures/realistic-pod.js';
 import { type BenchRow, report } from './report.js';
 
@@ -77,6 +82,18 @@ const admitRate = rate(POOL, (i) => {
 });
 if (problems !== 0) throw new Error(`the realistic pod failed validation ${problems} times: the bench is broken`);
 rows.push({ figure: 'PodAdmission.podsPerSec', value: admitRate, unit: 'pods/s', target: '>= 100,000' });
+
+// The Api's door (issue 18): the checked copy of a write's input (JSON values only, nesting and size bounds)
+// plus the structural type check, beside the plain copy it replaced; the ratio is the figure to watch.
+const plainCopyRate = rate(POOL, () => cloneJson(template));
+const checkedCopyRate = rate(POOL, () => {
+  const copy = copyJsonInput(template, DEFAULT_MAX_OBJECT_BYTES * 2);
+  if (!copy.ok || objectSchemaErrors(copy.value, podType.schema).length > 0)
+    throw new Error('the realistic pod was refused');
+});
+rows.push({ figure: 'PodInput.plainCopiesPerSec', value: plainCopyRate, unit: 'pods/s' });
+rows.push({ figure: 'PodInput.checkedCopiesPerSec', value: checkedCopyRate, unit: 'pods/s' });
+rows.push({ figure: 'PodInput.checked_x_plain', value: checkedCopyRate / plainCopyRate, unit: 'ratio' });
 
 // Manifest parsing: 100 pods in one multi-document YAML text.
 const text = formatManifests(Array.from({ length: 100 }, (_, i) => realisticPod(`web-${i}`) as KubeObject));

@@ -210,6 +210,26 @@ describe('recordUpdate', () => {
     expect(JSON.stringify(create.fieldsV1)).not.toContain('f:replicas');
   });
 
+  it('a status write owns status fields only; a main-resource write never takes them', () => {
+    const created = recordUpdate(undefined, deployment(2), { manager: 'kubectl-create', now });
+    const withStatus = recordUpdate(
+      created,
+      { ...created, status: { replicas: 2 } },
+      { manager: 'deployment-controller', now, subresource: 'status' },
+    );
+    const entries = (withStatus.metadata as unknown as { managedFields: { manager: string; fieldsV1: unknown }[] })
+      .managedFields;
+    expect(entries.find((e) => e.manager === 'deployment-controller')?.fieldsV1).toEqual({
+      'f:status': { 'f:replicas': {} },
+    });
+    const edited = recordUpdate(
+      withStatus,
+      { ...withStatus, status: { replicas: 9 } },
+      { manager: 'kubectl-edit', now },
+    );
+    expect((edited.metadata as unknown as { managedFields: unknown[] }).managedFields).toEqual(entries);
+  });
+
   it('keeps managedFields a client sets itself', () => {
     const created = recordUpdate(undefined, deployment(2), { manager: 'a', now });
     const reset = recordUpdate(

@@ -32,11 +32,23 @@ export function pathString(path: FieldPath): string {
     .join('');
 }
 
+const sortedKeyLists = new WeakMap<readonly string[], readonly string[]>();
+
+/** A list's keys in name order, as `k:` elements carry them; computed once per list description. */
+function sortedKeys(keys: readonly string[]): readonly string[] {
+  let sorted = sortedKeyLists.get(keys);
+  if (!sorted) {
+    sorted = [...keys].sort();
+    sortedKeyLists.set(keys, sorted);
+  }
+  return sorted;
+}
+
 /** The `k:` element of a map-list item, or `undefined` when it lacks a key without a default. */
 export function keyElement(item: unknown, list: ListSchema): PathElement | undefined {
   if (!isJsonObject(item) || !list.keys) return undefined;
   const keys: Record<string, unknown> = {};
-  for (const key of [...list.keys].sort()) {
+  for (const key of sortedKeys(list.keys)) {
     const value = Object.hasOwn(item, key) ? item[key] : list.keyDefaults?.[key];
     if (value === undefined || value === null) return undefined;
     keys[key] = value;

@@ -1,4 +1,4 @@
-import { isJsonObject } from '@flotilla/core';
+import { isJsonObject, jsonEqual } from '@flotilla/core';
 import type { FieldSchema } from '../field-schema.js';
 import { memberSchema } from '../field-schema.js';
 import { PatchError } from '../patch-error.js';
@@ -18,6 +18,8 @@ const SEPARATOR = '\u0000';
  */
 export class FieldSet {
   private readonly members = new Map<string, FieldPath>();
+  /** Keys of every proper prefix of a member, so `hasDescendant` is one look-up. */
+  private readonly inner = new Set<string>();
 
   constructor(paths: Iterable<FieldPath> = []) {
     for (const path of paths) this.add(path);
@@ -25,7 +27,14 @@ export class FieldSet {
 
   /** Adds a path. */
   add(path: FieldPath): void {
-    this.members.set(path.join(SEPARATOR), path);
+    const key = path.join(SEPARATOR);
+    if (this.members.has(key)) return;
+    this.members.set(key, path);
+    let prefix = '';
+    for (let i = 0; i < path.length - 1; i++) {
+      prefix = i === 0 ? path[0] : prefix + SEPARATOR + path[i];
+      this.inner.add(prefix);
+    }
   }
 
   /** Whether `path` is a member. */
@@ -33,8 +42,13 @@ export class FieldSet {
     return this.members.has(path.join(SEPARATOR));
   }
 
-  /** Every member path, in the order structured-merge-diff prints them (element by element). */
+  /** Every member path, in the order they were added. */
   paths(): FieldPath[] {
+    return [...this.members.values()];
+  }
+
+  /** Every member path, in the order structured-merge-diff prints them (element by element). */
+  sortedPaths(): FieldPath[] {
     return [...this.members.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, path]) => path);
   }
 
@@ -45,24 +59,37 @@ export class FieldSet {
 
   /** The members of this set that are not in `other`. */
   difference(other: FieldSet): FieldSet {
-    return new FieldSet(this.paths().filter((p) => !other.has(p)));
+    return FieldSet.fromEntries([...this.members].filter(([key]) => !other.members.has(key)));
   }
 
   /** The members of this set that are also in `other`. */
   intersection(other: FieldSet): FieldSet {
-    return new FieldSet(this.paths().filter((p) => other.has(p)));
+    return FieldSet.fromEntries([...this.members].filter(([key]) => other.members.has(key)));
   }
 
   /** The members of either set. */
   union(other: FieldSet): FieldSet {
-    return new FieldSet([...this.paths(), ...other.paths()]);
+    const out = FieldSet.fromEntries([...this.members, ...other.members], false);
+    for (const key of this.inner) out.inner.add(key);
+    for (const key of other.inner) out.inner.add(key);
+    return out;
+  }
+
+  /** A set of these keyed members; their prefixes are found in the keys themselves, without joining paths again. */
+  private static fromEntries(entries: [string, FieldPath][], markInner = true): FieldSet {
+    const set = new FieldSet();
+    for (const [key, path] of entries) {
+      set.members.set(key, path);
+      if (!markInner) continue;
+      for (let at = key.indexOf(SEPARATOR); at >= 0; at = key.indexOf(SEPARATOR, at + 1))
+        set.inner.add(key.slice(0, at));
+    }
+    return set;
   }
 
   /** Whether some member lies strictly below `path`. */
   hasDescendant(path: FieldPath): boolean {
-    const prefix = path.join(SEPARATOR) + SEPARATOR;
-    for (const key of this.members.keys()) if (key.startsWith(prefix)) return true;
-    return false;
+    return this.inner.has(path.join(SEPARATOR));
   }
 
   /** The set encoded as `fieldsV1`, members with children marked `"."`, keys sorted. */
@@ -103,27 +130,86 @@ export class FieldSet {
    * list or object as one leaf, an empty object as a leaf.
    */
   static of(obj: unknown, schema: FieldSchema | undefined, skip: (path: FieldPath) => boolean = () => false): FieldSet {
-    const set = new FieldSet();
-    const stack: { value: unknown; schema: FieldSchema | undefined; path: FieldPath }[] = [
-      { value: obj, schema, path: [] },
-    ];
-    for (let item = stack.pop(); item; item = stack.pop()) {
-      const { value, path } = item;
-      if (path.length > 0 && skip(path)) continue;
-      if (isJsonObject(value) && !item.schema?.atomic && Object.keys(value).length > 0) {
-        for (const key of Object.keys(value))
-          stack.push({ value: value[key], schema: memberSchema(item.schema, key), path: [...path, `f:${key}`] });
-      } else if (Array.isArray(value) && granularList(item.schema?.list, value)) {
-        const list = item.schema?.list as NonNullable<FieldSchema['list']>;
-        for (const member of value) {
-          const itemPath = [...path, itemElement(member, list)];
-          set.add(itemPath);
-          if (list.type === 'map') stack.push({ value: member, schema: list.items, path: itemPath });
-        }
-      } else if (path.length > 0) set.add(path);
+    return FieldSet.diff(undefined, obj, schema, skip).fields;
+  }
+
+  /**
+   * The fields `after` sets (`fields`, as `of` gives them) and those of them
+   * that are new or hold another value than in `before` (`changed`; for a
+   * list item or a map: whether it exists). One walk of `after`, the
+   * matching parts of `before` followed alongside.
+   */
+  static diff(
+    before: unknown,
+    after: unknown,
+    schema: FieldSchema | undefined,
+    skip: (path: FieldPath) => boolean = () => false,
+  ): { fields: FieldSet; changed: FieldSet } {
+    const fields = new FieldSet();
+    const changed = new FieldSet();
+    interface Frame {
+      value: unknown;
+      old: { found: boolean; value?: unknown };
+      schema: FieldSchema | undefined;
+      path: FieldPath;
+      key: string;
+      parent?: Frame;
     }
-    // A map-list item's members include its own fields; the item itself is added above.
-    return set;
+    const member = (frame: Frame, isChanged: boolean) => {
+      fields.addFrom(frame.path, frame.key, frame.parent);
+      if (isChanged) changed.addFrom(frame.path, frame.key, frame.parent);
+    };
+    const child = (frame: Frame, element: string, value: unknown, old: Frame['old'], sub: FieldSchema | undefined) => ({
+      value,
+      old,
+      schema: sub,
+      path: [...frame.path, element],
+      key: frame.path.length ? frame.key + SEPARATOR + element : element,
+      parent: frame,
+    });
+    const stack: Frame[] = [{ value: after, old: { found: true, value: before }, schema, path: [], key: '' }];
+    for (let frame = stack.pop(); frame; frame = stack.pop()) {
+      const { value, old, path } = frame;
+      if (path.length > 0 && skip(path)) continue;
+      if (isJsonObject(value) && !frame.schema?.atomic && Object.keys(value).length > 0) {
+        const oldObject = old.found && isJsonObject(old.value) ? old.value : undefined;
+        for (const key of Object.keys(value)) {
+          const oldMember =
+            oldObject && Object.hasOwn(oldObject, key) ? { found: true, value: oldObject[key] } : { found: false };
+          stack.push(child(frame, `f:${key}`, value[key], oldMember, memberSchema(frame.schema, key)));
+        }
+      } else if (Array.isArray(value) && granularList(frame.schema?.list, value)) {
+        const list = frame.schema?.list as NonNullable<FieldSchema['list']>;
+        const oldItems = new Map<string, unknown>();
+        if (old.found && Array.isArray(old.value) && granularList(list, old.value))
+          for (const item of old.value) oldItems.set(itemElement(item, list), item);
+        for (const item of value) {
+          const element = itemElement(item, list);
+          const oldItem = oldItems.has(element) ? { found: true, value: oldItems.get(element) } : { found: false };
+          const itemFrame = child(frame, element, item, oldItem, list.items);
+          member(itemFrame, !oldItem.found);
+          if (list.type === 'map') stack.push(itemFrame);
+        }
+      } else if (path.length > 0) member(frame, !old.found || !jsonEqual(old.value, value));
+    }
+    return { fields, changed };
+  }
+
+  /** Adds a member found by a walk: its key is known, and its ancestors are marked inner up to one already marked. */
+  private addFrom(
+    path: FieldPath,
+    key: string,
+    parent: { path: FieldPath; key: string; parent?: unknown } | undefined,
+  ): void {
+    if (this.members.has(key)) return;
+    this.members.set(key, path);
+    type Ancestor = { path: FieldPath; key: string; parent?: unknown };
+    for (
+      let a = parent as Ancestor | undefined;
+      a && a.path.length > 0 && !this.inner.has(a.key);
+      a = a.parent as Ancestor | undefined
+    )
+      this.inner.add(a.key);
   }
 }
 

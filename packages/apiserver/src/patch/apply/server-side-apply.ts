@@ -4,7 +4,7 @@ import type { FieldSchema } from '../field-schema.js';
 import { assertJsonDepth } from '../json-depth.js';
 import { PatchError } from '../patch-error.js';
 import { type ApplyConflict, type ApplyConflictStatus, conflictStatus, conflictsOf } from './apply-conflict.js';
-import { type FieldPath, removeAt, valueAt } from './field-path.js';
+import { type FieldPath, removeAt } from './field-path.js';
 import { FieldSet } from './field-set.js';
 import {
   BEFORE_FIRST_APPLY,
@@ -68,6 +68,9 @@ const UNOWNED: readonly (readonly string[])[] = [
 const unowned = (path: FieldPath) =>
   UNOWNED.some((u) => u.length === path.length && u.every((element, i) => element === path[i]));
 
+/** A write through the status subresource changes (and owns) `status` alone. */
+const outsideStatus = (path: FieldPath) => path[0] !== 'f:status';
+
 /**
  * Server-side apply (`PATCH` with `application/apply-patch+yaml`): merges the
  * applied configuration into the live object and tracks who owns which field
@@ -115,8 +118,8 @@ export function serverSideApply(request: ServerSideApplyRequest): ServerSideAppl
   const others = managers.filter((m) => m !== previous);
   const merged = structuralMerge(live, ownedPart(applied), schema) as JsonObject;
 
-  const changed = changedFields(live, merged, appliedSet, schema);
-  const conflicts = others.flatMap((m) => conflictsOf(m, m.fields.intersection(changed).paths()));
+  const changed = FieldSet.diff(live, merged, schema, unowned).changed.intersection(appliedSet);
+  const conflicts = others.flatMap((m) => conflictsOf(m, m.fields.intersection(changed).sortedPaths()));
   if (conflicts.length > 0 && !force) return { outcome: 'conflict', conflicts, status: conflictStatus(conflicts) };
   const remaining = others.map((m) => ({ ...m, fields: m.fields.difference(changed) }));
 
@@ -155,8 +158,11 @@ export interface RecordUpdateOptions {
  * conflicts), and fields the write removed leave every entry. A later apply
  * that changes those fields then conflicts with this manager.
  *
- * `live` is `undefined` for a create. A write that sets `managedFields`
- * itself (a client resetting them, `[]` to clear) is kept as sent.
+ * `live` is `undefined` for a create. A write through the `status`
+ * subresource owns `status` fields only; any other write owns everything but
+ * `status` (kube-apiserver resets the other half). A write that sets
+ * `managedFields` itself (a client resetting them, `[]` to clear) is kept as
+ * sent.
  */
 export function recordUpdate<T extends JsonObject>(
   live: JsonObject | undefined,
@@ -171,10 +177,9 @@ export function recordUpdate<T extends JsonObject>(
   if (Array.isArray(sent) && !jsonEqual(sent, stored)) return updated;
   const record = (managers: Manager[]) => withManagedFields(updated, managers) as T;
 
-  const before = live ? FieldSet.of(live, schema, unowned) : new FieldSet();
-  const after = FieldSet.of(updated, schema, unowned);
-  const changed = live ? changedFields(live, updated, after, schema) : after;
-  const removed = before.difference(after);
+  const skip = subresource === 'status' ? outsideStatus : unowned;
+  const { fields: after, changed } = FieldSet.diff(live, updated, schema, skip);
+  const removed = live ? FieldSet.of(live, schema, skip).difference(after) : new FieldSet();
   const managers = decodeManagedFields(stored);
   const entry: Manager['entry'] = {
     manager,
@@ -188,7 +193,7 @@ export function recordUpdate<T extends JsonObject>(
   const rest = managers
     .filter((m) => m !== previous)
     .map((m) => ({ ...m, fields: m.fields.difference(changed).difference(removed) }));
-  const mine = (previous?.fields ?? new FieldSet()).difference(removed).union(changed);
+  const mine = previous ? previous.fields.difference(removed).union(changed) : changed;
   return record([{ entry, fields: mine }, ...rest]);
 }
 
@@ -211,18 +216,6 @@ function ownedPart(applied: JsonObject): JsonObject {
     out.metadata = metadata;
   }
   return out;
-}
-
-/** Paths of `set` whose value differs between the two objects (an item or map: whether it exists). */
-function changedFields(before: unknown, after: unknown, set: FieldSet, schema: FieldSchema | undefined): FieldSet {
-  return new FieldSet(
-    set.paths().filter((path) => {
-      const a = valueAt(before, path, schema);
-      const b = valueAt(after, path, schema);
-      if (!a.found || !b.found) return a.found !== b.found;
-      return set.hasDescendant(path) ? false : !jsonEqual(a.value, b.value);
-    }),
-  );
 }
 
 const sameSet = (a: FieldSet, b: FieldSet) => a.size === b.size && a.difference(b).size === 0;

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
@@ -116,6 +117,8 @@ export class ApiServer {
       bodyLimit: this.limits.maxBodyBytes,
       watch: { ...defaultWatchOptions, ...options.watch },
     };
+    // Every request in flight listens for the stop: as many listeners as requests, by design.
+    setMaxListeners(0, this.stopping.signal);
     this.deps = {
       api: options.api,
       index: this.index,

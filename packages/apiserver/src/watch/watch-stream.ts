@@ -10,6 +10,22 @@ export const INITIAL_EVENTS_END_ANNOTATION = 'k8s.io/initial-events-end';
 type EventType = WatchEvent['type'] | 'BOOKMARK' | 'ERROR';
 
 /**
+ * Each store event's JSON line, made once: the store hands every watcher the
+ * same event object, so a hundred watchers of one kind cost one
+ * serialization per event, not a hundred.
+ */
+const encodedEvents = new WeakMap<WatchEvent, string>();
+
+function plainEventLine(event: WatchEvent): string {
+  let line = encodedEvents.get(event);
+  if (line === undefined) {
+    line = `{"type":${JSON.stringify(event.type)},"object":${JSON.stringify(event.object)}}\n`;
+    encodedEvents.set(event, line);
+  }
+  return line;
+}
+
+/**
  * Serves `?watch=true`: a chunked response with one JSON event per line
  * (`{"type":"ADDED","object":{...}}`), as Kubernetes' watch.
  *
@@ -66,11 +82,12 @@ export async function serveWatch(r: RestRequest, s: RestServices): Promise<void>
       if (!res.destroyed) res.end();
       resolve();
     };
-    const send = (type: EventType, object: unknown) => {
+    const write = (line: string) => {
       if (ended) return;
-      res.write(`${JSON.stringify({ type, object })}\n`);
+      res.write(line);
       if (res.writableLength > opts.maxBufferedBytes) end();
     };
+    const send = (type: EventType, object: unknown) => write(`${JSON.stringify({ type, object })}\n`);
     const bookmark = (annotations?: Record<string, string>) =>
       send('BOOKMARK', {
         kind: r.type.kind,
@@ -98,7 +115,8 @@ export async function serveWatch(r: RestRequest, s: RestServices): Promise<void>
       .subscribe({
         next: (event) => {
           lastRevision = event.object.metadata.resourceVersion ?? lastRevision;
-          send(event.type, r.view.object(event.object));
+          if (r.view.table) send(event.type, r.view.object(event.object));
+          else write(plainEventLine(event as WatchEvent));
         },
         error: (err: unknown) => {
           send('ERROR', statusFromError(err));

@@ -1,7 +1,7 @@
 import type { FieldError } from '../errors/api-errors.js';
 import type { Namespace, Node, ServiceAccount } from '../model/core-v1.js';
 import { TAINT_EFFECTS } from './core-values.js';
-import { duplicate, invalidEach, oneOf, required } from './field-errors.js';
+import { appendErrors, duplicate, invalidEach, oneOf, required } from './field-errors.js';
 import { isDNS1123Subdomain, isQualifiedName, isValidLabelValue } from './names.js';
 import { validateResourceList } from './resources.js';
 
@@ -30,8 +30,8 @@ export function validateNode(node: Node): FieldError[] {
     if (seen.has(id)) errs.push(duplicate(p, id));
     seen.add(id);
   });
-  errs.push(...validateResourceList(node.status?.capacity, 'status.capacity').errors);
-  errs.push(...validateResourceList(node.status?.allocatable, 'status.allocatable').errors);
+  appendErrors(errs, validateResourceList(node.status?.capacity, 'status.capacity').errors);
+  appendErrors(errs, validateResourceList(node.status?.allocatable, 'status.allocatable').errors);
   return errs;
 }
 

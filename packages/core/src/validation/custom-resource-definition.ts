@@ -1,6 +1,6 @@
 import type { FieldError } from '../errors/api-errors.js';
 import type { CustomResourceDefinition } from '../model/apiextensions-v1.js';
-import { duplicate, forbidden, invalid, invalidEach, oneOf, required } from './field-errors.js';
+import { appendErrors, duplicate, forbidden, invalid, invalidEach, oneOf, required } from './field-errors.js';
 import { isDNS1035Label, isDNS1123Label, isDNS1123Subdomain } from './names.js';
 
 const kindRe = /^[A-Z][A-Za-z0-9]*$/;
@@ -95,14 +95,14 @@ export function validateCustomResourceDefinition(
     if (!spec.group.includes('.'))
       errs.push(invalid('spec.group', spec.group, 'should be a domain with at least one dot'));
   }
-  errs.push(...validateNames(crd));
+  appendErrors(errs, validateNames(crd));
   const expected = `${spec.names?.plural}.${spec.group}`;
   if (spec.names?.plural && spec.group && crd.metadata.name !== expected) {
     errs.push(invalid('metadata.name', crd.metadata.name, `must be spec.names.plural+"."+spec.group`));
   }
   if (!spec.scope) errs.push(required('spec.scope'));
   else errs.push(...oneOf('spec.scope', spec.scope, ['Namespaced', 'Cluster']));
-  errs.push(...validateVersions(crd));
+  appendErrors(errs, validateVersions(crd));
   errs.push(...oneOf('spec.conversion.strategy', spec.conversion?.strategy, ['None', 'Webhook']));
   if (spec.conversion?.strategy === 'Webhook') {
     errs.push(forbidden('spec.conversion.strategy', 'Webhook conversion is not supported by Flotilla; use None'));

@@ -10,7 +10,16 @@ import type {
   NetworkPolicyPort,
 } from '../model/networking-v1.js';
 import { PROTOCOLS } from './core-values.js';
-import { forbidden, invalid, invalidEach, notSupported, oneOf, required, tooMany } from './field-errors.js';
+import {
+  appendErrors,
+  forbidden,
+  invalid,
+  invalidEach,
+  notSupported,
+  oneOf,
+  required,
+  tooMany,
+} from './field-errors.js';
 import { isDNS1123Subdomain } from './names.js';
 import { portNumber, portNumberOrName } from './numbers.js';
 
@@ -66,7 +75,7 @@ export function validateIngress(ing: Ingress): FieldError[] {
       ...invalidEach('spec.ingressClassName', spec.ingressClassName, isDNS1123Subdomain(spec.ingressClassName)),
     );
   }
-  if (spec.defaultBackend) errs.push(...validateBackend(spec.defaultBackend, 'spec.defaultBackend'));
+  if (spec.defaultBackend) appendErrors(errs, validateBackend(spec.defaultBackend, 'spec.defaultBackend'));
   for (const [i, tls] of (spec.tls ?? []).entries()) {
     for (const [j, h] of (tls.hosts ?? []).entries())
       errs.push(...invalidEach(`spec.tls[${i}].hosts[${j}]`, h, hostProblems(h)));
@@ -83,7 +92,7 @@ export function validateIngress(ing: Ingress): FieldError[] {
       else if (p.pathType !== 'ImplementationSpecific' && !p.path?.startsWith('/')) {
         errs.push(invalid(`${pp}.path`, p.path ?? '', 'must be an absolute path'));
       }
-      errs.push(...validateBackend(p.backend, `${pp}.backend`));
+      appendErrors(errs, validateBackend(p.backend, `${pp}.backend`));
     }
   }
   return errs;
@@ -117,8 +126,8 @@ function validatePeers(peers: NetworkPolicyPeer[] | undefined, path: string): Fi
     const set = [peer.podSelector, peer.namespaceSelector, peer.ipBlock].filter((x) => x !== undefined).length;
     if (set === 0) errs.push(required(pp, 'must specify a peer'));
     if (peer.ipBlock && set > 1) errs.push(forbidden(pp, 'may not specify more than 1 peer type'));
-    errs.push(...validateLabelSelector(peer.podSelector, `${pp}.podSelector`));
-    errs.push(...validateLabelSelector(peer.namespaceSelector, `${pp}.namespaceSelector`));
+    appendErrors(errs, validateLabelSelector(peer.podSelector, `${pp}.podSelector`));
+    appendErrors(errs, validateLabelSelector(peer.namespaceSelector, `${pp}.namespaceSelector`));
     if (peer.ipBlock) {
       if (!peer.ipBlock.cidr) errs.push(required(`${pp}.ipBlock.cidr`));
       else errs.push(...invalidEach(`${pp}.ipBlock.cidr`, peer.ipBlock.cidr, cidrProblems(peer.ipBlock.cidr)));
@@ -159,12 +168,12 @@ export function validateNetworkPolicy(np: NetworkPolicy): FieldError[] {
   const errs = validateLabelSelector(spec.podSelector, 'spec.podSelector');
   if (!spec.podSelector) errs.push(required('spec.podSelector'));
   for (const [i, rule] of (spec.ingress ?? []).entries()) {
-    errs.push(...validatePorts(rule.ports, `spec.ingress[${i}].ports`));
-    errs.push(...validatePeers(rule.from, `spec.ingress[${i}].from`));
+    appendErrors(errs, validatePorts(rule.ports, `spec.ingress[${i}].ports`));
+    appendErrors(errs, validatePeers(rule.from, `spec.ingress[${i}].from`));
   }
   for (const [i, rule] of (spec.egress ?? []).entries()) {
-    errs.push(...validatePorts(rule.ports, `spec.egress[${i}].ports`));
-    errs.push(...validatePeers(rule.to, `spec.egress[${i}].to`));
+    appendErrors(errs, validatePorts(rule.ports, `spec.egress[${i}].ports`));
+    appendErrors(errs, validatePeers(rule.to, `spec.egress[${i}].to`));
   }
   const types = spec.policyTypes ?? [];
   if (types.length > 2) errs.push(tooMany('spec.policyTypes', types.length, 2));

@@ -1,7 +1,7 @@
 import type { FieldError } from '../errors/api-errors.js';
 import { validateLabelSelector } from '../model/labels.js';
 import type { PodDisruptionBudget } from '../model/policy-v1.js';
-import { forbidden, oneOf, required } from './field-errors.js';
+import { appendErrors, forbidden, oneOf, required } from './field-errors.js';
 import { intOrPercent } from './numbers.js';
 
 /**
@@ -19,7 +19,7 @@ export function validatePodDisruptionBudget(pdb: PodDisruptionBudget): FieldErro
   }
   errs.push(...intOrPercent('spec.minAvailable', spec.minAvailable, true).errors);
   errs.push(...intOrPercent('spec.maxUnavailable', spec.maxUnavailable, true).errors);
-  errs.push(...validateLabelSelector(spec.selector, 'spec.selector'));
+  appendErrors(errs, validateLabelSelector(spec.selector, 'spec.selector'));
   errs.push(
     ...oneOf('spec.unhealthyPodEvictionPolicy', spec.unhealthyPodEvictionPolicy, ['IfHealthyBudget', 'AlwaysAllow']),
   );

@@ -49,37 +49,33 @@ export function frame(value: unknown): Buffer {
   return buf;
 }
 
-/** What `readFrames` found: the whole records, and where the last whole record ends. */
+/** What `scanFrames` found: how many whole records, and where the last one ends. */
 export interface FrameScan {
-  payloads: Buffer[];
+  count: number;
   /** Bytes from the start that hold whole, checksummed records. */
   validBytes: number;
 }
 
 /**
- * The whole records at the start of `buf`. Reading stops at the first record
- * that is cut short or fails its checksum: what follows it was never
- * acknowledged (records are appended and synced in order), so it is a torn
- * tail, not data.
+ * Walks the whole records at the start of `buf`, giving each one's parsed
+ * payload to `each` (when given) as it goes, so that no view of the file
+ * outlives its record. Reading stops at the first record that is cut short
+ * or fails its checksum: what follows it was never acknowledged (records are
+ * appended and synced in order), so it is a torn tail, not data.
  */
-export function readFrames(buf: Buffer): FrameScan {
-  const payloads: Buffer[] = [];
+export function scanFrames(buf: Buffer, each?: (payload: unknown) => void): FrameScan {
+  let count = 0;
   let offset = 0;
   while (offset + headerBytes <= buf.length) {
     const length = buf.readUInt32LE(offset);
     const end = offset + headerBytes + length;
     if (length === 0 || end > buf.length) break;
-    const payload = buf.subarray(offset + headerBytes, end);
-    if (crc32(payload) !== buf.readUInt32LE(offset + 4)) break;
-    payloads.push(payload);
+    if (crc32(buf.subarray(offset + headerBytes, end)) !== buf.readUInt32LE(offset + 4)) break;
+    each?.(JSON.parse(buf.toString('utf8', offset + headerBytes, end)));
+    count++;
     offset = end;
   }
-  return { payloads, validBytes: offset };
-}
-
-/** Parses a record's payload. */
-export function parsePayload<T>(payload: Buffer): T {
-  return JSON.parse(payload.toString('utf8')) as T;
+  return { count, validBytes: offset };
 }
 
 /** The key a FileStore indexes an object under: resource, namespace and name, NUL-separated. */

@@ -1,7 +1,7 @@
 import { open, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { segmentName } from './file-commit-log.js';
-import { type LogRecord, parsePayload, readFrames, recordKey, type SnapshotEntry } from './file-records.js';
+import { type LogRecord, recordKey, type SnapshotEntry, scanFrames } from './file-records.js';
 import { readSnapshot, snapshotName, writeSnapshot } from './file-snapshot.js';
 
 /** What a FileStore directory holds once read back. */
@@ -22,7 +22,9 @@ export interface RecoveredState {
 interface SegmentScan {
   start: number;
   path: string;
-  payloads: Buffer[];
+  /** The file's bytes up to `validBytes`, parsed only if the segment is replayed. */
+  data: Buffer;
+  records: number;
   validBytes: number;
 }
 
@@ -66,8 +68,8 @@ export async function recoverDirectory(dir: string, historyLimit: number): Promi
   const records: LogRecord[] = [];
   for (const scan of scans) {
     if (scan.start <= base) continue;
-    for (const payload of scan.payloads) {
-      const record = parsePayload<LogRecord>(payload);
+    scanFrames(scan.data, (payload) => {
+      const record = payload as LogRecord;
       const expected = baseRevision + records.length + 1;
       if (record.revision !== expected) {
         throw new Error(
@@ -76,7 +78,7 @@ export async function recoverDirectory(dir: string, historyLimit: number): Promi
       }
       if (record.object) record.object.metadata.resourceVersion = String(record.revision);
       records.push(record);
-    }
+    });
   }
   const folded = Math.max(0, records.length - historyLimit);
   for (let i = 0; i < folded; i++) fold(objects, records[i]);
@@ -87,7 +89,7 @@ export async function recoverDirectory(dir: string, historyLimit: number): Promi
     baseRevision: baseRevision + folded,
     tail: records.slice(folded),
     snapshots,
-    active: last && { path: last.path, validBytes: last.validBytes, records: last.payloads.length },
+    active: last && { path: last.path, validBytes: last.validBytes, records: last.records },
   };
 }
 
@@ -111,7 +113,7 @@ async function scanSegments(dir: string, starts: number[]): Promise<SegmentScan[
   for (const [i, start] of starts.entries()) {
     const path = join(dir, segmentName(start));
     const data = await readFile(path);
-    const { payloads, validBytes } = readFrames(data);
+    const { count, validBytes } = scanFrames(data);
     if (validBytes < data.length) {
       if (i < starts.length - 1) {
         throw new Error(
@@ -120,7 +122,7 @@ async function scanSegments(dir: string, starts: number[]): Promise<SegmentScan[
       }
       await truncateTornTail(path, validBytes);
     }
-    scans.push({ start, path, payloads, validBytes });
+    scans.push({ start, path, data: data.subarray(0, validBytes), records: count, validBytes });
   }
   return scans;
 }
@@ -139,7 +141,7 @@ async function truncateTornTail(path: string, validBytes: number): Promise<void>
 function chooseBase(snapshots: number[], scans: SegmentScan[], historyLimit: number): number {
   for (let i = snapshots.length - 1; i > 0; i--) {
     let after = 0;
-    for (const scan of scans) if (scan.start > snapshots[i]) after += scan.payloads.length;
+    for (const scan of scans) if (scan.start > snapshots[i]) after += scan.records;
     if (after >= historyLimit) return snapshots[i];
   }
   return snapshots[0];

@@ -1,14 +1,7 @@
 import { open, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FileStoreWriteError, syncDirectory } from './file-commit-log.js';
-import {
-  frame,
-  parsePayload,
-  readFrames,
-  type SnapshotEntry,
-  type SnapshotHeader,
-  snapshotFormat,
-} from './file-records.js';
+import { frame, type SnapshotEntry, type SnapshotHeader, scanFrames, snapshotFormat } from './file-records.js';
 
 /** The name of the snapshot of the store at `revision`. */
 export function snapshotName(revision: number): string {
@@ -56,15 +49,17 @@ export async function writeSnapshot(dir: string, revision: number, entries: read
  * written atomically, so this means the disk or someone else changed it).
  */
 export async function readSnapshot(path: string): Promise<{ revision: number; entries: SnapshotEntry[] }> {
-  const { payloads, validBytes } = readFrames(await readFile(path));
-  const header = payloads.length > 0 ? parsePayload<SnapshotHeader>(payloads[0]) : undefined;
-  if (header?.format !== snapshotFormat || header.count !== payloads.length - 1) {
+  let header: SnapshotHeader | undefined;
+  const entries: SnapshotEntry[] = [];
+  const { count, validBytes } = scanFrames(await readFile(path), (payload) => {
+    if (header) entries.push(payload as SnapshotEntry);
+    else header = payload as SnapshotHeader;
+  });
+  if (header?.format !== snapshotFormat || header.count !== count - 1) {
     throw new Error(
-      `${path} is not a whole FileStore snapshot (${payloads.length} records, ${validBytes} good bytes): ` +
+      `${path} is not a whole FileStore snapshot (${count} records, ${validBytes} good bytes): ` +
         'restore the directory from a backup or an export',
     );
   }
-  const entries: SnapshotEntry[] = new Array(header.count);
-  for (let i = 0; i < header.count; i++) entries[i] = parsePayload<SnapshotEntry>(payloads[i + 1]);
   return { revision: header.revision, entries };
 }

@@ -3,7 +3,9 @@
  * the Api write path on MemoryStore, and EtcdStore against the raw etcd3
  * client on one etcd started by scripts/etcd.ts (put, range, watch delivery),
  * and the FileStore's durable writes and reopen time (bench/store-sections/file-store.ts;
- * `npm run bench -- store file` runs that section alone).
+ * `npm run bench -- store file` runs that section alone), and MemoryStore
+ * beside a Map-copy baseline and a slow watcher (bench/store-sections/memory-watchers.ts;
+ * `npm run bench -- store memory` runs the MemoryStore figures alone).
  */
 import { performance } from 'node:perf_hooks';
 import { Etcd3, type IRequestOp } from 'etcd3';
@@ -13,6 +15,7 @@ import { startEtcd } from '../scripts/etcd.js';
 import { realisticPod } from './fixtures/realistic-pod.js';
 import { type BenchRow, percentile, report } from './report.js';
 import { fileStoreBench } from './store-sections/file-store.js';
+import { mapCopyBaseline, slowWatcherBench } from './store-sections/memory-watchers.js';
 
 const key = (name: string) => ({ resource: 'pods', namespace: 'default', name });
 const rows: BenchRow[] = [];
@@ -64,13 +67,14 @@ async function memoryStoreRound(watchers: number, writes: number) {
   return { creates, updates, gets };
 }
 
-async function memoryStore(watchers: number, writes: number, rounds: number): Promise<void> {
+async function memoryStore(watchers: number, writes: number, rounds: number, mapCopy: number): Promise<void> {
   const { creates, updates, gets } = await bestOf(rounds, () => memoryStoreRound(watchers, writes));
   const label = `MemoryStore.${watchers}watcher${watchers === 1 ? '' : 's'}`;
   const target = watchers === 1 ? '>= 100000 (writes)' : undefined;
   rows.push({ figure: `${label}.creates_per_s`, value: creates, unit: 'ops/s', target });
   rows.push({ figure: `${label}.updates_per_s`, value: updates, unit: 'ops/s', target });
   rows.push({ figure: `${label}.gets_per_s`, value: gets, unit: 'ops/s' });
+  rows.push({ figure: `${label}.creates_vs_map_copy`, value: creates / mapCopy, unit: 'ratio' });
 }
 
 async function apiOnMemory(n: number, rounds: number): Promise<void> {
@@ -185,11 +189,16 @@ async function etcdSideBySide(n: number, concurrency: number): Promise<void> {
   }
 }
 
-if (process.argv[2] !== 'file') {
-  await memoryStore(1, 100_000, 3);
-  await memoryStore(100, 5_000, 3);
+const section = process.argv[2];
+if (section === undefined || section === 'memory') {
+  const mapCopy = await mapCopyBaseline(rows);
+  await memoryStore(1, 100_000, 3, mapCopy);
+  await memoryStore(100, 5_000, 3, mapCopy);
+  await slowWatcherBench(rows);
+}
+if (section === undefined) {
   await apiOnMemory(20_000, 3);
   await etcdSideBySide(3_000, 16);
 }
-await fileStoreBench(rows);
+if (section === undefined || section === 'file') await fileStoreBench(rows);
 report('store', rows);

@@ -1,4 +1,5 @@
 import type { KubeObject } from '../model/meta.js';
+import { jsonFootprint } from './json-footprint.js';
 import type { WatchEvent } from './store.js';
 
 /**
@@ -26,19 +27,30 @@ export interface Change {
 }
 
 /**
- * The bounded window of recent writes, oldest first. Everything at or below
- * `compactedRevision` has been dropped; every change above it is here.
+ * The bounded window of recent writes, oldest first, held to at most
+ * `limit` changes and about `byteLimit` bytes of their objects (as JSON).
+ * Everything at or below `compactedRevision` has been dropped; every change
+ * above it is here.
  */
 export class ChangeHistory {
-  private changes: Change[] = [];
+  /** Dropped entries (before `start`) are cleared so that a big object is freed as soon as it leaves the window. */
+  private changes: (Change | undefined)[] = [];
+  private sizes: number[] = [];
   private start = 0;
+  private bytes = 0;
   private compacted: number;
 
   constructor(
     private readonly limit: number,
+    private readonly byteLimit: number,
     initialRevision: number,
   ) {
     this.compacted = initialRevision;
+  }
+
+  /** About how many bytes the retained changes' objects take (as JSON). */
+  get retainedBytes(): number {
+    return this.bytes;
   }
 
   /** The newest revision no longer retained: a watch or list from below it is expired. */
@@ -46,17 +58,26 @@ export class ChangeHistory {
     return this.compacted;
   }
 
-  /** Appends a change, dropping the oldest once more than `limit` are held. */
+  /** Appends a change, dropping the oldest while more than `limit` changes or `byteLimit` bytes are held. */
   append(change: Change): void {
+    const size = jsonFootprint(change.object);
     this.changes.push(change);
-    if (this.changes.length - this.start > this.limit) {
-      this.compacted = this.changes[this.start].revision;
+    this.sizes.push(size);
+    this.bytes += size;
+    while (
+      this.start < this.changes.length &&
+      (this.changes.length - this.start > this.limit || this.bytes > this.byteLimit)
+    ) {
+      this.compacted = (this.changes[this.start] as Change).revision;
+      this.bytes -= this.sizes[this.start];
+      this.changes[this.start] = undefined;
       this.start++;
-      // Splice rarely so that dropping stays amortised O(1).
-      if (this.start >= 1024 && this.start * 2 >= this.changes.length) {
-        this.changes = this.changes.slice(this.start);
-        this.start = 0;
-      }
+    }
+    // Splice rarely so that dropping stays amortised O(1).
+    if (this.start >= 1024 && this.start * 2 >= this.changes.length) {
+      this.changes = this.changes.slice(this.start);
+      this.sizes = this.sizes.slice(this.start);
+      this.start = 0;
     }
   }
 
@@ -72,7 +93,7 @@ export class ChangeHistory {
   /** The retained changes with a revision above `revision`, newest first. */
   *afterNewestFirst(revision: number): Generator<Change> {
     const first = this.indexAfter(revision);
-    for (let i = this.changes.length - 1; i >= first; i--) yield this.changes[i];
+    for (let i = this.changes.length - 1; i >= first; i--) yield this.changes[i] as Change;
   }
 
   private indexAfter(revision: number): number {
@@ -80,7 +101,7 @@ export class ChangeHistory {
     let hi = this.changes.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (this.changes[mid].revision <= revision) lo = mid + 1;
+      if ((this.changes[mid] as Change).revision <= revision) lo = mid + 1;
       else hi = mid;
     }
     return lo;

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { rename, writeFile } from 'node:fs/promises';
+import { performance } from 'node:perf_hooks';
 import { Observable } from 'rxjs';
+import type { Clock } from '../clock/clock.js';
 import {
   AlreadyExistsError,
   BadRequestError,
@@ -35,6 +37,20 @@ export interface MemoryStoreOptions {
    */
   historyLimit?: number;
   /**
+   * About how many bytes of objects (as JSON) the history may hold: the
+   * oldest writes are dropped once either bound is passed, so big objects
+   * shorten the window instead of exhausting memory. Default 256 MiB.
+   */
+  historyBytes?: number;
+  /**
+   * How many changes a watcher that cannot keep up may have waiting before
+   * it is closed with `ExpiredError` (so it lists or watches again, as with
+   * kube-apiserver). Default 10,000.
+   */
+  watchBufferEvents?: number;
+  /** The time source for measuring how long watchers' handlers take, in milliseconds. Default `performance.now()`. */
+  watchClock?: Pick<Clock, 'now'>;
+  /**
    * A file to persist to with `snapshot()`. If it exists when the store is
    * constructed, the store starts from it (synchronously).
    */
@@ -49,7 +65,9 @@ export interface MemoryStoreOptions {
 
 /** A store's objects at one revision, for `MemoryStoreOptions.initialState`. */
 export interface MemoryStoreState {
+  /** The store's revision: the next write gets the one after it. */
   revision: number;
+  /** Each object with its key; the store takes them over (they must not be used elsewhere). */
   objects: Iterable<{ resource: string; namespace?: string; name: string; object: KubeObject }>;
 }
 
@@ -65,10 +83,10 @@ interface ListView {
   keys: readonly string[];
   lookup(key: string): StoredObject | undefined;
 }
-  /** The store's revision: the next write gets the one after it. */
 
-  /** Each object with its key; the store takes them over (they must not be used elsewhere). */
 const defaultHistoryLimit = 10_000;
+const defaultHistoryBytes = 256 * 1024 * 1024;
+const defaultWatchBufferEvents = 10_000;
 
 /**
  * The embedded `Store`: everything in process memory, optionally snapshotted
@@ -76,8 +94,15 @@ const defaultHistoryLimit = 10_000;
  *
  * Guarantees (beyond `Store`'s):
  * - Watch events are delivered synchronously, inside the write that caused
- *   them (before its promise settles). A write made from inside a watch
- *   handler is delivered right after the current event, so order still holds.
+ *   them (before its promise settles), to every watcher that keeps up. A
+ *   write made from inside a watch handler is delivered right after the
+ *   current event, so order still holds.
+ * - Writers never wait for a slow watcher: one whose handlers take more than
+ *   half of the time is moved off the writers' path and catches up on later
+ *   event-loop turns from its own buffer; past `watchBufferEvents` waiting
+ *   changes it is closed with `ExpiredError`.
+ * - Memory is bounded: the history holds at most `historyLimit` writes and
+ *   about `historyBytes` bytes of objects.
  * - Each watcher receives its own copy of every object.
  * - Every page of a list is read at the first page's revision: later writes
  *   are undone from the history, so pages never skip or repeat an object.
@@ -85,7 +110,8 @@ const defaultHistoryLimit = 10_000;
  *   stamped with the deleting revision.
  *
  * Caveats:
- * - History is one window of `historyLimit` writes across all resources. A
+ * - History is one window of `historyLimit` writes (fewer when they are big:
+ *   see `historyBytes`) across all resources. A
  *   watch from a revision older than the window, or a continue token whose
  *   revision left the window, fails with `ExpiredError`: list again.
  * - A snapshot keeps objects and the revision, not history: after a restart,
@@ -101,14 +127,23 @@ export class MemoryStore implements Store {
   private revision = 1;
   private readonly tables = new Map<string, ResourceTable>();
   private readonly history: ChangeHistory;
-  private readonly fanout = new WatchFanout();
+  private readonly fanout: WatchFanout;
   private readonly snapshotFile: string | undefined;
 
   constructor(options: MemoryStoreOptions = {}) {
+    const clock = options.watchClock ?? performance;
+    this.fanout = new WatchFanout({
+      bufferEvents: options.watchBufferEvents ?? defaultWatchBufferEvents,
+      now: () => clock.now(),
+    });
     this.snapshotFile = options.snapshotFile;
     if (this.snapshotFile) this.loadSnapshot(this.snapshotFile);
     if (options.initialState) this.restore(options.initialState);
-    this.history = new ChangeHistory(options.historyLimit ?? defaultHistoryLimit, this.revision);
+    this.history = new ChangeHistory(
+      options.historyLimit ?? defaultHistoryLimit,
+      options.historyBytes ?? defaultHistoryBytes,
+      this.revision,
+    );
   }
 
   async get(key: ObjectKey): Promise<KubeObject> {

@@ -79,13 +79,29 @@ export async function serveWatch(r: RestRequest, s: RestServices): Promise<void>
       timeout?.cancel();
       nextBookmark?.cancel();
       r.signal.removeEventListener('abort', end);
-      if (!res.destroyed) res.end();
+      if (!res.destroyed) res.end(pending.length > 0 ? pending.join('') : undefined);
+      pending = [];
       resolve();
+    };
+    // Lines written in one event-loop turn go out in one chunk: when the server falls behind, batches
+    // grow and the cost per event falls, instead of one socket write per event per watcher.
+    let pending: string[] = [];
+    let flushing = false;
+    const flush = () => {
+      flushing = false;
+      if (ended || pending.length === 0) return;
+      const chunk = pending.length === 1 ? pending[0]! : pending.join('');
+      pending = [];
+      res.write(chunk);
+      if (res.writableLength > opts.maxBufferedBytes) end();
     };
     const write = (line: string) => {
       if (ended) return;
-      res.write(line);
-      if (res.writableLength > opts.maxBufferedBytes) end();
+      pending.push(line);
+      if (!flushing) {
+        flushing = true;
+        setImmediate(flush);
+      }
     };
     const send = (type: EventType, object: unknown) => write(`${JSON.stringify({ type, object })}\n`);
     const bookmark = (annotations?: Record<string, string>) =>

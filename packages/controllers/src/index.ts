@@ -19,6 +19,8 @@ export {
 export {
   calculateReplicas,
   DEFAULT_TOLERANCE,
+  groupPodSamples,
+  type PodGroups,
   type PodSample,
   type ReplicaProposal,
   type ResourceTarget,

@@ -97,6 +97,7 @@ describe('@flotilla/controllers public surface', () => {
       'evictionRateFor',
       'findBestVolume',
       'generateServiceAccountKey',
+      'groupPodSamples',
       'ipToNumber',
       'isJobFinished',
       'isProgressKind',

@@ -54,7 +54,8 @@ function amount(resource: string, value: string | number | undefined): number {
 
 /**
  * Kubernetes' HorizontalPodAutoscaler controller (autoscaling/v2), one
- * reconcile per HPA every sync period on the Clock:
+ * evaluation per HPA every sync period on the Clock, the first one a sync
+ * period after the HPA is seen (events in between evaluate nothing):
  *
  * 1. read the target's scale (any kind with `spec.replicas`; see `readScale`);
  * 2. for each `Resource` metric (cpu, memory; Utilization of requests or
@@ -78,6 +79,8 @@ function amount(resource: string, value: string | number | undefined): number {
  */
 export class HorizontalPodAutoscalerReconciler implements Reconciler {
   private readonly states = new Map<string, HpaState>();
+  /** Per HPA: when it may be evaluated next (at most once per sync period). */
+  private readonly nextEvaluation = new Map<string, number>();
   private readonly syncPeriodMs: number;
   private readonly tolerance: number;
 
@@ -95,9 +98,27 @@ export class HorizontalPodAutoscalerReconciler implements Reconciler {
     const hpa = this.ctx.informers.for<HorizontalPodAutoscaler>('HorizontalPodAutoscaler').cache.get(ns, req.name);
     if (!hpa) {
       this.states.delete(key);
+      this.nextEvaluation.delete(key);
       return undefined;
     }
     const now = this.ctx.clock.now();
+    // Kubernetes enqueues every HPA event with the sync period as delay and drops it while one waits:
+    // a new HPA is first evaluated one period after it is seen, and its own status writes add no evaluation.
+    const due = this.nextEvaluation.get(key) ?? now + this.syncPeriodMs;
+    if (now < due) {
+      this.nextEvaluation.set(key, due);
+      return { requeueAfterMs: due - now };
+    }
+    this.nextEvaluation.set(key, now + this.syncPeriodMs);
+    return this.evaluate(hpa, ns, key, now);
+  }
+
+  private async evaluate(
+    hpa: Readonly<HorizontalPodAutoscaler>,
+    ns: string,
+    key: string,
+    now: number,
+  ): Promise<ReconcileResult> {
     const stamp = toTimestamp(now);
     const ref = hpa.spec.scaleTargetRef;
     const status: NonNullable<HorizontalPodAutoscaler['status']> = {
@@ -246,7 +267,9 @@ export class HorizontalPodAutoscalerReconciler implements Reconciler {
       const sample = this.options.metrics.get(ns, pod.metadata.name);
       const usage = sample?.containers.reduce((sum, c) => sum + amount(name, c.usage[name as 'cpu' | 'memory']), 0);
       const request = pod.spec.containers.reduce((sum, c) => sum + amount(name, c.resources?.requests?.[name]), 0);
-      return { name: pod.metadata.name, ready: pod.status?.phase === 'Running' && isPodReady(pod), usage, request };
+      // Readiness matters for cpu only, as in Kubernetes (its cpu initialization period is not modelled).
+      const ready = name !== 'cpu' || isPodReady(pod);
+      return { name: pod.metadata.name, pending: pod.status?.phase === 'Pending', ready, usage, request };
     });
     const out = calculateReplicas(current, samples, goal, this.tolerance);
     const shown = name === 'cpu' ? `${Math.round(out.averageValue)}m` : String(Math.round(out.averageValue));

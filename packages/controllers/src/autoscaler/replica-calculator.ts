@@ -4,7 +4,9 @@ export const DEFAULT_TOLERANCE = 0.1;
 /** One pod as the replica calculator sees it. */
 export interface PodSample {
   name: string;
-  /** Ready and running: counted with its metric. Unready pods count as 0 usage on a scale-up. */
+  /** Phase Pending: always grouped as unready, sample or not. */
+  pending?: boolean;
+  /** Ready (for cpu; Kubernetes does not look at readiness for other resources): counted with its metric. */
   ready: boolean;
   /** Usage of the resource (millicores or bytes); undefined when the metrics API has no sample. */
   usage?: number;
@@ -22,6 +24,33 @@ export interface ReplicaProposal {
   utilization?: number;
   /** The current average usage per pod with a sample. */
   averageValue: number;
+}
+
+/** The pods of one evaluation, grouped as Kubernetes' `groupPods` does. */
+export interface PodGroups {
+  /** Ready pods with a sample: their usage by name. */
+  ready: Map<string, number>;
+  /** Pending pods, and running pods not ready, that have a sample: 0 usage on a scale-up, left out otherwise. */
+  unready: PodSample[];
+  /** Running pods without a sample: assumed at the target on a scale-down, at 0 on a scale-up. */
+  missing: PodSample[];
+}
+
+/**
+ * Groups pods as Kubernetes' HPA (`groupPods` in replica_calculator.go):
+ * a pending pod is unready; then a pod without a sample is missing
+ * (whether ready or not); then a pod that is not ready is unready; the
+ * rest are ready with their usage.
+ */
+export function groupPodSamples(pods: readonly PodSample[]): PodGroups {
+  const groups: PodGroups = { ready: new Map(), unready: [], missing: [] };
+  for (const p of pods) {
+    if (p.pending) groups.unready.push(p);
+    else if (p.usage === undefined) groups.missing.push(p);
+    else if (!p.ready) groups.unready.push(p);
+    else groups.ready.set(p.name, p.usage);
+  }
+  return groups;
 }
 
 function ratio(samples: ReadonlyMap<string, PodSample>, usage: ReadonlyMap<string, number>, target: ResourceTarget) {
@@ -66,14 +95,7 @@ export function calculateReplicas(
     if (missing) throw new Error(`missing request for the resource on pod ${missing.name}: set resources.requests`);
   }
   const byName = new Map(pods.map((p) => [p.name, p]));
-  const usage = new Map<string, number>();
-  const unready: PodSample[] = [];
-  const missing: PodSample[] = [];
-  for (const p of pods) {
-    if (!p.ready) unready.push(p);
-    else if (p.usage === undefined) missing.push(p);
-    else usage.set(p.name, p.usage);
-  }
+  const { ready: usage, unready, missing } = groupPodSamples(pods);
   if (usage.size === 0 && missing.length === 0)
     throw new Error('no pod is ready to report metrics; waiting for ready pods');
   if (usage.size === 0) throw new Error('the metrics API has no sample for any ready pod yet');

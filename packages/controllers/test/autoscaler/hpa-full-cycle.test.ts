@@ -47,6 +47,15 @@ function hpa(spec: Partial<HorizontalPodAutoscaler['spec']> = {}): HorizontalPod
   };
 }
 
+/** Pod metrics that count lookups: each HPA evaluation reads every pod's sample once. */
+class CountingPodMetrics extends InMemoryPodMetrics {
+  reads = 0;
+  override get(namespace: string, name: string) {
+    this.reads++;
+    return super.get(namespace, name);
+  }
+}
+
 /**
  * A Deployment, its ReplicaSet controller and the HPA on one Manager and
  * FakeClock; a PodRunner plays the node agent and `load` (total millicores)
@@ -57,7 +66,7 @@ class Fixture {
   readonly clock = new FakeClock();
   readonly store = new MemoryStore();
   readonly api = new Api({ store: this.store, clock: this.clock });
-  readonly metrics = new InMemoryPodMetrics();
+  readonly metrics = new CountingPodMetrics();
   readonly runner = new PodRunner(this.api, ['node-1']);
   readonly manager = new Manager({ api: this.api, clock: this.clock });
   private readonly abort = new AbortController();
@@ -143,6 +152,26 @@ describe('HorizontalPodAutoscaler full cycle', () => {
       'New size: 8; reason: cpu resource utilization (percentage of request) above target',
       'New size: 2; reason: cpu resource utilization (percentage of request) below target',
     ]);
+  });
+
+  // Kubernetes' HPA controller (pkg/controller/podautoscaler/horizontal.go enqueueHPA) adds every HPA event
+  // to its queue with the resync period as delay and drops it while one waits: one evaluation per 15 s, the
+  // first 15 s after the HPA appears, and none for its own status write.
+  it('evaluates each HPA at most once per sync period, the first one a period after creation', async () => {
+    f = new Fixture();
+    await f.start();
+    await f.api.resource('Deployment').create(deployment(1));
+    f.load = 50;
+    await f.run(5_000); // the pod runs and has a sample before the HPA exists
+    await f.api.resource('HorizontalPodAutoscaler').create(hpa());
+    const evaluations: number[] = [];
+    const created = f.clock.now();
+    for (const until of [14_000, 16_000, 29_000, 31_000, 44_000, 46_000]) {
+      await f.run(created + until - f.clock.now());
+      evaluations.push(f.metrics.reads);
+    }
+    expect(evaluations).toEqual([0, 1, 1, 2, 2, 3]);
+    expect((await f.hpa()).status?.desiredReplicas).toBe(1);
   });
 
   it('respects maxReplicas (ScalingLimited TooManyReplicas) and reports missing metrics without scaling', async () => {

@@ -140,7 +140,10 @@ function specChanged(next: KubeObject, stored: KubeObject): boolean {
  * The `ResourceClient` the Api hands out: one per kind, shared by every
  * caller. Every write goes through one pipeline, in this order:
  *
- * copy the input -> server metadata (uid, creationTimestamp, generation, a
+ * a private copy of the input, refused unless it is a JSON document within
+ * the depth and size bounds and every field the kind's schema knows has its
+ * JSON type (`copyWriteInput`, `assertSchema`; a patch is checked after it is
+ * merged) -> server metadata (uid, creationTimestamp, generation, a
  * generated name) -> the kind's defaults -> validation (generic metadata,
  * then the kind's own) -> namespace lifecycle (creates only) -> mutating
  * admission, validation again if a hook ran -> validating admission -> size

@@ -1,6 +1,8 @@
+import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type EtcdHandle, startEtcd } from '../../../../../scripts/etcd.js';
 import {
@@ -12,6 +14,21 @@ import {
   importStore,
   type KubeObject,
 } from '../../../src/index.js';
+
+const cli = join(dirname(fileURLToPath(import.meta.url)), '../../../../../scripts/flotilla-store.ts');
+
+/** Runs scripts/flotilla-store.ts and returns its exit code and output. */
+function runCli(args: string[]): Promise<{ code: number | null; out: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    out += chunk.toString();
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    out += chunk.toString();
+  });
+  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, out })));
+}
 
 /** Every object of a store by resource and key, without `resourceVersion` (each store numbers its own). */
 async function contents(store: EnumerableStore): Promise<Map<string, KubeObject>> {
@@ -91,5 +108,39 @@ describe('moving a cluster between a FileStore and a real etcd with export/impor
     } finally {
       await Promise.all([source.close(), toEtcd.close(), back.close()]);
     }
+  });
+
+  it('scripts/flotilla-store.ts moves a stopped cluster from a FileStore to etcd, and refuses a second import', async () => {
+    const path = join(dir, 'cli-source');
+    const source = await FileStore.open(path);
+    await populate(source);
+    const original = await contents(source);
+    await source.close();
+    const file = join(dir, 'cli.jsonl');
+    const endpoint = etcd.endpoints[0].replace('http://', 'etcd://');
+
+    const exported = await runCli(['export', '--store', `file://${path}`, '--file', file]);
+    expect(exported).toEqual({
+      code: 0,
+      out: expect.stringContaining(`exported to ${file}: ${original.size} objects`),
+    });
+    const imported = await runCli(['import', '--store', endpoint, '--file', file]);
+    expect(imported).toEqual({
+      code: 0,
+      out: expect.stringContaining(`imported from ${file}: ${original.size} objects`),
+    });
+
+    const inEtcd = new EtcdStore({ endpoints: etcd.endpoints });
+    try {
+      const moved = await contents(inEtcd);
+      expect([...moved.keys()].sort()).toEqual([...original.keys()].sort());
+      for (const [k, object] of original) expect(moved.get(k), k).toEqual(object);
+    } finally {
+      await inEtcd.close();
+    }
+    expect(await runCli(['import', '--store', endpoint, '--file', file])).toEqual({
+      code: 2,
+      out: expect.stringContaining('import into an empty store'),
+    });
   });
 });

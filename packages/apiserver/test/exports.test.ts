@@ -8,6 +8,8 @@ describe('@flotilla/apiserver public surface', () => {
       'ApiServer',
       'BEFORE_FIRST_APPLY',
       'HttpStatusError',
+      'MAX_JSON_PATCH_COPY_BYTES',
+      'MAX_JSON_PATCH_OPERATIONS',
       'MAX_PATCH_DEPTH',
       'NON_STRATEGIC_PATCH_TYPES',
       'PROTOBUF_CONTENT_TYPE',

@@ -1,4 +1,4 @@
-import { cloneJson, isJsonObject, jsonEqual, setMember } from '@flotilla/core';
+import { cloneJson, isJsonObject, jsonEqual, jsonSizeBound, setMember } from '@flotilla/core';
 import { assertJsonDepth } from './json-depth.js';
 import { PatchError } from './patch-error.js';
 
@@ -12,6 +12,16 @@ export interface JsonPatchOperation {
 
 type Container = Record<string, unknown> | unknown[];
 
+/** kube-apiserver's cap on the operations of one JSON patch (`maxJSONPatchOperations`). */
+export const MAX_JSON_PATCH_OPERATIONS = 10_000;
+
+/**
+ * A bound on what `copy` operations may duplicate in one patch (the size of
+ * a request body kube-apiserver accepts): each `copy` of the document into
+ * itself doubles it, so a short patch could otherwise grow it without end.
+ */
+export const MAX_JSON_PATCH_COPY_BYTES = 3 * 1024 * 1024;
+
 /**
  * Applies an RFC 6902 JSON patch to a copy of `document` and returns the copy;
  * `document` is not changed. The operations apply in order and all or none:
@@ -21,14 +31,34 @@ type Container = Record<string, unknown> | unknown[];
  *
  * Paths walk own members only, so `__proto__`, `constructor` or `prototype`
  * segments address plain data members and can never reach (or replace) an
- * object's prototype. Patches nested deeper than `MAX_PATCH_DEPTH` are refused.
+ * object's prototype. Patches nested deeper than `MAX_PATCH_DEPTH`, with more
+ * than `MAX_JSON_PATCH_OPERATIONS` operations, or whose `copy` operations
+ * would duplicate more than `MAX_JSON_PATCH_COPY_BYTES` are refused.
  */
 export function applyJsonPatch<T>(document: T, patch: unknown): T {
   if (!Array.isArray(patch)) throw new PatchError('BadRequest', '', 'a JSON patch must be an array of operations');
+  if (patch.length > MAX_JSON_PATCH_OPERATIONS)
+    throw new PatchError(
+      'RequestEntityTooLarge',
+      '',
+      `The allowed maximum operations in a JSON patch is ${MAX_JSON_PATCH_OPERATIONS}, got ${patch.length}`,
+    );
   assertJsonDepth(patch);
   let doc: unknown = cloneJson(document);
+  let copied = 0;
   patch.forEach((raw, index) => {
-    doc = applyOperation(doc, parseOperation(raw, index), index);
+    const op = parseOperation(raw, index);
+    if (op.op === 'copy') {
+      copied += jsonSizeBound(get(doc, op.from as string, index));
+      if (copied > MAX_JSON_PATCH_COPY_BYTES)
+        throw new PatchError(
+          'RequestEntityTooLarge',
+          op.path,
+          `copies add up to more than ${MAX_JSON_PATCH_COPY_BYTES} bytes`,
+          index,
+        );
+    }
+    doc = applyOperation(doc, op, index);
   });
   return doc as T;
 }

@@ -6,11 +6,12 @@ import { ApiError, type StatusReason } from '@flotilla/core';
  * operation. The reason follows kube-apiserver: a malformed patch is
  * `BadRequest` (400); a well-formed patch that does not apply to the object
  * (a failed `test`, a missing path, content outside `$retainKeys`) is
- * `Invalid` (422).
+ * `Invalid` (422); one that would grow past a bound is
+ * `RequestEntityTooLarge` (413).
  */
 export class PatchError extends ApiError {
   constructor(
-    reason: Extract<StatusReason, 'BadRequest' | 'Invalid'>,
+    reason: Extract<StatusReason, 'BadRequest' | 'Invalid' | 'RequestEntityTooLarge'>,
     /** Where it failed: a JSON pointer (`/spec/replicas`) or a field path (`spec.template`). */
     readonly path: string,
     detail: string,

@@ -154,6 +154,18 @@ describe('applyJsonPatch errors and hostile input', () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
+  it('refuses more than 10,000 operations with 413, as kube-apiserver does', () => {
+    const ops = Array.from({ length: 10_001 }, () => ({ op: 'test', path: '', value: {} }));
+    expect(() => applyJsonPatch({}, ops)).toThrow(expect.objectContaining({ code: 413 }));
+  });
+
+  it('refuses copies that would double the document without end with 413', () => {
+    const ops = Array.from({ length: 64 }, (_, i) => ({ op: 'copy', from: '/a', path: `/a/c${i}` }));
+    expect(() => applyJsonPatch({ a: { data: 'x'.repeat(1000) } }, ops)).toThrow(
+      expect.objectContaining({ code: 413, reason: 'RequestEntityTooLarge' }),
+    );
+  });
+
   it('refuses a value nested 8,000 levels deep with a typed error, not a RangeError', () => {
     let deep: unknown = [];
     for (let i = 0; i < 8000; i++) deep = [deep];

@@ -120,14 +120,14 @@ export class DisruptionReconciler implements Reconciler {
     const where = (field: string) => ({ kind: 'PodDisruptionBudget', name: pdb.metadata.name, field });
     const { minAvailable, maxUnavailable } = pdb.spec;
     if (maxUnavailable !== undefined) {
-      const scale = expectedScale(this.ctx.informers, pods);
+      const scale = expectedScale(this.ctx.informers, this.ctx.api.registry, pods);
       if ('error' in scale) return scale;
       const max = scaledValue(maxUnavailable, 0, scale.count, true, where('spec.maxUnavailable'));
       return { expectedCount: scale.count, desiredHealthy: Math.max(0, scale.count - max) };
     }
     if (typeof minAvailable === 'number') return { expectedCount: pods.length, desiredHealthy: minAvailable };
     if (typeof minAvailable === 'string') {
-      const scale = expectedScale(this.ctx.informers, pods);
+      const scale = expectedScale(this.ctx.informers, this.ctx.api.registry, pods);
       if ('error' in scale) return scale;
       return {
         expectedCount: scale.count,

@@ -1,4 +1,5 @@
 import {
+  type CustomResourceType,
   type Deployment,
   getControllerOf,
   type KubeObject,
@@ -6,6 +7,7 @@ import {
   type Pod,
   type ReplicaSet,
   type ReplicationController,
+  type ResourceRegistry,
   type StatefulSet,
 } from '@flotilla/core';
 import type { CacheSource } from '../controller-context/controller-context.js';
@@ -23,14 +25,16 @@ type Finder = (ref: OwnerReference, namespace: string) => ControllerScale | unde
  * `getExpectedScale`), for budgets given as a percentage or as
  * `maxUnavailable`. Each pod's controller is found among ReplicaSets (a
  * ReplicaSet run by a Deployment counts as that Deployment),
- * ReplicationControllers and StatefulSets; each controller's `spec.replicas`
- * is counted once.
+ * ReplicationControllers, StatefulSets and custom kinds whose CRD declares a
+ * scale subresource (read at its `specReplicasPath`); each controller's
+ * replicas are counted once.
  *
  * Returns the total, or an error naming the first pod without a known
  * controller (the budget then allows no disruption, as in Kubernetes).
  */
 export function expectedScale(
   caches: CacheSource,
+  registry: ResourceRegistry,
   pods: readonly Readonly<Pod>[],
 ): { count: number } | { error: string; reason: 'NoControllerRef' | 'NoControllers' } {
   const get = <T extends KubeObject>(kind: string, ns: string, name: string, uid: string) => {
@@ -60,6 +64,12 @@ export function expectedScale(
       const sts = get<StatefulSet>('StatefulSet', ns, ref.name, ref.uid);
       return sts ? { uid: ref.uid, scale: replicas(sts) } : undefined;
     },
+    (ref, ns) => {
+      const path = (registry.find(ref.kind) as Partial<CustomResourceType> | undefined)?.scale?.specReplicasPath;
+      const obj = path ? get<KubeObject>(ref.kind, ns, ref.name, ref.uid) : undefined;
+      const scale = obj && path ? valueAt(obj, path) : undefined;
+      return typeof scale === 'number' ? { uid: ref.uid, scale } : undefined;
+    },
   ];
   // Keyed by the counted controller's uid: two ReplicaSets of one Deployment count it once.
   const scales = new Map<string, number>();
@@ -74,4 +84,14 @@ export function expectedScale(
     scales.set(found.uid, found.scale);
   }
   return { count: [...scales.values()].reduce((a, b) => a + b, 0) };
+}
+
+/** The value at a scale subresource's JSON path (`.spec.replicas`): dotted field names only, as CRDs allow there. */
+function valueAt(obj: Readonly<KubeObject>, path: string): unknown {
+  let at: unknown = obj;
+  for (const field of path.replace(/^\./, '').split('.')) {
+    if (typeof at !== 'object' || at === null) return undefined;
+    at = (at as Record<string, unknown>)[field];
+  }
+  return at;
 }

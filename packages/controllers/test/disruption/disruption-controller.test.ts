@@ -106,6 +106,54 @@ describe('disruption controller (PodDisruptionBudget status)', () => {
     expect(pdb.status?.conditions?.[0]).toMatchObject({ status: 'False', reason: 'SyncFailed' });
   });
 
+  it('counts the replicas of a custom controller through its CRD scale subresource', async () => {
+    await cluster.api.apply({
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: { name: 'caches.example.com' },
+      spec: {
+        group: 'example.com',
+        scope: 'Namespaced',
+        names: { plural: 'caches', kind: 'Cache' },
+        versions: [
+          {
+            name: 'v1',
+            served: true,
+            storage: true,
+            schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } },
+            subresources: { scale: { specReplicasPath: '.spec.replicas', statusReplicasPath: '.status.replicas' } },
+          },
+        ],
+      },
+    });
+    const owner = await cluster.api.apply({
+      apiVersion: 'example.com/v1',
+      kind: 'Cache',
+      metadata: { name: 'c', namespace: 'default' },
+      spec: { replicas: 4 },
+    });
+    for (const i of [0, 1, 2]) {
+      await cluster.api.resource('Pod').create({
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: {
+          name: `c-${i}`,
+          namespace: 'default',
+          labels: { app: 'web' },
+          ownerReferences: [
+            { apiVersion: 'example.com/v1', kind: 'Cache', name: 'c', uid: owner.metadata.uid!, controller: true },
+          ],
+        },
+        spec: { containers: [{ name: 'c', image: 'cache' }] },
+      });
+    }
+    await cluster.api.resource('PodDisruptionBudget').create(budget({ maxUnavailable: 1 }));
+    await cluster.informers.for('Cache').synced;
+    await cluster.settle();
+    const pdb = await cluster.api.resource('PodDisruptionBudget').get('default', 'web');
+    expect(pdb.status).toMatchObject({ expectedPods: 4, desiredHealthy: 3, currentHealthy: 3, disruptionsAllowed: 0 });
+  });
+
   it('forgets an evicted pod that was not deleted within two minutes', async () => {
     await cluster.api.resource('ReplicaSet').create(replicaSet(3));
     await cluster.api.resource('PodDisruptionBudget').create(budget({ minAvailable: 1 }));

@@ -1,5 +1,5 @@
 import { isBrokenCircuitError } from 'cockatiel';
-import { type Etcd3, type IEvent, type ITxnResponse, isRecoverableError } from 'etcd3';
+import { ClientClosedError, type Etcd3, type IEvent, type ITxnResponse, isRecoverableError } from 'etcd3';
 import { EtcdWatchStream } from './etcd-watch-stream.js';
 
 /**
@@ -89,6 +89,8 @@ async function recogniseUntil(recognise: () => Promise<Recognition>, deadline: n
       return await recognise();
     } catch (err) {
       if (err instanceof OutcomeUnknown) throw err;
+      if (err instanceof ClientClosedError)
+        throw new OutcomeUnknown('the store was closed before the outcome was known');
       if (!(await pauseBefore(deadline, attempt))) {
         throw new OutcomeUnknown(
           `could not read the key's history to learn whether the write applied: ${describe(err)}`,

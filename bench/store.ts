@@ -14,6 +14,7 @@ import { Api, EtcdStore, MemoryStore, type Store } from '../packages/core/src/in
 import { startEtcd } from '../scripts/etcd.js';
 import { realisticPod } from './fixtures/realistic-pod.js';
 import { type BenchRow, percentile, report } from './report.js';
+import { timeConcurrent } from './store-sections/concurrent-rate.js';
 import { fileStoreBench } from './store-sections/file-store.js';
 import { mapCopyBaseline, slowWatcherBench } from './store-sections/memory-watchers.js';
 
@@ -30,14 +31,7 @@ async function rate(n: number, op: (i: number) => Promise<unknown>): Promise<num
 
 /** Runs `n` operations with `concurrency` in flight and returns operations per second. */
 async function concurrentRate(n: number, concurrency: number, op: (i: number) => Promise<unknown>): Promise<number> {
-  let next = 0;
-  const t0 = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < n) await op(next++);
-    }),
-  );
-  return perSecond(n, performance.now() - t0);
+  return perSecond(n, await timeConcurrent(n, concurrency, op));
 }
 
 /** Keeps the best of several rounds: on a shared machine, the best round is the one least disturbed by others. */

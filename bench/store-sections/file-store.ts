@@ -14,21 +14,10 @@ import { FileStore, MemoryStore, type Store } from '../../packages/core/src/inde
 import { startEtcd } from '../../scripts/etcd.js';
 import { realisticPod } from '../fixtures/realistic-pod.js';
 import type { BenchRow } from '../report.js';
+import { timeConcurrent } from './concurrent-rate.js';
 
 const key = (name: string) => ({ resource: 'pods', namespace: 'default', name });
 const perSecond = (n: number, ms: number) => (n / ms) * 1000;
-
-/** Milliseconds to run `n` operations with `concurrency` in flight. */
-async function timeConcurrent(n: number, concurrency: number, op: (i: number) => Promise<unknown>): Promise<number> {
-  let next = 0;
-  const t0 = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < n) await op(next++);
-    }),
-  );
-  return performance.now() - t0;
-}
 
 async function withDir<T>(run: (dir: string) => Promise<T>): Promise<T> {
   const dir = await mkdtemp(join(tmpdir(), 'bench-file-store-'));

@@ -1,7 +1,7 @@
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Observable } from 'rxjs';
-import { AlreadyExistsError, ConflictError, type ErrorTarget, NotFoundError } from '../errors/api-errors.js';
+import { AlreadyExistsError, ConflictError, NotFoundError } from '../errors/api-errors.js';
 import { cloneJson } from '../json/clone-json.js';
 import type { KubeObject } from '../model/meta.js';
 import { CommitLog } from './file-commit-log.js';
@@ -183,7 +183,7 @@ export class FileStore implements Store {
   async create(key: ObjectKey, obj: KubeObject, opts: StoreWriteOptions = {}): Promise<KubeObject> {
     this.assertOpen();
     const k = recordKey(key.resource, key.namespace, key.name);
-    if (this.index.has(k)) throw new AlreadyExistsError(target(key));
+    if (this.index.has(k)) throw new AlreadyExistsError({ ...key });
     return this.enqueue('ADDED', key, opts.handOver ? obj : cloneJson(obj), undefined);
   }
 
@@ -196,8 +196,8 @@ export class FileStore implements Store {
     this.assertOpen();
     const expected = parseRevision(expectedResourceVersion, 'expected resourceVersion');
     const current = this.index.get(recordKey(key.resource, key.namespace, key.name));
-    if (current === undefined) throw new NotFoundError(target(key));
-    if (current !== expected) throw new ConflictError(target(key));
+    if (current === undefined) throw new NotFoundError({ ...key });
+    if (current !== expected) throw new ConflictError({ ...key });
     return this.enqueue('MODIFIED', key, opts.handOver ? obj : cloneJson(obj), current);
   }
 
@@ -208,8 +208,8 @@ export class FileStore implements Store {
         ? undefined
         : parseRevision(expectedResourceVersion, 'expected resourceVersion');
     const current = this.index.get(recordKey(key.resource, key.namespace, key.name));
-    if (current === undefined) throw new NotFoundError(target(key));
-    if (expected !== undefined && current !== expected) throw new ConflictError(target(key));
+    if (current === undefined) throw new NotFoundError({ ...key });
+    if (expected !== undefined && current !== expected) throw new ConflictError({ ...key });
     return this.enqueue('DELETED', key, undefined, current);
   }
 
@@ -377,8 +377,4 @@ export class FileStore implements Store {
 
 function keyOf(record: LogRecord): ObjectKey {
   return { resource: record.resource, namespace: record.namespace, name: record.name };
-}
-
-function target(key: ObjectKey): ErrorTarget {
-  return { resource: key.resource, namespace: key.namespace, name: key.name };
 }

@@ -67,7 +67,14 @@ export {
 } from './deployment/deployment-status.js';
 export { podTemplateHash, podTemplateHashLabel } from './deployment/pod-template-hash.js';
 export { registerDeploymentController } from './deployment/register.js';
-export { type Fenceposts, maxUnavailableOf, resolveFenceposts } from './deployment/rolling-math.js';
+export {
+  deploymentFenceposts,
+  type Fenceposts,
+  maxUnavailableOf,
+  newReplicaSetTarget,
+  type ReplicaSetCounts,
+  resolveFenceposts,
+} from './deployment/rolling-math.js';
 export { type RollbackResult, rollbackDeployment, rolloutStatus } from './deployment/rollout.js';
 export {
   DISRUPTION_ALLOWED_CONDITION,
@@ -101,6 +108,7 @@ export { SliceTracker } from './endpointslice/slice-tracker.js';
 export { DependencyGraph, type GraphNode } from './garbage-collector/dependency-graph.js';
 export { GarbageCollector } from './garbage-collector/garbage-collector.js';
 export { registerGarbageCollector } from './garbage-collector/register.js';
+export { scaledValue } from './intstr/int-or-percent.js';
 export { podFailureBackoffMs } from './job/backoff.js';
 export { completionIndexEnv, completionIndexKey } from './job/completion-index.js';
 export { isJobFinished, JobReason, JobReconciler } from './job/job-controller.js';

@@ -36,11 +36,11 @@ import {
 import { podTemplateHash, podTemplateHashLabel, templatesEqualIgnoringHash } from './pod-template-hash.js';
 import { proportionalTargets } from './proportional-scaling.js';
 import {
+  deploymentFenceposts,
   maxUnavailableOf,
   newReplicaSetTarget,
   oldReplicaSetTargets,
   type ReplicaSetCounts,
-  resolveFenceposts,
 } from './rolling-math.js';
 
 /** Default `spec.revisionHistoryLimit`: old ReplicaSets kept for rollback. */
@@ -365,7 +365,7 @@ export class DeploymentReconciler implements Reconciler {
           ...userAnnotations(d.metadata.annotations),
           [revisionAnnotation]: String(revision),
           [desiredReplicasAnnotation]: String(replicas),
-          [maxReplicasAnnotation]: String(replicas + resolveFenceposts(d).maxSurge),
+          [maxReplicasAnnotation]: String(replicas + deploymentFenceposts(d).maxSurge),
         },
       },
       spec: { replicas: newCount, minReadySeconds: d.spec.minReadySeconds ?? 0, selector, template },
@@ -401,7 +401,7 @@ export class DeploymentReconciler implements Reconciler {
   /** Sets a set's size and its desired/max-replicas annotations; no write when nothing changes. */
   private async scaleReplicaSet(d: Readonly<Deployment>, rs: RS, replicas: number): Promise<RS> {
     const desired = String(d.spec.replicas ?? 1);
-    const max = String((d.spec.replicas ?? 1) + resolveFenceposts(d).maxSurge);
+    const max = String((d.spec.replicas ?? 1) + deploymentFenceposts(d).maxSurge);
     const a = rs.metadata.annotations ?? {};
     if (specReplicas(rs) === replicas && a[desiredReplicasAnnotation] === desired && a[maxReplicasAnnotation] === max) {
       return rs;

@@ -1,5 +1,5 @@
 import type { Deployment } from '@flotilla/core';
-import { type ReplicaSetCounts, resolveFenceposts, totalReplicas } from './rolling-math.js';
+import { deploymentFenceposts, type ReplicaSetCounts, totalReplicas } from './rolling-math.js';
 
 /** A ReplicaSet as proportional scaling sees it: counts plus the `max-replicas` it was last sized for. */
 export interface ScalableReplicaSet extends ReplicaSetCounts {
@@ -20,7 +20,7 @@ function proportion(
     replicas === 0
       ? -rs.replicas
       : Math.round(
-          (rs.replicas * (replicas + resolveFenceposts(d).maxSurge)) / (rs.maxReplicasAnnotation ?? statusReplicas),
+          (rs.replicas * (replicas + deploymentFenceposts(d).maxSurge)) / (rs.maxReplicasAnnotation ?? statusReplicas),
         ) - rs.replicas;
   const allowed = toAdd - added;
   return toAdd > 0 ? Math.min(fraction, allowed) : Math.max(fraction, allowed);
@@ -42,7 +42,7 @@ export function proportionalTargets(
   statusReplicas: number,
 ): Map<string, number> {
   const replicas = d.spec.replicas ?? 1;
-  const allowed = replicas > 0 ? replicas + resolveFenceposts(d).maxSurge : 0;
+  const allowed = replicas > 0 ? replicas + deploymentFenceposts(d).maxSurge : 0;
   const toAdd = allowed - totalReplicas(active);
   const sets = [...active].sort(
     (a, b) => b.replicas - a.replicas || (toAdd > 0 ? b.created - a.created : a.created - b.created),

@@ -1,4 +1,4 @@
-import type { Deployment } from '@flotilla/core';
+import type { Deployment, IntOrString } from '@flotilla/core';
 import { scaledValue } from '../intstr/int-or-percent.js';
 
 /** What the rollout arithmetic needs to know of one ReplicaSet. */
@@ -19,32 +19,45 @@ export interface Fenceposts {
 }
 
 /**
- * Resolves a Deployment's RollingUpdate bounds for its replica count
- * (Kubernetes' `ResolveFenceposts`): defaults 25% / 25%, surge rounded up,
- * unavailable rounded down, and when both come out 0 unavailable becomes 1 so
- * the rollout can make progress. Recreate deployments get 0 / 0.
+ * Kubernetes' `ResolveFenceposts`: maxSurge and maxUnavailable resolved
+ * against `desired` replicas, surge rounded up, unavailable rounded down;
+ * an absent value is 0 (the 25% defaults belong to defaulting, which the
+ * Api has applied to every stored Deployment); when both come out 0,
+ * unavailable becomes 1 so a rollout can make progress.
+ *
+ * @throws InvalidError naming the field for a value that is neither an
+ * integer nor a percentage.
  */
-export function resolveFenceposts(d: Readonly<Deployment>): Fenceposts {
-  if (d.spec.strategy?.type === 'Recreate') return { maxSurge: 0, maxUnavailable: 0 };
-  const replicas = d.spec.replicas ?? 1;
-  const ru = d.spec.strategy?.rollingUpdate;
-  const where = (field: string) => ({ kind: 'Deployment', name: d.metadata.name, field });
-  const maxSurge = scaledValue(ru?.maxSurge, '25%', replicas, true, where('spec.strategy.rollingUpdate.maxSurge'));
+export function resolveFenceposts(
+  maxSurge: IntOrString | undefined,
+  maxUnavailable: IntOrString | undefined,
+  desired: number,
+  deploymentName = '',
+): Fenceposts {
+  const where = (field: string) => ({ kind: 'Deployment', name: deploymentName, field });
+  const surge = scaledValue(maxSurge, 0, desired, true, where('spec.strategy.rollingUpdate.maxSurge'));
   const unavailable = scaledValue(
-    ru?.maxUnavailable,
-    '25%',
-    replicas,
+    maxUnavailable,
+    0,
+    desired,
     false,
     where('spec.strategy.rollingUpdate.maxUnavailable'),
   );
-  return { maxSurge, maxUnavailable: maxSurge === 0 && unavailable === 0 ? 1 : unavailable };
+  return { maxSurge: surge, maxUnavailable: surge === 0 && unavailable === 0 ? 1 : unavailable };
+}
+
+/** A Deployment's fenceposts for its replica count; a Recreate Deployment gets 0 / 0. */
+export function deploymentFenceposts(d: Readonly<Deployment>): Fenceposts {
+  if (d.spec.strategy?.type === 'Recreate') return { maxSurge: 0, maxUnavailable: 0 };
+  const ru = d.spec.strategy?.rollingUpdate;
+  return resolveFenceposts(ru?.maxSurge, ru?.maxUnavailable, d.spec.replicas ?? 1, d.metadata.name);
 }
 
 /** Kubernetes' `MaxUnavailable`: the resolved bound, never more than the replicas, 0 for Recreate or 0 replicas. */
 export function maxUnavailableOf(d: Readonly<Deployment>): number {
   const replicas = d.spec.replicas ?? 1;
   if (d.spec.strategy?.type === 'Recreate' || replicas === 0) return 0;
-  return Math.min(resolveFenceposts(d).maxUnavailable, replicas);
+  return Math.min(deploymentFenceposts(d).maxUnavailable, replicas);
 }
 
 /** Sum of `replicas` (spec) over the sets. */
@@ -59,13 +72,15 @@ export function totalAvailable(sets: readonly ReplicaSetCounts[]): number {
 
 /**
  * The new ReplicaSet's target size in a rolling update (Kubernetes'
- * `NewRSNewReplicas`): grow only while every set together stays within
- * `replicas + maxSurge`, and never past `replicas`.
+ * `NewRSNewReplicas`): grow only while every set together (`all`, with or
+ * without the new one, as the caller counts) stays within
+ * `replicas + maxSurge`, and never past `replicas`; a Recreate Deployment
+ * goes straight to `replicas`.
  */
 export function newReplicaSetTarget(d: Readonly<Deployment>, all: readonly ReplicaSetCounts[], newRS: number): number {
   const replicas = d.spec.replicas ?? 1;
   if (d.spec.strategy?.type === 'Recreate') return replicas;
-  const maxTotal = replicas + resolveFenceposts(d).maxSurge;
+  const maxTotal = replicas + deploymentFenceposts(d).maxSurge;
   const current = totalReplicas(all);
   if (current >= maxTotal) return newRS;
   return newRS + Math.max(0, Math.min(maxTotal - current, replicas - newRS));

@@ -1,6 +1,8 @@
+import type { IntOrString } from '@flotilla/core';
 import { describe, expect, it } from 'vitest';
 import { proportionalTargets } from '../../src/deployment/proportional-scaling.js';
 import {
+  deploymentFenceposts,
   maxUnavailableOf,
   newReplicaSetTarget,
   oldReplicaSetTargets,
@@ -16,23 +18,45 @@ const rs = (name: string, replicas: number, available: number, created: number):
   created,
 });
 
-describe('resolveFenceposts', () => {
+// Upstream: kubernetes/kubernetes pkg/controller/deployment/util/deployment_util_test.go (TestResolveFenceposts),
+// as data: [maxSurge, maxUnavailable, desired, surge, unavailable, error]; an absent value is 0.
+const fenceposts: [IntOrString | undefined, IntOrString | undefined, number, number, number, boolean][] = [
+  ['0%', '0%', 0, 0, 1, false],
+  ['39%', '39%', 10, 4, 3, false],
+  ['oops', '39%', 10, 0, 0, true],
+  ['55%', 'urg', 10, 0, 0, true],
+  [undefined, '39%', 10, 0, 3, false],
+  ['39%', undefined, 10, 4, 0, false],
+  [undefined, undefined, 10, 0, 1, false],
+];
+
+describe('resolveFenceposts (upstream table)', () => {
+  it.each(
+    fenceposts,
+  )('surge %j unavailable %j of %i -> %i / %i (error %s)', (surge, unavailable, desired, s, u, error) => {
+    if (error) expect(() => resolveFenceposts(surge, unavailable, desired)).toThrow(/spec\.strategy\.rollingUpdate/);
+    else expect(resolveFenceposts(surge, unavailable, desired)).toEqual({ maxSurge: s, maxUnavailable: u });
+  });
+});
+
+describe('deploymentFenceposts', () => {
   it.each([
-    [10, undefined, undefined, 3, 2],
-    [4, undefined, undefined, 1, 1],
-    [1, undefined, undefined, 1, 0],
+    [10, '25%', '25%', 3, 2],
+    [4, '25%', '25%', 1, 1],
+    [1, '25%', '25%', 1, 0],
+    [10, undefined, undefined, 0, 1],
     [10, 0, 0, 0, 1],
     [10, '50%', '10%', 5, 1],
     [3, '34%', '34%', 2, 1],
     [5, 2, 0, 2, 0],
   ])('replicas %i surge %s unavailable %s -> %i / %i', (replicas, surge, unavailable, eSurge, eUnavail) => {
     const d = testDeployment('web', replicas, { maxSurge: surge, maxUnavailable: unavailable });
-    expect(resolveFenceposts(d)).toEqual({ maxSurge: eSurge, maxUnavailable: eUnavail });
+    expect(deploymentFenceposts(d)).toEqual({ maxSurge: eSurge, maxUnavailable: eUnavail });
   });
 
   it('rejects a malformed percentage naming the field', () => {
     const d = testDeployment('web', 3, { maxSurge: 'lots' });
-    expect(() => resolveFenceposts(d)).toThrow(/spec\.strategy\.rollingUpdate\.maxSurge/);
+    expect(() => deploymentFenceposts(d)).toThrow(/spec\.strategy\.rollingUpdate\.maxSurge/);
   });
 
   it('caps maxUnavailable at replicas and is 0 for Recreate', () => {
@@ -40,6 +64,34 @@ describe('resolveFenceposts', () => {
     const recreate = testDeployment('web', 5);
     recreate.spec.strategy = { type: 'Recreate' };
     expect(maxUnavailableOf(recreate)).toBe(0);
+  });
+});
+
+// Upstream: deployment_util_test.go (TestMaxUnavailable), as data: [replicas, maxUnavailable, expected] with maxSurge 1.
+describe('maxUnavailableOf (upstream table)', () => {
+  it.each<[number, IntOrString, number]>([
+    [10, 5, 5],
+    [10, 10, 10],
+    [5, 10, 5],
+    [0, 10, 0],
+    [10, '50%', 5],
+    [10, '100%', 10],
+    [5, '100%', 5],
+  ])('replicas %i, maxUnavailable %j -> %i', (replicas, maxUnavailable, expected) => {
+    expect(maxUnavailableOf(testDeployment('web', replicas, { maxSurge: 1, maxUnavailable }))).toBe(expected);
+  });
+});
+
+// Upstream: deployment_util_test.go (TestNewRSNewReplicas), as data: the other set holds 5 replicas.
+describe('newReplicaSetTarget (upstream TestNewRSNewReplicas)', () => {
+  it.each<[string, 'RollingUpdate' | 'Recreate', number, number, number, number]>([
+    ['can not scale up - to newRSReplicas', 'RollingUpdate', 1, 5, 1, 5],
+    ['scale up - to depReplicas', 'RollingUpdate', 6, 2, 10, 6],
+    ['recreate - to depReplicas', 'Recreate', 3, 1, 1, 3],
+  ])('%s', (_name, type, depReplicas, newRSReplicas, maxSurge, expected) => {
+    const d = testDeployment('web', depReplicas, { maxSurge, maxUnavailable: 1 });
+    d.spec.strategy = { ...d.spec.strategy, type };
+    expect(newReplicaSetTarget(d, [rs('rs5', 5, 5, 1)], newRSReplicas)).toBe(expected);
   });
 });
 

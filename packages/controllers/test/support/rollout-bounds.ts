@@ -1,6 +1,6 @@
 import type { Deployment, Pod, WatchEvent } from '@flotilla/core';
 import type { Subscription } from 'rxjs';
-import { resolveFenceposts } from '../../src/deployment/rolling-math.js';
+import { deploymentFenceposts } from '../../src/deployment/rolling-math.js';
 import { isPodActive, isPodAvailable } from '../../src/pod-control/pod-state.js';
 import type { TestCluster } from './cluster.js';
 
@@ -57,8 +57,8 @@ export class RolloutBounds {
     const d = this.deployment;
     if (!d) return;
     const replicas = d.spec.replicas ?? 1;
-    const { maxSurge } = resolveFenceposts(d);
-    const maxUnavailable = Math.min(resolveFenceposts(d).maxUnavailable, replicas);
+    const { maxSurge, maxUnavailable: unavailable } = deploymentFenceposts(d);
+    const maxUnavailable = Math.min(unavailable, replicas);
     const now = this.cluster.clock.now();
     const active = [...this.pods.values()].filter(isPodActive);
     const startedDeleting = before && isPodActive(before) && !isPodActive(e.object) && e.type !== 'DELETED';

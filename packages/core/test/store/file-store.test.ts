@@ -2,8 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe } from 'vitest';
-import { FileStore } from '../../src/index.js';
 import { describeStoreConformance } from '../../src/conformance/index.js';
+import { FileStore } from '../../src/index.js';
 
 const historyLimit = 1000;
 

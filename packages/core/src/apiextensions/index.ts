@@ -1,2 +1,3 @@
 export * from './custom-resource-type.js';
+export * from './schema-structure.js';
 export * from './structural-schema.js';

@@ -1,3 +1,4 @@
+import { structuralSchemaErrors } from '../apiextensions/schema-structure.js';
 import { defaultHorizontalPodAutoscaler } from '../defaulting/autoscaling.js';
 import { defaultCronJob, defaultJob } from '../defaulting/batch.js';
 import {
@@ -295,7 +296,10 @@ const builtinBehaviour: { [K in BuiltinKind]: KindBehaviour<K> } = {
   StatefulSet: { default: defaultStatefulSet, validate: validateStatefulSet },
   ControllerRevision: { validate: validateControllerRevision },
   PodDisruptionBudget: { validate: validatePodDisruptionBudget },
-  CustomResourceDefinition: { default: defaultCustomResourceDefinition, validate: validateCustomResourceDefinition },
+  CustomResourceDefinition: {
+    default: defaultCustomResourceDefinition,
+    validate: (crd, old) => [...validateCustomResourceDefinition(crd, old), ...structuralSchemaErrors(crd)],
+  },
   Ingress: { validate: validateIngress },
   IngressClass: { validate: validateIngressClass },
   NetworkPolicy: { default: defaultNetworkPolicy, validate: validateNetworkPolicy },

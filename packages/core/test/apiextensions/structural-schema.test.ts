@@ -1,10 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { Api } from '../../src/api/api.js';
 import {
   applySchemaDefaults,
   pruneUnknownFields,
   validateAgainstSchema,
 } from '../../src/apiextensions/structural-schema.js';
+import { InvalidError } from '../../src/errors/api-errors.js';
+import type { JSONSchemaProps } from '../../src/model/apiextensions-v1.js';
+import type { KubeObject } from '../../src/model/meta.js';
+import { MemoryStore } from '../../src/store/memory-store.js';
 import { cronTabSchema } from './fixtures.js';
 
 const specKeys = new Set(Object.keys(cronTabSchema.properties?.spec?.properties ?? {}));
@@ -72,5 +77,65 @@ describe('structural schema pruning and defaulting', () => {
     ]);
     const nullable = { type: 'object' as const, properties: { a: { type: 'string' as const, nullable: true } } };
     expect(validateAgainstSchema({ a: null }, nullable)).toEqual([]);
+  });
+});
+
+describe('a CRD schema must be structural', () => {
+  const withSchema = (spec: JSONSchemaProps) => ({
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: { name: 'widgets.example.com' },
+    spec: {
+      group: 'example.com',
+      scope: 'Namespaced',
+      names: { plural: 'widgets', kind: 'Widget' },
+      versions: [
+        {
+          name: 'v1',
+          served: true,
+          storage: true,
+          schema: { openAPIV3Schema: { type: 'object', properties: { spec } } },
+        },
+      ],
+    },
+  });
+  const root = 'spec.versions[0].schema.openAPIV3Schema.properties[spec]';
+  it.each<[string, JSONSchemaProps, string[]]>([
+    ['a typed schema', { type: 'object', properties: { size: { type: 'integer', default: 1 } } }, []],
+    [
+      'an int-or-string needs no type',
+      { type: 'object', properties: { port: { 'x-kubernetes-int-or-string': true } } },
+      [],
+    ],
+    [
+      'a field without type',
+      { type: 'object', properties: { size: { minimum: 1 } } },
+      [`${root}.properties[size].type: Required value: must not be empty for specified object fields`],
+    ],
+    [
+      'array items without type',
+      { type: 'object', properties: { tags: { type: 'array', items: {} } } },
+      [`${root}.properties[tags].items.type: Required value: must not be empty for specified array items`],
+    ],
+    [
+      'properties beside additionalProperties',
+      { type: 'object', properties: { a: { type: 'string' } }, additionalProperties: { type: 'string' } },
+      [`${root}.additionalProperties: Forbidden: additionalProperties and properties are mutual exclusive`],
+    ],
+    [
+      'a default of the wrong type',
+      { type: 'object', properties: { size: { type: 'integer', default: 'one' } } },
+      [`${root}.properties[size].default: Invalid value: "one": default: Invalid value: "string"`],
+    ],
+  ])('%s', async (_, spec, expected) => {
+    const api = new Api({ store: new MemoryStore() });
+    const err = await api.apply(withSchema(spec) as KubeObject).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    const fields = err instanceof InvalidError ? err.fields.map((f) => `${f.field}: ${f.message}`) : [];
+    expect(fields).toHaveLength(expected.length);
+    for (const [i, prefix] of expected.entries()) expect(fields[i]).toContain(prefix);
+    await api.close();
   });
 });

@@ -6,6 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ApiError, type Logger, type Pod, RealClock, silentLogger } from '@flotilla/core';
 import { pino } from 'pino';
+import { kubectlHint, serveApi } from './api-server.js';
 import { LocalCluster } from './cluster.js';
 import { demoSteps } from './demo/demo-steps.js';
 import { runDemo } from './demo/run-demo.js';
@@ -82,6 +83,7 @@ async function main(): Promise<number> {
     clock,
     runtimeFor: docker?.runtimeFor,
   });
+  const served = await serveApi(cluster.api, logger);
   const display = new LiveDisplay({ out: process.stdout, informers: cluster.manager.informers, clock });
   const kernel =
     options.proxy === 'userspace'
@@ -98,6 +100,7 @@ async function main(): Promise<number> {
       `cluster DNS on udp ${cluster.dnsAddress.address}:${cluster.dnsAddress.port}; userspace proxy on 127.0.0.1` +
       (kernel ? `; ${kernel.mode} rules in network namespace ${kernel.namespace}.` : '.'),
   );
+  display.say(kubectlHint(served).join(' '));
   display.start();
   const ctx: DemoContext = {
     cluster,
@@ -134,6 +137,7 @@ async function main(): Promise<number> {
       console.log(
         '\n--serve: the cluster stays up (see "Inspecting the running cluster" in the README); Ctrl-C stops it.',
       );
+      console.log(kubectlHint(served).join('\n'));
       display.start();
       await interrupted;
       display.stop();
@@ -141,6 +145,7 @@ async function main(): Promise<number> {
   }
   counting.unsubscribe();
   await kernel?.stop();
+  await served.server.stop();
   await cluster.stop();
   await docker?.stop();
   await store.close();

@@ -73,7 +73,7 @@ describe('kubectl against a Flotilla ApiServer', () => {
   });
 
   it('apply -f creates a deployment that becomes Available (wait --for=condition=Available)', async () => {
-    const created = await kubectl.run(['apply', '--validate=false', '-f', '-'], deployment('nginx:1.27'));
+    const created = await kubectl.run(['apply', '-f', '-'], deployment('nginx:1.27'));
     expect(created).toMatchObject({ code: 0, stdout: 'deployment.apps/web created\n' });
     const waited = await kubectl.run(['wait', '--for=condition=Available', 'deploy/web', '--timeout=60s']);
     expect(waited).toMatchObject({ code: 0, stdout: 'deployment.apps/web condition met\n' });
@@ -83,7 +83,7 @@ describe('kubectl against a Flotilla ApiServer', () => {
   });
 
   it('apply -f with a changed manifest updates by strategic merge and keeps untouched list items', async () => {
-    const changed = await kubectl.run(['apply', '--validate=false', '-f', '-'], deployment('nginx:1.28'));
+    const changed = await kubectl.run(['apply', '-f', '-'], deployment('nginx:1.28'));
     expect(changed).toMatchObject({ code: 0, stdout: 'deployment.apps/web configured\n' });
     const images = await kubectl.run([
       'get',
@@ -245,18 +245,15 @@ describe('kubectl against a Flotilla ApiServer', () => {
   it('apply --server-side creates, reports a conflict with another manager, and takes over with --force-conflicts', async () => {
     const cm = (a: string) =>
       JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cfg' }, data: { a, b: '2' } });
-    expect(await kubectl.run(['apply', '--server-side', '--validate=false', '-f', '-'], cm('1'))).toMatchObject({
+    expect(await kubectl.run(['apply', '--server-side', '-f', '-'], cm('1'))).toMatchObject({
       code: 0,
       stdout: 'configmap/cfg serverside-applied\n',
     });
     expect((await kubectl.run(['patch', 'cm', 'cfg', '--type=merge', '-p', '{"data":{"a":"x"}}'])).code).toBe(0);
-    const conflict = await kubectl.run(['apply', '--server-side', '--validate=false', '-f', '-'], cm('1'));
+    const conflict = await kubectl.run(['apply', '--server-side', '-f', '-'], cm('1'));
     expect(conflict.code).toBe(1);
     expect(conflict.stderr).toContain('Apply failed with 1 conflict: conflict with "kubectl-patch" using v1: .data.a');
-    const forced = await kubectl.run(
-      ['apply', '--server-side', '--force-conflicts', '--validate=false', '-f', '-'],
-      cm('1'),
-    );
+    const forced = await kubectl.run(['apply', '--server-side', '--force-conflicts', '-f', '-'], cm('1'));
     expect(forced).toMatchObject({ code: 0, stdout: 'configmap/cfg serverside-applied\n' });
     expect((await kubectl.run(['get', 'cm', 'cfg', '-o', 'jsonpath={.data.a}'])).stdout).toBe('1');
   });
@@ -266,6 +263,34 @@ describe('kubectl against a Flotilla ApiServer', () => {
     expect((await kubectl.run(['get', 'node', 'node-2'])).stdout).toMatch(/^node-2\s+Ready,SchedulingDisabled\s/m);
     expect(await kubectl.run(['uncordon', 'node-2'])).toMatchObject({ code: 0, stdout: 'node/node-2 uncordoned\n' });
     expect((await kubectl.run(['get', 'node', 'node-2'])).stdout).toMatch(/^node-2\s+Ready\s/m);
+  });
+
+  it('explain reads the OpenAPI documents', async () => {
+    const r = await kubectl.run(['explain', 'deployment.spec.replicas']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^KIND:\s+Deployment$/m);
+    expect(r.stdout).toMatch(/^FIELD:\s+replicas <integer>$/m);
+  });
+
+  it('diff shows what an apply would change (exit 1) and nothing for the live state (exit 0)', async () => {
+    const changed = await kubectl.run(['diff', '-f', '-'], deployment('nginx:1.30'));
+    expect(changed.code).toBe(1);
+    expect(changed.stdout).toMatch(/^\+\s+image: nginx:1\.30$/m);
+    const live = await kubectl.run(['get', 'deploy', 'web', '-o', 'json']);
+    const same = await kubectl.run(['diff', '-f', '-'], live.stdout);
+    expect(same).toMatchObject({ code: 0, stdout: '' });
+  });
+
+  it.each([
+    [['create', 'namespace', 'kc-ns'], 'namespace/kc-ns created'],
+    [['create', 'configmap', 'kc-cm', '--from-literal=a=b'], 'configmap/kc-cm created'],
+    [['create', 'secret', 'generic', 'kc-secret', '--from-literal=x=y'], 'secret/kc-secret created'],
+    [['create', 'serviceaccount', 'kc-sa'], 'serviceaccount/kc-sa created'],
+    [['create', 'deployment', 'kc-deploy', '--image=nginx', '--replicas=1'], 'deployment.apps/kc-deploy created'],
+    [['create', 'job', 'kc-job', '--image=busybox'], 'job.batch/kc-job created'],
+    [['create', 'cronjob', 'kc-cron', '--image=busybox', '--schedule=*/5 * * * *'], 'cronjob.batch/kc-cron created'],
+  ])('kubectl %j (a protobuf body) creates the object', async (args, printed) => {
+    expect(await kubectl.run(args)).toMatchObject({ code: 0, stdout: `${printed}\n` });
   });
 
   it('errors come back as Kubernetes Status: NotFound for a missing pod', async () => {

@@ -13,6 +13,7 @@ import type { RestServices } from '../rest/rest-request.js';
 import { Printers } from '../table/printers.js';
 import type { KindPrinter } from '../table/table.js';
 import { defaultWatchOptions, type WatchOptions } from '../watch/watch-options.js';
+import { openApiV2Route, openApiV3Route } from './openapi-routes.js';
 import { handleRequest, type PathDocument, type RequestHandlerDeps } from './request-handler.js';
 import { generateServingCertificate, type ServingCertificate } from './self-signed.js';
 
@@ -117,6 +118,8 @@ export class ApiServer {
       bodyLimit: this.limits.maxBodyBytes,
       watch: { ...defaultWatchOptions, ...options.watch },
     };
+    this.documents.set('/openapi/v2', openApiV2Route(options.api.registry));
+    this.documents.set('/openapi/v3', openApiV3Route(options.api.registry));
     // Every request in flight listens for the stop: as many listeners as requests, by design.
     setMaxListeners(0, this.stopping.signal);
     this.deps = {

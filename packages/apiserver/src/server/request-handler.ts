@@ -16,10 +16,13 @@ import { parseAccept } from './media-type.js';
 import { type RequestInfo, requestInfoOf } from './request-info.js';
 import { writeJson, writeStatus } from './respond.js';
 
-/** A document served at a fixed path (OpenAPI), built per request from the Accept header. */
+/**
+ * A document served under a path prefix (OpenAPI), built per request from
+ * the full path and the Accept header; `undefined` answers 404.
+ */
 export type PathDocument = (
+  path: string,
   accept: string | undefined,
-  query: URLSearchParams,
 ) => { body: unknown; contentType: string } | undefined;
 
 /** Everything the request handler needs from its server. */
@@ -161,8 +164,9 @@ async function serve(
     }
     for (const [prefix, document] of deps.documents) {
       if (info.path !== prefix && !info.path.startsWith(`${prefix}/`)) continue;
-      const doc = document(acceptHeader, url.searchParams);
+      const doc = document(info.path, acceptHeader);
       if (doc) return writeJson(res, 200, doc.body, doc.contentType);
+      throw new HttpStatusError(404, 'NotFound', 'the server could not find the requested resource');
     }
     const doc = discoveryDocument(info.path, accept, deps.index);
     if (!doc) throw new HttpStatusError(404, 'NotFound', 'the server could not find the requested resource');

@@ -200,6 +200,7 @@ export { type PodEndpoint, podEndpoints, type ResolvedPort } from './service-bac
 export { SyncBatcher } from './service-backends/service-sync.js';
 export { resolveTargetPort } from './service-backends/target-port.js';
 export { registerStatefulSetController } from './statefulset/register.js';
+export { rollbackStatefulSet } from './statefulset/rollback.js';
 export { podIndexLabel, statefulSetPodNameLabel } from './statefulset/stateful-identity.js';
 export { StatefulSetReconciler } from './statefulset/statefulset-controller.js';
 export { ClaimReconciler, type VolumeBinderOptions } from './volume-binder/claim-controller.js';

@@ -156,6 +156,7 @@ describe('@flotilla/controllers public surface', () => {
       'revisionHistoryAnnotation',
       'revisionOf',
       'rollbackDeployment',
+      'rollbackStatefulSet',
       'rolloutAnnotations',
       'rolloutProgress',
       'rolloutStatus',

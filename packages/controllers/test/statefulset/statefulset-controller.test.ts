@@ -1,5 +1,6 @@
 import type { ControllerRevision, PersistentVolumeClaim, StatefulSet } from '@flotilla/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { rollbackStatefulSet } from '../../src/statefulset/rollback.js';
 import { StatefulSetReconciler } from '../../src/statefulset/statefulset-controller.js';
 import { TestCluster } from '../support/cluster.js';
 import { drivenGarbageCollector } from '../support/driven-gc.js';
@@ -244,6 +245,36 @@ describe('StatefulSet controller', () => {
       expect(status.updateRevision).toBe(first);
       const rev = await cluster.api.resource<ControllerRevision>('ControllerRevision').get('default', first!);
       expect(rev.revision).toBe(3);
+    });
+  });
+
+  describe('rollbackStatefulSet (kubectl rollout undo)', () => {
+    beforeEach(async () => {
+      await start();
+      await cluster.api.resource('StatefulSet').create(statefulSet());
+      await cluster.settle();
+      await setImage('postgres:17');
+      await cluster.settle();
+    });
+
+    it('puts the previous template back, and the controller rolls it out as the newest revision', async () => {
+      const result = await rollbackStatefulSet(cluster.api, 'default', 'db');
+      expect(result).toEqual({ revision: 1, skipped: false });
+      await cluster.settle();
+      expect([await imageOf('db-0'), await imageOf('db-1'), await imageOf('db-2')]).toEqual([
+        'postgres:16',
+        'postgres:16',
+        'postgres:16',
+      ]);
+      const revisions = (
+        await cluster.api.resource<ControllerRevision>('ControllerRevision').list({ namespace: 'default' })
+      ).items;
+      expect(revisions.map((r) => r.revision).sort()).toEqual([2, 3]);
+    });
+
+    it('skips a rollback to the template the set already has, and refuses an unknown revision', async () => {
+      expect(await rollbackStatefulSet(cluster.api, 'default', 'db', 2)).toEqual({ revision: 2, skipped: true });
+      await expect(rollbackStatefulSet(cluster.api, 'default', 'db', 9)).rejects.toThrow(/revision 9 of statefulsets/);
     });
   });
 

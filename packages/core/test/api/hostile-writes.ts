@@ -1,5 +1,4 @@
 import type { Api } from '../../src/api/index.js';
-import type { KubeObject } from '../../src/model/meta.js';
 
 /** What a hostile write must be refused with: the error's class name and every field path it names. */
 export interface HostileWrite {

@@ -28,11 +28,10 @@ function divAwayFromZero(num: bigint, den: bigint): bigint {
   return q * den === num ? q : num < 0n ? q - 1n : q + 1n;
 }
 
-/** Divides rounding toward +infinity (Kubernetes' `Value()` / `MilliValue()` round up). */
-function divCeil(num: bigint, den: bigint): bigint {
-  const q = num / den;
-  return q * den < num ? q + 1n : q;
-}
+const MAX_INT64 = 2n ** 63n - 1n;
+const MIN_INT64 = -(2n ** 63n);
+/** The largest binary amount Kubernetes keeps (its parser caps BinarySI at int64). */
+const MAX_INT64_NANOS = MAX_INT64 * NANO_PER_UNIT;
 
 function badQuantity(text: string, why: string): BadRequestError {
   return new BadRequestError(
@@ -119,7 +118,14 @@ export class Quantity {
     const shift = exp10 + 9;
     if (shift >= 0) num *= pow10(shift);
     else den *= pow10(-shift);
-    return new Quantity(divAwayFromZero(num, den), format);
+    let nanos = divAwayFromZero(num, den);
+    if (format === 'BinarySI') {
+      // Kubernetes caps binary amounts at int64 and prints a binary amount below one unit in decimal.
+      if (nanos > MAX_INT64_NANOS) nanos = MAX_INT64_NANOS;
+      else if (nanos < -MAX_INT64_NANOS) nanos = -MAX_INT64_NANOS;
+      if (nanos !== 0n && nanos > -NANO_PER_UNIT && nanos < NANO_PER_UNIT) format = 'DecimalSI';
+    }
+    return new Quantity(nanos, format);
   }
 
   /** A quantity of `milli` thousandths, printed in decimal SI (CPU amounts). */
@@ -132,14 +138,68 @@ export class Quantity {
     return new Quantity(BigInt(value) * NANO_PER_UNIT, format);
   }
 
-  /** The amount in thousandths, rounded up (Kubernetes' `MilliValue()`), e.g. CPU millicores. */
+  /**
+   * The amount in thousandths, rounded away from zero and clamped to int64
+   * (Kubernetes' `MilliValue()`), e.g. CPU millicores. Beyond 2^53 the
+   * number is approximate; `scaledValue(-3)` is exact.
+   */
   milliValue(): number {
-    return Number(divCeil(this.nanos, 1_000_000n));
+    return Number(this.scaledValue(-3));
   }
 
-  /** The amount in whole units, rounded up (Kubernetes' `Value()`), e.g. bytes. */
+  /** The amount in whole units, rounded away from zero and clamped to int64 (Kubernetes' `Value()`), e.g. bytes. */
   value(): number {
-    return Number(divCeil(this.nanos, NANO_PER_UNIT));
+    return Number(this.scaledValue(0));
+  }
+
+  /**
+   * Kubernetes' `ScaledValue(scale)`: the amount in units of 10^scale
+   * (`-3` milli, `3` kilo), rounded away from zero, clamped to
+   * [-2^63, 2^63 - 1] as Kubernetes' accessors saturate.
+   */
+  scaledValue(scale: number): bigint {
+    const shift = scale + 9;
+    const v = shift >= 0 ? divAwayFromZero(this.nanos, pow10(shift)) : this.nanos * pow10(-shift);
+    return v > MAX_INT64 ? MAX_INT64 : v < MIN_INT64 ? MIN_INT64 : v;
+  }
+
+  /**
+   * Kubernetes' `AsApproximateFloat64()`, computed the same way (the digits
+   * as a double times a power of ten), so it agrees with Kubernetes to the
+   * last bit rather than being the nearest double.
+   */
+  asApproximateFloat64(): number {
+    let mantissa = this.nanos;
+    let exp = -9;
+    while (mantissa !== 0n && mantissa % 10n === 0n) {
+      mantissa /= 10n;
+      exp++;
+    }
+    const base = Number(mantissa);
+    if (exp === 0 || mantissa === 0n) return base;
+    return exp > 0 ? base * 10 ** exp : base * (1 / 10 ** -exp);
+  }
+
+  /**
+   * Kubernetes' `RoundUp(scale)`: the amount rounded away from zero to a
+   * multiple of 10^scale (`0` whole units, `-3` millis), same format.
+   * Compare with the original (`cmp`) to know whether precision was lost.
+   */
+  roundUp(scale: number): Quantity {
+    const shift = scale + 9;
+    if (shift <= 0) return this;
+    const unit = pow10(shift);
+    return new Quantity(divAwayFromZero(this.nanos, unit) * unit, this.format);
+  }
+
+  /** The negated amount, same format (Kubernetes' `Neg()`). */
+  neg(): Quantity {
+    return new Quantity(-this.nanos, this.format);
+  }
+
+  /** The amount times an integer, exact, same format (Kubernetes' `Mul(b)`, which promotes rather than overflows). */
+  mul(factor: number | bigint): Quantity {
+    return new Quantity(this.nanos * BigInt(factor), this.format);
   }
 
   /** -1, 0 or 1 as this is less than, equal to or greater than `other`. */
@@ -178,11 +238,12 @@ export class Quantity {
     }
     let mantissa = n;
     let exp = -9;
-    while (exp < 18 && mantissa % 1000n === 0n) {
+    while (mantissa % 1000n === 0n) {
       mantissa /= 1000n;
       exp += 3;
     }
-    if (this.format === 'DecimalExponent') return exp === 0 ? `${mantissa}` : `${mantissa}e${exp}`;
+    // Past E (10^18) there is no suffix: Kubernetes then writes the exponent (`1000E` is `1e21`).
+    if (this.format === 'DecimalExponent' || exp > 18) return exp === 0 ? `${mantissa}` : `${mantissa}e${exp}`;
     return `${mantissa}${decimalSuffixByExponent.get(exp)}`;
   }
 

@@ -107,9 +107,9 @@ describe('MemoryStore watchers that cannot keep up', () => {
     });
     const names = Array.from({ length: 100 }, (_, i) => `cm-${i}`);
     for (const name of names) await store.create(key(name), sized(name, 10));
-    // The writer did not wait for the slow watcher: it got three 10 ms fairness windows' worth, not all 100.
+    // The writer did not wait for the slow watcher: it got about three 10 ms fairness windows' worth, not all 100.
     expect(quick).toEqual(names);
-    expect(slow.length).toBeLessThan(40);
+    expect(slow.length).toBeLessThan(60);
     await turnsUntil(() => slow.length === names.length);
     expect(slow).toEqual(names);
     // Caught up, it is back on the writers' path: the next write reaches it inside the write.

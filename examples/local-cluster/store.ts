@@ -1,4 +1,4 @@
-import { BadRequestError, EtcdStore, FileStore, MemoryStore, type Store } from '@flotilla/core';
+import { BadRequestError, EtcdStore, openStore as openStoreAt, type Store } from '@flotilla/core';
 import type { StoreChoice } from './options.js';
 
 const etcdProbeTimeoutMs = 3000;
@@ -11,8 +11,7 @@ const etcdProbeTimeoutMs = 3000;
  * @throws BadRequestError explaining how to start etcd, when it does not answer.
  */
 export async function openStore(choice: StoreChoice): Promise<Store> {
-  if (choice.kind === 'memory') return new MemoryStore();
-  if (choice.kind === 'file') return FileStore.open(choice.path);
+  if (choice.kind !== 'etcd') return openStoreAt(choice);
   const store = new EtcdStore({ endpoints: choice.endpoints, requestTimeoutMs: etcdProbeTimeoutMs });
   try {
     await store.list('namespaces', { limit: 1 });

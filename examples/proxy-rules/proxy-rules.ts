@@ -1,5 +1,12 @@
-import { type KubeObject, parseManifests, type Service } from '@flotilla/core';
-import { type EndpointSlice, iptablesRules, ipvsRules, nftablesRules, type ProxyInput } from '@flotilla/netproxy';
+import { InvalidError, type KubeObject, parseManifests, type Service } from '@flotilla/core';
+import {
+  buildProxyState,
+  type EndpointSlice,
+  iptablesRules,
+  ipvsRules,
+  nftablesRules,
+  type ProxyInput,
+} from '@flotilla/netproxy';
 
 /** The data planes the tool renders for, as kube-proxy's `--proxy-mode`. */
 export const PROXY_MODES = ['iptables', 'nftables', 'ipvs'] as const;
@@ -46,6 +53,14 @@ export function renderRules(manifest: string, mode: ProxyMode, node: RuleNode): 
     else ignored.push(`${obj.kind}/${obj.metadata.name}`);
   }
   const input: ProxyInput = { services, endpointSlices, ...node };
+  // A running proxy leaves out what it cannot program and goes on; a tool that checks a manifest says so and stops.
+  const skipped = buildProxyState(input).skipped ?? [];
+  if (skipped.length > 0) {
+    const fields = skipped.flatMap((s) =>
+      s.fields.map((f) => ({ field: `${s.kind} ${s.namespace}/${s.name}: ${f.field}`, message: f.message })),
+    );
+    throw new InvalidError('Manifest', 'proxy rules', fields);
+  }
   switch (mode) {
     case 'iptables':
       return { text: iptablesRules(input).text, addresses: [], ignored };

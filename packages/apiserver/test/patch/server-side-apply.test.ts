@@ -180,6 +180,18 @@ describe('serverSideApply', () => {
     expect(() => serverSideApply(request)).toThrow(expect.objectContaining({ code: 400 }));
   });
 
+  it('applies again to an object nested near the bound, whose managedFields nest deeper still', () => {
+    let deep: unknown = { leaf: 1 };
+    for (let i = 0; i < 995; i++) deep = { a: deep };
+    const config = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'deep' }, data: deep };
+    const first = serverSideApply({ applied: config, fieldManager: 'm', now });
+    if (first.outcome !== 'applied') throw new Error('a create never conflicts');
+    expect(serverSideApply({ live: first.object, applied: config, fieldManager: 'm', now })).toEqual({
+      ...first,
+      created: false,
+    });
+  });
+
   it('refuses a configuration nested 8,000 levels deep with a typed error', () => {
     let deep: unknown = {};
     for (let i = 0; i < 8000; i++) deep = { a: deep };

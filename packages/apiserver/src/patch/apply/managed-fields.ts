@@ -1,4 +1,5 @@
 import { isJsonObject } from '@flotilla/core';
+import { assertJsonDepth, MAX_PATCH_DEPTH } from '../json-depth.js';
 import { FieldSet, type FieldsV1 } from './field-set.js';
 
 /** One `metadata.managedFields` entry, as Kubernetes stores it. */
@@ -36,6 +37,8 @@ export function sameManager(a: Manager['entry'], b: Manager['entry']): boolean {
 /** Decodes `metadata.managedFields`; entries that are not well formed throw a `PatchError`. */
 export function decodeManagedFields(managedFields: unknown): Manager[] {
   if (!Array.isArray(managedFields)) return [];
+  // An entry names fields a few levels below their object's own depth.
+  assertJsonDepth(managedFields, MAX_PATCH_DEPTH + 8, 'metadata.managedFields');
   return managedFields.filter(isJsonObject).map((raw, i) => {
     const { fieldsV1, fieldsType: _type, ...entry } = raw as unknown as ManagedFieldsEntry;
     return { entry, fields: FieldSet.fromFieldsV1(fieldsV1 ?? {}, `metadata.managedFields[${i}].fieldsV1`) };

@@ -112,7 +112,8 @@ export function serverSideApply(request: ServerSideApplyRequest): ServerSideAppl
     return { outcome: 'applied', object: withManagedFields(object, [self]), created: true };
   }
 
-  assertJsonDepth(live, undefined, 'stored object');
+  // managedFields nest a few levels deeper than the fields they name; they are decoded without recursion.
+  assertJsonDepth(withoutManagedFields(live), undefined, 'stored object');
   const managers = managersOf(live, schema);
   const previous = managers.find((m) => sameManager(m.entry, self.entry));
   const others = managers.filter((m) => m !== previous);
@@ -169,7 +170,7 @@ export function recordUpdate<T extends JsonObject>(
   updated: T,
   { manager, now, subresource, schema: given }: RecordUpdateOptions,
 ): T {
-  assertJsonDepth(updated, undefined, 'object');
+  assertJsonDepth(withoutManagedFields(updated), undefined, 'object');
   const apiVersion = String(updated.apiVersion ?? '');
   const schema = given ?? builtinFieldSchema(apiVersion, String(updated.kind ?? ''));
   const sent = isJsonObject(updated.metadata) ? updated.metadata.managedFields : undefined;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type DnsAnswer, DnsZone, RecordType } from '../src/dns/dns-records.js';
+import { srvWeight } from '../src/dns/srv-weight.js';
 import { buildProxyState } from '../src/state/proxy-state.js';
 import { endpointSlice, externalNameService, service } from './support/fixtures.js';
 
@@ -36,11 +37,11 @@ const zone = new DnsZone(state);
 const a = (name: string, address: string): DnsAnswer => ({ name, type: RecordType.A, address });
 const cname = (name: string, domain: string): DnsAnswer => ({ name, type: RecordType.CNAME, domain });
 const ptr = (name: string, domain: string): DnsAnswer => ({ name, type: RecordType.PTR, domain });
-const srv = (name: string, port: number, target: string): DnsAnswer => ({
+const srv = (name: string, port: number, target: string, weight = 100): DnsAnswer => ({
   name,
   type: RecordType.SRV,
   priority: 0,
-  weight: 100,
+  weight,
   port,
   target,
 });
@@ -79,7 +80,8 @@ describe('DnsZone (Kubernetes DNS specification 1.1.0)', () => {
       '2.4.2 SRV: one per ready endpoint, targeting its host name',
       `_pg._tcp.${db}`,
       RecordType.SRV,
-      [srv(`_pg._tcp.${db}`, 5432, `10-1-0-8.${db}`), srv(`_pg._tcp.${db}`, 5432, `db-0.${db}`)],
+      // CoreDNS splits the weight 100 among the records: two endpoints get 50 each.
+      [srv(`_pg._tcp.${db}`, 5432, `10-1-0-8.${db}`, 50), srv(`_pg._tcp.${db}`, 5432, `db-0.${db}`, 50)],
     ],
     [
       '2.4.3 PTR: a ready endpoint with a hostname',
@@ -184,6 +186,19 @@ describe('DnsZone (Kubernetes DNS specification 1.1.0)', () => {
     ['a name outside the cluster domain', 'example.com', RecordType.A],
   ])('NXDOMAIN for %s: %s', (_, name, type) => {
     expect(zone.lookup(name, type)).toEqual({ rcode: 'NXDOMAIN', answers: [] });
+  });
+
+  // CoreDNS plugin/backend_lookup.go: weight = floor(100 / (100 x n) x 100), at least 1.
+  it.each([
+    [1, 100],
+    [2, 50],
+    [3, 33],
+    [7, 14],
+    [10, 10],
+    [101, 1],
+    [250, 1],
+  ])('SRV weight of each of %i headless endpoints is %i', (count, weight) => {
+    expect(srvWeight(count)).toBe(weight);
   });
 
   it('serves another cluster domain, given without or with a trailing dot', () => {

@@ -1,4 +1,5 @@
 import type { ExternalNameService, ProxyEndpoint, ProxyState, ServicePortState } from '../state/proxy-state.js';
+import { srvWeight } from './srv-weight.js';
 
 /** DNS record types the cluster DNS answers, by their numbers on the wire (RFC 1035, RFC 2782). */
 export const RecordType = { A: 1, CNAME: 5, PTR: 12, TXT: 16, SRV: 33 } as const;
@@ -157,14 +158,16 @@ export class DnsZone {
       return;
     }
     for (const port of ports) {
-      for (const ep of port.endpoints.filter((e) => e.ready)) {
+      const ready = port.endpoints.filter((e) => e.ready);
+      const weight = srvWeight(ready.length);
+      for (const ep of ready) {
         const host = `${hostLabel(ep)}.${serviceName}`;
         this.add(serviceName, { name: serviceName, type: RecordType.A, address: ep.ip });
         this.add(host, { name: host, type: RecordType.A, address: ep.ip });
         this.addPointer(ep.ip, host);
         if (!port.portName) continue;
         const srv = `_${port.portName}._${port.protocol}.${serviceName}`;
-        this.add(srv, { name: srv, type: RecordType.SRV, priority: 0, weight: 100, port: ep.port, target: host });
+        this.add(srv, { name: srv, type: RecordType.SRV, priority: 0, weight, port: ep.port, target: host });
       }
     }
   }

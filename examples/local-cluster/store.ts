@@ -12,12 +12,18 @@ const etcdProbeTimeoutMs = 3000;
  */
 export async function openStore(choice: StoreChoice): Promise<Store> {
   if (choice.kind !== 'etcd') return openStoreAt(choice);
-  const store = new EtcdStore({ endpoints: choice.endpoints, requestTimeoutMs: etcdProbeTimeoutMs });
+  // A probe that gives up soon: the cluster's own store retries reads across member failures for 30 s.
+  const probe = new EtcdStore({
+    endpoints: choice.endpoints,
+    requestTimeoutMs: etcdProbeTimeoutMs,
+    retryForMs: etcdProbeTimeoutMs,
+  });
   try {
-    await store.list('namespaces', { limit: 1 });
-    return store;
+    await probe.list('namespaces', { limit: 1 });
+    await probe.close();
+    return new EtcdStore({ endpoints: choice.endpoints });
   } catch (err) {
-    await store.close().catch(() => undefined);
+    await probe.close().catch(() => undefined);
     const first = new URL(choice.endpoints[0]);
     throw new BadRequestError(
       `etcd does not answer at ${choice.endpoints.join(', ')} (${(err as Error).message}).\n` +

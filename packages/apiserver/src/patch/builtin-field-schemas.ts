@@ -131,6 +131,10 @@ const plainKinds = [
   'networking.k8s.io/v1 Ingress',
   'networking.k8s.io/v1 NetworkPolicy',
   'autoscaling/v1 Scale',
+  'apps/v1 ControllerRevision',
+  'apiextensions.k8s.io/v1 CustomResourceDefinition',
+  'networking.k8s.io/v1 IngressClass',
+  'storage.k8s.io/v1 StorageClass',
 ];
 
 const schemas = new Map<string, FieldSchema>(

@@ -1,7 +1,9 @@
+import { createBuiltinRegistry } from '@flotilla/core';
 import { describe, expect, it } from 'vitest';
 import { atomicList, mapList, setList, struct } from '../../src/patch/field-schema.js';
 import {
   applyStrategicMergePatch,
+  builtinFieldSchema,
   type FieldSchema,
   PatchError,
   UnsupportedPatchTypeError,
@@ -390,5 +392,15 @@ describe('applyStrategicMergePatch on built-in kinds', () => {
     let deep: unknown = {};
     for (let i = 0; i < 8000; i++) deep = { a: deep };
     expect(() => applyStrategicMergePatch(deployment, deep)).toThrow(expect.objectContaining({ code: 400 }));
+  });
+});
+
+describe('builtinFieldSchema', () => {
+  it('describes every built-in kind the registry serves, so each takes a strategic merge patch', () => {
+    const missing = createBuiltinRegistry()
+      .all()
+      .map((t) => ({ apiVersion: t.group ? `${t.group}/${t.version}` : t.version, kind: t.kind }))
+      .filter(({ apiVersion, kind }) => builtinFieldSchema(apiVersion, kind) === undefined);
+    expect(missing).toEqual([]);
   });
 });

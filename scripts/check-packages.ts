@@ -1,5 +1,5 @@
 /**
- * `npx tsx scripts/check-packages.ts` (CI runs it after the build): the
+ * `npm run check:packages` (CI runs it after the build): the
  * packages as npm installs them.
  *
  * 1. packs every workspace package (`npm pack`), after checking each build

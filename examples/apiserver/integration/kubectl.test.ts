@@ -293,6 +293,16 @@ describe('kubectl against a Flotilla ApiServer', () => {
     expect(await kubectl.run(args)).toMatchObject({ code: 0, stdout: `${printed}\n` });
   });
 
+  it('autoscale posts an autoscaling/v1 HPA, served from v2 storage', async () => {
+    expect(await kubectl.run(['autoscale', 'deploy/kc-deploy', '--max=3', '--cpu-percent=60'])).toMatchObject({
+      code: 0,
+      stdout: 'horizontalpodautoscaler.autoscaling/kc-deploy autoscaled\n',
+    });
+    const hpa = await kubectl.run(['get', 'hpa', 'kc-deploy']);
+    expect(hpa.stdout).toMatch(/^NAME\s+REFERENCE\s+TARGETS\s+MINPODS\s+MAXPODS\s+REPLICAS\s+AGE$/m);
+    expect(hpa.stdout).toMatch(/^kc-deploy\s+Deployment\/kc-deploy\s+cpu: \S+\/60%\s+1\s+3\s/m);
+  });
+
   it('errors come back as Kubernetes Status: NotFound for a missing pod', async () => {
     const r = await kubectl.run(['get', 'pod', 'nosuch']);
     expect(r.code).toBe(1);

@@ -22,7 +22,12 @@ export function contentTypeOf(r: RestRequest): string | undefined {
 export async function patchObject(r: RestRequest, s: RestServices): Promise<void> {
   if (contentTypeOf(r) === APPLY_PATCH_TYPE && r.info.subresource === '') return applyObject(r, s);
   const write = writeQueryOf(r.query);
-  const applier = s.patchers.get(contentTypeOf(r));
+  const apply = s.patchers.get(contentTypeOf(r));
+  const { conversion } = r;
+  // In a converted version the patch applies to the object as the client sees it.
+  const applier: typeof apply = conversion
+    ? (stored, body, t) => conversion.toStored(apply(conversion.fromStored(stored), body, t))
+    : apply;
   const patch = await readBody(r.req, s.bodyLimit);
   const subresource = r.info.subresource === 'status' && r.type.statusSubresource ? 'status' : undefined;
   const target = { type: r.type, subresource: r.info.subresource };

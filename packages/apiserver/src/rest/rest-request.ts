@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Api, ApiResourceClient, Clock, KubeObject, ResourceType } from '@flotilla/core';
+import type { ServedVersion } from '../conversion/served-version.js';
 import { HttpStatusError } from '../errors/http-status-error.js';
 import type { RequestInfo } from '../server/request-info.js';
 import type { Printers } from '../table/printers.js';
@@ -27,6 +28,8 @@ export interface RestRequest {
   type: ResourceType;
   client: ApiResourceClient;
   view: ResponseView;
+  /** Present when the URL's version is served by converting to and from the stored one. */
+  conversion?: ServedVersion;
   /** Aborted when the client goes away or the server stops. */
   signal: AbortSignal;
 }
@@ -44,7 +47,8 @@ export function objectRef(r: RestRequest): { namespace?: string; name: string } 
 /**
  * Checks that a body is an object of this request's kind and puts it in the
  * path's namespace: a body naming another kind, version, namespace or (for
- * updates) name is a 400, as in Kubernetes.
+ * updates) name is a 400, as in Kubernetes. A body in a version served by
+ * conversion comes back in the stored version.
  */
 export function adoptBody(r: RestRequest, body: Record<string, unknown>, expectName: boolean): KubeObject {
   const apiVersion = r.type.group ? `${r.type.group}/${r.type.version}` : r.type.version;
@@ -76,5 +80,6 @@ export function adoptBody(r: RestRequest, body: Record<string, unknown>, expectN
   if (expectName && meta.name !== r.info.name) {
     throw new HttpStatusError(400, 'BadRequest', 'the name of the object does not match the name on the URL');
   }
-  return { ...body, apiVersion, kind: r.type.kind, metadata: meta } as KubeObject;
+  const adopted = { ...body, apiVersion, kind: r.type.kind, metadata: meta } as KubeObject;
+  return r.conversion ? r.conversion.toStored(adopted) : adopted;
 }

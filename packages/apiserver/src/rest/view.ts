@@ -30,6 +30,8 @@ export function responseView(
   query: URLSearchParams,
   printers: Printers,
   now: () => number,
+  /** Converts a stored object to the served version, when the URL's version is served by conversion. */
+  present: (obj: KubeObject) => KubeObject = (obj) => obj,
 ): ResponseView {
   const apiVersion = type.group ? `${type.group}/${type.version}` : type.version;
   const table = accept.some(
@@ -38,12 +40,12 @@ export function responseView(
   if (!table) {
     return {
       table,
-      object: (obj) => obj,
+      object: present,
       list: (items, resourceVersion, next) => ({
         kind: `${type.kind}List`,
         apiVersion,
         metadata: next === undefined ? { resourceVersion } : { resourceVersion, continue: next },
-        items,
+        items: items.map(present),
       }),
     };
   }

@@ -5,6 +5,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { type Api, type Clock, type Logger, silentLogger } from '@flotilla/core';
 import { alwaysAllowAuthorizer, anonymousAuthenticator } from '../auth/defaults.js';
 import type { Authenticator, Authorizer } from '../auth/types.js';
+import { horizontalPodAutoscalerV1 } from '../conversion/index.js';
 import { InFlightGate } from '../protection/in-flight-gate.js';
 import { defaultServerLimits, type ServerLimits } from '../protection/server-limits.js';
 import { ResourceIndex } from '../resources/resource-index.js';
@@ -109,7 +110,7 @@ export class ApiServer {
 
   constructor(private readonly options: ApiServerOptions) {
     this.limits = { ...defaultServerLimits, ...options.limits };
-    this.index = new ResourceIndex(options.api);
+    this.index = new ResourceIndex(options.api, [horizontalPodAutoscalerV1]);
     this.rest = {
       api: options.api,
       clock: options.clock ?? options.api.clock,

@@ -172,14 +172,16 @@ async function serve(
     if (!doc) throw new HttpStatusError(404, 'NotFound', 'the server could not find the requested resource');
     return writeJson(res, 200, doc.body, doc.contentType);
   }
-  const type = deps.index.find(info.apiGroup, info.apiVersion, info.resource);
-  if (!type) {
+  const served = deps.index.find(info.apiGroup, info.apiVersion, info.resource);
+  if (!served) {
     throw new HttpStatusError(404, 'NotFound', `the server could not find the requested resource`);
   }
+  const { type, conversion } = served;
   const client = deps.api.resource(type.kind);
   if (!(client instanceof ApiResourceClient)) {
     throw new HttpStatusError(500, 'InternalError', `the Api's client for ${type.kind} cannot be served over HTTP`);
   }
-  const view = responseView(type, accept, url.searchParams, deps.rest.printers, () => deps.rest.clock.now());
-  await serveResource({ req, res, info, query: url.searchParams, type, client, view, signal }, deps.rest);
+  const now = () => deps.rest.clock.now();
+  const view = responseView(type, accept, url.searchParams, deps.rest.printers, now, conversion?.fromStored);
+  await serveResource({ req, res, info, query: url.searchParams, type, client, view, conversion, signal }, deps.rest);
 }

@@ -131,7 +131,7 @@ export async function serveWatch(r: RestRequest, s: RestServices): Promise<void>
       .subscribe({
         next: (event) => {
           lastRevision = event.object.metadata.resourceVersion ?? lastRevision;
-          if (r.view.table) send(event.type, r.view.object(event.object));
+          if (r.view.table || r.conversion) send(event.type, r.view.object(event.object));
           else write(plainEventLine(event as WatchEvent));
         },
         error: (err: unknown) => {

@@ -1,0 +1,2 @@
+export * from './hpa-v1.js';
+export * from './served-version.js';

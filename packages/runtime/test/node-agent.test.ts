@@ -123,13 +123,16 @@ describe('NodeAgent pod lifecycle', () => {
     expect((await getPod(h, 'job')).status?.containerStatuses?.[0].state?.terminated?.exitCode).toBe(exitCode);
   });
 
-  it('restarts a crashing container with backoff 10 s, 20 s, 40 s and reports CrashLoopBackOff', async () => {
+  // Kubernetes' kubelet (pkg/kubelet/kuberuntime/kuberuntime_manager.go doBackOff over client-go
+  // util/flowcontrol/backoff.go): no backoff entry on the first exit, so it restarts at once; Next then sets
+  // 10 s (the initial backoff), doubling on each restart up to 5 min.
+  it('restarts a crashing container at once, then after 10 s, 20 s, 40 s, and reports CrashLoopBackOff', async () => {
     const h = await start({ scripts: { 'app:v1': { runMs: 1000, exitCode: 1 } } });
     await h.api.resource('Pod').create(pod('crash'));
-    await advance(h, 1000 + 10_000 + 1000 + 20_000 + 1000 + 40_000 + 1000 + 500, 250);
+    await advance(h, 1000 + 0 + 1000 + 10_000 + 1000 + 20_000 + 1000 + 40_000 + 1000 + 500, 250);
     const starts = h.runtime.calls.filter((c) => c.op === 'startContainer').map((c) => c.at - h.runtime.calls[0].at);
     const gaps = starts.slice(1).map((t, i) => t - starts[i] - 1000);
-    expect(gaps.slice(0, 3)).toEqual([10_000, 20_000, 40_000]);
+    expect(gaps.slice(0, 4)).toEqual([0, 10_000, 20_000, 40_000]);
     await until(
       h,
       async () =>
@@ -138,7 +141,7 @@ describe('NodeAgent pod lifecycle', () => {
     const status = (await getPod(h, 'crash')).status!;
     expect(status.phase).toBe('Running');
     expect(status.containerStatuses?.[0]).toMatchObject({
-      restartCount: 3,
+      restartCount: 4,
       lastState: { terminated: { exitCode: 1 } },
     });
   });

@@ -111,8 +111,9 @@ export interface NodeAgentOptions {
  *   BackOff, Unhealthy, Failed, FailedMount, FailedPostStartHook, ...),
  *   aggregated by core's `EventRecorder`.
  *
- * Caveats: crash-loop backoff timers live in memory and restart from 10 s
- * after an agent restart, as the kubelet's do. Events are best effort and
+ * Caveats: crash-loop backoff timers live in memory and start over after an
+ * agent restart (the first exit then restarts at once, the next waits 10 s),
+ * as the kubelet's do. Events are best effort and
  * written without holding up the pod's sync.
  */
 export class NodeAgent implements ComponentLifecycle {

@@ -274,7 +274,7 @@ export class PodWorker {
     const policy = this.pod.spec.restartPolicy ?? 'Always';
     const restart = policy === 'Always' || (policy === 'OnFailure' && c.exitCode !== 0);
     if (!restart) return;
-    const at = this.ctx.backoff.restartAt(`${this.uid}/${spec.name}`, c.id, c.startedAt, c.finishedAt);
+    const at = this.ctx.backoff.afterExit(`${this.uid}/${spec.name}`, c.id, c.finishedAt);
     if (this.ctx.clock.now() < at) {
       this.event(
         'Warning',

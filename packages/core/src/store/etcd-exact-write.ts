@@ -45,14 +45,17 @@ export async function pauseBefore(deadline: number, attempt: number): Promise<bo
  * - A refusal after an ambiguous attempt may be caused by the write's own
  *   first copy: `recognise` reads history to tell, and the write is then
  *   reported applied at the revision it got.
- * - When the deadline passes while the outcome is still open, or history
+ * - When the retry window closes while the outcome is still open, or history
  *   needed to tell was compacted, `OutcomeUnknown` is thrown; a failure that
  *   cannot have reached etcd (a closed client) is thrown as it is.
+ *
+ * `pause` waits before retry `attempt` and says false once the retry window
+ * has closed (see `pauseBefore`).
  */
 export async function writeExactly(
   commit: () => Promise<ITxnResponse>,
   recognise: () => Promise<Recognition>,
-  deadline: number,
+  pause: (attempt: number) => Promise<boolean>,
 ): Promise<WriteOutcome> {
   let ambiguity: unknown;
   for (let attempt = 0; ; attempt++) {
@@ -66,7 +69,7 @@ export async function writeExactly(
       }
       // A call no member's breaker let through was never sent.
       if (!isBrokenCircuitError(err)) ambiguity = err;
-      if (await pauseBefore(deadline, attempt)) continue;
+      if (await pause(attempt)) continue;
       if (ambiguity === undefined) throw err;
       throw new OutcomeUnknown(`the write may have been applied: ${describe(ambiguity)}`);
     }
@@ -78,12 +81,15 @@ export async function writeExactly(
       };
     }
     if (ambiguity === undefined) return { applied: false, refusal: res };
-    const seen = await recogniseUntil(recognise, deadline);
+    const seen = await recogniseUntil(recognise, pause);
     return seen.applied ? seen : { applied: false, refusal: res };
   }
 }
 
-async function recogniseUntil(recognise: () => Promise<Recognition>, deadline: number): Promise<Recognition> {
+async function recogniseUntil(
+  recognise: () => Promise<Recognition>,
+  pause: (attempt: number) => Promise<boolean>,
+): Promise<Recognition> {
   for (let attempt = 0; ; attempt++) {
     try {
       return await recognise();
@@ -91,7 +97,7 @@ async function recogniseUntil(recognise: () => Promise<Recognition>, deadline: n
       if (err instanceof OutcomeUnknown) throw err;
       if (err instanceof ClientClosedError)
         throw new OutcomeUnknown('the store was closed before the outcome was known');
-      if (!(await pauseBefore(deadline, attempt))) {
+      if (!(await pause(attempt))) {
         throw new OutcomeUnknown(
           `could not read the key's history to learn whether the write applied: ${describe(err)}`,
         );

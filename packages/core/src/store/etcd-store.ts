@@ -368,7 +368,8 @@ export class EtcdStore implements Store {
     recognise: () => Promise<Recognition>,
   ): Promise<WriteOutcome> {
     try {
-      return await writeExactly(commit, recognise, Date.now() + this.retryForMs);
+      const deadline = Date.now() + this.retryForMs;
+      return await writeExactly(commit, recognise, (attempt) => pauseBefore(deadline, attempt));
     } catch (err) {
       if (err instanceof OutcomeUnknown) throw new UnknownOutcomeError(target(key), operation, err.message);
       throw err;

@@ -5,8 +5,37 @@ import { KubectlRecorder } from './kubectl-recorder.js';
 
 // The real kubectl on PATH, against a recording server: what it sends now
 // must decode, not only the fixtures captured once.
+/** The CronJob `kubectl create job --from=cronjob/nightly` reads before it posts its Job. */
+const nightly = {
+  apiVersion: 'batch/v1',
+  kind: 'CronJob',
+  metadata: { name: 'nightly', namespace: 'default', uid: 'c-1' },
+  spec: {
+    schedule: '0 3 * * *',
+    jobTemplate: {
+      spec: {
+        backoffLimit: 2,
+        template: {
+          spec: {
+            restartPolicy: 'Never',
+            containers: [
+              {
+                name: 'c',
+                image: 'busybox',
+                env: [{ name: 'POD', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }],
+              },
+            ],
+          },
+        },
+      },
+    },
+  },
+};
+
 describe('decodeProtobufObject on bodies the kubectl on PATH sends now', () => {
-  const recorder = new KubectlRecorder();
+  const recorder = new KubectlRecorder((path) =>
+    path.endsWith('/cronjobs/nightly') ? { type: 'application/json', body: nightly } : undefined,
+  );
   let kubeconfig = '';
 
   beforeAll(async () => {
@@ -55,6 +84,23 @@ describe('decodeProtobufObject on bodies the kubectl on PATH sends now', () => {
         scaleTargetRef: { kind: 'Deployment', name: 'web', apiVersion: 'apps/v1' },
         minReplicas: 1,
         maxReplicas: 3,
+      },
+    });
+  });
+
+  it('kubectl create job --from=cronjob (owner reference, annotation, env valueFrom)', async () => {
+    expect(await sent(['create', 'job', 'manual-1', '--from=cronjob/nightly'])).toMatchObject({
+      kind: 'Job',
+      metadata: {
+        name: 'manual-1',
+        annotations: { 'cronjob.kubernetes.io/instantiate': 'manual' },
+        ownerReferences: [{ kind: 'CronJob', name: 'nightly', uid: 'c-1', apiVersion: 'batch/v1', controller: true }],
+      },
+      spec: {
+        backoffLimit: 2,
+        template: {
+          spec: { containers: [{ env: [{ name: 'POD', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }] }] },
+        },
       },
     });
   });

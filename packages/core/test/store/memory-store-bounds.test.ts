@@ -1,6 +1,6 @@
 import { firstValueFrom, take, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { ExpiredError, type KubeObject, MemoryStore } from '../../src/index.js';
+import { Api, type ConfigMap, ExpiredError, Informer, type KubeObject, MemoryStore } from '../../src/index.js';
 
 const key = (name: string) => ({ resource: 'configmaps', namespace: 'default', name });
 /** A ConfigMap whose JSON is about `bytes` long. */
@@ -158,5 +158,45 @@ describe('MemoryStore watchers that cannot keep up', () => {
     subscription.unsubscribe();
     for (let turn = 0; turn < 5; turn++) await new Promise((resolve) => setImmediate(resolve));
     expect(slow.length).toBe(before);
+  });
+
+  it('makes a slow informer that overflows list again and end equal to the store', async () => {
+    const { clock, store } = withClock(20);
+    const api = new Api({ store });
+    const configMaps = api.resource('ConfigMap');
+    await configMaps.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'first', namespace: 'default' } });
+    let lists = 0;
+    const source = {
+      resource: (kind: string) => {
+        const client = api.resource(kind);
+        return {
+          list: (opts?: Parameters<typeof client.list>[0]) => {
+            lists++;
+            return client.list(opts);
+          },
+          watch: (opts?: Parameters<typeof client.watch>[0]) => client.watch(opts),
+        };
+      },
+    };
+    const informer = new Informer<ConfigMap>(source, 'ConfigMap', { namespace: 'default' });
+    informer.events$.subscribe(() => clock.advance(1));
+    informer.start();
+    await informer.synced;
+    for (let i = 0; i < 200; i++) {
+      await configMaps.create({
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: `cm-${i}`, namespace: 'default' },
+      });
+    }
+    const stored = await configMaps.list({ namespace: 'default' });
+    const versions = (objects: readonly KubeObject[]) =>
+      objects.map((o) => `${o.metadata.name}@${o.metadata.resourceVersion}`).sort();
+    await turnsUntil(() => informer.cache.list().length === stored.items.length);
+    expect(versions(informer.cache.list())).toEqual(versions(stored.items));
+    // It fell behind, was closed with Expired, and listed again.
+    expect(lists).toBeGreaterThan(1);
+    informer.stop();
+    api.close();
   });
 });

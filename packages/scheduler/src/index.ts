@@ -8,10 +8,11 @@
  * @module @flotilla/scheduler
  */
 export type { AffinityTerm, WeightedAffinityTerm } from './cache/affinity-term.js';
+export { buildNodeInfo } from './cache/build-node-info.js';
 export type { NamespaceLabels } from './cache/namespace-labels.js';
 export type { ImageStateSummary, NodeInfo } from './cache/node-info.js';
 export { type HostPort, type ParsedPod, PodInfo } from './cache/pod-info.js';
-export type { PodRequests, Resource } from './cache/resource.js';
+export { type PodRequests, podRequests, type Resource } from './cache/resource.js';
 export type { Snapshot } from './cache/snapshot.js';
 export { ApiSchedulerClient } from './client/api-scheduler-client.js';
 export { SchedulerTokens, schedulerModule } from './di/scheduler-module.js';
@@ -34,7 +35,11 @@ export {
 } from './plugins/default-plugins.js';
 export type { InterPodAffinityArgs } from './plugins/inter-pod-affinity/inter-pod-affinity.js';
 export type { NodeAffinityArgs } from './plugins/node-affinity/node-affinity.js';
-export type { NodeResourcesFitArgs } from './plugins/node-resources-fit/node-resources-fit.js';
+export {
+  type InsufficientResource,
+  insufficientResources,
+  type NodeResourcesFitArgs,
+} from './plugins/node-resources-fit/node-resources-fit.js';
 export type { ScoringStrategy } from './plugins/node-resources-fit/scoring-strategy.js';
 export {
   defaultSpreadSelector,

@@ -6,6 +6,8 @@ export interface GraphNode {
   namespace?: string;
   name: string;
   owners: readonly OwnerReference[];
+  /** The object carries a `deletionTimestamp`: its dependents may matter to it now. */
+  deleting: boolean;
 }
 
 /**
@@ -42,7 +44,13 @@ export class DependencyGraph {
       set.add(uid);
       this.dependents.set(ref.uid, set);
     }
-    this.nodes.set(uid, { kind: obj.kind, namespace: obj.metadata.namespace, name: obj.metadata.name, owners });
+    this.nodes.set(uid, {
+      kind: obj.kind,
+      namespace: obj.metadata.namespace,
+      name: obj.metadata.name,
+      owners,
+      deleting: obj.metadata.deletionTimestamp !== undefined,
+    });
     return previous;
   }
 

@@ -52,7 +52,14 @@ export class GarbageCollector implements Reconciler {
 
   constructor(private readonly ctx: ControllerContext) {}
 
-  /** Applies an informer event to the graph; returns the objects (by uid) that need a look. */
+  /**
+   * Applies an informer event to the graph; returns the objects (by uid) that
+   * need a look. As Kubernetes' graph builder, a dependent is looked at only
+   * when its owners may be gone: one whose every owner reference names an
+   * object the graph holds (same uid, kind, name and namespace) is left alone,
+   * because that owner's own deletion event wakes it later, and a change to
+   * any other field of it cannot change the decision.
+   */
   observe(event: InformerEvent): ReconcileRequest[] {
     const obj = event.object;
     const uid = obj.metadata.uid;
@@ -64,16 +71,24 @@ export class GarbageCollector implements Reconciler {
       for (const o of node?.owners ?? []) wake.add(o.uid);
     } else {
       const previous = this.graph.upsert(obj);
-      const ownersChanged = !previous || !sameRefs(previous.owners, obj.metadata.ownerReferences);
-      if (obj.metadata.ownerReferences?.length && ownersChanged) wake.add(uid);
+      const refs = obj.metadata.ownerReferences ?? [];
+      const ownersChanged = !previous || !sameRefs(previous.owners, refs);
+      if (ownersChanged && refs.some((r) => !this.holdsOwner(obj, r))) wake.add(uid);
       const collecting = hasFinalizer(obj, ORPHAN_FINALIZER) || hasFinalizer(obj, FOREGROUND_DELETION_FINALIZER);
       if (obj.metadata.deletionTimestamp && collecting) wake.add(uid);
       // An owner deleting in foreground waits for its blocking dependents: tell it when that set may have changed.
       if (ownersChanged) {
-        for (const o of [...(previous?.owners ?? []), ...(obj.metadata.ownerReferences ?? [])]) wake.add(o.uid);
+        for (const o of [...(previous?.owners ?? []), ...refs]) if (this.graph.get(o.uid)?.deleting) wake.add(o.uid);
       }
     }
     return [...wake].filter((u) => this.graph.get(u)).map((name) => ({ name }));
+  }
+
+  /** Whether the graph holds the object `ref` names, where `dependent` would look for it. */
+  private holdsOwner(dependent: Readonly<KubeObject>, ref: OwnerReference): boolean {
+    const owner = this.graph.get(ref.uid);
+    if (!owner || owner.kind !== ref.kind || owner.name !== ref.name) return false;
+    return owner.namespace === undefined || owner.namespace === dependent.metadata.namespace;
   }
 
   async reconcile(req: ReconcileRequest): Promise<undefined> {

@@ -1,4 +1,4 @@
-import type { Lease, Manager, Pod } from '@flotilla/core';
+import type { InformerEvent, Lease, Manager, Node, Pod } from '@flotilla/core';
 import { managerContext } from '../controller-context/controller-context.js';
 import type { RegisterOptions } from '../replicaset/register.js';
 import {
@@ -15,8 +15,9 @@ export interface NodeLifecycleRegisterOptions extends RegisterOptions, NodeLifec
  * Adds the node lifecycle controller (`node-lifecycle`: health, taints,
  * rate-limited NoExecute tainting) and the taint eviction controller
  * (`taint-eviction-controller`: deletes pods whose tolerations ran out).
- * Lease renewals in `kube-node-lease` wake the node they belong to; pod
- * changes wake their node's eviction check.
+ * Lease renewals in `kube-node-lease` wake the node they belong to; changes
+ * to a NoExecute-tainted node's pods, and to a node's NoExecute taints, wake
+ * that node's eviction check.
  */
 export function registerNodeLifecycleController(
   manager: Manager,
@@ -34,11 +35,20 @@ export function registerNodeLifecycleController(
   const eviction = new TaintEvictionReconciler(
     managerContext(manager, 'taint-eviction-controller', 'taint-eviction-controller'),
   );
-  manager
-    .controller('taint-eviction-controller')
-    .for('Node')
-    .watches<Pod>('Pod', (pod) => (pod.spec.nodeName ? [{ name: pod.spec.nodeName }] : []))
-    .concurrency(opts.concurrency ?? 1)
-    .reconcile(eviction);
+  manager.createController({
+    name: 'taint-eviction-controller',
+    reconciler: eviction,
+    sources: [
+      {
+        informer: manager.informers.for('Node'),
+        toRequests: (event) => eviction.nodeRequests(event as InformerEvent<Node>),
+      },
+      {
+        informer: manager.informers.for('Pod'),
+        toRequests: (event) => eviction.podRequests(event as InformerEvent<Pod>),
+      },
+    ],
+    concurrency: opts.concurrency ?? 1,
+  });
   return { lifecycle, eviction };
 }

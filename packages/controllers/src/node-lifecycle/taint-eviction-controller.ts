@@ -1,4 +1,5 @@
 import {
+  type InformerEvent,
   isReason,
   type Node,
   type Pod,
@@ -10,6 +11,15 @@ import { podsOnNode } from '../cache-indexes/pods-by-node.js';
 import type { ControllerContext } from '../controller-context/controller-context.js';
 import { isPodTerminating } from '../pod-control/pod-state.js';
 import { evictionDeadline } from './tolerations.js';
+
+/** The taints that can evict a running pod (NoExecute); none when the node is unknown. */
+function noExecuteTaints(node: Readonly<Node> | undefined) {
+  return (node?.spec?.taints ?? []).filter((t) => t.effect === 'NoExecute');
+}
+
+/** The fields of a pod the eviction decision reads, besides the node's taints. */
+const evictionInputs = (pod: Readonly<Pod>) =>
+  JSON.stringify([pod.spec.nodeName, pod.spec.tolerations ?? [], pod.metadata.deletionTimestamp ?? null]);
 
 /**
  * Kubernetes' taint eviction controller, one reconcile per Node: deletes
@@ -25,6 +35,12 @@ import { evictionDeadline } from './tolerations.js';
  * requeued for its next deadline on the Clock; a taint removed before a
  * deadline cancels the eviction.
  *
+ * Events that cannot change a decision wake nothing (Kubernetes' taint
+ * manager's `PodUpdated`/`NodeUpdated` filters): a pod event only when the
+ * pod's node has NoExecute taints and the pod is new or changed its node,
+ * tolerations or deletion state; a node event only when its NoExecute taints
+ * changed. A taint added later wakes the node, which looks at all its pods.
+ *
  * Caveats: eviction is a normal (graceful) pod delete; on an unreachable
  * node nobody finishes it, so the pod stays Terminating, as in Kubernetes,
  * while its replacement is created.
@@ -32,9 +48,29 @@ import { evictionDeadline } from './tolerations.js';
 export class TaintEvictionReconciler implements Reconciler {
   constructor(private readonly ctx: ControllerContext) {}
 
+  /** The node a pod event should wake: none unless the node is tainted NoExecute and the pod's inputs changed. */
+  podRequests(event: InformerEvent<Pod>): ReconcileRequest[] {
+    const pod = event.object;
+    const nodeName = pod.spec.nodeName;
+    if (event.type === 'deleted' || !nodeName) return [];
+    if (event.type === 'updated' && event.oldObject && evictionInputs(event.oldObject) === evictionInputs(pod))
+      return [];
+    const node = this.ctx.informers.for<Node>('Node').cache.get(undefined, nodeName);
+    return noExecuteTaints(node).length > 0 ? [{ name: nodeName }] : [];
+  }
+
+  /** The node itself when its NoExecute taints appeared or changed; status and lease updates wake nothing. */
+  nodeRequests(event: InformerEvent<Node>): ReconcileRequest[] {
+    if (event.type === 'deleted') return [];
+    const taints = JSON.stringify(noExecuteTaints(event.object));
+    if (event.type === 'updated' && event.oldObject && JSON.stringify(noExecuteTaints(event.oldObject)) === taints)
+      return [];
+    return event.type === 'added' && taints === '[]' ? [] : [{ name: event.object.metadata.name }];
+  }
+
   async reconcile(req: ReconcileRequest): Promise<ReconcileResult | undefined> {
     const node = this.ctx.informers.for<Node>('Node').cache.get(undefined, req.name);
-    const taints = (node?.spec?.taints ?? []).filter((t) => t.effect === 'NoExecute');
+    const taints = noExecuteTaints(node);
     if (!node || taints.length === 0) return undefined;
     const now = this.ctx.clock.now();
     let next = Number.POSITIVE_INFINITY;

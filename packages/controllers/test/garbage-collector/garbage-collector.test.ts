@@ -1,6 +1,7 @@
 import type { ConfigMap, PropagationPolicy, ReplicaSet } from '@flotilla/core';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, type MockInstance, vi } from 'vitest';
 import { DeploymentReconciler } from '../../src/deployment/deployment-controller.js';
+import type { GarbageCollector } from '../../src/garbage-collector/garbage-collector.js';
 import { ReplicaSetReconciler } from '../../src/replicaset/replica-set-controller.js';
 import { replicaSetKind } from '../../src/replicaset/replica-set-kind.js';
 import { testDeployment } from '../support/builders.js';
@@ -15,10 +16,13 @@ describe('garbage collector', () => {
   let cluster: TestCluster;
   /** Kinds and names of objects in the order the store removed them. */
   let removed: string[];
+  /** Every reconcile the collector was asked for, by uid. */
+  let reconciles: MockInstance<GarbageCollector['reconcile']>;
   beforeEach(async () => {
     cluster = new TestCluster(['node-1', 'node-2']);
     const rs = new ReplicaSetReconciler<ReplicaSet>(cluster.ctx, replicaSetKind);
     const gc = drivenGarbageCollector(cluster);
+    reconciles = vi.spyOn(gc.gc, 'reconcile');
     await cluster.start([
       { kind: 'Deployment', reconciler: new DeploymentReconciler(cluster.ctx) },
       { kind: 'ReplicaSet', reconciler: rs, observePodEvent: (t, p, o) => rs.observePodEvent(t, p, o) },
@@ -46,6 +50,26 @@ describe('garbage collector', () => {
     await cluster.api.resource('Deployment').delete('default', 'web', { propagationPolicy });
     await cluster.settle();
   };
+
+  it('never reconciles a dependent whose owners it holds, however often the dependent changes', async () => {
+    await deployWeb();
+    for (const p of (await cluster.api.resource('Pod').list({ namespace: 'default' })).items) {
+      await cluster.api.resource('Pod').patchStatus('default', p.metadata.name, { status: { phase: 'Running' } });
+    }
+    await cluster.settle();
+    expect(reconciles).not.toHaveBeenCalled();
+  });
+
+  it('still collects a dependent it never reconciled once its owner is deleted later', async () => {
+    const owner = await cluster.api.resource('ConfigMap').create(configMap('owner'));
+    const ref = { apiVersion: 'v1', kind: 'ConfigMap', name: 'owner', uid: owner.metadata.uid ?? '' };
+    await cluster.api.resource('ConfigMap').create(configMap('dependent', [ref]));
+    await cluster.settle();
+    expect(reconciles).not.toHaveBeenCalled();
+    await cluster.api.resource('ConfigMap').delete('default', 'owner');
+    await cluster.settle();
+    expect(await count('ConfigMap')).toBe(0);
+  });
 
   it('Background: the Deployment goes at once, then its ReplicaSets, then their pods', async () => {
     await deployWeb();

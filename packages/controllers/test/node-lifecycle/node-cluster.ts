@@ -26,8 +26,11 @@ export class NodeCluster {
   /** Round-robin position of `bindPending`, kept across calls so pods spread evenly. */
   private nextNode = 0;
 
+  /** The two reconcilers, for tests that watch what they are asked to do. */
+  readonly controllers: ReturnType<typeof registerNodeLifecycleController>;
+
   constructor(options: NodeLifecycleOptions & { replicaSets?: boolean } = {}) {
-    registerNodeLifecycleController(this.manager, options);
+    this.controllers = registerNodeLifecycleController(this.manager, options);
     if (options.replicaSets) registerReplicaSetController(this.manager);
   }
 

@@ -131,6 +131,23 @@ describe('serverSideApply', () => {
     expect(out.spec.template.spec.containers.map((c) => c.name)).toEqual(['nginx']);
   });
 
+  it.each([
+    ['a new item after a shared one', ['a', 'b'], ['a', 'c'], ['a', 'b', 'c']],
+    ['a new item before a shared one', ['a', 'b'], ['c', 'a'], ['c', 'a', 'b']],
+    ['shared items reordered around a live-only one', ['a', 'b', 'c'], ['c', 'd', 'a'], ['b', 'c', 'd', 'a']],
+  ])('orders merged containers as structured-merge-diff does: %s', (_name, live, config, merged) => {
+    const withContainers = (names: string[]) => {
+      const d = deployment(1);
+      d.spec.template.spec.containers = names.map((name) => ({ name, image: name }));
+      return d;
+    };
+    const owner = recordUpdate(undefined, withContainers(live), { manager: 'other', now });
+    const out = applied(
+      serverSideApply({ live: owner, applied: withContainers(config), fieldManager: 'kubectl', now }),
+    );
+    expect(out.spec.template.spec.containers.map((c) => c.name)).toEqual(merged);
+  });
+
   it('credits the fields of an object without managedFields to before-first-apply', () => {
     const result = serverSideApply({ live: deployment(2), applied: deployment(4), fieldManager: 'kubectl', now });
     expect(result.outcome === 'conflict' && result.status.message).toBe(

@@ -86,8 +86,7 @@ const outsideStatus = (path: FieldPath) => path[0] !== 'f:status';
  *
  * Simplified against structured-merge-diff: no per-version conversion of
  * managed fields (entries of another apiVersion are compared as if written in
- * this one); map lists merged by apply keep live items in place and append new
- * ones; `status` is never applied through the main resource.
+ * this one); `status` is never applied through the main resource.
  */
 export function serverSideApply(request: ServerSideApplyRequest): ServerSideApplyResult {
   const { live, applied, fieldManager, force = false, now } = request;

@@ -303,6 +303,53 @@ describe('kubectl against a Flotilla ApiServer', () => {
     expect(hpa.stdout).toMatch(/^kc-deploy\s+Deployment\/kc-deploy\s+cpu: \S+\/60%\s+1\s+3\s/m);
   });
 
+  it('a CustomResourceDefinition: its kind is discovered, printed with its columns and categories, served at each version', async () => {
+    const crd = {
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: { name: 'widgets.example.com' },
+      spec: {
+        group: 'example.com',
+        scope: 'Namespaced',
+        names: { plural: 'widgets', singular: 'widget', kind: 'Widget', shortNames: ['wd'], categories: ['gadgets'] },
+        versions: [
+          {
+            name: 'v1',
+            served: true,
+            storage: true,
+            schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } },
+            additionalPrinterColumns: [
+              { name: 'Size', type: 'integer', jsonPath: '.spec.size' },
+              { name: 'Color', type: 'string', jsonPath: '.spec.color', priority: 1 },
+            ],
+          },
+          {
+            name: 'v1beta1',
+            served: true,
+            storage: false,
+            schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } },
+          },
+        ],
+      },
+    };
+    expect((await kubectl.run(['apply', '-f', '-'], JSON.stringify(crd))).code).toBe(0);
+    const widget = {
+      apiVersion: 'example.com/v1',
+      kind: 'Widget',
+      metadata: { name: 'w1' },
+      spec: { size: 3, color: 'blue' },
+    };
+    const fresh = await Kubectl.fresh(served.kubeconfig);
+    expect(await fresh.run(['apply', '--validate=false', '-f', '-'], JSON.stringify(widget))).toMatchObject({
+      code: 0,
+      stdout: 'widget.example.com/w1 created\n',
+    });
+    expect((await fresh.run(['get', 'wd'])).stdout).toMatch(/^NAME\s+SIZE\s*\nw1\s+3\s*$/m);
+    expect((await fresh.run(['get', 'gadgets', '-o', 'wide'])).stdout).toMatch(/^w1\s+3\s+blue\s*$/m);
+    const beta = await fresh.run(['get', 'widgets.v1beta1.example.com', 'w1', '-o', 'jsonpath={.apiVersion}']);
+    expect(beta).toMatchObject({ code: 0, stdout: 'example.com/v1beta1' });
+  });
+
   it('errors come back as Kubernetes Status: NotFound for a missing pod', async () => {
     const r = await kubectl.run(['get', 'pod', 'nosuch']);
     expect(r.code).toBe(1);

@@ -1,4 +1,5 @@
 import type { Api, ResourceType } from '@flotilla/core';
+import { apiVersionOnly } from '../conversion/api-version-only.js';
 import type { ServedVersion } from '../conversion/served-version.js';
 
 /** What a URL's group, version and plural resolve to: the kind as served there, and its conversion when not stored so. */
@@ -25,11 +26,9 @@ export class ResourceIndex {
   private readonly byPath = new Map<string, ServedKind>();
   private readonly groups = new Map<string, ServedGroup>();
   private readonly unsubscribe: () => void;
-  /** Grows with every registration; discovery documents cached under an older one are stale. */
-  generation = 0;
 
   constructor(
-    api: Api,
+    private readonly api: Api,
     /** Versions served by conversion; each is served once its stored kind is registered. */
     private readonly servedVersions: readonly ServedVersion[] = [],
   ) {
@@ -37,19 +36,47 @@ export class ResourceIndex {
     this.unsubscribe = api.registry.onRegister((type) => this.add(type));
   }
 
-  /** The kind served at `/apis/<group>/<version>/<plural>`, if any. */
+  /** The kind served at `/apis/<group>/<version>/<plural>`, if any (a kind no longer registered is not). */
   find(group: string, version: string, plural: string): ServedKind | undefined {
-    return this.byPath.get(`${group}/${version}/${plural}`);
+    const served = this.byPath.get(`${group}/${version}/${plural}`);
+    return served && this.registered(served.type) ? served : undefined;
   }
 
   /** Every served group; the core group (`''`) first, then the others in registration order. */
   servedGroups(): ServedGroup[] {
-    return [...this.groups.values()];
+    return [...this.groups.values()].map((g) => this.current(g)).filter((g) => g.versions.size > 0);
   }
 
   /** The group named `name`, if served. */
   group(name: string): ServedGroup | undefined {
-    return this.groups.get(name);
+    const group = this.groups.get(name);
+    const current = group && this.current(group);
+    return current && current.versions.size > 0 ? current : undefined;
+  }
+
+  /** A kind unregistered since (a deleted CustomResourceDefinition) is no longer served. */
+  private registered(type: ResourceType): boolean {
+    return this.api.registry.find(type.kind) !== undefined;
+  }
+
+  private current(group: ServedGroup): ServedGroup {
+    const versions = new Map<string, ResourceType[]>();
+    for (const [version, kinds] of group.versions) {
+      const live = kinds.filter((k) => this.registered(k));
+      if (live.length > 0) versions.set(version, live);
+    }
+    return { name: group.name, versions };
+  }
+
+  private forget(kind: string): void {
+    for (const [path, served] of this.byPath) if (served.type.kind === kind) this.byPath.delete(path);
+    for (const group of this.groups.values()) {
+      for (const [version, kinds] of group.versions) {
+        const rest = kinds.filter((k) => k.kind !== kind);
+        if (rest.length > 0) group.versions.set(version, rest);
+        else group.versions.delete(version);
+      }
+    }
   }
 
   /** Stops following the registry. */
@@ -58,6 +85,8 @@ export class ResourceIndex {
   }
 
   private add(type: ResourceType, conversion?: ServedVersion): void {
+    // A kind registered again (its CustomResourceDefinition changed) is served only as it is now.
+    if (!conversion) this.forget(type.kind);
     this.byPath.set(`${type.group}/${type.version}/${type.plural}`, conversion ? { type, conversion } : { type });
     let group = this.groups.get(type.group);
     if (!group) {
@@ -67,11 +96,14 @@ export class ResourceIndex {
     const kinds = group.versions.get(type.version) ?? [];
     kinds.push(type);
     group.versions.set(type.version, kinds);
-    this.generation += 1;
     if (conversion) return;
     for (const served of this.servedVersions) {
       if (served.kind === type.kind && served.group === type.group)
         this.add({ ...type, version: served.version }, served);
+    }
+    // A CRD's other served versions: objects differ only in apiVersion (conversion strategy None).
+    for (const version of type.servedVersions ?? []) {
+      if (version !== type.version) this.add({ ...type, version }, apiVersionOnly(type, version));
     }
   }
 }

@@ -61,8 +61,8 @@ export const RESOURCE_VERBS: readonly string[] = Object.freeze([
 ]);
 
 /**
- * Kubernetes' `all` category: what `kubectl get all` lists. Kept here rather
- * than on the ResourceType because it is a discovery fact of built-in kinds.
+ * Kubernetes' `all` category: what `kubectl get all` lists, for the built-in
+ * kinds (kinds a CustomResourceDefinition defines declare their own).
  */
 const ALL_CATEGORY = new Set([
   'Pod',
@@ -79,6 +79,9 @@ const ALL_CATEGORY = new Set([
 
 /** The discovery categories of `type` (`['all']` for the workload kinds, as kube-apiserver lists them). */
 export function categoriesOf(type: ResourceType): string[] {
+  // A kind a CustomResourceDefinition defines carries its own categories.
+  const declared = (type as ResourceType & { categories?: string[] }).categories;
+  if (declared) return [...declared];
   return ALL_CATEGORY.has(type.kind) && isBuiltinGroup(type.group) ? ['all'] : [];
 }
 

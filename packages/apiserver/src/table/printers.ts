@@ -14,6 +14,7 @@ import { nodePrinter } from './columns/nodes.js';
 import { podPrinter } from './columns/pods.js';
 import { endpointsPrinter, servicePrinter } from './columns/services.js';
 import { daemonSetPrinter, deploymentPrinter, replicaSetPrinter, statefulSetPrinter } from './columns/workloads.js';
+import { customResourcePrinter } from './custom-columns.js';
 import type { KindPrinter } from './table.js';
 
 /** kubectl's printers for the built-in kinds, by `group/Kind` (`/Pod` for the core group). */
@@ -39,15 +40,21 @@ const BUILTIN_PRINTERS: ReadonlyMap<string, KindPrinter> = new Map([
 ]);
 
 /**
- * Chooses the printer of a kind: one the server was given for it (custom
- * kinds' printer columns), kubectl's for a built-in kind, else NAME AGE.
+ * Chooses the printer of a kind: one the server was given for it, the
+ * `additionalPrinterColumns` of a kind a CustomResourceDefinition defines,
+ * kubectl's for a built-in kind, else NAME AGE.
  */
 export class Printers {
+  private readonly fromDefinitions = new WeakMap<ResourceType, KindPrinter | undefined>();
+
   constructor(private readonly custom: ReadonlyMap<string, KindPrinter> = new Map()) {}
 
   /** The printer for `type`. */
-  for(type: Pick<ResourceType, 'group' | 'kind'>): KindPrinter {
+  for(type: ResourceType): KindPrinter {
     const key = `${type.group}/${type.kind}`;
-    return this.custom.get(key) ?? BUILTIN_PRINTERS.get(key) ?? defaultPrinter;
+    const given = this.custom.get(key);
+    if (given) return given;
+    if (!this.fromDefinitions.has(type)) this.fromDefinitions.set(type, customResourcePrinter(type));
+    return this.fromDefinitions.get(type) ?? BUILTIN_PRINTERS.get(key) ?? defaultPrinter;
   }
 }

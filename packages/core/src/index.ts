@@ -21,6 +21,7 @@ export * from './metrics/index.js';
 export * from './metrics-api/index.js';
 export * from './model/index.js';
 export * from './registry/index.js';
+export * from './remote/index.js';
 export * from './schema/index.js';
 export * from './store/index.js';
 export * from './validation/index.js';

@@ -1,6 +1,7 @@
 export * from './admission.js';
 export * from './api.js';
 export * from './binding.js';
+export type * from './cluster-api.js';
 export * from './deletion.js';
 export * from './eviction.js';
 export * from './merge-patch.js';

@@ -29,6 +29,7 @@ import type { AdmissionChain } from './admission.js';
 import { deletesOnUpdate, planDeletion } from './deletion.js';
 import { applyMergePatch } from './merge-patch.js';
 import type { NamespaceLifecycle } from './namespace-lifecycle.js';
+import { refFromArguments } from './ref-arguments.js';
 import { compileObjectSelector, type ObjectSelector, watchSelected } from './selective-watch.js';
 import type {
   AdmissionRequest,
@@ -581,27 +582,8 @@ export class ApiResourceClient<T extends KubeObject = KubeObject> implements Res
     return next;
   }
 
-  /**
-   * Reads `(namespace, name)` or `(name)` according to the kind's scope, with
-   * a clear error for the wrong form. Cluster-scoped kinds also take
-   * `(undefined, name)` and `('', name)`, as generic code that passes an
-   * object's `metadata.namespace` calls them.
-   */
   private ref(namespaceOrName: string | undefined, name: string | undefined, method: string): ObjectRef {
-    if (!this.type.namespaced && name !== undefined && (namespaceOrName === undefined || namespaceOrName === '')) {
-      namespaceOrName = name;
-      name = undefined;
-    }
-    if (typeof namespaceOrName !== 'string' || (name !== undefined && typeof name !== 'string')) {
-      throw new BadRequestError(`${method} takes names as strings`);
-    }
-    if (this.type.namespaced) {
-      if (name === undefined)
-        throw new BadRequestError(`${this.kind} is namespaced: call ${method}(namespace, name, ...)`);
-      return { namespace: namespaceOrName, name };
-    }
-    if (name !== undefined) throw new BadRequestError(`${this.kind} is cluster-scoped: call ${method}(name, ...)`);
-    return { name: namespaceOrName };
+    return refFromArguments(this.type, namespaceOrName, name, method);
   }
 
   private key(ref: ObjectRef): ObjectKey {

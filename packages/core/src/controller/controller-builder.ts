@@ -1,3 +1,4 @@
+import type { ClusterApi } from '../api/cluster-api.js';
 import { BadRequestError } from '../errors/api-errors.js';
 import type { InformerEvent } from '../informer/types.js';
 import type { KubeObject } from '../model/meta.js';
@@ -62,7 +63,7 @@ export class ControllerBuilder {
   private extra: ControllerBuilderOptions = {};
 
   constructor(
-    private readonly manager: Manager,
+    private readonly manager: Manager<ClusterApi>,
     private readonly name: string,
   ) {}
 

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Api } from '../api/api.js';
+import type { ClusterApi } from '../api/cluster-api.js';
 import { type Clock, resolveClock, toTimestamp } from '../clock/clock.js';
 import { isReason } from '../errors/api-errors.js';
 import { type Logger, silentLogger } from '../logging/logger.js';
@@ -37,7 +37,7 @@ export class EventRecorder {
   private readonly written = new Map<string, Event>();
 
   constructor(
-    private readonly api: Api,
+    private readonly api: ClusterApi,
     private readonly options: EventRecorderOptions,
   ) {
     this.clock = resolveClock(options.clock, api);

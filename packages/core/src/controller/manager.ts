@@ -1,6 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import type { Registry } from 'prom-client';
 import type { Api } from '../api/api.js';
+import type { ClusterApi } from '../api/cluster-api.js';
 import { type Clock, resolveClock } from '../clock/clock.js';
 import { BadRequestError } from '../errors/api-errors.js';
 import { InformerFactory } from '../informer/informer-factory.js';
@@ -13,8 +14,9 @@ import { type LeaderElectionOptions, LeaderElector } from './leader-election.js'
 import type { Runnable } from './runnable.js';
 
 /** Options of a `Manager`. */
-export interface ManagerOptions {
-  api: Api;
+export interface ManagerOptions<A extends ClusterApi = Api> {
+  /** The cluster's API: the in-process `Api` or a `RemoteApi`. */
+  api: A;
   clock?: Clock;
   logger?: Logger;
   /** Where controllers, work queues and leader election register their metrics. None when absent. */
@@ -70,10 +72,10 @@ function aborted(signal: AbortSignal): Promise<void> {
  * need election may be started several times (once per leadership term), so
  * their `start` must be re-entrant after the previous run's signal aborted.
  */
-export class Manager implements ComponentLifecycle {
+export class Manager<A extends ClusterApi = Api> implements ComponentLifecycle {
   /** The shared informers: other components should take theirs from here, so that one cache serves all. */
   readonly informers: InformerFactory;
-  readonly api: Api;
+  readonly api: A;
   readonly clock: Clock;
   readonly logger: Logger;
   private readonly runnables: Runnable[] = [];
@@ -84,7 +86,7 @@ export class Manager implements ComponentLifecycle {
   /** Settles when the leader work of the current leadership term has stopped. */
   private currentTerm: Promise<void> = Promise.resolve();
 
-  constructor(private readonly options: ManagerOptions) {
+  constructor(private readonly options: ManagerOptions<A>) {
     this.api = options.api;
     this.clock = resolveClock(options.clock, options.api);
     this.logger = options.logger ?? silentLogger();

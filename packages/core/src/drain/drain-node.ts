@@ -1,4 +1,4 @@
-import type { Api } from '../api/api.js';
+import type { ClusterApi } from '../api/cluster-api.js';
 import type { Clock } from '../clock/clock.js';
 import { BadRequestError, isReason, TimeoutError } from '../errors/api-errors.js';
 import type { Node, Pod } from '../model/core-v1.js';
@@ -47,7 +47,7 @@ const key = (p: Readonly<Pod>) => `${p.metadata.namespace ?? 'default'}/${p.meta
 const finished = (p: Readonly<Pod>) => p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed';
 
 /** Marks a node unschedulable (`kubectl cordon`); returns the node as stored. */
-export async function cordonNode(api: Api, name: string, unschedulable = true): Promise<Node> {
+export async function cordonNode(api: ClusterApi, name: string, unschedulable = true): Promise<Node> {
   return api.resource('Node').patch(name, { spec: { unschedulable: unschedulable ? true : null } });
 }
 
@@ -83,7 +83,7 @@ function classify(pod: Readonly<Pod>, opts: DrainOptions): { evict: true } | { s
  * @throws BadRequestError listing the pods that block the drain;
  * TimeoutError when `timeoutMs` passes first; the first other eviction error.
  */
-export async function drainNode(api: Api, nodeName: string, opts: DrainOptions = {}): Promise<DrainResult> {
+export async function drainNode(api: ClusterApi, nodeName: string, opts: DrainOptions = {}): Promise<DrainResult> {
   const clock = opts.clock ?? api.clock;
   const deadline = opts.timeoutMs === undefined ? Number.POSITIVE_INFINITY : clock.now() + opts.timeoutMs;
   await cordonNode(api, nodeName);

@@ -29,7 +29,7 @@ export const NON_STRATEGIC_PATCH_TYPES = [
  * scalars (`finalizers`); other lists are replaced. Directives:
  * `$patch: replace` (a map or list is replaced, not merged), `$patch: delete`
  * (in a list item: remove the item with that key; in a map: clear it),
- * `$patch: merge` (in a list: merge, the default), `$setElementOrder/<list>`
+ * `$setElementOrder/<list>`
  * (the order of the merged list; items only the server has keep their
  * places), `$retainKeys` (keys of a `retainKeys` field not listed are
  * cleared), `$deleteFromPrimitiveList/<list>` (remove these scalars).
@@ -130,34 +130,38 @@ function mergeList(
   path: string,
   order: unknown[] | undefined,
 ): unknown[] {
-  if (patch.some((item) => isJsonObject(item) && item[PATCH] === 'replace')) {
-    return cloneJson(patch.filter((item) => !(isJsonObject(item) && item[PATCH] === 'replace')));
+  // Directive items, as kube-apiserver reads them: `delete` removes the item
+  // with that key, `replace` makes the list the patch's other items.
+  const directives = patch.filter((item): item is JsonMap => isJsonObject(item) && Object.hasOwn(item, PATCH));
+  for (const item of directives) {
+    if (item[PATCH] === 'merge')
+      throw new PatchError('BadRequest', path, 'merging lists cannot yet be specified in the patch');
+    if (item[PATCH] !== 'delete' && item[PATCH] !== 'replace')
+      throw new PatchError('BadRequest', path, `unknown $patch directive ${JSON.stringify(item[PATCH])}`);
   }
+  if (directives.some((item) => item[PATCH] === 'replace'))
+    return cloneJson(patch.filter((item) => !(isJsonObject(item) && Object.hasOwn(item, PATCH))));
   const key = list.type === 'map' ? list.keys?.[0] : undefined;
   let out = [...original];
   const implied: unknown[] = [];
   patch.forEach((item, i) => {
     const itemPath = `${path}[${i}]`;
+    const directive = isJsonObject(item) ? item[PATCH] : undefined;
     if (!key || !isJsonObject(item)) {
-      if (isJsonObject(item) && item[PATCH] === 'merge') return;
+      if (directive !== undefined) throw new PatchError('BadRequest', itemPath, 'a $patch directive needs a merge key');
       if (!out.some((v) => jsonEqual(v, item))) out.push(cloneJson(item));
       implied.push(item);
       return;
     }
-    const directive = item[PATCH];
-    if (directive !== undefined && directive !== 'merge' && directive !== 'delete')
-      throw new PatchError('BadRequest', itemPath, `unknown $patch directive ${JSON.stringify(directive)}`);
-    if (!Object.hasOwn(item, key)) {
-      if (directive === 'merge') return;
+    if (!Object.hasOwn(item, key))
       throw new PatchError('BadRequest', itemPath, `map list item has no merge key "${key}"`);
-    }
     const matches = (v: unknown) => isJsonObject(v) && jsonEqual(v[key], item[key]);
     if (directive === 'delete') {
       out = out.filter((v) => !matches(v));
       return;
     }
     const at = out.findIndex(matches);
-    const merged = mergeMap(at >= 0 ? (out[at] as JsonMap) : {}, withoutKey(item, PATCH), list.items, itemPath);
+    const merged = mergeMap(at >= 0 ? (out[at] as JsonMap) : {}, item, list.items, itemPath);
     if (at >= 0) out[at] = merged;
     else out.push(merged);
     implied.push(item);

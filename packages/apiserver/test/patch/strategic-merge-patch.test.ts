@@ -328,6 +328,24 @@ describe('applyStrategicMergePatch on built-in kinds', () => {
     expect(web.ports).toEqual([{ containerPort: 443 }, { containerPort: 80 }]);
   });
 
+  it('replaces the list with $patch: replace, dropping the other directive items', () => {
+    const patch = {
+      spec: {
+        template: {
+          spec: { containers: [{ $patch: 'replace' }, { name: 'x', $patch: 'delete' }, { name: 'only', image: 'i' }] },
+        },
+      },
+    };
+    expect(applyStrategicMergePatch(deployment, patch).spec.template.spec.containers).toEqual([
+      { name: 'only', image: 'i' },
+    ]);
+  });
+
+  it('refuses $patch: merge in a list, as kube-apiserver does', () => {
+    const patch = { spec: { template: { spec: { containers: [{ name: 'web', $patch: 'merge' }] } } } };
+    expect(() => applyStrategicMergePatch(deployment, patch)).toThrow('merging lists cannot yet be specified');
+  });
+
   it('removes a container with $patch: delete', () => {
     const patch = { spec: { template: { spec: { containers: [{ name: 'sidecar', $patch: 'delete' }] } } } };
     expect(applyStrategicMergePatch(deployment, patch).spec.template.spec.containers.map((c) => c.name)).toEqual([

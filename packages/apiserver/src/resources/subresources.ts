@@ -32,7 +32,11 @@ export function subresourcesOf(type: ResourceType): SubresourceInfo[] {
   const own: GroupVersionKind = { group: type.group, version: type.version, kind: type.kind };
   const subresources: SubresourceInfo[] = [];
   if (type.statusSubresource) subresources.push({ name: 'status', responseKind: own, verbs: READ_WRITE });
-  if (SCALABLE_KINDS.has(type.kind)) subresources.push({ name: 'scale', responseKind: SCALE_KIND, verbs: READ_WRITE });
+  // A kind a CustomResourceDefinition defines has a scale subresource when its CRD declares one.
+  const customScale = (type as ResourceType & { scale?: object }).scale !== undefined;
+  if (SCALABLE_KINDS.has(type.kind) || customScale) {
+    subresources.push({ name: 'scale', responseKind: SCALE_KIND, verbs: READ_WRITE });
+  }
   if (type.kind === 'Pod' && type.group === '') {
     subresources.push({
       name: 'binding',

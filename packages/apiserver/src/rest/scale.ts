@@ -1,4 +1,10 @@
-import { formatLabelSelector, InvalidError, type KubeObject, type LabelSelector } from '@flotilla/core';
+import {
+  formatLabelSelector,
+  InvalidError,
+  type KubeObject,
+  type LabelSelector,
+  type ResourceType,
+} from '@flotilla/core';
 import { HttpStatusError } from '../errors/http-status-error.js';
 import { writeJson } from '../server/respond.js';
 import { readBody } from './body.js';
@@ -32,20 +38,69 @@ function selectorString(selector: LabelSelector | Record<string, string> | undef
   return formatLabelSelector(asSelector);
 }
 
-/** The Scale of a workload: desired replicas from spec, observed from status, the selector as a string. */
-export function scaleOf(obj: KubeObject): Scale {
+/** Where a custom kind keeps its replicas and selector (a CRD's `subresources.scale`). */
+export interface ScalePaths {
+  specReplicasPath: string;
+  statusReplicasPath: string;
+  labelSelectorPath?: string;
+}
+
+/** The scale paths of `type` when a CustomResourceDefinition gives it a scale subresource. */
+export function customScalePaths(type: ResourceType): ScalePaths | undefined {
+  return (type as ResourceType & { scale?: ScalePaths }).scale;
+}
+
+/** `.spec.replicas` -> `['spec', 'replicas']`. */
+const pathOf = (path: string) => path.split('.').filter((p) => p !== '');
+
+function valueAt(obj: unknown, path: string): unknown {
+  let at = obj;
+  for (const key of pathOf(path))
+    at = at !== null && typeof at === 'object' ? (at as Record<string, unknown>)[key] : undefined;
+  return at;
+}
+
+/** A copy of `obj` with `value` at `path`, copying each object on the way so the input stays untouched. */
+function withValueAt(obj: KubeObject, path: string, value: unknown): KubeObject {
+  const keys = pathOf(path);
+  const set = (at: unknown, i: number): unknown => {
+    const copy = at !== null && typeof at === 'object' && !Array.isArray(at) ? { ...(at as object) } : {};
+    const key = keys[i]!;
+    (copy as Record<string, unknown>)[key] =
+      i === keys.length - 1 ? value : set((copy as Record<string, unknown>)[key], i + 1);
+    return copy;
+  };
+  return set(obj, 0) as KubeObject;
+}
+
+/**
+ * The Scale of a workload: desired replicas from spec, observed from status,
+ * the selector as a string; for a custom kind, read at its CRD's scale paths.
+ */
+export function scaleOf(obj: KubeObject, paths?: ScalePaths): Scale {
   const w = obj as unknown as ScalableShape;
   const { name, namespace, uid, resourceVersion, creationTimestamp } = obj.metadata;
-  const status: Scale['status'] = { replicas: w.status?.replicas ?? 0 };
-  const selector = selectorString(w.spec?.selector);
-  if (selector !== undefined) status.selector = selector;
-  return {
+  const metadata = { name, namespace, uid, resourceVersion, creationTimestamp };
+  const scale = (spec: number, status: number, selector: string | undefined): Scale => ({
     apiVersion: 'autoscaling/v1',
     kind: 'Scale',
-    metadata: { name, namespace, uid, resourceVersion, creationTimestamp },
-    spec: { replicas: w.spec?.replicas ?? 1 },
-    status,
-  };
+    metadata,
+    spec: { replicas: spec },
+    status: selector === undefined ? { replicas: status } : { replicas: status, selector },
+  });
+  if (paths) {
+    const number = (path: string, fallback: number) => {
+      const v = valueAt(obj, path);
+      return typeof v === 'number' ? v : fallback;
+    };
+    const selector = paths.labelSelectorPath ? valueAt(obj, paths.labelSelectorPath) : undefined;
+    return scale(
+      number(paths.specReplicasPath, 0),
+      number(paths.statusReplicasPath, 0),
+      typeof selector === 'string' ? selector : undefined,
+    );
+  }
+  return scale(w.spec?.replicas ?? 1, w.status?.replicas ?? 0, selectorString(w.spec?.selector));
 }
 
 function replicasOf(scale: unknown, name: string): number {
@@ -64,8 +119,9 @@ function replicasOf(scale: unknown, name: string): number {
  * Api's update pipeline.
  */
 export async function serveScale(r: RestRequest, s: RestServices): Promise<void> {
+  const paths = customScalePaths(r.type);
   if (r.info.verb === 'get') {
-    writeJson(r.res, 200, scaleOf(await getStored(r)));
+    writeJson(r.res, 200, scaleOf(await getStored(r), paths));
     return;
   }
   const write = writeQueryOf(r.query);
@@ -86,8 +142,9 @@ export async function serveScale(r: RestRequest, s: RestServices): Promise<void>
     throw new HttpStatusError(405, 'MethodNotAllowed', `the scale subresource does not serve ${r.req.method}`);
   }
   const updated = await r.client.rewrite(objectRef(r), { precondition, dryRun: write.dryRun }, (stored) => {
-    const replicas = change(scaleOf(stored));
-    return recordWrite(r, s, stored, { ...stored, spec: { ...(stored.spec as object), replicas } }, 'scale');
+    const replicas = change(scaleOf(stored, paths));
+    const next = withValueAt(stored, paths?.specReplicasPath ?? '.spec.replicas', replicas);
+    return recordWrite(r, s, stored, next, 'scale');
   });
-  writeJson(r.res, 200, scaleOf(updated));
+  writeJson(r.res, 200, scaleOf(updated, paths));
 }

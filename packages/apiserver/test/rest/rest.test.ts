@@ -1,3 +1,4 @@
+import type { ResourceType } from '@flotilla/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { pod, servedApi } from '../server/served-api.js';
 
@@ -219,6 +220,41 @@ describe('REST over the Api: the verbs of a registered kind', () => {
       reason: 'Invalid',
     });
     expect((await s.json('GET', '/apis/apps/v1/namespaces/default/deployments/web')).json.spec.replicas).toBe(4);
+  });
+
+  it('scale of a custom kind reads and writes the paths its definition names', async () => {
+    const scale = {
+      specReplicasPath: '.spec.size',
+      statusReplicasPath: '.status.size',
+      labelSelectorPath: '.status.selector',
+    };
+    s.api.registerResource({
+      group: 'example.com',
+      version: 'v1',
+      kind: 'Pool',
+      plural: 'pools',
+      namespaced: true,
+      scale,
+    } as ResourceType);
+    const base = '/apis/example.com/v1/namespaces/default/pools';
+    await s.json('POST', base, {
+      apiVersion: 'example.com/v1',
+      kind: 'Pool',
+      metadata: { name: 'p' },
+      spec: { size: 2 },
+      status: { size: 1, selector: 'app=p' },
+    });
+    expect((await s.json('GET', `${base}/p/scale`)).json).toMatchObject({
+      spec: { replicas: 2 },
+      status: { replicas: 1, selector: 'app=p' },
+    });
+    const patched = await s.json('PATCH', `${base}/p/scale`, { spec: { replicas: 5 } }, 'application/merge-patch+json');
+    expect(patched.json.spec.replicas).toBe(5);
+    expect((await s.json('GET', `${base}/p`)).json.spec.size).toBe(5);
+    const discovered = (await s.json('GET', '/apis/example.com/v1')).json.resources.map(
+      (x: { name: string }) => x.name,
+    );
+    expect(discovered).toEqual(['pools', 'pools/scale']);
   });
 
   it('binding assigns the node once; eviction deletes the pod', async () => {

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CronSyntaxError, cronField, cronRange, parseCronSpec } from '../../src/cronjob/cron-spec.js';
 import { parseCronSchedule } from '../../src/cronjob/schedule.js';
@@ -177,5 +178,73 @@ describe('CronJob schedules (Kubernetes: cron.ParseStandard, spec.timeZone)', ()
     ['0 * * * *', '', 'spec.timeZone'],
   ])('refuses %j in zone %j naming %s', (schedule, tz, field) => {
     expect(() => parseCronSchedule(schedule, tz, 'cj')).toThrow(field);
+  });
+});
+
+/** Whether `v` is in a cron field written as `*`, `a`, `a-b`, `*\/n` or `a-b/n`, comma-separated. */
+function inField(field: string, v: number, min: number, max: number): boolean {
+  return field.split(',').some((part) => {
+    const [range, stepText] = part.split('/');
+    const step = stepText ? Number(stepText) : 1;
+    const [lo, hi] =
+      range === '*'
+        ? [min, max]
+        : range.includes('-')
+          ? range.split('-').map(Number)
+          : [Number(range), stepText ? max : Number(range)];
+    return v >= lo && v <= hi && (v - lo) % step === 0;
+  });
+}
+
+/** The first matching minute after `t` in UTC by plain enumeration of days, hours and minutes. */
+function bruteForceNext(spec: string, t: number): number | undefined {
+  const [mi, h, dom, mon, dow] = spec.split(' ');
+  const unrestricted = (f: string) => f === '*' || f === '*/1' || f === '?';
+  const start = new Date(t);
+  for (let d = 0; d < 5 * 366; d++) {
+    const day = new Date(Date.UTC(start.getUTCFullYear(), start.getUTCMonth(), start.getUTCDate() + d));
+    if (!inField(mon, day.getUTCMonth() + 1, 1, 12)) continue;
+    const domOk = inField(dom, day.getUTCDate(), 1, 31);
+    const dowOk = inField(dow, day.getUTCDay(), 0, 6);
+    if (!(unrestricted(dom) || unrestricted(dow) ? domOk && dowOk : domOk || dowOk)) continue;
+    for (let hour = 0; hour < 24; hour++) {
+      if (!inField(h, hour, 0, 23)) continue;
+      for (let minute = 0; minute < 60; minute++) {
+        if (!inField(mi, minute, 0, 59)) continue;
+        const at = day.getTime() + hour * 3_600_000 + minute * 60_000;
+        if (at > t) return at;
+      }
+    }
+  }
+  return undefined;
+}
+
+describe('robfig/cron Next agrees with plain enumeration (UTC, property)', () => {
+  const field = (min: number, max: number) =>
+    fc.oneof(
+      fc.constant('*'),
+      fc.integer({ min, max }).map(String),
+      fc
+        .tuple(fc.integer({ min, max }), fc.integer({ min, max }))
+        .map(([a, b]) => `${Math.min(a, b)}-${Math.max(a, b)}`),
+      fc.integer({ min: 2, max: Math.max(2, max - min) }).map((n) => `*/${n}`),
+      fc.tuple(fc.integer({ min, max }), fc.integer({ min, max })).map(([a, b]) => `${a},${b}`),
+    );
+  it('gives the same next time for random five-field schedules', () => {
+    fc.assert(
+      fc.property(
+        field(0, 59),
+        field(0, 23),
+        field(1, 31),
+        field(1, 12),
+        field(0, 6),
+        fc.integer({ min: Date.UTC(2020, 0, 1), max: Date.UTC(2030, 0, 1) }),
+        (mi, h, dom, mon, dow, t) => {
+          const spec = [mi, h, dom, mon, dow].join(' ');
+          expect(parseCronSpec(spec, { timeZone: 'UTC' }).next(t)).toBe(bruteForceNext(spec, t));
+        },
+      ),
+      { numRuns: 150 },
+    );
   });
 });

@@ -1,4 +1,4 @@
-import { createBuiltinRegistry, type ResourceType } from '@flotilla/core';
+import { createBuiltinRegistry, customResourceType, type ResourceType } from '@flotilla/core';
 import { describe, expect, it } from 'vitest';
 import { openApiV2, openApiV3GroupVersion, openApiV3Index } from '../../src/openapi/index.js';
 
@@ -117,6 +117,45 @@ describe('openApiV3GroupVersion', () => {
     expect(doc.components.schemas['com.example.v1beta1.Widget'].properties.spec.properties.size.type).toBe('integer');
     const patch = doc.paths['/apis/example.com/v1beta1/namespaces/{namespace}/widgets/{name}'].patch;
     expect(Object.keys(patch.requestBody.content)).not.toContain('application/strategic-merge-patch+json');
+  });
+
+  it('publishes a CustomResourceDefinition’s own openAPIV3Schema for its kind', () => {
+    const registry = createBuiltinRegistry();
+    registry.register(
+      customResourceType({
+        apiVersion: 'apiextensions.k8s.io/v1',
+        kind: 'CustomResourceDefinition',
+        metadata: { name: 'gadgets.example.com' },
+        spec: {
+          group: 'example.com',
+          scope: 'Namespaced',
+          names: { kind: 'Gadget', plural: 'gadgets' },
+          versions: [
+            {
+              name: 'v1',
+              served: true,
+              storage: true,
+              schema: {
+                openAPIV3Schema: {
+                  type: 'object',
+                  properties: {
+                    spec: {
+                      type: 'object',
+                      properties: { color: { type: 'string', description: 'What the gadget looks like.' } },
+                    },
+                  },
+                },
+              },
+            },
+          ],
+        },
+      }),
+    );
+    const doc = openApiV3GroupVersion(registry, 'example.com', 'v1') as Json;
+    expect(doc.components.schemas['com.example.v1.Gadget'].properties.spec.properties.color).toMatchObject({
+      type: 'string',
+      description: 'What the gadget looks like.',
+    });
   });
 
   it('leaves strategic merge patch out of v3 PATCH bodies, so kubectl computes it from its own Go types', () => {

@@ -22,6 +22,8 @@ export interface CustomResourceExtras {
   singular?: string;
   listKind?: string;
   categories?: string[];
+  /** The storage version's `openAPIV3Schema`, as the CRD gives it: what the apiserver publishes for `kubectl explain` and validation. */
+  openAPIV3Schema?: JSONSchemaProps;
 }
 
 /** A ResourceType built from a CustomResourceDefinition, with what the CRD adds. */
@@ -64,6 +66,7 @@ export function customResourceType(crd: Readonly<CustomResourceDefinition>): Cus
     singular: names.singular,
     listKind: names.listKind,
     categories: names.categories ? [...names.categories] : undefined,
+    openAPIV3Schema: storage.schema?.openAPIV3Schema ? structuredClone(storage.schema.openAPIV3Schema) : undefined,
     default(obj: KubeObject) {
       pruneUnknownFields(obj, schema);
       applySchemaDefaults(obj, schema);

@@ -3,7 +3,7 @@
  * so code importing it from here keeps working; new code imports it from
  * `@flotilla/core`.
  */
-export type { PodLogOptions } from './container-logs.js';
+export { logTimestamp, type PodLogOptions } from './container-logs.js';
 export * from './crash-loop-backoff.js';
 export * from './env/container-env.js';
 export * from './images/image-puller.js';
@@ -17,6 +17,14 @@ export * from './pod-worker.js';
 export * from './probes/probe-handler.js';
 export * from './probes/probe-worker.js';
 export * from './probes/socket-network-prober.js';
+export type { AuthDecision, KubeletAuthOptions } from './server/authenticator.js';
+export type { KubeletBackend } from './server/kubelet-backend.js';
+export { KubeletServer, type KubeletServerOptions } from './server/kubelet-server.js';
+export { type KeyPair, selfSignedNodeCertificate } from './server/serving-certificate.js';
+export { CHANNEL_PROTOCOLS } from './server/stream-protocol.js';
+export { resourceMetricsText } from './stats/resource-metrics.js';
+export * from './stats/stats-summary.js';
+export * from './stats/usage-history.js';
 export * from './volumes/atomic-projection.js';
 export * from './volumes/downward-api-files.js';
 export * from './volumes/persistent-volume-path.js';

@@ -26,18 +26,26 @@ import {
   toTimestamp,
 } from '@flotilla/core';
 import type { Subscription } from 'rxjs';
-import { RuntimeError } from '../cri/errors.js';
 import { criLabels } from '../cri/labels.js';
 import type { LogLine, VersionResponse } from '../cri/messages.js';
 import type { ContainerRuntime } from '../cri/services.js';
-import { type PodLogOptions, podContainerLogs } from './container-logs.js';
+import type { AttachRequest, ExecRequest, PortStream, StreamSession } from '../cri/streaming.js';
+import type { PodLogOptions } from './container-logs.js';
 import { CrashLoopBackoff } from './crash-loop-backoff.js';
 import type { EnvSources } from './env/container-env.js';
 import { NODE_LEASE_RENEW_INTERVAL_MS, renewNodeLease } from './node-lease.js';
 import { machineCapacity, machineIP, registerNode } from './node-registration.js';
 import { admissionFailure } from './pod-resources.js';
+import { PodStreams } from './pod-streams.js';
 import { NODE_NAME_LABEL, PodWorker } from './pod-worker.js';
 import { SocketNetworkProber } from './probes/socket-network-prober.js';
+import type { KubeletAuthOptions } from './server/authenticator.js';
+import type { KubeletBackend } from './server/kubelet-backend.js';
+import { KubeletServer } from './server/kubelet-server.js';
+import { type KeyPair, selfSignedNodeCertificate } from './server/serving-certificate.js';
+import { NodeStats } from './stats/node-stats.js';
+import type { StatsSummary } from './stats/stats-summary.js';
+import type { UsageHistorySnapshot } from './stats/usage-history.js';
 import { PodVolumes, type VolumeSources } from './volumes/pod-volumes.js';
 
 /** Options for `NodeAgent`. */
@@ -64,8 +72,16 @@ export interface NodeAgentOptions {
   allowedHostPaths?: string[];
   /** Shared usage store for the autoscaler; default a private one (read it with `podMetrics()`). */
   metrics?: InMemoryPodMetrics;
-  /** How often usage is sampled. Default 15 s. */
+  /** How often usage is sampled (into `podMetrics()` and the usage history). Default 15 s. */
   metricsIntervalMs?: number;
+  /** How far back `usageHistory()` keeps samples. Default 15 minutes. */
+  usageHistoryWindowMs?: number;
+  /**
+   * Serve the kubelet's HTTPS API (logs, exec, attach, port-forward,
+   * stats, metrics) while the agent runs; its port is published in the
+   * Node's `status.daemonEndpoints.kubeletEndpoint.Port`. Default: no server.
+   */
+  server?: NodeAgentServerOptions;
   /** PLEG relist period. Default 1 s. */
   relistIntervalMs?: number;
   /** How often the Node status (Ready heartbeat) is rewritten. Default 60 s. */
@@ -87,6 +103,18 @@ export interface NodeAgentOptions {
    * Default: a private informer of this node's pods.
    */
   pods?: SharedInformer<Pod>;
+}
+
+/** Options for the node agent's HTTPS API. */
+export interface NodeAgentServerOptions {
+  /** TCP port; 0 = any free one (read `NodeAgent.serverPort`). Default 10250. */
+  port?: number;
+  /** Bind address. Default `0.0.0.0`. */
+  host?: string;
+  /** Who may call: bearer tokens and / or a client CA (the apiserver's identity). Nobody else gets in. */
+  auth: KubeletAuthOptions;
+  /** Serving certificate; default a self-signed one for the node's name and IP (read `NodeAgent.servingCertificate`). */
+  certificate?: KeyPair;
 }
 
 /**
@@ -116,7 +144,7 @@ export interface NodeAgentOptions {
  * as the kubelet's do. Events are best effort and
  * written without holding up the pod's sync.
  */
-export class NodeAgent implements ComponentLifecycle {
+export class NodeAgent implements ComponentLifecycle, KubeletBackend {
   private readonly logger: Logger;
   private readonly metrics: InMemoryPodMetrics;
   private readonly workers = new Map<string, PodWorker>();
@@ -139,6 +167,10 @@ export class NodeAgent implements ComponentLifecycle {
   private readonly recorder: EventRecorder;
   private readonly clock: Clock;
   private readonly loop: RunLoop;
+  private readonly streams: PodStreams;
+  private readonly stats: NodeStats;
+  private server?: KubeletServer;
+  private certificate?: KeyPair;
 
   constructor(private readonly options: NodeAgentOptions) {
     this.loop = new RunLoop((signal, ready) => this.serve(signal, ready), `node agent ${options.nodeName}`);
@@ -165,6 +197,15 @@ export class NodeAgent implements ComponentLifecycle {
       persistentVolumeClaim: (ns, name) => orUndefined(api.resource('PersistentVolumeClaim').get(ns, name)),
       persistentVolume: (name) => orUndefined(api.resource('PersistentVolume').get(name)),
     };
+    this.streams = new PodStreams(api, options.runtime, options.nodeName, this.clock);
+    this.stats = new NodeStats(
+      options.runtime,
+      options.nodeName,
+      this.clock,
+      this.metrics,
+      options.metricsIntervalMs ?? 15_000,
+      options.usageHistoryWindowMs,
+    );
     this.recorder = new EventRecorder(api, {
       component: 'kubelet',
       host: options.nodeName,
@@ -178,25 +219,64 @@ export class NodeAgent implements ComponentLifecycle {
    * (`kubectl logs -n <namespace> <pod> -c <container>`): no runtime ids to
    * look up or `docker://` prefixes to strip. `previous` reads the run
    * before the last restart. Throws a `RuntimeError` NotFound naming what is
-   * missing (the pod, the container, or a previous run).
+   * missing (the pod, the container, or a previous run). The kubelet's
+   * other options apply too: `follow`, `tailLines`, `sinceSeconds`,
+   * `timestamps`, `limitBytes`.
    */
-  async *containerLogs(
+  containerLogs(
     namespace: string,
     pod: string,
     container: string,
     options: PodLogOptions = {},
   ): AsyncIterable<LogLine> {
-    const found = await this.options.api
+    return this.streams.logs(namespace, pod, container, options);
+  }
+
+  /**
+   * Runs a command in a container of a pod on this node with its streams
+   * connected (`kubectl exec`); the session reports the exit code, and
+   * closing it kills the command if it still runs.
+   */
+  exec(namespace: string, pod: string, container: string, request: ExecRequest): Promise<StreamSession> {
+    return this.streams.exec(namespace, pod, container, request);
+  }
+
+  /** Connects to the streams of a container's main process (`kubectl attach`). */
+  attach(namespace: string, pod: string, container: string, request: AttachRequest): Promise<StreamSession> {
+    return this.streams.attach(namespace, pod, container, request);
+  }
+
+  /** A TCP stream to `port` in the pod's network namespace (`kubectl port-forward`). */
+  portForward(namespace: string, pod: string, port: number): Promise<PortStream> {
+    return this.streams.portForward(namespace, pod, port);
+  }
+
+  /** The pods bound to this node (the kubelet's `/pods`). */
+  async listPods(): Promise<Pod[]> {
+    const listed = await this.options.api
       .resource('Pod')
-      .get(namespace, pod)
-      .catch((err: unknown) => {
-        if (isReason(err, 'NotFound')) return undefined;
-        throw err;
-      });
-    if (found?.spec.nodeName !== this.options.nodeName) {
-      throw new RuntimeError('NotFound', `pod "${namespace}/${pod}" is not on node "${this.options.nodeName}"`);
-    }
-    yield* podContainerLogs(this.options.runtime, found, container, options);
+      .list({ fieldSelector: `spec.nodeName=${this.options.nodeName}` });
+    return listed.items as Pod[];
+  }
+
+  /** The node's and its pods' current CPU and memory usage, in the kubelet's `/stats/summary` shape. */
+  statsSummary(): Promise<StatsSummary> {
+    return this.stats.summary();
+  }
+
+  /** Node and per-pod usage samples over the last `usageHistoryWindowMs`, oldest first (one per `metricsIntervalMs`). */
+  usageHistory(): UsageHistorySnapshot {
+    return this.stats.snapshot();
+  }
+
+  /** The port the HTTPS API listens on once started (0 when no `server` was configured). */
+  get serverPort(): number {
+    return this.server?.port ?? 0;
+  }
+
+  /** The HTTPS API's serving certificate (PEM), for clients to trust; undefined before start or without a server. */
+  get servingCertificate(): string | undefined {
+    return this.certificate?.cert;
   }
 
   /** Per-pod CPU and memory usage of this node's pods (and of other agents sharing the same store). */
@@ -238,6 +318,7 @@ export class NodeAgent implements ComponentLifecycle {
     const clock = this.clock;
     this.halted = false;
     this.version = await runtime.version();
+    if (this.options.server) await this.startServer(this.options.server);
     const node = await this.register();
     this.nodeUid = node.metadata.uid;
     await renewNodeLease(api, clock, nodeName, this.nodeUid);
@@ -260,7 +341,7 @@ export class NodeAgent implements ComponentLifecycle {
     if (!this.options.pods) informer.start(signal);
     await informer.synced;
     this.every(this.options.relistIntervalMs ?? 1000, () => this.relist());
-    this.every(this.options.metricsIntervalMs ?? 15_000, () => this.sampleMetrics());
+    this.every(this.options.metricsIntervalMs ?? 15_000, () => this.stats.sample());
     this.every(this.options.podResyncIntervalMs ?? 60_000, async () => {
       for (const w of this.workers.values()) w.resync();
     });
@@ -275,6 +356,24 @@ export class NodeAgent implements ComponentLifecycle {
     for (const s of subs) s.unsubscribe();
     for (const w of this.workers.values()) w.stop();
     if (!this.options.pods) informer.stop();
+    await this.server?.stop();
+    this.server = undefined;
+  }
+
+  private async startServer(options: NodeAgentServerOptions): Promise<void> {
+    this.certificate =
+      options.certificate ??
+      this.certificate ??
+      (await selfSignedNodeCertificate(this.options.nodeName, [this.hostIP], Date.now()));
+    const server = new KubeletServer(this, {
+      port: options.port,
+      host: options.host,
+      auth: options.auth,
+      certificate: this.certificate,
+      logger: this.logger,
+    });
+    await server.start();
+    this.server = server;
   }
 
   /** This node's pods only: the store filters the watch on `spec.nodeName`, as the kubelet's does. */
@@ -307,6 +406,7 @@ export class NodeAgent implements ComponentLifecycle {
       hostIP: this.hostIP,
       podCIDR: this.options.podCIDR,
       version: this.version!,
+      kubeletPort: this.server?.port,
     });
   }
 
@@ -377,7 +477,7 @@ export class NodeAgent implements ComponentLifecycle {
       recorder: this.recorder,
       onFinished: (finished) => {
         this.workers.delete(finished);
-        this.metrics.delete(pod.metadata.namespace ?? 'default', pod.metadata.name);
+        this.stats.forgetPod(pod.metadata.namespace ?? 'default', pod.metadata.name);
       },
     });
     this.workers.set(uid, worker);
@@ -452,36 +552,5 @@ export class NodeAgent implements ComponentLifecycle {
       await this.options.runtime.removePodSandbox(s.id);
     }
     await this.volumes.tearDown(uid);
-  }
-
-  private async sampleMetrics(): Promise<void> {
-    const stats = await this.options.runtime.listContainerStats({
-      labelSelector: { [NODE_NAME_LABEL]: this.options.nodeName },
-    });
-    const now = toTimestamp(this.clock.now());
-    const byPod = new Map<
-      string,
-      { namespace: string; name: string; containers: { name: string; usage: { cpu: string; memory: string } }[] }
-    >();
-    for (const s of stats) {
-      const namespace = s.attributes.labels[criLabels.podNamespace] ?? '';
-      const name = s.attributes.labels[criLabels.podName] ?? '';
-      const key = `${namespace}/${name}`;
-      const entry = byPod.get(key) ?? { namespace, name, containers: [] };
-      entry.containers.push({
-        name: s.attributes.metadata.name,
-        usage: { cpu: `${s.cpu.usageNanoCores}n`, memory: String(s.memory.workingSetBytes) },
-      });
-      byPod.set(key, entry);
-    }
-    const window = `${Math.round((this.options.metricsIntervalMs ?? 15_000) / 1000)}s`;
-    for (const p of byPod.values()) {
-      this.metrics.set({
-        metadata: { namespace: p.namespace, name: p.name },
-        timestamp: now,
-        window,
-        containers: p.containers,
-      });
-    }
   }
 }

@@ -21,6 +21,8 @@ export interface NodeFacts {
   hostIP: string;
   podCIDR?: string;
   version: VersionResponse;
+  /** The port the node agent's API listens on (`status.daemonEndpoints.kubeletEndpoint.Port`). Default 10250. */
+  kubeletPort?: number;
 }
 
 /** The machine's capacity: its CPUs and memory, and Kubernetes' 110 pods. */
@@ -90,7 +92,7 @@ async function registerNodeOnce(api: Api, clock: Clock, facts: NodeFacts): Promi
       { type: 'InternalIP', address: facts.hostIP },
       { type: 'Hostname', address: facts.nodeName },
     ],
-    daemonEndpoints: { kubeletEndpoint: { Port: 10250 } },
+    daemonEndpoints: { kubeletEndpoint: { Port: facts.kubeletPort ?? 10250 } },
     nodeInfo: {
       kernelVersion: release(),
       osImage: 'Flotilla',

@@ -30,6 +30,7 @@ export function fakeRuntimeFixture(): ConformanceFixture {
         ignoresSigterm: spec.ignoresSigterm,
         exec: Object.fromEntries((spec.exec ?? []).map((r) => [execKey(['answer', JSON.stringify(r)]), r])),
         usage: { cpuNanoCores: 2_000_000, memoryWorkingSetBytes: 4 << 20 },
+        ...(spec.httpPort ? { listen: { [spec.httpPort]: 200 } } : {}),
       });
       return { metadata: { name, attempt: 0 }, image: { image } };
     },

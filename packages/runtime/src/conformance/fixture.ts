@@ -13,6 +13,8 @@ export interface ProcessSpec {
   ignoresSigterm?: boolean;
   /** Exec results the test will ask for with `execCommandFor`. */
   exec?: ExecSyncResponse[];
+  /** Serve HTTP (any path answers 200) on this port in the pod's network namespace. */
+  httpPort?: number;
 }
 
 /**

@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { isRuntimeError } from '../cri/errors.js';
 import type { ContainerEventResponse, PodSandboxConfig } from '../cri/messages.js';
 import type { ConformanceFixture } from './fixture.js';
+import { streamingConformanceCases } from './streaming-conformance.js';
 
 /** Options for `describeRuntimeConformance`. */
 export interface ConformanceOptions {
@@ -249,6 +250,8 @@ export function describeRuntimeConformance(
       await f.runtime.removePodSandbox(sandbox.id);
       expect(await f.runtime.listContainers({ podSandboxId: sandbox.id })).toEqual([]);
     });
+
+    streamingConformanceCases({ fixture: () => f, runContainer, eventually });
 
     if (options.pushesEvents) {
       it('pushes a CONTAINER_STOPPED_EVENT when a container exits', async () => {

@@ -5,7 +5,7 @@ import type { ConformanceFixture, ProcessSpec } from './fixture.js';
 export interface ShellFixtureOptions {
   /** The runtime under test. */
   runtime: ContainerRuntime;
-  /** An image the runtime holds with a POSIX shell, `sleep` and `printf` (busybox is enough). */
+  /** An image the runtime holds with a POSIX shell, `sleep`, `printf`, `cat` and `httpd` (busybox is enough). */
   image: string;
   /** An image reference whose pull must fail. Default: a name under the reserved `.invalid` domain. */
   unpullableImage?: string;
@@ -21,6 +21,8 @@ function shellFor(spec: ProcessSpec): string {
   const print = 'for l in "$@"; do echo "$l"; done';
   if (spec.oom) return `${print}; x=aaaaaaaaaaaaaaaa; while true; do x="$x$x"; done`;
   if (spec.ignoresSigterm) return `${print}; trap '' TERM; while true; do sleep 1; done`;
+  if (spec.httpPort)
+    return `${print}; mkdir -p /tmp/www && echo ok > /tmp/www/index.html && exec httpd -f -p ${spec.httpPort} -h /tmp/www`;
   if (spec.exit) return `${print}; sleep ${spec.exit.afterMs / 1000}; exit ${spec.exit.code}`;
   return `${print}; trap 'exit 143' TERM; sleep 2147483647 & wait`;
 }

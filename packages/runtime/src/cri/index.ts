@@ -2,6 +2,8 @@ export * from './errors.js';
 export * from './filters.js';
 export * from './image-ref.js';
 export * from './labels.js';
+export * from './log-window.js';
 export * from './messages.js';
 export * from './network-prober.js';
 export * from './services.js';
+export * from './streaming.js';

@@ -220,13 +220,21 @@ export interface ContainerEventResponse {
 export interface LogLine {
   stream: 'stdout' | 'stderr';
   text: string;
+  /** When the runtime received the line, ms since the epoch (0 = unknown). */
+  time?: number;
+  /** No newline follows the text: `limitBytes` cut the line. */
+  partial?: boolean;
 }
 
-/** Options for `containerLogs`. */
+/** Options for `containerLogs`, as the kubelet passes them on from `PodLogOptions`. */
 export interface LogOptions {
   /** Only the last N lines. */
   tailLines?: number;
   /** Keep yielding new lines until the container exits or `signal` aborts. */
   follow?: boolean;
+  /** Only lines written at or after this time (ms since the epoch); the kubelet's `sinceSeconds` / `sinceTime`. */
+  sinceMs?: number;
+  /** Stop once this many bytes (each line's UTF-8 text and its newline) have been yielded; the last line is cut to fit. */
+  limitBytes?: number;
   signal?: AbortSignal;
 }

@@ -19,6 +19,7 @@ import type {
   VersionResponse,
 } from './messages.js';
 import type { NetworkProber } from './network-prober.js';
+import type { AttachRequest, ExecRequest, PortStream, StatsStreamOptions, StreamSession } from './streaming.js';
 
 /**
  * The container half of the CRI (`runtime.v1.RuntimeService`): sandboxes,
@@ -38,7 +39,7 @@ import type { NetworkProber } from './network-prober.js';
  * - Unknown ids fail with `RuntimeError` code `NotFound`.
  *
  * Caveats: `execSync` output is buffered whole; use it for probes and hooks,
- * not for streaming.
+ * and `exec` for streaming.
  */
 export interface RuntimeService {
   /** The runtime's name and version (written to the Node's `containerRuntimeVersion`). */
@@ -71,10 +72,29 @@ export interface RuntimeService {
   /** Runs a command in a running container and waits for it, up to `timeoutSeconds` (0 = no limit). */
   execSync(containerId: string, cmd: string[], timeoutSeconds: number): Promise<ExecSyncResponse>;
 
+  /**
+   * Runs a command in a running container with its streams connected
+   * (stdin, stdout, stderr, TTY and resize); the session reports the exit
+   * code. Closing the session kills the process if it still runs.
+   */
+  exec(containerId: string, request: ExecRequest): Promise<StreamSession>;
+
+  /** Connects to the streams of a running container's main process (`kubectl attach`). */
+  attach(containerId: string, request: AttachRequest): Promise<StreamSession>;
+
+  /**
+   * A TCP stream to `port` in the pod's network namespace (`kubectl
+   * port-forward`). Rejects with `RuntimeError` Unavailable when nothing
+   * accepts connections there.
+   */
+  portForward(podSandboxId: string, port: number): Promise<PortStream>;
+
   /** Current CPU and memory usage of one container. */
   containerStats(containerId: string): Promise<ContainerStats>;
   /** Usage of every container matching the filter. */
   listContainerStats(filter?: ContainerStatsFilter): Promise<ContainerStats[]>;
+  /** Samples of one container's usage as they come (`docker stats` streaming); ends when the signal aborts or the container exits. */
+  streamContainerStats(containerId: string, options?: StatsStreamOptions): AsyncIterable<ContainerStats>;
 
   /**
    * A container's output (CRI leaves logs to files the kubelet reads; this

@@ -4,6 +4,7 @@ import { Observable, share } from 'rxjs';
 import { RuntimeError } from '../cri/errors.js';
 import { matchesContainerFilter, matchesSandboxFilter } from '../cri/filters.js';
 import { normalizeImageRef } from '../cri/image-ref.js';
+import { logWindow } from '../cri/log-window.js';
 import type {
   Container,
   ContainerConfig,
@@ -28,6 +29,7 @@ import type {
   VersionResponse,
 } from '../cri/messages.js';
 import type { ContainerRuntime } from '../cri/services.js';
+import type { AttachRequest, ExecRequest, PortStream, StatsStreamOptions, StreamSession } from '../cri/streaming.js';
 import { dockerStatus, toRuntimeError } from './docker-errors.js';
 import {
   type ContainerExtras,
@@ -38,6 +40,7 @@ import {
   readJsonLabel,
 } from './docker-labels.js';
 import { type DockerStatsSample, toCriUsage } from './docker-stats.js';
+import { dockerAttach, dockerExec, dockerStatsStream, tcpPortStream } from './docker-streaming.js';
 import { LogFrameDecoder } from './log-frames.js';
 
 /** Options for `DockerRuntime`. */
@@ -423,11 +426,34 @@ export class DockerRuntime implements ContainerRuntime {
     }
   }
 
+  exec(containerId: string, request: ExecRequest): Promise<StreamSession> {
+    return dockerExec(this.docker, this.clock, containerId, request);
+  }
+
+  attach(containerId: string, request: AttachRequest): Promise<StreamSession> {
+    return dockerAttach(this.docker, containerId, request);
+  }
+
+  async portForward(podSandboxId: string, port: number): Promise<PortStream> {
+    const sandbox = await this.podSandboxStatus(podSandboxId);
+    if (sandbox.state !== 'SANDBOX_READY' || !sandbox.network.ip) {
+      throw new RuntimeError('Unavailable', `port-forward: sandbox ${podSandboxId} is not running`, { podSandboxId });
+    }
+    return tcpPortStream(sandbox.network.ip, port, podSandboxId);
+  }
+
   async containerStats(containerId: string): Promise<ContainerStats> {
-    const c = (await this.listContainers({ id: containerId }))[0];
-    if (!c)
-      throw new RuntimeError('NotFound', `container ${containerId} not found; list containers again`, { containerId });
-    return this.statsOf(c);
+    return this.statsOf(await this.mustList(containerId));
+  }
+
+  async *streamContainerStats(containerId: string, options: StatsStreamOptions = {}): AsyncIterable<ContainerStats> {
+    const c = await this.mustList(containerId);
+    yield* dockerStatsStream(
+      this.docker,
+      this.clock,
+      { id: c.id, metadata: c.metadata, labels: c.labels, annotations: c.annotations },
+      options,
+    );
   }
 
   async listContainerStats(filter: ContainerStatsFilter = {}): Promise<ContainerStats[]> {
@@ -436,8 +462,30 @@ export class DockerRuntime implements ContainerRuntime {
   }
 
   async *containerLogs(containerId: string, options: LogOptions = {}): AsyncIterable<LogLine> {
+    yield* logWindow(this.rawLogs(containerId, options), options);
+  }
+
+  /** Docker's log lines with their times (Docker prefixes each line with RFC 3339 nanoseconds when asked). */
+  private async *rawLogs(containerId: string, options: LogOptions): AsyncIterable<LogLine> {
+    for await (const line of this.dockerLogs(containerId, options)) {
+      const space = line.text.indexOf(' ');
+      const stamp = space > 0 ? line.text.slice(0, space) : line.text;
+      // JS dates hold milliseconds: the digits beyond them are dropped before parsing.
+      const time = Date.parse(stamp.replace(/(\.\d{3})\d*/, '$1'));
+      yield { ...line, text: space > 0 ? line.text.slice(space + 1) : '', time: Number.isNaN(time) ? 0 : time };
+    }
+  }
+
+  private async *dockerLogs(containerId: string, options: LogOptions): AsyncIterable<LogLine> {
     const container = this.docker.getContainer(containerId);
-    const base = { stdout: true, stderr: true, tail: options.tailLines };
+    const base = {
+      stdout: true,
+      stderr: true,
+      timestamps: true,
+      tail: options.tailLines,
+      // Whole seconds here; logWindow drops what is earlier within the second.
+      since: options.sinceMs === undefined ? undefined : Math.floor(options.sinceMs / 1000),
+    };
     const decoder = new LogFrameDecoder();
     if (!options.follow) {
       const buf = await container.logs({ ...base, follow: false }).catch((err: unknown) => {
@@ -578,6 +626,13 @@ export class DockerRuntime implements ContainerRuntime {
         throw toRuntimeError(err, `stats of container ${c.id}`, 'Internal', { containerId: c.id });
       })) as unknown as DockerStatsSample;
     return { attributes, ...toCriUsage(sample, this.clock.now()) };
+  }
+
+  private async mustList(containerId: string): Promise<Container> {
+    const c = (await this.listContainers({ id: containerId }))[0];
+    if (!c)
+      throw new RuntimeError('NotFound', `container ${containerId} not found; list containers again`, { containerId });
+    return c;
   }
 
   private ignoreGone(err: unknown, id?: string): void {

@@ -9,6 +9,8 @@ export interface ContainerBehaviour {
   script: ContainerScript;
   /** The simulated run of the container's command, when FakeRuntime understood it. */
   command?: SimulatedCommand;
+  /** The container's environment as its shell sees it (`HOSTNAME` = the pod's hostname): exec'd commands expand it too. */
+  env: Record<string, string>;
 }
 
 /**
@@ -33,7 +35,7 @@ export function containerBehaviour(
   for (const { key, value } of config.envs ?? []) env[key] = value;
   const command = simulateCommand(argv, env);
   const script = imageScript ?? (argv.length === 0 ? serverScript(config) : {});
-  return command ? { script, command } : { script };
+  return command ? { script, command, env } : { script, env };
 }
 
 /** The run a script gives for restart `attempt`, in the shape of a simulated command. */

@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
-import { type Clock, resolveClock, type TimerHandle } from '@flotilla/core';
+import { type Clock, resolveClock, sleepOn, type TimerHandle } from '@flotilla/core';
 import { Subject } from 'rxjs';
 import { RuntimeError } from '../cri/errors.js';
 import { matchesContainerFilter, matchesSandboxFilter } from '../cri/filters.js';
 import { normalizeImageRef } from '../cri/image-ref.js';
 import { criLabels } from '../cri/labels.js';
+import { logWindow } from '../cri/log-window.js';
 import type {
   Container,
   ContainerConfig,
@@ -27,8 +28,16 @@ import type {
 } from '../cri/messages.js';
 import type { NetworkProber, ProbeOutcome } from '../cri/network-prober.js';
 import type { ContainerRuntime } from '../cri/services.js';
+import type { AttachRequest, ExecRequest, PortStream, StatsStreamOptions, StreamSession } from '../cri/streaming.js';
 import { containerBehaviour, scriptedRun } from './container-behaviour.js';
 import { type ContainerScript, execKey, type ScriptedUsage } from './container-script.js';
+import {
+  execHandlerKey,
+  type FakeExecHandler,
+  FakeStreamSession,
+  fakeExecProgram,
+  fakeHttpConnection,
+} from './fake-exec.js';
 import { IpAllocator } from './ip-allocator.js';
 import type { SimulatedCommand } from './shell-command.js';
 
@@ -53,6 +62,9 @@ export interface FakeRuntimeCall {
     | 'stopContainer'
     | 'removeContainer'
     | 'execSync'
+    | 'exec'
+    | 'attach'
+    | 'portForward'
     | 'pullImage';
   /** The sandbox, container or image the call was about. */
   target: string;
@@ -79,6 +91,7 @@ interface FakeContainer {
   listen: Map<number, number>;
   exec: Map<string, ExecSyncResponse>;
   usage: ScriptedUsage;
+  env: Record<string, string>;
 }
 
 const SIGTERM_EXIT = 143;
@@ -113,6 +126,8 @@ export class FakeRuntime implements ContainerRuntime {
   /** Sandbox and container ids by their pod-uid label: a pod worker's list reads its pod's, not the whole node's. */
   private readonly byPod = new Map<string, Set<string>>();
   private readonly events = new Subject<ContainerEventResponse>();
+  private readonly execHandlers = new Map<string, FakeExecHandler>();
+  private live = 0;
   private seq = 0;
   /** Every mutating call and exec, in order (a test's record of what the caller did). */
   readonly calls: FakeRuntimeCall[] = [];
@@ -163,6 +178,21 @@ export class FakeRuntime implements ContainerRuntime {
     const c = this.mustContainer(containerId);
     if (httpStatus === undefined) c.listen.delete(port);
     else c.listen.set(port, httpStatus);
+  }
+
+  /**
+   * Makes `exec` of `cmd` in one container run `handler` (a scripted
+   * process: it reads stdin, writes stdout/stderr with backpressure and
+   * resolves with its exit code), instead of the built-in answers.
+   */
+  onExec(containerId: string, cmd: string[], handler: FakeExecHandler): void {
+    this.mustContainer(containerId);
+    this.execHandlers.set(execHandlerKey(containerId, cmd), handler);
+  }
+
+  /** Exec sessions whose process has not ended yet (a closed session's process is killed, so this drops back). */
+  get openSessions(): number {
+    return this.live;
   }
 
   /** Changes the usage one container reports. */
@@ -256,7 +286,7 @@ export class FakeRuntime implements ContainerRuntime {
     }
     const id = this.nextId('container');
     this.record('createContainer', id);
-    const { script, command } = containerBehaviour(config, this.scripts.get(ref), sandboxConfig);
+    const { script, command, env } = containerBehaviour(config, this.scripts.get(ref), sandboxConfig);
     this.containers.set(id, {
       status: {
         id,
@@ -285,6 +315,7 @@ export class FakeRuntime implements ContainerRuntime {
       listen: new Map(Object.entries(script.listen ?? {}).map(([port, status]) => [Number(port), status])),
       exec: new Map(Object.entries(script.exec ?? {})),
       usage: script.usage ?? { cpuNanoCores: 0, memoryWorkingSetBytes: 0 },
+      env,
     });
     this.indexPod(id, config.labels);
     this.emit(id, podSandboxId, 'CONTAINER_CREATED_EVENT');
@@ -364,8 +395,69 @@ export class FakeRuntime implements ContainerRuntime {
     return { ...(c.exec.get(execKey(cmd)) ?? { stdout: '', stderr: '', exitCode: 0 }) };
   }
 
+  async exec(containerId: string, request: ExecRequest): Promise<StreamSession> {
+    const c = this.mustRunning(containerId);
+    this.record('exec', containerId, execKey(request.cmd));
+    const handler =
+      this.execHandlers.get(execHandlerKey(containerId, request.cmd)) ??
+      fakeExecProgram(request.cmd, c.exec.get(execKey(request.cmd)), c.env, this.clock);
+    this.live += 1;
+    return new FakeStreamSession(request.cmd, request, handler, () => {
+      this.live -= 1;
+    });
+  }
+
+  async attach(containerId: string, request: AttachRequest): Promise<StreamSession> {
+    const c = this.mustRunning(containerId);
+    this.record('attach', containerId);
+    // The main process's output from now on; its stdin is taken and dropped (simulated processes read nothing).
+    return new FakeStreamSession(
+      [],
+      request,
+      async (io) => {
+        io.stdin.resume();
+        for await (const line of this.containerLogs(containerId, { follow: true, tailLines: 0, signal: io.signal })) {
+          const out = line.stream === 'stderr' ? io.stderr : io.stdout;
+          if (!out.write(`${line.text}\n`)) await new Promise((resolve) => out.once('drain', resolve));
+        }
+        return c.status.state === 'CONTAINER_EXITED' ? c.status.exitCode : -1;
+      },
+      () => {},
+    );
+  }
+
+  async portForward(podSandboxId: string, port: number): Promise<PortStream> {
+    const sandbox = this.mustSandbox(podSandboxId);
+    const ip = sandbox.status.network.ip;
+    const listener = this.containersOf(podSandboxId).find(
+      (c) => c.status.state === 'CONTAINER_RUNNING' && c.listen.has(port),
+    );
+    if (sandbox.status.state !== 'SANDBOX_READY' || !listener) {
+      throw new RuntimeError(
+        'Unavailable',
+        `port-forward to ${ip}:${port}: connection refused (nothing listens on port ${port} in sandbox ${podSandboxId})`,
+        { podSandboxId },
+      );
+    }
+    this.record('portForward', podSandboxId, String(port));
+    return fakeHttpConnection(`${ip}:${port}`, listener.listen.get(port)!);
+  }
+
   async containerStats(containerId: string): Promise<ContainerStats> {
     return this.statsOf(this.mustContainer(containerId));
+  }
+
+  async *streamContainerStats(containerId: string, options: StatsStreamOptions = {}): AsyncIterable<ContainerStats> {
+    const c = this.mustContainer(containerId);
+    for (;;) {
+      yield this.statsOf(c);
+      if (c.status.state === 'CONTAINER_EXITED' || options.signal?.aborted) return;
+      const slept = await sleepOn(this.clock, options.intervalMs ?? 1000, options.signal).then(
+        () => true,
+        () => false,
+      );
+      if (!slept) return;
+    }
   }
 
   async listContainerStats(filter: ContainerStatsFilter = {}): Promise<ContainerStats[]> {
@@ -375,7 +467,10 @@ export class FakeRuntime implements ContainerRuntime {
   }
 
   async *containerLogs(containerId: string, options: LogOptions = {}): AsyncIterable<LogLine> {
-    const c = this.mustContainer(containerId);
+    yield* logWindow(this.rawLogs(this.mustContainer(containerId), options), options);
+  }
+
+  private async *rawLogs(c: FakeContainer, options: LogOptions): AsyncIterable<LogLine> {
     let next = options.tailLines === undefined ? 0 : Math.max(0, c.logs.length - options.tailLines);
     for (;;) {
       while (next < c.logs.length) yield { ...c.logs[next++] };
@@ -429,7 +524,7 @@ export class FakeRuntime implements ContainerRuntime {
   }
 
   private appendLog(c: FakeContainer, line: LogLine): void {
-    c.logs.push(line);
+    c.logs.push({ ...line, time: this.clock.now() });
     this.wakeLogWaiters(c);
   }
 

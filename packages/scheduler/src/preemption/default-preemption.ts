@@ -1,3 +1,4 @@
+import { type FieldError, InvalidError, intInRange } from '@flotilla/core';
 import type { NodeInfo } from '../cache/node-info.js';
 import type { PodInfo } from '../cache/pod-info.js';
 import type { CycleState } from '../framework/cycle-state.js';
@@ -16,6 +17,20 @@ export interface DefaultPreemptionArgs {
   minCandidateNodesPercentage?: number;
   /** Candidates to look for at least. Default 100. */
   minCandidateNodesAbsolute?: number;
+}
+
+/** kube-scheduler's ValidateDefaultPreemptionArgs: a percentage 0..100, an absolute count >= 0, not both 0. */
+function validateDefaultPreemptionArgs(args: DefaultPreemptionArgs): FieldError[] {
+  const errors = [
+    ...intInRange('minCandidateNodesPercentage', args.minCandidateNodesPercentage, 0, 100),
+    ...intInRange('minCandidateNodesAbsolute', args.minCandidateNodesAbsolute, 0, Number.MAX_SAFE_INTEGER),
+  ];
+  if (args.minCandidateNodesPercentage === 0 && args.minCandidateNodesAbsolute === 0) {
+    for (const field of ['minCandidateNodesPercentage', 'minCandidateNodesAbsolute']) {
+      errors.push({ field, message: 'Invalid value: 0: cannot be zero at the same time as the other' });
+    }
+  }
+  return errors;
 }
 
 const NO_VICTIMS = 'No preemption victims found for incoming pod';
@@ -47,6 +62,8 @@ export class DefaultPreemption implements PostFilterPlugin {
     private readonly handle: FrameworkHandle,
     args: DefaultPreemptionArgs = {},
   ) {
+    const errors = validateDefaultPreemptionArgs(args);
+    if (errors.length) throw new InvalidError('DefaultPreemptionArgs', DefaultPreemptionName, errors);
     this.pct = args.minCandidateNodesPercentage ?? 10;
     this.abs = args.minCandidateNodesAbsolute ?? 100;
   }

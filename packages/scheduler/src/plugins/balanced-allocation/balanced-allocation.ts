@@ -1,3 +1,4 @@
+import { InvalidError, intInRange } from '@flotilla/core';
 import type { NodeInfo } from '../../cache/node-info.js';
 import type { PodInfo } from '../../cache/pod-info.js';
 import type { CycleState } from '../../framework/cycle-state.js';
@@ -27,6 +28,8 @@ export class BalancedAllocation implements PreScorePlugin, ScorePlugin {
   private readonly resources: readonly ResourceSpec[];
 
   constructor(args: BalancedAllocationArgs = {}) {
+    const errors = (args.resources ?? []).flatMap((r, i) => intInRange(`resources[${i}].weight`, r.weight, 1, 100));
+    if (errors.length) throw new InvalidError('BalancedAllocationArgs', BalancedAllocationName, errors);
     this.resources = args.resources ?? DEFAULT_SCORED_RESOURCES;
   }
 

@@ -1,4 +1,4 @@
-import type { Node } from '@flotilla/core';
+import { InvalidError, intInRange, type Node } from '@flotilla/core';
 import type { AffinityTerm } from '../../cache/affinity-term.js';
 import type { NodeInfo } from '../../cache/node-info.js';
 import type { PodInfo } from '../../cache/pod-info.js';
@@ -133,6 +133,9 @@ export class InterPodAffinity implements PreFilterPlugin, FilterPlugin, PreScore
     private readonly handle: FrameworkHandle,
     args: InterPodAffinityArgs = {},
   ) {
+    // kube-scheduler's ValidateInterPodAffinityArgs.
+    const errors = intInRange('hardPodAffinityWeight', args.hardPodAffinityWeight, 0, 100);
+    if (errors.length) throw new InvalidError('InterPodAffinityArgs', InterPodAffinityName, errors);
     this.hardWeight = args.hardPodAffinityWeight ?? 1;
   }
 

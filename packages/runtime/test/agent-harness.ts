@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Api, FakeClock, MemoryStore, type Pod } from '@flotilla/core';
 import { afterEach } from 'vitest';
-import { type ContainerScript, FakeRuntime, NodeAgent } from '../src/index.js';
+import { type ContainerScript, FakeRuntime, NodeAgent, type NodeAgentServerOptions } from '../src/index.js';
 
 /** The node every harness agent runs as. */
 export const NODE = 'node-a';
@@ -32,6 +32,7 @@ export async function start(
     scripts?: Record<string, ContainerScript>;
     capacity?: Record<string, string>;
     relistIntervalMs?: number;
+    server?: NodeAgentServerOptions;
   } = {},
 ): Promise<Harness> {
   const clock = new FakeClock();
@@ -49,6 +50,7 @@ export async function start(
     capacity: opts.capacity ?? { cpu: '4', memory: '8Gi', pods: '110' },
     volumeRoot,
     relistIntervalMs: opts.relistIntervalMs,
+    server: opts.server,
   });
   const ac = new AbortController();
   const running = agent.run(ac.signal);

@@ -1,0 +1,250 @@
+/**
+ * Kubernetes' scalability envelope in one process on MemoryStore, at
+ * `scale` (1: 5,000 nodes, 1,000 Deployments x 140 replicas + 2 DaemonSets =
+ * 150,000 pods, 10,000 Services): NodeAgents on FakeRuntime (Lease every
+ * 10 s, Node status every 60 s, PLEG relist every second, as the kubelet),
+ * the whole controller-manager preset on Kubernetes' timings, the Scheduler,
+ * and a proxier generating the nftables ruleset (text, not loaded) from the
+ * Service and EndpointSlice caches every 5 s. 1 Service in 10 selects a
+ * Deployment's pods (140 endpoints each); the others select none (an empty
+ * EndpointSlice each), which keeps the endpoint count at the Deployments'
+ * pods instead of ten times them.
+ *
+ * Measures: pods/s from the first Deployment to every pod Running and Ready;
+ * the SLO probes; whether the lifecycle controller ever marked a node not
+ * Ready; RSS and heap (after a full GC) per node and per pod; CPU by
+ * component; the proxier's generation time.
+ */
+import { setMaxListeners } from 'node:events';
+import { startControllerManager } from '@flotilla/controllers';
+import {
+  Api,
+  type EndpointSlice,
+  Manager,
+  type Node,
+  type Pod,
+  RealClock,
+  type Service,
+  silentLogger,
+} from '@flotilla/core';
+import { type NftablesState, nftablesRules } from '@flotilla/netproxy';
+import { FakeRuntime, NodeAgent } from '@flotilla/runtime';
+import { Scheduler } from '@flotilla/scheduler';
+import { Registry } from 'prom-client';
+import type { BenchRow } from '../report.js';
+import { printCpuByComponent, profileCpu } from './cpu-by-component.js';
+import { probeRows, startLatencyProbe } from './latency-probe.js';
+import { heapAfterGc } from './memory.js';
+import { printReconcilesPerPod, reconcilesByController } from './reconciles.js';
+import { CountingMemoryStore } from './write-floor.js';
+
+const replicasPerDeployment = 140;
+const daemonSets = 2;
+const image = 'bench/app:1';
+const requests = { cpu: '10m', memory: '16Mi' };
+
+const isRunningAndReady = (p: Readonly<Pod>) =>
+  p.status?.phase === 'Running' && p.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') === true;
+
+/** The node's pod range and address: 10.<i / 256>.<i % 256>.0/24 and 172.16.x.y, valid for 65,536 nodes. */
+const podCIDR = (i: number) => `10.${i >> 8}.${i & 255}.0/24`;
+const hostIP = (i: number) => `172.16.${i >> 8}.${i & 255}`;
+
+function podTemplate(app: string) {
+  return {
+    metadata: { labels: { app } },
+    spec: { containers: [{ name: 'app', image, resources: { requests } }] },
+  };
+}
+
+/** Runs the envelope at `scale`; returns its report rows (prefixed `Envelope`). */
+export async function runEnvelope(scale: number): Promise<BenchRow[]> {
+  const nodeCount = Math.max(1, Math.round(5000 * scale));
+  const deployments = Math.max(1, Math.round(1000 * scale));
+  const services = Math.max(1, Math.round(10_000 * scale));
+  const totalPods = deployments * replicasPerDeployment + daemonSets * nodeCount;
+  console.log(
+    `\nenvelope at scale ${scale}: ${nodeCount} nodes, ${deployments} Deployments x ${replicasPerDeployment} + ${daemonSets} DaemonSets = ${totalPods} pods, ${services} Services`,
+  );
+  const clock = new RealClock();
+  const logger = silentLogger();
+  const baseline = heapAfterGc();
+  const store = new CountingMemoryStore({ historyLimit: 200_000 }, 'pods');
+  const metrics = new Registry();
+  const api = new Api({ store, clock });
+  const manager = new Manager({ api, clock, logger, metrics });
+  startControllerManager(manager);
+  const scheduler = new Scheduler({ api, informers: manager.informers, clock, logger, metrics });
+  const abort = new AbortController();
+  setMaxListeners(4 * nodeCount + 100, abort.signal);
+  await manager.start(abort.signal);
+  const schedulerDone = scheduler.run(abort.signal);
+  const podInformer = manager.informers.for<Pod>('Pod');
+
+  // Nodes first: each agent registers its Node and Lease, then idles; that is the per-node cost.
+  const nodesInformer = manager.informers.for<Node>('Node');
+  const notReady = new Set<string>();
+  const nodeSub = nodesInformer.events$.subscribe((e) => {
+    const ready = e.object.status?.conditions?.find((c) => c.type === 'Ready');
+    if (ready && ready.status !== 'True') notReady.add(e.object.metadata.name);
+  });
+  const agents = Array.from({ length: nodeCount }, (_, k) => {
+    const i = k + 1;
+    const runtime = new FakeRuntime({ clock, podCIDR: podCIDR(i) });
+    runtime.addImage(image);
+    return new NodeAgent({
+      api,
+      clock,
+      logger,
+      runtime,
+      nodeName: `node-${i}`,
+      podCIDR: podCIDR(i),
+      hostIP: hostIP(i),
+      capacity: { cpu: '4', memory: '8Gi', pods: '110' },
+      pods: podInformer,
+    });
+  });
+  const nodesStarted = performance.now();
+  const agentsDone = agents.map((a) => a.run(abort.signal).catch(() => {}));
+  await new Promise<void>((resolve) => {
+    const check = () => nodesInformer.cache.list().length >= nodeCount && resolve();
+    const sub = nodesInformer.events$.subscribe(() => check() && sub.unsubscribe());
+    check();
+  });
+  console.log(`  ${nodeCount} nodes registered in ${((performance.now() - nodesStarted) / 1000).toFixed(1)} s`);
+  const withNodes = heapAfterGc();
+
+  let ready = 0;
+  const readyPods = new Set<string>();
+  let allReady!: () => void;
+  const done = new Promise<void>((resolve) => {
+    allReady = resolve;
+  });
+  const podSub = podInformer.events$.subscribe((e) => {
+    const key = `${e.object.metadata.namespace}/${e.object.metadata.name}`;
+    const now = e.type !== 'deleted' && isRunningAndReady(e.object);
+    if (now && !readyPods.has(key)) readyPods.add(key);
+    else if (!now && readyPods.has(key)) readyPods.delete(key);
+    ready = readyPods.size;
+    if (ready >= totalPods) allReady();
+  });
+
+  // The proxier: kube-proxy's full-then-incremental syncs, here every 5 s from the informer caches.
+  const serviceCache = manager.informers.for<Service>('Service');
+  const sliceCache = manager.informers.for<EndpointSlice>('EndpointSlice');
+  let nft: NftablesState | undefined;
+  const generateMs: number[] = [];
+  let nftBytes = 0;
+  const proxierSync = () => {
+    const t0 = performance.now();
+    const out = nftablesRules({
+      services: serviceCache.cache.list(),
+      endpointSlices: sliceCache.cache.list(),
+      nodeName: 'node-1',
+      nodeIPs: [hostIP(1)],
+      clusterCIDR: '10.0.0.0/8',
+      previous: nft,
+    });
+    generateMs.push(performance.now() - t0);
+    nft = out.state;
+    nftBytes = out.text.length;
+  };
+  const proxier = setInterval(proxierSync, 5000);
+
+  const probe = await startLatencyProbe(api, store, podInformer);
+  const profiler = await profileCpu();
+  const cpu0 = process.cpuUsage();
+  const writes0 = store.total;
+  const started = performance.now();
+  const progress = setInterval(() => {
+    console.log(
+      `  ${((performance.now() - started) / 1000).toFixed(0).padStart(5)} s: ${ready} of ${totalPods} running and ready, rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB`,
+    );
+  }, 10_000);
+
+  // The driver yields to the event loop between requests, as a client whose requests arrive on a socket would.
+  const yieldLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+  for (let i = 0; i < services; i++) {
+    await yieldLoop();
+    await api.resource('Service').create({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: `svc-${i}`, namespace: 'default' },
+      spec: {
+        selector: { app: i % 10 === 0 && i / 10 < deployments ? `dep-${i / 10}` : `nothing-${i}` },
+        ports: [{ port: 80, targetPort: 8080, protocol: 'TCP' }],
+      },
+    });
+  }
+  for (let d = 0; d < daemonSets; d++) {
+    await api.resource('DaemonSet').create({
+      apiVersion: 'apps/v1',
+      kind: 'DaemonSet',
+      metadata: { name: `ds-${d}`, namespace: 'default' },
+      spec: { selector: { matchLabels: { app: `ds-${d}` } }, template: podTemplate(`ds-${d}`) },
+    });
+  }
+  for (let d = 0; d < deployments; d++) {
+    await yieldLoop();
+    await api.resource('Deployment').create({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: `dep-${d}`, namespace: 'default' },
+      spec: {
+        replicas: replicasPerDeployment,
+        selector: { matchLabels: { app: `dep-${d}` } },
+        template: podTemplate(`dep-${d}`),
+      },
+    });
+  }
+  await done;
+  const seconds = (performance.now() - started) / 1000;
+  clearInterval(progress);
+  clearInterval(proxier);
+  proxierSync();
+  const cpu = process.cpuUsage(cpu0);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+  const byComponent = await profiler.stop();
+  const latency = probe.stop();
+  const writes = store.total - writes0;
+  const reconciles = await reconcilesByController(metrics);
+  podSub.unsubscribe();
+  nodeSub.unsubscribe();
+  const withPods = heapAfterGc();
+
+  abort.abort();
+  await Promise.all([manager.stopped, schedulerDone, ...agentsDone]);
+  await api.close();
+  await store.close();
+
+  const proxierMs = [...generateMs].sort((a, b) => a - b);
+  console.log(
+    `envelope: ${totalPods} pods ready in ${seconds.toFixed(1)} s; ${notReady.size} nodes ever not Ready; nftables ${(nftBytes / 2 ** 20).toFixed(1)} MiB of text`,
+  );
+  printReconcilesPerPod(reconciles, totalPods);
+  printCpuByComponent(byComponent, cpuSeconds);
+  const mib = (n: number) => n / 2 ** 20;
+  return [
+    { figure: 'Envelope.scale', value: scale, unit: '' },
+    { figure: 'Envelope.pods', value: totalPods, unit: 'pods' },
+    { figure: 'Envelope.seconds', value: seconds, unit: 's' },
+    { figure: 'Envelope.podsPerSec', value: totalPods / seconds, unit: 'pods/s', target: '>= 1000' },
+    { figure: 'Envelope.storeWritesPerPod', value: writes / totalPods, unit: 'writes' },
+    { figure: 'Envelope.cpuSeconds', value: cpuSeconds, unit: 's' },
+    { figure: 'Envelope.cpuUtilisation', value: cpuSeconds / seconds, unit: 'cores' },
+    ...probeRows('Envelope', latency),
+    { figure: 'Envelope.nodesEverNotReady', value: notReady.size, unit: 'nodes', target: '0' },
+    { figure: 'Envelope.rssMiB', value: mib(withPods.rss), unit: 'MiB', target: '<= 2048' },
+    { figure: 'Envelope.heapMiB', value: mib(withPods.heapUsed), unit: 'MiB' },
+    {
+      figure: 'Envelope.heapBytesPerNode',
+      value: (withNodes.heapUsed - baseline.heapUsed) / nodeCount,
+      unit: 'B',
+    },
+    { figure: 'Envelope.heapBytesPerPod', value: (withPods.heapUsed - withNodes.heapUsed) / totalPods, unit: 'B' },
+    { figure: 'Envelope.proxierSyncs', value: proxierMs.length, unit: 'syncs' },
+    { figure: 'Envelope.proxierGenerateMedianMs', value: proxierMs[proxierMs.length >> 1] ?? 0, unit: 'ms' },
+    { figure: 'Envelope.proxierGenerateMaxMs', value: proxierMs.at(-1) ?? 0, unit: 'ms' },
+    { figure: 'Envelope.nftablesMiB', value: nftBytes / 2 ** 20, unit: 'MiB' },
+  ];
+}

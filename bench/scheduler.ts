@@ -12,6 +12,12 @@
  * between buckets, as scheduler_perf reports it. Each workload also reports
  * pods per CPU-second of this process, which depends less on other load on
  * the machine than the wall-clock rate does.
+ *
+ * Beside each Api-connected workload, in the same process: its floor, the
+ * same nodes and pods created through the same Api and informers and bound
+ * round-robin as they appear, with no scheduling logic. `ofFloor` is the
+ * scheduler's rate over the floor's (1 would mean scheduling costs nothing),
+ * `cpuPerPodOverFloor` the CPU per pod over the floor's.
  */
 import { spawn } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
@@ -121,17 +127,45 @@ interface ApiWorkload {
   target: number;
 }
 
-async function runApiWorkload(w: ApiWorkload): Promise<BenchRow[]> {
+/** One timed pass of a workload, by the Scheduler or by the round-robin floor binder. */
+interface Pass {
+  seconds: number;
+  cpu: number;
+  p50: number;
+  p99: number;
+}
+
+/**
+ * The floor's binder: binds every new unbound pod to the next node in turn,
+ * through the same Api, as soon as the pod informer shows it.
+ */
+function bindRoundRobin(api: Api, informers: InformerFactory, nodes: number): { stop(): void } {
+  let next = 0;
+  const sub = informers.for<Pod>('Pod').events$.subscribe((e) => {
+    if (e.type !== 'added' || e.object.spec.nodeName) return;
+    const target = { namespace: e.object.metadata.namespace ?? 'default', name: e.object.metadata.name };
+    void api.bindPod(target, `node-${next++ % nodes}`);
+  });
+  return { stop: () => sub.unsubscribe() };
+}
+
+async function runPass(w: ApiWorkload, binder: 'scheduler' | 'floor'): Promise<Pass> {
   const clock = new PreciseClock();
   const store = new MemoryStore({ historyLimit: 200_000 });
   const api = new Api({ store, clock });
   const informers = new InformerFactory(api, { clock });
   const metrics = new Registry();
-  const scheduler = new Scheduler({ api, informers, clock, metrics, seed: 1 });
   const podsClient = api.resource('Pod');
   for (let i = 0; i < w.nodes; i++) await api.resource('Node').create(node(i, w.nodeCpu));
   const abort = new AbortController();
-  const running = scheduler.run(abort.signal);
+  let running: Promise<void>;
+  if (binder === 'scheduler') {
+    running = new Scheduler({ api, informers, clock, metrics, seed: 1 }).run(abort.signal);
+  } else {
+    const floor = bindRoundRobin(api, informers, w.nodes);
+    informers.start(abort.signal);
+    running = new Promise<void>((resolve) => abort.signal.addEventListener('abort', () => resolve(floor.stop())));
+  }
   const podInformer = informers.for<Pod>('Pod');
   let bound = 0;
   let waiter: (() => void) | undefined;
@@ -162,19 +196,29 @@ async function runApiWorkload(w: ApiWorkload): Promise<BenchRow[]> {
   await allBound(before + w.measuredCount);
   const seconds = (performance.now() - start) / 1000;
   const cpu = cpuSecondsSince(cpuStart);
-  const p50 = await histogramQuantile(metrics, 0.5);
-  const p99 = await histogramQuantile(metrics, 0.99);
+  const p50 = binder === 'scheduler' ? await histogramQuantile(metrics, 0.5) : 0;
+  const p99 = binder === 'scheduler' ? await histogramQuantile(metrics, 0.99) : 0;
   sub.unsubscribe();
   abort.abort();
   await running;
   await api.close();
-  const podsPerSec = w.measuredCount / seconds;
-  console.log(`${w.name}: ${w.measuredCount} pods on ${w.nodes} nodes in ${seconds.toFixed(2)} s`);
+  console.log(`${w.name} (${binder}): ${w.measuredCount} pods on ${w.nodes} nodes in ${seconds.toFixed(2)} s`);
+  return { seconds, cpu, p50, p99 };
+}
+
+async function runApiWorkload(w: ApiWorkload): Promise<BenchRow[]> {
+  const floor = await runPass(w, 'floor');
+  const sched = await runPass(w, 'scheduler');
+  const podsPerSec = w.measuredCount / sched.seconds;
+  const floorPodsPerSec = w.measuredCount / floor.seconds;
   return [
     { figure: `${w.name}.podsPerSec`, value: podsPerSec, unit: 'pods/s', target: `>= ${w.target}` },
-    { figure: `${w.name}.p50Ms`, value: p50, unit: 'ms' },
-    { figure: `${w.name}.p99Ms`, value: p99, unit: 'ms' },
-    { figure: `${w.name}.podsPerCpuSec`, value: w.measuredCount / cpu, unit: 'pods/cpu-s' },
+    { figure: `${w.name}.floorPodsPerSec`, value: floorPodsPerSec, unit: 'pods/s' },
+    { figure: `${w.name}.ofFloor`, value: podsPerSec / floorPodsPerSec, unit: 'ratio' },
+    { figure: `${w.name}.p50Ms`, value: sched.p50, unit: 'ms' },
+    { figure: `${w.name}.p99Ms`, value: sched.p99, unit: 'ms' },
+    { figure: `${w.name}.podsPerCpuSec`, value: w.measuredCount / sched.cpu, unit: 'pods/cpu-s' },
+    { figure: `${w.name}.cpuPerPodOverFloor`, value: sched.cpu / floor.cpu, unit: 'ratio' },
   ];
 }
 

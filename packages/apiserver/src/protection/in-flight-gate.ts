@@ -47,9 +47,4 @@ export class InFlightGate {
       this.counts[cls] -= 1;
     };
   }
-
-  /** Requests of `cls` being served now. */
-  inFlight(cls: RequestClass): number {
-    return this.counts[cls];
-  }
 }

@@ -72,9 +72,4 @@ export class PatchAppliers {
       `${known ? 'this server does not apply' : 'the server does not know the patch type'} ${JSON.stringify(contentType ?? '')}; supported patch types: ${served.join(', ')}`,
     );
   }
-
-  /** The Content-Types accepted, for discovery and OpenAPI. */
-  types(): string[] {
-    return [...this.appliers.keys()];
-  }
 }

@@ -1,15 +1,14 @@
 import {
   type Api,
   type Clock,
-  type ComponentLifecycle,
   type InformerEvent,
   type InformerFactory,
   InvalidError,
   type Logger,
+  LoopingComponent,
   type Namespace,
   type Node,
   type Pod,
-  RunLoop,
   resolveClock,
   type SharedInformer,
   silentLogger,
@@ -77,9 +76,8 @@ const isTerminal = (pod: Pod) => pod.status?.phase === 'Succeeded' || pod.status
  * leader election for several replicas); bindings from another scheduler
  * are seen through the informer only.
  */
-export class Scheduler implements ComponentLifecycle {
+export class Scheduler extends LoopingComponent {
   private readonly api: Api;
-  private readonly loop = new RunLoop((signal, ready) => this.schedule(signal, ready), 'scheduler');
   private readonly informers: InformerFactory;
   private readonly clock: Clock;
   private readonly logger: Logger;
@@ -96,6 +94,7 @@ export class Scheduler implements ComponentLifecycle {
   private readonly workloads: InformerWorkloadLister;
 
   constructor(options: SchedulerOptions) {
+    super('scheduler');
     this.api = options.api;
     this.informers = options.informers;
     this.clock = resolveClock(options.clock, options.api);
@@ -155,32 +154,12 @@ export class Scheduler implements ComponentLifecycle {
     this.metrics = options.metrics ? schedulerMetrics(options.metrics, () => this.queue.pending()) : noSchedulerMetrics;
   }
 
-  /** Starts the informers (if not yet started) and resolves once their first lists are in; schedules until stopped. */
-  start(signal?: AbortSignal): Promise<void> {
-    return this.loop.start(signal);
-  }
-
-  /** Stops scheduling; resolves after the last running binding has finished. */
-  stop(): Promise<void> {
-    return this.loop.stop();
-  }
-
-  /** Settles when the informers have synced and scheduling has begun. */
-  get ready(): Promise<void> {
-    return this.loop.ready;
-  }
-
-  /** Settles when scheduling has stopped and the last binding has finished. */
-  get stopped(): Promise<void> {
-    return this.loop.stopped;
-  }
-
-  /** `start`, then resolves when scheduling stops (after `signal` aborts or `stop()`): the form `await` or a Manager runnable wants. */
-  run(signal?: AbortSignal): Promise<void> {
-    return this.loop.run(signal);
-  }
-
-  private async schedule(signal: AbortSignal, ready: () => void): Promise<void> {
+  /**
+   * Starts the informers (if not yet started), marks ready once their first
+   * lists are in, and schedules until `signal` aborts; returns after the last
+   * running binding has finished.
+   */
+  protected async serve(signal: AbortSignal, ready: () => void): Promise<void> {
     const nodes = this.informers.for<Node>('Node');
     const pods = this.informers.for<Pod>('Pod');
     const namespaces = this.informers.for<Namespace>('Namespace');

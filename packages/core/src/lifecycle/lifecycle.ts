@@ -149,3 +149,45 @@ export class RunLoop implements ComponentLifecycle {
     await this.outcome;
   }
 }
+
+/**
+ * A component whose work is one run loop, with the whole `ComponentLifecycle`
+ * from a `RunLoop`: a subclass writes `serve` only (the Scheduler and the
+ * NodeAgent are two).
+ */
+export abstract class LoopingComponent implements ComponentLifecycle {
+  private readonly loop: RunLoop;
+
+  /** `name` says what runs, for error messages (`scheduler`, `node agent node-1`). */
+  constructor(name: string) {
+    this.loop = new RunLoop((signal, ready) => this.serve(signal, ready), name);
+  }
+
+  /** The loop: runs until `signal` aborts, calling `ready()` once the component is ready to use. */
+  protected abstract serve(signal: AbortSignal, ready: () => void): Promise<void>;
+
+  /** Starts the loop; resolves once it is ready (see `ComponentLifecycle`). */
+  start(signal?: AbortSignal): Promise<void> {
+    return this.loop.start(signal);
+  }
+
+  /** Stops the loop; resolves once it has returned. */
+  stop(): Promise<void> {
+    return this.loop.stop();
+  }
+
+  /** Settles when the current (or next) run is ready. */
+  get ready(): Promise<void> {
+    return this.loop.ready;
+  }
+
+  /** Settles when the current (or next) run has stopped. */
+  get stopped(): Promise<void> {
+    return this.loop.stopped;
+  }
+
+  /** `start`, then resolves when the run ends (after `signal` aborts or `stop()`): the form `await` or a Manager runnable wants. */
+  run(signal?: AbortSignal): Promise<void> {
+    return this.loop.run(signal);
+  }
+}

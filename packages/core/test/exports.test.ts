@@ -47,6 +47,7 @@ describe('@flotilla/core public surface', () => {
       'LABEL_VALUE_MAX_LENGTH',
       'LeaderElector',
       'LifecycleGates',
+      'LoopingComponent',
       'MAX_CONFIG_DATA_BYTES',
       'MAX_DISRUPTED_POD_SIZE',
       'MAX_ENDPOINTS_PER_SLICE',

@@ -46,7 +46,7 @@ const surface: Record<string, string[]> = {
     'setControllerReference',
   ],
   di: ['TYPES', 'coreModule', 'createCoreModule'],
-  lifecycle: ['LifecycleGates', 'RunLoop'],
+  lifecycle: ['LifecycleGates', 'LoopingComponent', 'RunLoop'],
   metrics: ['controllerMetrics', 'noControllerMetrics', 'noWorkQueueMetrics', 'registeredMetric', 'workQueueMetrics'],
 };
 

@@ -77,7 +77,7 @@ export function describeResourceClientConformance(name: string, make: () => Prom
         const cms = api.resource('ConfigMap');
         const generated = await cms.create({
           ...configMap(''),
-          metadata: { namespace: 'default', generateName: 'gen-' },
+          metadata: { name: '', namespace: 'default', generateName: 'gen-' },
         });
         expect(generated.metadata.name).toMatch(/^gen-[a-z0-9]{5}$/);
         const dry = await cms.create(configMap('dry'), { dryRun: true });

@@ -18,6 +18,7 @@ export default defineConfig({
       '@flotilla/runtime': source('runtime'),
       '@flotilla/netproxy': source('netproxy'),
       '@flotilla/apiserver': source('apiserver'),
+      '@flotilla/dashboard': source('dashboard'),
     },
   },
   test: {

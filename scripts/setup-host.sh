@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the real components Flotilla's integration tests run against, from
 # Debian's packages: etcd, the Docker engine, a busybox rootfs for test images,
-# iptables / nftables / iproute2 / ipvsadm. Idempotent; needs root.
+# iptables / nftables / iproute2 / ipvsadm, chromium (the dashboard's browser
+# tests drive it through playwright-core). Idempotent; needs root.
 # It only installs: each test suite starts the daemons it needs itself.
 set -euo pipefail
 
@@ -13,6 +14,7 @@ command -v iptables-legacy-restore >/dev/null || need+=(iptables)
 command -v nft >/dev/null || need+=(nftables)
 command -v ip >/dev/null || need+=(iproute2)
 command -v ipvsadm >/dev/null || need+=(ipvsadm)
+[ -x /usr/bin/chromium ] || need+=(chromium)
 
 if [ "${#need[@]}" -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then

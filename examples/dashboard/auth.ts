@@ -1,0 +1,34 @@
+import type { Authenticator, AuthorizationAttributes, Authorizer, UserInfo } from '@flotilla/apiserver';
+import { HttpStatusError } from '@flotilla/apiserver';
+
+/** The verbs a read-only user may use: what `kubectl get` and the dashboard's watches need. */
+const READ_VERBS = new Set(['get', 'list', 'watch']);
+
+/**
+ * Bearer tokens for the dashboard tests: an admin (`system:masters`) and a
+ * read-only viewer. A request without a known token is refused with 401, as
+ * a kube-apiserver with anonymous auth off refuses it.
+ */
+export const testTokens: Record<string, UserInfo> = {
+  'admin-token': { username: 'admin', groups: ['system:masters', 'system:authenticated'] },
+  'viewer-token': { username: 'viewer', groups: ['system:authenticated'] },
+};
+
+/** Finds the user of a request's bearer token. */
+export const tokenAuthenticator: Authenticator = {
+  authenticate(req) {
+    const m = /^Bearer (.+)$/.exec(req.headers.authorization ?? '');
+    const user = m ? testTokens[m[1]] : undefined;
+    if (!user) throw new HttpStatusError(401, 'Unauthorized', 'Unauthorized');
+    return user;
+  },
+};
+
+/** `system:masters` may do everything; everyone else may only read (an RBAC `view`-like role). */
+export const readOnlyUnlessMaster: Authorizer = {
+  authorize(a: AuthorizationAttributes) {
+    if (a.user.groups.includes('system:masters')) return { decision: 'Allow', reason: '' };
+    if (READ_VERBS.has(a.verb)) return { decision: 'Allow', reason: '' };
+    return { decision: 'NoOpinion', reason: '' };
+  },
+};

@@ -1,0 +1,73 @@
+import type { KubeObject } from '@flotilla/core';
+import { type ApiClient, FIELD_MANAGER, PATCH_TYPES } from './api-client.js';
+import { type ResourceKind, resourcePath } from './resource-kinds.js';
+
+/** The object an action works on. */
+export interface Target {
+  kind: ResourceKind;
+  namespace?: string;
+  name: string;
+}
+
+/**
+ * The dashboard's writes, each the API call kubectl makes for the same
+ * command, so the server validates and authorizes them as it would
+ * kubectl's. Each rejects with the server's `ApiRefusal` unchanged.
+ */
+export class Actions {
+  constructor(private readonly client: ApiClient) {}
+
+  /** `kubectl scale`: the `scale` subresource (Deployments, ReplicaSets, StatefulSets). */
+  scale(t: Target, replicas: number): Promise<unknown> {
+    return this.client.request(
+      'PATCH',
+      resourcePath(t.kind, t.namespace, t.name, 'scale'),
+      JSON.stringify({ spec: { replicas } }),
+      PATCH_TYPES.merge,
+    );
+  }
+
+  /** `kubectl rollout restart`: stamps the pod template so every pod is replaced. */
+  restart(t: Target, now = new Date()): Promise<unknown> {
+    const patch = {
+      spec: { template: { metadata: { annotations: { 'kubectl.kubernetes.io/restartedAt': now.toISOString() } } } },
+    };
+    return this.client.request(
+      'PATCH',
+      resourcePath(t.kind, t.namespace, t.name),
+      JSON.stringify(patch),
+      PATCH_TYPES.strategic,
+    );
+  }
+
+  /** `kubectl cordon` / `uncordon`. */
+  setUnschedulable(node: string, unschedulable: boolean, nodeKind: ResourceKind): Promise<unknown> {
+    return this.client.request(
+      'PATCH',
+      resourcePath(nodeKind, undefined, node),
+      JSON.stringify({ spec: { unschedulable } }),
+      PATCH_TYPES.strategic,
+    );
+  }
+
+  /** `kubectl delete` (background propagation, the server's default for most kinds). */
+  delete(t: Target): Promise<unknown> {
+    return this.client.request('DELETE', resourcePath(t.kind, t.namespace, t.name));
+  }
+
+  /** `kubectl get -o yaml`'s object: fetched fresh, not from the watch cache. */
+  get(t: Target): Promise<KubeObject> {
+    return this.client.request<KubeObject>('GET', resourcePath(t.kind, t.namespace, t.name));
+  }
+
+  /** `kubectl apply --server-side`: the edited manifest as an apply patch; `force` takes over conflicting fields. */
+  apply(t: Target, manifest: string, force: boolean): Promise<KubeObject> {
+    const query = `?fieldManager=${FIELD_MANAGER}${force ? '&force=true' : ''}`;
+    return this.client.request<KubeObject>(
+      'PATCH',
+      resourcePath(t.kind, t.namespace, t.name) + query,
+      manifest,
+      PATCH_TYPES.apply,
+    );
+  }
+}

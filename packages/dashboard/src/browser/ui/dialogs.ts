@@ -1,0 +1,45 @@
+import { type Child, h } from './dom.js';
+
+/**
+ * Shows a modal dialog (the browser's `<dialog>`: focus moves in, Escape
+ * closes it, focus returns after) and resolves with what the viewer chose:
+ * the form's values on submit, undefined on cancel.
+ */
+export function askInDialog(title: string, body: Child[], submitLabel: string): Promise<FormData | undefined> {
+  const form = h(
+    'form',
+    { method: 'dialog' },
+    h('h2', {}, title),
+    body,
+    h(
+      'div',
+      { class: 'dialog-buttons' },
+      h('button', { type: 'submit', value: 'cancel', formnovalidate: true }, 'Cancel'),
+      h('button', { type: 'submit', value: 'ok', class: 'primary' }, submitLabel),
+    ),
+  );
+  const dialog = h('dialog', { 'aria-label': title }, form);
+  document.body.appendChild(dialog);
+  return new Promise((resolve) => {
+    dialog.addEventListener('close', () => {
+      const data = dialog.returnValue === 'ok' ? new FormData(form) : undefined;
+      dialog.remove();
+      resolve(data);
+    });
+    dialog.showModal();
+  });
+}
+
+/** The page's live region for outcomes of actions: refusals are shown word for word as the server gave them. */
+export function notify(kind: 'ok' | 'refused', text: string): void {
+  const region = document.getElementById('notices');
+  if (!region) return;
+  const note = h(
+    'div',
+    { class: `notice ${kind}`, role: kind === 'refused' ? 'alert' : 'status' },
+    h('span', {}, text),
+    h('button', { type: 'button', 'aria-label': 'Dismiss', onclick: () => note.remove() }, '×'),
+  );
+  region.prepend(note);
+  while (region.children.length > 5) region.lastElementChild?.remove();
+}

@@ -1,4 +1,6 @@
 import { HttpStatusError } from '../errors/http-status-error.js';
+import { serveNodeProxy } from '../node-proxy/node-proxy-http.js';
+import { servePodLog } from '../node-proxy/pod-log.js';
 import { subresourcesOf } from '../resources/subresources.js';
 import { serveWatch } from '../watch/watch-stream.js';
 import { patchObject } from './patch.js';
@@ -82,6 +84,15 @@ export async function serveResource(r: RestRequest, s: RestServices): Promise<vo
     case 'eviction':
       if (r.info.verb !== 'create') notAllowed(r);
       return evictPod(r, s);
+    case 'log':
+      if (r.info.verb !== 'get') notAllowed(r);
+      return servePodLog(r, s);
+    case 'exec':
+    case 'attach':
+    case 'portforward':
+      throw new HttpStatusError(400, 'BadRequest', 'Upgrade request required');
+    case 'proxy':
+      return serveNodeProxy(r, s);
     default:
       notAllowed(r);
   }

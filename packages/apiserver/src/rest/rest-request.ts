@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Api, ApiResourceClient, Clock, KubeObject, ResourceType } from '@flotilla/core';
 import type { ServedVersion } from '../conversion/served-version.js';
 import { HttpStatusError } from '../errors/http-status-error.js';
+import type { KubeletClientOptions } from '../node-proxy/kubelet-client.js';
 import type { RequestInfo } from '../server/request-info.js';
 import type { Printers } from '../table/printers.js';
 import type { WatchOptions } from '../watch/watch-options.js';
@@ -17,6 +18,8 @@ export interface RestServices {
   /** Largest request body accepted, in bytes. */
   bodyLimit: number;
   watch: WatchOptions;
+  /** How pods' logs, exec and port-forward reach node agents. */
+  kubelet: KubeletClientOptions;
 }
 
 /** One REST request, resolved to the kind and client it addresses. */

@@ -6,6 +6,7 @@ import { writeJson } from '../server/respond.js';
 import { parseJsonObject, readBody } from './body.js';
 import { deleteRequestOf } from './delete-options.js';
 import { recordWrite } from './field-manager.js';
+import { checkDuplicateFields } from './field-validation.js';
 import { listQueryOf, writeQueryOf } from './query.js';
 import { adoptBody, getStored, objectRef, type RestRequest, type RestServices } from './rest-request.js';
 
@@ -23,7 +24,10 @@ export async function readObjectBody(r: RestRequest, s: RestServices): Promise<R
       `the body of a ${r.req.method} must be application/json or ${PROTOBUF_CONTENT_TYPE}, not ${JSON.stringify(type)}`,
     );
   }
-  return parseJsonObject(await readBody(r.req, s.bodyLimit));
+  const body = await readBody(r.req, s.bodyLimit);
+  const parsed = parseJsonObject(body);
+  checkDuplicateFields(r, writeQueryOf(r.query).fieldValidation, body);
+  return parsed;
 }
 
 /** `POST` to a collection: 201 with the created object (or what would be created, for `dryRun=All`). */

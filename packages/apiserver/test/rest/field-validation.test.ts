@@ -1,0 +1,61 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { duplicateFields } from '../../src/rest/duplicate-fields.js';
+import { send, servedApi } from '../server/served-api.js';
+
+describe('duplicateFields', () => {
+  it.each([
+    ['{"a":1,"b":2}', []],
+    ['{"a":1,"a":2}', ['a']],
+    ['{"spec":{"replicas":1,"replicas":2}}', ['spec.replicas']],
+    ['{"spec":{"containers":[{"name":"a"},{"name":"b","name":"c"}]}}', ['spec.containers[1].name']],
+    ['{ "k\\"ey" : "x,}]" , "k\\"ey" : [ 1 , {"z":true,"z":null} ] }', ['k"ey', 'k"ey[1].z']],
+    ['[{"a":1},{"a":1}]', []],
+  ])('%s -> %j', (text, expected) => {
+    expect(duplicateFields(text)).toEqual(expected);
+  });
+});
+
+describe('fieldValidation over HTTP', () => {
+  let s: Awaited<ReturnType<typeof servedApi>>;
+  beforeEach(async () => {
+    s = await servedApi();
+  });
+  afterEach(async () => {
+    await s.close();
+  });
+  const body = '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"c"},"data":{"a":"1","a":"2"}}';
+  const post = (validation?: string) =>
+    send(s.url, 'POST', `/api/v1/namespaces/default/configmaps${validation ? `?fieldValidation=${validation}` : ''}`, {
+      body,
+      headers: { 'Content-Type': 'application/json' },
+    });
+
+  it('Strict: a 400 naming each duplicate field, and nothing is written', async () => {
+    const r = await post('Strict');
+    expect(r.status).toBe(400);
+    expect(r.json.message).toBe('strict decoding error: duplicate field "data.a"');
+    expect((await s.json('GET', '/api/v1/namespaces/default/configmaps/c')).status).toBe(404);
+  });
+
+  it('Warn (the default): written with the last value, a Warning header per field', async () => {
+    const r = await post();
+    expect(r.status).toBe(201);
+    expect(r.headers.warning).toBe('299 - "duplicate field \\"data.a\\""');
+    expect(r.json.data).toEqual({ a: '2' });
+  });
+
+  it('Ignore: written with the last value, no warning', async () => {
+    const r = await post('Ignore');
+    expect(r.status).toBe(201);
+    expect(r.headers.warning).toBeUndefined();
+  });
+
+  it('patches are checked too', async () => {
+    await post('Ignore');
+    const r = await send(s.url, 'PATCH', '/api/v1/namespaces/default/configmaps/c?fieldValidation=Strict', {
+      body: '{"data":{"b":"1","b":"2"}}',
+      headers: { 'Content-Type': 'application/merge-patch+json' },
+    });
+    expect(r.json).toMatchObject({ code: 400, message: 'strict decoding error: duplicate field "data.b"' });
+  });
+});

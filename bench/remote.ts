@@ -1,0 +1,129 @@
+/**
+ * `npm run bench -- remote`: RemoteApi over HTTP beside the in-process Api,
+ * in one run, on one store:
+ * - informer initial sync of 10,000 pods (list over HTTP, JSON decode,
+ *   cache fill) against the same informer on the in-process Api; target
+ *   <= 2 s and <= 3x;
+ * - watch throughput: pod changes per second reaching an informer over a
+ *   RemoteApi watch, beside an in-process informer seeing the same writes;
+ * - a reconcile loop's cost: get + merge patch per object, sequential, over
+ *   RemoteApi against the in-process Api.
+ * Server and client share this process (2 cores on this machine): the HTTP
+ * figures include the serving side's work.
+ */
+import { performance } from 'node:perf_hooks';
+import { ApiServer } from '../packages/apiserver/src/index.js';
+import { Api, Informer, MemoryStore, type Pod, RemoteApi } from '../packages/core/src/index.js';
+import { realisticPod } from './fixtures/realistic-pod.js';
+import { type BenchRow, report } from './report.js';
+
+const PODS = Number(process.env.BENCH_REMOTE_PODS ?? 10_000);
+const WATCH_WRITES = Number(process.env.BENCH_REMOTE_WATCH_WRITES ?? 5_000);
+const RECONCILES = Number(process.env.BENCH_REMOTE_RECONCILES ?? 1_000);
+const ROUNDS = 3;
+const rows: BenchRow[] = [];
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+const store = new MemoryStore({ historyLimit: 200_000 });
+const api = new Api({ store });
+const server = new ApiServer({ api });
+const { url } = await server.listen({ port: 0 });
+// Rate limiting off: the figures are the protocol's cost, not client-go's default 5 QPS.
+const remote = new RemoteApi({ server: url, qps: Number.POSITIVE_INFINITY });
+await remote.ready();
+
+const pods = api.resource('Pod');
+for (let i = 0; i < PODS; i++) await pods.create(realisticPod(`pod-${String(i).padStart(5, '0')}`));
+
+/** Wall time (ms) from start to synced of a fresh Pod informer on `source`; the informer is stopped after. */
+async function syncMs(source: Api | RemoteApi): Promise<number> {
+  const stop = new AbortController();
+  const informer = new Informer<Pod>(source, 'Pod');
+  const t0 = performance.now();
+  informer.start(stop.signal);
+  await informer.synced;
+  const ms = performance.now() - t0;
+  if (informer.cache.list().length !== PODS)
+    throw new Error(`synced ${informer.cache.list().length} pods, not ${PODS}`);
+  stop.abort();
+  return ms;
+}
+
+const inProcessSync: number[] = [];
+const remoteSync: number[] = [];
+for (let r = 0; r < ROUNDS; r++) {
+  inProcessSync.push(await syncMs(api));
+  remoteSync.push(await syncMs(remote));
+}
+const syncIn = median(inProcessSync);
+const syncRemote = median(remoteSync);
+rows.push(
+  { figure: 'InformerSync10k.inProcessMs', value: syncIn, unit: 'ms' },
+  { figure: 'InformerSync10k.remoteMs', value: syncRemote, unit: 'ms', target: '<= 2000' },
+  { figure: 'InformerSync10k.remoteOverTarget', value: syncRemote / 2000, unit: 'ratio', target: '<= 1' },
+  { figure: 'InformerSync10k.remoteOverInProcess', value: syncRemote / syncIn, unit: 'ratio', target: '<= 3' },
+);
+
+/** Two informers (in-process and remote) see the same WATCH_WRITES patches; the time each takes to see them all. */
+async function watchThroughput(): Promise<{ inProcessMs: number; remoteMs: number }> {
+  const stop = new AbortController();
+  const informers = { inProcess: new Informer<Pod>(api, 'Pod'), remote: new Informer<Pod>(remote, 'Pod') };
+  const seen = { inProcess: 0, remote: 0 };
+  const doneAt: Record<keyof typeof seen, number> = { inProcess: 0, remote: 0 };
+  const finished = Object.entries(informers).map(
+    ([name, informer]) =>
+      new Promise<void>((resolve) => {
+        const key = name as keyof typeof seen;
+        informer.events$.subscribe((e) => {
+          if (e.isInInitialList || e.type !== 'updated') return;
+          if (++seen[key] === WATCH_WRITES) {
+            doneAt[key] = performance.now();
+            resolve();
+          }
+        });
+        informer.start(stop.signal);
+      }),
+  );
+  await Promise.all(Object.values(informers).map((i) => i.synced));
+  const t0 = performance.now();
+  for (let i = 0; i < WATCH_WRITES; i++) {
+    await pods.patch('default', `pod-${String(i % PODS).padStart(5, '0')}`, {
+      metadata: { annotations: { round: String(i) } },
+    });
+  }
+  await Promise.all(finished);
+  stop.abort();
+  return { inProcessMs: doneAt.inProcess - t0, remoteMs: doneAt.remote - t0 };
+}
+const watch = await watchThroughput();
+rows.push(
+  { figure: 'Watch.inProcessEventsPerSec', value: (WATCH_WRITES / watch.inProcessMs) * 1000, unit: 'events/s' },
+  { figure: 'Watch.remoteEventsPerSec', value: (WATCH_WRITES / watch.remoteMs) * 1000, unit: 'events/s' },
+  { figure: 'Watch.remoteOverInProcessTime', value: watch.remoteMs / watch.inProcessMs, unit: 'ratio' },
+);
+
+/** A reconcile as a controller does one: read the object, write a change (get + merge patch), one object at a time. */
+async function reconcileMs(source: Api | RemoteApi): Promise<number> {
+  const client = source.resource('Pod');
+  const t0 = performance.now();
+  for (let i = 0; i < RECONCILES; i++) {
+    const name = `pod-${String(i).padStart(5, '0')}`;
+    const pod = await client.get('default', name);
+    await client.patch('default', name, { metadata: { labels: { seen: String(Number(pod.metadata.generation)) } } });
+  }
+  return (performance.now() - t0) / RECONCILES;
+}
+const reconcileIn = await reconcileMs(api);
+const reconcileRemote = await reconcileMs(remote);
+rows.push(
+  { figure: 'Reconcile.inProcessMsEach', value: reconcileIn, unit: 'ms' },
+  { figure: 'Reconcile.remoteMsEach', value: reconcileRemote, unit: 'ms' },
+  { figure: 'Reconcile.remoteOverInProcess', value: reconcileRemote / reconcileIn, unit: 'ratio' },
+);
+
+await remote.close();
+await server.stop();
+await api.close();
+await store.close();
+report('remote', rows);

@@ -198,6 +198,8 @@ export class KubeletServer {
     }
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       ws.on('error', (err) => this.logger.debug({ err }, 'websocket error'));
+      // Frames the client sends while the session is being set up (stdin typed at once) wait in the socket, not dropped.
+      ws.pause();
       const run = async () => {
         if (route.kind === 'portForward') {
           await servePortForward(ws, ports, (port) => this.backend.portForward(route.namespace, route.pod, port));
@@ -216,6 +218,7 @@ export class KubeletServer {
       run().catch((err: unknown) => {
         const { code, reason, message } = errorAnswer(err);
         if (code === 500) this.logger.warn({ err, url: req.url }, 'stream failed');
+        ws.resume();
         if (ws.readyState === ws.OPEN) {
           const status = Buffer.from(JSON.stringify(errorStatus(message, reason, code)));
           ws.send(Buffer.concat([Buffer.from([Channel.status]), status]), { binary: true });

@@ -37,6 +37,7 @@ export async function servePortForward(
   ws.once('close', () => {
     for (const s of streams) s?.destroy();
   });
+  ws.resume();
   const send = (channel: number, bytes: Buffer) => {
     if (ws.readyState === ws.OPEN) ws.send(Buffer.concat([Buffer.from([channel]), bytes]), { binary: true });
   };

@@ -59,7 +59,8 @@ export function errorStatus(message: string, reason = 'InternalError', code = 50
  * a v5 close frame (255, then 0) ends stdin; stdout (1) and stderr (2) come
  * back with backpressure; once both have ended the exit status (3) is sent
  * and the socket closed with 1000. A client that goes away closes the
- * session, which kills the process if it still runs.
+ * session, which kills the process if it still runs. The socket is expected
+ * paused while the session was set up; it is resumed here.
  */
 export async function serveStreamSession(ws: WebSocket, session: StreamSession): Promise<void> {
   const v5 = ws.protocol === CHANNEL_PROTOCOLS[0];
@@ -84,6 +85,12 @@ export async function serveStreamSession(ws: WebSocket, session: StreamSession):
     closedByClient = true;
     void session.close();
   });
+  ws.resume();
+  // A client gone while the session was set up: its close was already seen.
+  if (ws.readyState === ws.CLOSED) {
+    closedByClient = true;
+    void session.close();
+  }
   const frame = (channel: number) => (chunk: Buffer) => Buffer.concat([Buffer.from([channel]), chunk]);
   await Promise.all([
     pumpToChannel(ws, session.stdout, frame(Channel.stdout)),

@@ -15,6 +15,10 @@ export type FaultAction =
 export interface SeenRequest {
   method: string;
   url: string;
+  contentType?: string;
+  accept?: string;
+  /** The body as sent, once it has been read (forwarded requests). */
+  body?: string;
 }
 
 /**
@@ -31,7 +35,13 @@ export async function faultProxy(upstream: string) {
   let decide: (req: IncomingMessage, index: number) => FaultAction = () => 'forward';
 
   const server = createServer((req, res) => {
-    const index = seen.push({ method: req.method ?? '', url: req.url ?? '' }) - 1;
+    const entry: SeenRequest = {
+      method: req.method ?? '',
+      url: req.url ?? '',
+      contentType: req.headers['content-type'],
+      accept: req.headers.accept,
+    };
+    const index = seen.push(entry) - 1;
     const action = decide(req, index);
     if (action === 'stall') {
       stalled.push(res);
@@ -66,6 +76,11 @@ export async function faultProxy(upstream: string) {
     });
     up.on('error', () => req.socket.destroy());
     res.on('close', () => up.destroy());
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      entry.body = Buffer.concat(chunks).toString('utf8');
+    });
     req.pipe(up);
   });
   server.on('connection', (socket) => {

@@ -7,6 +7,7 @@
  */
 export * from './api/index.js';
 export * from './apiextensions/index.js';
+export * from './authz/index.js';
 export * from './clock/index.js';
 export * from './controller/index.js';
 export * from './defaulting/index.js';

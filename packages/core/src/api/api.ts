@@ -1,3 +1,7 @@
+import { AuthorizedApi, type Identity, userInfoOf } from '../authz/authorized-api.js';
+import { alwaysAllowAuthorizer } from '../authz/decisions.js';
+import { escalationPolicyOf, rbacEscalationAdmission } from '../authz/escalation.js';
+import type { Authorizer } from '../authz/types.js';
 import { type Clock, RealClock } from '../clock/clock.js';
 import { BadRequestError } from '../errors/api-errors.js';
 import { isJsonObject } from '../json/json-object.js';
@@ -32,6 +36,13 @@ export interface ApiOptions {
   admission?: AdmissionHook[];
   /** Largest serialized object accepted. Default 1.5 MiB (etcd's limit). */
   maxObjectBytes?: number;
+  /**
+   * The authorization chain `api.as(identity)` checks every call against
+   * (e.g. `new AuthorizerChain([nodeAuthorizer, rbac])`). Default: allow
+   * everything. When it resolves rules (RBAC), writes of roles and bindings
+   * made through `as` are also checked for escalation.
+   */
+  authorizer?: Authorizer;
 }
 
 /**
@@ -54,6 +65,8 @@ export class Api {
   readonly store: Store;
   readonly clock: Clock;
   readonly registry: ResourceRegistry;
+  /** The chain `as(identity)` authorizes with. */
+  readonly authorizer: Authorizer;
   private readonly admission: AdmissionChain;
   private readonly namespaces: NamespaceLifecycle;
   private readonly clients = new Map<string, ApiResourceClient>();
@@ -69,6 +82,9 @@ export class Api {
       ...priorityAdmission(() => this.resource('PriorityClass')),
       ...(options.admission ?? []),
     ]);
+    this.authorizer = options.authorizer ?? alwaysAllowAuthorizer;
+    const escalation = escalationPolicyOf(this.authorizer);
+    if (escalation) this.admission.add(rbacEscalationAdmission(escalation, this.authorizer));
     const maxObjectBytes = options.maxObjectBytes ?? DEFAULT_MAX_OBJECT_BYTES;
     this.namespaces = new NamespaceLifecycle(this.store, (ns) => this.client('Namespace').insert(ns, false));
     this.context = {
@@ -102,6 +118,17 @@ export class Api {
   resource<T extends KubeObject = KubeObject>(kind: string): ResourceClient<T>;
   resource(kind: string): ResourceClient {
     return this.client(kind);
+  }
+
+  /**
+   * A view of this Api acting for `identity`: every call is first
+   * authorized by the Api's `authorizer` and refused with `ForbiddenError`
+   * in kube-apiserver's wording (see `AuthorizedApi`). It takes what this
+   * Api takes (the Manager, informers, the scheduler), so a component can
+   * run with least privilege. The identity joins `system:authenticated`.
+   */
+  as(identity: Identity): AuthorizedApi {
+    return new AuthorizedApi(this, this.authorizer, userInfoOf(identity));
   }
 
   /** Registers a custom kind; its client, store keys, watch and admission then work as for a built-in kind. */

@@ -1,4 +1,4 @@
-import type { KubeObject } from './meta.js';
+import type { KubeObject, LabelSelector } from './meta.js';
 
 /** A set of permissions. */
 export interface PolicyRule {
@@ -29,6 +29,8 @@ export interface ClusterRole extends KubeObject {
   apiVersion: 'rbac.authorization.k8s.io/v1';
   kind: 'ClusterRole';
   rules?: PolicyRule[];
+  /** When set, the rules are those of every ClusterRole a selector matches, kept so by the aggregation controller. */
+  aggregationRule?: { clusterRoleSelectors?: LabelSelector[] };
 }
 
 /** Grants a Role (or ClusterRole) within a namespace. */

@@ -14,6 +14,7 @@ export type HttpStatusReason =
   | 'Unauthorized'
   | 'Forbidden'
   | 'Timeout'
+  | 'ServiceUnavailable'
   | 'InternalError';
 
 /**

@@ -9,7 +9,7 @@ export interface GroupVersionKind {
 
 /** One subresource a kind serves, with what it answers and which verbs it takes. */
 export interface SubresourceInfo {
-  name: 'status' | 'scale' | 'binding' | 'eviction';
+  name: 'status' | 'scale' | 'binding' | 'eviction' | 'log' | 'exec' | 'attach' | 'portforward' | 'proxy';
   responseKind: GroupVersionKind;
   verbs: string[];
 }
@@ -26,6 +26,18 @@ export const SCALABLE_KINDS: ReadonlySet<string> = new Set([
 export const SCALE_KIND: GroupVersionKind = Object.freeze({ group: 'autoscaling', version: 'v1', kind: 'Scale' });
 
 const READ_WRITE = ['get', 'patch', 'update'];
+
+/** Pods' subresources served by their node agents, with kube-apiserver's response kinds and verbs. */
+const POD_STREAM_SUBRESOURCES: readonly SubresourceInfo[] = [
+  { name: 'log', responseKind: { group: '', version: 'v1', kind: 'Pod' }, verbs: ['get'] },
+  { name: 'exec', responseKind: { group: '', version: 'v1', kind: 'PodExecOptions' }, verbs: ['create', 'get'] },
+  { name: 'attach', responseKind: { group: '', version: 'v1', kind: 'PodAttachOptions' }, verbs: ['create', 'get'] },
+  {
+    name: 'portforward',
+    responseKind: { group: '', version: 'v1', kind: 'PodPortForwardOptions' },
+    verbs: ['create', 'get'],
+  },
+];
 
 /** The subresources served for `type`. */
 export function subresourcesOf(type: ResourceType): SubresourceInfo[] {
@@ -47,6 +59,14 @@ export function subresourcesOf(type: ResourceType): SubresourceInfo[] {
       name: 'eviction',
       responseKind: { group: 'policy', version: 'v1', kind: 'Eviction' },
       verbs: ['create'],
+    });
+    subresources.push(...POD_STREAM_SUBRESOURCES);
+  }
+  if (type.kind === 'Node' && type.group === '') {
+    subresources.push({
+      name: 'proxy',
+      responseKind: { group: '', version: 'v1', kind: 'NodeProxyOptions' },
+      verbs: ['create', 'delete', 'get', 'patch', 'update'],
     });
   }
   return subresources;

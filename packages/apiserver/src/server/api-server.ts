@@ -2,10 +2,13 @@ import { setMaxListeners } from 'node:events';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { type Api, type Clock, type Logger, silentLogger } from '@flotilla/core';
 import { alwaysAllowAuthorizer, anonymousAuthenticator } from '../auth/defaults.js';
 import type { Authenticator, Authorizer } from '../auth/types.js';
 import { horizontalPodAutoscalerV1 } from '../conversion/index.js';
+import type { KubeletClientOptions } from '../node-proxy/kubelet-client.js';
+import { handleUpgrade } from '../node-proxy/stream-upgrade.js';
 import { InFlightGate } from '../protection/in-flight-gate.js';
 import { defaultServerLimits, type ServerLimits } from '../protection/server-limits.js';
 import { ResourceIndex } from '../resources/resource-index.js';
@@ -60,6 +63,12 @@ export interface ApiServerOptions {
   printers?: ReadonlyMap<string, KindPrinter>;
   /** What `start()` listens on. */
   listen?: ListenOptions;
+  /**
+   * How `pods/log`, `exec`, `attach`, `portforward` and `nodes/proxy` reach
+   * node agents: the credentials presented and the CA trusted. Default: no
+   * credentials, the system's CAs.
+   */
+  kubeletClient?: KubeletClientOptions;
 }
 
 /**
@@ -118,6 +127,7 @@ export class ApiServer {
       patchers: this.patchers,
       bodyLimit: this.limits.maxBodyBytes,
       watch: { ...defaultWatchOptions, ...options.watch },
+      kubelet: options.kubeletClient ?? {},
     };
     this.documents.set('/openapi/v2', openApiV2Route(options.api.registry));
     this.documents.set('/openapi/v3', openApiV3Route(options.api.registry));
@@ -176,6 +186,11 @@ export class ApiServer {
     server.on('connection', (socket: Socket) => {
       this.sockets.add(socket);
       socket.once('close', () => this.sockets.delete(socket));
+    });
+    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      const work = handleUpgrade(this.deps, req, socket, head);
+      this.inFlight.add(work);
+      void work.finally(() => this.inFlight.delete(work));
     });
     server.on('clientError', (_err, socket) => {
       if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');

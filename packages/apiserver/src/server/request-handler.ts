@@ -45,7 +45,15 @@ export interface RequestHandlerDeps {
 
 const HEALTH_PATHS = new Set(['/healthz', '/livez', '/readyz']);
 
-function forbiddenMessage(a: AuthorizationAttributes, reason: string): string {
+/** kube-apiserver's long-running subresources: no request timeout (a followed log lasts as long as the client wants). */
+const LONG_RUNNING_SUBRESOURCES = new Set(['log', 'exec', 'attach', 'portforward', 'proxy']);
+
+function isLongRunning(info: RequestInfo): boolean {
+  return info.resourceRequest && LONG_RUNNING_SUBRESOURCES.has(info.subresource);
+}
+
+/** kube-apiserver's wording of a refused request. */
+export function forbiddenMessage(a: AuthorizationAttributes, reason: string): string {
   const what = a.resourceRequest
     ? `User "${a.user.username}" cannot ${a.verb} resource "${a.subresource ? `${a.resource}/${a.subresource}` : a.resource}" in API group "${a.apiGroup}"${a.namespace ? ` in the namespace "${a.namespace}"` : a.name ? '' : ' at the cluster scope'}`
     : `User "${a.user.username}" cannot ${a.verb} path "${a.path}"`;
@@ -53,7 +61,8 @@ function forbiddenMessage(a: AuthorizationAttributes, reason: string): string {
   return `${subject}: ${what}${reason ? `: ${reason}` : ''}`;
 }
 
-function attributesOf(user: UserInfo, info: RequestInfo): AuthorizationAttributes {
+/** The authorization attributes of a request. */
+export function attributesOf(user: UserInfo, info: RequestInfo): AuthorizationAttributes {
   return {
     user,
     verb: info.verb,
@@ -129,7 +138,7 @@ export async function handleRequest(
     const cls = requestClassOf(info.verb);
     release = deps.gate.acquire(cls);
     const work = serve(deps, req, res, url, info, abort.signal);
-    if (cls === 'watch') await work;
+    if (cls === 'watch' || isLongRunning(info)) await work;
     else await withTimeout(work, deps.limits.requestTimeoutMs, abort);
   } catch (err) {
     logUnexpected(deps, req, err);

@@ -71,7 +71,10 @@ export function requestInfoOf(method: string, pathname: string, query: URLSearch
     info.namespace = rest[1]!;
     if (rest.length > 2 && !NAMESPACE_SUBRESOURCES.has(rest[2]!)) rest = rest.slice(2);
   }
-  if (rest.length > 3) throw new HttpStatusError(404, 'NotFound', `the server could not find the requested resource`);
+  // Only `proxy` takes a path of its own after the subresource (`nodes/n1/proxy/stats/summary`).
+  if (rest.length > 3 && rest[2] !== 'proxy') {
+    throw new HttpStatusError(404, 'NotFound', `the server could not find the requested resource`);
+  }
   info.resourceRequest = true;
   info.resource = rest[0] ?? '';
   info.name = rest[1] ?? '';

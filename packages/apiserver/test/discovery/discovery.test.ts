@@ -47,6 +47,10 @@ describe('discovery', () => {
       'status',
       'binding',
       'eviction',
+      'log',
+      'exec',
+      'attach',
+      'portforward',
     ]);
   });
 

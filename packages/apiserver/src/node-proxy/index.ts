@@ -1,0 +1,1 @@
+export type { KubeletClientOptions } from './kubelet-client.js';

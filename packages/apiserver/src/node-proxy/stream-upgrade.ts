@@ -1,0 +1,172 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocket, WebSocketServer } from 'ws';
+import { HttpStatusError } from '../errors/http-status-error.js';
+import { type Status, statusFromError } from '../errors/status.js';
+import { attributesOf, forbiddenMessage, type RequestHandlerDeps } from '../server/request-handler.js';
+import { type RequestInfo, requestInfoOf } from '../server/request-info.js';
+import { bridgeWebSockets } from './bridge.js';
+import { type KubeletEndpoint, kubeletConnection, kubeletUrl, unreachable } from './kubelet-client.js';
+import { nodeProxyPath } from './node-proxy-path.js';
+import { kubeletEndpointOf, podTarget } from './node-target.js';
+
+/** The pod subresources served over a WebSocket, and the agent path each maps to. */
+const POD_STREAMS: Record<string, string> = { exec: 'exec', attach: 'attach', portforward: 'portForward' };
+
+/** The agent endpoint and path an upgrade request addresses. */
+async function upgradeTarget(
+  deps: RequestHandlerDeps,
+  info: RequestInfo,
+  query: URLSearchParams,
+): Promise<{ endpoint: KubeletEndpoint; path: string }> {
+  const kubelet = deps.rest.kubelet;
+  if (info.apiGroup === '' && info.resource === 'pods' && info.name && POD_STREAMS[info.subresource]) {
+    const portForward = info.subresource === 'portforward';
+    const target = await podTarget(deps.api, info.namespace, info.name, query.get('container'), kubelet, !portForward);
+    const names = [info.namespace, info.name, ...(portForward ? [] : [target.container])];
+    const rest = new URLSearchParams(query);
+    rest.delete('container');
+    const path = `/${POD_STREAMS[info.subresource]}/${names.map(encodeURIComponent).join('/')}?${rest}`;
+    return { endpoint: target.endpoint, path };
+  }
+  if (info.apiGroup === '' && info.resource === 'nodes' && info.name && info.subresource === 'proxy') {
+    const endpoint = await kubeletEndpointOf(deps.api, info.name, kubelet);
+    return { endpoint, path: nodeProxyPath(info.path, query) };
+  }
+  throw new HttpStatusError(
+    400,
+    'BadRequest',
+    `${info.path} does not take a WebSocket upgrade: only pods/exec, pods/attach, pods/portforward and nodes/proxy do`,
+  );
+}
+
+/** Answers an upgrade request with a Status instead of switching protocols, and closes the connection. */
+function refuse(socket: Duplex, status: { code: number; body: string; contentType: string }): void {
+  if (!socket.writable) return void socket.destroy();
+  socket.end(
+    `HTTP/1.1 ${status.code} ${status.code < 500 ? 'Refused' : 'Failed'}\r\n` +
+      `Content-Type: ${status.contentType}\r\nContent-Length: ${Buffer.byteLength(status.body)}\r\nConnection: close\r\n\r\n${status.body}`,
+  );
+}
+
+const statusAnswer = (status: Status) => ({
+  code: status.code,
+  body: JSON.stringify(status),
+  contentType: 'application/json',
+});
+
+/** Largest refusal body read back from an agent. */
+const MAX_REFUSAL_BYTES = 64 * 1024;
+
+/**
+ * Serves a WebSocket upgrade (`kubectl exec`, `attach`, `port-forward`, and
+ * `nodes/<name>/proxy/...`): authenticated and authorized as any request
+ * (exec, attach and port-forward need `create` on the subresource, as
+ * kube-apiserver 1.31+ checks for WebSocket upgrades), then a WebSocket is
+ * opened to the pod's node agent offering the client's subprotocols, and
+ * only once the agent has switched protocols is the client answered 101
+ * with the subprotocol the agent chose; frames then flow both ways. An agent
+ * that refuses is answered with its own status and body; one that cannot be
+ * reached with a 502 Status.
+ */
+export async function handleUpgrade(
+  deps: RequestHandlerDeps,
+  req: IncomingMessage,
+  socket: Duplex,
+  head: Buffer,
+): Promise<void> {
+  socket.on('error', () => socket.destroy());
+  try {
+    const raw = req.url ?? '/';
+    const q = raw.indexOf('?');
+    const path = q < 0 ? raw : raw.slice(0, q);
+    const query = new URLSearchParams(q < 0 ? '' : raw.slice(q + 1));
+    const user = await deps.authenticator.authenticate(req);
+    if (!user) throw new HttpStatusError(401, 'Unauthorized', 'Unauthorized');
+    const info = requestInfoOf(req.method ?? 'GET', path, query);
+    if (info.resource === 'pods' && POD_STREAMS[info.subresource]) info.verb = 'create';
+    const attributes = attributesOf(user, info);
+    const decision = await deps.authorizer.authorize(attributes);
+    if (decision.decision !== 'Allow') {
+      throw new HttpStatusError(403, 'Forbidden', forbiddenMessage(attributes, decision.reason));
+    }
+    const { endpoint, path: agentPath } = await upgradeTarget(deps, info, query);
+    await connect(deps, req, socket, head, endpoint, agentPath);
+  } catch (err) {
+    refuse(socket, statusAnswer(statusFromError(err)));
+  }
+}
+
+function connect(
+  deps: RequestHandlerDeps,
+  req: IncomingMessage,
+  socket: Duplex,
+  head: Buffer,
+  endpoint: KubeletEndpoint,
+  path: string,
+): Promise<void> {
+  const offered = (req.headers['sec-websocket-protocol'] ?? '')
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p !== '');
+  const { headers, ...tls } = kubeletConnection(deps.rest.kubelet, endpoint);
+  const upstream = new WebSocket(kubeletUrl('wss', endpoint, path), offered, {
+    ...tls,
+    headers,
+    handshakeTimeout: deps.rest.kubelet.connectTimeoutMs ?? 10_000,
+    perMessageDeflate: false,
+  });
+  // The client gave up before the agent answered: the agent's half goes too.
+  const onClientGone = () => upstream.terminate();
+  socket.once('close', onClientGone);
+  return new Promise((resolve) => {
+    const onError = (err: Error) => {
+      socket.off('close', onClientGone);
+      deps.logger.debug({ err, node: endpoint.node }, 'node agent WebSocket failed');
+      refuse(socket, statusAnswer(statusFromError(unreachable(endpoint, err))));
+      resolve();
+    };
+    upstream.once('error', onError);
+    upstream.once('open', () => {
+      socket.off('close', onClientGone);
+      upstream.off('error', onError);
+      if (socket.destroyed) {
+        upstream.terminate();
+        return resolve();
+      }
+      // The client is answered with the subprotocol the agent chose (one the client offered).
+      const wss = new WebSocketServer({
+        noServer: true,
+        perMessageDeflate: false,
+        handleProtocols: () => upstream.protocol || false,
+      });
+      wss.handleUpgrade(req, socket, head, (client) => {
+        bridgeWebSockets(client, upstream);
+        resolve();
+      });
+    });
+    upstream.once('unexpected-response', (_request, response) => {
+      socket.off('close', onClientGone);
+      upstream.off('error', onError);
+      upstream.on('error', () => {});
+      relayRefusal(socket, response).finally(resolve);
+      upstream.terminate();
+    });
+  });
+}
+
+/** Passes an agent's non-101 answer (a Status, usually) to the client. */
+async function relayRefusal(socket: Duplex, response: IncomingMessage): Promise<void> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of response as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_REFUSAL_BYTES) break;
+    chunks.push(chunk);
+  }
+  refuse(socket, {
+    code: response.statusCode ?? 502,
+    body: Buffer.concat(chunks).toString('utf8'),
+    contentType: String(response.headers['content-type'] ?? 'application/json'),
+  });
+}

@@ -5,7 +5,6 @@ import { HttpStatusError } from '../errors/http-status-error.js';
 import type { KubeletClientOptions } from '../node-proxy/kubelet-client.js';
 import type { RequestInfo } from '../server/request-info.js';
 import type { Printers } from '../table/printers.js';
-import type { KubeletClientOptions } from '../node-proxy/kubelet-client.js';
 import type { WatchOptions } from '../watch/watch-options.js';
 import type { PatchAppliers } from './patch-appliers.js';
 import type { ResponseView } from './view.js';

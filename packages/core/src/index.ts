@@ -24,6 +24,7 @@ export * from './model/index.js';
 export * from './registry/index.js';
 export * from './remote/index.js';
 export * from './schema/index.js';
+export * from './service-account-token/index.js';
 export * from './store/index.js';
 export * from './validation/index.js';
 export * from './workqueue/index.js';

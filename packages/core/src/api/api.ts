@@ -12,6 +12,8 @@ import type { PodDisruptionBudget } from '../model/policy-v1.js';
 import { createBuiltinRegistry } from '../registry/builtins.js';
 import type { ResourceRegistry } from '../registry/resource-registry.js';
 import type { ResourceType } from '../registry/resource-type.js';
+import type { ServiceAccountTokenIssuer } from '../service-account-token/token-issuer.js';
+import type { TokenRequest } from '../service-account-token/token-request.js';
 import type { Store } from '../store/store.js';
 import { AdmissionChain } from './admission.js';
 import { bindPod, type PodBindingTarget } from './binding.js';
@@ -43,6 +45,11 @@ export interface ApiOptions {
    * made through `as` are also checked for escalation.
    */
   authorizer?: Authorizer;
+  /**
+   * Signs service account tokens for `requestToken` (the TokenRequest API).
+   * Default: none, and `requestToken` is refused.
+   */
+  serviceAccountTokens?: ServiceAccountTokenIssuer;
 }
 
 /**
@@ -67,6 +74,8 @@ export class Api {
   readonly registry: ResourceRegistry;
   /** The chain `as(identity)` authorizes with. */
   readonly authorizer: Authorizer;
+  /** What signs and verifies service account tokens, if this Api issues them. */
+  readonly serviceAccountTokens: ServiceAccountTokenIssuer | undefined;
   private readonly admission: AdmissionChain;
   private readonly namespaces: NamespaceLifecycle;
   private readonly clients = new Map<string, ApiResourceClient>();
@@ -74,6 +83,7 @@ export class Api {
   private readonly customResources: CustomResourceLifecycle;
 
   constructor(options: ApiOptions) {
+    this.serviceAccountTokens = options.serviceAccountTokens;
     this.store = options.store;
     this.clock = options.clock ?? new RealClock();
     this.registry = options.registry ?? createBuiltinRegistry();
@@ -173,6 +183,18 @@ export class Api {
       budgets: this.client('PodDisruptionBudget') as ApiResourceClient<PodDisruptionBudget>,
     };
     await evictPod(clients, () => this.clock.now(), namespace, name, opts);
+  }
+
+  /**
+   * Issues a token for service account `namespace/name`, as `POST
+   * serviceaccounts/<name>/token` does; see `ServiceAccountTokenIssuer.issue`.
+   *
+   * @throws BadRequestError when the Api has no `serviceAccountTokens` issuer.
+   */
+  async requestToken(namespace: string, name: string, request: TokenRequest): Promise<TokenRequest> {
+    const issuer = this.serviceAccountTokens;
+    if (!issuer) throw new BadRequestError('this Api issues no service account tokens: give it serviceAccountTokens');
+    return issuer.issue(this, namespace, name, request);
   }
 
   /** Stops the namespace watch. The store stays open. */

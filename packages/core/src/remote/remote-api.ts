@@ -10,6 +10,7 @@ import type { BuiltinKind, BuiltinKinds } from '../model/kinds.js';
 import type { KubeObject } from '../model/meta.js';
 import { createBuiltinRegistry } from '../registry/builtins.js';
 import type { ResourceRegistry } from '../registry/resource-registry.js';
+import type { TokenRequest } from '../service-account-token/token-request.js';
 import { ExecCredentialSource } from './exec-credential.js';
 import { DEFAULT_MAX_RETRIES, HttpTransport } from './http-transport.js';
 import { type KubeconfigCredentials, type LoadKubeconfigOptions, loadKubeconfig } from './kubeconfig.js';
@@ -199,6 +200,17 @@ export class RemoteApi {
       ...(Object.keys(opts).length > 0 ? { deleteOptions: { apiVersion: 'v1', kind: 'DeleteOptions', ...opts } } : {}),
     };
     await pods.postSubresource({ namespace, name }, 'eviction', body, false);
+  }
+
+  /** Requests a token for service account `namespace/name` through `serviceaccounts/<name>/token`. */
+  async requestToken(namespace: string, name: string, request: TokenRequest): Promise<TokenRequest> {
+    const body = { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', ...request };
+    return (await this.client('ServiceAccount').postSubresource(
+      { namespace, name },
+      'token',
+      body,
+      false,
+    )) as TokenRequest;
   }
 
   /** Closes idle connections. Open watches end when their subscribers unsubscribe. */

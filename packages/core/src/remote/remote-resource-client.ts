@@ -170,10 +170,15 @@ export class RemoteResourceClient<T extends KubeObject = KubeObject> implements 
     });
   }
 
-  /** POST to a subresource of one object (`binding`, `eviction`), answered with a Status. */
-  async postSubresource(ref: ObjectRef, subresource: string, body: object, retryTooManyRequests = true): Promise<void> {
+  /** POST to a subresource of one object (`binding`, `eviction`, `token`); resolves with the answer's body. */
+  async postSubresource(
+    ref: ObjectRef,
+    subresource: string,
+    body: object,
+    retryTooManyRequests = true,
+  ): Promise<unknown> {
     const m = await this.mapping();
-    await this.ctx.transport.request({
+    const answer = await this.ctx.transport.request({
       method: 'POST',
       path: `${this.objectPath(m, ref)}/${subresource}`,
       body,
@@ -181,6 +186,7 @@ export class RemoteResourceClient<T extends KubeObject = KubeObject> implements 
       operation: 'update',
       retryTooManyRequests,
     });
+    return answer.body;
   }
 
   private async put(obj: T, opts: WriteOptions, subresource: string): Promise<T> {

@@ -13,7 +13,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { ApiServer } from '../packages/apiserver/src/index.js';
-import { Api, Informer, MemoryStore, type Pod, RemoteApi } from '../packages/core/src/index.js';
+import { Api, type ClusterApi, Informer, MemoryStore, type Pod, RemoteApi } from '../packages/core/src/index.js';
 import { realisticPod } from './fixtures/realistic-pod.js';
 import { type BenchRow, report } from './report.js';
 
@@ -37,7 +37,7 @@ const pods = api.resource('Pod');
 for (let i = 0; i < PODS; i++) await pods.create(realisticPod(`pod-${String(i).padStart(5, '0')}`));
 
 /** Wall time (ms) from start to synced of a fresh Pod informer on `source`; the informer is stopped after. */
-async function syncMs(source: Api | RemoteApi): Promise<number> {
+async function syncMs(source: ClusterApi): Promise<number> {
   const stop = new AbortController();
   const informer = new Informer<Pod>(source, 'Pod');
   const t0 = performance.now();
@@ -104,7 +104,7 @@ rows.push(
 );
 
 /** A reconcile as a controller does one: read the object, write a change (get + merge patch), one object at a time. */
-async function reconcileMs(source: Api | RemoteApi): Promise<number> {
+async function reconcileMs(source: ClusterApi): Promise<number> {
   const client = source.resource('Pod');
   const t0 = performance.now();
   for (let i = 0; i < RECONCILES; i++) {

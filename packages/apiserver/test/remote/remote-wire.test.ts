@@ -1,7 +1,16 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Api, type ConfigMap, ForbiddenError, type KubeObject, MemoryStore, type Pod, RemoteApi } from '@flotilla/core';
+import {
+  Api,
+  type ConfigMap,
+  type CustomResourceDefinition,
+  ForbiddenError,
+  type KubeObject,
+  MemoryStore,
+  type Pod,
+  RemoteApi,
+} from '@flotilla/core';
 import { firstValueFrom } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ApiServer, writeKubeconfig } from '../../src/index.js';
@@ -120,7 +129,7 @@ describe('RemoteApi on the wire: what it sends is what kubectl sends (KUBECTL-WI
           },
         ],
       },
-    } as KubeObject);
+    } as CustomResourceDefinition);
     await s.api.ready();
     const gadget = {
       apiVersion: 'example.com/v1',

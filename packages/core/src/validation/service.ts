@@ -3,8 +3,8 @@ import type { Service } from '../model/core-v1.js';
 import { validateLabels } from '../model/labels.js';
 import { PROTOCOLS } from './core-values.js';
 import { appendErrors, duplicate, forbidden, invalid, invalidEach, oneOf, required } from './field-errors.js';
-import { isDNS1123Subdomain } from './names.js';
-import { isValidPortName, portNumber, portNumberOrName } from './numbers.js';
+import { isDNS1123Label, isDNS1123Subdomain } from './names.js';
+import { portNumber, portNumberOrName } from './numbers.js';
 
 const serviceTypes = ['ClusterIP', 'NodePort', 'LoadBalancer', 'ExternalName'] as const;
 const ipv4Re = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
@@ -36,7 +36,9 @@ export function validateService(svc: Service, old?: Service): FieldError[] {
     const p = `spec.ports[${i}]`;
     if (ports.length > 1 && !port.name) errs.push(required(`${p}.name`));
     if (port.name) {
-      errs.push(...invalidEach(`${p}.name`, port.name, isValidPortName(port.name)));
+      // A Service port name is a DNS-1123 label (Kubernetes' ValidateServicePort), not an IANA service name as
+      // a container port's is: `kubectl create service clusterip s --tcp=80:8080` names its port `80-8080`.
+      errs.push(...invalidEach(`${p}.name`, port.name, isDNS1123Label(port.name)));
       if (names.has(port.name)) errs.push(duplicate(`${p}.name`, port.name));
       names.add(port.name);
     }

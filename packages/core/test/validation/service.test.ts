@@ -31,6 +31,8 @@ describe('validateService', () => {
       { type: 'NodePort', externalTrafficPolicy: 'Local', ports: [{ port: 80, nodePort: 30080 }] },
     ],
     ['a fixed clusterIP', { clusterIP: '10.96.0.10', ports: [{ port: 53, protocol: 'UDP' }] }],
+    // A DNS-1123 label, as kubectl create service names its ports; a container port name would need a letter.
+    ['a port named as kubectl create service names it', { ports: [{ name: '80-8080', port: 80, targetPort: 8080 }] }],
   ])('accepts %s (also after defaulting)', (_, spec) => {
     const s = svc(spec);
     expect(messages(s)).toEqual([]);
@@ -44,6 +46,13 @@ describe('validateService', () => {
       'port 0',
       { ports: [{ port: 0 }] },
       ['spec.ports[0].port: Invalid value: 0: must be between 1 and 65535, inclusive'],
+    ],
+    [
+      'a port name that is not a DNS-1123 label',
+      { ports: [{ name: 'Http_1', port: 80 }] },
+      [
+        "spec.ports[0].name: Invalid value: \"Http_1\": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')",
+      ],
     ],
     [
       'unnamed ports when there are two',

@@ -41,10 +41,10 @@ textarea.yaml { display:block; width:80vw; max-width:60rem; font-family:ui-monos
 .tabs [aria-selected="true"] { background:var(--accent); color:var(--bg); border-color:var(--accent); }
 .filters { display:flex; gap:1rem; flex-wrap:wrap; margin-bottom:.5rem; }
 .vt { border:1px solid var(--line); border-radius:6px; }
-.vt-viewport { height:calc(100vh - 14rem); min-height:20rem; overflow:auto; position:relative; }
+.vt-viewport { height:calc(100vh - 14rem); min-height:20rem; overflow:auto; position:relative; contain:strict; }
 .vt-body { position:relative; }
-.vt-row { display:grid; align-items:center; gap:.5rem; padding:0 .5rem; border-bottom:1px solid var(--line); }
-.vt-body .vt-row { position:absolute; left:0; right:0; top:0; }
+.vt-row { display:grid; grid-template-columns:var(--vt-columns); align-items:center; gap:.5rem; padding:0 .5rem; border-bottom:1px solid var(--line); }
+.vt-body .vt-row { position:absolute; left:0; right:0; top:0; contain:layout style paint; }
 .vt-head { color:var(--muted); font-weight:600; height:2rem; }
 .vt-row > div { overflow:hidden; text-overflow:ellipsis; white-space:nowrap; }
 .vt-row button { padding:0 .4rem; }

@@ -25,10 +25,11 @@ export class VirtualRows {
   private readonly viewport: HTMLElement;
   private readonly spacer: HTMLElement;
   private count = 0;
+  /** The rows in the DOM, by index. */
+  private readonly drawn = new Map<number, HTMLElement>();
   private queued = false;
 
   constructor(private readonly options: VirtualRowsOptions) {
-    const style = `grid-template-columns:${options.template}`;
     this.spacer = h('div', { class: 'vt-body', role: 'rowgroup' });
     this.viewport = h(
       'div',
@@ -37,13 +38,14 @@ export class VirtualRows {
     );
     this.element = h(
       'div',
-      { class: 'vt', role: 'table', 'aria-label': options.label },
+      // The columns once, as a custom property every row reads: no per-row style to recompute.
+      { class: 'vt', role: 'table', 'aria-label': options.label, style: `--vt-columns:${options.template}` },
       h(
         'div',
         { role: 'rowgroup' },
         h(
           'div',
-          { class: 'vt-row vt-head', role: 'row', 'aria-rowindex': 1, style },
+          { class: 'vt-row vt-head', role: 'row', 'aria-rowindex': 1 },
           options.columns.map((c) => h('div', { role: 'columnheader' }, c)),
         ),
       ),
@@ -52,12 +54,18 @@ export class VirtualRows {
     this.viewport.addEventListener('scroll', () => this.schedule(), { passive: true });
   }
 
-  /** Sets how many rows there are and redraws the window. */
+  /** Sets how many rows there are (their contents may have changed too) and redraws the window. */
   update(count: number): void {
     this.count = count;
     this.element.setAttribute('aria-rowcount', String(count + 1));
     this.spacer.style.height = `${count * this.options.rowHeight}px`;
+    const active = document.activeElement;
+    const key = active instanceof HTMLElement && this.spacer.contains(active) ? active.dataset.focusKey : undefined;
+    this.drawn.clear();
+    this.spacer.replaceChildren();
     this.draw();
+    // A live update redraws every row: the focused control gets its focus back in the new row.
+    if (key) this.spacer.querySelector<HTMLElement>(`[data-focus-key="${CSS.escape(key)}"]`)?.focus();
   }
 
   private schedule(): void {
@@ -69,29 +77,31 @@ export class VirtualRows {
     });
   }
 
+  /** Draws the rows now in view; rows already drawn stay, so a scroll step builds only the rows it uncovers. */
   private draw(): void {
-    const { rowHeight, overscan = 10, template } = this.options;
+    const { rowHeight, overscan = 10 } = this.options;
     const first = Math.max(0, Math.floor(this.viewport.scrollTop / rowHeight) - overscan);
     const visible = Math.ceil((this.viewport.clientHeight || 600) / rowHeight) + 2 * overscan;
     const last = Math.min(this.count, first + visible);
-    const rows: HTMLElement[] = [];
-    for (let i = first; i < last; i++) {
-      rows.push(
-        h(
-          'div',
-          {
-            class: 'vt-row',
-            role: 'row',
-            'aria-rowindex': i + 2,
-            style: `grid-template-columns:${template};transform:translateY(${i * rowHeight}px);height:${rowHeight}px`,
-          },
-          this.options.cells(i).map((c) => h('div', { role: 'cell' }, c)),
-        ),
-      );
+    for (const [i, row] of this.drawn) {
+      if (i >= first && i < last) continue;
+      row.remove();
+      this.drawn.delete(i);
     }
-    const active = document.activeElement;
-    const key = active instanceof HTMLElement && this.spacer.contains(active) ? active.dataset.focusKey : undefined;
-    this.spacer.replaceChildren(...rows);
-    if (key) this.spacer.querySelector<HTMLElement>(`[data-focus-key="${CSS.escape(key)}"]`)?.focus();
+    for (let i = first; i < last; i++) {
+      if (this.drawn.has(i)) continue;
+      const row = h(
+        'div',
+        {
+          class: 'vt-row',
+          role: 'row',
+          'aria-rowindex': i + 2,
+          style: `transform:translateY(${i * rowHeight}px);height:${rowHeight}px`,
+        },
+        this.options.cells(i).map((c) => h('div', { role: 'cell' }, c)),
+      );
+      this.drawn.set(i, row);
+      this.spacer.appendChild(row);
+    }
   }
 }

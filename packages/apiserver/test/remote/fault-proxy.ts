@@ -8,6 +8,8 @@ export type FaultAction =
   | 'stall'
   /** Forward it, let the server act, then cut the connection before the answer reaches the client. */
   | 'lose-answer'
+  /** Forward it and pass the answer's headers on, then nothing more (a stream gone silent). */
+  | 'stall-body'
   /** Answer this status at once, without reaching the server. */
   | { status: number; reason: string; retryAfterSeconds?: number };
 
@@ -72,6 +74,11 @@ export async function faultProxy(upstream: string) {
         return;
       }
       res.writeHead(answer.statusCode ?? 502, answer.headers);
+      if (action === 'stall-body') {
+        res.flushHeaders();
+        answer.resume();
+        return;
+      }
       answer.pipe(res);
     });
     up.on('error', () => req.socket.destroy());

@@ -78,6 +78,40 @@ describe('watch over HTTP', () => {
     }
   });
 
+  it('a watch gone silent past timeoutSeconds (+30 s) is reopened from its revision: the change made meanwhile arrives', async () => {
+    const s = await servedRemote();
+    cleanups.push(() => s.close());
+    const proxy = await faultProxy(s.url);
+    cleanups.push(() => proxy.close());
+    const clock = new FakeClock();
+    const remote = s.connect({
+      server: proxy.url,
+      clock,
+      watchTimeoutSeconds: 10,
+      requestTimeoutMs: 3_600_000,
+      backoff: () => jitteredBackoff({ initialMs: 100, maxMs: 100, jitter: 0 }),
+    });
+    const cms = remote.resource('ConfigMap');
+    const from = (await driveClock(clock, cms.list({ namespace: 'default' }), 100)).resourceVersion;
+    let stalled = false;
+    proxy.onRequest((req) => {
+      if (!req.url?.includes('watch=true') || stalled) return 'forward';
+      stalled = true;
+      return 'stall-body';
+    });
+    const first = firstValueFrom(cms.watch({ namespace: 'default', resourceVersion: from }));
+    await vi.waitFor(() => expect(proxy.count(/watch=true/)).toBe(1));
+    await s.api.resource('ConfigMap').create(configMap('late')); // made while the stream is silent
+    await clock.step(40_000);
+    await vi.waitFor(async () => {
+      await clock.step(100);
+      expect(proxy.count(/watch=true/)).toBe(2);
+    });
+    expect((await first).object.metadata.name).toBe('late');
+    const reopened = proxy.seen.filter((r) => r.url.includes('watch=true'))[1]!;
+    expect(new URL(reopened.url, 'http://x').searchParams.get('resourceVersion')).toBe(from);
+  });
+
   it('a revision older than the history ends the watch with ExpiredError (410), as informers expect', async () => {
     const store = new MemoryStore({ historyLimit: 5 });
     cleanups.push(() => store.close());

@@ -4,18 +4,12 @@ import type { Clock } from '../clock/clock.js';
 import { BadRequestError, type ErrorTarget, TimeoutError, UnknownOutcomeError } from '../errors/api-errors.js';
 import type { Backoff } from '../informer/backoff.js';
 import type { ExecCredentialSource, ExecCredentialStatus } from './exec-credential.js';
+import type { KubeconfigCredentials } from './kubeconfig.js';
 import { errorFromStatus } from './status-error.js';
 import type { TokenBucket } from './token-bucket.js';
 
-/** How the transport reaches the server and proves who it is. */
-export interface TransportOptions {
-  server: string;
-  ca?: string;
-  cert?: string;
-  key?: string;
-  token?: string;
-  insecureSkipTlsVerify?: boolean;
-  tlsServerName?: string;
+/** How the transport reaches the server and proves who it is: a kubeconfig's fields, the exec plugin running. */
+export interface TransportOptions extends Omit<KubeconfigCredentials, 'namespace' | 'exec'> {
   exec?: ExecCredentialSource;
   clock: Clock;
   limiter: TokenBucket;

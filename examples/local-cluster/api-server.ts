@@ -2,12 +2,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApiServer, type ServingInfo, writeKubeconfig } from '@flotilla/apiserver';
 import type { Api, Logger } from '@flotilla/core';
+import type { ServedDashboard } from '@flotilla/dashboard';
+import { startDashboard } from './dashboard.js';
 
 /** The cluster's Api served over HTTP on loopback, and the kubeconfig that points at it. */
 export interface ServedApi {
   server: ApiServer;
   info: ServingInfo;
   kubeconfig: string;
+  /** The web dashboard in front of the server (anonymous like the server: loopback only). */
+  dashboard: ServedDashboard;
 }
 
 /** Where `npm start` writes its kubeconfig. */
@@ -21,7 +25,7 @@ export async function serveApi(api: Api, logger: Logger): Promise<ServedApi> {
   const server = new ApiServer({ api, logger });
   const info = await server.listen({ host: '127.0.0.1', port: 0 });
   await writeKubeconfig(kubeconfigPath, { server: info, insecureSkipTlsVerify: true });
-  return { server, info, kubeconfig: kubeconfigPath };
+  return { server, info, kubeconfig: kubeconfigPath, dashboard: await startDashboard(info.url) };
 }
 
 /** How to point kubectl at the served cluster, one line each. */
@@ -30,5 +34,6 @@ export function kubectlHint(served: ServedApi): string[] {
     `API server on ${served.info.url}; kubeconfig in ${served.kubeconfig}:`,
     `  export KUBECONFIG=${served.kubeconfig}`,
     '  kubectl get nodes -o wide',
+    `Dashboard on ${served.dashboard.url}`,
   ];
 }

@@ -145,6 +145,7 @@ async function main(): Promise<number> {
   }
   counting.unsubscribe();
   await kernel?.stop();
+  await served.dashboard.stop();
   await served.server.stop();
   await cluster.stop();
   await docker?.stop();

@@ -25,6 +25,7 @@ export {
   statusFromError,
 } from './errors/index.js';
 export { type KubeconfigOptions, kubeconfigFor, writeKubeconfig } from './kubeconfig/index.js';
+export * from './metrics/index.js';
 export type { KubeletClientOptions } from './node-proxy/index.js';
 export * from './openapi/index.js';
 export * from './patch/index.js';

@@ -7,6 +7,8 @@ import { type Api, type Clock, type Logger, silentLogger } from '@flotilla/core'
 import { alwaysAllowAuthorizer, anonymousAuthenticator } from '../auth/defaults.js';
 import type { Authenticator, Authorizer } from '../auth/types.js';
 import { horizontalPodAutoscalerV1 } from '../conversion/index.js';
+import { KubeletSummaryMetrics } from '../metrics/kubelet-summary-metrics.js';
+import type { ResourceMetricsSource } from '../metrics/resource-metrics.js';
 import type { KubeletClientOptions } from '../node-proxy/kubelet-client.js';
 import { handleUpgrade } from '../node-proxy/stream-upgrade.js';
 import { InFlightGate } from '../protection/in-flight-gate.js';
@@ -69,6 +71,12 @@ export interface ApiServerOptions {
    * credentials, the system's CAs.
    */
   kubeletClient?: KubeletClientOptions;
+  /**
+   * Where `metrics.k8s.io/v1beta1` (what `kubectl top` and the HPA read)
+   * comes from. Default: the node agents' `/stats/summary`, scraped at most
+   * every 15 s (`KubeletSummaryMetrics`); `false` leaves the group unserved.
+   */
+  metrics?: ResourceMetricsSource | false;
 }
 
 /**
@@ -143,6 +151,7 @@ export class ApiServer {
       authorizer: options.authorizer ?? alwaysAllowAuthorizer,
       logger: options.logger ?? silentLogger(),
       documents: this.documents,
+      ...this.metricsOf(options),
       ready: () => this.serving !== undefined && !this.stopping.signal.aborted,
       stopping: this.stopping.signal,
     };
@@ -152,6 +161,15 @@ export class ApiServer {
     this.stopped = new Promise((resolve) => {
       this.markStopped = resolve;
     });
+  }
+
+  /** The metrics source requests read, unless the options turn the group off. */
+  private metricsOf(options: ApiServerOptions): { metrics?: ResourceMetricsSource } {
+    if (options.metrics === false) return {};
+    const logger = options.logger ?? silentLogger();
+    return {
+      metrics: options.metrics ?? new KubeletSummaryMetrics({ api: options.api, kubelet: this.rest.kubelet, logger }),
+    };
   }
 
   /** Where the server listens; throws before `listen` has resolved. */

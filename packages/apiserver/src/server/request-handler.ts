@@ -4,6 +4,10 @@ import { ApiError, ApiResourceClient } from '@flotilla/core';
 import type { Authenticator, AuthorizationAttributes, Authorizer, UserInfo } from '../auth/types.js';
 import { discoveryDocument } from '../discovery/discovery-documents.js';
 import { HttpStatusError } from '../errors/http-status-error.js';
+import { withMetricsDiscovery } from '../metrics/metrics-discovery.js';
+import { METRICS_GROUP, METRICS_VERSION } from '../metrics/metrics-group.js';
+import { serveMetrics } from '../metrics/metrics-routes.js';
+import type { ResourceMetricsSource } from '../metrics/resource-metrics.js';
 import { statusFromError } from '../errors/status.js';
 import type { InFlightGate } from '../protection/in-flight-gate.js';
 import { requestClassOf } from '../protection/in-flight-gate.js';
@@ -37,6 +41,8 @@ export interface RequestHandlerDeps {
   logger: Logger;
   /** Extra documents by path prefix (`/openapi/v2`, `/openapi/v3`). */
   documents: Map<string, PathDocument>;
+  /** Where `metrics.k8s.io` answers come from; absent, the group is not served. */
+  metrics?: ResourceMetricsSource;
   /** True while the server takes requests; `/readyz` fails once it stops. */
   ready(): boolean;
   /** Aborted when the server stops: ends watches and in-flight work. */
@@ -177,9 +183,14 @@ async function serve(
       if (doc) return writeJson(res, 200, doc.body, doc.contentType);
       throw new HttpStatusError(404, 'NotFound', 'the server could not find the requested resource');
     }
-    const doc = discoveryDocument(info.path, accept, deps.index);
+    const registryDocument = () => discoveryDocument(info.path, accept, deps.index);
+    const doc = deps.metrics ? withMetricsDiscovery(info.path, registryDocument) : registryDocument();
     if (!doc) throw new HttpStatusError(404, 'NotFound', 'the server could not find the requested resource');
     return writeJson(res, 200, doc.body, doc.contentType);
+  }
+  if (deps.metrics && info.apiGroup === METRICS_GROUP && info.apiVersion === METRICS_VERSION) {
+    const now = deps.rest.clock.now();
+    return serveMetrics({ api: deps.api, source: deps.metrics, info, query: url.searchParams, res, now });
   }
   const served = deps.index.find(info.apiGroup, info.apiVersion, info.resource);
   if (!served) {

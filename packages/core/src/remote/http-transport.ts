@@ -58,6 +58,14 @@ class WireFailure extends Error {
   }
 }
 
+/**
+ * Connections are kept open between requests, but an idle one is closed
+ * after 4 s, before a Node server's 5 s keep-alive timeout closes it under
+ * a request (a write sent on a connection the server is closing has an
+ * unknown outcome). At most 64 at once per server.
+ */
+const KEEP_ALIVE = { keepAlive: true, maxSockets: 64, timeout: 4_000 } as const;
+
 /** client-go's default: honour Retry-After on 429 and 5xx at most this often. */
 export const DEFAULT_MAX_RETRIES = 10;
 
@@ -103,7 +111,7 @@ export class HttpTransport {
     }
     const https = this.base.protocol === 'https:';
     this.send = https ? httpsRequest : httpRequest;
-    this.agent = https ? this.tlsAgent(options.cert, options.key) : new HttpAgent({ keepAlive: true, maxSockets: 64 });
+    this.agent = https ? this.tlsAgent(options.cert, options.key) : new HttpAgent(KEEP_ALIVE);
   }
 
   /** Closes idle keep-alive connections; requests in flight finish. */
@@ -268,8 +276,7 @@ export class HttpTransport {
 
   private tlsAgent(cert: string | undefined, key: string | undefined): HttpsAgent {
     return new HttpsAgent({
-      keepAlive: true,
-      maxSockets: 64,
+      ...KEEP_ALIVE,
       ca: this.options.ca,
       cert,
       key,

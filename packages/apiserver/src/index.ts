@@ -14,7 +14,7 @@ export type {
   Authorizer,
   UserInfo,
 } from './auth/index.js';
-export { alwaysAllowAuthorizer, anonymousAuthenticator, anonymousUser } from './auth/index.js';
+export { alwaysAllowAuthorizer, anonymousAuthenticator, anonymousUser, unionAuthenticator } from './auth/index.js';
 export { AGGREGATED_DISCOVERY_CONTENT_TYPE, SERVED_KUBERNETES_VERSION } from './discovery/index.js';
 export {
   HttpStatusError,
@@ -40,6 +40,11 @@ export {
   type ServingCertificate,
   type ServingInfo,
 } from './server/index.js';
+export {
+  bearerToken,
+  type ServiceAccountTokenAuthenticatorOptions,
+  serviceAccountTokenAuthenticator,
+} from './service-account-token/index.js';
 export {
   type CellContext,
   column,

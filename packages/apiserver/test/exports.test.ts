@@ -27,6 +27,7 @@ describe('@flotilla/apiserver public surface', () => {
       'anonymousAuthenticator',
       'anonymousUser',
       'applyJsonPatch',
+      'bearerToken',
       'applyStrategicMergePatch',
       'builtinFieldSchema',
       'column',
@@ -42,7 +43,9 @@ describe('@flotilla/apiserver public surface', () => {
       'protobufKinds',
       'recordUpdate',
       'serverSideApply',
+      'serviceAccountTokenAuthenticator',
       'statusFromError',
+      'unionAuthenticator',
       'writeKubeconfig',
     ]);
   });

@@ -1,2 +1,3 @@
 export * from './defaults.js';
 export type * from './types.js';
+export * from './union-authenticator.js';

@@ -9,7 +9,7 @@ export interface GroupVersionKind {
 
 /** One subresource a kind serves, with what it answers and which verbs it takes. */
 export interface SubresourceInfo {
-  name: 'status' | 'scale' | 'binding' | 'eviction' | 'log' | 'exec' | 'attach' | 'portforward' | 'proxy';
+  name: 'status' | 'scale' | 'binding' | 'eviction' | 'log' | 'exec' | 'attach' | 'portforward' | 'proxy' | 'token';
   responseKind: GroupVersionKind;
   verbs: string[];
 }
@@ -61,6 +61,10 @@ export function subresourcesOf(type: ResourceType): SubresourceInfo[] {
       verbs: ['create'],
     });
     subresources.push(...POD_STREAM_SUBRESOURCES);
+  }
+  if (type.kind === 'ServiceAccount' && type.group === '') {
+    const tokenRequest = { group: 'authentication.k8s.io', version: 'v1', kind: 'TokenRequest' };
+    subresources.push({ name: 'token', responseKind: tokenRequest, verbs: ['create'] });
   }
   if (type.kind === 'Node' && type.group === '') {
     subresources.push({

@@ -2,6 +2,7 @@ import { HttpStatusError } from '../errors/http-status-error.js';
 import { serveNodeProxy } from '../node-proxy/node-proxy-http.js';
 import { servePodLog } from '../node-proxy/pod-log.js';
 import { subresourcesOf } from '../resources/subresources.js';
+import { serveTokenRequest } from '../service-account-token/token-subresource.js';
 import { serveWatch } from '../watch/watch-stream.js';
 import { patchObject } from './patch.js';
 import { bindPod, evictPod } from './pod-subresources.js';
@@ -93,6 +94,9 @@ export async function serveResource(r: RestRequest, s: RestServices): Promise<vo
       throw new HttpStatusError(400, 'BadRequest', 'Upgrade request required');
     case 'proxy':
       return serveNodeProxy(r, s);
+    case 'token':
+      if (r.info.verb !== 'create') notAllowed(r);
+      return serveTokenRequest(r, s);
     default:
       notAllowed(r);
   }

@@ -1,5 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Api, ApiResourceClient, Clock, KubeObject, ResourceType } from '@flotilla/core';
+import type {
+  Api,
+  ApiResourceClient,
+  Clock,
+  KubeObject,
+  ResourceType,
+  ServiceAccountTokenIssuer,
+} from '@flotilla/core';
 import type { ServedVersion } from '../conversion/served-version.js';
 import { HttpStatusError } from '../errors/http-status-error.js';
 import type { KubeletClientOptions } from '../node-proxy/kubelet-client.js';
@@ -20,6 +27,8 @@ export interface RestServices {
   watch: WatchOptions;
   /** How pods' logs, exec and port-forward reach node agents. */
   kubelet: KubeletClientOptions;
+  /** Signs `serviceaccounts/token` answers; absent, that subresource is a 404. */
+  serviceAccountTokens?: ServiceAccountTokenIssuer;
 }
 
 /** One REST request, resolved to the kind and client it addresses. */

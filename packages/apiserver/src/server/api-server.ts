@@ -3,9 +3,10 @@ import { createServer as createHttpServer, type IncomingMessage, type Server, ty
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { type Api, type Clock, type Logger, silentLogger } from '@flotilla/core';
+import { type Api, type Clock, type Logger, type ServiceAccountTokenIssuer, silentLogger } from '@flotilla/core';
 import { alwaysAllowAuthorizer, anonymousAuthenticator } from '../auth/defaults.js';
 import type { Authenticator, Authorizer } from '../auth/types.js';
+import { unionAuthenticator } from '../auth/union-authenticator.js';
 import { horizontalPodAutoscalerV1 } from '../conversion/index.js';
 import { KubeletSummaryMetrics } from '../metrics/kubelet-summary-metrics.js';
 import type { ResourceMetricsSource } from '../metrics/resource-metrics.js';
@@ -16,6 +17,7 @@ import { defaultServerLimits, type ServerLimits } from '../protection/server-lim
 import { ResourceIndex } from '../resources/resource-index.js';
 import { PatchAppliers } from '../rest/patch-appliers.js';
 import type { RestServices } from '../rest/rest-request.js';
+import { serviceAccountTokenAuthenticator } from '../service-account-token/token-authenticator.js';
 import { Printers } from '../table/printers.js';
 import type { KindPrinter } from '../table/table.js';
 import { defaultWatchOptions, type WatchOptions } from '../watch/watch-options.js';
@@ -52,6 +54,12 @@ export interface ApiServerOptions {
   api: Api;
   /** Who sent a request. Default: everyone is `system:anonymous` (for loopback). */
   authenticator?: Authenticator;
+  /**
+   * The cluster key's issuer: serves `serviceaccounts/<name>/token`
+   * (TokenRequest) and authenticates its bearer tokens ahead of
+   * `authenticator`. Default: the Api's `serviceAccountTokens`, if any.
+   */
+  serviceAccountTokens?: ServiceAccountTokenIssuer;
   /** What a user may do. Default: everything (AlwaysAllow, for loopback). */
   authorizer?: Authorizer;
   /** Time for ages in Tables. Default: the Api's clock. */
@@ -136,6 +144,7 @@ export class ApiServer {
       bodyLimit: this.limits.maxBodyBytes,
       watch: { ...defaultWatchOptions, ...options.watch },
       kubelet: options.kubeletClient ?? {},
+      serviceAccountTokens: options.serviceAccountTokens ?? options.api.serviceAccountTokens,
     };
     this.documents.set('/openapi/v2', openApiV2Route(options.api.registry));
     this.documents.set('/openapi/v3', openApiV3Route(options.api.registry));
@@ -147,7 +156,7 @@ export class ApiServer {
       rest: this.rest,
       gate: new InFlightGate(this.limits),
       limits: this.limits,
-      authenticator: options.authenticator ?? anonymousAuthenticator,
+      authenticator: this.authenticatorOf(options),
       authorizer: options.authorizer ?? alwaysAllowAuthorizer,
       logger: options.logger ?? silentLogger(),
       documents: this.documents,
@@ -249,6 +258,14 @@ export class ApiServer {
     }
     this.index.close();
     this.markStopped();
+  }
+
+  /** The given authenticator (anonymous by default), behind service account tokens when this server issues them. */
+  private authenticatorOf(options: ApiServerOptions): Authenticator {
+    const given = options.authenticator ?? anonymousAuthenticator;
+    const issuer = this.rest.serviceAccountTokens;
+    if (!issuer) return given;
+    return unionAuthenticator([serviceAccountTokenAuthenticator(options.api, issuer), given]);
   }
 
   private onRequest(req: IncomingMessage, res: ServerResponse): void {

@@ -11,6 +11,7 @@ import { UsageHistory, type UsageHistorySnapshot } from './usage-history.js';
  * usage history.
  */
 export class NodeStats {
+  /** The samples taken so far, over the configured window. */
   readonly history: UsageHistory;
   private readonly startedAt: number;
 

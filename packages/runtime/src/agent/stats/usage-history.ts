@@ -32,6 +32,7 @@ export interface UsageHistorySnapshot {
  * are gone are dropped with `forgetPod`.
  */
 export class UsageHistory {
+  /** How far back samples are kept, in ms. */
   readonly windowMs: number;
   private readonly capacity: number;
   private readonly node: RingBuffer<UsageSample>;

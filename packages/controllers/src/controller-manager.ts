@@ -30,8 +30,9 @@ import { registerVolumeBinderControllers } from './volume-binder/register.js';
 export interface ControllerManagerSettings {
   /**
    * Where the HPA controller reads pod usage, the metrics-server's role (e.g. core's
-   * `InMemoryPodMetrics` that the runtime NodeAgents write). Default: an empty source,
-   * so every HPA reports FailedGetResourceMetric.
+   * `InMemoryPodMetrics` that the runtime NodeAgents write). Default: the
+   * `metrics.k8s.io` API read through the manager's Api (`MetricsApiPodMetrics`);
+   * where it is not served, every HPA reports FailedGetResourceMetric.
    */
   metrics?: PodMetricsSource;
   /** `--service-cluster-ip-range`: the CIDR ClusterIPs are allocated from. Default `10.96.0.0/12`. */

@@ -1,3 +1,5 @@
+import { MetricsApiPodMetrics } from '@flotilla/controllers';
+import { RemoteApi } from '@flotilla/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ResourceMetricsSource } from '../../src/index.js';
 import { boundPod, NODE, type NodeAgentCluster, startCluster } from '../node-proxy/node-agent-cluster.js';
@@ -113,5 +115,17 @@ describe('kubectl top through metrics.k8s.io/v1beta1 built from the node agentsâ
     const top = await cluster.kubectl(['top', 'pods']);
     expect(top.code).not.toBe(0);
     expect(top.stderr).toContain('Metrics API not available');
+  });
+
+  it('the HPAâ€™s default source reads the same PodMetrics through a RemoteApi', async () => {
+    const c = await withUsage();
+    const remote = new RemoteApi({ server: c.url });
+    const source = new MetricsApiPodMetrics(remote);
+    await source.refresh('default');
+    expect(source.get('default', 'busy')?.containers).toEqual([
+      { name: 'app', usage: { cpu: '250000000n', memory: '65536Ki' } },
+    ]);
+    expect(source.get('other', 'idle')).toBeUndefined();
+    await remote.close();
   });
 });

@@ -172,7 +172,8 @@ export class HorizontalPodAutoscalerReconciler implements Reconciler {
       : [];
     const proposals: { replicas: number; metric: CurrentMetric; name: string }[] = [];
     const failures: string[] = [];
-    for (const spec of hpa.spec.metrics ?? []) {
+    const fetched = await this.fetchMetrics(ns, failures);
+    for (const spec of fetched ? (hpa.spec.metrics ?? []) : []) {
       try {
         proposals.push(this.proposal(spec, current, pods, ns));
       } catch (err) {
@@ -251,6 +252,17 @@ export class HorizontalPodAutoscalerReconciler implements Reconciler {
       conditions,
     });
     return { requeueAfterMs: this.syncPeriodMs };
+  }
+
+  /** Lets a source over a remote metrics API fetch the namespace first; a failure is recorded as why nothing was computed. */
+  private async fetchMetrics(ns: string, failures: string[]): Promise<boolean> {
+    try {
+      await this.options.metrics.refresh?.(ns);
+      return true;
+    } catch (err) {
+      failures.push(`unable to fetch pod metrics from the resource metrics API: ${messageOf(err)}`);
+      return false;
+    }
   }
 
   private proposal(spec: MetricSpec, current: number, pods: readonly Readonly<Pod>[], ns: string) {

@@ -1,7 +1,8 @@
-import { InMemoryPodMetrics, type Manager } from '@flotilla/core';
+import type { Manager } from '@flotilla/core';
 import { managerContext } from '../controller-context/controller-context.js';
 import type { RegisterOptions } from '../replicaset/register.js';
 import { type HorizontalPodAutoscalerOptions, HorizontalPodAutoscalerReconciler } from './hpa-controller.js';
+import { MetricsApiPodMetrics } from './metrics-api-pod-metrics.js';
 
 /** Options of `registerHorizontalPodAutoscalerController`. */
 export interface HorizontalPodAutoscalerRegisterOptions
@@ -10,22 +11,22 @@ export interface HorizontalPodAutoscalerRegisterOptions
 
 /**
  * Adds the HPA controller (`horizontalpodautoscaling`, 5 workers by default
- * as `--concurrent-horizontal-pod-autoscaler-syncs`). Pass the metrics
- * source the node agents publish to (the runtime NodeAgent's
- * `podMetrics()` satisfies core's `PodMetricsSource` as is; the preset takes
- * it as `startControllerManager(manager, { metrics })`); without one an
- * empty in-memory source is used and every HPA reports that it has no
- * metrics.
+ * as `--concurrent-horizontal-pod-autoscaler-syncs`). By default it reads
+ * the resource metrics API (`metrics.k8s.io/v1beta1` PodMetrics) through
+ * the manager's Api, as Kubernetes' HPA does: served by Flotilla's
+ * apiserver from the node agents (a RemoteApi reaches it). On an Api that
+ * does not serve it, pass a source instead: the runtime NodeAgent's
+ * `podMetrics()` satisfies core's `PodMetricsSource` as is, and core's
+ * `InMemoryPodMetrics` stays for tests.
  */
 export function registerHorizontalPodAutoscalerController(
   manager: Manager,
   opts: HorizontalPodAutoscalerRegisterOptions = {},
 ): HorizontalPodAutoscalerReconciler {
   const ctx = managerContext(manager, 'horizontalpodautoscaling', 'horizontal-pod-autoscaler');
-  if (!opts.metrics) ctx.logger.warn('no pod metrics source given: HPAs will report FailedGetResourceMetric');
   const reconciler = new HorizontalPodAutoscalerReconciler(ctx, {
     ...opts,
-    metrics: opts.metrics ?? new InMemoryPodMetrics(),
+    metrics: opts.metrics ?? new MetricsApiPodMetrics(manager.api),
   });
   manager
     .controller('horizontalpodautoscaling')

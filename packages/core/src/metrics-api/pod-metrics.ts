@@ -23,12 +23,18 @@ export interface PodMetrics {
  * Implementation: core's `InMemoryPodMetrics`, which runtime NodeAgents
  * fill and the controllers' autoscaler reads.
  *
- * Caveat: synchronous and in process; a remote metrics API is adapted by
- * keeping an in-memory source filled from it.
+ * Caveat: reads are synchronous; a source over a remote metrics API
+ * fetches in `refresh`, which the autoscaler awaits first.
  */
 export interface PodMetricsSource {
   /** Usage of every known pod of the namespace (all namespaces when absent). */
   list(namespace?: string): PodMetrics[];
   /** Usage of one pod, or undefined until it has been sampled. */
   get(namespace: string, name: string): PodMetrics | undefined;
+  /**
+   * Fetches the namespace's current samples, for a source that reads a
+   * remote metrics API: the autoscaler awaits it before each evaluation,
+   * then reads with `list` and `get`. In-memory sources have none.
+   */
+  refresh?(namespace: string): Promise<void>;
 }

@@ -182,21 +182,6 @@ export {
   DefaultServiceAccountReconciler,
 } from './service-account/default-service-account-controller.js';
 export { registerServiceAccountControllers, type ServiceAccountRegisterOptions } from './service-account/register.js';
-export {
-  SERVICE_ACCOUNT_NAME_ANNOTATION,
-  SERVICE_ACCOUNT_TOKEN_TYPE,
-  SERVICE_ACCOUNT_UID_ANNOTATION,
-  TokenReconciler,
-} from './service-account/token-controller.js';
-export {
-  generateServiceAccountKey,
-  SERVICE_ACCOUNT_ISSUER,
-  type ServiceAccountIdentity,
-  type ServiceAccountKey,
-  signServiceAccountToken,
-  type VerifyOptions,
-  verifyServiceAccountToken,
-} from './service-account/token-signing.js';
 export { type PodEndpoint, podEndpoints, type ResolvedPort } from './service-backends/pod-endpoint.js';
 export { SyncBatcher } from './service-backends/service-sync.js';
 export { resolveTargetPort } from './service-backends/target-port.js';

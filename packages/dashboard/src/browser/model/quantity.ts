@@ -1,21 +1,9 @@
-const SUFFIX: Record<string, number> = {
-  '': 1,
-  n: 1e-9,
-  u: 1e-6,
-  m: 1e-3,
-  k: 1e3,
-  M: 1e6,
-  G: 1e9,
-  T: 1e12,
-  P: 1e15,
-  E: 1e18,
-  Ki: 2 ** 10,
-  Mi: 2 ** 20,
-  Gi: 2 ** 30,
-  Ti: 2 ** 40,
-  Pi: 2 ** 50,
-  Ei: 2 ** 60,
-};
+/** Each suffix as a power of ten (decimal) or of two (binary, `i`). */
+const DECIMAL: Record<string, number> = { '': 0, n: -9, u: -6, m: -3, k: 3, M: 6, G: 9, T: 12, P: 15, E: 18 };
+const BINARY: Record<string, number> = { Ki: 10, Mi: 20, Gi: 30, Ti: 40, Pi: 50, Ei: 60 };
+
+/** `base` times ten to `exp`; a negative power divides, so `3800m` is exactly 3.8, not 3.8000000000000003. */
+const scale10 = (base: number, exp: number) => (exp < 0 ? base / 10 ** -exp : base * 10 ** exp);
 
 const QUANTITY = /^([+-]?(?:\d+\.?\d*|\.\d+))(?:([eE][+-]?\d+)|(n|u|m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?)$/;
 
@@ -30,8 +18,9 @@ export function quantityValue(q: string | number | undefined): number {
   const m = QUANTITY.exec(q.trim());
   if (!m) return 0;
   const base = Number(m[1]);
-  if (m[2]) return base * 10 ** Number(m[2].slice(1));
-  return base * (SUFFIX[m[3] ?? ''] ?? 1);
+  if (m[2]) return scale10(base, Number(m[2].slice(1)));
+  const suffix = m[3] ?? '';
+  return suffix in BINARY ? base * 2 ** BINARY[suffix] : scale10(base, DECIMAL[suffix]);
 }
 
 /** CPU in cores as people read it: `250m`, `2`, `1.5`. */

@@ -16,12 +16,15 @@ type Workload = Deployment | ReplicaSet | DaemonSet | StatefulSet | Job | CronJo
 const observed = (o: KubeObject & { status?: { observedGeneration?: number } }) =>
   (o.status?.observedGeneration ?? 0) >= (o.metadata.generation ?? 0);
 
-const reading = (done: number, desired: number, seen: boolean, what: string): Progress => ({
+/** `waiting` says what still keeps a rollout from being complete beyond the count, if anything. */
+const reading = (done: number, desired: number, what: string, waiting?: string): Progress => ({
   done,
   desired,
-  complete: seen && done >= desired,
-  summary: `${done}/${desired} ${what}${seen ? '' : ' (spec change not yet observed)'}`,
+  complete: !waiting && done >= desired,
+  summary: `${done}/${desired} ${what}${waiting ? ` (${waiting})` : ''}`,
 });
+
+const NOT_OBSERVED = 'spec change not yet observed';
 
 /**
  * A workload's rollout progress, read from its status the way `kubectl
@@ -35,29 +38,37 @@ export function workloadProgress(kind: string, obj: Workload): Progress | undefi
       const d = obj as Deployment;
       const s = d.status ?? {};
       const done = Math.min(s.updatedReplicas ?? 0, s.availableReplicas ?? 0);
-      // Old replicas still running mean the rollout is not over, even with every new one available.
-      const seen = observed(d) && (s.replicas ?? 0) <= (s.updatedReplicas ?? 0);
-      return reading(done, d.spec.replicas ?? 1, seen, 'updated and available');
+      // Old replicas still running mean the rollout is not over, even with every new one available (kubectl's
+      // "old replicas are pending termination").
+      const old = (s.replicas ?? 0) - (s.updatedReplicas ?? 0);
+      const waiting = !observed(d) ? NOT_OBSERVED : old > 0 ? `${old} old replicas pending termination` : undefined;
+      return reading(done, d.spec.replicas ?? 1, 'updated and available', waiting);
     }
     case 'ReplicaSet': {
       const r = obj as ReplicaSet;
-      return reading(r.status?.availableReplicas ?? 0, r.spec.replicas ?? 1, observed(r), 'available');
+      return reading(
+        r.status?.availableReplicas ?? 0,
+        r.spec.replicas ?? 1,
+        'available',
+        observed(r) ? undefined : NOT_OBSERVED,
+      );
     }
     case 'StatefulSet': {
       const s = obj as StatefulSet;
       const done = Math.min(s.status?.updatedReplicas ?? 0, s.status?.availableReplicas ?? 0);
-      return reading(done, s.spec.replicas ?? 1, observed(s), 'updated and available');
+      return reading(done, s.spec.replicas ?? 1, 'updated and available', observed(s) ? undefined : NOT_OBSERVED);
     }
     case 'DaemonSet': {
       const d = obj as DaemonSet;
       const s = d.status;
       const done = Math.min(s?.updatedNumberScheduled ?? 0, s?.numberAvailable ?? 0);
-      return reading(done, s?.desiredNumberScheduled ?? 0, observed(d), 'nodes updated and available');
+      const waiting = observed(d) ? undefined : NOT_OBSERVED;
+      return reading(done, s?.desiredNumberScheduled ?? 0, 'nodes updated and available', waiting);
     }
     case 'Job': {
       const j = obj as Job;
       const desired = j.spec.completions ?? 1;
-      return reading(j.status?.succeeded ?? 0, desired, true, 'completions');
+      return reading(j.status?.succeeded ?? 0, desired, 'completions');
     }
     default:
       return undefined;

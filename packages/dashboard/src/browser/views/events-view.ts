@@ -1,34 +1,7 @@
 import type { Event } from '@flotilla/core';
+import { type EventFilter, filterEvents, lastSeen } from '../model/event-filter.js';
 import { age, h, replaceContent } from '../ui/dom.js';
 import { collectionNote, type View } from './view-context.js';
-
-/** What the events view filters on. */
-export interface EventFilter {
-  /** `''`: every namespace. */
-  namespace: string;
-  /** `''`: both types. */
-  type: '' | 'Normal' | 'Warning';
-  /** Words looked for in the reason, the object and the message. */
-  text: string;
-}
-
-/** When an event last happened: series and legacy timestamps, whichever it has. */
-export const lastSeen = (e: Event) =>
-  e.lastTimestamp ?? e.eventTime ?? e.firstTimestamp ?? e.metadata.creationTimestamp;
-
-/** The events that pass `filter`, newest first. */
-export function filterEvents(events: Iterable<Event>, filter: EventFilter): Event[] {
-  const words = filter.text.trim().toLowerCase();
-  const object = (e: Event) => `${e.involvedObject.kind}/${e.involvedObject.name}`;
-  return [...events]
-    .filter(
-      (e) =>
-        (!filter.namespace || e.metadata.namespace === filter.namespace) &&
-        (!filter.type || (e.type ?? 'Normal') === filter.type) &&
-        (!words || `${e.reason ?? ''} ${object(e)} ${e.message ?? ''}`.toLowerCase().includes(words)),
-    )
-    .sort((a, b) => (lastSeen(b) ?? '').localeCompare(lastSeen(a) ?? ''));
-}
 
 /** The newest events drawn; the count says how many match. */
 const MAX_ROWS = 500;

@@ -1,26 +1,11 @@
 import type { Pod } from '@flotilla/core';
 import { KINDS } from '../api/resource-kinds.js';
+import { podStatus, readiness, restarts } from '../model/pod-columns.js';
 import { age, h, replaceContent } from '../ui/dom.js';
 import { VirtualRows } from '../ui/virtual-rows.js';
 import { actionButton } from './object-actions.js';
 import { podActions } from './pod-actions.js';
 import { collectionNote, type View } from './view-context.js';
-
-/** `1/2`: ready containers of all containers, as `kubectl get pods` prints READY. */
-export function readiness(pod: Pod): string {
-  const statuses = pod.status?.containerStatuses ?? [];
-  return `${statuses.filter((s) => s.ready).length}/${pod.spec?.containers.length ?? 0}`;
-}
-
-/** Restarts summed over the containers. */
-export function restarts(pod: Pod): number {
-  return (pod.status?.containerStatuses ?? []).reduce((n, s) => n + s.restartCount, 0);
-}
-
-/** What `kubectl get pods` shows as STATUS: `Terminating` while deleted, else the phase. */
-export function podStatus(pod: Pod): string {
-  return pod.metadata.deletionTimestamp ? 'Terminating' : (pod.status?.phase ?? 'Pending');
-}
 
 const COLUMNS = ['Namespace', 'Name', 'Status', 'Ready', 'Restarts', 'Node', 'IP', 'Age', 'Actions'];
 

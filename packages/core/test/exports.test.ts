@@ -151,6 +151,7 @@ describe('@flotilla/core public surface', () => {
       'ensureBootstrapRbac',
       'ensureFinalizer',
       'errorFromStatus',
+      'escalationPolicyOf',
       'evictPod',
       'exponentialFailureRateLimiter',
       'exportStore',

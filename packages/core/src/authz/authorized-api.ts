@@ -71,7 +71,7 @@ class Gate {
     };
     const decision = await this.authorizer.authorize(attributes);
     if (decision.decision !== 'Allow') {
-      throw new ForbiddenError(forbiddenMessage(attributes, decision.decision === 'Deny' ? decision.reason : ''));
+      throw new ForbiddenError(forbiddenMessage(attributes, decision.reason));
     }
   }
 

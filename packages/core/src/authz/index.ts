@@ -12,7 +12,12 @@ export {
   SYSTEM_MASTERS,
 } from './decisions.js';
 export { type BootstrapRbacResult, ensureBootstrapRbac } from './ensure-bootstrap-rbac.js';
-export { checkRbacEscalation, type EscalationPolicy, rbacEscalationAdmission } from './escalation.js';
+export {
+  checkRbacEscalation,
+  type EscalationPolicy,
+  escalationPolicyOf,
+  rbacEscalationAdmission,
+} from './escalation.js';
 export { forbiddenMessage } from './forbidden-message.js';
 export { NODE_USER_PREFIX, NODES_GROUP, NodeAuthorizer } from './node-authorizer.js';
 export { ruleAllows, uncoveredRules } from './policy-rule.js';

@@ -168,10 +168,12 @@ function consume(
     res.setEncoding('utf8');
     res.on('data', (chunk: string) => {
       partial += chunk;
+      // Lines are cut out by index and the remainder kept once per chunk: many events in one chunk stay linear.
+      let from = 0;
       let newline = partial.indexOf('\n');
       while (newline >= 0 && !done) {
-        const line = partial.slice(0, newline).trim();
-        partial = partial.slice(newline + 1);
+        const line = partial.slice(from, newline).trim();
+        from = newline + 1;
         if (line !== '') {
           try {
             onLineFn(line);
@@ -180,8 +182,9 @@ function consume(
             return;
           }
         }
-        newline = partial.indexOf('\n');
+        newline = partial.indexOf('\n', from);
       }
+      partial = partial.slice(from);
     });
     res.on('end', () => finish('ended'));
     res.on('aborted', () => finish('cut'));

@@ -7,18 +7,27 @@
  */
 export function duplicateFields(text: string): string[] {
   const found: string[] = [];
+  // The path is kept as segments and spelled out only for a duplicate: most bodies have none.
+  const segments: (string | number)[] = [];
+  const spell = () => segments.map((s, n) => (typeof s === 'number' ? `[${s}]` : n === 0 ? s : `.${s}`)).join('');
   let i = 0;
   const skipSpace = () => {
-    while (i < text.length && (text[i] === ' ' || text[i] === '\n' || text[i] === '\r' || text[i] === '\t')) i++;
+    for (let c = text.charCodeAt(i); c === 32 || c === 10 || c === 13 || c === 9; c = text.charCodeAt(++i));
   };
   const readString = (): string => {
     const start = i;
+    let escaped = false;
     i++;
-    while (text[i] !== '"') i += text[i] === '\\' ? 2 : 1;
+    for (let c = text.charCodeAt(i); c !== 34; c = text.charCodeAt(i)) {
+      if (c === 92) {
+        escaped = true;
+        i += 2;
+      } else i++;
+    }
     i++;
-    return JSON.parse(text.slice(start, i)) as string;
+    return escaped ? (JSON.parse(text.slice(start, i)) as string) : text.slice(start + 1, i - 1);
   };
-  const value = (path: string): void => {
+  const value = (): void => {
     skipSpace();
     const c = text[i];
     if (c === '{') {
@@ -28,12 +37,13 @@ export function duplicateFields(text: string): string[] {
       while (text[i] !== '}') {
         skipSpace();
         const key = readString();
-        const at = path ? `${path}.${key}` : key;
-        if (seen.has(key)) found.push(at);
+        segments.push(key);
+        if (seen.has(key)) found.push(spell());
         seen.add(key);
         skipSpace();
         i++; // the colon
-        value(at);
+        value();
+        segments.pop();
         skipSpace();
         if (text[i] === ',') i++;
         skipSpace();
@@ -44,7 +54,9 @@ export function duplicateFields(text: string): string[] {
       let index = 0;
       skipSpace();
       while (text[i] !== ']') {
-        value(`${path}[${index++}]`);
+        segments.push(index++);
+        value();
+        segments.pop();
         skipSpace();
         if (text[i] === ',') i++;
         skipSpace();
@@ -56,6 +68,6 @@ export function duplicateFields(text: string): string[] {
       while (i < text.length && !',}] \n\r\t'.includes(text[i]!)) i++;
     }
   };
-  value('');
+  value();
   return found;
 }

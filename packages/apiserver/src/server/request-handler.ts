@@ -113,7 +113,10 @@ export async function handleRequest(
   const abort = new AbortController();
   const onStop = () => abort.abort();
   deps.stopping.addEventListener('abort', onStop, { once: true });
-  res.once('close', onStop);
+  // Only a client gone before its answer aborts: aborting makes a DOMException, too dear for every request.
+  res.once('close', () => {
+    if (!res.writableFinished) onStop();
+  });
   let release: (() => void) | undefined;
   try {
     const raw = req.url ?? '/';

@@ -3,26 +3,22 @@ import type { Subscription } from 'rxjs';
 import { statusFromError } from '../errors/status.js';
 import { listQueryOf } from '../rest/query.js';
 import type { RestRequest, RestServices } from '../rest/rest-request.js';
+import { EncodedLines, type EventType, eventLine } from './encoded-lines.js';
 
 /** The annotation on the BOOKMARK that ends a watch's initial events (`sendInitialEvents=true`). */
 export const INITIAL_EVENTS_END_ANNOTATION = 'k8s.io/initial-events-end';
 
-type EventType = WatchEvent['type'] | 'BOOKMARK' | 'ERROR';
+/** Lines kept per server: a second of changes at a few thousand per second. */
+const ENCODED_LINES_KEPT = 4096;
+const encodedLines = new WeakMap<RestServices, EncodedLines>();
 
-/**
- * Each store event's JSON line, made once: the store hands every watcher the
- * same event object, so a hundred watchers of one kind cost one
- * serialization per event, not a hundred.
- */
-const encodedEvents = new WeakMap<WatchEvent, string>();
-
-function plainEventLine(event: WatchEvent): string {
-  let line = encodedEvents.get(event);
-  if (line === undefined) {
-    line = `{"type":${JSON.stringify(event.type)},"object":${JSON.stringify(event.object)}}\n`;
-    encodedEvents.set(event, line);
+function plainEventLine(s: RestServices, event: WatchEvent): Buffer {
+  let lines = encodedLines.get(s);
+  if (!lines) {
+    lines = new EncodedLines(ENCODED_LINES_KEPT);
+    encodedLines.set(s, lines);
   }
-  return line;
+  return lines.lineFor(event);
 }
 
 /**
@@ -79,23 +75,25 @@ export async function serveWatch(r: RestRequest, s: RestServices): Promise<void>
       timeout?.cancel();
       nextBookmark?.cancel();
       r.signal.removeEventListener('abort', end);
-      if (!res.destroyed) res.end(pending.length > 0 ? pending.join('') : undefined);
+      if (!res.destroyed) {
+        res.end(pending.length > 0 ? Buffer.concat(pending) : undefined);
+      }
       pending = [];
       resolve();
     };
-    // Lines written in one event-loop turn go out in one chunk: when the server falls behind, batches
-    // grow and the cost per event falls, instead of one socket write per event per watcher.
-    let pending: string[] = [];
+    // Lines written in one event-loop turn go out in one chunk: when the server falls behind, batches grow
+    // and the cost per event falls. The lines are buffers shared by every watcher of the change: a copy of
+    // bytes per watcher, never an encoding.
+    let pending: Buffer[] = [];
     let flushing = false;
     const flush = () => {
       flushing = false;
       if (ended || pending.length === 0) return;
-      const chunk = pending.length === 1 ? pending[0]! : pending.join('');
+      res.write(pending.length === 1 ? pending[0]! : Buffer.concat(pending));
       pending = [];
-      res.write(chunk);
       if (res.writableLength > opts.maxBufferedBytes) end();
     };
-    const write = (line: string) => {
+    const write = (line: Buffer) => {
       if (ended) return;
       pending.push(line);
       if (!flushing) {
@@ -103,7 +101,7 @@ export async function serveWatch(r: RestRequest, s: RestServices): Promise<void>
         setImmediate(flush);
       }
     };
-    const send = (type: EventType, object: unknown) => write(`${JSON.stringify({ type, object })}\n`);
+    const send = (type: EventType, object: unknown) => write(eventLine(type, object));
     const bookmark = (annotations?: Record<string, string>) =>
       send('BOOKMARK', {
         kind: r.type.kind,
@@ -132,7 +130,7 @@ export async function serveWatch(r: RestRequest, s: RestServices): Promise<void>
         next: (event) => {
           lastRevision = event.object.metadata.resourceVersion ?? lastRevision;
           if (r.view.table || r.conversion) send(event.type, r.view.object(event.object));
-          else write(plainEventLine(event as WatchEvent));
+          else write(plainEventLine(s, event as WatchEvent));
         },
         error: (err: unknown) => {
           send('ERROR', statusFromError(err));

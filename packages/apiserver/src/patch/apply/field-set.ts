@@ -20,6 +20,8 @@ export class FieldSet {
   private readonly members = new Map<string, FieldPath>();
   /** Keys of every proper prefix of a member, so `hasDescendant` is one look-up. */
   private readonly inner = new Set<string>();
+  /** The `fieldsV1` tree, once made (or as decoded, when it was already canonical). */
+  private encoded: FieldsV1 | undefined;
 
   constructor(paths: Iterable<FieldPath> = []) {
     for (const path of paths) this.add(path);
@@ -30,6 +32,7 @@ export class FieldSet {
     const key = path.join(SEPARATOR);
     if (this.members.has(key)) return;
     this.members.set(key, path);
+    this.encoded = undefined;
     let prefix = '';
     for (let i = 0; i < path.length - 1; i++) {
       prefix = i === 0 ? path[0] : prefix + SEPARATOR + path[i];
@@ -59,7 +62,9 @@ export class FieldSet {
 
   /** The members of this set that are not in `other`. */
   difference(other: FieldSet): FieldSet {
-    return FieldSet.fromEntries([...this.members].filter(([key]) => !other.members.has(key)));
+    const kept = [...this.members].filter(([key]) => !other.members.has(key));
+    // Sets are not changed once built: nothing taken away, this one (and its encoding) serves.
+    return kept.length === this.members.size ? this : FieldSet.fromEntries(kept);
   }
 
   /** The members of this set that are also in `other`. */
@@ -92,28 +97,43 @@ export class FieldSet {
     return this.inner.has(path.join(SEPARATOR));
   }
 
-  /** The set encoded as `fieldsV1`, members with children marked `"."`, keys sorted. */
+  /**
+   * The set encoded as `fieldsV1`, members with children marked `"."`, keys
+   * sorted. Members are inserted in the order of their keys: a key sorts as
+   * its elements do, one by one (the separator sorts below every other
+   * character), so every node's keys come out sorted, `"."` first, without
+   * sorting each node again. The tree is built once per set; callers get it
+   * to serialise, never to change.
+   */
   toFieldsV1(): FieldsV1 {
+    if (this.encoded) return this.encoded;
     const root: FieldsV1 = {};
-    for (const path of this.paths().sort((a, b) => a.length - b.length)) {
+    const keys = [...this.members.keys()].sort();
+    for (const key of keys) {
       let node = root;
-      for (const element of path) {
+      for (const element of this.members.get(key)!) {
         if (!Object.hasOwn(node, element)) node[element] = {};
-        node = node[element];
+        node = node[element]!;
       }
-      node['.'] = {};
+      if (this.inner.has(key)) node['.'] = {};
     }
-    return sortTree(unmarkLeaves(root));
+    this.encoded = root;
+    return root;
   }
 
   /** Decodes `fieldsV1`; throws a `PatchError` for anything that is not such a tree. */
   static fromFieldsV1(fields: unknown, where = 'metadata.managedFields'): FieldSet {
     const set = new FieldSet();
+    // A tree already in the form `toFieldsV1` makes is kept as the set's encoding: a manager whose fields a
+    // write leaves alone is written back as stored, without encoding it again.
+    let canonical = true;
     const stack: { node: unknown; path: FieldPath }[] = [{ node: fields, path: [] }];
     for (let item = stack.pop(); item; item = stack.pop()) {
       if (!isJsonObject(item.node)) throw new PatchError('BadRequest', where, 'fieldsV1 must be a tree of objects');
       const keys = Object.keys(item.node);
+      const marked = keys[0] === '.';
       if (item.path.length > 0 && (keys.length === 0 || keys.includes('.'))) set.add(item.path);
+      if (canonical) canonical = canonicalNode(item.node, keys, marked, item.path.length === 0);
       for (const key of keys) {
         if (key === '.') continue;
         if (!/^[fkvi]:/.test(key))
@@ -121,6 +141,7 @@ export class FieldSet {
         stack.push({ node: item.node[key], path: [...item.path, key] });
       }
     }
+    if (canonical) set.encoded = fields as FieldsV1;
     return set;
   }
 
@@ -146,7 +167,8 @@ export class FieldSet {
     skip: (path: FieldPath) => boolean = () => false,
   ): { fields: FieldSet; changed: FieldSet } {
     const fields = new FieldSet();
-    const changed = new FieldSet();
+    // Against nothing, every field is new: one set serves as both.
+    const changed = before === undefined ? fields : new FieldSet();
     interface Frame {
       value: unknown;
       old: { found: boolean; value?: unknown };
@@ -157,7 +179,7 @@ export class FieldSet {
     }
     const member = (frame: Frame, isChanged: boolean) => {
       fields.addFrom(frame.path, frame.key, frame.parent);
-      if (isChanged) changed.addFrom(frame.path, frame.key, frame.parent);
+      if (isChanged && changed !== fields) changed.addFrom(frame.path, frame.key, frame.parent);
     };
     const child = (frame: Frame, element: string, value: unknown, old: Frame['old'], sub: FieldSchema | undefined) => ({
       value,
@@ -203,6 +225,7 @@ export class FieldSet {
   ): void {
     if (this.members.has(key)) return;
     this.members.set(key, path);
+    this.encoded = undefined;
     type Ancestor = { path: FieldPath; key: string; parent?: unknown };
     for (
       let a = parent as Ancestor | undefined;
@@ -213,20 +236,14 @@ export class FieldSet {
   }
 }
 
-/** Leaves carry no `"."`: `{}` alone marks them. */
-function unmarkLeaves(node: FieldsV1): FieldsV1 {
-  const stack: FieldsV1[] = [node];
-  for (let n = stack.pop(); n; n = stack.pop()) {
-    const keys = Object.keys(n);
-    if (keys.length === 1 && keys[0] === '.') delete n['.'];
-    for (const key of keys) if (key !== '.') stack.push(n[key]);
-  }
-  return node;
-}
-
-function sortTree(node: FieldsV1): FieldsV1 {
-  const out: FieldsV1 = {};
-  for (const key of Object.keys(node).sort((a, b) => (a === '.' ? -1 : b === '.' ? 1 : a < b ? -1 : a > b ? 1 : 0)))
-    out[key] = sortTree(node[key]);
-  return out;
+/**
+ * Whether a `fieldsV1` node is as `toFieldsV1` writes it: keys sorted, `"."`
+ * (empty) first and only beside children, none at the root.
+ */
+function canonicalNode(node: Record<string, unknown>, keys: string[], marked: boolean, root: boolean): boolean {
+  if (marked && (root || keys.length === 1)) return false;
+  const mark = node['.'];
+  if (marked && !(isJsonObject(mark) && Object.keys(mark).length === 0)) return false;
+  for (let i = marked ? 2 : 1; i < keys.length; i++) if (!(keys[i - 1]! < keys[i]!)) return false;
+  return !(!marked && keys.includes('.'));
 }

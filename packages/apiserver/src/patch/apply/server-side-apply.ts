@@ -65,8 +65,10 @@ const UNOWNED: readonly (readonly string[])[] = [
   ['f:metadata', 'f:managedFields'],
 ];
 
-const unowned = (path: FieldPath) =>
-  UNOWNED.some((u) => u.length === path.length && u.every((element, i) => element === path[i]));
+const UNOWNED_KEYS = new Set(UNOWNED.map((path) => path.join('\u0000')));
+
+/** Called for every field of every write: a set look-up, only for the two top levels where such fields live. */
+const unowned = (path: FieldPath) => path.length <= 2 && UNOWNED_KEYS.has(path.join('\u0000'));
 
 /** A write through the status subresource changes (and owns) `status` alone. */
 const outsideStatus = (path: FieldPath) => path[0] !== 'f:status';

@@ -140,7 +140,7 @@ describe('requests outside /dashboard/ go to the API server as the viewer sent t
     const down = await serveDashboard({ apiServer: 'http://127.0.0.1:1', bundlePath: join(dir, 'dashboard.js') });
     try {
       const res = await fetch(`${new URL(down.url).origin}/api/v1/pods`);
-      const status = await res.json();
+      const status = (await res.json()) as { message: string };
       expect(res.status).toBe(502);
       expect(status).toMatchObject({ kind: 'Status', code: 502, reason: 'BadGateway' });
       expect(status.message).toContain('http://127.0.0.1:1');

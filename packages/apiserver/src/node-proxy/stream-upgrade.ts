@@ -40,6 +40,41 @@ async function upgradeTarget(
   );
 }
 
+/** The subprotocols a WebSocket client offers, in its order. */
+function offeredProtocols(req: IncomingMessage): string[] {
+  return (req.headers['sec-websocket-protocol'] ?? '')
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p !== '');
+}
+
+/** A subprotocol token (RFC 6455 / RFC 7230): what a WebSocket may carry in `Sec-WebSocket-Protocol`. */
+const PROTOCOL_TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+/**
+ * Only WebSocket upgrades with channel subprotocols are passed on: SPDY
+ * (kubectl's fallback, `Upgrade: SPDY/3.1`) and SPDY tunnelled in a
+ * WebSocket (`SPDY/3.1+portforward.k8s.io`, what kubectl 1.31+ port-forward
+ * offers) are refused with a 400 that says so, before any agent is dialled.
+ */
+function checkStreamProtocol(req: IncomingMessage): void {
+  if ((req.headers.upgrade ?? '').toLowerCase() !== 'websocket') {
+    throw new HttpStatusError(
+      400,
+      'BadRequest',
+      `upgrade to ${JSON.stringify(req.headers.upgrade ?? '')} is not supported: connect with a WebSocket (v5.channel.k8s.io, v4.channel.k8s.io, portforward.k8s.io)`,
+    );
+  }
+  const offered = offeredProtocols(req);
+  if (offered.length === 0 || offered.some((p) => !PROTOCOL_TOKEN.test(p))) {
+    throw new HttpStatusError(
+      400,
+      'BadRequest',
+      `none of the offered subprotocols [${offered.join(', ')}] is served: use v5.channel.k8s.io or v4.channel.k8s.io (exec, attach) or portforward.k8s.io (port-forward); SPDY tunnelled in a WebSocket is not supported`,
+    );
+  }
+}
+
 /** Answers an upgrade request with a Status instead of switching protocols, and closes the connection. */
 function refuse(socket: Duplex, status: { code: number; body: string; contentType: string }): void {
   if (!socket.writable) return void socket.destroy();
@@ -90,6 +125,7 @@ export async function handleUpgrade(
     if (decision.decision !== 'Allow') {
       throw new HttpStatusError(403, 'Forbidden', forbiddenMessage(attributes, decision.reason));
     }
+    checkStreamProtocol(req);
     const { endpoint, path: agentPath } = await upgradeTarget(deps, info, query);
     await connect(deps, req, socket, head, endpoint, agentPath);
   } catch (err) {
@@ -105,10 +141,7 @@ function connect(
   endpoint: KubeletEndpoint,
   path: string,
 ): Promise<void> {
-  const offered = (req.headers['sec-websocket-protocol'] ?? '')
-    .split(',')
-    .map((p) => p.trim())
-    .filter((p) => p !== '');
+  const offered = offeredProtocols(req);
   const { headers, ...tls } = kubeletConnection(deps.rest.kubelet, endpoint);
   const upstream = new WebSocket(kubeletUrl('wss', endpoint, path), offered, {
     ...tls,

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { send } from '../server/served-api.js';
 import { boundPod, NODE, type NodeAgentCluster, startCluster } from './node-agent-cluster.js';
 
@@ -12,6 +13,7 @@ afterEach(async () => {
 async function withPods(): Promise<NodeAgentCluster> {
   cluster = await startCluster({
     'crash:v1': { runs: [{ runMs: 1000, exitCode: 1, logs: ['first run'] }, { logs: ['second run'] }] },
+    'httpd:v1': { listen: { 80: 200 } },
   });
   const c = cluster;
   const command = ['sh', '-c', 'echo started; sleep 10; echo later; sleep 3600'];
@@ -145,5 +147,39 @@ describe('node proxy refusals, as Kubernetes Status', () => {
     expect(names).toEqual(
       expect.arrayContaining(['pods/log', 'pods/exec', 'pods/attach', 'pods/portforward', 'nodes/proxy']),
     );
+  });
+
+  it('pods/portforward over a WebSocket (portforward.k8s.io): an HTTP request reaches the pod’s port', async () => {
+    const c = await withPods();
+    await c.api.resource('Pod').create(boundPod('httpd', [{ name: 'app', image: 'httpd:v1' }]));
+    await c.until(async () => (await c.api.resource('Pod').get('default', 'httpd')).status?.phase === 'Running');
+    const ws = new WebSocket(
+      `${c.url.replace('http', 'ws')}/api/v1/namespaces/default/pods/httpd/portforward?port=80`,
+      ['portforward.k8s.io'],
+    );
+    const received: Buffer[] = [];
+    let prefixSeen = false;
+    ws.on('message', (data: Buffer) => {
+      if (data[0] !== 0) return;
+      // The first frame on each channel carries the port (little-endian uint16), as the kubelet sends it.
+      if (!prefixSeen) {
+        prefixSeen = true;
+        expect(data.readUInt16LE(1)).toBe(80);
+        return;
+      }
+      received.push(data.subarray(1));
+    });
+    await new Promise((resolve) => ws.once('open', resolve));
+    expect(ws.protocol).toBe('portforward.k8s.io');
+    ws.send(Buffer.concat([Buffer.from([0]), Buffer.from('GET / HTTP/1.1\r\nHost: httpd\r\n\r\n')]));
+    await c.until(() => Buffer.concat(received).toString('utf8').startsWith('HTTP/1.1 200'));
+    ws.close();
+  });
+
+  it('kubectl port-forward (SPDY, tunnelled or not) is refused with a Status saying what is served', async () => {
+    const c = await withPods();
+    const run = await c.kubectl(['port-forward', 'pod/web', '0:80']);
+    expect(run.code).not.toBe(0);
+    expect(run.stderr).toContain('upgrade to "SPDY/3.1" is not supported');
   });
 });

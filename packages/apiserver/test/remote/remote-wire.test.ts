@@ -1,6 +1,6 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import {
   Api,
   type ConfigMap,
@@ -176,6 +176,25 @@ describe('RemoteApi on the wire: what it sends is what kubectl sends (KUBECTL-WI
     expect(info.url.startsWith('https://')).toBe(true);
     const created = await remote.resource('ConfigMap').create({ ...configMap('tls'), metadata: { name: 'tls' } });
     expect(created.metadata.namespace).toBe('kube-system');
+
+    // An exec credential plugin in the kubeconfig (run with its argument array) hands out the token instead.
+    const plugin = join(dirname(path), 'plugin.mjs');
+    writeFileSync(
+      plugin,
+      `console.log(JSON.stringify({ apiVersion: 'client.authentication.k8s.io/v1', kind: 'ExecCredential', status: { token: process.argv[2] } }));`,
+    );
+    const execConfig = join(dirname(path), 'exec-config');
+    writeFileSync(
+      execConfig,
+      readFileSync(path, 'utf8').replace(
+        /token: .*/,
+        `exec: { apiVersion: client.authentication.k8s.io/v1, command: ${JSON.stringify(process.execPath)}, args: [${JSON.stringify(plugin)}, s3cret] }`,
+      ),
+    );
+    expect(readFileSync(execConfig, 'utf8')).not.toMatch(/token:/);
+    const viaPlugin = new RemoteApi({ kubeconfig: execConfig });
+    cleanups.push(() => viaPlugin.close());
+    expect((await viaPlugin.resource('ConfigMap').get('kube-system', 'tls')).metadata.uid).toBe(created.metadata.uid);
 
     const intruder = new RemoteApi({ kubeconfig: path, token: 'wrong' });
     cleanups.push(() => intruder.close());

@@ -112,12 +112,12 @@ export async function handleRequest(
 ): Promise<void> {
   const abort = new AbortController();
   const onStop = () => abort.abort();
-  deps.stopping.addEventListener('abort', onStop, { once: true });
   // Only a client gone before its answer aborts: aborting makes a DOMException, too dear for every request.
   res.once('close', () => {
     if (!res.writableFinished) onStop();
   });
   let release: (() => void) | undefined;
+  let stopListened = false;
   try {
     const raw = req.url ?? '/';
     let url: URL;
@@ -147,8 +147,14 @@ export async function handleRequest(
     const cls = requestClassOf(info.verb);
     release = deps.gate.acquire(cls);
     const work = serve(deps, req, res, url, info, abort.signal);
-    if (cls === 'watch' || isLongRunning(info)) await work;
-    else await withTimeout(work, deps.limits.requestTimeoutMs, abort);
+    if (cls === 'watch' || isLongRunning(info)) {
+      // Only what runs until it is told to stop listens for the server's stop: an EventTarget listener
+      // costs more than a short request's whole routing, and a short request ends by itself.
+      stopListened = true;
+      deps.stopping.addEventListener('abort', onStop, { once: true });
+      if (deps.stopping.aborted) onStop();
+      await work;
+    } else await withTimeout(work, deps.limits.requestTimeoutMs, abort);
   } catch (err) {
     logUnexpected(deps, req, err);
     writeStatus(res, statusFromError(err));
@@ -156,7 +162,7 @@ export async function handleRequest(
     if (!req.complete) res.once('finish', () => req.destroy());
   } finally {
     release?.();
-    deps.stopping.removeEventListener('abort', onStop);
+    if (stopListened) deps.stopping.removeEventListener('abort', onStop);
   }
 }
 

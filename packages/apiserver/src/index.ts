@@ -14,7 +14,13 @@ export type {
   Authorizer,
   UserInfo,
 } from './auth/index.js';
-export { alwaysAllowAuthorizer, anonymousAuthenticator, anonymousUser, unionAuthenticator } from './auth/index.js';
+export {
+  alwaysAllowAuthorizer,
+  anonymousAuthenticator,
+  anonymousUser,
+  tokenFileAuthenticator,
+  unionAuthenticator,
+} from './auth/index.js';
 export { AGGREGATED_DISCOVERY_CONTENT_TYPE, SERVED_KUBERNETES_VERSION } from './discovery/index.js';
 export {
   HttpStatusError,

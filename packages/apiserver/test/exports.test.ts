@@ -27,8 +27,8 @@ describe('@flotilla/apiserver public surface', () => {
       'anonymousAuthenticator',
       'anonymousUser',
       'applyJsonPatch',
-      'bearerToken',
       'applyStrategicMergePatch',
+      'bearerToken',
       'builtinFieldSchema',
       'column',
       'decodeProtobufObject',
@@ -45,6 +45,7 @@ describe('@flotilla/apiserver public surface', () => {
       'serverSideApply',
       'serviceAccountTokenAuthenticator',
       'statusFromError',
+      'tokenFileAuthenticator',
       'unionAuthenticator',
       'writeKubeconfig',
     ]);

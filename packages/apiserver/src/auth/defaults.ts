@@ -1,4 +1,6 @@
-import type { Authenticator, AuthorizationDecision, Authorizer, UserInfo } from './types.js';
+import type { Authenticator, UserInfo } from './types.js';
+
+export { alwaysAllowAuthorizer } from '@flotilla/core';
 
 /** The user of requests no authenticator recognised, as Kubernetes names it. */
 export const anonymousUser: UserInfo = Object.freeze({
@@ -9,11 +11,4 @@ export const anonymousUser: UserInfo = Object.freeze({
 /** Every request is the anonymous user: the loopback default, for examples and tests. */
 export const anonymousAuthenticator: Authenticator = Object.freeze({
   authenticate: () => anonymousUser,
-});
-
-const allowed: AuthorizationDecision = Object.freeze({ decision: 'Allow', reason: 'AlwaysAllow' });
-
-/** Allows everything (Kubernetes' `--authorization-mode=AlwaysAllow`): the loopback default. */
-export const alwaysAllowAuthorizer: Authorizer = Object.freeze({
-  authorize: () => allowed,
 });

@@ -1,14 +1,8 @@
 import type { IncomingMessage } from 'node:http';
+import type { UserInfo } from '@flotilla/core';
 
-/** Who made a request (Kubernetes' `user.Info`). */
-export interface UserInfo {
-  /** `system:anonymous`, `alice`, `system:serviceaccount:ns:name`, ... */
-  username: string;
-  uid?: string;
-  /** `system:authenticated`, `system:masters`, ... */
-  groups: string[];
-  extra?: Record<string, string[]>;
-}
+// Authorization is core's (the same chain checks `api.as(user)` in-process); the server adds authentication.
+export type { AuthorizationAttributes, AuthorizationDecision, Authorizer, UserInfo } from '@flotilla/core';
 
 /**
  * Finds who sent a request: a bearer token, a client certificate, ...
@@ -18,38 +12,4 @@ export interface UserInfo {
  */
 export interface Authenticator {
   authenticate(req: IncomingMessage): Promise<UserInfo | undefined> | UserInfo | undefined;
-}
-
-/** What an authorizer is asked about: Kubernetes' request attributes (`authorizer.Attributes`). */
-export interface AuthorizationAttributes {
-  user: UserInfo;
-  /** `get`, `list`, `watch`, `create`, `update`, `patch`, `delete`, `deletecollection`; for non-resource paths the lower-case HTTP method. */
-  verb: string;
-  /** True for `/api/...` and `/apis/...` object paths; false for `/version`, `/healthz`, discovery documents. */
-  resourceRequest: boolean;
-  /** `''` for the core group. */
-  apiGroup: string;
-  apiVersion: string;
-  /** Plural: `pods`. */
-  resource: string;
-  /** `status`, `scale`, `binding`, `eviction`, or `''`. */
-  subresource: string;
-  /** `''` for cluster-scoped resources and for lists across namespaces. */
-  namespace: string;
-  /** `''` for collections. */
-  name: string;
-  /** The request path, for non-resource requests. */
-  path: string;
-}
-
-/** An authorizer's answer (Kubernetes' `authorizer.Decision` with its reason). */
-export interface AuthorizationDecision {
-  /** `NoOpinion` passes the question to the next authorizer of a chain; alone it denies. */
-  decision: 'Allow' | 'Deny' | 'NoOpinion';
-  reason: string;
-}
-
-/** Decides whether a user may do what a request asks. */
-export interface Authorizer {
-  authorize(attributes: AuthorizationAttributes): Promise<AuthorizationDecision> | AuthorizationDecision;
 }

@@ -3,6 +3,7 @@ import { coreV1Proto } from './core-proto.js';
 import {
   appsV1Proto,
   authenticationV1Proto,
+  authorizationV1Proto,
   autoscalingV1Proto,
   batchV1Proto,
   networkingV1Proto,
@@ -31,6 +32,9 @@ const messages: Record<string, string> = {
   'scheduling.k8s.io/v1 PriorityClass': 'k8s.io.api.scheduling.v1.PriorityClass',
   'networking.k8s.io/v1 Ingress': 'k8s.io.api.networking.v1.Ingress',
   'authentication.k8s.io/v1 TokenRequest': 'k8s.io.api.authentication.v1.TokenRequest',
+  'authorization.k8s.io/v1 SelfSubjectAccessReview': 'k8s.io.api.authorization.v1.SelfSubjectAccessReview',
+  'authorization.k8s.io/v1 SubjectAccessReview': 'k8s.io.api.authorization.v1.SubjectAccessReview',
+  'authorization.k8s.io/v1 SelfSubjectRulesReview': 'k8s.io.api.authorization.v1.SelfSubjectRulesReview',
   'autoscaling/v1 HorizontalPodAutoscaler': 'k8s.io.api.autoscaling.v1.HorizontalPodAutoscaler',
 };
 
@@ -42,7 +46,7 @@ export function descriptorRoot(): protobuf.Root {
     const built = new protobuf.Root();
     const sources = [metaProto, intstrProto, quantityProto, metaV1Proto, coreV1Proto, appsV1Proto, batchV1Proto];
     sources.push(rbacV1Proto, policyV1Proto, schedulingV1Proto, networkingV1Proto, authenticationV1Proto);
-    sources.push(autoscalingV1Proto);
+    sources.push(autoscalingV1Proto, authorizationV1Proto);
     for (const source of sources) protobuf.parse(source, built, { keepCase: true });
     built.resolveAll();
     root = built;

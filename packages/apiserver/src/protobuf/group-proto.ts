@@ -171,3 +171,29 @@ message HorizontalPodAutoscalerStatus {
   optional int32 currentCPUUtilizationPercentage = 5 [(keep_zero) = true];
 }
 `;
+
+/** authorization.k8s.io/v1 access reviews (`kubectl auth can-i`, `can-i --list`). */
+export const authorizationV1Proto = `${header('k8s.io.api.authorization.v1')}
+message ExtraValue { repeated string items = 1; }
+message ResourceAttributes {
+  optional string namespace = 1; optional string verb = 2; optional string group = 3; optional string version = 4;
+  optional string resource = 5; optional string subresource = 6; optional string name = 7;
+}
+message NonResourceAttributes { optional string path = 1; optional string verb = 2; }
+message SubjectAccessReviewStatus { optional bool allowed = 1 [(keep_zero) = true]; optional bool denied = 4; optional string reason = 2; optional string evaluationError = 3; }
+message SelfSubjectAccessReviewSpec { optional ResourceAttributes resourceAttributes = 1; optional NonResourceAttributes nonResourceAttributes = 2; }
+message SelfSubjectAccessReview { optional ${META}.ObjectMeta metadata = 1; optional SelfSubjectAccessReviewSpec spec = 2; optional SubjectAccessReviewStatus status = 3; }
+message SubjectAccessReviewSpec {
+  optional ResourceAttributes resourceAttributes = 1; optional NonResourceAttributes nonResourceAttributes = 2;
+  optional string user = 3; repeated string groups = 4; map<string, ExtraValue> extra = 5; optional string uid = 6;
+}
+message SubjectAccessReview { optional ${META}.ObjectMeta metadata = 1; optional SubjectAccessReviewSpec spec = 2; optional SubjectAccessReviewStatus status = 3; }
+message SelfSubjectRulesReviewSpec { optional string namespace = 1; }
+message ResourceRule { repeated string verbs = 1; repeated string apiGroups = 2; repeated string resources = 3; repeated string resourceNames = 4; }
+message NonResourceRule { repeated string verbs = 1; repeated string nonResourceURLs = 2; }
+message SubjectRulesReviewStatus {
+  repeated ResourceRule resourceRules = 1; repeated NonResourceRule nonResourceRules = 2;
+  optional bool incomplete = 3 [(keep_zero) = true]; optional string evaluationError = 4;
+}
+message SelfSubjectRulesReview { optional ${META}.ObjectMeta metadata = 1; optional SelfSubjectRulesReviewSpec spec = 2; optional SubjectRulesReviewStatus status = 3; }
+`;

@@ -4,7 +4,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { type Api, type Clock, type Logger, type ServiceAccountTokenIssuer, silentLogger } from '@flotilla/core';
-import { alwaysAllowAuthorizer, anonymousAuthenticator } from '../auth/defaults.js';
+import { anonymousAuthenticator } from '../auth/defaults.js';
 import type { Authenticator, Authorizer } from '../auth/types.js';
 import { unionAuthenticator } from '../auth/union-authenticator.js';
 import { horizontalPodAutoscalerV1 } from '../conversion/index.js';
@@ -60,7 +60,7 @@ export interface ApiServerOptions {
    * `authenticator`. Default: the Api's `serviceAccountTokens`, if any.
    */
   serviceAccountTokens?: ServiceAccountTokenIssuer;
-  /** What a user may do. Default: everything (AlwaysAllow, for loopback). */
+  /** What a user may do. Default: the Api's `authorizer` (AlwaysAllow unless it was given one). */
   authorizer?: Authorizer;
   /** Time for ages in Tables. Default: the Api's clock. */
   clock?: Clock;
@@ -157,7 +157,7 @@ export class ApiServer {
       gate: new InFlightGate(this.limits),
       limits: this.limits,
       authenticator: this.authenticatorOf(options),
-      authorizer: options.authorizer ?? alwaysAllowAuthorizer,
+      authorizer: options.authorizer ?? options.api.authorizer,
       logger: options.logger ?? silentLogger(),
       documents: this.documents,
       ...this.metricsOf(options),

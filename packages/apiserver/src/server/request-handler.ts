@@ -1,6 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Api, Logger } from '@flotilla/core';
-import { ApiError, ApiResourceClient } from '@flotilla/core';
+import { ApiError, ApiResourceClient, forbiddenMessage, runAsRequester } from '@flotilla/core';
+import { isAccessReview, serveAccessReview } from '../auth/access-reviews.js';
+import { impersonatedUser } from '../auth/impersonation.js';
 import type { Authenticator, AuthorizationAttributes, Authorizer, UserInfo } from '../auth/types.js';
 import { discoveryDocument } from '../discovery/discovery-documents.js';
 import { HttpStatusError } from '../errors/http-status-error.js';
@@ -58,14 +60,8 @@ function isLongRunning(info: RequestInfo): boolean {
   return info.resourceRequest && LONG_RUNNING_SUBRESOURCES.has(info.subresource);
 }
 
-/** kube-apiserver's wording of a refused request. */
-export function forbiddenMessage(a: AuthorizationAttributes, reason: string): string {
-  const what = a.resourceRequest
-    ? `User "${a.user.username}" cannot ${a.verb} resource "${a.subresource ? `${a.resource}/${a.subresource}` : a.resource}" in API group "${a.apiGroup}"${a.namespace ? ` in the namespace "${a.namespace}"` : a.name ? '' : ' at the cluster scope'}`
-    : `User "${a.user.username}" cannot ${a.verb} path "${a.path}"`;
-  const subject = a.resourceRequest ? `${a.resource}${a.name ? ` "${a.name}"` : ''} is forbidden` : 'forbidden';
-  return `${subject}: ${what}${reason ? `: ${reason}` : ''}`;
-}
+/** kube-apiserver's wording of a refused request (core's, shared with `api.as`). */
+export { forbiddenMessage };
 
 /** The authorization attributes of a request. */
 export function attributesOf(user: UserInfo, info: RequestInfo): AuthorizationAttributes {
@@ -112,12 +108,12 @@ export async function handleRequest(
 ): Promise<void> {
   const abort = new AbortController();
   const onStop = () => abort.abort();
+  deps.stopping.addEventListener('abort', onStop, { once: true });
   // Only a client gone before its answer aborts: aborting makes a DOMException, too dear for every request.
   res.once('close', () => {
     if (!res.writableFinished) onStop();
   });
   let release: (() => void) | undefined;
-  let stopListened = false;
   try {
     const raw = req.url ?? '/';
     let url: URL;
@@ -136,25 +132,23 @@ export async function handleRequest(
       res.end(ok ? 'ok' : 'not ready: the server is stopping');
       return;
     }
-    const user = await deps.authenticator.authenticate(req);
-    if (!user) throw new HttpStatusError(401, 'Unauthorized', 'Unauthorized');
+    const authenticated = await deps.authenticator.authenticate(req);
+    if (!authenticated) throw new HttpStatusError(401, 'Unauthorized', 'Unauthorized');
+    const user = await impersonatedUser(req, authenticated, deps.authorizer);
     const info = requestInfoOf(req.method ?? 'GET', path, url.searchParams);
     const attributes = attributesOf(user, info);
+    const fieldSelector = url.searchParams.get('fieldSelector');
+    if (fieldSelector) attributes.fieldSelector = fieldSelector;
     const decision = await deps.authorizer.authorize(attributes);
     if (decision.decision !== 'Allow') {
       throw new HttpStatusError(403, 'Forbidden', forbiddenMessage(attributes, decision.reason));
     }
     const cls = requestClassOf(info.verb);
     release = deps.gate.acquire(cls);
-    const work = serve(deps, req, res, url, info, abort.signal);
-    if (cls === 'watch' || isLongRunning(info)) {
-      // Only what runs until it is told to stop listens for the server's stop: an EventTarget listener
-      // costs more than a short request's whole routing, and a short request ends by itself.
-      stopListened = true;
-      deps.stopping.addEventListener('abort', onStop, { once: true });
-      if (deps.stopping.aborted) onStop();
-      await work;
-    } else await withTimeout(work, deps.limits.requestTimeoutMs, abort);
+    // The Api's admission (RBAC's escalation check) learns who asked through the requester context.
+    const work = runAsRequester(user, () => serve(deps, req, res, url, info, abort.signal));
+    if (cls === 'watch' || isLongRunning(info)) await work;
+    else await withTimeout(work, deps.limits.requestTimeoutMs, abort);
   } catch (err) {
     logUnexpected(deps, req, err);
     writeStatus(res, statusFromError(err));
@@ -162,7 +156,7 @@ export async function handleRequest(
     if (!req.complete) res.once('finish', () => req.destroy());
   } finally {
     release?.();
-    if (stopListened) deps.stopping.removeEventListener('abort', onStop);
+    deps.stopping.removeEventListener('abort', onStop);
   }
 }
 
@@ -200,6 +194,9 @@ async function serve(
   if (deps.metrics && info.apiGroup === METRICS_GROUP && info.apiVersion === METRICS_VERSION) {
     const now = deps.rest.clock.now();
     return serveMetrics({ api: deps.api, source: deps.metrics, info, query: url.searchParams, res, now });
+  }
+  if (isAccessReview(info)) {
+    return serveAccessReview(req, res, info.resource, deps.authorizer, deps.limits.maxBodyBytes);
   }
   const served = deps.index.find(info.apiGroup, info.apiVersion, info.resource);
   if (!served) {

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Api, FakeClock, MemoryStore, type Pod } from '@flotilla/core';
+import { Api, type ApiOptions, FakeClock, MemoryStore, type Pod } from '@flotilla/core';
 import { afterEach } from 'vitest';
 import { type ContainerScript, FakeRuntime, NodeAgent, type NodeAgentServerOptions } from '../src/index.js';
 
@@ -33,11 +33,13 @@ export async function start(
     capacity?: Record<string, string>;
     relistIntervalMs?: number;
     server?: NodeAgentServerOptions;
+    /** More of the Api's options (admission, a service account token issuer). */
+    api?: Omit<ApiOptions, 'store' | 'clock'>;
   } = {},
 ): Promise<Harness> {
   const clock = new FakeClock();
   const volumeRoot = await mkdtemp(join(tmpdir(), 'flotilla-agent-test-'));
-  const api = new Api({ store: new MemoryStore(), clock });
+  const api = new Api({ ...opts.api, store: new MemoryStore(), clock });
   const runtime = new FakeRuntime({ clock, podCIDR: '198.18.10.0/24', images: ['app:v1', 'init:v1', 'web:v1'] });
   for (const [image, script] of Object.entries(opts.scripts ?? {})) runtime.script(image, script);
   const agent = new NodeAgent({

@@ -144,14 +144,14 @@ describe('NodeAgent projected volumes', () => {
     expect([read(dir, 'app.conf'), read(dir, 'auth/token'), read(dir, 'name')]).toEqual(['port=8080', 't0ken', 'proj']);
   });
 
-  it('refuses a serviceAccountToken source with CreateContainerConfigError', async () => {
+  it('refuses a serviceAccountToken source with CreateContainerConfigError when the Api issues no tokens', async () => {
     const h = await start();
     await h.api
       .resource('Pod')
       .create(podWithVolume('sat', { name: 'tok', projected: { sources: [{ serviceAccountToken: { path: 't' } }] } }));
     const waiting = async () => (await getPod(h, 'sat')).status?.containerStatuses?.[0].state?.waiting;
     await until(h, async () => (await waiting())?.reason === 'CreateContainerConfigError');
-    expect((await waiting())?.message).toContain('serviceAccountToken, which this node agent cannot issue');
+    expect((await waiting())?.message).toContain('this Api issues no service account tokens');
   });
 });
 

@@ -47,6 +47,7 @@ import { NodeStats } from './stats/node-stats.js';
 import type { StatsSummary } from './stats/stats-summary.js';
 import type { UsageHistorySnapshot } from './stats/usage-history.js';
 import { PodVolumes, type VolumeSources } from './volumes/pod-volumes.js';
+import { ServiceAccountTokens } from './volumes/service-account-tokens.js';
 
 /** Options for `NodeAgent`. */
 export interface NodeAgentOptions {
@@ -183,6 +184,7 @@ export class NodeAgent implements ComponentLifecycle, KubeletBackend {
     this.volumes = new PodVolumes({
       root: options.volumeRoot ?? join(tmpdir(), `flotilla-agent-${options.nodeName}`),
       allowedHostPaths: options.allowedHostPaths,
+      tokens: new ServiceAccountTokens(this.clock, (ns, sa, request) => options.api.requestToken(ns, sa, request)),
     });
     const api = options.api;
     const orUndefined = <T>(p: Promise<T>) =>

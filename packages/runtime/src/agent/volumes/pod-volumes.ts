@@ -6,6 +6,7 @@ import type { Mount } from '../../cri/messages.js';
 import { type ProjectedFile, writeProjection } from './atomic-projection.js';
 import { downwardApiFile } from './downward-api-files.js';
 import { persistentVolumePath } from './persistent-volume-path.js';
+import type { ServiceAccountTokenProjection, ServiceAccountTokens } from './service-account-tokens.js';
 
 /** Reads the objects that volumes refer to. */
 export interface VolumeSources {
@@ -28,7 +29,7 @@ interface ProjectedVolume {
     configMap?: NonNullable<Volume['configMap']>;
     secret?: Omit<NonNullable<Volume['secret']>, 'secretName'> & { name: string };
     downwardAPI?: Volume['downwardAPI'];
-    serviceAccountToken?: unknown;
+    serviceAccountToken?: ServiceAccountTokenProjection;
   }[];
   defaultMode?: number;
 }
@@ -39,6 +40,8 @@ export interface PodVolumesOptions {
   root: string;
   /** hostPath volumes must lie under one of these directories; default none (hostPath refused). */
   allowedHostPaths?: string[];
+  /** Tokens for `serviceAccountToken` projections, refreshed at 80% of their lifetime. */
+  tokens?: ServiceAccountTokens;
 }
 
 /**
@@ -110,6 +113,7 @@ export class PodVolumes {
 
   /** Removes the pod's directories (never a hostPath). */
   async tearDown(podUid: string): Promise<void> {
+    this.options.tokens?.forget(podUid);
     await rm(this.podDir(podUid), { recursive: true, force: true });
   }
 
@@ -170,10 +174,17 @@ export class PodVolumes {
       const files: ProjectedFile[] = [];
       for (const part of parts) {
         if (part.serviceAccountToken) {
-          throw new RuntimeError(
-            'InvalidArgument',
-            `projected volume "${volume.name}" asks for a serviceAccountToken, which this node agent cannot issue; use a secret source instead`,
-          );
+          const tokens = this.options.tokens;
+          if (!tokens) {
+            throw new RuntimeError(
+              'InvalidArgument',
+              `projected volume "${volume.name}" asks for a serviceAccountToken, but this node agent has no way to request tokens`,
+            );
+          }
+          const token = await tokens.tokenFor(pod, part.serviceAccountToken);
+          const path = safeRelative(part.serviceAccountToken.path, 'serviceAccountToken path');
+          files.push({ path, content: Buffer.from(token), mode: defaultMode ?? 0o644 });
+          continue;
         }
         // Each source is projected as the volume of its kind would be, all into the one directory.
         const single: Volume = {

@@ -1,6 +1,6 @@
 import {
-  type Api,
   type Clock,
+  type ClusterApi,
   type InformerEvent,
   type InformerFactory,
   InvalidError,
@@ -33,7 +33,8 @@ import { seededRandom } from './scheduling/seeded-random.js';
 
 /** Options of the Scheduler. */
 export interface SchedulerOptions {
-  api: Api;
+  /** The cluster's API: the in-process `Api` or a `RemoteApi`. */
+  api: ClusterApi;
   /**
    * Shared informers (e.g. a Manager's): the scheduler follows Nodes, Pods and Namespaces through them,
    * and Services, ReplicationControllers, ReplicaSets and StatefulSets for default topology spreading.
@@ -77,7 +78,7 @@ const isTerminal = (pod: Pod) => pod.status?.phase === 'Succeeded' || pod.status
  * are seen through the informer only.
  */
 export class Scheduler extends LoopingComponent {
-  private readonly api: Api;
+  private readonly api: ClusterApi;
   private readonly informers: InformerFactory;
   private readonly clock: Clock;
   private readonly logger: Logger;

@@ -1,4 +1,4 @@
-import { type Api, type Condition, type Pod, toTimestamp } from '@flotilla/core';
+import { type ClusterApi, type Condition, type Pod, toTimestamp } from '@flotilla/core';
 import type { SchedulerClient } from '../framework/handle.js';
 
 /**
@@ -7,7 +7,7 @@ import type { SchedulerClient } from '../framework/handle.js';
  * recreated pod of the same name is never hit), and the nominated node.
  */
 export class ApiSchedulerClient implements SchedulerClient {
-  constructor(private readonly api: Api) {}
+  constructor(private readonly api: ClusterApi) {}
 
   async bindPod(pod: Pod, nodeName: string): Promise<void> {
     const { namespace = 'default', name, uid } = pod.metadata;

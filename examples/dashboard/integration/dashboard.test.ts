@@ -293,4 +293,34 @@ describe('the dashboard in chromium, against a served local cluster', () => {
       await screenshot(page, 'overview-dark');
     });
   });
+
+  it('works from the keyboard: arrow keys move between kind tabs, Enter opens a dialog, Escape closes it', async () => {
+    await withPage('admin-token', 'Workloads', async (page) => {
+      const deployments = page.getByRole('tab', { name: 'Deployments' });
+      await deployments.focus();
+      await page.keyboard.press('ArrowRight');
+      await expect
+        .poll(() => page.getByRole('tab', { name: 'ReplicaSets' }).getAttribute('aria-selected'))
+        .toBe('true');
+      await page.keyboard.press('ArrowLeft');
+      await deploymentRow(page).waitFor({ timeout: timeoutMs });
+
+      const scale = page.getByRole('button', { name: 'Scale Deployment default/web' });
+      await scale.focus();
+      await page.keyboard.press('Enter');
+      const dialog = page.getByRole('dialog', { name: 'Scale Deployment default/web' });
+      await dialog.waitFor();
+      await page.keyboard.press('Escape');
+      await dialog.waitFor({ state: 'detached' });
+
+      await scale.focus();
+      await page.keyboard.press('Enter');
+      // The replica field has the focus: type over it and submit with Enter.
+      await page.keyboard.press('ControlOrMeta+a');
+      await page.keyboard.type('3');
+      await page.keyboard.press('Enter');
+      await page.getByRole('status').filter({ hasText: 'scaled to 3' }).waitFor({ timeout: timeoutMs });
+      expect((await cluster.api.resource('Deployment').get('default', 'web')).spec.replicas).toBe(3);
+    });
+  });
 });

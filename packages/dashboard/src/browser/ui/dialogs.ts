@@ -6,6 +6,9 @@ import { type Child, h } from './dom.js';
  * the form's values on submit, undefined on cancel.
  */
 export function askInDialog(title: string, body: Child[], submitLabel: string): Promise<FormData | undefined> {
+  // Cancel is a plain button, so that Enter in a field submits with the action's button (a form's implicit
+  // submission takes its first submit button).
+  const cancel = h('button', { type: 'button' }, 'Cancel');
   const form = h(
     'form',
     { method: 'dialog' },
@@ -14,11 +17,12 @@ export function askInDialog(title: string, body: Child[], submitLabel: string): 
     h(
       'div',
       { class: 'dialog-buttons' },
-      h('button', { type: 'submit', value: 'cancel', formnovalidate: true }, 'Cancel'),
+      cancel,
       h('button', { type: 'submit', value: 'ok', class: 'primary' }, submitLabel),
     ),
   );
   const dialog = h('dialog', { 'aria-label': title }, form);
+  cancel.addEventListener('click', () => dialog.close('cancel'));
   document.body.appendChild(dialog);
   return new Promise((resolve) => {
     dialog.addEventListener('close', () => {

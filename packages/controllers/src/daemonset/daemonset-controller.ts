@@ -14,6 +14,7 @@ import { claimObjects } from '../pod-control/pod-claim.js';
 import { podFromTemplate } from '../pod-control/pod-from-template.js';
 import { PodOwnerReconciler } from '../pod-control/pod-owner-reconciler.js';
 import { isPodAvailable, isPodReady, isPodTerminating, msUntilAvailable } from '../pod-control/pod-state.js';
+import { claimCandidates } from '../pod-control/pods-by-controller.js';
 import { controllerRevisionHashLabel, isUpdated, targetNodeName } from './daemon-pods.js';
 import { nodeEligibility, placeOnNode } from './node-eligibility.js';
 
@@ -67,10 +68,11 @@ export class DaemonSetReconciler extends PodOwnerReconciler<DaemonSet> {
   ): Promise<ReconcileResult | undefined> {
     const nodes = this.ctx.informers.for<Node>('Node').cache.list();
     const hash = podTemplateHash(ds.spec.template, ds.status?.collisionCount ?? 0);
-    const candidates = this.ctx.informers
-      .for<Pod>('Pod')
-      .cache.list({ namespace: req.namespace })
-      .filter((p) => !isPodTerminating(p) || getControllerOf(p)?.uid === ds.metadata.uid);
+    const candidates = claimCandidates(
+      this.ctx.informers.for<Pod>('Pod').cache,
+      ds.metadata.uid ?? '',
+      req.namespace,
+    ).filter((p) => !isPodTerminating(p) || getControllerOf(p)?.uid === ds.metadata.uid);
     const owned = await claimObjects(
       ds,
       compileLabelSelector(ds.spec.selector),

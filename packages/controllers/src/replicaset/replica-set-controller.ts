@@ -14,6 +14,7 @@ import { claimObjects } from '../pod-control/pod-claim.js';
 import { podFromTemplate } from '../pod-control/pod-from-template.js';
 import { PodOwnerReconciler } from '../pod-control/pod-owner-reconciler.js';
 import { isPodActive, isPodAvailable, isPodReady, msUntilAvailable } from '../pod-control/pod-state.js';
+import { claimCandidates, podsControlledBy } from '../pod-control/pods-by-controller.js';
 import { podsToDelete } from './pod-deletion-order.js';
 import type { ReplicaSetKind, ReplicaStatus } from './replica-set-kind.js';
 
@@ -49,10 +50,11 @@ export class ReplicaSetReconciler<T extends KubeObject> extends PodOwnerReconcil
 
   protected async sync(set: Readonly<T>, key: string, req: ReconcileRequest): Promise<ReconcileResult | undefined> {
     const selector = compileLabelSelector(this.kind.selector(set));
-    const candidates = this.ctx.informers
-      .for<Pod>('Pod')
-      .cache.list({ namespace: req.namespace })
-      .filter((p) => isPodActive(p) || getControllerOf(p)?.uid === set.metadata.uid);
+    const candidates = claimCandidates(
+      this.ctx.informers.for<Pod>('Pod').cache,
+      set.metadata.uid ?? '',
+      req.namespace,
+    ).filter((p) => isPodActive(p) || getControllerOf(p)?.uid === set.metadata.uid);
     const owned = (await claimObjects(set, selector, candidates, this.ctx.api.resource('Pod'))).filter(isPodActive);
 
     let manageError: unknown;
@@ -100,17 +102,13 @@ export class ReplicaSetReconciler<T extends KubeObject> extends PodOwnerReconcil
   private relatedPods(set: Readonly<T>, owned: readonly Readonly<Pod>[]): readonly Readonly<Pod>[] {
     const parent = getControllerOf(set);
     if (!parent) return owned;
-    const siblings = new Set(
-      this.ctx.informers
-        .for<T>(this.kind.kind)
-        .cache.list({ namespace: set.metadata.namespace })
-        .filter((s) => getControllerOf(s)?.uid === parent.uid)
-        .map((s) => s.metadata.uid),
-    );
+    const pods = this.ctx.informers.for<Pod>('Pod').cache;
     return this.ctx.informers
-      .for<Pod>('Pod')
+      .for<T>(this.kind.kind)
       .cache.list({ namespace: set.metadata.namespace })
-      .filter((p) => isPodActive(p) && siblings.has(getControllerOf(p)?.uid ?? ''));
+      .filter((s) => getControllerOf(s)?.uid === parent.uid)
+      .flatMap((s) => podsControlledBy(pods, s.metadata.uid ?? ''))
+      .filter(isPodActive);
   }
 
   private async writeStatus(set: Readonly<T>, owned: readonly Readonly<Pod>[], manageError: unknown): Promise<void> {

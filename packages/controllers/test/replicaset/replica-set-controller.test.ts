@@ -6,8 +6,13 @@ import { replicaSetKind } from '../../src/replicaset/replica-set-kind.js';
 import { TestCluster } from '../support/cluster.js';
 
 /** A cache view that lists nothing, as an informer that has not seen any write yet. */
+/** A cache that answers every read, listed or indexed, with nothing (its indexes are the real cache's). */
 function frozenEmpty<T extends KubeObject>(cache: ObjectCache<T>): ObjectCache<T> {
-  return Object.assign(Object.create(cache) as ObjectCache<T>, { list: () => [] });
+  return Object.assign(Object.create(cache) as ObjectCache<T>, {
+    list: () => [],
+    byIndex: () => [],
+    addIndexer: () => {},
+  });
 }
 
 function replicaSet(name: string, replicas: number, minReadySeconds = 0): ReplicaSet {

@@ -1,6 +1,7 @@
 import type { Manager, PodMetricsSource } from '@flotilla/core';
 import { ContainerModule } from 'inversify';
 import { registerHorizontalPodAutoscalerController } from './autoscaler/register.js';
+import { registerClusterRoleAggregationController } from './clusterrole-aggregation/register.js';
 import { registerCronJobController } from './cronjob/register.js';
 import { registerDaemonSetController } from './daemonset/register.js';
 import { registerDeploymentController } from './deployment/register.js';
@@ -86,6 +87,7 @@ export const controllerRegistrations: readonly ControllerRegistration[] = [
   { name: 'serviceaccount', defaultConcurrency: 1, register: registerServiceAccountControllers },
   { name: 'horizontalpodautoscaling', defaultConcurrency: 5, register: registerHorizontalPodAutoscalerController },
   { name: 'persistentvolume-binder', defaultConcurrency: 1, register: registerVolumeBinderControllers },
+  { name: 'clusterrole-aggregation', defaultConcurrency: 1, register: registerClusterRoleAggregationController },
 ];
 
 /** Options of `startControllerManager`. */

@@ -182,6 +182,10 @@ export {
   DefaultServiceAccountReconciler,
 } from './service-account/default-service-account-controller.js';
 export { registerServiceAccountControllers, type ServiceAccountRegisterOptions } from './service-account/register.js';
+export {
+  type ClusterRoleAggregationRegisterOptions,
+  registerClusterRoleAggregationController,
+} from './clusterrole-aggregation/register.js';
 export { type PodEndpoint, podEndpoints, type ResolvedPort } from './service-backends/pod-endpoint.js';
 export { SyncBatcher } from './service-backends/service-sync.js';
 export { resolveTargetPort } from './service-backends/target-port.js';

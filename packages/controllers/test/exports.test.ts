@@ -122,6 +122,7 @@ describe('@flotilla/controllers public surface', () => {
       'podsToDelete',
       'readScale',
       'readyStatus',
+      'registerClusterRoleAggregationController',
       'registerCronJobController',
       'registerDaemonSetController',
       'registerDeploymentController',

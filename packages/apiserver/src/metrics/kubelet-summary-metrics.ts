@@ -18,9 +18,13 @@ interface Summary {
 
 /** Options of `KubeletSummaryMetrics`. */
 export interface KubeletSummaryMetricsOptions {
+  /** Where the Nodes (and their agents' endpoints) are read. */
   api: Api;
+  /** How the agents are reached: the apiserver's `kubeletClient`. */
   kubelet: KubeletClientOptions;
+  /** Time for the scrape's age. Default: the Api's clock. */
   clock?: Clock;
+  /** Where an agent that cannot be scraped is reported. */
   logger?: Logger;
   /** How long one scrape is served before the agents are asked again. Default 15000 ms (metrics-server's resolution). */
   resolutionMs?: number;
@@ -48,10 +52,12 @@ export class KubeletSummaryMetrics implements ResourceMetricsSource {
 
   constructor(private readonly options: KubeletSummaryMetricsOptions) {}
 
+  /** Every reporting node's usage, from the current scrape. */
   async nodes(): Promise<NodeMetrics[]> {
     return (await this.current()).nodes;
   }
 
+  /** Every reporting pod's usage, from the current scrape. */
   async pods(): Promise<PodMetrics[]> {
     return (await this.current()).pods;
   }

@@ -2,11 +2,13 @@ import type { PodMetrics } from '@flotilla/core';
 
 /** Usage of one node (`metrics.k8s.io/v1beta1` `NodeMetrics`), quantities as strings (`250m`, `64Mi`). */
 export interface NodeMetrics {
+  /** The node's name. */
   metadata: { name: string };
   /** When the sample was taken (RFC 3339). */
   timestamp: string;
   /** Over how long the CPU figure was averaged, e.g. `15s`. */
   window: string;
+  /** CPU (cores) and memory (working set) in use. */
   usage: { cpu: string; memory: string };
 }
 

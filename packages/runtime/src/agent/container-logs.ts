@@ -72,6 +72,7 @@ export async function* podContainerLogs(
     tailLines: options.tailLines,
     follow: options.follow,
     signal: options.signal,
+    timestamps: options.timestamps,
     ...(sinceMs === undefined ? {} : { sinceMs }),
   });
   yield* logWindow(options.timestamps ? stamped(lines) : lines, { limitBytes: options.limitBytes });

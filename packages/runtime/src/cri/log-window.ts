@@ -7,8 +7,17 @@ import type { LogLine, LogOptions } from './messages.js';
  * crosses the limit is cut to fit, and the stream ends there (as the
  * kubelet's `limitBytes` cuts its output).
  */
-export async function* logWindow(
-  lines: AsyncIterable<LogLine> | Iterable<LogLine>,
+export function logWindow(
+  lines: AsyncIterable<LogLine>,
+  options: Pick<LogOptions, 'sinceMs' | 'limitBytes'>,
+): AsyncIterable<LogLine> {
+  // Nothing to apply: the lines pass as they are, without a generator per line in between.
+  if (options.sinceMs === undefined && options.limitBytes === undefined) return lines;
+  return windowed(lines, options);
+}
+
+async function* windowed(
+  lines: AsyncIterable<LogLine>,
   options: Pick<LogOptions, 'sinceMs' | 'limitBytes'>,
 ): AsyncIterable<LogLine> {
   let left = options.limitBytes ?? Number.POSITIVE_INFINITY;

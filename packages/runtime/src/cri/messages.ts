@@ -220,7 +220,7 @@ export interface ContainerEventResponse {
 export interface LogLine {
   stream: 'stdout' | 'stderr';
   text: string;
-  /** When the runtime received the line, ms since the epoch (0 = unknown). */
+  /** When the runtime received the line, ms since the epoch; set when `LogOptions.timestamps` or `sinceMs` asked for it (0 = unknown). */
   time?: number;
   /** No newline follows the text: `limitBytes` cut the line. */
   partial?: boolean;
@@ -234,6 +234,8 @@ export interface LogOptions {
   follow?: boolean;
   /** Only lines written at or after this time (ms since the epoch); the kubelet's `sinceSeconds` / `sinceTime`. */
   sinceMs?: number;
+  /** Fill each line's `time` (Docker then sends a time before every line, which costs throughput; FakeRuntime always fills it). */
+  timestamps?: boolean;
   /** Stop once this many bytes (each line's UTF-8 text and its newline) have been yielded; the last line is cut to fit. */
   limitBytes?: number;
   signal?: AbortSignal;

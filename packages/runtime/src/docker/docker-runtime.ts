@@ -41,6 +41,7 @@ import {
 } from './docker-labels.js';
 import { type DockerStatsSample, toCriUsage } from './docker-stats.js';
 import { dockerAttach, dockerExec, dockerStatsStream, tcpPortStream } from './docker-streaming.js';
+import { DockerTimestamps } from './docker-timestamps.js';
 import { LogFrameDecoder } from './log-frames.js';
 
 /** Options for `DockerRuntime`. */
@@ -461,38 +462,30 @@ export class DockerRuntime implements ContainerRuntime {
     return Promise.all(running.map((c) => this.statsOf(c)));
   }
 
-  async *containerLogs(containerId: string, options: LogOptions = {}): AsyncIterable<LogLine> {
-    yield* logWindow(this.rawLogs(containerId, options), options);
+  containerLogs(containerId: string, options: LogOptions = {}): AsyncIterable<LogLine> {
+    return logWindow(this.dockerLogs(containerId, options), options);
   }
 
-  /** Docker's log lines with their times (Docker prefixes each line with RFC 3339 nanoseconds when asked). */
-  private async *rawLogs(containerId: string, options: LogOptions): AsyncIterable<LogLine> {
-    for await (const line of this.dockerLogs(containerId, options)) {
-      const space = line.text.indexOf(' ');
-      const stamp = space > 0 ? line.text.slice(0, space) : line.text;
-      // JS dates hold milliseconds: the digits beyond them are dropped before parsing.
-      const time = Date.parse(stamp.replace(/(\.\d{3})\d*/, '$1'));
-      yield { ...line, text: space > 0 ? line.text.slice(space + 1) : '', time: Number.isNaN(time) ? 0 : time };
-    }
-  }
-
+  /** Docker's log lines, each with the time Docker prefixes it with when asked (`timestamps`). */
   private async *dockerLogs(containerId: string, options: LogOptions): AsyncIterable<LogLine> {
     const container = this.docker.getContainer(containerId);
     const base = {
       stdout: true,
       stderr: true,
-      timestamps: true,
+      timestamps: options.timestamps === true || options.sinceMs !== undefined,
       tail: options.tailLines,
       // Whole seconds here; logWindow drops what is earlier within the second.
       since: options.sinceMs === undefined ? undefined : Math.floor(options.sinceMs / 1000),
     };
     const decoder = new LogFrameDecoder();
+    const stamps = new DockerTimestamps();
+    const timed = base.timestamps ? (l: LogLine) => stamps.split(l) : (l: LogLine) => l;
     if (!options.follow) {
       const buf = await container.logs({ ...base, follow: false }).catch((err: unknown) => {
         throw toRuntimeError(err, `logs of container ${containerId}`, 'Internal', { containerId });
       });
-      yield* decoder.push(Buffer.from(buf));
-      yield* decoder.end();
+      for (const l of decoder.push(Buffer.from(buf))) yield timed(l);
+      for (const l of decoder.end()) yield timed(l);
       return;
     }
     const stream = await container.logs({ ...base, follow: true }).catch((err: unknown) => {
@@ -501,13 +494,15 @@ export class DockerRuntime implements ContainerRuntime {
     const abort = () => (stream as unknown as { destroy(): void }).destroy();
     options.signal?.addEventListener('abort', abort, { once: true });
     try {
-      for await (const chunk of stream as unknown as AsyncIterable<Buffer>) yield* decoder.push(chunk);
+      for await (const chunk of stream as unknown as AsyncIterable<Buffer>) {
+        for (const l of decoder.push(chunk)) yield timed(l);
+      }
     } catch (err) {
       if (!options.signal?.aborted) throw toRuntimeError(err, `logs of container ${containerId}`, 'Internal');
     } finally {
       options.signal?.removeEventListener('abort', abort);
     }
-    yield* decoder.end();
+    for (const l of decoder.end()) yield timed(l);
   }
 
   // --- images ----------------------------------------------------------------

@@ -93,16 +93,54 @@ export async function sendLogs(
   let next = await iterator.next();
   res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8', 'Transfer-Encoding': 'chunked' });
   res.flushHeaders();
+  // Lines are gathered into chunks of up to 64 KiB; a follow's lone line goes out on the next turn of the loop.
+  let pending: string[] = [];
+  let pendingBytes = 0;
+  let flushTimer: NodeJS.Immediate | undefined;
+  let blocked: Promise<void> | undefined;
+  const flush = () => {
+    if (flushTimer) clearImmediate(flushTimer);
+    flushTimer = undefined;
+    if (pending.length === 0 || res.destroyed) return true;
+    const chunk = pending.join('');
+    pending = [];
+    pendingBytes = 0;
+    return res.write(chunk);
+  };
   while (!next.done && !stop.signal.aborted) {
-    const line = next.value;
-    if (!res.write(line.partial ? line.text : `${line.text}\n`)) {
-      await new Promise((resolve) => {
-        res.once('drain', resolve);
-        res.once('close', resolve);
+    const text = next.value.partial ? next.value.text : `${next.value.text}\n`;
+    pending.push(text);
+    pendingBytes += text.length;
+    if (pendingBytes >= LOG_CHUNK_BYTES) {
+      if (!flush()) await drained(res);
+    } else
+      flushTimer ??= setImmediate(() => {
+        if (!flush()) blocked = drained(res);
       });
+    // A write the loop did not wait for filled the response: wait here, so nothing piles up behind a slow reader.
+    if (blocked) {
+      await blocked;
+      blocked = undefined;
     }
     next = await iterator.next();
   }
+  flush();
   await iterator.return?.();
   if (!req.destroyed) res.end();
+}
+
+/** Bytes of log text sent in one write. */
+const LOG_CHUNK_BYTES = 64 * 1024;
+
+/** Resolves when the response can take more (or is gone), leaving no listener behind. */
+function drained(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.once('drain', done);
+    res.once('close', done);
+  });
 }

@@ -323,4 +323,43 @@ describe('the dashboard in chromium, against a served local cluster', () => {
       expect((await cluster.api.resource('Deployment').get('default', 'web')).spec.replicas).toBe(3);
     });
   });
+
+  it("restarts a rollout, shows an invalid apply's 422 as the server wrote it, and deletes a pod", async () => {
+    await withPage('admin-token', 'Workloads', async (page) => {
+      await page.getByRole('button', { name: 'Restart Deployment default/web' }).click();
+      await page.getByRole('status').filter({ hasText: 'restarted' }).waitFor({ timeout: timeoutMs });
+      const restarted = await cluster.api.resource('Deployment').get('default', 'web');
+      expect(restarted.spec.template.metadata?.annotations?.['kubectl.kubernetes.io/restartedAt']).toMatch(
+        /^\d{4}-\d\d-\d\dT/,
+      );
+
+      await page.getByRole('button', { name: 'YAML Deployment default/web' }).click();
+      const dialog = page.getByRole('dialog', { name: 'YAML of Deployment default/web' });
+      const yaml = await dialog.getByLabel('Manifest').inputValue();
+      await dialog.getByLabel('Manifest').fill(yaml.replace(/^ {2}replicas: \d+$/m, '  replicas: -1'));
+      await dialog.getByLabel(/Force/).check();
+      await dialog.getByRole('button', { name: 'Apply (server-side)' }).click();
+      const alert = page.getByRole('alert');
+      await alert.waitFor({ timeout: timeoutMs });
+      expect(await alert.locator('span').textContent()).toMatch(/^422 Invalid: .*spec\.replicas/);
+      expect((await cluster.api.resource('Deployment').get('default', 'web')).spec.replicas).toBe(3);
+
+      await page.getByRole('link', { name: 'Pods' }).click();
+      const victim = (await cluster.api.resource('Pod').list({ namespace: 'default', labelSelector: 'app=web' }))
+        .items[0];
+      await page.getByLabel('Filter pods').fill(victim.metadata.name);
+      await page.getByRole('button', { name: `Delete Pod default/${victim.metadata.name}` }).click();
+      await page.getByRole('dialog').getByRole('button', { name: 'Delete' }).click();
+      await page.getByRole('status').filter({ hasText: 'deleted' }).waitFor({ timeout: timeoutMs });
+      await waitFor(
+        clock,
+        `pod ${victim.metadata.name} deleted`,
+        async () =>
+          !(await cluster.api.resource('Pod').list({ namespace: 'default' })).items.some(
+            (p) => p.metadata.uid === victim.metadata.uid && !p.metadata.deletionTimestamp,
+          ),
+        timeoutMs,
+      );
+    });
+  });
 });

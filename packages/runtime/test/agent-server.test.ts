@@ -1,6 +1,7 @@
 import { webcrypto } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 import { describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { getPod, type Harness, pod, start, until } from './agent-harness.js';
 import { type AgentEndpoint, execQuery, get, openChannel, runChannel, stream } from './kubelet-client.js';
 
@@ -228,5 +229,52 @@ describe('node agent API: exec over WebSocket', () => {
     expect(result.status).toEqual({ metadata: {}, status: 'Success' });
     expect(received).toBe(total);
     expect(maxAhead).toBeLessThan(8 << 20);
+  });
+});
+
+describe('node agent API: attach and port-forward over WebSocket', () => {
+  it('attaches to the main process: a line it writes later arrives on stdout', async () => {
+    const { h, e } = await serving();
+    let stdout = '';
+    const ws = openChannel(e, '/attach/default/web/app?output=1&error=1');
+    ws.on('message', (data: Buffer) => {
+      if (data[0] === 1) stdout += data.subarray(1).toString('utf8');
+    });
+    await new Promise((resolve) => ws.once('open', resolve));
+    await until(h, async () => stdout === 'later\n', 20_000);
+    ws.terminate();
+  });
+
+  it('forwards a port: the first frame of each channel is the port, then the HTTP answer on the data channel', async () => {
+    const { h, e } = await serving();
+    await h.api
+      .resource('Pod')
+      .create(pod('srv', { containers: [{ name: 'web', image: 'web:v1', ports: [{ containerPort: 8080 }] }] }));
+    await until(h, async () => (await getPod(h, 'srv')).status?.phase === 'Running');
+    const ws = new WebSocket(`wss://localhost:${e.port}/portForward/default/srv?port=8080`, ['v4.channel.k8s.io'], {
+      ca: e.ca,
+      headers: { Authorization: `Bearer ${TOKEN}` },
+    });
+    const frames: Buffer[] = [];
+    await new Promise<void>((resolve, reject) => {
+      ws.on('open', () =>
+        ws.send(Buffer.concat([Buffer.from([0]), Buffer.from('GET / HTTP/1.1\r\nHost: srv\r\n\r\n')])),
+      );
+      ws.on('message', (data: Buffer) => frames.push(Buffer.from(data)));
+      ws.on('close', () => resolve());
+      ws.on('error', reject);
+    });
+    const port = Buffer.from([0x90, 0x1f]);
+    expect(frames.slice(0, 2)).toEqual([
+      Buffer.concat([Buffer.from([0]), port]),
+      Buffer.concat([Buffer.from([1]), port]),
+    ]);
+    const answer = Buffer.concat(
+      frames
+        .slice(2)
+        .filter((f) => f[0] === 0)
+        .map((f) => f.subarray(1)),
+    ).toString();
+    expect(answer).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
   });
 });

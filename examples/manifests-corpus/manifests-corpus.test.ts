@@ -122,7 +122,7 @@ describe('a corpus of ordinary manifests applies unchanged and converges', { tim
         clock,
         `${name} resolving to ${pod.status?.podIP}`,
         async () => {
-          const found = await resolver.resolve4(name).catch(() => []);
+          const found = await resolver.resolve4(name).catch((): string[] => []);
           return found.includes(pod.status?.podIP ?? '') && found;
         },
         timeoutMs,

@@ -1,4 +1,4 @@
-import type { PodDisruptionBudget, ReplicaSet } from '@flotilla/core';
+import type { KubeObject, PodDisruptionBudget, ReplicaSet } from '@flotilla/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DisruptionReconciler } from '../../src/disruption/disruption-controller.js';
 import { ReplicaSetReconciler } from '../../src/replicaset/replica-set-controller.js';
@@ -126,7 +126,7 @@ describe('disruption controller (PodDisruptionBudget status)', () => {
         ],
       },
     });
-    const owner = await cluster.api.apply({
+    const owner = await cluster.api.apply<KubeObject>({
       apiVersion: 'example.com/v1',
       kind: 'Cache',
       metadata: { name: 'c', namespace: 'default' },

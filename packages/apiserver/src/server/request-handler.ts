@@ -144,7 +144,8 @@ export async function handleRequest(
       throw new HttpStatusError(403, 'Forbidden', forbiddenMessage(attributes, decision.reason));
     }
     const cls = requestClassOf(info.verb);
-    release = deps.gate.acquire(cls);
+    // Long-running requests (a followed log, a proxied stream) hold no in-flight slot, as in kube-apiserver.
+    if (!isLongRunning(info)) release = deps.gate.acquire(cls);
     // The Api's admission (RBAC's escalation check) learns who asked through the requester context.
     const work = runAsRequester(user, () => serve(deps, req, res, url, info, abort.signal));
     if (cls === 'watch' || isLongRunning(info)) await work;

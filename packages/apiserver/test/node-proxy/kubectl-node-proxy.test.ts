@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { send } from '../server/served-api.js';
@@ -181,5 +182,24 @@ describe('node proxy refusals, as Kubernetes Status', () => {
     const run = await c.kubectl(['port-forward', 'pod/web', '0:80']);
     expect(run.code).not.toBe(0);
     expect(run.stderr).toContain('upgrade to "SPDY/3.1" is not supported');
+  });
+
+  it('a followed log holds no in-flight slot: with room for one read, other reads are still served', async () => {
+    cluster = await startCluster({}, { limits: { maxReadOnlyInFlight: 1 } });
+    const c = cluster;
+    const command = ['sh', '-c', 'echo started; sleep 3600'];
+    await c.api.resource('Pod').create(boundPod('web', [{ name: 'app', image: 'app:v1', command }]));
+    await c.until(async () => (await c.api.resource('Pod').get('default', 'web')).status?.phase === 'Running');
+    let text = '';
+    const follow = request(`${c.url}/api/v1/namespaces/default/pods/web/log?follow=true`, (res) =>
+      res.setEncoding('utf8').on('data', (t: string) => {
+        text += t;
+      }),
+    );
+    follow.on('error', () => {});
+    follow.end();
+    await c.until(() => text === 'started\n');
+    expect((await send(c.url, 'GET', '/api/v1/namespaces/default/pods')).status).toBe(200);
+    follow.destroy();
   });
 });

@@ -1,12 +1,14 @@
-import type { DaemonSet, Manager, Pod } from '@flotilla/core';
+import type { DaemonSet, Manager, Node, Pod } from '@flotilla/core';
 import { managerContext } from '../controller-context/controller-context.js';
 import type { RegisterOptions } from '../replicaset/register.js';
 import { DaemonSetReconciler } from './daemonset-controller.js';
+import { isIgnorableNodeUpdate } from './node-updates.js';
 
 /**
  * Adds the DaemonSet controller (default 2 workers, `--concurrent-daemonset-syncs`).
  * It owns pods, and every Node event wakes every DaemonSet (a node added,
- * removed, relabelled or tainted can change where daemons run).
+ * removed, relabelled or tainted can change where daemons run), except a
+ * heartbeat-only status update (`isIgnorableNodeUpdate`).
  */
 export function registerDaemonSetController(manager: Manager, opts: RegisterOptions = {}): DaemonSetReconciler {
   const reconciler = new DaemonSetReconciler(managerContext(manager, 'daemonset', 'daemonset-controller'));
@@ -20,6 +22,13 @@ export function registerDaemonSetController(manager: Manager, opts: RegisterOpti
     .owns('Pod')
     .watches('Node', () =>
       daemonSets.list().map((ds) => ({ namespace: ds.metadata.namespace, name: ds.metadata.name })),
+    )
+    .withEventFilter(
+      (e) =>
+        e.object.kind !== 'Node' ||
+        e.type !== 'updated' ||
+        !e.oldObject ||
+        !isIgnorableNodeUpdate(e.oldObject as Readonly<Node>, e.object as Readonly<Node>),
     )
     .concurrency(opts.concurrency ?? 2)
     .reconcile(reconciler);

@@ -7,6 +7,24 @@
  * @module @flotilla/apiserver
  */
 
+export {
+  type AuditEvent,
+  type AuditGroupResources,
+  type AuditLevel,
+  type AuditLogFile,
+  type AuditObjectRef,
+  type AuditOptions,
+  type AuditPolicy,
+  AuditPolicyError,
+  type AuditPolicyRule,
+  type AuditSink,
+  type AuditStage,
+  auditLevelOf,
+  auditLogFile,
+  auditRuleMatches,
+  readAuditPolicyFile,
+  validateAuditPolicy,
+} from './audit/index.js';
 export type {
   Authenticator,
   AuthorizationAttributes,

@@ -6,6 +6,7 @@ describe('@flotilla/apiserver public surface', () => {
     expect(Object.keys(apiserver).sort()).toEqual([
       'AGGREGATED_DISCOVERY_CONTENT_TYPE',
       'ApiServer',
+      'AuditPolicyError',
       'BEFORE_FIRST_APPLY',
       'DEFAULT_METRIC_RESOLUTION_MS',
       'HttpStatusError',
@@ -28,6 +29,9 @@ describe('@flotilla/apiserver public surface', () => {
       'anonymousUser',
       'applyJsonPatch',
       'applyStrategicMergePatch',
+      'auditLevelOf',
+      'auditLogFile',
+      'auditRuleMatches',
       'bearerToken',
       'builtinFieldSchema',
       'column',
@@ -41,12 +45,14 @@ describe('@flotilla/apiserver public surface', () => {
       'openApiV3GroupVersion',
       'openApiV3Index',
       'protobufKinds',
+      'readAuditPolicyFile',
       'recordUpdate',
       'serverSideApply',
       'serviceAccountTokenAuthenticator',
       'statusFromError',
       'tokenFileAuthenticator',
       'unionAuthenticator',
+      'validateAuditPolicy',
       'writeKubeconfig',
     ]);
   });

@@ -8,6 +8,14 @@ function tooLarge(limit: number): HttpStatusError {
   return new HttpStatusError(413, 'RequestEntityTooLarge', `the request body is larger than ${limit} bytes`);
 }
 
+/** Bodies read, by request: the audit log's `requestObject`. */
+const bodies = new WeakMap<IncomingMessage, Buffer>();
+
+/** The body `readBody` read from `req`, if it read one. */
+export function requestBodyOf(req: IncomingMessage): Buffer | undefined {
+  return bodies.get(req);
+}
+
 /**
  * Reads the whole body, refusing one over `limit` bytes as soon as the
  * declared length or the bytes received pass it (the rest is not read).
@@ -23,8 +31,10 @@ export function readBody(req: IncomingMessage, limit = MAX_REQUEST_BODY_BYTES): 
     let size = 0;
     const done = (err?: Error) => {
       req.off('data', onData).off('end', onEnd).off('error', done).off('close', onClose);
-      if (err) reject(err);
-      else resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
+      if (err) return reject(err);
+      const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+      bodies.set(req, body);
+      resolve(body);
     };
     const onData = (chunk: Buffer) => {
       size += chunk.length;

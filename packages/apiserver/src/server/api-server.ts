@@ -4,6 +4,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { type Api, type Clock, type Logger, type ServiceAccountTokenIssuer, silentLogger } from '@flotilla/core';
+import type { AuditOptions } from '../audit/request-audit.js';
 import { anonymousAuthenticator } from '../auth/defaults.js';
 import type { Authenticator, Authorizer } from '../auth/types.js';
 import { unionAuthenticator } from '../auth/union-authenticator.js';
@@ -79,6 +80,11 @@ export interface ApiServerOptions {
    * credentials, the system's CAs.
    */
   kubeletClient?: KubeletClientOptions;
+  /**
+   * Audits requests (kube-apiserver's `--audit-policy-file` and
+   * `--audit-log-path`): see `auditRequest`. Default: no audit.
+   */
+  audit?: AuditOptions;
   /**
    * Where `metrics.k8s.io/v1beta1` (what `kubectl top` and the HPA read)
    * comes from. Default: the node agents' `/stats/summary`, scraped at most
@@ -158,6 +164,7 @@ export class ApiServer {
       limits: this.limits,
       authenticator: this.authenticatorOf(options),
       authorizer: options.authorizer ?? options.api.authorizer,
+      audit: options.audit,
       logger: options.logger ?? silentLogger(),
       documents: this.documents,
       ...this.metricsOf(options),

@@ -3,6 +3,7 @@ import type { Api, Logger } from '@flotilla/core';
 import { ApiError, ApiResourceClient, forbiddenMessage, runAsRequester } from '@flotilla/core';
 import { isAccessReview, serveAccessReview } from '../auth/access-reviews.js';
 import { impersonatedUser } from '../auth/impersonation.js';
+import { type AuditOptions, auditRequest } from '../audit/request-audit.js';
 import type { Authenticator, AuthorizationAttributes, Authorizer, UserInfo } from '../auth/types.js';
 import { discoveryDocument } from '../discovery/discovery-documents.js';
 import { HttpStatusError } from '../errors/http-status-error.js';
@@ -40,6 +41,8 @@ export interface RequestHandlerDeps {
   limits: ServerLimits;
   authenticator: Authenticator;
   authorizer: Authorizer;
+  /** The audit policy and log, when requests are audited. */
+  audit?: AuditOptions;
   logger: Logger;
   /** Extra documents by path prefix (`/openapi/v2`, `/openapi/v3`). */
   documents: Map<string, PathDocument>;
@@ -137,6 +140,7 @@ export async function handleRequest(
     const user = await impersonatedUser(req, authenticated, deps.authorizer);
     const info = requestInfoOf(req.method ?? 'GET', path, url.searchParams);
     const attributes = attributesOf(user, info);
+    if (deps.audit) auditRequest(deps.audit, deps.rest.clock, req, res, attributes);
     const fieldSelector = url.searchParams.get('fieldSelector');
     if (fieldSelector) attributes.fieldSelector = fieldSelector;
     const decision = await deps.authorizer.authorize(attributes);

@@ -6,6 +6,7 @@ import { PatchError } from '../patch-error.js';
 import { type ApplyConflict, type ApplyConflictStatus, conflictStatus, conflictsOf } from './apply-conflict.js';
 import { type FieldPath, removeAt } from './field-path.js';
 import { FieldSet } from './field-set.js';
+import { fieldsV1Of } from './fields-v1-of.js';
 import {
   BEFORE_FIRST_APPLY,
   decodeManagedFields,
@@ -180,9 +181,6 @@ export function recordUpdate<T extends JsonObject>(
   const record = (managers: Manager[]) => withManagedFields(updated, managers) as T;
 
   const skip = subresource === 'status' ? outsideStatus : unowned;
-  const { fields: after, changed } = FieldSet.diff(live, updated, schema, skip);
-  const removed = live ? FieldSet.of(live, schema, skip).difference(after) : new FieldSet();
-  const managers = decodeManagedFields(stored);
   const entry: Manager['entry'] = {
     manager,
     operation: 'Update',
@@ -190,6 +188,16 @@ export function recordUpdate<T extends JsonObject>(
     time: managedTime(now),
     ...(subresource ? { subresource } : {}),
   };
+  // A create owns every field it sets: its one entry is written straight from the object.
+  const created = live === undefined ? fieldsV1Of(updated, schema, skip) : undefined;
+  if (created !== undefined) {
+    const managedFields =
+      Object.keys(created).length > 0 ? [{ ...entry, fieldsType: 'FieldsV1', fieldsV1: created }] : [];
+    return { ...updated, metadata: { ...(isJsonObject(updated.metadata) ? updated.metadata : {}), managedFields } };
+  }
+  const { fields: after, changed } = FieldSet.diff(live, updated, schema, skip);
+  const removed = live ? FieldSet.of(live, schema, skip).difference(after) : new FieldSet();
+  const managers = decodeManagedFields(stored);
   const previous = managers.find((m) => sameManager(m.entry, entry));
   if (changed.size === 0 && removed.size === 0) return record(managers);
   const rest = managers

@@ -27,6 +27,15 @@ export interface DashboardHandlerOptions {
 /** Serves the dashboard; returns whether it answered the request (false: not its path, pass it on). */
 export type DashboardHandler = (req: IncomingMessage, res: ServerResponse) => boolean;
 
+/** `value` as a URL, or a TypeError naming the option, before anything listens. */
+function urlOption(name: string, value: string | URL): URL {
+  try {
+    return new URL(value);
+  } catch {
+    throw new TypeError(`dashboardHandler: ${name} is not an absolute URL: ${JSON.stringify(String(value))}`);
+  }
+}
+
 function send(res: ServerResponse, status: number, headers: Record<string, string>, body: string | Buffer): void {
   res.writeHead(status, { 'Cache-Control': 'no-cache', ...headers });
   res.end(body);
@@ -42,14 +51,17 @@ function send(res: ServerResponse, status: number, headers: Record<string, strin
  * token to the page (`/dashboard/#token=...`), the page sends it with each
  * API call, and the API server authorizes the viewer as it would kubectl.
  *
- * Throws at once when the browser bundle is missing (build the package).
+ * Throws at once when the browser bundle is missing (build the package),
+ * or with a `TypeError` naming the option when `apiServer` or `apiBase` is
+ * not an absolute URL.
  */
 export function dashboardHandler(options: DashboardHandlerOptions = {}): DashboardHandler {
-  const bundle: DashboardBundle = loadBundle(options.bundlePath);
+  const target = options.apiServer === undefined ? undefined : urlOption('apiServer', options.apiServer);
   const apiBase = options.apiBase ?? '';
+  if (apiBase) urlOption('apiBase', apiBase);
+  const bundle: DashboardBundle = loadBundle(options.bundlePath);
   const page = dashboardPage(apiBase);
   const headers = securityHeaders(apiBase);
-  const target = options.apiServer === undefined ? undefined : new URL(options.apiServer);
   return (req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/dashboard' || path === '/') {

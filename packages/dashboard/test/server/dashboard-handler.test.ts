@@ -94,6 +94,15 @@ describe('dashboardHandler serves the page and its script', () => {
     expect(handler(req, {} as never)).toBe(false);
   });
 
+  it.each([
+    ['apiServer', { apiServer: 'not a url' }],
+    ['apiBase', { apiBase: '/relative' }],
+  ])('refuses a %s that is not an absolute URL, naming the option', (name, options) => {
+    expect(() => dashboardHandler({ ...options, bundlePath: join(dir, 'dashboard.js') })).toThrow(
+      new RegExp(`^dashboardHandler: ${name} is not an absolute URL`),
+    );
+  });
+
   it('refuses to start without its browser bundle, saying how to build it', () => {
     expect(() => dashboardHandler({ bundlePath: join(dir, 'missing.js') })).toThrow(
       /npm run build -w @flotilla\/dashboard/,

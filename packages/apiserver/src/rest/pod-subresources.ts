@@ -1,4 +1,4 @@
-import { type DeleteOptions, type Eviction, InvalidError, type KubeObject } from '@flotilla/core';
+import { type Eviction, InvalidError } from '@flotilla/core';
 import { HttpStatusError } from '../errors/http-status-error.js';
 import type { Status } from '../errors/status.js';
 import { writeJson } from '../server/respond.js';
@@ -9,31 +9,25 @@ const created = (): Status => ({ kind: 'Status', apiVersion: 'v1', metadata: {},
 
 /**
  * `POST pods/<name>/binding` with a `Binding` (`target.name` the node): the
- * scheduler's write, done once and atomically by the Api.
+ * scheduler's write, done once and atomically by the Api. A `metadata.uid`
+ * in the Binding is a precondition, as in Kubernetes: a pod deleted and made
+ * again under the same name is not bound by a stale decision.
  */
 export async function bindPod(r: RestRequest, s: RestServices): Promise<void> {
-  const body = await readObjectBody(r, s);
-  const target = (body as { target?: { name?: unknown } }).target;
+  const body = (await readObjectBody(r, s)) as { target?: { name?: unknown }; metadata?: { uid?: unknown } };
+  const target = body.target;
   if (typeof target?.name !== 'string' || target.name === '') {
     throw new InvalidError('Binding', r.info.name, [{ field: 'target.name', message: 'Required value' }]);
   }
-  await s.api.bindPod({ namespace: r.info.namespace, name: r.info.name }, target.name);
+  const uid = typeof body.metadata?.uid === 'string' && body.metadata.uid !== '' ? body.metadata.uid : undefined;
+  await s.api.bindPod({ namespace: r.info.namespace, name: r.info.name, uid }, target.name);
   writeJson(r.res, 201, created());
 }
 
-/** An Api that evicts pods under their PodDisruptionBudgets (core grows `evictPod` for that). */
-interface EvictingApi {
-  evictPod(eviction: Eviction): Promise<unknown>;
-}
-
-function canEvict(api: unknown): api is EvictingApi {
-  return typeof (api as Partial<EvictingApi>).evictPod === 'function';
-}
-
 /**
- * `POST pods/<name>/eviction` with an `Eviction`: through the Api's eviction
- * (which checks PodDisruptionBudgets) when it has one; otherwise a delete
- * with the eviction's options, as a cluster without budgets evicts.
+ * `POST pods/<name>/eviction` with an `Eviction`: the Api's eviction, which
+ * deletes the pod only if its PodDisruptionBudgets allow one more
+ * disruption (429 naming the budget otherwise).
  */
 export async function evictPod(r: RestRequest, s: RestServices): Promise<void> {
   const body = (await readObjectBody(r, s)) as Partial<Eviction>;
@@ -41,17 +35,7 @@ export async function evictPod(r: RestRequest, s: RestServices): Promise<void> {
   if (name !== r.info.name) {
     throw new HttpStatusError(400, 'BadRequest', 'name in URL does not match name in Eviction object');
   }
-  const eviction: Eviction = {
-    apiVersion: 'policy/v1',
-    kind: 'Eviction',
-    metadata: { name, namespace: r.info.namespace },
-    ...(body.deleteOptions ? { deleteOptions: body.deleteOptions } : {}),
-  };
-  if (canEvict(s.api)) {
-    await s.api.evictPod(eviction);
-  } else {
-    const options: DeleteOptions = { ...(eviction.deleteOptions ?? {}) };
-    await s.api.resource<KubeObject>('Pod').delete(r.info.namespace, name, options);
-  }
+  const { gracePeriodSeconds, preconditions } = body.deleteOptions ?? {};
+  await s.api.evict(r.info.namespace, name, { gracePeriodSeconds, preconditions });
   writeJson(r.res, 201, created());
 }

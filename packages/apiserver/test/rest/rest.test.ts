@@ -278,6 +278,39 @@ describe('REST over the Api: the verbs of a registered kind', () => {
     expect((await s.json('GET', `${pods}/web`)).status).toBe(404);
   });
 
+  it('a binding whose uid is not the pod’s is refused: the pod was made again since the decision', async () => {
+    await s.json('POST', pods, pod('web'));
+    const stale = {
+      apiVersion: 'v1',
+      kind: 'Binding',
+      metadata: { name: 'web', uid: '00000000-0000-0000-0000-000000000000' },
+      target: { kind: 'Node', name: 'n1' },
+    };
+    expect((await s.json('POST', `${pods}/web/binding`, stale)).status).toBe(409);
+    expect((await s.json('GET', `${pods}/web`)).json.spec.nodeName).toBeUndefined();
+  });
+
+  it('eviction honours a PodDisruptionBudget: 429 naming the budget, and the pod stays', async () => {
+    await s.json('POST', pods, pod('web', { app: 'web' }));
+    // A running, ready pod: a Pending one is evicted whatever its budget says, as in Kubernetes.
+    const running = { status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }] } };
+    expect((await s.json('PATCH', `${pods}/web/status`, running, 'application/merge-patch+json')).status).toBe(200);
+    await s.json('POST', '/apis/policy/v1/namespaces/default/poddisruptionbudgets', {
+      apiVersion: 'policy/v1',
+      kind: 'PodDisruptionBudget',
+      metadata: { name: 'web-pdb' },
+      spec: { minAvailable: 1, selector: { matchLabels: { app: 'web' } } },
+    });
+    const refused = await s.json('POST', `${pods}/web/eviction`, {
+      apiVersion: 'policy/v1',
+      kind: 'Eviction',
+      metadata: { name: 'web' },
+    });
+    expect(refused.status).toBe(429);
+    expect(refused.json.message).toContain('web-pdb');
+    expect((await s.json('GET', `${pods}/web`)).status).toBe(200);
+  });
+
   it.each([
     ['GET', '/api/v1/namespaces/default/nosuchthings', 404],
     ['GET', '/apis/apps/v1/namespaces/default/deployments/x/nosub', 404],

@@ -9,12 +9,14 @@ import {
 import {
   Api,
   type Clock,
+  generateServiceAccountSigningKey,
   InMemoryPodMetrics,
   type Logger,
   Manager,
   type Pod,
   type PodMetricsSource,
   RealClock,
+  ServiceAccountTokenIssuer,
   type Store,
 } from '@flotilla/core';
 import {
@@ -175,7 +177,9 @@ export class LocalCluster {
   /** Builds and starts every component. */
   static async start(config: LocalClusterConfig): Promise<LocalCluster> {
     const clock = config.clock ?? new RealClock();
-    const api = new Api({ store: config.store, clock });
+    // The cluster key pair: the Api (and so its ApiServer) issues TokenRequest tokens that pods' projected volumes mount.
+    const serviceAccountTokens = new ServiceAccountTokenIssuer({ key: await generateServiceAccountSigningKey() });
+    const api = new Api({ store: config.store, clock, serviceAccountTokens });
     const manager = new Manager({ api, clock, logger: config.logger, metrics: config.metrics });
     const cluster = new LocalCluster(api, manager, { ...config, clock, timings: config.timings ?? demoTimings });
     await cluster.run();

@@ -1,5 +1,6 @@
 import {
   generateServiceAccountSigningKey,
+  RemoteApi,
   type ServiceAccountSigningKey,
   ServiceAccountTokenIssuer,
 } from '@flotilla/core';
@@ -129,6 +130,17 @@ describe('the TokenRequest API (serviceaccounts/token)', () => {
     });
     const claims = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString());
     expect([claims.exp - claims.iat, claims.aud]).toEqual([3600, [ISSUER]]);
+  });
+
+  it('RemoteApi.requestToken asks the server, which binds the token to the pod', async () => {
+    const { pod, url } = await cluster();
+    const remote = new RemoteApi({ server: url });
+    const answer = await remote.requestToken('default', 'builder', {
+      spec: { boundObjectRef: { kind: 'Pod', name: 'web' } },
+    });
+    await remote.close();
+    const claims = JSON.parse(Buffer.from(answer.status?.token.split('.')[1] ?? '', 'base64url').toString());
+    expect(claims['kubernetes.io'].pod).toEqual({ name: 'web', uid: pod.metadata.uid });
   });
 
   it('takes the TokenRequest as Kubernetes protobuf, as kubectl create token sends it', async () => {

@@ -16,8 +16,10 @@ import type { Pod } from '../model/core-v1.js';
 import type { KubeList, KubeObject } from '../model/meta.js';
 import type { ResourceRegistry } from '../registry/resource-registry.js';
 import type { ResourceType } from '../registry/resource-type.js';
+import { serviceAccountGroups } from '../service-account-token/token-claims.js';
 import type { WatchEvent } from '../store/store.js';
 import { forbiddenMessage } from './forbidden-message.js';
+import { SERVICE_ACCOUNT_USER_PREFIX } from './rbac-authorizer.js';
 import { runAsRequester } from './requester.js';
 import type { AuthorizationAttributes, Authorizer, UserInfo } from './types.js';
 
@@ -33,11 +35,21 @@ const AUTHENTICATED = 'system:authenticated';
 
 /**
  * The `UserInfo` of an identity: every user but `system:anonymous` is also
- * in `system:authenticated`, as Kubernetes' authenticators add it.
+ * in `system:authenticated`, and a ServiceAccount
+ * (`system:serviceaccount:<ns>:<name>`) in `system:serviceaccounts` and
+ * `system:serviceaccounts:<ns>`, as Kubernetes' authenticators add them.
  */
 export function userInfoOf(identity: Identity): UserInfo {
   const groups = [...(identity.groups ?? [])];
-  if (identity.user !== 'system:anonymous' && !groups.includes(AUTHENTICATED)) groups.push(AUTHENTICATED);
+  const add = (group: string) => {
+    if (!groups.includes(group)) groups.push(group);
+  };
+  if (identity.user.startsWith(SERVICE_ACCOUNT_USER_PREFIX)) {
+    // A ServiceAccount's groups follow from its name, as its token's authenticator gives them.
+    const namespace = identity.user.slice(SERVICE_ACCOUNT_USER_PREFIX.length).split(':')[0] ?? '';
+    for (const group of serviceAccountGroups(namespace)) add(group);
+  }
+  if (identity.user !== 'system:anonymous') add(AUTHENTICATED);
   return {
     username: identity.user,
     groups,

@@ -127,9 +127,23 @@ export class RbacAuthorizer implements RuleResolvingAuthorizer {
   }
 }
 
-/** Kubernetes' allow reason: `RBAC: allowed by ClusterRoleBinding "b" of ClusterRole "r" to User "u"`. */
+/** Whether a binding's subject names this user, one of its groups, or its ServiceAccount. */
+function subjectMatches(s: Subject, user: UserInfo, bindingNamespace: string): boolean {
+  if (s.kind === 'Group') return user.groups.includes(s.name);
+  if (s.kind === 'User') return s.name === user.username;
+  return user.username === `${SERVICE_ACCOUNT_USER_PREFIX}${s.namespace || bindingNamespace}:${s.name}`;
+}
+
+/** Kubernetes' allow reason: `RBAC: allowed by ClusterRoleBinding "b" of ClusterRole "r" to User "u"` (or the Group, or the ServiceAccount). */
 function describeGrant(grant: Grant, user: UserInfo): string {
   const { binding } = grant;
-  const where = binding.metadata.namespace ? ` in namespace "${binding.metadata.namespace}"` : '';
-  return `RBAC: allowed by ${binding.kind} "${binding.metadata.name}"${where} of ${binding.roleRef.kind} "${binding.roleRef.name}" to User "${user.username}"`;
+  const namespace = binding.metadata.namespace ?? '';
+  const to = (binding.subjects ?? []).find((s) => subjectMatches(s, user, namespace));
+  const subject = !to
+    ? `User "${user.username}"`
+    : to.kind === 'ServiceAccount'
+      ? `ServiceAccount "${to.name}/${to.namespace || namespace}"`
+      : `${to.kind} "${to.name}"`;
+  const where = namespace ? ` in namespace "${namespace}"` : '';
+  return `RBAC: allowed by ${binding.kind} "${binding.metadata.name}"${where} of ${binding.roleRef.kind} "${binding.roleRef.name}" to ${subject}`;
 }

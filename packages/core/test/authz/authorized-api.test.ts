@@ -1,6 +1,7 @@
 import { firstValueFrom } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Api } from '../../src/api/api.js';
+import { userInfoOf } from '../../src/authz/authorized-api.js';
 import { AuthorizerChain } from '../../src/authz/decisions.js';
 import { ensureBootstrapRbac } from '../../src/authz/ensure-bootstrap-rbac.js';
 import { RbacAuthorizer } from '../../src/authz/rbac-authorizer.js';
@@ -164,6 +165,22 @@ describe('api.as(identity)', () => {
     const cm: ConfigMap = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'default' } };
     await open.as({ user: 'anyone' }).resource('ConfigMap').create(cm);
     await open.close();
+  });
+});
+
+describe('userInfoOf', () => {
+  it.each([
+    [{ user: 'alice' }, { username: 'alice', groups: ['system:authenticated'] }],
+    [{ user: 'system:anonymous' }, { username: 'system:anonymous', groups: [] }],
+    [
+      { user: 'system:serviceaccount:kube-system:builder' },
+      {
+        username: 'system:serviceaccount:kube-system:builder',
+        groups: ['system:serviceaccounts', 'system:serviceaccounts:kube-system', 'system:authenticated'],
+      },
+    ],
+  ])('%j', (identity, user) => {
+    expect(userInfoOf(identity)).toEqual(user);
   });
 });
 

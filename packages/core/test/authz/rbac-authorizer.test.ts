@@ -339,6 +339,18 @@ describe('RbacAuthorizer beyond the upstream tables', () => {
     );
   });
 
+  it.each([
+    ['a group', { username: 'eve', groups: ['ops'] }, 'Group "ops"'],
+    ['a ServiceAccount', { username: sa, groups: [] }, 'ServiceAccount "app/team"'],
+  ])('names the subject a binding matched: %s', (_, user, subject) => {
+    const { rbac: local } = rbacOf({
+      clusterRoles: [clusterRole('any', { verbs: ['get'], apiGroups: [''], resources: ['pods'] })],
+      roleBindings: [roleBinding('team', 'any', 'ClusterRole', 'Group:ops', 'ServiceAccount:team:app')],
+    });
+    const decision = local.authorize(resourceAttributes({ ...user, verb: 'get', resource: 'pods', namespace: 'team' }));
+    expect(decision.reason).toMatch(new RegExp(`of ClusterRole "any" to ${subject.replace(/[/"]/g, '.')}$`));
+  });
+
   it('lists the rules a user holds, cluster-wide then in the namespace', () => {
     expect(rbac.rulesFor({ username: 'dev', groups: [] }, 'team')).toEqual([
       { verbs: ['get'], apiGroups: [''], resources: ['pods/log'] },

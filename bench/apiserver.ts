@@ -165,8 +165,10 @@ const subscriptions = Array.from({ length: WATCHERS }, () =>
     if (sentAt !== undefined) inProcessLatencies.push(wallNow() - Number(sentAt));
   }),
 );
-await pacedInProcess(WATCH_EVENTS, RATE, stamped('watched-api'));
-while (inProcessLatencies.length < WATCHERS * WATCH_EVENTS) await new Promise((r) => setTimeout(r, 10));
+const inProcessFanout = await cpuOf(async () => {
+  await pacedInProcess(WATCH_EVENTS, RATE, stamped('watched-api'));
+  while (inProcessLatencies.length < WATCHERS * WATCH_EVENTS) await new Promise((r) => setTimeout(r, 10));
+});
 for (const s of subscriptions) s.unsubscribe();
 
 const from = (await pods.list({ namespace: 'default', limit: 1 })).resourceVersion;
@@ -186,8 +188,11 @@ const watched = ask(
   () => watchersReady(),
 );
 await ready;
-await pacedInProcess(WATCH_EVENTS, RATE, stamped('watched-http'));
-const watchAnswer = await watched;
+const httpFanout = await cpuOf(async () => {
+  await pacedInProcess(WATCH_EVENTS, RATE, stamped('watched-http'));
+  return watched;
+});
+const watchAnswer = httpFanout.result;
 const watchP99 = percentile(watchAnswer.latencies, 99);
 rows.push(
   {
@@ -201,6 +206,10 @@ rows.push(
   { figure: 'WatchHttp.p99VsTarget', value: watchP99 / 100, unit: 'ratio', target: '<= 1' },
   { figure: 'WatchInProcess.deliveryP50Ms', value: percentile(inProcessLatencies, 50), unit: 'ms' },
   { figure: 'WatchInProcess.deliveryP99Ms', value: percentile(inProcessLatencies, 99), unit: 'ms' },
+  // Server CPU per change (its create and its delivery to every watcher): HTTP watchers against in-process subscribers.
+  { figure: 'WatchHttp.serverCpuUsPerEvent', value: httpFanout.cpuUs / WATCH_EVENTS, unit: 'us/event' },
+  { figure: 'WatchInProcess.cpuUsPerEvent', value: inProcessFanout.cpuUs / WATCH_EVENTS, unit: 'us/event' },
+  { figure: 'WatchHttp.costRatio', value: httpFanout.cpuUs / inProcessFanout.cpuUs, unit: 'ratio' },
 );
 
 client.send({ cmd: 'exit' });

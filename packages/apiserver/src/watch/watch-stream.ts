@@ -4,6 +4,7 @@ import { statusFromError } from '../errors/status.js';
 import { listQueryOf } from '../rest/query.js';
 import type { RestRequest, RestServices } from '../rest/rest-request.js';
 import { EncodedLines, type EventType, eventLine } from './encoded-lines.js';
+import { sharedWatch } from './shared-watch.js';
 
 /** The annotation on the BOOKMARK that ends a watch's initial events (`sendInitialEvents=true`). */
 export const INITIAL_EVENTS_END_ANNOTATION = 'k8s.io/initial-events-end';
@@ -124,19 +125,20 @@ export async function serveWatch(r: RestRequest, s: RestServices): Promise<void>
       };
       nextBookmark = s.clock.setTimeout(every, opts.bookmarkIntervalMs);
     }
-    subscription = r.client
-      .watch({ namespace, resourceVersion: from, labelSelector: q.labelSelector, fieldSelector: q.fieldSelector })
-      .subscribe({
-        next: (event) => {
-          lastRevision = event.object.metadata.resourceVersion ?? lastRevision;
-          if (r.view.table || r.conversion) send(event.type, r.view.object(event.object));
-          else write(plainEventLine(s, event as WatchEvent));
-        },
-        error: (err: unknown) => {
-          send('ERROR', statusFromError(err));
-          end();
-        },
-        complete: end,
-      });
+    const scope = { namespace, resourceVersion: from, labelSelector: q.labelSelector, fieldSelector: q.fieldSelector };
+    // Plain JSON watchers of one scope share one store watch; a Table or converted view is made per watcher.
+    const events = r.view.table || r.conversion ? r.client.watch(scope) : sharedWatch(r.client, scope);
+    subscription = events.subscribe({
+      next: (event) => {
+        lastRevision = event.object.metadata.resourceVersion ?? lastRevision;
+        if (r.view.table || r.conversion) send(event.type, r.view.object(event.object));
+        else write(plainEventLine(s, event as WatchEvent));
+      },
+      error: (err: unknown) => {
+        send('ERROR', statusFromError(err));
+        end();
+      },
+      complete: end,
+    });
   });
 }

@@ -362,4 +362,27 @@ describe('the dashboard in chromium, against a served local cluster', () => {
       );
     });
   });
+
+  it("drains a node from the UI: cordoned, its pods evicted through the API, the Deployment's replicas elsewhere", async () => {
+    await withPage('admin-token', 'Cluster', async (page) => {
+      await page.getByRole('button', { name: 'Drain Node node-2' }).click();
+      await page.getByRole('dialog', { name: 'Drain node node-2?' }).getByRole('button', { name: 'Drain' }).click();
+      // At least one pod evicted (the scheduler spread web's three replicas over both nodes), and every one.
+      const done = page.getByText(/^node node-2 drained: ([1-9]\d*) of \1 pods evicted$/);
+      await done.waitFor({ timeout: timeoutMs });
+      expect((await cluster.api.resource<Node>('Node').get(undefined, 'node-2')).spec?.unschedulable).toBe(true);
+      await waitFor(
+        clock,
+        'three web pods running, none on node-2',
+        async () => {
+          const pods = (await cluster.api.resource('Pod').list({ namespace: 'default', labelSelector: 'app=web' }))
+            .items;
+          const live = pods.filter((p) => !p.metadata.deletionTimestamp && p.status?.phase === 'Running');
+          return live.length === 3 && live.every((p) => p.spec.nodeName === 'node-1');
+        },
+        timeoutMs,
+      );
+    });
+    await setUnschedulable('node-2', false);
+  });
 });

@@ -50,6 +50,17 @@ export class Actions {
     );
   }
 
+  /** Asks the server to evict a pod (`POST pods/<name>/eviction`): a PodDisruptionBudget may refuse it with 429. */
+  evict(namespace: string, name: string, podKind: ResourceKind): Promise<unknown> {
+    const eviction = { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name, namespace } };
+    return this.client.request(
+      'POST',
+      resourcePath(podKind, namespace, name, 'eviction'),
+      JSON.stringify(eviction),
+      'application/json',
+    );
+  }
+
   /** `kubectl delete` (background propagation, the server's default for most kinds). */
   delete(t: Target): Promise<unknown> {
     return this.client.request('DELETE', resourcePath(t.kind, t.namespace, t.name));

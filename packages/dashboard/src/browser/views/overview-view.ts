@@ -1,10 +1,12 @@
 import type { Node, Pod } from '@flotilla/core';
 import { KINDS } from '../api/resource-kinds.js';
+import { podsToEvict } from '../model/drain-plan.js';
 import { nodeLoads } from '../model/node-load.js';
 import { formatBytes, formatCpu } from '../model/quantity.js';
+import { askInDialog, notify } from '../ui/dialogs.js';
 import { bar, h, replaceContent } from '../ui/dom.js';
 import { actionButton, runAction } from './object-actions.js';
-import { collectionNote, type View } from './view-context.js';
+import { collectionNote, type View, type ViewContext } from './view-context.js';
 
 const readyOf = (node: Node) => node.status?.conditions?.find((c) => c.type === 'Ready')?.status ?? 'Unknown';
 
@@ -19,6 +21,37 @@ function phaseCounts(pods: Pod[]): string {
   const counts = new Map<string, number>();
   for (const p of pods) counts.set(p.status?.phase ?? 'Pending', (counts.get(p.status?.phase ?? 'Pending') ?? 0) + 1);
   return [...counts].map(([phase, n]) => `${n} ${phase}`).join(', ') || 'none';
+}
+
+/**
+ * Cordons the node, then asks the server to evict each pod a drain takes
+ * (see `podsToEvict`); each refusal (a PodDisruptionBudget's 429, a 403) is
+ * shown as the server gave it, and the other evictions go on.
+ */
+async function drain(ctx: ViewContext, node: string, pods: Pod[]): Promise<void> {
+  const victims = podsToEvict(node, pods);
+  const ok = await askInDialog(
+    `Drain node ${node}?`,
+    [h('p', {}, `Cordon ${node} and evict its ${victims.length} pods (DaemonSet and mirror pods stay).`)],
+    'Drain',
+  );
+  if (!ok) return;
+  if (!(await runAction(`node ${node} cordoned`, () => ctx.actions.setUnschedulable(node, true, KINDS.Node)))) return;
+  let evicted = 0;
+  for (const p of victims) {
+    const name = `${p.metadata.namespace}/${p.metadata.name}`;
+    if (
+      await runAction(`pod ${name} evicted`, () =>
+        ctx.actions.evict(p.metadata.namespace ?? '', p.metadata.name, KINDS.Pod),
+      )
+    ) {
+      evicted++;
+    }
+  }
+  notify(
+    evicted === victims.length ? 'ok' : 'refused',
+    `node ${node} drained: ${evicted} of ${victims.length} pods evicted`,
+  );
 }
 
 /** Nodes: capacity and allocatable, what pods request of them as bars, pods per node, conditions, taints; cordon. */
@@ -74,12 +107,13 @@ export const overviewView: View = {
           ),
           h(
             'td',
-            {},
+            { class: 'actions' },
             actionButton(cordoned ? 'Uncordon' : 'Cordon', target, () =>
               runAction(`node ${load.name} ${cordoned ? 'uncordoned' : 'cordoned'}`, () =>
                 ctx.actions.setUnschedulable(load.name, !cordoned, KINDS.Node),
               ),
             ),
+            actionButton('Drain', target, () => drain(ctx, load.name, pods.list())),
           ),
         );
       });

@@ -56,7 +56,11 @@ describe('the projected service account token', () => {
     const { payload } = await jwtVerify(first, key.publicKey, { currentDate: new Date(h.clock.now()) });
     expect(payload.sub).toBe('system:serviceaccount:default:default');
     expect((payload.exp ?? 0) - (payload.iat ?? 0)).toBe(3607);
-    expect(payload['kubernetes.io']).toMatchObject({ pod: { name: 'web', uid: created.metadata.uid } });
+    const node = await h.api.resource('Node').get('node-a');
+    expect(payload['kubernetes.io']).toMatchObject({
+      pod: { name: 'web', uid: created.metadata.uid },
+      node: { name: 'node-a', uid: node.metadata.uid },
+    });
 
     // 3607 s * 0.8 = 2885.6 s: resyncs (every 60 s) before that keep the token, the first after it renews it.
     await advance(h, 2820_000, 10_000);

@@ -28,7 +28,8 @@ export interface ServiceAccountTokenAuthenticatorOptions {
  * user is `system:serviceaccount:<ns>:<name>` with the account's uid, the
  * groups `system:serviceaccounts`, `system:serviceaccounts:<ns>` and
  * `system:authenticated`, and the bound pod in `extra`
- * (`authentication.kubernetes.io/pod-name`, `pod-uid`, `credential-id`).
+ * (`authentication.kubernetes.io/pod-name`, `pod-uid`, `node-name`,
+ * `node-uid`, `credential-id`).
  *
  * A request without a bearer token, or with one another issuer made, is
  * left to the next authenticator (`undefined`); a token of this issuer that
@@ -45,11 +46,15 @@ export function serviceAccountTokenAuthenticator(
       if (!token || !issuer.issued(token)) return undefined;
       try {
         const claims = await issuer.verify(api, token, options.audiences);
-        const { namespace, serviceaccount, pod } = claims.kubernetes;
+        const { namespace, serviceaccount, pod, node } = claims.kubernetes;
         const extra: Record<string, string[]> = { 'authentication.kubernetes.io/credential-id': [`JTI=${claims.id}`] };
         if (pod) {
           extra['authentication.kubernetes.io/pod-name'] = [pod.name];
           extra['authentication.kubernetes.io/pod-uid'] = [pod.uid];
+        }
+        if (node) {
+          extra['authentication.kubernetes.io/node-name'] = [node.name];
+          extra['authentication.kubernetes.io/node-uid'] = [node.uid];
         }
         const user: UserInfo = {
           username: claims.subject,

@@ -3,6 +3,8 @@ export interface KubernetesTokenClaim {
   namespace: string;
   serviceaccount: { name: string; uid: string };
   pod?: { name: string; uid: string };
+  /** The node a bound pod runs on (Kubernetes 1.30+ `ServiceAccountTokenPodNodeInfo`); informational. */
+  node?: { name: string; uid: string };
   secret?: { name: string; uid: string };
 }
 

@@ -43,7 +43,7 @@ const reject = (message: string) => new ServiceAccountTokenRejectedError(message
 async function getOrUndefined(
   api: TokenApi,
   kind: string,
-  namespace: string,
+  namespace: string | undefined,
   name: string,
 ): Promise<KubeObject | undefined> {
   try {
@@ -217,6 +217,9 @@ export class ServiceAccountTokenIssuer {
           `cannot bind token for serviceaccount "${account}" to pod running with different serviceaccount name.`,
         );
       claim.pod = { name, uid };
+      const nodeName = (bound as { spec?: { nodeName?: string } }).spec?.nodeName;
+      const node = nodeName ? await getOrUndefined(api, 'Node', undefined, nodeName) : undefined;
+      if (node && nodeName) claim.node = { name: nodeName, uid: node.metadata.uid ?? '' };
     } else {
       claim.secret = { name, uid };
     }

@@ -1,3 +1,4 @@
+import { ApiServer } from '@flotilla/apiserver';
 import { Api, type ComponentLifecycle, FakeClock, InformerFactory, Manager, MemoryStore } from '@flotilla/core';
 import { type Applier, ClusterDns, type IptablesRules, Proxier, UserspaceProxy } from '@flotilla/netproxy';
 import { FakeRuntime, NodeAgent } from '@flotilla/runtime';
@@ -60,6 +61,7 @@ const components: [string, () => ComponentLifecycle][] = [
   ],
   ['UserspaceProxy', () => new UserspaceProxy()],
   ['ClusterDns', () => new ClusterDns()],
+  ['ApiServer', () => new ApiServer({ api: cluster().api, listen: { host: '127.0.0.1', port: 0 } })],
 ];
 
 describe('every long-running part has one lifecycle shape', () => {

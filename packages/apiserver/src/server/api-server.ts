@@ -3,7 +3,14 @@ import { createServer as createHttpServer, type IncomingMessage, type Server, ty
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { type Api, type Clock, type Logger, type ServiceAccountTokenIssuer, silentLogger } from '@flotilla/core';
+import {
+  type Api,
+  type Clock,
+  type ComponentLifecycle,
+  type Logger,
+  type ServiceAccountTokenIssuer,
+  silentLogger,
+} from '@flotilla/core';
 import type { AuditOptions } from '../audit/request-audit.js';
 import { anonymousAuthenticator } from '../auth/defaults.js';
 import type { Authenticator, Authorizer } from '../auth/types.js';
@@ -117,7 +124,7 @@ export interface ApiServerOptions {
  *   older `resourceVersion` with `resourceVersionMatch=Exact` gets the
  *   latest state.
  */
-export class ApiServer {
+export class ApiServer implements ComponentLifecycle {
   /** The patch formats accepted; register more with `patchers.register(contentType, applier)`. */
   readonly patchers = new PatchAppliers();
   /** Documents served at fixed paths besides discovery (OpenAPI: `/openapi/v2`, `/openapi/v3`). */

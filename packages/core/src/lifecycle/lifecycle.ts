@@ -16,7 +16,8 @@
 export interface ComponentLifecycle {
   start(signal?: AbortSignal): Promise<unknown>;
   stop(): Promise<void>;
-  readonly ready: Promise<void>;
+  /** May carry what readiness produced (the apiserver's addresses); what matters is when it settles. */
+  readonly ready: Promise<unknown>;
   readonly stopped: Promise<void>;
 }
 

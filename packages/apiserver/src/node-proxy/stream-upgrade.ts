@@ -6,9 +6,17 @@ import { type Status, statusFromError } from '../errors/status.js';
 import { attributesOf, forbiddenMessage, type RequestHandlerDeps } from '../server/request-handler.js';
 import { type RequestInfo, requestInfoOf } from '../server/request-info.js';
 import { bridgeWebSockets } from './bridge.js';
-import { type KubeletEndpoint, kubeletConnection, kubeletUrl, unreachable } from './kubelet-client.js';
+import {
+  type KubeletClientOptions,
+  type KubeletEndpoint,
+  kubeletConnection,
+  kubeletUrl,
+  unreachable,
+} from './kubelet-client.js';
 import { nodeProxyPath } from './node-proxy-path.js';
 import { kubeletEndpointOf, podTarget } from './node-target.js';
+import { serveSpdyPortForward } from './spdy/spdy-port-forward.js';
+import { SpdySession } from './spdy/spdy-session.js';
 
 /** The pod subresources served over a WebSocket, and the agent path each maps to. */
 const POD_STREAMS: Record<string, string> = { exec: 'exec', attach: 'attach', portforward: 'portForward' };
@@ -37,6 +45,53 @@ async function upgradeTarget(
     400,
     'BadRequest',
     `${info.path} does not take a WebSocket upgrade: only pods/exec, pods/attach, pods/portforward and nodes/proxy do`,
+  );
+}
+
+/** A WebSocket to `path` on the agent, with the apiserver's credentials. */
+function agentWebSocket(
+  kubelet: KubeletClientOptions,
+  endpoint: KubeletEndpoint,
+  path: string,
+  protocols: string[],
+): WebSocket {
+  const { headers, ...tls } = kubeletConnection(kubelet, endpoint);
+  return new WebSocket(kubeletUrl('wss', endpoint, path), protocols, {
+    ...tls,
+    headers,
+    handshakeTimeout: kubelet.connectTimeoutMs ?? 10_000,
+    perMessageDeflate: false,
+  });
+}
+
+/** kubectl's port-forward fallback: `POST pods/<name>/portforward` upgrading to SPDY/3.1 with `portforward.k8s.io`. */
+function isSpdyPortForward(req: IncomingMessage, info: RequestInfo): boolean {
+  const protocols = String(req.headers['x-stream-protocol-version'] ?? '')
+    .split(',')
+    .map((p) => p.trim());
+  return (
+    (req.headers.upgrade ?? '').toLowerCase() === 'spdy/3.1' &&
+    info.resource === 'pods' &&
+    info.subresource === 'portforward' &&
+    protocols.includes('portforward.k8s.io')
+  );
+}
+
+/**
+ * Switches the connection to SPDY/3.1 and serves kubectl's port-forward
+ * streams from the pod's node agent (one agent WebSocket per forwarded
+ * connection).
+ */
+async function serveSpdy(deps: RequestHandlerDeps, info: RequestInfo, socket: Duplex, head: Buffer): Promise<void> {
+  const kubelet = deps.rest.kubelet;
+  const target = await podTarget(deps.api, info.namespace, info.name, null, kubelet, false);
+  const names = [info.namespace, info.name].map(encodeURIComponent).join('/');
+  socket.write(
+    'HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: SPDY/3.1\r\nX-Stream-Protocol-Version: portforward.k8s.io\r\n\r\n',
+  );
+  if (head.length > 0) socket.unshift(head);
+  serveSpdyPortForward(new SpdySession(socket), (port) =>
+    agentWebSocket(kubelet, target.endpoint, `/portForward/${names}?port=${port}`, ['portforward.k8s.io']),
   );
 }
 
@@ -125,6 +180,7 @@ export async function handleUpgrade(
     if (decision.decision !== 'Allow') {
       throw new HttpStatusError(403, 'Forbidden', forbiddenMessage(attributes, decision.reason));
     }
+    if (isSpdyPortForward(req, info)) return await serveSpdy(deps, info, socket, head);
     checkStreamProtocol(req);
     const { endpoint, path: agentPath } = await upgradeTarget(deps, info, query);
     await connect(deps, req, socket, head, endpoint, agentPath);
@@ -142,13 +198,7 @@ function connect(
   path: string,
 ): Promise<void> {
   const offered = offeredProtocols(req);
-  const { headers, ...tls } = kubeletConnection(deps.rest.kubelet, endpoint);
-  const upstream = new WebSocket(kubeletUrl('wss', endpoint, path), offered, {
-    ...tls,
-    headers,
-    handshakeTimeout: deps.rest.kubelet.connectTimeoutMs ?? 10_000,
-    perMessageDeflate: false,
-  });
+  const upstream = agentWebSocket(deps.rest.kubelet, endpoint, path, offered);
   // The client gave up before the agent answered: the agent's half goes too.
   const onClientGone = () => upstream.terminate();
   socket.once('close', onClientGone);

@@ -177,11 +177,21 @@ describe('node proxy refusals, as Kubernetes Status', () => {
     ws.close();
   });
 
-  it('kubectl port-forward (SPDY, tunnelled or not) is refused with a Status saying what is served', async () => {
+  it('kubectl port-forward, then an HTTP request through it reaches the pod’s port', async () => {
     const c = await withPods();
-    const run = await c.kubectl(['port-forward', 'pod/web', '0:80']);
-    expect(run.code).not.toBe(0);
-    expect(run.stderr).toContain('upgrade to "SPDY/3.1" is not supported');
+    await c.api.resource('Pod').create(boundPod('httpd', [{ name: 'app', image: 'httpd:v1' }]));
+    await c.until(async () => (await c.api.resource('Pod').get('default', 'httpd')).status?.phase === 'Running');
+    const forward = c.spawnKubectl(['port-forward', 'pod/httpd', ':80', '--address', '127.0.0.1']);
+    await c.until(() => /Forwarding from 127\.0\.0\.1:\d+ -> 80/.test(forward.output().stdout));
+    const local = /127\.0\.0\.1:(\d+)/.exec(forward.output().stdout)?.[1];
+    let answer: { status: number; text: string } | undefined;
+    void fetch(`http://127.0.0.1:${local}/`).then(async (res) => {
+      answer = { status: res.status, text: await res.text() };
+    });
+    await c.until(() => answer !== undefined);
+    expect(answer).toEqual({ status: 200, text: expect.stringMatching(/^fake listener 198\.18\.10\.\d+:80\n$/) });
+    forward.kill();
+    await forward.done;
   });
 
   it('a followed log holds no in-flight slot: with room for one read, other reads are still served', async () => {

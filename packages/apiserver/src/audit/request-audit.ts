@@ -13,6 +13,12 @@ export interface AuditOptions {
   sink: AuditSink;
 }
 
+/** A request being audited: what later filters add to its events. */
+export interface AuditedRequest {
+  /** Adds an annotation to the events still to come (kube-apiserver's `audit.AddAuditAnnotation`). */
+  annotate(key: string, value: string): void;
+}
+
 /** The client's addresses as kube-apiserver lists them: X-Forwarded-For, X-Real-Ip, then the peer. */
 function sourceIPs(req: IncomingMessage): string[] {
   const forwarded = String(req.headers['x-forwarded-for'] ?? '')
@@ -73,6 +79,8 @@ function captureResponse(res: ServerResponse): () => Buffer {
  * `Request` adds the request body as `requestObject`, `RequestResponse` the
  * answer as `responseObject` (not for watches). Stages the policy omits are
  * not written. The response carries the event's `Audit-Id` header.
+ * Returns the handle later filters annotate through (the authorizer's
+ * decision), or `undefined` when the request is not audited.
  */
 export function auditRequest(
   audit: AuditOptions,
@@ -80,9 +88,10 @@ export function auditRequest(
   req: IncomingMessage,
   res: ServerResponse,
   a: AuthorizationAttributes,
-): void {
+): AuditedRequest | undefined {
   const { level, omitStages } = auditLevelOf(audit.policy, a);
-  if (level === 'None') return;
+  if (level === 'None') return undefined;
+  const annotations: Record<string, string> = {};
   const given = req.headers['audit-id'];
   const auditID = typeof given === 'string' && given ? given : randomUUID();
   res.setHeader('Audit-Id', auditID);
@@ -100,8 +109,9 @@ export function auditRequest(
     requestReceivedTimestamp: microTime(clock.now()),
   };
   const emit = (stage: AuditStage, extra: Partial<AuditEvent> = {}) => {
-    if (!omitStages.includes(stage))
-      audit.sink.write({ ...base, stage, ...extra, stageTimestamp: microTime(clock.now()) });
+    if (omitStages.includes(stage)) return;
+    const annotated = Object.keys(annotations).length > 0 ? { annotations: { ...annotations } } : {};
+    audit.sink.write({ ...base, stage, ...extra, stageTimestamp: microTime(clock.now()), ...annotated });
   };
   emit('RequestReceived');
   const watch = a.verb === 'watch';
@@ -134,4 +144,9 @@ export function auditRequest(
       ...(level === 'RequestResponse' && answer !== undefined ? { responseObject: answer } : {}),
     } as Partial<AuditEvent>);
   });
+  return {
+    annotate: (key, value) => {
+      annotations[key] = value;
+    },
+  };
 }

@@ -140,10 +140,12 @@ export async function handleRequest(
     const user = await impersonatedUser(req, authenticated, deps.authorizer);
     const info = requestInfoOf(req.method ?? 'GET', path, url.searchParams);
     const attributes = attributesOf(user, info);
-    if (deps.audit) auditRequest(deps.audit, deps.rest.clock, req, res, attributes);
+    const audited = deps.audit && auditRequest(deps.audit, deps.rest.clock, req, res, attributes);
     const fieldSelector = url.searchParams.get('fieldSelector');
     if (fieldSelector) attributes.fieldSelector = fieldSelector;
     const decision = await deps.authorizer.authorize(attributes);
+    audited?.annotate('authorization.k8s.io/decision', decision.decision === 'Allow' ? 'allow' : 'forbid');
+    audited?.annotate('authorization.k8s.io/reason', decision.reason);
     if (decision.decision !== 'Allow') {
       throw new HttpStatusError(403, 'Forbidden', forbiddenMessage(attributes, decision.reason));
     }

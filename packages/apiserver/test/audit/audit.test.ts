@@ -71,6 +71,7 @@ describe('audit events for a create', () => {
       stage: 'ResponseComplete',
       objectRef: { resource: 'configmaps', namespace: 'default', name: 'cm', apiGroup: '', apiVersion: 'v1' },
       responseStatus: { metadata: {}, code: 201 },
+      annotations: { 'authorization.k8s.io/decision': 'allow' },
     });
     expect(complete.requestObject).toEqual(request ? CONFIGMAP : undefined);
     expect((complete.responseObject as { data?: unknown } | undefined)?.data).toEqual(
@@ -94,6 +95,22 @@ describe('audit events for a create', () => {
       status: 'Failure',
       reason: 'AlreadyExists',
       message: 'configmaps "cm" already exists',
+    });
+  });
+
+  it("a request the authorizer refuses is audited with its 403 and the decision's annotations", async () => {
+    const events: AuditEvent[] = [];
+    s = await servedApi({
+      audit: { policy: { rules: [{ level: 'Metadata' }] }, sink: { write: (e) => events.push(e) } },
+      authorizer: { authorize: () => ({ decision: 'Deny', reason: 'read-only policy' }) },
+    });
+    expect((await s.json('POST', '/api/v1/namespaces/default/configmaps', CONFIGMAP)).status).toBe(403);
+    await s.close();
+    s = undefined;
+    expect(events[1]).toMatchObject({
+      stage: 'ResponseComplete',
+      responseStatus: { code: 403, reason: 'Forbidden' },
+      annotations: { 'authorization.k8s.io/decision': 'forbid', 'authorization.k8s.io/reason': 'read-only policy' },
     });
   });
 

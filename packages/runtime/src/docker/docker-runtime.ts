@@ -468,10 +468,10 @@ export class DockerRuntime implements ContainerRuntime {
 
   /** Docker's log lines, each with the time Docker prefixes it with when asked (`timestamps`). */
   private async *dockerLogs(containerId: string, options: LogOptions): AsyncIterable<LogLine> {
-    const container = this.docker.getContainer(containerId);
-    const base = {
+    const query = {
       stdout: true,
       stderr: true,
+      follow: options.follow === true,
       timestamps: options.timestamps === true || options.sinceMs !== undefined,
       tail: options.tailLines,
       // Whole seconds here; logWindow drops what is earlier within the second.
@@ -479,28 +479,33 @@ export class DockerRuntime implements ContainerRuntime {
     };
     const decoder = new LogFrameDecoder();
     const stamps = new DockerTimestamps();
-    const timed = base.timestamps ? (l: LogLine) => stamps.split(l) : (l: LogLine) => l;
-    if (!options.follow) {
-      const buf = await container.logs({ ...base, follow: false }).catch((err: unknown) => {
-        throw toRuntimeError(err, `logs of container ${containerId}`, 'Internal', { containerId });
-      });
-      for (const l of decoder.push(Buffer.from(buf))) yield timed(l);
-      for (const l of decoder.end()) yield timed(l);
-      return;
-    }
-    const stream = await container.logs({ ...base, follow: true }).catch((err: unknown) => {
+    const timed = query.timestamps ? (l: LogLine) => stamps.split(l) : (l: LogLine) => l;
+    // A stream even without follow (dockerode's `logs()` would buffer the whole log): read with backpressure, bounded memory.
+    const stream = await new Promise<NodeJS.ReadableStream & { destroy(): void }>((resolve, reject) =>
+      this.docker.modem.dial(
+        {
+          path: `/containers/${containerId}/logs?`,
+          method: 'GET',
+          isStream: true,
+          statusCodes: { 200: true, 404: 'no such container', 500: 'server error' },
+          options: query,
+        },
+        (err, data) => (err ? reject(err) : resolve(data as NodeJS.ReadableStream & { destroy(): void })),
+      ),
+    ).catch((err: unknown) => {
       throw toRuntimeError(err, `logs of container ${containerId}`, 'Internal', { containerId });
     });
-    const abort = () => (stream as unknown as { destroy(): void }).destroy();
+    const abort = () => stream.destroy();
     options.signal?.addEventListener('abort', abort, { once: true });
     try {
-      for await (const chunk of stream as unknown as AsyncIterable<Buffer>) {
+      for await (const chunk of stream as AsyncIterable<Buffer>) {
         for (const l of decoder.push(chunk)) yield timed(l);
       }
     } catch (err) {
       if (!options.signal?.aborted) throw toRuntimeError(err, `logs of container ${containerId}`, 'Internal');
     } finally {
       options.signal?.removeEventListener('abort', abort);
+      stream.destroy();
     }
     for (const l of decoder.end()) yield timed(l);
   }

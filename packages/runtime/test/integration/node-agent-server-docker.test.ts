@@ -183,9 +183,13 @@ describe('node agent API on DockerRuntime', () => {
     const idle = await runningExecs();
     const ws = openChannel(e, `/exec/default/srv/app?${execQuery(['sleep', '3127'])}`);
     await new Promise((resolve) => ws.once('open', resolve));
-    await until(async () => (await runningExecs()) === idle + 1, 10_000);
+    await until(async () => (await runningExecs()) === idle + 1, 10_000).catch(async (err: unknown) => {
+      throw new Error(`${err}: ${await runningExecs()} execs run, ${idle} before; the exec never started`);
+    });
     ws.terminate();
-    await until(async () => (await runningExecs()) === idle, 10_000);
+    await until(async () => (await runningExecs()) === idle, 30_000).catch(async (err: unknown) => {
+      throw new Error(`${err}: ${await runningExecs()} execs still run, ${idle} before`);
+    });
     const ps = await runChannel(openChannel(e, `/exec/default/srv/app?${execQuery(['ps'])}`));
     expect(ps.stdout).not.toContain('sleep 3127');
   });

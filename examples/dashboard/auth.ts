@@ -12,6 +12,7 @@ const READ_VERBS = new Set(['get', 'list', 'watch']);
 export const testTokens: Record<string, UserInfo> = {
   'admin-token': { username: 'admin', groups: ['system:masters', 'system:authenticated'] },
   'viewer-token': { username: 'viewer', groups: ['system:authenticated'] },
+  'no-pods-token': { username: 'no-pods', groups: ['system:authenticated'] },
 };
 
 /** Finds the user of a request's bearer token. */
@@ -24,10 +25,14 @@ export const tokenAuthenticator: Authenticator = {
   },
 };
 
-/** `system:masters` may do everything; everyone else may only read (an RBAC `view`-like role). */
+/**
+ * `system:masters` may do everything; everyone else may only read (an RBAC
+ * `view`-like role), and `no-pods` may read everything but pods.
+ */
 export const readOnlyUnlessMaster: Authorizer = {
   authorize(a: AuthorizationAttributes) {
     if (a.user.groups.includes('system:masters')) return { decision: 'Allow', reason: '' };
+    if (a.user.username === 'no-pods' && a.resource === 'pods') return { decision: 'NoOpinion', reason: '' };
     if (READ_VERBS.has(a.verb)) return { decision: 'Allow', reason: '' };
     return { decision: 'NoOpinion', reason: '' };
   },

@@ -385,4 +385,17 @@ describe('the dashboard in chromium, against a served local cluster', () => {
     });
     await setUnschedulable('node-2', false);
   });
+
+  it("reads with the viewer's rights: a user who may not list pods sees the server's 403 where the pods would be", async () => {
+    await withPage('no-pods-token', 'Pods', async (page) => {
+      const res = await fetch(`${info.url}/api/v1/pods`, { headers: { Authorization: 'Bearer no-pods-token' } });
+      const status = (await res.json()) as { code: number; reason: string; message: string };
+      expect(status.code).toBe(403);
+      await page.getByText(`Pods: ${status.code} ${status.reason}: ${status.message}`).waitFor({ timeout: timeoutMs });
+      expect(await page.locator('p.summary').textContent()).toBe('0 of 0 pods');
+      // The nodes it may read still show.
+      await page.getByRole('link', { name: 'Cluster' }).click();
+      await page.locator('tr[data-node="node-1"]').waitFor({ timeout: timeoutMs });
+    });
+  });
 });

@@ -111,12 +111,12 @@ export async function handleRequest(
 ): Promise<void> {
   const abort = new AbortController();
   const onStop = () => abort.abort();
-  deps.stopping.addEventListener('abort', onStop, { once: true });
   // Only a client gone before its answer aborts: aborting makes a DOMException, too dear for every request.
   res.once('close', () => {
     if (!res.writableFinished) onStop();
   });
   let release: (() => void) | undefined;
+  let stopListened = false;
   try {
     const raw = req.url ?? '/';
     let url: URL;
@@ -154,8 +154,14 @@ export async function handleRequest(
     if (!isLongRunning(info)) release = deps.gate.acquire(cls);
     // The Api's admission (RBAC's escalation check) learns who asked through the requester context.
     const work = runAsRequester(user, () => serve(deps, req, res, url, info, abort.signal));
-    if (cls === 'watch' || isLongRunning(info)) await work;
-    else await withTimeout(work, deps.limits.requestTimeoutMs, abort);
+    if (cls === 'watch' || isLongRunning(info)) {
+      // Only what runs until it is told to stop listens for the server's stop: an EventTarget listener
+      // costs more than a short request's whole routing, and a short request ends by itself.
+      stopListened = true;
+      deps.stopping.addEventListener('abort', onStop, { once: true });
+      if (deps.stopping.aborted) onStop();
+      await work;
+    } else await withTimeout(work, deps.limits.requestTimeoutMs, abort);
   } catch (err) {
     logUnexpected(deps, req, err);
     writeStatus(res, statusFromError(err));
@@ -163,7 +169,7 @@ export async function handleRequest(
     if (!req.complete) res.once('finish', () => req.destroy());
   } finally {
     release?.();
-    deps.stopping.removeEventListener('abort', onStop);
+    if (stopListened) deps.stopping.removeEventListener('abort', onStop);
   }
 }
 

@@ -3,20 +3,19 @@ import { join } from 'node:path';
 import {
   type Api,
   type Clock,
-  type ComponentLifecycle,
   EventRecorder,
   Informer,
   type InformerEvent,
   InMemoryPodMetrics,
   isReason,
   type Logger,
+  LoopingComponent,
   type Node,
   type Pod,
   type PodMetricsSource,
   parseMilli,
   parseValue,
   type ResourceList,
-  RunLoop,
   resolveClock,
   type Service,
   type SharedInformer,
@@ -145,7 +144,7 @@ export interface NodeAgentServerOptions {
  * as the kubelet's do. Events are best effort and
  * written without holding up the pod's sync.
  */
-export class NodeAgent implements ComponentLifecycle, KubeletBackend {
+export class NodeAgent extends LoopingComponent implements KubeletBackend {
   private readonly logger: Logger;
   private readonly metrics: InMemoryPodMetrics;
   private readonly workers = new Map<string, PodWorker>();
@@ -167,14 +166,13 @@ export class NodeAgent implements ComponentLifecycle, KubeletBackend {
   private readonly sources: EnvSources & VolumeSources;
   private readonly recorder: EventRecorder;
   private readonly clock: Clock;
-  private readonly loop: RunLoop;
   private readonly streams: PodStreams;
   private readonly stats: NodeStats;
   private server?: KubeletServer;
   private certificate?: KeyPair;
 
   constructor(private readonly options: NodeAgentOptions) {
-    this.loop = new RunLoop((signal, ready) => this.serve(signal, ready), `node agent ${options.nodeName}`);
+    super(`node agent ${options.nodeName}`);
     this.clock = resolveClock(options.clock, options.api);
     this.logger = (options.logger ?? silentLogger()).child({ component: 'node-agent', node: options.nodeName });
     this.metrics = options.metrics ?? new InMemoryPodMetrics();
@@ -288,34 +286,11 @@ export class NodeAgent implements ComponentLifecycle, KubeletBackend {
 
   /**
    * Registers the Node, starts renewing its Lease and follows the pods bound
-   * to it; resolves once its pod cache has synced. Runs pod workers, relist
-   * and metrics until stopped. Runtime state is left as is on stop.
+   * to it; ready once its pod cache has synced. Runs pod workers, relist and
+   * metrics until `signal` aborts. Runtime state is left as is on stop:
+   * containers keep running.
    */
-  start(signal?: AbortSignal): Promise<void> {
-    return this.loop.start(signal);
-  }
-
-  /** Stops following pods and every timer; resolves once released. Containers keep running. */
-  stop(): Promise<void> {
-    return this.loop.stop();
-  }
-
-  /** Settles when the Node is registered and the pod cache has synced. */
-  get ready(): Promise<void> {
-    return this.loop.ready;
-  }
-
-  /** Settles when the agent has stopped. */
-  get stopped(): Promise<void> {
-    return this.loop.stopped;
-  }
-
-  /** `start`, then resolves when the agent stops (after `signal` aborts or `stop()`). */
-  run(signal?: AbortSignal): Promise<void> {
-    return this.loop.run(signal);
-  }
-
-  private async serve(signal: AbortSignal, ready: () => void): Promise<void> {
+  protected async serve(signal: AbortSignal, ready: () => void): Promise<void> {
     const { api, runtime, nodeName } = this.options;
     const clock = this.clock;
     this.halted = false;

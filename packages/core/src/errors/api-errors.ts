@@ -1,3 +1,5 @@
+import { brandError, recogniseByBrand } from './brand.js';
+
 /** Why an Api or Store call failed; the same reasons as Kubernetes' `metav1.StatusReason`. */
 export type StatusReason =
   | 'NotFound'
@@ -27,8 +29,15 @@ const statusCodes: Record<StatusReason, number> = {
   InternalError: 500,
 };
 
-/** Base class of every typed error the Store and Api throw. Switch on `reason`. */
+/**
+ * Base class of every typed error the Store and Api throw. Switch on
+ * `reason`. `instanceof` works across copies of this package (ESM and
+ * CommonJS loaded together): see `brandError` for the pattern every
+ * subclass follows (its own `static override readonly brand`).
+ */
 export class ApiError extends Error {
+  /** The name instances are recognised by in every copy of the package. */
+  static readonly brand: string = 'flotilla.ApiError';
   /** HTTP status code Kubernetes uses for this reason. */
   readonly code: number;
   constructor(
@@ -36,10 +45,12 @@ export class ApiError extends Error {
     message: string,
   ) {
     super(message);
+    brandError(this, new.target);
     this.name = `${reason}Error`;
     this.code = statusCodes[reason];
   }
 }
+recogniseByBrand(ApiError);
 
 /** Describes which object an error is about, for messages like Kubernetes' `pods "web" not found`. */
 export interface ErrorTarget {
@@ -52,6 +63,7 @@ const describe = (t: ErrorTarget) => `${t.resource} "${t.namespace ? `${t.namesp
 
 /** The object does not exist. */
 export class NotFoundError extends ApiError {
+  static override readonly brand: string = 'flotilla.NotFoundError';
   constructor(readonly target: ErrorTarget) {
     super('NotFound', `${describe(target)} not found`);
   }
@@ -59,6 +71,7 @@ export class NotFoundError extends ApiError {
 
 /** A create found an object with the same name already there. */
 export class AlreadyExistsError extends ApiError {
+  static override readonly brand: string = 'flotilla.AlreadyExistsError';
   constructor(readonly target: ErrorTarget) {
     super('AlreadyExists', `${describe(target)} already exists`);
   }
@@ -69,6 +82,7 @@ export class AlreadyExistsError extends ApiError {
  * again and retry; never retry the stale write blindly.
  */
 export class ConflictError extends ApiError {
+  static override readonly brand: string = 'flotilla.ConflictError';
   constructor(
     readonly target: ErrorTarget,
     detail = 'the object has been modified; please apply your changes to the latest version and try again',
@@ -87,6 +101,7 @@ export interface FieldError {
 
 /** The object failed validation. `fields` lists every bad field; nothing was written. */
 export class InvalidError extends ApiError {
+  static override readonly brand: string = 'flotilla.InvalidError';
   constructor(
     readonly kind: string,
     readonly objectName: string,
@@ -101,6 +116,7 @@ export class InvalidError extends ApiError {
  * (HTTP 410 Gone). Informers relist when they see this.
  */
 export class ExpiredError extends ApiError {
+  static override readonly brand: string = 'flotilla.ExpiredError';
   constructor(
     readonly requestedRevision: string,
     readonly oldestRevision?: string,
@@ -114,6 +130,7 @@ export class ExpiredError extends ApiError {
 
 /** An admission hook or policy refused the request. */
 export class ForbiddenError extends ApiError {
+  static override readonly brand: string = 'flotilla.ForbiddenError';
   constructor(message: string) {
     super('Forbidden', message);
   }
@@ -121,6 +138,7 @@ export class ForbiddenError extends ApiError {
 
 /** The operation did not finish in time. */
 export class TimeoutError extends ApiError {
+  static override readonly brand: string = 'flotilla.TimeoutError';
   constructor(message: string) {
     super('Timeout', message);
   }
@@ -128,6 +146,7 @@ export class TimeoutError extends ApiError {
 
 /** The request body exceeds the store's limit (etcd refuses requests over 1.5 MiB). */
 export class RequestTooLargeError extends ApiError {
+  static override readonly brand: string = 'flotilla.RequestTooLargeError';
   constructor(
     readonly sizeBytes: number,
     readonly limitBytes: number,
@@ -147,6 +166,7 @@ export class RequestTooLargeError extends ApiError {
  * reason is `Timeout`, Kubernetes' "the request might have been accepted".
  */
 export class UnknownOutcomeError extends ApiError {
+  static override readonly brand: string = 'flotilla.UnknownOutcomeError';
   constructor(
     readonly target: ErrorTarget,
     /** `create`, `update` or `delete`. */
@@ -162,6 +182,7 @@ export class UnknownOutcomeError extends ApiError {
 
 /** The request is malformed in a way that is not about one object's fields (e.g. a bad selector string). */
 export class BadRequestError extends ApiError {
+  static override readonly brand: string = 'flotilla.BadRequestError';
   constructor(message: string) {
     super('BadRequest', message);
   }
@@ -173,6 +194,7 @@ export class BadRequestError extends ApiError {
  * budget allows it again once replacements are healthy.
  */
 export class TooManyRequestsError extends ApiError {
+  static override readonly brand: string = 'flotilla.TooManyRequestsError';
   constructor(
     message: string,
     /** The budget that refused, `namespace/name`, when one did. */
@@ -186,6 +208,7 @@ export class TooManyRequestsError extends ApiError {
 
 /** The server cannot serve the request as asked (HTTP 500), e.g. a pod covered by two disruption budgets. */
 export class InternalError extends ApiError {
+  static override readonly brand: string = 'flotilla.InternalError';
   constructor(message: string) {
     super('InternalError', message);
   }

@@ -10,6 +10,7 @@ import {
   Api,
   type Clock,
   generateServiceAccountSigningKey,
+  InformerFactory,
   InMemoryPodMetrics,
   type Logger,
   Manager,
@@ -29,6 +30,7 @@ import {
 import type { ContainerRuntime } from '@flotilla/runtime';
 import { Scheduler } from '@flotilla/scheduler';
 import type { Registry } from 'prom-client';
+import { type AuthorizationMode, ClusterAuthorization, componentIdentities } from './authorization.js';
 import { type NodeTimings, SimulatedNode } from './simulated-node.js';
 
 /** The cluster's clocks of failure detection: short, so the demo takes seconds instead of minutes. */
@@ -73,6 +75,12 @@ export interface LocalClusterConfig {
   loopbackNet?: number;
   /** A real runtime for node `index` (1-based); absent (or undefined for that node): a simulated FakeRuntime. */
   runtimeFor?: (index: number) => ContainerRuntime | undefined;
+  /**
+   * `RBAC` (default): the scheduler and the service proxy (with the DNS)
+   * run under their bootstrap identities through a Node + RBAC chain;
+   * `AlwaysAllow`: every component's call is allowed.
+   */
+  authorization?: AuthorizationMode;
 }
 
 /**
@@ -136,6 +144,8 @@ export class LocalCluster {
   readonly dns: ClusterDns;
   private readonly abort = new AbortController();
   private readonly scheduler: Scheduler;
+  /** The proxier's own informers, reading as `system:kube-proxy`. */
+  private readonly proxyInformers: InformerFactory;
   private following?: Following;
   private schedulerDone?: Promise<void>;
   private dnsAddresses?: ClusterDnsAddresses;
@@ -143,14 +153,17 @@ export class LocalCluster {
   private constructor(
     readonly api: Api,
     readonly manager: Manager,
+    private readonly authorization: ClusterAuthorization,
     private readonly config: LocalClusterConfig & { clock: Clock; timings: ClusterTimings },
   ) {
     this.controllers = startControllerManager(manager, {
       registrations: clusterControllers(config.timings, this.podMetrics),
     });
+    const schedulerApi = authorization.as(componentIdentities.scheduler);
     this.scheduler = new Scheduler({
-      api,
-      informers: manager.informers,
+      api: schedulerApi,
+      // kube-scheduler lists and watches with its own credentials.
+      informers: new InformerFactory(schedulerApi, { logger: config.logger }),
       clock: config.clock,
       logger: config.logger,
       metrics: config.metrics,
@@ -170,6 +183,7 @@ export class LocalCluster {
           pods: manager.informers.for<Pod>('Pod'),
         }),
     );
+    this.proxyInformers = new InformerFactory(authorization.as(componentIdentities.proxy), { logger: config.logger });
     this.proxy = new UserspaceProxy({ clock: config.clock, logger: config.logger });
     this.dns = new ClusterDns({ logger: config.logger });
   }
@@ -181,7 +195,12 @@ export class LocalCluster {
     const serviceAccountTokens = new ServiceAccountTokenIssuer({ key: await generateServiceAccountSigningKey() });
     const api = new Api({ store: config.store, clock, serviceAccountTokens });
     const manager = new Manager({ api, clock, logger: config.logger, metrics: config.metrics });
-    const cluster = new LocalCluster(api, manager, { ...config, clock, timings: config.timings ?? demoTimings });
+    const authorization = await ClusterAuthorization.start(api, config.authorization ?? 'RBAC');
+    const cluster = new LocalCluster(api, manager, authorization, {
+      ...config,
+      clock,
+      timings: config.timings ?? demoTimings,
+    });
     await cluster.run();
     return cluster;
   }
@@ -194,7 +213,7 @@ export class LocalCluster {
     this.dnsAddresses = await this.dns.start();
     this.following = followProxyState(
       {
-        informers: this.manager.informers,
+        informers: this.proxyInformers,
         node: { nodeName: 'local', nodeIPs: ['127.0.0.1'] },
         clock,
         logger,
@@ -204,6 +223,7 @@ export class LocalCluster {
         this.dns.update(state);
       },
     );
+    this.proxyInformers.start(signal);
     await this.manager.start(signal);
     this.schedulerDone = this.scheduler.run(signal);
     for (const node of this.nodes) node.start();
@@ -254,6 +274,7 @@ export class LocalCluster {
     await Promise.all(this.nodes.map((n) => n.shutdown()));
     await this.proxy.stop();
     await this.dns.stop();
+    await this.authorization.stop();
     await this.api.close();
   }
 }

@@ -82,6 +82,7 @@ async function main(): Promise<number> {
     logger,
     clock,
     runtimeFor: docker?.runtimeFor,
+    authorization: options.authorization,
   });
   const served = await serveApi(cluster.api, logger);
   const display = new LiveDisplay({ out: process.stdout, informers: cluster.manager.informers, clock });

@@ -5,7 +5,7 @@ import { parseOptions } from './options.js';
 const parse = (...argv: string[]) => parseOptions(argv, '/manifests');
 
 describe('parseOptions', () => {
-  it('defaults to the embedded cluster: memory store, simulated nodes, userspace proxy, 3 nodes', () => {
+  it('defaults to the embedded cluster: memory store, simulated nodes, userspace proxy, 3 nodes, RBAC', () => {
     expect(parse()).toEqual({
       store: { kind: 'memory' },
       runtime: 'fake',
@@ -14,6 +14,7 @@ describe('parseOptions', () => {
       manifestsDir: '/manifests',
       watch: false,
       fast: false,
+      authorization: 'RBAC',
     });
   });
 
@@ -28,6 +29,8 @@ describe('parseOptions', () => {
     [['--watch', '--fast'], { watch: true, fast: true }],
     [['--serve'], { watch: true }],
     [['--log-file', '/tmp/x.log'], { logFile: '/tmp/x.log' }],
+    [['--authorization', 'AlwaysAllow'], { authorization: 'AlwaysAllow' }],
+    [['--authorization=RBAC'], { authorization: 'RBAC' }],
   ])('%j sets %j', (argv, expected) => {
     expect(parse(...argv)).toMatchObject(expected);
   });
@@ -44,6 +47,7 @@ describe('parseOptions', () => {
     [['--nodes', '1'], '--nodes 1: expected a whole number from 2 to 50'],
     [['--nodes', 'three'], '--nodes three: expected a whole number from 2 to 50'],
     [['--nodes'], '--nodes needs a value'],
+    [['--authorization', 'ABAC'], '--authorization ABAC: expected RBAC or AlwaysAllow'],
     [['--colour'], 'unknown option --colour'],
   ])('refuses %j with a BadRequestError saying %s', (argv, message) => {
     expect(() => parse(...argv)).toThrow(BadRequestError);

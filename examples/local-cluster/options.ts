@@ -1,4 +1,5 @@
 import { BadRequestError, parseStoreUrl, type StoreLocation } from '@flotilla/core';
+import type { AuthorizationMode } from './authorization.js';
 
 /** Which store backs the cluster: the embedded MemoryStore, etcd at these client URLs, or a FileStore directory. */
 export type StoreChoice = StoreLocation;
@@ -20,6 +21,8 @@ export interface LocalClusterOptions {
   fast: boolean;
   /** Where logs go (JSON lines); absent = no logs. */
   logFile?: string;
+  /** `RBAC`: components run under their bootstrap identities; `AlwaysAllow`: unrestricted. */
+  authorization: AuthorizationMode;
 }
 
 /** The flags and what each does, printed by `--help` and after a usage error. */
@@ -32,6 +35,8 @@ export const usage = `usage: npm start -- [options]
   --nodes N                             number of nodes (default 3, at least 2)
   --manifests DIR                       manifests to apply (default examples/manifests)
   --log-file FILE                       write JSON logs here (default: no logs)
+  --authorization AlwaysAllow|RBAC      RBAC (default): the scheduler and the service proxy act as their
+                                        bootstrap users (system:kube-scheduler, system:kube-proxy)
   --serve                               keep the cluster up after the demo or your manifests, until Ctrl-C
                                         (--watch: the same)
   --fast                                shorter pauses between the demo's steps
@@ -45,6 +50,7 @@ const defaults = (manifestsDir: string): LocalClusterOptions => ({
   manifestsDir,
   watch: false,
   fast: false,
+  authorization: 'RBAC',
 });
 
 function parseNodes(value: string): number {
@@ -92,6 +98,13 @@ export function parseOptions(argv: readonly string[], defaultManifestsDir: strin
           throw new BadRequestError(`--proxy ${v}: expected iptables, nftables or userspace`);
         }
         options.proxy = v;
+        break;
+      }
+      case '--authorization': {
+        const v = value();
+        if (v !== 'RBAC' && v !== 'AlwaysAllow')
+          throw new BadRequestError(`--authorization ${v}: expected RBAC or AlwaysAllow`);
+        options.authorization = v;
         break;
       }
       case '--nodes':

@@ -50,7 +50,14 @@ export async function scheduleOne(ctx: CycleContext, fwk: Framework, pod: PodInf
     err.addPostFilterMessage(r.status.message());
     return { kind: 'unschedulable', error: err, nominatedNodeName: r.nominatedNodeName };
   }
-  const assumed = ctx.cache.assumePod(pod, nodeName);
+  let assumed: PodInfo;
+  try {
+    assumed = ctx.cache.assumePod(pod, nodeName);
+  } catch (err) {
+    // The pod reached the cache while the cycle ran (its binding seen by the informer): as kube-scheduler's failed
+    // assume, an error outcome for this cycle; the caller's pending check then drops it.
+    return { kind: 'error', error: asError(err) };
+  }
   const reserve = fwk.runReservePlugins(state, assumed, nodeName);
   if (!reserve.isSuccess()) {
     ctx.cache.forgetPod(assumed.key);

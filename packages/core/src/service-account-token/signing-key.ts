@@ -1,14 +1,15 @@
-import { type CryptoKey, generateKeyPair, importPKCS8, importSPKI, type KeyObject } from 'jose';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 
 /**
  * The cluster key pair service account tokens are signed and verified with
  * (kube-apiserver's `--service-account-signing-key-file` and
  * `--service-account-key-file`): RS256 or ES256, as Kubernetes accepts.
+ * Node `KeyObject`s, which `jose` and other JWT libraries also take.
  */
 export interface ServiceAccountSigningKey {
   alg: 'RS256' | 'ES256';
-  privateKey: CryptoKey | KeyObject;
-  publicKey: CryptoKey | KeyObject;
+  privateKey: KeyObject;
+  publicKey: KeyObject;
   /** The JWS `kid` header, so verifiers holding several keys pick the right one. */
   keyId?: string;
 }
@@ -17,7 +18,10 @@ export interface ServiceAccountSigningKey {
 export async function generateServiceAccountSigningKey(
   alg: ServiceAccountSigningKey['alg'] = 'ES256',
 ): Promise<ServiceAccountSigningKey> {
-  const { privateKey, publicKey } = await generateKeyPair(alg, { extractable: true });
+  const { privateKey, publicKey } =
+    alg === 'ES256'
+      ? generateKeyPairSync('ec', { namedCurve: 'P-256' })
+      : generateKeyPairSync('rsa', { modulusLength: 2048 });
   return { alg, privateKey, publicKey };
 }
 
@@ -27,9 +31,11 @@ export async function importServiceAccountSigningKey(
   privateKeyPem: string,
   publicKeyPem: string,
 ): Promise<ServiceAccountSigningKey> {
-  return {
-    alg,
-    privateKey: await importPKCS8(privateKeyPem, alg),
-    publicKey: await importSPKI(publicKeyPem, alg),
-  };
+  const privateKey = createPrivateKey(privateKeyPem);
+  const publicKey = createPublicKey(publicKeyPem);
+  const expected = alg === 'ES256' ? 'ec' : 'rsa';
+  if (privateKey.asymmetricKeyType !== expected || publicKey.asymmetricKeyType !== expected) {
+    throw new TypeError(`${alg} needs ${expected.toUpperCase()} keys; these are ${privateKey.asymmetricKeyType}`);
+  }
+  return { alg, privateKey, publicKey };
 }

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { decodeJwt, errors as joseErrors, jwtVerify, SignJWT } from 'jose';
 import type { ClusterApi } from '../api/cluster-api.js';
 import { BadRequestError, ConflictError, isReason } from '../errors/api-errors.js';
 import type { KubeObject } from '../model/meta.js';
+import { decodeJws, JwsError, signJws, verifyJws } from './jws.js';
 import type { ServiceAccountSigningKey } from './signing-key.js';
 import { type KubernetesTokenClaim, type ServiceAccountTokenClaims, serviceAccountUsername } from './token-claims.js';
 import {
@@ -105,16 +105,20 @@ export class ServiceAccountTokenIssuer {
     const audiences = spec.audiences && spec.audiences.length > 0 ? spec.audiences : [...this.apiAudiences];
     const now = Math.floor(api.clock.now() / 1000);
     const { key } = this.options;
-    const token = await new SignJWT({ 'kubernetes.io': claim })
-      .setProtectedHeader({ alg: key.alg, ...(key.keyId ? { kid: key.keyId } : {}) })
-      .setIssuer(this.issuer)
-      .setSubject(serviceAccountUsername(namespace, name))
-      .setAudience(audiences)
-      .setIssuedAt(now)
-      .setNotBefore(now)
-      .setExpirationTime(now + lifetime)
-      .setJti(randomUUID())
-      .sign(key.privateKey);
+    const token = signJws(
+      { alg: key.alg, ...(key.keyId ? { kid: key.keyId } : {}) },
+      {
+        'kubernetes.io': claim,
+        iss: this.issuer,
+        sub: serviceAccountUsername(namespace, name),
+        aud: audiences,
+        iat: now,
+        nbf: now,
+        exp: now + lifetime,
+        jti: randomUUID(),
+      },
+      key.privateKey,
+    );
     return {
       apiVersion: 'authentication.k8s.io/v1',
       kind: 'TokenRequest',
@@ -127,7 +131,7 @@ export class ServiceAccountTokenIssuer {
   /** True when `token` is a JWT this issuer's `iss` names (unverified: whether to try `verify` at all). */
   issued(token: string): boolean {
     try {
-      return decodeJwt(token).iss === this.issuer;
+      return decodeJws(token).payload.iss === this.issuer;
     } catch {
       return false;
     }
@@ -146,40 +150,48 @@ export class ServiceAccountTokenIssuer {
     token: string,
     audiences: readonly string[] = this.apiAudiences,
   ): Promise<ServiceAccountTokenClaims> {
-    let payload: Awaited<ReturnType<typeof jwtVerify>>['payload'];
+    let payload: Record<string, unknown>;
     try {
-      ({ payload } = await jwtVerify(token, this.options.key.publicKey, {
-        algorithms: [this.options.key.alg],
-        issuer: this.issuer,
-        audience: [...audiences],
-        clockTolerance: CLOCK_LEEWAY_SECONDS,
-        currentDate: new Date(api.clock.now()),
-        requiredClaims: ['sub', 'exp', 'iat', 'nbf'],
-      }));
+      payload = verifyJws(token, this.options.key.publicKey, this.options.key.alg);
     } catch (err) {
-      if (err instanceof joseErrors.JWTExpired) throw reject('service account token has expired');
-      if (err instanceof joseErrors.JOSEError) throw reject(`service account token is invalid: ${err.message}`);
+      if (err instanceof JwsError) throw reject(`service account token is invalid: ${err.message}`);
       throw err;
     }
+    const claims = this.checkClaims(payload, audiences, api.clock.now() / 1000);
     const claim = payload['kubernetes.io'] as KubernetesTokenClaim | undefined;
     const ns = claim?.namespace;
     const sa = claim?.serviceaccount;
     if (typeof ns !== 'string' || typeof sa?.name !== 'string' || typeof sa.uid !== 'string')
       throw reject('service account token lacks the kubernetes.io namespace and serviceaccount claims');
-    if (payload.sub !== serviceAccountUsername(ns, sa.name))
+    if (claims.sub !== serviceAccountUsername(ns, sa.name))
       throw reject('service account token subject does not match its kubernetes.io claim');
     await this.checkLive(api, ns, 'ServiceAccount', sa);
     if (claim?.pod) await this.checkLive(api, ns, 'Pod', claim.pod);
     if (claim?.secret) await this.checkLive(api, ns, 'Secret', claim.secret);
     return {
-      subject: payload.sub,
+      subject: claims.sub,
       issuer: this.issuer,
-      audiences: typeof payload.aud === 'string' ? [payload.aud] : (payload.aud ?? []),
-      issuedAt: payload.iat ?? 0,
-      expiresAt: payload.exp ?? 0,
-      id: payload.jti ?? '',
+      audiences: claims.aud,
+      issuedAt: claims.iat,
+      expiresAt: claims.exp,
+      id: typeof payload.jti === 'string' ? payload.jti : '',
       kubernetes: claim as KubernetesTokenClaim,
     };
+  }
+
+  /** The registered claims Kubernetes checks: issuer, an accepted audience, `exp`/`nbf`/`iat` within the leeway. */
+  private checkClaims(payload: Record<string, unknown>, audiences: readonly string[], nowSeconds: number) {
+    const { iss, sub, exp, nbf, iat } = payload;
+    const aud = typeof payload.aud === 'string' ? [payload.aud] : payload.aud;
+    if (typeof sub !== 'string' || typeof exp !== 'number' || typeof nbf !== 'number' || typeof iat !== 'number')
+      throw reject('service account token is invalid: missing required claim sub, exp, iat or nbf');
+    if (iss !== this.issuer) throw reject('service account token is invalid: unexpected "iss" claim value');
+    if (!Array.isArray(aud) || !aud.some((a) => typeof a === 'string' && audiences.includes(a)))
+      throw reject('service account token is invalid: unexpected "aud" claim value');
+    if (nowSeconds - CLOCK_LEEWAY_SECONDS >= exp) throw reject('service account token has expired');
+    if (nowSeconds + CLOCK_LEEWAY_SECONDS < nbf)
+      throw reject('service account token is invalid: "nbf" claim timestamp check failed');
+    return { sub, exp, iat, aud: aud as string[] };
   }
 
   /** Kubernetes' revocation check: the named object exists, has the token's uid, and is not being deleted. */

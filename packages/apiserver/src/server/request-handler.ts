@@ -1,17 +1,17 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Api, Logger } from '@flotilla/core';
 import { ApiError, ApiResourceClient, forbiddenMessage, runAsRequester } from '@flotilla/core';
+import { type AuditOptions, auditRequest } from '../audit/request-audit.js';
 import { isAccessReview, serveAccessReview } from '../auth/access-reviews.js';
 import { impersonatedUser } from '../auth/impersonation.js';
-import { type AuditOptions, auditRequest } from '../audit/request-audit.js';
 import type { Authenticator, AuthorizationAttributes, Authorizer, UserInfo } from '../auth/types.js';
 import { discoveryDocument } from '../discovery/discovery-documents.js';
 import { HttpStatusError } from '../errors/http-status-error.js';
+import { statusFromError } from '../errors/status.js';
 import { withMetricsDiscovery } from '../metrics/metrics-discovery.js';
 import { METRICS_GROUP, METRICS_VERSION } from '../metrics/metrics-group.js';
 import { serveMetrics } from '../metrics/metrics-routes.js';
 import type { ResourceMetricsSource } from '../metrics/resource-metrics.js';
-import { statusFromError } from '../errors/status.js';
 import type { InFlightGate } from '../protection/in-flight-gate.js';
 import { requestClassOf } from '../protection/in-flight-gate.js';
 import type { ServerLimits } from '../protection/server-limits.js';
@@ -204,12 +204,12 @@ async function serve(
     if (!doc) throw new HttpStatusError(404, 'NotFound', 'the server could not find the requested resource');
     return writeJson(res, 200, doc.body, doc.contentType);
   }
+  if (isAccessReview(info)) {
+    return serveAccessReview(req, res, info.resource, deps.authorizer, deps.limits.maxBodyBytes);
+  }
   if (deps.metrics && info.apiGroup === METRICS_GROUP && info.apiVersion === METRICS_VERSION) {
     const now = deps.rest.clock.now();
     return serveMetrics({ api: deps.api, source: deps.metrics, info, query: url.searchParams, res, now });
-  }
-  if (isAccessReview(info)) {
-    return serveAccessReview(req, res, info.resource, deps.authorizer, deps.limits.maxBodyBytes);
   }
   const served = deps.index.find(info.apiGroup, info.apiVersion, info.resource);
   if (!served) {

@@ -48,6 +48,10 @@ export {
   servicesSelecting,
 } from './cache-indexes/label-pairs.js';
 export { PODS_BY_NODE_INDEX, podsOnNode } from './cache-indexes/pods-by-node.js';
+export {
+  type ClusterRoleAggregationRegisterOptions,
+  registerClusterRoleAggregationController,
+} from './clusterrole-aggregation/register.js';
 export { type CacheSource, type ControllerContext, managerContext } from './controller-context/controller-context.js';
 export { type EventSink, EventSpamFilter } from './controller-context/event-spam-filter.js';
 export * from './controller-manager.js';
@@ -182,10 +186,6 @@ export {
   DefaultServiceAccountReconciler,
 } from './service-account/default-service-account-controller.js';
 export { registerServiceAccountControllers, type ServiceAccountRegisterOptions } from './service-account/register.js';
-export {
-  type ClusterRoleAggregationRegisterOptions,
-  registerClusterRoleAggregationController,
-} from './clusterrole-aggregation/register.js';
 export { type PodEndpoint, podEndpoints, type ResolvedPort } from './service-backends/pod-endpoint.js';
 export { SyncBatcher } from './service-backends/service-sync.js';
 export { resolveTargetPort } from './service-backends/target-port.js';

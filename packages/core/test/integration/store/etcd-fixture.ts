@@ -1,7 +1,7 @@
 import { Etcd3 } from 'etcd3';
 import { type EtcdHandle, startEtcd } from '../../../../../scripts/etcd.js';
-import { EtcdStore } from '../../../src/index.js';
 import type { StoreFixture } from '../../../src/conformance/index.js';
+import { EtcdStore } from '../../../src/index.js';
 
 /**
  * One real etcd for a test file, and a fresh key prefix per store so tests

@@ -1,7 +1,7 @@
 import { firstValueFrom, takeWhile, tap, toArray } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { KubeObject } from '../../../src/index.js';
 import { describeStoreConformance } from '../../../src/conformance/index.js';
+import type { KubeObject } from '../../../src/index.js';
 import { EtcdFixture } from './etcd-fixture.js';
 
 describe('EtcdStore on a real single-member etcd', () => {

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import type { Duplex } from 'node:stream';
 import { PassThrough, type Readable, type Writable } from 'node:stream';
 import type Docker from 'dockerode';
@@ -86,7 +87,13 @@ export function execControl(exec: Docker.Exec, sleep: (ms: number) => Promise<vo
     release: async () => {
       const info = await exec.inspect();
       // Docker has no API to end an exec'd process; its Pid is a host pid, and the agent runs on the daemon's host.
-      if (info.Running && info.Pid > 0) process.kill(info.Pid, 'SIGKILL');
+      // `Running` can already read false while the process lives on (the attach stream is what Docker watches),
+      // so the pid is checked against the exec's own command line instead, which also guards against a reused pid.
+      if (
+        info.Pid > 0 &&
+        (await runsCommand(info.Pid, [info.ProcessConfig.entrypoint, ...info.ProcessConfig.arguments]))
+      )
+        process.kill(info.Pid, 'SIGKILL');
     },
   };
 }
@@ -103,4 +110,10 @@ export function attachControl(container: Docker.Container): DockerSessionControl
     },
     release: async () => {},
   };
+}
+
+/** Whether host process `pid` runs exactly `argv` (read from /proc; false when it is gone). */
+async function runsCommand(pid: number, argv: readonly string[]): Promise<boolean> {
+  const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+  return cmdline === `${argv.join('\0')}\0`;
 }

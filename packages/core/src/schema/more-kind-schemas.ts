@@ -16,10 +16,10 @@ import { conditionsSchema, labelSelectorSchema } from './meta-schema.js';
 
 /** Schemas of the policy, networking, storage, apiextensions kinds and ControllerRevision. */
 
-const any: FieldSchema = { type: 'any' };
+const anyValue: FieldSchema = { type: 'any' };
 
 /** A ControllerRevision: `data` is any object, `revision` an integer. */
-export const controllerRevisionSchema: ObjectSchema = obj({ data: any, revision: int64 });
+export const controllerRevisionSchema: ObjectSchema = obj({ data: anyValue, revision: int64 });
 
 /** A PodDisruptionBudget. */
 export const podDisruptionBudgetSchema: ObjectSchema = obj({
@@ -94,7 +94,7 @@ export const storageClassSchema: ObjectSchema = obj({
   volumeBindingMode: str,
   allowVolumeExpansion: bool,
   mountOptions: stringList,
-  allowedTopologies: list(any),
+  allowedTopologies: list(anyValue),
 });
 
 /** PriorityClass: its top-level fields (scheduling.k8s.io/v1 has no spec). */
@@ -116,7 +116,7 @@ function jsonSchemaPropsSchema(): ObjectSchema {
     format: str,
     description: str,
     required: stringList,
-    enum: list(any),
+    enum: list(anyValue),
     pattern: str,
     minimum: num,
     maximum: num,
@@ -130,13 +130,13 @@ function jsonSchemaPropsSchema(): ObjectSchema {
     uniqueItems: bool,
     minProperties: int64,
     maxProperties: int64,
-    default: any,
+    default: anyValue,
     nullable: bool,
     'x-kubernetes-preserve-unknown-fields': bool,
     'x-kubernetes-int-or-string': bool,
     'x-kubernetes-embedded-resource': bool,
     // `additionalProperties` is a schema or a boolean.
-    additionalProperties: any,
+    additionalProperties: anyValue,
   };
   const schema: ObjectSchema = { type: 'object', properties };
   properties.properties = { type: 'object', additionalProperties: schema };
@@ -176,7 +176,7 @@ export const customResourceDefinitionSchema: ObjectSchema = obj({
         ),
       }),
     ),
-    conversion: obj({ strategy: str, webhook: any }),
+    conversion: obj({ strategy: str, webhook: anyValue }),
     preserveUnknownFields: bool,
   }),
   status: obj({ conditions: conditionsSchema, acceptedNames: crdNames, storedVersions: stringList }),

@@ -64,6 +64,10 @@ describe('EtcdStore contains every etcd client fault (real single-member etcd)',
       const first = await store.create(key('a'), configMap('a'));
       await store.create(key('b'), configMap('b'));
       await store.create(key('c'), configMap('c'));
+      // The open watch must have caught up before history goes: etcd expires
+      // a watch still replaying history below the compaction point (its
+      // catch-up loop runs every 100 ms), exactly as Kubernetes answers 410.
+      await eventually(() => open.names.includes('c'), 'the open watch to catch up to c');
       await expireHistory();
       for (let round = 0; round < 5; round++) {
         const expired = firstValueFrom(store.watch('configmaps', { resourceVersion: first.metadata.resourceVersion }));

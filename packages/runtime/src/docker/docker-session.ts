@@ -71,21 +71,23 @@ export class DockerStreamSession implements StreamSession {
 
 /** Session control for `docker exec`: the exit code from inspecting the exec, a kill of its process on close. */
 export function execControl(exec: Docker.Exec, sleep: (ms: number) => Promise<void>): DockerSessionControl {
-  const settled = async (): Promise<Docker.ExecInspectInfo> => {
-    // The output can end a moment before Docker records the exit.
+  // Polls the exec's record (about a second at most) until `ready` holds: Docker records an exit,
+  // and a started process's pid, a moment after the fact.
+  const inspectUntil = async (ready: (info: Docker.ExecInspectInfo) => boolean): Promise<Docker.ExecInspectInfo> => {
     for (let i = 0; ; i++) {
       const info = await exec.inspect();
-      if (!info.Running || i >= 50) return info;
+      if (ready(info) || i >= 50) return info;
       await sleep(20);
     }
   };
   return {
-    exitCode: async () => (await settled()).ExitCode ?? -1,
+    exitCode: async () => (await inspectUntil((info) => !info.Running)).ExitCode ?? -1,
     resize: async ({ width, height }) => {
       await exec.resize({ w: width, h: height });
     },
     release: async () => {
-      const info = await exec.inspect();
+      // A Running exec can still show pid 0 just after it started.
+      const info = await inspectUntil((i) => !i.Running || i.Pid > 0);
       // Docker has no API to end an exec'd process; its Pid is a host pid, and the agent runs on the daemon's host.
       // `Running` can already read false while the process lives on (the attach stream is what Docker watches),
       // so the pid is checked against the exec's own command line instead, which also guards against a reused pid.

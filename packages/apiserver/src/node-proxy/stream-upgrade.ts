@@ -17,6 +17,7 @@ import { nodeProxyPath } from './node-proxy-path.js';
 import { kubeletEndpointOf, podTarget } from './node-target.js';
 import { serveSpdyPortForward } from './spdy/spdy-port-forward.js';
 import { SpdySession } from './spdy/spdy-session.js';
+import { takeWebSocketBearerToken } from './websocket-bearer-token.js';
 
 /** The pod subresources served over a WebSocket, and the agent path each maps to. */
 const POD_STREAMS: Record<string, string> = { exec: 'exec', attach: 'attach', portforward: 'portForward' };
@@ -150,7 +151,8 @@ const MAX_REFUSAL_BYTES = 64 * 1024;
 
 /**
  * Serves a WebSocket upgrade (`kubectl exec`, `attach`, `port-forward`, and
- * `nodes/<name>/proxy/...`): authenticated and authorized as any request
+ * `nodes/<name>/proxy/...`): authenticated (a browser's bearer token may come
+ * as a `base64url.bearer.authorization.k8s.io.` subprotocol) and authorized as any request
  * (exec, attach and port-forward need `create` on the subresource, as
  * kube-apiserver 1.31+ checks for WebSocket upgrades), then a WebSocket is
  * opened to the pod's node agent offering the client's subprotocols, and
@@ -171,6 +173,7 @@ export async function handleUpgrade(
     const q = raw.indexOf('?');
     const path = q < 0 ? raw : raw.slice(0, q);
     const query = new URLSearchParams(q < 0 ? '' : raw.slice(q + 1));
+    takeWebSocketBearerToken(req);
     const user = await deps.authenticator.authenticate(req);
     if (!user) throw new HttpStatusError(401, 'Unauthorized', 'Unauthorized');
     const info = requestInfoOf(req.method ?? 'GET', path, query);

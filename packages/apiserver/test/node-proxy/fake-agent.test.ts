@@ -5,13 +5,20 @@ import type { Duplex } from 'node:stream';
 import { Api, FakeClock, MemoryStore } from '@flotilla/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
-import { ApiServer, type ApiServerOptions, generateServingCertificate } from '../../src/index.js';
+import {
+  ApiServer,
+  type ApiServerOptions,
+  type Authenticator,
+  generateServingCertificate,
+  HttpStatusError,
+} from '../../src/index.js';
 import { send } from '../server/served-api.js';
 
 /** What the fake agent saw of one request. */
 interface Seen {
   path: string;
   authorization?: string;
+  protocols?: string;
 }
 
 /**
@@ -29,7 +36,11 @@ async function fakeAgent() {
     res.writeHead(200, { 'Content-Type': 'text/plain' }).end(`log of ${req.url}\n`);
   });
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    seen.push({ path: req.url ?? '', authorization: req.headers.authorization });
+    seen.push({
+      path: req.url ?? '',
+      authorization: req.headers.authorization,
+      protocols: req.headers['sec-websocket-protocol'],
+    });
     if (req.url?.includes('command=refuse')) {
       const body = JSON.stringify({
         kind: 'Status',
@@ -74,6 +85,7 @@ afterEach(async () => {
 async function clusterWith(
   agent: Awaited<ReturnType<typeof fakeAgent>>,
   kubeletClient: ApiServerOptions['kubeletClient'],
+  serverOptions: Partial<ApiServerOptions> = {},
 ) {
   const store = new MemoryStore();
   const api = new Api({ store, clock: new FakeClock() });
@@ -95,7 +107,7 @@ async function clusterWith(
     metadata: { name: 'web', namespace: 'default' },
     spec: { nodeName: 'n1', containers: [{ name: 'app', image: 'app:v1' }] },
   });
-  const server = new ApiServer({ api, kubeletClient });
+  const server = new ApiServer({ api, kubeletClient, ...serverOptions });
   const info = await server.listen({ port: 0 });
   stops.push(async () => {
     await server.stop();
@@ -155,5 +167,38 @@ describe('the apiserver against a fake node agent', () => {
     );
     expect({ echoed, code, reason }).toEqual({ echoed: ['\u0000hello'], code: 4001, reason: 'done' });
     expect(agent.seen.at(-1)?.path).toBe('/exec/default/web/app?command=cat');
+  });
+
+  it("takes a browser's bearer token from the subprotocols: the viewer is authenticated, the agent never sees it", async () => {
+    const agent = await fakeAgent();
+    stops.push(agent.stop);
+    const users: string[] = [];
+    const authenticator: Authenticator = {
+      authenticate(req) {
+        if (req.headers.authorization !== 'Bearer viewer-token')
+          throw new HttpStatusError(401, 'Unauthorized', 'Unauthorized');
+        users.push('viewer');
+        return { username: 'viewer', groups: ['system:authenticated'] };
+      },
+    };
+    const url = (await clusterWith(agent, { token: 't0k3n', ca: agent.tls.caCert }, { authenticator })).replace(
+      'http',
+      'ws',
+    );
+    const exec = `${url}/api/v1/namespaces/default/pods/web/exec?command=sh&stdin=true`;
+    const token = `base64url.bearer.authorization.k8s.io.${Buffer.from('viewer-token').toString('base64url')}`;
+    const ws = new WebSocket(exec, ['v5.channel.k8s.io', token]);
+    await new Promise((resolve) => ws.once('open', resolve));
+    expect(ws.protocol).toBe('v5.channel.k8s.io');
+    expect(users).toEqual(['viewer']);
+    expect(agent.seen.at(-1)).toMatchObject({ authorization: 'Bearer t0k3n', protocols: 'v5.channel.k8s.io' });
+    ws.close();
+
+    const wrong = `base64url.bearer.authorization.k8s.io.${Buffer.from('guess').toString('base64url')}`;
+    const refused = new WebSocket(exec, ['v5.channel.k8s.io', wrong]);
+    const status = await new Promise<number>((resolve) =>
+      refused.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0)),
+    );
+    expect(status).toBe(401);
   });
 });

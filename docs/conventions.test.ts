@@ -1,9 +1,13 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ApiServer } from '@flotilla/apiserver';
 import { Api, type ComponentLifecycle, FakeClock, InformerFactory, Manager, MemoryStore } from '@flotilla/core';
+import { DashboardServer } from '@flotilla/dashboard';
 import { type Applier, ClusterDns, type IptablesRules, Proxier, UserspaceProxy } from '@flotilla/netproxy';
 import { FakeRuntime, NodeAgent } from '@flotilla/runtime';
 import { Scheduler } from '@flotilla/scheduler';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 
 /**
  * The conventions of docs/guides/conventions.md, checked once for every
@@ -23,6 +27,12 @@ afterEach(async () => {
 });
 
 const noopApplier: Applier<IptablesRules> = { apply: async () => {} };
+
+/** The dashboard serves a browser script; any file stands in for the build here. */
+const dashboardDir = mkdtempSync(join(tmpdir(), 'flotilla-conventions-'));
+const dashboardScript = join(dashboardDir, 'dashboard.js');
+writeFileSync(dashboardScript, '');
+afterAll(() => rmSync(dashboardDir, { recursive: true, force: true }));
 
 const components: [string, () => ComponentLifecycle][] = [
   ['Manager', () => new Manager({ api: cluster().api })],
@@ -62,6 +72,7 @@ const components: [string, () => ComponentLifecycle][] = [
   ['UserspaceProxy', () => new UserspaceProxy()],
   ['ClusterDns', () => new ClusterDns()],
   ['ApiServer', () => new ApiServer({ api: cluster().api, listen: { host: '127.0.0.1', port: 0 } })],
+  ['DashboardServer', () => new DashboardServer({ apiServer: 'http://127.0.0.1:1', bundlePath: dashboardScript })],
 ];
 
 describe('every long-running part has one lifecycle shape', () => {

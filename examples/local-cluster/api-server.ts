@@ -2,7 +2,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApiServer, type ServingInfo, writeKubeconfig } from '@flotilla/apiserver';
 import type { Api, Logger } from '@flotilla/core';
-import type { ServedDashboard } from '@flotilla/dashboard';
+import type { DashboardServer } from '@flotilla/dashboard';
 import { startDashboard } from './dashboard.js';
 
 /** The cluster's Api served over HTTP on loopback, and the kubeconfig that points at it. */
@@ -11,7 +11,7 @@ export interface ServedApi {
   info: ServingInfo;
   kubeconfig: string;
   /** The web dashboard in front of the server (anonymous like the server: loopback only). */
-  dashboard: ServedDashboard;
+  dashboard: DashboardServer;
 }
 
 /** Where `npm start` writes its kubeconfig. */

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApiServer, type ServingInfo } from '@flotilla/apiserver';
 import { type Deployment, type Event, MemoryStore, type Node, RealClock, silentLogger } from '@flotilla/core';
-import { type ServedDashboard, serveDashboard } from '@flotilla/dashboard';
+import { type DashboardServer, serveDashboard } from '@flotilla/dashboard';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleBrowserApp } from '../../../packages/dashboard/src/build/browser-bundle.js';
@@ -37,7 +37,7 @@ let store: MemoryStore;
 let cluster: LocalCluster;
 let server: ApiServer;
 let info: ServingInfo;
-let dashboard: ServedDashboard;
+let dashboard: DashboardServer;
 let browser: Browser;
 
 /**

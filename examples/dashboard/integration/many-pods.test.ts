@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApiServer } from '@flotilla/apiserver';
 import { Api, MemoryStore, type Pod } from '@flotilla/core';
-import { type ServedDashboard, serveDashboard } from '@flotilla/dashboard';
+import { type DashboardServer, serveDashboard } from '@flotilla/dashboard';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleBrowserApp } from '../../../packages/dashboard/src/build/browser-bundle.js';
 import { type Browser, launchChromium } from '../browser.js';
@@ -65,7 +65,7 @@ let scratch: string;
 let store: MemoryStore;
 let api: Api;
 let server: ApiServer;
-let dashboard: ServedDashboard;
+let dashboard: DashboardServer;
 let browser: Browser;
 
 beforeAll(async () => {

@@ -14,4 +14,9 @@ export {
   dashboardHandler,
 } from './server/dashboard-handler.js';
 export { BUNDLE_NAME, DASHBOARD_PATH } from './server/dashboard-page.js';
-export { type DashboardServerOptions, type ServedDashboard, serveDashboard } from './server/dashboard-server.js';
+export {
+  type DashboardAddress,
+  DashboardServer,
+  type DashboardServerOptions,
+  serveDashboard,
+} from './server/dashboard-server.js';

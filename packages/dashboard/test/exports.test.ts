@@ -6,6 +6,7 @@ describe('@flotilla/dashboard public surface', () => {
     expect(Object.keys(dashboard).sort()).toEqual([
       'BUNDLE_NAME',
       'DASHBOARD_PATH',
+      'DashboardServer',
       'dashboardHandler',
       'serveDashboard',
     ]);

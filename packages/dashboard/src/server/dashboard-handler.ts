@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { forwardToApiServer } from './api-proxy.js';
+import type { Duplex } from 'node:stream';
+import { forwardToApiServer, forwardUpgrade } from './api-proxy.js';
 import { type DashboardBundle, loadBundle } from './dashboard-bundle.js';
 import { BUNDLE_NAME, DASHBOARD_PATH, dashboardPage, securityHeaders } from './dashboard-page.js';
 
@@ -25,7 +26,15 @@ export interface DashboardHandlerOptions {
 }
 
 /** Serves the dashboard; returns whether it answered the request (false: not its path, pass it on). */
-export type DashboardHandler = (req: IncomingMessage, res: ServerResponse) => boolean;
+export interface DashboardHandler {
+  (req: IncomingMessage, res: ServerResponse): boolean;
+  /**
+   * For the server's `upgrade` event: forwards a WebSocket upgrade (the
+   * shell's `pods/exec`) to `apiServer`; returns false, touching nothing,
+   * when there is no `apiServer` to forward to.
+   */
+  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
+}
 
 /** `value` as a URL, or a TypeError naming the option, before anything listens. */
 function urlOption(name: string, value: string | URL): URL {
@@ -45,7 +54,9 @@ function send(res: ServerResponse, status: number, headers: Record<string, strin
  * An HTTP handler for Node's `http.createServer` (or any framework that
  * hands over Node's request and response): the page at `/dashboard/`, its
  * script beside it, and, given `apiServer`, every other path forwarded to
- * the API server with the viewer's credentials untouched.
+ * the API server with the viewer's credentials untouched; its `upgrade`
+ * does the same for the WebSocket the shell opens (`server.on('upgrade',
+ * handler.upgrade)`).
  *
  * The dashboard itself never holds credentials: the viewer gives a bearer
  * token to the page (`/dashboard/#token=...`), the page sends it with each
@@ -62,7 +73,7 @@ export function dashboardHandler(options: DashboardHandlerOptions = {}): Dashboa
   const bundle: DashboardBundle = loadBundle(options.bundlePath);
   const page = dashboardPage(apiBase);
   const headers = securityHeaders(apiBase);
-  return (req, res) => {
+  const handler = (req: IncomingMessage, res: ServerResponse): boolean => {
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/dashboard' || path === '/') {
       if (path === '/' && target) {
@@ -100,4 +111,10 @@ export function dashboardHandler(options: DashboardHandlerOptions = {}): Dashboa
     }
     return true;
   };
+  const upgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): boolean => {
+    if (!target) return false;
+    forwardUpgrade(target, options.caCert, req, socket, head);
+    return true;
+  };
+  return Object.assign(handler, { upgrade });
 }

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dashboardHandler } from '../../src/server/dashboard-handler.js';
-import { type ServedDashboard, serveDashboard } from '../../src/server/dashboard-server.js';
+import { type DashboardServer, serveDashboard } from '../../src/server/dashboard-server.js';
 
 const SCRIPT = 'console.log("the dashboard");\n';
 
@@ -16,7 +16,7 @@ let upstreamUrl: string;
 const seen: { method?: string; url?: string; headers: IncomingHttpHeaders; body: string }[] = [];
 let sendWatchEvent: (line: string) => void = () => {};
 let dir: string;
-let dashboard: ServedDashboard;
+let dashboard: DashboardServer;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'flotilla-dashboard-test-'));

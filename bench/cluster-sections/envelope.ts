@@ -89,6 +89,8 @@ export async function runEnvelope(scale: number): Promise<BenchRow[]> {
   await manager.start(abort.signal);
   const schedulerDone = scheduler.run(abort.signal);
   const podInformer = manager.informers.for<Pod>('Pod');
+  // The agents' service lister and the proxier's Service cache: one informer for all.
+  const serviceCache = manager.informers.for<Service>('Service');
 
   // Nodes first: each agent registers its Node and Lease, then idles; that is the per-node cost.
   const nodesInformer = manager.informers.for<Node>('Node');
@@ -111,6 +113,7 @@ export async function runEnvelope(scale: number): Promise<BenchRow[]> {
       hostIP: hostIP(i),
       capacity: { cpu: '4', memory: '8Gi', pods: '110' },
       pods: podInformer,
+      services: serviceCache,
     });
   });
   const nodesStarted = performance.now();
@@ -139,7 +142,6 @@ export async function runEnvelope(scale: number): Promise<BenchRow[]> {
   });
 
   // The proxier: kube-proxy's full-then-incremental syncs, here every 5 s from the informer caches.
-  const serviceCache = manager.informers.for<Service>('Service');
   const sliceCache = manager.informers.for<EndpointSlice>('EndpointSlice');
   let nft: NftablesState | undefined;
   const generateMs: number[] = [];

@@ -5,7 +5,6 @@ import {
   type Clock,
   EventRecorder,
   Informer,
-  type InformerEvent,
   InMemoryPodMetrics,
   isReason,
   type Logger,
@@ -32,8 +31,10 @@ import type { AttachRequest, ExecRequest, PortStream, StreamSession } from '../c
 import type { PodLogOptions } from './container-logs.js';
 import { CrashLoopBackoff } from './crash-loop-backoff.js';
 import type { EnvSources } from './env/container-env.js';
+import { serviceLister } from './env/service-lister.js';
 import { NODE_LEASE_RENEW_INTERVAL_MS, renewNodeLease } from './node-lease.js';
 import { machineCapacity, machineIP, registerNode } from './node-registration.js';
+import { podEventsOfNode } from './pod-events-by-node.js';
 import { admissionFailure } from './pod-resources.js';
 import { PodStreams } from './pod-streams.js';
 import { NODE_NAME_LABEL, PodWorker } from './pod-worker.js';
@@ -103,6 +104,15 @@ export interface NodeAgentOptions {
    * Default: a private informer of this node's pods.
    */
   pods?: SharedInformer<Pod>;
+  /**
+   * A cluster-wide Service informer shared by many agents in one process
+   * (e.g. `manager.informers.for<Service>('Service')`), read for the
+   * `<SVC>_SERVICE_HOST` / `_PORT` variables of pods with service links (the
+   * default), as the kubelet reads its service lister; the caller starts and
+   * stops it. Default: the namespace's Services listed through the Api at
+   * every container start (a copy of each Service per container).
+   */
+  services?: SharedInformer<Service>;
 }
 
 /** Options for the node agent's HTTPS API. */
@@ -193,7 +203,9 @@ export class NodeAgent extends LoopingComponent implements KubeletBackend {
     this.sources = {
       configMap: (ns, name) => orUndefined(api.resource('ConfigMap').get(ns, name)),
       secret: (ns, name) => orUndefined(api.resource('Secret').get(ns, name)),
-      services: async (ns) => (await api.resource('Service').list({ namespace: ns })).items as Service[],
+      services: options.services
+        ? serviceLister(options.services)
+        : async (ns) => (await api.resource('Service').list({ namespace: ns })).items as Service[],
       persistentVolumeClaim: (ns, name) => orUndefined(api.resource('PersistentVolumeClaim').get(ns, name)),
       persistentVolume: (name) => orUndefined(api.resource('PersistentVolume').get(name)),
     };
@@ -304,11 +316,9 @@ export class NodeAgent extends LoopingComponent implements KubeletBackend {
 
     const informer = this.options.pods ?? this.ownInformer();
     this.informer = informer;
-    const mine = (e: InformerEvent<Pod>) => e.object.spec.nodeName === nodeName;
     const subs: Subscription[] = [];
     subs.push(
-      informer.events$.subscribe((e) => {
-        if (!mine(e)) return;
+      podEventsOfNode(informer, nodeName).subscribe((e) => {
         if (e.type === 'deleted') this.workers.get(e.object.metadata.uid ?? '')?.markRemoved();
         else void this.handlePod(e.object as Pod);
       }),

@@ -19,13 +19,13 @@ export interface EnvSources {
   /** The Secret `envFrom` / `valueFrom` names, or undefined if it does not exist. */
   secret(namespace: string, name: string): Promise<Secret | undefined>;
   /** The namespace's Services, for the `<SVC>_SERVICE_HOST` / `_PORT` variables. */
-  services(namespace: string): Promise<Service[]>;
+  services(namespace: string): Promise<readonly Readonly<Service>[]>;
 }
 
 const envName = (s: string) => s.toUpperCase().replace(/-/g, '_');
 
 /** Docker-link style variables for every service of the namespace with a cluster IP (`<SVC>_SERVICE_HOST`, ...). */
-export function serviceEnv(services: Service[]): KeyValue[] {
+export function serviceEnv(services: readonly Readonly<Service>[]): KeyValue[] {
   const out: KeyValue[] = [];
   for (const svc of [...services].sort((a, b) => a.metadata.name.localeCompare(b.metadata.name))) {
     const ip = svc.spec.clusterIP;

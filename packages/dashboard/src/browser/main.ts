@@ -5,15 +5,12 @@ import { eventsView } from './views/events-view.js';
 import { overviewView } from './views/overview-view.js';
 import { podsView } from './views/pods-view.js';
 import { servicesView } from './views/services-view.js';
+import { usageView } from './views/usage-view.js';
 import { type View, ViewContext } from './views/view-context.js';
 import { workloadsView } from './views/workloads-view.js';
 
-/**
- * The views in tab order. This list is the hook for later views (CPU and
- * memory charts per node and pod, from the usage history): a `View` added
- * here gets its tab, its route (`#/<id>`) and the shared watches.
- */
-const views: View[] = [overviewView, workloadsView, podsView, servicesView, eventsView];
+/** The views in tab order: a `View` added here gets its tab, its route (`#/<id>`) and the shared watches. */
+const views: View[] = [overviewView, workloadsView, podsView, usageView, servicesView, eventsView];
 
 const TOKEN_KEY = 'flotilla-dashboard-token';
 const THEME_KEY = 'flotilla-dashboard-theme';

@@ -1,6 +1,7 @@
-import type { KubeObject } from '@flotilla/core';
+import type { Deployment, KubeObject, ReplicaSet } from '@flotilla/core';
+import { type JsonPatchOperation, planRolloutUndo, selectorQuery, type UndoPlan } from '../model/rollout-undo.js';
 import { type ApiClient, FIELD_MANAGER, PATCH_TYPES } from './api-client.js';
-import { type ResourceKind, resourcePath } from './resource-kinds.js';
+import { KINDS, type ResourceKind, resourcePath } from './resource-kinds.js';
 
 /** The object an action works on. */
 export interface Target {
@@ -37,6 +38,31 @@ export class Actions {
       resourcePath(t.kind, t.namespace, t.name),
       JSON.stringify(patch),
       PATCH_TYPES.strategic,
+    );
+  }
+
+  /**
+   * What `kubectl rollout undo deployment/<name>` would do: the Deployment
+   * and the ReplicaSets its selector matches, read fresh, planned by
+   * `planRolloutUndo`. Nothing is written.
+   */
+  async planUndo(t: Target): Promise<UndoPlan> {
+    const deployment = await this.client.request<Deployment>('GET', resourcePath(t.kind, t.namespace, t.name));
+    const selector = encodeURIComponent(selectorQuery(deployment.spec.selector));
+    const sets = await this.client.request<{ items: ReplicaSet[] }>(
+      'GET',
+      `${resourcePath(KINDS.ReplicaSet, t.namespace)}?labelSelector=${selector}`,
+    );
+    return planRolloutUndo(deployment, sets.items);
+  }
+
+  /** Restores a revision: kubectl's JSON patch of the template and annotations (see `planUndo`). */
+  undo(t: Target, patch: JsonPatchOperation[]): Promise<unknown> {
+    return this.client.request(
+      'PATCH',
+      resourcePath(t.kind, t.namespace, t.name),
+      JSON.stringify(patch),
+      PATCH_TYPES.json,
     );
   }
 

@@ -1,3 +1,5 @@
+import { bearerProtocol } from '../model/exec-channels.js';
+
 /** A Kubernetes `Status` as the server sends it with a refusal. */
 export interface StatusBody {
   kind?: string;
@@ -26,6 +28,7 @@ export class ApiRefusal extends Error {
 /** Content types of the writes the dashboard sends (the ones kubectl sends for the same actions). */
 export const PATCH_TYPES = {
   merge: 'application/merge-patch+json',
+  json: 'application/json-patch+json',
   strategic: 'application/strategic-merge-patch+json',
   apply: 'application/apply-patch+yaml',
 } as const;
@@ -62,11 +65,24 @@ export class ApiClient {
     return (text ? JSON.parse(text) : undefined) as T;
   }
 
-  /** Opens a watch; the response body is newline-delimited JSON events. */
-  async openWatch(path: string, signal: AbortSignal): Promise<Response> {
-    const res = await fetch(this.base + path, { headers: this.headers({ Accept: 'application/json' }), signal });
+  /** Opens a streamed GET (a watch's JSON events, a followed log's lines); the body is read as it comes. */
+  async openStream(path: string, signal: AbortSignal, accept = 'application/json'): Promise<Response> {
+    const res = await fetch(this.base + path, { headers: this.headers({ Accept: accept }), signal });
     if (!res.ok) throw refusalOf(res.status, res.statusText, await res.text());
     return res;
+  }
+
+  /**
+   * A WebSocket to `path` (a shell's `pods/exec`) offering `protocols`, with
+   * the viewer's token as the extra subprotocol kube-apiserver takes from a
+   * browser (which cannot set `Authorization` on a WebSocket).
+   */
+  webSocket(path: string, protocols: string[]): WebSocket {
+    const url = new URL(this.base + path, location.href);
+    url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+    const socket = new WebSocket(url, this.token ? [...protocols, bearerProtocol(this.token)] : protocols);
+    socket.binaryType = 'arraybuffer';
+    return socket;
   }
 }
 

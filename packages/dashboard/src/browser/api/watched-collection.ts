@@ -117,7 +117,7 @@ export class WatchedCollection<T extends KubeObject = KubeObject> {
   /** Watches until the stream ends; true when it ended with 410 Expired (list again). */
   private async watch(): Promise<boolean> {
     const query = `?watch=1&allowWatchBookmarks=true&resourceVersion=${encodeURIComponent(this.resourceVersion)}`;
-    const res = await this.client.openWatch(resourcePath(this.kind) + query, this.abort.signal);
+    const res = await this.client.openStream(resourcePath(this.kind) + query, this.abort.signal);
     let expired = false;
     await readLines(res.body as ReadableStream<Uint8Array>, (line) => {
       const event = JSON.parse(line) as WatchEvent;

@@ -47,3 +47,29 @@ export function notify(kind: 'ok' | 'refused', text: string): void {
   region.prepend(note);
   while (region.children.length > 5) region.lastElementChild?.remove();
 }
+
+/**
+ * A modal dialog that shows something live (a log, a shell) until the
+ * viewer closes it (the Close button or Escape); `closed` resolves then,
+ * and the dialog is gone from the page.
+ */
+export function openPanel(title: string, body: Child[]): { dialog: HTMLDialogElement; closed: Promise<void> } {
+  const close = h('button', { type: 'button' }, 'Close');
+  const dialog = h(
+    'dialog',
+    { 'aria-label': title, class: 'panel' },
+    h('h2', {}, title),
+    body,
+    h('div', { class: 'dialog-buttons' }, close),
+  );
+  close.addEventListener('click', () => dialog.close());
+  document.body.appendChild(dialog);
+  const closed = new Promise<void>((resolve) =>
+    dialog.addEventListener('close', () => {
+      dialog.remove();
+      resolve();
+    }),
+  );
+  dialog.showModal();
+  return { dialog, closed };
+}

@@ -48,4 +48,16 @@ textarea.yaml { display:block; width:80vw; max-width:60rem; font-family:ui-monos
 .vt-head { color:var(--muted); font-weight:600; height:2rem; }
 .vt-row > div { overflow:hidden; text-overflow:ellipsis; white-space:nowrap; }
 .vt-row button { padding:0 .4rem; }
+dialog.panel { width:min(70rem, 92vw); }
+pre.stream { height:60vh; overflow:auto; margin:.5rem 0; padding:.5rem; background:var(--panel); border:1px solid var(--line); border-radius:6px; font:12px/1.35 ui-monospace, monospace; white-space:pre-wrap; word-break:break-all; }
+.stream-note { color:var(--muted); font-style:italic; }
+.shell-input { display:flex; gap:.5rem; align-items:center; font-family:ui-monospace, monospace; }
+.shell-input input { flex:1; font-family:ui-monospace, monospace; }
+label.inline { display:inline-block; }
+.charts { display:grid; grid-template-columns:repeat(auto-fill, minmax(18rem, 1fr)); gap:1rem; margin-bottom:1rem; }
+figure.chart-box { margin:0; min-width:12rem; }
+figure.chart-box figcaption { display:flex; gap:.5rem; font-size:12px; color:var(--muted); }
+.chart-value { color:var(--fg); font-weight:600; } .chart-max { margin-left:auto; }
+svg.chart { display:block; width:100%; height:4.5rem; background:var(--panel); border:1px solid var(--line); border-radius:4px; }
+.chart-line { fill:none; stroke:var(--fill); stroke-width:2; } .chart-area { fill:var(--fill); opacity:.2; stroke:none; }
 `;

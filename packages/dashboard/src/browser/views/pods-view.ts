@@ -19,7 +19,7 @@ export const podsView: View = {
     const table = new VirtualRows({
       label: 'Pods',
       columns: COLUMNS,
-      template: '1fr 2fr 0.9fr 0.5fr 0.6fr 1fr 1fr 0.5fr 1.4fr',
+      template: '1fr 2fr 0.9fr 0.5fr 0.6fr 1fr 1fr 0.5fr 2.4fr',
       rowHeight: 32,
       cells: (i) => {
         const p = shown[i];

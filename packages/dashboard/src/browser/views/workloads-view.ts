@@ -3,6 +3,7 @@ import { KINDS, type KindName } from '../api/resource-kinds.js';
 import { workloadProgress } from '../model/workload-progress.js';
 import { age, bar, h, replaceContent } from '../ui/dom.js';
 import { actionButton, deleteWithDialog, editYaml, runAction, scaleWithDialog } from './object-actions.js';
+import { undoWithDialog } from './rollout-undo-action.js';
 import { collectionNote, type View, type ViewContext } from './view-context.js';
 
 const WORKLOAD_KINDS = ['Deployment', 'ReplicaSet', 'DaemonSet', 'StatefulSet', 'Job', 'CronJob'] as const;
@@ -42,6 +43,7 @@ function actionsCell(ctx: ViewContext, kindName: KindName, obj: KubeObject): HTM
       actionButton('Restart', t, () =>
         runAction(`${kindName} ${t.namespace}/${t.name} restarted`, () => ctx.actions.restart(t)),
       ),
+    kindName === 'Deployment' && actionButton('Undo', t, () => undoWithDialog(ctx, t)),
     actionButton('YAML', t, () => editYaml(ctx, t)),
     actionButton('Delete', t, () => deleteWithDialog(ctx, t)),
   );

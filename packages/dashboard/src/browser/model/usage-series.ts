@@ -1,0 +1,60 @@
+/** One CPU and memory reading of the node agent's usage history (`/stats/summary?history=true`). */
+export interface UsageSample {
+  /** ms since the epoch. */
+  time: number;
+  cpuNanoCores: number;
+  memoryWorkingSetBytes: number;
+}
+
+/** A node's usage history: its own series and one per pod (`namespace/name`). */
+export interface UsageHistory {
+  windowMs: number;
+  node: UsageSample[];
+  pods: Record<string, UsageSample[]>;
+}
+
+/** What a chart draws: its points in the chart's own units, and the range it spans. */
+export interface ChartSeries {
+  /** [x, y] in a 0..width, 0..height box, y growing downward as SVG has it; oldest first. */
+  points: [number, number][];
+  /** The largest value drawn (the top of the chart). */
+  max: number;
+  /** The newest value, for the chart's label. */
+  latest: number;
+}
+
+/** Rounds up to 1, 2 or 5 times a power of ten, so the chart's top is a readable number. */
+export function niceCeiling(value: number): number {
+  if (!(value > 0)) return 1;
+  const power = 10 ** Math.floor(Math.log10(value));
+  for (const step of [1, 2, 5, 10]) if (value <= step * power) return step * power;
+  return 10 * power;
+}
+
+/**
+ * Places `samples` in a `width` by `height` box: time across the window
+ * ending at the newest sample (`windowMs` wide), `value` up from zero to a
+ * readable ceiling over the largest value.
+ */
+export function chartSeries(
+  samples: UsageSample[],
+  value: (s: UsageSample) => number,
+  windowMs: number,
+  width: number,
+  height: number,
+): ChartSeries {
+  const sorted = [...samples].sort((a, b) => a.time - b.time);
+  const end = sorted.at(-1)?.time ?? 0;
+  const max = niceCeiling(Math.max(0, ...sorted.map(value)));
+  const points = sorted.map((s): [number, number] => {
+    const x = width - ((end - s.time) / windowMs) * width;
+    const y = height - (value(s) / max) * height;
+    return [Math.round(Math.max(0, x) * 10) / 10, Math.round(y * 10) / 10];
+  });
+  return { points, max, latest: sorted.length ? value(sorted[sorted.length - 1]) : 0 };
+}
+
+/** CPU of a sample in cores. */
+export const cpuCores = (s: UsageSample) => s.cpuNanoCores / 1e9;
+/** Memory of a sample in bytes. */
+export const memoryBytes = (s: UsageSample) => s.memoryWorkingSetBytes;

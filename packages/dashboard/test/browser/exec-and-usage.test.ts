@@ -1,0 +1,106 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  bearerProtocol,
+  CHANNEL,
+  channelFrame,
+  closeStdinFrame,
+  exitOf,
+  splitFrame,
+} from '../../src/browser/model/exec-channels.js';
+import { chartSeries, cpuCores, niceCeiling, type UsageSample } from '../../src/browser/model/usage-series.js';
+
+describe('the v5.channel.k8s.io frames the shell sends and reads', () => {
+  it('a stdin line is channel 0 then its bytes; v5 closes stdin with 255, 0', () => {
+    expect([...channelFrame(CHANNEL.stdin, new TextEncoder().encode('ls\n'))]).toEqual([0, 108, 115, 10]);
+    expect([...closeStdinFrame()]).toEqual([255, 0]);
+  });
+
+  it('a frame from the server splits into its channel and bytes', () => {
+    const split = splitFrame(Uint8Array.of(2, 104, 105));
+    expect(split && { channel: split.channel, text: new TextDecoder().decode(split.data) }).toEqual({
+      channel: 2,
+      text: 'hi',
+    });
+    expect(splitFrame(new Uint8Array())).toBeUndefined();
+  });
+
+  it.each([
+    ['{"metadata":{},"status":"Success"}', { exitCode: 0 }],
+    [
+      '{"status":"Failure","reason":"NonZeroExitCode","message":"command terminated with non-zero exit code","details":{"causes":[{"reason":"ExitCode","message":"3"}]}}',
+      { exitCode: 3 },
+    ],
+    [
+      '{"status":"Failure","reason":"InternalError","message":"exec: \\"nope\\": executable file not found"}',
+      { failure: 'exec: "nope": executable file not found' },
+    ],
+    ['not json', { failure: 'not json' }],
+  ])('the error channel’s %s ends the session as %j', (text, outcome) => {
+    expect(exitOf(text)).toEqual(outcome);
+  });
+
+  it('the token subprotocol is unpadded base64url of the UTF-8 token', () => {
+    expect(bearerProtocol('admin-token')).toBe(
+      `base64url.bearer.authorization.k8s.io.${Buffer.from('admin-token').toString('base64url')}`,
+    );
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme' }), (token) => {
+        const encoded = bearerProtocol(token).slice('base64url.bearer.authorization.k8s.io.'.length);
+        expect(encoded).toMatch(/^[A-Za-z0-9_-]*$/);
+        expect(Buffer.from(encoded, 'base64url').toString('utf8')).toBe(token);
+      }),
+    );
+  });
+});
+
+describe('usage samples placed in a chart', () => {
+  it.each([
+    [0, 1],
+    [0.3, 0.5],
+    [0.5, 0.5],
+    [0.51, 1],
+    [1.2, 2],
+    [3, 5],
+    [7, 10],
+    [130 * 2 ** 20, 200_000_000],
+  ])('the scale over %s tops at %s', (value, top) => {
+    expect(niceCeiling(value)).toBe(top);
+  });
+
+  it('the newest sample sits at the right edge, older ones leftward by their age within the window', () => {
+    const samples: UsageSample[] = [
+      { time: 60_000, cpuNanoCores: 250_000_000, memoryWorkingSetBytes: 0 },
+      { time: 0, cpuNanoCores: 500_000_000, memoryWorkingSetBytes: 0 },
+    ];
+    expect(chartSeries(samples, cpuCores, 120_000, 300, 80)).toEqual({
+      points: [
+        [150, 0],
+        [300, 40],
+      ],
+      max: 0.5,
+      latest: 0.25,
+    });
+  });
+
+  it('every point lies in the box, whatever the samples', () => {
+    const sample = fc.record({
+      time: fc.integer({ min: 0, max: 10 ** 12 }),
+      cpuNanoCores: fc.integer({ min: 0, max: 64 * 10 ** 9 }),
+      memoryWorkingSetBytes: fc.integer({ min: 0, max: 2 ** 40 }),
+    });
+    fc.assert(
+      fc.property(fc.array(sample, { maxLength: 80 }), fc.integer({ min: 1, max: 10 ** 7 }), (samples, windowMs) => {
+        const { points, max } = chartSeries(samples, cpuCores, windowMs, 300, 80);
+        expect(points).toHaveLength(samples.length);
+        expect(max).toBeGreaterThan(0);
+        for (const [x, y] of points) {
+          expect(x).toBeGreaterThanOrEqual(0);
+          expect(x).toBeLessThanOrEqual(300);
+          expect(y).toBeGreaterThanOrEqual(0);
+          expect(y).toBeLessThanOrEqual(80);
+        }
+      }),
+    );
+  });
+});

@@ -39,6 +39,14 @@ export {
   tokenFileAuthenticator,
   unionAuthenticator,
 } from './auth/index.js';
+export {
+  type ClientCertificate,
+  type ClientCertificateSubject,
+  ClusterCa,
+  clientCertificateAuthenticator,
+  generateServingCertificate,
+  type ServingCertificate,
+} from './certificates/index.js';
 export { AGGREGATED_DISCOVERY_CONTENT_TYPE, SERVED_KUBERNETES_VERSION } from './discovery/index.js';
 export {
   HttpStatusError,
@@ -59,9 +67,7 @@ export { type PatchApplier, PatchAppliers, type PatchTarget } from './rest/index
 export {
   ApiServer,
   type ApiServerOptions,
-  generateServingCertificate,
   type ListenOptions,
-  type ServingCertificate,
   type ServingInfo,
 } from './server/index.js';
 export {

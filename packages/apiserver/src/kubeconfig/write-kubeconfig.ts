@@ -1,4 +1,5 @@
 import { writeFile } from 'node:fs/promises';
+import type { ClientCertificate } from '../certificates/cluster-ca.js';
 import type { ServingInfo } from '../server/api-server.js';
 
 /** What a kubeconfig for one Flotilla cluster says. */
@@ -12,6 +13,12 @@ export interface KubeconfigOptions {
   /** A bearer token to send (once an authenticator checks tokens). */
   token?: string;
   /**
+   * A client certificate and key to present (inline, as
+   * `client-certificate-data` / `client-key-data`), e.g. one a `ClusterCa`
+   * issued; the server must listen with that CA as its `clientCa`.
+   */
+  clientCertificate?: ClientCertificate;
+  /**
    * Skip TLS verification: needed by `@kubernetes/client-node` for plain
    * http (it refuses otherwise); ignored for https with a CA.
    */
@@ -20,6 +27,19 @@ export interface KubeconfigOptions {
 
 function quote(value: string): string {
   return JSON.stringify(value);
+}
+
+const base64 = (pem: string) => Buffer.from(pem).toString('base64');
+
+/** The user's credentials: a token, a client certificate, both, or none. */
+function userLines(options: KubeconfigOptions): string[] {
+  const user: string[] = [];
+  if (options.token) user.push(`    token: ${quote(options.token)}`);
+  if (options.clientCertificate) {
+    user.push(`    client-certificate-data: ${base64(options.clientCertificate.cert)}`);
+    user.push(`    client-key-data: ${base64(options.clientCertificate.key)}`);
+  }
+  return user.length > 0 ? ['  user:', ...user] : ['  user: {}'];
 }
 
 /**
@@ -31,7 +51,7 @@ export function kubeconfigFor(options: KubeconfigOptions): string {
   const name = options.name ?? 'flotilla';
   const { url, caCert } = options.server;
   const cluster = [`    server: ${quote(url)}`];
-  if (caCert) cluster.push(`    certificate-authority-data: ${Buffer.from(caCert).toString('base64')}`);
+  if (caCert) cluster.push(`    certificate-authority-data: ${base64(caCert)}`);
   else if (options.insecureSkipTlsVerify) cluster.push('    insecure-skip-tls-verify: true');
   const context = [`    cluster: ${quote(name)}`, `    user: ${quote(name)}`];
   if (options.namespace) context.push(`    namespace: ${quote(options.namespace)}`);
@@ -44,7 +64,7 @@ export function kubeconfigFor(options: KubeconfigOptions): string {
     ...cluster,
     'users:',
     `- name: ${quote(name)}`,
-    options.token ? `  user:\n    token: ${quote(options.token)}` : '  user: {}',
+    ...userLines(options),
     'contexts:',
     `- name: ${quote(name)}`,
     '  context:',
@@ -54,7 +74,7 @@ export function kubeconfigFor(options: KubeconfigOptions): string {
   ].join('\n');
 }
 
-/** Writes `kubeconfigFor(options)` to `path` (mode 0600: it may hold a token). */
+/** Writes `kubeconfigFor(options)` to `path` (mode 0600: it may hold a token or a private key). */
 export async function writeKubeconfig(path: string, options: KubeconfigOptions): Promise<void> {
   await writeFile(path, kubeconfigFor(options), { mode: 0o600 });
 }

@@ -3,6 +3,7 @@ import { createServer as createHttpServer, type IncomingMessage, type Server, ty
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
+import type { TlsOptions } from 'node:tls';
 import {
   type Api,
   type Clock,
@@ -15,6 +16,8 @@ import type { AuditOptions } from '../audit/request-audit.js';
 import { anonymousAuthenticator } from '../auth/defaults.js';
 import type { Authenticator, Authorizer } from '../auth/types.js';
 import { unionAuthenticator } from '../auth/union-authenticator.js';
+import { clientCertificateAuthenticator } from '../certificates/client-certificate-authenticator.js';
+import { generateServingCertificate, type ServingCertificate } from '../certificates/cluster-ca.js';
 import { horizontalPodAutoscalerV1 } from '../conversion/index.js';
 import { KubeletSummaryMetrics } from '../metrics/kubelet-summary-metrics.js';
 import type { ResourceMetricsSource } from '../metrics/resource-metrics.js';
@@ -31,7 +34,6 @@ import type { KindPrinter } from '../table/table.js';
 import { defaultWatchOptions, type WatchOptions } from '../watch/watch-options.js';
 import { openApiV2Route, openApiV3Route } from './openapi-routes.js';
 import { handleRequest, type PathDocument, type RequestHandlerDeps } from './request-handler.js';
-import { generateServingCertificate, type ServingCertificate } from './self-signed.js';
 
 /** Where and how to listen. */
 export interface ListenOptions {
@@ -44,6 +46,22 @@ export interface ListenOptions {
    * `localhost` and `127.0.0.1`); or give your own. Default: plain HTTP.
    */
   tls?: boolean | ServingCertificate;
+  /**
+   * PEM CA certificate(s) client certificates are verified against
+   * (kube-apiserver's `--client-ca-file`, e.g. a `ClusterCa`'s `caCert`):
+   * the server then asks each TLS client for a certificate, and one that
+   * verifies authenticates as its subject (CN = user, O = groups; see
+   * `clientCertificateAuthenticator`). A certificate is asked for, not
+   * required: clients with tokens still connect. Needs `tls`.
+   */
+  clientCa?: string;
+}
+
+/** TLS options that ask clients for a certificate, verified (not required) against `clientCa`. */
+function clientCertificates(options: ListenOptions): Pick<TlsOptions, 'requestCert' | 'rejectUnauthorized' | 'ca'> {
+  if (!options.clientCa) return {};
+  // Verified by the authenticator, which refuses a bad certificate with kube-apiserver's 401 rather than a TLS alert.
+  return { requestCert: true, rejectUnauthorized: false, ca: options.clientCa };
 }
 
 /** Where the server listens, and the CA to trust when it serves HTTPS. */
@@ -212,6 +230,7 @@ export class ApiServer implements ComponentLifecycle {
     if (this.server) throw new Error('the ApiServer is already listening');
     const host = options.host ?? '127.0.0.1';
     const tls = options.tls === true ? await generateServingCertificate([host]) : options.tls || undefined;
+    if (options.clientCa && !tls) throw new TypeError('listen.clientCa: client certificates need tls');
     const handler = (req: IncomingMessage, res: ServerResponse) => this.onRequest(req, res);
     const serverOptions = {
       headersTimeout: this.limits.headersTimeoutMs,
@@ -221,7 +240,7 @@ export class ApiServer implements ComponentLifecycle {
       keepAliveTimeout: 30_000,
     };
     const server = tls
-      ? createHttpsServer({ ...serverOptions, cert: tls.cert, key: tls.key }, handler)
+      ? createHttpsServer({ ...serverOptions, cert: tls.cert, key: tls.key, ...clientCertificates(options) }, handler)
       : createHttpServer(serverOptions, handler);
     this.server = server;
     server.on('connection', (socket: Socket) => {
@@ -274,12 +293,16 @@ export class ApiServer implements ComponentLifecycle {
     this.markStopped();
   }
 
-  /** The given authenticator (anonymous by default), behind service account tokens when this server issues them. */
+  /**
+   * Client certificates first (a no-op unless `listen` has a `clientCa`),
+   * then service account tokens when this server issues them, then the
+   * given authenticator (anonymous by default), as kube-apiserver orders them.
+   */
   private authenticatorOf(options: ApiServerOptions): Authenticator {
     const given = options.authenticator ?? anonymousAuthenticator;
     const issuer = this.rest.serviceAccountTokens;
-    if (!issuer) return given;
-    return unionAuthenticator([serviceAccountTokenAuthenticator(options.api, issuer), given]);
+    const tokens = issuer ? [serviceAccountTokenAuthenticator(options.api, issuer)] : [];
+    return unionAuthenticator([clientCertificateAuthenticator(), ...tokens, given]);
   }
 
   private onRequest(req: IncomingMessage, res: ServerResponse): void {

@@ -1,4 +1,3 @@
 export * from './api-server.js';
 export * from './media-type.js';
 export * from './request-info.js';
-export * from './self-signed.js';

@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,30 +8,10 @@ import {
   InformerFactory,
   MemoryStore,
   RbacAuthorizer,
-  type RoleBinding,
 } from '@flotilla/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiServer, tokenFileAuthenticator, writeKubeconfig } from '../../src/index.js';
-
-/** The kubectl on PATH (1.32) for one user's kubeconfig, with a fresh cache dir per call. */
-function kubectl(dir: string, user: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const cache = join(dir, `cache-${Math.random().toString(36).slice(2)}`);
-  const all = [...args, '--kubeconfig', join(dir, `${user}.kubeconfig`), '--cache-dir', cache];
-  return new Promise((resolve) => {
-    execFile('kubectl', all, { timeout: 60_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
-    });
-  });
-}
-
-const RBAC = 'rbac.authorization.k8s.io';
-const binding = (namespace: string, name: string, role: string, user: string): RoleBinding => ({
-  apiVersion: 'rbac.authorization.k8s.io/v1',
-  kind: 'RoleBinding',
-  metadata: { name, namespace },
-  roleRef: { apiGroup: RBAC, kind: 'ClusterRole', name: role },
-  subjects: [{ kind: 'User', apiGroup: RBAC, name: user }],
-});
+import { kubectl, roleBinding } from './kubectl-user.js';
 
 // kube-apiserver's --token-auth-file format: token,user,uid,"group1,group2".
 const TOKENS = [
@@ -53,8 +32,8 @@ describe('kubectl against an RBAC-authorized ApiServer', () => {
   beforeAll(async () => {
     await ensureBootstrapRbac(system);
     await system.resource('Namespace').create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'x' } });
-    await system.resource('RoleBinding').create(binding('default', 'viewer-view', 'view', 'viewer'));
-    await system.resource('RoleBinding').create(binding('x', 'carol-admin', 'admin', 'carol'));
+    await system.resource('RoleBinding').create(roleBinding('default', 'viewer-view', 'view', 'viewer'));
+    await system.resource('RoleBinding').create(roleBinding('x', 'carol-admin', 'admin', 'carol'));
     await system.resource('Pod').create({
       apiVersion: 'v1',
       kind: 'Pod',

@@ -1,0 +1,2 @@
+export * from './client-certificate-authenticator.js';
+export * from './cluster-ca.js';

@@ -17,6 +17,7 @@ import type { KubeList, KubeObject } from '../model/meta.js';
 import type { ResourceRegistry } from '../registry/resource-registry.js';
 import type { ResourceType } from '../registry/resource-type.js';
 import { serviceAccountGroups } from '../service-account-token/token-claims.js';
+import type { TokenRequest } from '../service-account-token/token-request.js';
 import type { WatchEvent } from '../store/store.js';
 import { forbiddenMessage } from './forbidden-message.js';
 import { SERVICE_ACCOUNT_USER_PREFIX } from './rbac-authorizer.js';
@@ -178,20 +179,25 @@ class AuthorizedResourceClient<T extends KubeObject> implements ResourceClient<T
   }
 }
 
+/** What a view wraps: a cluster that also answers the TokenRequest API (the `Api`, a `RemoteApi`). */
+type TokenIssuingApi = ClusterApi & {
+  requestToken(namespace: string, name: string, request: TokenRequest): Promise<TokenRequest>;
+};
+
 /**
  * A view of an Api acting for one user (`api.as({ user, groups })`): every
  * call is authorized by the Api's authorizer chain first, with the verbs
  * Kubernetes maps its requests to (get, list, watch, create, update,
  * patch, delete; `pods/status`, `pods/binding`, `pods/eviction` for the
- * subresources), and refused with `ForbiddenError` in kube-apiserver's
- * wording. Writes run as the user, so RBAC's escalation check applies.
+ * subresources; `serviceaccounts/token` for `requestToken`), and refused
+ * with `ForbiddenError` in kube-apiserver's wording. Writes run as the user, so RBAC's escalation check applies.
  */
 export class AuthorizedApi implements ClusterApi {
   private readonly gate: Gate;
   private readonly clients = new Map<string, ResourceClient>();
 
   constructor(
-    private readonly api: ClusterApi,
+    private readonly api: TokenIssuingApi,
     authorizer: Authorizer,
     readonly user: UserInfo,
   ) {
@@ -244,6 +250,14 @@ export class AuthorizedApi implements ClusterApi {
   evict(namespace: string, name: string, opts?: EvictionOptions): Promise<void> {
     const ask = { verb: 'create', subresource: 'eviction', namespace, name };
     return this.gate.run(this.api.registry.get('Pod'), ask, () => this.api.evict(namespace, name, opts));
+  }
+
+  /** A service account token (TokenRequest), authorized as `create` on `serviceaccounts/token` for that account. */
+  requestToken(namespace: string, name: string, request: TokenRequest): Promise<TokenRequest> {
+    const ask = { verb: 'create', subresource: 'token', namespace, name };
+    return this.gate.run(this.api.registry.get('ServiceAccount'), ask, () =>
+      this.api.requestToken(namespace, name, request),
+    );
   }
 
   ready(): Promise<void> {

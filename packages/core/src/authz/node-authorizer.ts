@@ -29,7 +29,9 @@ export function nodeNameOf(user: AuthorizationAttributes['user']): string | unde
  * (`system:node:<name>` in `system:nodes`):
  * - reads the pods bound to its node (get, and list/watch with the field
  *   selector `spec.nodeName=<name>`), writes their status and deletes them;
- * - gets the Secrets, ConfigMaps and PersistentVolumeClaims those pods use;
+ * - gets the Secrets, ConfigMaps and PersistentVolumeClaims those pods use,
+ *   and creates tokens (`serviceaccounts/token`) for the ServiceAccounts
+ *   they run as;
  * - reads every Node, writes only its own Node (and its status) and its own
  *   Lease in `kube-node-lease`; records Events.
  *
@@ -47,6 +49,7 @@ export class NodeAuthorizer implements Authorizer {
     if (node === undefined || !a.resourceRequest) return noOpinion();
     if (a.apiGroup === '' && REFERENCED.has(a.resource) && a.subresource === '') return this.referenced(node, a);
     if (a.apiGroup === '' && a.resource === 'pods') return this.pod(node, a);
+    if (a.apiGroup === '' && a.resource === 'serviceaccounts') return this.token(node, a);
     if (a.apiGroup === '' && a.resource === 'nodes') {
       if (READ_VERBS.has(a.verb) && a.subresource === '') return allow('');
       if (WRITE_VERBS.has(a.verb) && (a.subresource === '' || a.subresource === 'status')) {
@@ -80,6 +83,17 @@ export class NodeAuthorizer implements Authorizer {
     if (!permitted) return noOpinion();
     if (bound) return allow('');
     return a.verb === 'get' ? noOpinion(noRelationship(node)) : deny(noRelationship(node));
+  }
+
+  /** A TokenRequest for a ServiceAccount that a pod bound to the node runs as (the graph's pod -> account edge). */
+  private token(node: string, a: AuthorizationAttributes): AuthorizationDecision {
+    if (a.verb !== 'create' || a.subresource !== 'token' || a.name === '') {
+      return noOpinion('can only create tokens for individual service accounts');
+    }
+    const used = this.pods
+      .byIndex(NODE_INDEX, node)
+      .some((pod) => pod.metadata.namespace === a.namespace && pod.spec?.serviceAccountName === a.name);
+    return used ? allow('') : noOpinion(noRelationship(node));
   }
 
   private referenced(node: string, a: AuthorizationAttributes): AuthorizationDecision {

@@ -1,6 +1,6 @@
 import { firstValueFrom } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Api } from '../../src/api/api.js';
+import { Api, type ApiOptions } from '../../src/api/api.js';
 import { userInfoOf } from '../../src/authz/authorized-api.js';
 import { AuthorizerChain } from '../../src/authz/decisions.js';
 import { ensureBootstrapRbac } from '../../src/authz/ensure-bootstrap-rbac.js';
@@ -10,6 +10,8 @@ import { ForbiddenError } from '../../src/errors/api-errors.js';
 import { InformerFactory } from '../../src/informer/informer-factory.js';
 import type { ConfigMap, Pod } from '../../src/model/core-v1.js';
 import type { ClusterRole, Role, RoleBinding } from '../../src/model/rbac-v1.js';
+import { generateServiceAccountSigningKey } from '../../src/service-account-token/signing-key.js';
+import { ServiceAccountTokenIssuer } from '../../src/service-account-token/token-issuer.js';
 import { MemoryStore } from '../../src/store/memory-store.js';
 
 const RBAC = 'rbac.authorization.k8s.io';
@@ -49,7 +51,7 @@ afterEach(async () => {
  * administers `team`, bob may update pods (not pods/status) in `default`.
  * The RBAC caches follow the store through a trusted Api.
  */
-async function cluster() {
+async function cluster(options: Pick<ApiOptions, 'serviceAccountTokens'> = {}) {
   const store = new MemoryStore();
   const clock = new FakeClock();
   const system = new Api({ store, clock });
@@ -70,7 +72,7 @@ async function cluster() {
   const abort = new AbortController();
   factory.start(abort.signal);
   await factory.waitForSync();
-  const api = new Api({ store, clock, authorizer: new AuthorizerChain([rbac]) });
+  const api = new Api({ store, clock, authorizer: new AuthorizerChain([rbac]), ...options });
   stops.push(async () => {
     abort.abort();
     await api.close();
@@ -129,6 +131,33 @@ describe('api.as(identity)', () => {
       'pods "web" is forbidden: User "bob" cannot create resource "pods/binding" in API group "" in the namespace "default"',
     );
     expect(await refusal(bob.evict('default', 'web'))).toMatch(/cannot create resource "pods\/eviction"/);
+  });
+
+  it('authorizes requestToken as create on serviceaccounts/token for that account', async () => {
+    const key = await generateServiceAccountSigningKey();
+    const { api, system } = await cluster({ serviceAccountTokens: new ServiceAccountTokenIssuer({ key }) });
+    for (const name of ['builder', 'deployer']) {
+      await system
+        .resource('ServiceAccount')
+        .create({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name, namespace: 'default' } });
+    }
+    await system
+      .resource('Role')
+      .create(
+        role('default', 'builder-token', [
+          { verbs: ['create'], apiGroups: [''], resources: ['serviceaccounts/token'], resourceNames: ['builder'] },
+        ]),
+      );
+    await system.resource('RoleBinding').create(binding('default', 'tess-token', 'builder-token', 'Role', 'tess'));
+    const tess = api.as({ user: 'tess' });
+    const issued = await tess.requestToken('default', 'builder', { spec: { expirationSeconds: 600 } });
+    expect(issued.status?.token.split('.')).toHaveLength(3);
+    expect(await refusal(tess.requestToken('default', 'deployer', { spec: {} }))).toBe(
+      'serviceaccounts "deployer" is forbidden: User "tess" cannot create resource "serviceaccounts/token" in API group "" in the namespace "default"',
+    );
+    expect(await refusal(api.as({ user: 'alice' }).requestToken('default', 'builder', { spec: {} }))).toBe(
+      'serviceaccounts "builder" is forbidden: User "alice" cannot create resource "serviceaccounts/token" in API group "" in the namespace "default"',
+    );
   });
 
   it('checks writes of roles and bindings for escalation', async () => {

@@ -10,6 +10,7 @@ const pod = (name: string, nodeName: string, secret: string, configMap: string, 
   metadata: { name, namespace: 'apps', resourceVersion: '1' },
   spec: {
     nodeName,
+    serviceAccountName: `${name}-account`,
     imagePullSecrets: [{ name: `${name}-pull` }],
     containers: [
       {
@@ -82,6 +83,33 @@ const rows: Row[] = [
   [
     "cannot get its pod's secret from another namespace",
     as1({ verb: 'get', resource: 'secrets', namespace: 'other', name: 'shared' }),
+    'NoOpinion',
+  ],
+  [
+    'creates a token for the service account its pod runs as',
+    as1({
+      verb: 'create',
+      resource: 'serviceaccounts',
+      subresource: 'token',
+      namespace: 'apps',
+      name: 'web-1-account',
+    }),
+    'Allow',
+  ],
+  [
+    'cannot create a token for the account of a pod on node-2',
+    as1({
+      verb: 'create',
+      resource: 'serviceaccounts',
+      subresource: 'token',
+      namespace: 'apps',
+      name: 'web-2-account',
+    }),
+    'NoOpinion',
+  ],
+  [
+    'cannot get the service account itself',
+    as1({ verb: 'get', resource: 'serviceaccounts', namespace: 'apps', name: 'web-1-account' }),
     'NoOpinion',
   ],
   ['cannot list secrets', as1({ verb: 'list', resource: 'secrets', namespace: 'apps' }), 'NoOpinion'],

@@ -1,4 +1,4 @@
-import type { Manager, PodMetricsSource } from '@flotilla/core';
+import type { ClusterApi, Manager, PodMetricsSource } from '@flotilla/core';
 import { ContainerModule } from 'inversify';
 import { registerHorizontalPodAutoscalerController } from './autoscaler/register.js';
 import { registerClusterRoleAggregationController } from './clusterrole-aggregation/register.js';
@@ -51,7 +51,7 @@ export interface ControllerRegistration {
   /** Workers when the caller does not say (kube-controller-manager's `--concurrent-*-syncs` default). */
   defaultConcurrency: number;
   /** Adds the controller to `manager` (before `manager.start`) with the given worker count and settings. */
-  register(manager: Manager, opts: PresetRegisterOptions): unknown;
+  register(manager: Manager<ClusterApi>, opts: PresetRegisterOptions): unknown;
 }
 
 /**
@@ -108,7 +108,7 @@ export interface ControllerManagerOptions extends ControllerManagerSettings {
  *
  * @throws Error naming the unknown controllers, so a typo is not silently ignored.
  */
-export function startControllerManager(manager: Manager, opts: ControllerManagerOptions = {}): string[] {
+export function startControllerManager(manager: Manager<ClusterApi>, opts: ControllerManagerOptions = {}): string[] {
   const { controllers, concurrency, registrations = controllerRegistrations, ...settings } = opts;
   const wanted = controllers ?? registrations.map((r) => r.name);
   const unknown = wanted.filter((n) => !registrations.some((r) => r.name === n));
@@ -139,6 +139,6 @@ export const StartControllerManagerToken = Symbol.for('flotilla.controllers.star
 export const controllersModule = new ContainerModule(({ bind }) => {
   bind(StartControllerManagerToken).toDynamicValue((ctx) => {
     const opts = ctx.get<ControllerManagerOptions>(ControllerManagerOptionsToken, { optional: true }) ?? {};
-    return (manager: Manager) => startControllerManager(manager, opts);
+    return (manager: Manager<ClusterApi>) => startControllerManager(manager, opts);
   });
 });

@@ -162,4 +162,41 @@ describe('RemoteApi: the resource client over HTTP', () => {
     const created = await remote.resource('Pod').create(p);
     expect(created.metadata.namespace).toBe('kube-system');
   });
+
+  it('reads and writes a Deployment through its scale subresource (autoscaling/v1 Scale)', async () => {
+    const labels = { app: 'web' };
+    const deployment: Deployment = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'web', namespace: 'default' },
+      spec: {
+        replicas: 2,
+        selector: { matchLabels: labels },
+        template: { metadata: { labels }, spec: { containers: [{ name: 'app', image: 'nginx' }] } },
+      },
+    };
+    await s.api.resource('Deployment').create(deployment);
+    const deployments = s.remote.resource('Deployment');
+
+    const scale = await deployments.getScale('default', 'web');
+    expect(scale).toMatchObject({
+      apiVersion: 'autoscaling/v1',
+      kind: 'Scale',
+      metadata: { name: 'web', namespace: 'default' },
+      spec: { replicas: 2 },
+      status: { selector: 'app=web' },
+    });
+
+    const written = await deployments.updateScale({ ...scale, spec: { replicas: 5 } });
+    expect(written.spec.replicas).toBe(5);
+    expect((await s.api.resource('Deployment').get('default', 'web')).spec?.replicas).toBe(5);
+
+    // The old resourceVersion makes the PUT a compare-and-swap that has lost.
+    const stale = await deployments.updateScale({ ...scale, spec: { replicas: 1 } }).catch((e: unknown) => e);
+    expect(isReason(stale, 'Conflict')).toBe(true);
+    await expect(deployments.getScale('default', 'nope')).rejects.toBeInstanceOf(NotFoundError);
+    await expect(deployments.updateScale({ metadata: { name: '' }, spec: { replicas: 1 } })).rejects.toThrow(
+      'metadata.name: Required value',
+    );
+  });
 });

@@ -1,4 +1,4 @@
-import type { Manager } from '@flotilla/core';
+import type { ClusterApi, Manager } from '@flotilla/core';
 import { managerContext } from '../controller-context/controller-context.js';
 import type { RegisterOptions } from '../replicaset/register.js';
 import { type HorizontalPodAutoscalerOptions, HorizontalPodAutoscalerReconciler } from './hpa-controller.js';
@@ -20,7 +20,7 @@ export interface HorizontalPodAutoscalerRegisterOptions
  * `InMemoryPodMetrics` stays for tests.
  */
 export function registerHorizontalPodAutoscalerController(
-  manager: Manager,
+  manager: Manager<ClusterApi>,
   opts: HorizontalPodAutoscalerRegisterOptions = {},
 ): HorizontalPodAutoscalerReconciler {
   const ctx = managerContext(manager, 'horizontalpodautoscaling', 'horizontal-pod-autoscaler');

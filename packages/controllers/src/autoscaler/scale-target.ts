@@ -1,4 +1,4 @@
-import { type Api, BadRequestError, type KubeObject, type LabelSelector } from '@flotilla/core';
+import { BadRequestError, type ClusterApi, type KubeObject, type LabelSelector } from '@flotilla/core';
 
 /** The scale of a workload, whatever its kind (Kubernetes' `scale` subresource). */
 export interface Scale {
@@ -16,7 +16,7 @@ export interface Scale {
  *
  * @throws BadRequestError when the object has no numeric `spec.replicas`.
  */
-export async function readScale(api: Api, namespace: string, kind: string, name: string): Promise<Scale> {
+export async function readScale(api: ClusterApi, namespace: string, kind: string, name: string): Promise<Scale> {
   const obj = await api.resource<KubeObject>(kind).get(namespace, name);
   const spec = (obj.spec ?? {}) as { replicas?: unknown; selector?: unknown };
   const replicas = spec.replicas ?? 1;
@@ -39,7 +39,7 @@ function selectorOf(specSelector: unknown, statusSelector: unknown): Scale['sele
 
 /** Sets `spec.replicas` of the target (a merge patch, so nothing else is touched). */
 export async function writeScale(
-  api: Api,
+  api: ClusterApi,
   namespace: string,
   kind: string,
   name: string,

@@ -1,4 +1,4 @@
-import type { ClusterRole, Manager } from '@flotilla/core';
+import type { ClusterApi, ClusterRole, Manager } from '@flotilla/core';
 import { managerContext } from '../controller-context/controller-context.js';
 import type { RegisterOptions } from '../replicaset/register.js';
 import { ClusterRoleAggregationReconciler } from './clusterrole-aggregation-controller.js';
@@ -11,7 +11,7 @@ export type ClusterRoleAggregationRegisterOptions = RegisterOptions;
  * ClusterRole re-checks every ClusterRole that aggregates others.
  */
 export function registerClusterRoleAggregationController(
-  manager: Manager,
+  manager: Manager<ClusterApi>,
   opts: ClusterRoleAggregationRegisterOptions = {},
 ): void {
   const roles = manager.informers.for<ClusterRole>('ClusterRole').cache;

@@ -1,6 +1,7 @@
 import {
   type Api,
   type Clock,
+  type ClusterApi,
   EventRecorder,
   type KubeObject,
   type Logger,
@@ -23,7 +24,7 @@ export interface CacheSource {
  * (SuccessfulCreate, ScalingReplicaSet, ...). Without one, no Events are written.
  */
 export interface ControllerContext {
-  api: Api;
+  api: ClusterApi;
   clock: Clock;
   informers: CacheSource;
   logger: Logger;
@@ -36,7 +37,7 @@ export interface ControllerContext {
  * EventRecorder reporting as `component` (Kubernetes' names, such as
  * `replicaset-controller`) behind client-go's spam filter.
  */
-export function managerContext(manager: Manager, name: string, component: string): ControllerContext {
+export function managerContext(manager: Manager<ClusterApi>, name: string, component: string): ControllerContext {
   // Bound as `controller`, never `name`: pino writes its logger's own `name` as a key, and a second one would duplicate it.
   const logger = manager.logger.child({ controller: name });
   return {

@@ -1,4 +1,4 @@
-import type { DaemonSet, Manager, Node, Pod } from '@flotilla/core';
+import type { ClusterApi, DaemonSet, Manager, Node, Pod } from '@flotilla/core';
 import { managerContext } from '../controller-context/controller-context.js';
 import type { RegisterOptions } from '../replicaset/register.js';
 import { DaemonSetReconciler } from './daemonset-controller.js';
@@ -10,7 +10,10 @@ import { isIgnorableNodeUpdate } from './node-updates.js';
  * removed, relabelled or tainted can change where daemons run), except a
  * heartbeat-only status update (`isIgnorableNodeUpdate`).
  */
-export function registerDaemonSetController(manager: Manager, opts: RegisterOptions = {}): DaemonSetReconciler {
+export function registerDaemonSetController(
+  manager: Manager<ClusterApi>,
+  opts: RegisterOptions = {},
+): DaemonSetReconciler {
   const reconciler = new DaemonSetReconciler(managerContext(manager, 'daemonset', 'daemonset-controller'));
   manager.informers.for<Pod>('Pod').events$.subscribe((e) => {
     reconciler.observePodEvent(e.type, e.object, e.oldObject);

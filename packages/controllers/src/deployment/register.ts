@@ -1,4 +1,4 @@
-import type { Manager } from '@flotilla/core';
+import type { ClusterApi, Manager } from '@flotilla/core';
 import { managerContext } from '../controller-context/controller-context.js';
 import type { RegisterOptions } from '../replicaset/register.js';
 import { DeploymentReconciler } from './deployment-controller.js';
@@ -7,7 +7,10 @@ import { DeploymentReconciler } from './deployment-controller.js';
  * Adds the Deployment controller (default 5 workers, `--concurrent-deployment-syncs`).
  * It owns ReplicaSets, and pod events of its sets wake it too (Recreate waits for old pods to go).
  */
-export function registerDeploymentController(manager: Manager, opts: RegisterOptions = {}): DeploymentReconciler {
+export function registerDeploymentController(
+  manager: Manager<ClusterApi>,
+  opts: RegisterOptions = {},
+): DeploymentReconciler {
   const reconciler = new DeploymentReconciler(managerContext(manager, 'deployment', 'deployment-controller'));
   manager
     .controller('deployment')

@@ -1,4 +1,11 @@
-import { type Api, BadRequestError, compileLabelSelector, NotFoundError, type ReplicaSet } from '@flotilla/core';
+import {
+  type Api,
+  BadRequestError,
+  type ClusterApi,
+  compileLabelSelector,
+  NotFoundError,
+  type ReplicaSet,
+} from '@flotilla/core';
 import { isControlledBy } from '../pod-control/controller-ref.js';
 import { revisionOf, userAnnotations } from './annotations.js';
 import { type RolloutStatus, rolloutStatusMessage } from './deployment-status.js';
@@ -9,7 +16,7 @@ import { podTemplateHashLabel, templatesEqualIgnoringHash } from './pod-template
  * the Api: `done` once every replica is updated and available, `failed` once
  * the progress deadline passed, and kubectl's message either way.
  */
-export async function rolloutStatus(api: Api, namespace: string, name: string): Promise<RolloutStatus> {
+export async function rolloutStatus(api: ClusterApi, namespace: string, name: string): Promise<RolloutStatus> {
   return rolloutStatusMessage(await api.resource('Deployment').get(namespace, name));
 }
 
@@ -30,7 +37,7 @@ export interface RollbackResult {
  * @throws BadRequestError for a paused Deployment, no history, or an unknown revision.
  */
 export async function rollbackDeployment(
-  api: Api,
+  api: ClusterApi,
   namespace: string,
   name: string,
   toRevision = 0,

@@ -1,4 +1,10 @@
-import { disruptionBudgetCovers, type Manager, type Pod, type PodDisruptionBudget } from '@flotilla/core';
+import {
+  type ClusterApi,
+  disruptionBudgetCovers,
+  type Manager,
+  type Pod,
+  type PodDisruptionBudget,
+} from '@flotilla/core';
 import { managerContext } from '../controller-context/controller-context.js';
 import type { RegisterOptions } from '../replicaset/register.js';
 import { DisruptionReconciler } from './disruption-controller.js';
@@ -8,7 +14,10 @@ import { DisruptionReconciler } from './disruption-controller.js';
  * one worker): a pod event wakes every budget covering the pod; a
  * workload's scale change reaches the budgets through the pods it changes.
  */
-export function registerDisruptionController(manager: Manager, opts: RegisterOptions = {}): DisruptionReconciler {
+export function registerDisruptionController(
+  manager: Manager<ClusterApi>,
+  opts: RegisterOptions = {},
+): DisruptionReconciler {
   const reconciler = new DisruptionReconciler(managerContext(manager, 'disruption', 'controllermanager'));
   const budgets = manager.informers.for<PodDisruptionBudget>('PodDisruptionBudget').cache;
   manager

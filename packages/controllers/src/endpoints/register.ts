@@ -1,4 +1,4 @@
-import type { Manager, Pod, Service } from '@flotilla/core';
+import type { ClusterApi, Manager, Pod, Service } from '@flotilla/core';
 import { servicesSelecting } from '../cache-indexes/label-pairs.js';
 import { managerContext } from '../controller-context/controller-context.js';
 import type { RegisterOptions } from '../replicaset/register.js';
@@ -13,7 +13,7 @@ export interface EndpointsRegisterOptions extends RegisterOptions, EndpointsOpti
  * pods each service selects wake the service.
  */
 export function registerEndpointsController(
-  manager: Manager,
+  manager: Manager<ClusterApi>,
   opts: EndpointsRegisterOptions = {},
 ): EndpointsReconciler {
   const reconciler = new EndpointsReconciler(managerContext(manager, 'endpoint', 'endpoint-controller'), opts);

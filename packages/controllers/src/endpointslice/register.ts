@@ -1,4 +1,4 @@
-import type { Manager, Pod, Service } from '@flotilla/core';
+import type { ClusterApi, Manager, Pod, Service } from '@flotilla/core';
 import { servicesSelecting } from '../cache-indexes/label-pairs.js';
 import { managerContext } from '../controller-context/controller-context.js';
 import type { RegisterOptions } from '../replicaset/register.js';
@@ -17,7 +17,7 @@ export interface EndpointSliceRegisterOptions extends RegisterOptions, EndpointS
  * (zones) through the pods on them.
  */
 export function registerEndpointSliceController(
-  manager: Manager,
+  manager: Manager<ClusterApi>,
   opts: EndpointSliceRegisterOptions = {},
 ): EndpointSliceReconciler {
   const reconciler = new EndpointSliceReconciler(

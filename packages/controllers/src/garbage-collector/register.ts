@@ -1,4 +1,4 @@
-import type { ControllerSource, Manager, ResourceType } from '@flotilla/core';
+import type { ClusterApi, ControllerSource, Manager, ResourceType } from '@flotilla/core';
 import { managerContext } from '../controller-context/controller-context.js';
 import type { RegisterOptions } from '../replicaset/register.js';
 import { GarbageCollector } from './garbage-collector.js';
@@ -8,7 +8,7 @@ import { GarbageCollector } from './garbage-collector.js';
  * watching every kind registered on the manager's Api, now and later (as
  * Kubernetes' collector rediscovers resources).
  */
-export function registerGarbageCollector(manager: Manager, opts: RegisterOptions = {}): GarbageCollector {
+export function registerGarbageCollector(manager: Manager<ClusterApi>, opts: RegisterOptions = {}): GarbageCollector {
   const gc = new GarbageCollector(managerContext(manager, 'garbagecollector', 'garbage-collector-controller'));
   const source = (type: ResourceType): ControllerSource => ({
     informer: manager.informers.for(type.kind),

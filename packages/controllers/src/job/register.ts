@@ -1,4 +1,4 @@
-import { getControllerOf, type Job, type Manager, type Pod } from '@flotilla/core';
+import { type ClusterApi, getControllerOf, type Job, type Manager, type Pod } from '@flotilla/core';
 import { managerContext } from '../controller-context/controller-context.js';
 import type { RegisterOptions } from '../replicaset/register.js';
 import { isJobFinished, JobReconciler } from './job-controller.js';
@@ -11,7 +11,7 @@ import { JobOrphanPodReconciler } from './orphan-pods.js';
  * `job-orphan-pods`, which releases the tracking finalizer of pods no Job
  * will count, so they can be deleted.
  */
-export function registerJobController(manager: Manager, opts: RegisterOptions = {}): JobReconciler {
+export function registerJobController(manager: Manager<ClusterApi>, opts: RegisterOptions = {}): JobReconciler {
   const reconciler = new JobReconciler(managerContext(manager, 'job', 'job-controller'));
   const pods = manager.informers.for<Pod>('Pod');
   pods.events$.subscribe((e) => {

@@ -1,10 +1,13 @@
-import type { Manager } from '@flotilla/core';
+import type { ClusterApi, Manager } from '@flotilla/core';
 import { managerContext } from '../controller-context/controller-context.js';
 import type { RegisterOptions } from '../replicaset/register.js';
 import { NamespaceReconciler } from './namespace-controller.js';
 
 /** Adds the namespace controller (`namespace`, 10 workers by default as `--concurrent-namespace-syncs`). */
-export function registerNamespaceController(manager: Manager, opts: RegisterOptions = {}): NamespaceReconciler {
+export function registerNamespaceController(
+  manager: Manager<ClusterApi>,
+  opts: RegisterOptions = {},
+): NamespaceReconciler {
   const reconciler = new NamespaceReconciler(managerContext(manager, 'namespace', 'namespace-controller'));
   manager
     .controller('namespace')

@@ -1,4 +1,4 @@
-import type { InformerEvent, Lease, Manager, Node, Pod } from '@flotilla/core';
+import type { ClusterApi, InformerEvent, Lease, Manager, Node, Pod } from '@flotilla/core';
 import { managerContext } from '../controller-context/controller-context.js';
 import type { RegisterOptions } from '../replicaset/register.js';
 import {
@@ -20,7 +20,7 @@ export interface NodeLifecycleRegisterOptions extends RegisterOptions, NodeLifec
  * that node's eviction check.
  */
 export function registerNodeLifecycleController(
-  manager: Manager,
+  manager: Manager<ClusterApi>,
   opts: NodeLifecycleRegisterOptions = {},
 ): { lifecycle: NodeLifecycleReconciler; eviction: TaintEvictionReconciler } {
   const lifecycle = new NodeLifecycleReconciler(managerContext(manager, 'node-lifecycle', 'node-controller'), opts);

@@ -1,4 +1,4 @@
-import type { Manager } from '@flotilla/core';
+import type { ClusterApi, Manager } from '@flotilla/core';
 import { managerContext } from '../controller-context/controller-context.js';
 import type { RegisterOptions } from '../replicaset/register.js';
 import { PodGarbageCollector, type PodGCOptions } from './pod-gc.js';
@@ -9,7 +9,7 @@ import { PodGarbageCollector, type PodGCOptions } from './pod-gc.js';
  * not apply.
  */
 export function registerPodGarbageCollector(
-  manager: Manager,
+  manager: Manager<ClusterApi>,
   opts: RegisterOptions & PodGCOptions = {},
 ): PodGarbageCollector {
   manager.informers.for('Pod');

@@ -1,4 +1,4 @@
-import { type Api, isReason, type KubeObject, NotFoundError } from '@flotilla/core';
+import { type ClusterApi, isReason, type KubeObject, NotFoundError } from '@flotilla/core';
 import {
   concat,
   defer,
@@ -33,7 +33,7 @@ type ProgressObject = Parameters<typeof workloadProgress>[0];
  * final reading.
  */
 export function rolloutProgress(
-  api: Api,
+  api: ClusterApi,
   kind: ProgressKind,
   namespace: string,
   name: string,

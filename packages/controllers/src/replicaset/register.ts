@@ -1,4 +1,4 @@
-import type { KubeObject, Manager, Pod, ReplicaSet, ReplicationController } from '@flotilla/core';
+import type { ClusterApi, KubeObject, Manager, Pod, ReplicaSet, ReplicationController } from '@flotilla/core';
 import { managerContext } from '../controller-context/controller-context.js';
 import { replicationControllerKind } from '../replicationcontroller/replication-controller-kind.js';
 import { ReplicaSetReconciler } from './replica-set-controller.js';
@@ -18,7 +18,7 @@ export interface RegisterOptions {
 }
 
 function register<T extends KubeObject>(
-  manager: Manager,
+  manager: Manager<ClusterApi>,
   name: string,
   kind: ReplicaSetKind<T>,
   opts: RegisterOptions,
@@ -39,7 +39,7 @@ function register<T extends KubeObject>(
 
 /** Adds the ReplicaSet controller (default 5 workers, as kube-controller-manager's `--concurrent-replicaset-syncs`). */
 export function registerReplicaSetController(
-  manager: Manager,
+  manager: Manager<ClusterApi>,
   opts: RegisterOptions = {},
 ): ReplicaSetReconciler<ReplicaSet> {
   return register(manager, 'replicaset', replicaSetKind, opts);
@@ -47,7 +47,7 @@ export function registerReplicaSetController(
 
 /** Adds the ReplicationController controller (default 5 workers, `--concurrent-rc-syncs`). */
 export function registerReplicationControllerController(
-  manager: Manager,
+  manager: Manager<ClusterApi>,
   opts: RegisterOptions = {},
 ): ReplicaSetReconciler<ReplicationController> {
   return register(manager, 'replicationcontroller', replicationControllerKind, opts);

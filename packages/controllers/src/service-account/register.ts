@@ -1,4 +1,4 @@
-import type { Manager, ServiceAccount } from '@flotilla/core';
+import type { ClusterApi, Manager, ServiceAccount } from '@flotilla/core';
 import { managerContext } from '../controller-context/controller-context.js';
 import type { RegisterOptions } from '../replicaset/register.js';
 import { DefaultServiceAccountReconciler } from './default-service-account-controller.js';
@@ -12,7 +12,10 @@ export type ServiceAccountRegisterOptions = RegisterOptions;
  * 1.24: pods get a projected, expiring token from the TokenRequest API
  * (`Api.requestToken`), which the node agent mounts and refreshes.
  */
-export function registerServiceAccountControllers(manager: Manager, opts: ServiceAccountRegisterOptions = {}): void {
+export function registerServiceAccountControllers(
+  manager: Manager<ClusterApi>,
+  opts: ServiceAccountRegisterOptions = {},
+): void {
   manager
     .controller('serviceaccount')
     .for('Namespace')

@@ -3,6 +3,7 @@ import {
   type AdmissionRequest,
   type Api,
   type Clock,
+  type ClusterApi,
   type FieldError,
   InvalidError,
   invalid,
@@ -80,7 +81,7 @@ export class ServiceAllocations {
   private loaded?: Promise<void>;
 
   constructor(
-    private readonly api: Api,
+    private readonly api: ClusterApi,
     options: ServiceAllocationOptions = {},
   ) {
     this.cidr = options.serviceCidr ?? DEFAULT_SERVICE_CIDR;

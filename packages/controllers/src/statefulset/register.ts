@@ -1,4 +1,4 @@
-import type { Manager, PersistentVolumeClaim, StatefulSet } from '@flotilla/core';
+import type { ClusterApi, Manager, PersistentVolumeClaim, StatefulSet } from '@flotilla/core';
 import { managerContext } from '../controller-context/controller-context.js';
 import type { RegisterOptions } from '../replicaset/register.js';
 import { StatefulSetReconciler } from './statefulset-controller.js';
@@ -8,7 +8,10 @@ import { StatefulSetReconciler } from './statefulset-controller.js';
  * It owns pods and ControllerRevisions; a claim event wakes the sets of its
  * namespace (a stale claim going away lets an ordinal's pod be made again).
  */
-export function registerStatefulSetController(manager: Manager, opts: RegisterOptions = {}): StatefulSetReconciler {
+export function registerStatefulSetController(
+  manager: Manager<ClusterApi>,
+  opts: RegisterOptions = {},
+): StatefulSetReconciler {
   const reconciler = new StatefulSetReconciler(managerContext(manager, 'statefulset', 'statefulset-controller'));
   const sets = manager.informers.for<StatefulSet>('StatefulSet').cache;
   manager

@@ -1,4 +1,4 @@
-import { type Api, BadRequestError, NotFoundError } from '@flotilla/core';
+import { BadRequestError, type ClusterApi, NotFoundError } from '@flotilla/core';
 import type { RollbackResult } from '../deployment/rollout.js';
 import { isControlledBy } from '../pod-control/controller-ref.js';
 import { sortRevisions, templateOf } from './revision-history.js';
@@ -14,7 +14,7 @@ import { sortRevisions, templateOf } from './revision-history.js';
  * an unknown revision number.
  */
 export async function rollbackStatefulSet(
-  api: Api,
+  api: ClusterApi,
   namespace: string,
   name: string,
   toRevision = 0,

@@ -1,4 +1,4 @@
-import type { Manager, PersistentVolume, PersistentVolumeClaim, Pod } from '@flotilla/core';
+import type { ClusterApi, Manager, PersistentVolume, PersistentVolumeClaim, Pod } from '@flotilla/core';
 import { managerContext } from '../controller-context/controller-context.js';
 import type { RegisterOptions } from '../replicaset/register.js';
 import { ClaimReconciler, type VolumeBinderOptions } from './claim-controller.js';
@@ -14,7 +14,7 @@ export interface VolumeBinderRegisterOptions extends RegisterOptions, VolumeBind
  * volumes and by the claims they name).
  */
 export function registerVolumeBinderControllers(
-  manager: Manager,
+  manager: Manager<ClusterApi>,
   opts: VolumeBinderRegisterOptions = {},
 ): { claims: ClaimReconciler; volumes: VolumeReconciler } {
   const claims = new ClaimReconciler(

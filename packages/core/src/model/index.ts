@@ -1,5 +1,6 @@
 export type * from './apiextensions-v1.js';
 export type * from './apps-v1.js';
+export type * from './autoscaling-v1.js';
 export type * from './autoscaling-v2.js';
 export type * from './batch-v1.js';
 export type * from './coordination-v1.js';

@@ -9,6 +9,7 @@ import type {
 } from '../api/types.js';
 import { BadRequestError, type ErrorTarget } from '../errors/api-errors.js';
 import { isJsonObject } from '../json/json-object.js';
+import type { Scale } from '../model/autoscaling-v1.js';
 import type { KubeList, KubeObject, ObjectRef } from '../model/meta.js';
 import type { WatchEvent } from '../store/store.js';
 import type { HttpTransport, RequestSpec } from './http-transport.js';
@@ -170,6 +171,43 @@ export class RemoteResourceClient<T extends KubeObject = KubeObject> implements 
     });
   }
 
+  /**
+   * The `scale` subresource (autoscaling/v1 `Scale`): desired and observed
+   * replicas and the selector, for any kind that serves one.
+   * `(namespace, name)` or, cluster-scoped, `(name)`.
+   */
+  async getScale(namespaceOrName: string | undefined, name?: string): Promise<Scale> {
+    const m = await this.mapping();
+    const ref = this.ref(m, namespaceOrName, name, 'getScale');
+    return this.scaleRequest(m, ref, {
+      method: 'GET',
+      path: `${this.objectPath(m, ref)}/scale`,
+      target: this.target(m, ref),
+    });
+  }
+
+  /**
+   * Sets the workload's replicas through the `scale` subresource (`PUT`):
+   * only `spec.replicas` changes. With `metadata.resourceVersion` set it is
+   * a compare-and-swap (`ConflictError` when the workload moved on).
+   */
+  async updateScale(scale: Scale, opts: WriteOptions = {}): Promise<Scale> {
+    const m = await this.mapping();
+    const meta: Record<string, unknown> = isJsonObject(scale) && isJsonObject(scale.metadata) ? scale.metadata : {};
+    const name = typeof meta.name === 'string' ? meta.name : '';
+    const namespace = typeof meta.namespace === 'string' && meta.namespace !== '' ? meta.namespace : undefined;
+    if (name === '') throw new BadRequestError('updateScale: metadata.name: Required value');
+    const ref = m.namespaced ? { namespace: namespace ?? this.ctx.defaultNamespace, name } : { name };
+    return this.scaleRequest(m, ref, {
+      method: 'PUT',
+      path: `${this.objectPath(m, ref)}/scale`,
+      query: this.writeQuery(opts.dryRun),
+      body: { ...scale, apiVersion: 'autoscaling/v1', kind: 'Scale' },
+      target: this.target(m, ref),
+      operation: 'update',
+    });
+  }
+
   /** POST to a subresource of one object (`binding`, `eviction`, `token`); resolves with the answer's body. */
   async postSubresource(
     ref: ObjectRef,
@@ -231,6 +269,14 @@ export class RemoteResourceClient<T extends KubeObject = KubeObject> implements 
     const { body } = await this.ctx.transport.request(spec);
     if (!isJsonObject(body)) throw new BadRequestError(`${spec.method} ${spec.path}: the answer is not a JSON object`);
     return withTypeMeta(body as T, m);
+  }
+
+  private async scaleRequest(m: RestMapping, ref: ObjectRef, spec: RequestSpec): Promise<Scale> {
+    const { body } = await this.ctx.transport.request(spec);
+    if (!isJsonObject(body) || body.kind !== 'Scale') {
+      throw new BadRequestError(`${spec.method} ${spec.path}: the answer is not a Scale (${m.plural} ${ref.name})`);
+    }
+    return body as unknown as Scale;
   }
 
   private writeQuery(dryRun: boolean | undefined): RequestSpec['query'] {

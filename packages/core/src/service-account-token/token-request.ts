@@ -33,6 +33,16 @@ export interface TokenRequest {
   };
 }
 
+/**
+ * What asks a cluster for a service account token (the TokenRequest API,
+ * `serviceaccounts/<name>/token`): the in-process `Api` and `RemoteApi`
+ * both do. The node agent takes it to fill projected token volumes.
+ */
+export interface TokenRequester {
+  /** A token for service account `namespace/name`, as `request.spec` asks (audiences, expiry, bound object). */
+  requestToken(namespace: string, name: string, request: TokenRequest): Promise<TokenRequest>;
+}
+
 /** Kubernetes' default token lifetime (`SetDefaults_TokenRequestSpec`): one hour. */
 export const DEFAULT_TOKEN_EXPIRATION_SECONDS = 3600;
 /** The shortest lifetime Kubernetes accepts: 10 minutes. */

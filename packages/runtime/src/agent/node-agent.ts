@@ -1,8 +1,8 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  type Api,
   type Clock,
+  type ClusterApi,
   EventRecorder,
   Informer,
   InMemoryPodMetrics,
@@ -21,6 +21,7 @@ import {
   silentLogger,
   type Taint,
   type TimerHandle,
+  type TokenRequester,
   toTimestamp,
 } from '@flotilla/core';
 import type { Subscription } from 'rxjs';
@@ -51,7 +52,8 @@ import { ServiceAccountTokens } from './volumes/service-account-tokens.js';
 
 /** Options for `NodeAgent`. */
 export interface NodeAgentOptions {
-  api: Api;
+  /** The cluster: the in-process `Api` or a `RemoteApi` (the agent reads, writes and asks for tokens through it alone). */
+  api: ClusterApi & TokenRequester;
   runtime: ContainerRuntime;
   nodeName: string;
   /** Default: the Api's clock. */

@@ -1,4 +1,4 @@
-import { type Api, type Clock, isReason, type Lease } from '@flotilla/core';
+import { type Clock, type ClusterApi, isReason, type Lease } from '@flotilla/core';
 
 /** The namespace of node heartbeat leases. */
 export const NODE_LEASE_NAMESPACE = 'kube-node-lease';
@@ -14,7 +14,12 @@ const microTime = (ms: number) => new Date(ms).toISOString().replace('Z', '000Z'
  * Creates or renews the node's Lease in `kube-node-lease` (the heartbeat the
  * node lifecycle controller watches). Owned by the Node, so it goes with it.
  */
-export async function renewNodeLease(api: Api, clock: Clock, nodeName: string, nodeUid?: string): Promise<Lease> {
+export async function renewNodeLease(
+  api: ClusterApi,
+  clock: Clock,
+  nodeName: string,
+  nodeUid?: string,
+): Promise<Lease> {
   const leases = api.resource('Lease');
   const spec = {
     holderIdentity: nodeName,

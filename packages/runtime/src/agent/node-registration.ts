@@ -1,7 +1,7 @@
 import { arch, cpus, hostname, networkInterfaces, release, totalmem } from 'node:os';
 import {
-  type Api,
   type Clock,
+  type ClusterApi,
   type Condition,
   isReason,
   type Node,
@@ -71,7 +71,7 @@ const REGISTER_CONFLICT_ATTEMPTS = 5;
  * A write that loses to another writer (the node lifecycle controller
  * tainting the new Node, say) is retried on a fresh read.
  */
-export async function registerNode(api: Api, clock: Clock, facts: NodeFacts): Promise<Node> {
+export async function registerNode(api: ClusterApi, clock: Clock, facts: NodeFacts): Promise<Node> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await registerNodeOnce(api, clock, facts);
@@ -81,7 +81,7 @@ export async function registerNode(api: Api, clock: Clock, facts: NodeFacts): Pr
   }
 }
 
-async function registerNodeOnce(api: Api, clock: Clock, facts: NodeFacts): Promise<Node> {
+async function registerNodeOnce(api: ClusterApi, clock: Clock, facts: NodeFacts): Promise<Node> {
   const nodes = api.resource('Node');
   const now = toTimestamp(clock.now());
   const status = (previous?: Node): Node['status'] => ({

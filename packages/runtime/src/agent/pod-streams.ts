@@ -1,4 +1,4 @@
-import { type Api, type Clock, isReason, type Pod } from '@flotilla/core';
+import { type Clock, type ClusterApi, isReason, type Pod } from '@flotilla/core';
 import { RuntimeError } from '../cri/errors.js';
 import { criLabels } from '../cri/labels.js';
 import type { LogLine } from '../cri/messages.js';
@@ -13,7 +13,7 @@ import { findContainerRun, type PodLogOptions, podContainerLogs } from './contai
  */
 export class PodStreams {
   constructor(
-    private readonly api: Api,
+    private readonly api: ClusterApi,
     private readonly runtime: ContainerRuntime,
     private readonly nodeName: string,
     private readonly clock: Clock,

@@ -1,6 +1,6 @@
 import {
-  type Api,
   type Clock,
+  type ClusterApi,
   type Container,
   type EventRecorder,
   isReason,
@@ -28,7 +28,7 @@ export const NODE_NAME_LABEL = 'flotilla.io/node-name';
 
 /** What a pod worker shares with its agent. */
 export interface PodWorkerContext {
-  api: Api;
+  api: ClusterApi;
   runtime: ContainerRuntime;
   network: NetworkProber;
   clock: Clock;
@@ -125,7 +125,7 @@ export class PodWorker {
   /** The newest desired state. */
   update(pod: Pod): void {
     // The informer may deliver our own earlier write after a newer one; never step back.
-    if (Number(pod.metadata.resourceVersion ?? 0) >= Number(this.pod.metadata.resourceVersion ?? 0)) this.pod = pod;
+    if (revisionOf(pod) >= revisionOf(this.pod)) this.pod = pod;
     this.trigger();
   }
 
@@ -526,7 +526,9 @@ export class PodWorker {
     try {
       const written = await this.ctx.api.resource('Pod').updateStatus({ ...structuredClone(this.pod), status } as Pod);
       this.lastWritten = json;
-      if (!this.pod.metadata.deletionTimestamp) this.pod = written;
+      // The informer has usually handed over this very version already (its shared, frozen copy): keep that one
+      // rather than hold a second copy of the pod for as long as it runs.
+      if (!this.pod.metadata.deletionTimestamp && revisionOf(written) > revisionOf(this.pod)) this.pod = written;
     } catch (err) {
       if (isReason(err, 'NotFound')) return;
       if (!isReason(err, 'Conflict')) throw err;
@@ -607,6 +609,11 @@ export class PodWorker {
   private async podIPOf(sandboxId: string): Promise<string> {
     return (await this.ctx.runtime.podSandboxStatus(sandboxId).catch(() => undefined))?.network.ip ?? '';
   }
+}
+
+/** The store revision a pod was read at. */
+function revisionOf(pod: Pod): number {
+  return Number(pod.metadata.resourceVersion ?? 0);
 }
 
 function messageOf(err: unknown): string {

@@ -1,9 +1,12 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApiServer, generateServingCertificate, type ServingInfo, writeKubeconfig } from '@flotilla/apiserver';
-import { type Logger, MemoryStore, silentLogger } from '@flotilla/core';
+import { type Logger, MemoryStore, RemoteApi, silentLogger } from '@flotilla/core';
 import { LocalCluster } from '../local-cluster/cluster.js';
+import { type DockerNodes, dockerNodes } from '../local-cluster/docker-nodes.js';
+import { ServedPodMetrics } from './served-pod-metrics.js';
 
 /** Options of `serveLocalCluster`. */
 export interface ServedClusterOptions {
@@ -17,6 +20,14 @@ export interface ServedClusterOptions {
   logger?: Logger;
   /** Writes the store keeps for watch resume (MemoryStore's default 10,000); small to provoke 410s. */
   historyLimit?: number;
+  /** `docker`: every node runs real containers on one dockerd (`scripts/docker.ts`). Default simulated nodes. */
+  runtime?: 'fake' | 'docker';
+  /**
+   * The node agents serve the kubelet API and the apiserver reaches them
+   * (`kubectl logs`, `exec`, `port-forward`, `top`); the autoscaler then
+   * reads `metrics.k8s.io` through the apiserver. Default off.
+   */
+  nodeApi?: boolean;
 }
 
 /** A local cluster behind an ApiServer, with a kubeconfig pointing at it. */
@@ -35,29 +46,38 @@ export interface ServedCluster {
 }
 
 /**
- * Starts a whole in-process cluster (simulated nodes on FakeRuntime, the
- * controller manager, the scheduler) and serves its Api over HTTP(S), as
+ * Starts a whole in-process cluster (simulated nodes on FakeRuntime or
+ * Docker nodes, the controller manager, the scheduler) and serves its Api
+ * over HTTP(S), as
  * `npm start -- --serve` does: what kubectl and client-node tests run against.
  */
 export async function serveLocalCluster(options: ServedClusterOptions = {}): Promise<ServedCluster> {
   const logger = options.logger ?? silentLogger();
   const store = new MemoryStore({ historyLimit: options.historyLimit });
+  const docker: DockerNodes | undefined = options.runtime === 'docker' ? await dockerNodes(logger) : undefined;
+  const autoscalerMetrics = options.nodeApi ? new ServedPodMetrics() : undefined;
   const cluster = await LocalCluster.start({
     store,
     nodes: options.nodes ?? 2,
     logger,
     loopbackNet: options.loopbackNet ?? 1,
+    runtimeFor: docker?.runtimeFor,
+    nodeApiToken: options.nodeApi ? randomBytes(24).toString('base64url') : undefined,
+    autoscalerMetrics,
   });
   // One certificate for the cluster's life, so a restarted server is trusted by the same kubeconfig.
   const tls = options.tls ? await generateServingCertificate() : false;
   const listen = async (port: number) => {
-    const server = new ApiServer({ api: cluster.api, logger });
+    const server = new ApiServer({ api: cluster.api, logger, kubeletClient: cluster.kubeletClient });
     return { server, info: await server.listen({ port, tls }) };
   };
   const first = await listen(options.port ?? 0);
   const dir = await mkdtemp(join(tmpdir(), 'flotilla-kubeconfig-'));
   const kubeconfig = join(dir, 'kubeconfig');
   await writeKubeconfig(kubeconfig, { server: first.info, insecureSkipTlsVerify: !first.info.caCert });
+  // The autoscaler reads metrics.k8s.io as a client of the server, like any controller outside it.
+  const metricsClient = autoscalerMetrics && new RemoteApi({ server: first.info.url, ca: first.info.caCert });
+  if (metricsClient) autoscalerMetrics?.connect(metricsClient);
   const served: ServedCluster = {
     cluster,
     server: first.server,
@@ -69,7 +89,9 @@ export async function serveLocalCluster(options: ServedClusterOptions = {}): Pro
     },
     async stop() {
       await served.server.stop();
+      await metricsClient?.close();
       await cluster.stop();
+      await docker?.stop();
       await store.close();
       await rm(dir, { recursive: true, force: true });
     },

@@ -81,6 +81,18 @@ export interface LocalClusterConfig {
    * `AlwaysAllow`: every component's call is allowed.
    */
   authorization?: AuthorizationMode;
+  /**
+   * Every node agent serves the kubelet's HTTPS API (logs, exec,
+   * port-forward, stats) on its node's address, letting in callers that
+   * present this bearer token: give the apiserver `cluster.kubeletClient`.
+   * Default: no agent serves.
+   */
+  nodeApiToken?: string;
+  /**
+   * Where the autoscaler reads pod usage, e.g. `MetricsApiPodMetrics` over
+   * the served `metrics.k8s.io`. Default: the agents' samples (`podMetrics`).
+   */
+  autoscalerMetrics?: PodMetricsSource;
 }
 
 /**
@@ -157,7 +169,7 @@ export class LocalCluster {
     private readonly config: LocalClusterConfig & { clock: Clock; timings: ClusterTimings },
   ) {
     this.controllers = startControllerManager(manager, {
-      registrations: clusterControllers(config.timings, this.podMetrics),
+      registrations: clusterControllers(config.timings, config.autoscalerMetrics ?? this.podMetrics),
     });
     const schedulerApi = authorization.as(componentIdentities.scheduler);
     this.scheduler = new Scheduler({
@@ -201,6 +213,8 @@ export class LocalCluster {
       clock,
       timings: config.timings ?? demoTimings,
     });
+    const token = config.nodeApiToken;
+    if (token !== undefined) await Promise.all(cluster.nodes.map((n) => n.serveApi(token)));
     await cluster.run();
     return cluster;
   }
@@ -256,6 +270,17 @@ export class LocalCluster {
    */
   serviceAddress(namespace: string, name: string, port?: string): { host: string; port: number } | undefined {
     return this.proxy.address(port ? `${namespace}/${name}:${port}` : `${namespace}/${name}`);
+  }
+
+  /**
+   * How an apiserver reaches the node agents' API (its `kubeletClient`
+   * option): the token they let in and their certificates to trust.
+   * Undefined unless started with `nodeApiToken`.
+   */
+  get kubeletClient(): { token: string; ca: string[] } | undefined {
+    const token = this.config.nodeApiToken;
+    if (token === undefined) return undefined;
+    return { token, ca: this.nodes.map((n) => n.servingCertificate).filter((c): c is string => c !== undefined) };
   }
 
   /** A node by name. */

@@ -1,5 +1,13 @@
 import type { Api, Clock, InMemoryPodMetrics, Logger, Pod, SharedInformer } from '@flotilla/core';
-import { type ContainerRuntime, FakeRuntime, NODE_NAME_LABEL, NodeAgent } from '@flotilla/runtime';
+import {
+  type ContainerRuntime,
+  FakeRuntime,
+  type KeyPair,
+  NODE_NAME_LABEL,
+  NodeAgent,
+  type NodeAgentServerOptions,
+  selfSignedNodeCertificate,
+} from '@flotilla/runtime';
 import { installSimulatedImages, simulatedImages } from './images.js';
 import { PodServers } from './pod-servers.js';
 
@@ -44,6 +52,7 @@ export class SimulatedNode {
   /** The FakeRuntime, when the node is simulated. */
   readonly simulated?: FakeRuntime;
   private readonly servers?: PodServers;
+  private kubeletApi?: NodeAgentServerOptions & { certificate: KeyPair };
   private running?: { abort: AbortController; done: Promise<void> };
 
   constructor(private readonly options: SimulatedNodeOptions) {
@@ -63,10 +72,31 @@ export class SimulatedNode {
     return `127.${this.options.loopbackNet}.${this.options.index}.0/24`;
   }
 
+  /** The node's address, published in its Node status (the apiserver dials its agent there). */
+  get hostIP(): string {
+    return `127.0.100.${this.options.index}`;
+  }
+
+  /**
+   * Makes the agent serve the kubelet's HTTPS API on `hostIP` (a free port)
+   * from its next `start()` on, letting in callers that present `token`.
+   * The serving certificate is made here, once: a restarted agent keeps it,
+   * so whoever trusts `servingCertificate` still does.
+   */
+  async serveApi(token: string): Promise<void> {
+    const certificate = await selfSignedNodeCertificate(this.name, [this.hostIP], Date.now());
+    this.kubeletApi = { port: 0, host: this.hostIP, auth: { tokens: [token] }, certificate };
+  }
+
+  /** The agent API's certificate (its own CA), once `serveApi` was called. */
+  get servingCertificate(): string | undefined {
+    return this.kubeletApi?.certificate.cert;
+  }
+
   /** Starts (or restarts) the node agent; failures of the agent are logged. */
   start(): void {
     if (this.running) return;
-    const { api, clock, logger, metrics, timings, index, pods } = this.options;
+    const { api, clock, logger, metrics, timings, pods } = this.options;
     const agent = new NodeAgent({
       api,
       clock,
@@ -74,12 +104,13 @@ export class SimulatedNode {
       runtime: this.runtime,
       nodeName: this.name,
       podCIDR: this.podCIDR,
-      hostIP: `127.0.100.${index}`,
+      hostIP: this.hostIP,
       capacity,
       metrics,
       metricsIntervalMs: timings.metricsIntervalMs,
       nodeStatusIntervalMs: timings.nodeStatusIntervalMs,
       pods,
+      server: this.kubeletApi,
     });
     const abort = new AbortController();
     const done = agent

@@ -2,6 +2,7 @@
  * `npm start`: a whole Flotilla cluster in this process, a demo of what it
  * does, and a summary. See README.md beside this file, or `npm start -- --help`.
  */
+import { randomBytes } from 'node:crypto';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ApiError, type Logger, type Pod, RealClock, silentLogger } from '@flotilla/core';
@@ -83,8 +84,9 @@ async function main(): Promise<number> {
     clock,
     runtimeFor: docker?.runtimeFor,
     authorization: options.authorization,
+    nodeApiToken: randomBytes(24).toString('base64url'),
   });
-  const served = await serveApi(cluster.api, logger);
+  const served = await serveApi(cluster.api, logger, cluster.kubeletClient);
   const display = new LiveDisplay({ out: process.stdout, informers: cluster.manager.informers, clock });
   const kernel =
     options.proxy === 'userspace'

@@ -37,7 +37,7 @@ function boot(): void {
   document.head.appendChild(h('style', {}, STYLES));
   applyTheme(localStorage.getItem(THEME_KEY));
   const apiBase = document.querySelector<HTMLMetaElement>('meta[name="flotilla-api"]')?.content ?? '';
-  const ctx = new ViewContext(new ApiClient(apiBase, takeToken()));
+  const ctx = new ViewContext(new ApiClient(apiBase, takeToken(), location.href));
   const main = h('main', { id: 'view', tabindex: -1 });
   const tabs = views.map((v) => h('a', { href: `#/${v.id}`, 'data-view': v.id }, v.title));
   const themeButton = h('button', { type: 'button', id: 'theme' }, 'Theme');

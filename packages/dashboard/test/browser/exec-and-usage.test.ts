@@ -68,19 +68,30 @@ describe('usage samples placed in a chart', () => {
     expect(niceCeiling(value)).toBe(top);
   });
 
-  it('the newest sample sits at the right edge, older ones leftward by their age within the window', () => {
+  it('the newest sample sits at the right edge, the oldest at the left: a young history fills the chart', () => {
     const samples: UsageSample[] = [
       { time: 60_000, cpuNanoCores: 250_000_000, memoryWorkingSetBytes: 0 },
       { time: 0, cpuNanoCores: 500_000_000, memoryWorkingSetBytes: 0 },
     ];
     expect(chartSeries(samples, cpuCores, 120_000, 300, 80)).toEqual({
       points: [
-        [150, 0],
+        [0, 0],
         [300, 40],
       ],
       max: 0.5,
       latest: 0.25,
+      spanMs: 60_000,
     });
+  });
+
+  it('a history longer than the window is drawn over the window: older samples fall off the left edge', () => {
+    const samples: UsageSample[] = [0, 60_000, 120_000].map((time) => ({
+      time,
+      cpuNanoCores: 1e9,
+      memoryWorkingSetBytes: 0,
+    }));
+    const { points, spanMs } = chartSeries(samples, cpuCores, 60_000, 300, 80);
+    expect({ xs: points.map(([x]) => x), spanMs }).toEqual({ xs: [0, 0, 300], spanMs: 60_000 });
   });
 
   it('every point lies in the box, whatever the samples', () => {

@@ -45,6 +45,8 @@ export class ApiClient {
   constructor(
     readonly base: string,
     private readonly token: string | undefined,
+    /** The page's address: what a relative `base` is resolved against for a WebSocket's absolute URL. */
+    private readonly pageUrl = '',
   ) {}
 
   /** Headers every request carries. */
@@ -78,7 +80,7 @@ export class ApiClient {
    * browser (which cannot set `Authorization` on a WebSocket).
    */
   webSocket(path: string, protocols: string[]): WebSocket {
-    const url = new URL(this.base + path, location.href);
+    const url = new URL(this.base + path, this.pageUrl);
     url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
     const socket = new WebSocket(url, this.token ? [...protocols, bearerProtocol(this.token)] : protocols);
     socket.binaryType = 'arraybuffer';

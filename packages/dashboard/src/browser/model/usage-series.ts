@@ -21,6 +21,8 @@ export interface ChartSeries {
   max: number;
   /** The newest value, for the chart's label. */
   latest: number;
+  /** The time the chart spans, in ms: from its oldest sample to its newest, at most the window. */
+  spanMs: number;
 }
 
 /** Rounds up to 1, 2 or 5 times a power of ten, so the chart's top is a readable number. */
@@ -32,9 +34,10 @@ export function niceCeiling(value: number): number {
 }
 
 /**
- * Places `samples` in a `width` by `height` box: time across the window
- * ending at the newest sample (`windowMs` wide), `value` up from zero to a
- * readable ceiling over the largest value.
+ * Places `samples` in a `width` by `height` box: time across the span from
+ * the oldest sample to the newest (at most `windowMs`, so a young history
+ * fills the chart instead of a sliver at its edge), `value` up from zero to
+ * a readable ceiling over the largest value.
  */
 export function chartSeries(
   samples: UsageSample[],
@@ -45,13 +48,14 @@ export function chartSeries(
 ): ChartSeries {
   const sorted = [...samples].sort((a, b) => a.time - b.time);
   const end = sorted.at(-1)?.time ?? 0;
+  const spanMs = Math.min(windowMs, end - (sorted[0]?.time ?? end));
   const max = niceCeiling(Math.max(0, ...sorted.map(value)));
   const points = sorted.map((s): [number, number] => {
-    const x = width - ((end - s.time) / windowMs) * width;
+    const x = spanMs > 0 ? width - ((end - s.time) / spanMs) * width : width;
     const y = height - (value(s) / max) * height;
     return [Math.round(Math.max(0, x) * 10) / 10, Math.round(y * 10) / 10];
   });
-  return { points, max, latest: sorted.length ? value(sorted[sorted.length - 1]) : 0 };
+  return { points, max, latest: sorted.length ? value(sorted[sorted.length - 1]) : 0, spanMs };
 }
 
 /** CPU of a sample in cores. */

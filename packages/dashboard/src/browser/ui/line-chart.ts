@@ -17,6 +17,11 @@ function svg<K extends keyof SVGElementTagNameMap>(
   return el;
 }
 
+/** How long a chart spans, as a person reads it: `last 45 s`, `last 12 min`. */
+function spanText(ms: number): string {
+  return ms < 120_000 ? `last ${Math.round(ms / 1000)} s` : `last ${Math.round(ms / 60_000)} min`;
+}
+
 /**
  * A small line chart of one series as inline SVG: the line, the area under
  * it, and the top of the scale. For screen readers it is one image whose
@@ -56,7 +61,7 @@ export function lineChart(
       {},
       h('span', {}, title),
       h('span', { class: 'chart-value' }, latest),
-      h('span', { class: 'chart-max' }, `max ${format(series.max)}`),
+      h('span', { class: 'chart-max' }, `${spanText(series.spanMs)}, max ${format(series.max)}`),
     ),
     chart,
   );

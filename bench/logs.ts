@@ -3,23 +3,30 @@
  * (started by scripts/docker.ts if none runs).
  *
  * - LogThroughput: one container writes 16 MiB of 100-byte lines to its log
- *   and idles. The same log is then read whole, in alternating rounds, (a)
- *   through the node agent's HTTPS API (`/containerLogs/...`: agent ->
- *   DockerRuntime -> dockerode, lines decoded, timestamps parsed, written
- *   to the HTTP response with backpressure) and (b) with plain dockerode
+ *   and idles. The same log is then read whole, in rounds that rotate the
+ *   order, (a) through the apiserver (`pods/log` over HTTPS: ApiServer ->
+ *   its kubelet client -> the node agent's HTTPS API -> DockerRuntime ->
+ *   dockerode), (b) from the node agent's API directly
+ *   (`/containerLogs/...`), and (c) with plain dockerode
  *   (`container.logs()` and the frames split into lines with the same
- *   decoder a client needs). MB/s of log text per path, median of 3 rounds;
- *   the ratio agent / plain is the figure (target >= 0.5).
- * - ExecRoundTrip: `true` executed 100 times through the agent's WebSocket
- *   exec (v5.channel.k8s.io: connect, upgrade, docker exec, status frame,
- *   close), against plain dockerode exec (create, start hijacked, wait for
- *   the end, inspect) interleaved in the same run. p50/p99 in ms, and the
- *   p99 ratio agent / plain.
+ *   decoder a client needs). MiB/s of log text per path, median of 3
+ *   rounds; the ratio apiserver / plain is the figure (target >= 0.5).
+ *   Beside it, CPU per MiB (this process, which holds the apiserver, the
+ *   agent and the clients, plus dockerd) and its ratio plain / apiserver:
+ *   the same comparison in CPU time, steadier than wall time on a loaded
+ *   machine.
+ * - ExecRoundTrip: `true` executed 100 times over a v5.channel.k8s.io
+ *   WebSocket through the apiserver (`pods/exec`, relayed to the agent),
+ *   and directly on the agent, against plain dockerode exec (create, start
+ *   hijacked, wait for the end, inspect), interleaved in the same run.
+ *   p50/p99 in ms, and the p99 ratios against plain.
  */
+import { readdirSync, readFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { performance } from 'node:perf_hooks';
 import { Api, MemoryStore, RealClock } from '@flotilla/core';
 import WebSocket from 'ws';
+import { ApiServer, generateServingCertificate } from '../packages/apiserver/src/index.js';
 import { DockerRuntime, LogFrameDecoder, NodeAgent } from '../packages/runtime/src/index.js';
 import { BUSYBOX_IMAGE, ensureBusyboxImage, ensureDocker } from '../scripts/docker.js';
 import { type BenchRow, percentile, report } from './report.js';
@@ -43,12 +50,20 @@ async function until(check: () => Promise<boolean>, timeoutMs = 120_000): Promis
   }
 }
 
+/** Where a client connects over TLS: the port, the CA it trusts and the headers it sends. */
+interface Target {
+  port: number;
+  ca: string;
+  headers: Record<string, string>;
+}
+
 /** Reads an HTTPS GET to the end; returns the bytes received. */
-function readAll(port: number, ca: string, path: string): Promise<number> {
+function readAll(target: Target, path: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const req = request(
-      { host: '127.0.0.1', port, path, ca, servername: 'localhost', headers: { Authorization: `Bearer ${TOKEN}` } },
+      { host: '127.0.0.1', port: target.port, path, ca: target.ca, servername: 'localhost', headers: target.headers },
       (res) => {
+        if (res.statusCode !== 200) reject(new Error(`GET ${path}: HTTP ${res.statusCode}`));
         let bytes = 0;
         res.on('data', (c: Buffer) => {
           bytes += c.length;
@@ -62,17 +77,13 @@ function readAll(port: number, ca: string, path: string): Promise<number> {
   });
 }
 
-/** One exec of `true` over the agent's WebSocket; resolves at the status frame's close. */
-function agentExec(port: number, ca: string, pod: string): Promise<void> {
+/** One exec of `true` over a v5.channel.k8s.io WebSocket at `path`; resolves at the status frame's close. */
+function wsExec(target: Target, path: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(
-      `wss://localhost:${port}/exec/default/${pod}/app?command=true&output=1&error=1`,
-      ['v5.channel.k8s.io'],
-      {
-        ca,
-        headers: { Authorization: `Bearer ${TOKEN}` },
-      },
-    );
+    const ws = new WebSocket(`wss://localhost:${target.port}${path}`, ['v5.channel.k8s.io'], {
+      ca: target.ca,
+      headers: target.headers,
+    });
     let status = '';
     ws.on('message', (data: Buffer) => {
       if (data[0] === 3) status = data.subarray(1).toString();
@@ -80,6 +91,43 @@ function agentExec(port: number, ca: string, pod: string): Promise<void> {
     ws.on('close', () => (status.includes('Success') ? resolve() : reject(new Error(`exec failed: ${status}`))));
     ws.on('error', reject);
   });
+}
+
+/** The pids of every running dockerd (the daemon whose CPU the log and exec paths also spend). */
+function dockerdPids(): number[] {
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'dockerd';
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
+/** CPU ms spent so far by this process (apiserver, agent, clients) and by `pids` (utime + stime at 100 ticks/s). */
+function cpuMs(pids: number[]): number {
+  const own = process.cpuUsage();
+  let ticks = 0;
+  for (const pid of pids) {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    ticks += Number(fields[11]) + Number(fields[12]);
+  }
+  return (own.user + own.system) / 1000 + ticks * 10;
+}
+
+/** One way of reading the log or running an exec, and what it measured. */
+interface Path {
+  name: string;
+  readLog(): Promise<number>;
+  exec(): Promise<void>;
+  rates: number[];
+  cpuPerMiB: number[];
+  execMs: number[];
+  bytes: number;
 }
 
 const daemon = await ensureDocker();
@@ -99,8 +147,15 @@ try {
   const stop = new AbortController();
   const running = agent.run(stop.signal);
   await agent.ready;
-  const port = agent.serverPort;
-  const ca = agent.servingCertificate ?? '';
+  const agentTarget: Target = {
+    port: agent.serverPort,
+    ca: agent.servingCertificate ?? '',
+    headers: { Authorization: `Bearer ${TOKEN}` },
+  };
+  const server = new ApiServer({ api, kubeletClient: { token: TOKEN, ca: agentTarget.ca }, metrics: false });
+  const tls = await generateServingCertificate(['localhost']);
+  const served = await server.listen({ host: '127.0.0.1', port: 0, tls });
+  const apiTarget: Target = { port: served.port, ca: tls.caCert, headers: {} };
   const line = '0123456789'.repeat(10).slice(0, 99);
   await api.resource('Pod').create({
     apiVersion: 'v1',
@@ -126,63 +181,70 @@ try {
   const container = docker.getContainer(info.Id);
   await until(async () => Buffer.from(await container.logs({ stdout: true, tail: 1 })).includes('DONE'));
 
-  const agentRates: number[] = [];
-  const plainRates: number[] = [];
-  let agentBytes = 0;
-  let plainBytes = 0;
+  const measured = { rates: [], cpuPerMiB: [], execMs: [], bytes: 0 };
+  const paths: Path[] = [
+    {
+      name: 'apiserver',
+      readLog: () => readAll(apiTarget, '/api/v1/namespaces/default/pods/talker/log?container=app'),
+      exec: () =>
+        wsExec(apiTarget, '/api/v1/namespaces/default/pods/talker/exec?container=app&command=true&stdout=1&stderr=1'),
+      ...structuredClone(measured),
+    },
+    {
+      name: 'agent',
+      readLog: () => readAll(agentTarget, '/containerLogs/default/talker/app'),
+      exec: () => wsExec(agentTarget, '/exec/default/talker/app?command=true&output=1&error=1'),
+      ...structuredClone(measured),
+    },
+    {
+      name: 'plainDockerode',
+      async readLog() {
+        const buf = Buffer.from(await container.logs({ stdout: true, stderr: true }));
+        const decoder = new LogFrameDecoder();
+        let bytes = 0;
+        for (const l of decoder.push(buf)) bytes += Buffer.byteLength(l.text) + 1;
+        for (const l of decoder.end()) bytes += Buffer.byteLength(l.text);
+        return bytes;
+      },
+      async exec() {
+        const exec = await container.exec({ Cmd: ['true'], AttachStdout: true, AttachStderr: true });
+        const stream = await exec.start({ hijack: true, stdin: false });
+        await new Promise<void>((resolve) => {
+          stream.on('data', () => {});
+          stream.once('end', () => resolve());
+          stream.once('close', () => resolve());
+        });
+        const inspected = await exec.inspect();
+        if (inspected.ExitCode !== 0) throw new Error('plain exec failed');
+      },
+      ...structuredClone(measured),
+    },
+  ];
+  /** The paths in an order that rotates with `i`, so none always runs first (a warm cache, a quiet moment). */
+  const rotated = (i: number) => paths.map((_, k) => paths[(i + k) % paths.length]!);
+  const pids = dockerdPids();
+
   for (let round = 0; round < ROUNDS; round++) {
-    const viaAgent = async () => {
+    for (const path of rotated(round)) {
       const t0 = performance.now();
-      agentBytes = await readAll(port, ca, '/containerLogs/default/talker/app');
-      agentRates.push(agentBytes / 2 ** 20 / ((performance.now() - t0) / 1000));
-    };
-    const plain = async () => {
-      const t0 = performance.now();
-      const buf = Buffer.from(await container.logs({ stdout: true, stderr: true }));
-      const decoder = new LogFrameDecoder();
-      let bytes = 0;
-      for (const l of decoder.push(buf)) bytes += Buffer.byteLength(l.text) + 1;
-      for (const l of decoder.end()) bytes += Buffer.byteLength(l.text);
-      plainBytes = bytes;
-      plainRates.push(bytes / 2 ** 20 / ((performance.now() - t0) / 1000));
-    };
-    if (round % 2 === 0) {
-      await viaAgent();
-      await plain();
-    } else {
-      await plain();
-      await viaAgent();
+      const cpu0 = cpuMs(pids);
+      path.bytes = await path.readLog();
+      const mib = path.bytes / 2 ** 20;
+      path.cpuPerMiB.push((cpuMs(pids) - cpu0) / mib);
+      path.rates.push(mib / ((performance.now() - t0) / 1000));
     }
   }
-  if (agentBytes !== plainBytes) throw new Error(`the paths read different logs: ${agentBytes} vs ${plainBytes} bytes`);
+  for (const path of paths) {
+    if (path.bytes !== paths[0]!.bytes) {
+      throw new Error(`the paths read different logs: ${path.name} ${path.bytes} vs ${paths[0]!.bytes} bytes`);
+    }
+  }
 
-  const agentMs: number[] = [];
-  const plainMs: number[] = [];
   for (let i = 0; i < EXECS; i++) {
-    const viaAgent = async () => {
+    for (const path of rotated(i)) {
       const t0 = performance.now();
-      await agentExec(port, ca, 'talker');
-      agentMs.push(performance.now() - t0);
-    };
-    const plain = async () => {
-      const t0 = performance.now();
-      const exec = await container.exec({ Cmd: ['true'], AttachStdout: true, AttachStderr: true });
-      const stream = await exec.start({ hijack: true, stdin: false });
-      await new Promise<void>((resolve) => {
-        stream.on('data', () => {});
-        stream.once('end', () => resolve());
-        stream.once('close', () => resolve());
-      });
-      const inspected = await exec.inspect();
-      if (inspected.ExitCode !== 0) throw new Error('plain exec failed');
-      plainMs.push(performance.now() - t0);
-    };
-    if (i % 2 === 0) {
-      await viaAgent();
-      await plain();
-    } else {
-      await plain();
-      await viaAgent();
+      await path.exec();
+      path.execMs.push(performance.now() - t0);
     }
   }
 
@@ -192,20 +254,42 @@ try {
       (await docker.listContainers({ all: true, filters: { label: [`flotilla.io/node-name=${NODE}`] } })).length === 0,
     60_000,
   ).catch(() => {});
+  await server.stop();
   stop.abort();
   await running;
 
-  const rows: BenchRow[] = [
-    { figure: 'LogThroughput.logMiB', value: agentBytes / 2 ** 20, unit: 'MiB' },
-    { figure: 'LogThroughput.agentMiBps', value: median(agentRates), unit: 'MiB/s' },
-    { figure: 'LogThroughput.plainDockerodeMiBps', value: median(plainRates), unit: 'MiB/s' },
-    { figure: 'LogThroughput.ratio', value: median(agentRates) / median(plainRates), unit: 'x', target: '>= 0.5' },
-    { figure: 'ExecRoundTrip.agentP50Ms', value: percentile(agentMs, 50), unit: 'ms' },
-    { figure: 'ExecRoundTrip.agentP99Ms', value: percentile(agentMs, 99), unit: 'ms' },
-    { figure: 'ExecRoundTrip.plainP50Ms', value: percentile(plainMs, 50), unit: 'ms' },
-    { figure: 'ExecRoundTrip.plainP99Ms', value: percentile(plainMs, 99), unit: 'ms' },
-    { figure: 'ExecRoundTrip.p99Ratio', value: percentile(agentMs, 99) / percentile(plainMs, 99), unit: 'x' },
-  ];
+  const [viaApi, viaAgent, plain] = paths as [Path, Path, Path];
+  const rows: BenchRow[] = [{ figure: 'LogThroughput.logMiB', value: viaApi.bytes / 2 ** 20, unit: 'MiB' }];
+  for (const p of paths) {
+    rows.push({ figure: `LogThroughput.${p.name}MiBps`, value: median(p.rates), unit: 'MiB/s' });
+    rows.push({ figure: `LogThroughput.${p.name}CpuMsPerMiB`, value: median(p.cpuPerMiB), unit: 'ms/MiB' });
+  }
+  rows.push(
+    { figure: 'LogThroughput.ratio', value: median(viaApi.rates) / median(plain.rates), unit: 'x', target: '>= 0.5' },
+    {
+      figure: 'LogThroughput.cpuRatio',
+      value: median(plain.cpuPerMiB) / median(viaApi.cpuPerMiB),
+      unit: 'x',
+      target: '>= 0.5',
+    },
+    { figure: 'LogThroughput.agentRatio', value: median(viaAgent.rates) / median(plain.rates), unit: 'x' },
+  );
+  for (const p of paths) {
+    rows.push({ figure: `ExecRoundTrip.${p.name}P50Ms`, value: percentile(p.execMs, 50), unit: 'ms' });
+    rows.push({ figure: `ExecRoundTrip.${p.name}P99Ms`, value: percentile(p.execMs, 99), unit: 'ms' });
+  }
+  rows.push(
+    {
+      figure: 'ExecRoundTrip.apiserverP99Ratio',
+      value: percentile(viaApi.execMs, 99) / percentile(plain.execMs, 99),
+      unit: 'x',
+    },
+    {
+      figure: 'ExecRoundTrip.agentP99Ratio',
+      value: percentile(viaAgent.execMs, 99) / percentile(plain.execMs, 99),
+      unit: 'x',
+    },
+  );
   report('logs', rows);
 } finally {
   await daemon.stop();

@@ -1,34 +1,29 @@
 import { crc32 } from 'node:zlib';
 import type { KubeObject } from '../model/meta.js';
-import type { WatchEvent } from './store.js';
+import type { ObjectKey, WatchEvent } from './store.js';
 
 /**
  * The framing of every FileStore file: a little-endian u32 payload length, a
- * u32 CRC-32 of the payload, then the payload (UTF-8 JSON). The checksum is
- * what tells a record torn by a crash, or a tail of zeros a filesystem left,
- * from a record that was written whole.
+ * u32 CRC-32 of the payload, then the payload. The checksum is what tells a
+ * record torn by a crash, or a tail of zeros a filesystem left, from a
+ * record that was written whole.
  */
-const headerBytes = 8;
+const frameHeaderBytes = 8;
 
-/** One write as the log keeps it; `object` carries its `resourceVersion` (absent for deletes). */
-export interface LogRecord {
-  revision: number;
-  type: WatchEvent['type'];
-  resource: string;
-  namespace?: string;
-  name: string;
-  object?: KubeObject;
-}
+/**
+ * A record's payload: a u8 type code (with `clusterScoped` set when the
+ * object has no namespace), its revision as a u48, the u32 length of its
+ * key, the key (`recordKey`, UTF-8), then the object as JSON (nothing for a
+ * delete). The binary head lets recovery index every record without parsing
+ * its object: objects are parsed when first read.
+ */
+const recordHeadBytes = 11;
+const keyStart = frameHeaderBytes + recordHeadBytes;
+const typeCodes: Record<WatchEvent['type'], number> = { ADDED: 1, MODIFIED: 2, DELETED: 3 };
+const typesByCode: (WatchEvent['type'] | undefined)[] = [undefined, 'ADDED', 'MODIFIED', 'DELETED'];
+const clusterScoped = 0x80;
 
-/** One object in a snapshot. */
-export interface SnapshotEntry {
-  resource: string;
-  namespace?: string;
-  name: string;
-  object: KubeObject;
-}
-
-/** The first record of a snapshot file. */
+/** The first record of a snapshot file (JSON). */
 export interface SnapshotHeader {
   format: typeof snapshotFormat;
   revision: number;
@@ -36,17 +31,103 @@ export interface SnapshotHeader {
 }
 
 /** The format tag of a snapshot file's header. */
-export const snapshotFormat = 'flotilla.file-store.snapshot/v1';
+export const snapshotFormat = 'flotilla.file-store.snapshot/v2';
 
-/** A JSON value framed with its length and checksum. */
-export function frame(value: unknown): Buffer {
+/**
+ * One write as the log keeps it: its key and revision, and the frame it was
+ * stored in, which a snapshot copies as it is. The object is parsed from the
+ * frame when first read (and kept), so a reopen reads a large store without
+ * parsing every object. Doubles as the MemoryStore's stored object for
+ * objects restored from disk (`revision` and `object`).
+ */
+export class LogRecord {
+  private decoded: KubeObject | undefined;
+
+  private constructor(
+    readonly type: WatchEvent['type'],
+    readonly revision: number,
+    /** The `recordKey`. */
+    readonly key: string,
+    readonly resource: string,
+    readonly namespace: string | undefined,
+    readonly name: string,
+    /** The whole frame, checksum included. */
+    readonly frame: Buffer,
+    private readonly objectStart: number,
+    object: KubeObject | undefined,
+  ) {
+    this.decoded = object;
+  }
+
+  /** Encodes a write into its frame; `object` (absent for deletes) is kept as the record's object. */
+  static encode(type: WatchEvent['type'], revision: number, key: ObjectKey, object?: KubeObject): LogRecord {
+    const k = recordKey(key.resource, key.namespace, key.name);
+    const json = object === undefined ? '' : JSON.stringify(object);
+    const keyLength = Buffer.byteLength(k);
+    const objectStart = keyStart + keyLength;
+    const buf = Buffer.allocUnsafe(objectStart + Buffer.byteLength(json));
+    buf[frameHeaderBytes] = typeCodes[type] | (key.namespace === undefined ? clusterScoped : 0);
+    buf.writeUIntLE(revision, frameHeaderBytes + 1, 6);
+    buf.writeUInt32LE(keyLength, frameHeaderBytes + 7);
+    buf.write(k, keyStart);
+    buf.write(json, objectStart);
+    buf.writeUInt32LE(buf.length - frameHeaderBytes, 0);
+    buf.writeUInt32LE(crc32(buf.subarray(frameHeaderBytes)), 4);
+    return new LogRecord(type, revision, k, key.resource, key.namespace, key.name, buf, objectStart, object);
+  }
+
+  /**
+   * Decodes the head of a checksummed frame (its object stays unparsed).
+   *
+   * @throws Error when the payload is not a record of this format.
+   */
+  static decode(frame: Buffer): LogRecord {
+    const code = frame[frameHeaderBytes];
+    const type = typesByCode[code & ~clusterScoped];
+    const keyLength = frame.length >= keyStart ? frame.readUInt32LE(frameHeaderBytes + 7) : -1;
+    if (type === undefined || keyLength < 0 || keyStart + keyLength > frame.length) {
+      throw new Error('not a FileStore v2 record (written by another format, or damaged)');
+    }
+    const k = frame.toString('utf8', keyStart, keyStart + keyLength);
+    const resourceEnd = k.indexOf('\u0000');
+    const namespaceEnd = k.indexOf('\u0000', resourceEnd + 1);
+    return new LogRecord(
+      type,
+      frame.readUIntLE(frameHeaderBytes + 1, 6),
+      k,
+      k.slice(0, resourceEnd),
+      code & clusterScoped ? undefined : k.slice(resourceEnd + 1, namespaceEnd),
+      k.slice(namespaceEnd + 1),
+      frame,
+      keyStart + keyLength,
+      undefined,
+    );
+  }
+
+  /** The object written (not for deletes), stamped with the record's revision; parsed on first use. */
+  get object(): KubeObject {
+    if (this.decoded === undefined) {
+      const object = JSON.parse(this.frame.toString('utf8', this.objectStart)) as KubeObject;
+      object.metadata.resourceVersion = String(this.revision);
+      this.decoded = object;
+    }
+    return this.decoded;
+  }
+}
+
+/** A JSON value framed with its length and checksum (a snapshot's header). */
+export function frameJson(value: unknown): Buffer {
   const json = JSON.stringify(value);
-  const length = Buffer.byteLength(json);
-  const buf = Buffer.allocUnsafe(headerBytes + length);
-  buf.write(json, headerBytes);
-  buf.writeUInt32LE(length, 0);
-  buf.writeUInt32LE(crc32(buf.subarray(headerBytes)), 4);
+  const buf = Buffer.allocUnsafe(frameHeaderBytes + Buffer.byteLength(json));
+  buf.write(json, frameHeaderBytes);
+  buf.writeUInt32LE(buf.length - frameHeaderBytes, 0);
+  buf.writeUInt32LE(crc32(buf.subarray(frameHeaderBytes)), 4);
   return buf;
+}
+
+/** The JSON payload of a frame written by `frameJson`. */
+export function parseFrameJson(frame: Buffer): unknown {
+  return JSON.parse(frame.toString('utf8', frameHeaderBytes));
 }
 
 /** What `scanFrames` found: how many whole records, and where the last one ends. */
@@ -57,21 +138,21 @@ export interface FrameScan {
 }
 
 /**
- * Walks the whole records at the start of `buf`, giving each one's parsed
- * payload to `each` (when given) as it goes, so that no view of the file
- * outlives its record. Reading stops at the first record that is cut short
- * or fails its checksum: what follows it was never acknowledged (records are
- * appended and synced in order), so it is a torn tail, not data.
+ * Walks the whole frames at the start of `buf`, giving each one (a view of
+ * `buf`, header included) to `each` as it goes. Reading stops at the first
+ * frame that is cut short or fails its checksum: what follows it was never
+ * acknowledged (records are appended and synced in order), so it is a torn
+ * tail, not data.
  */
-export function scanFrames(buf: Buffer, each?: (payload: unknown) => void): FrameScan {
+export function scanFrames(buf: Buffer, each?: (frame: Buffer) => void): FrameScan {
   let count = 0;
   let offset = 0;
-  while (offset + headerBytes <= buf.length) {
+  while (offset + frameHeaderBytes <= buf.length) {
     const length = buf.readUInt32LE(offset);
-    const end = offset + headerBytes + length;
+    const end = offset + frameHeaderBytes + length;
     if (length === 0 || end > buf.length) break;
-    if (crc32(buf.subarray(offset + headerBytes, end)) !== buf.readUInt32LE(offset + 4)) break;
-    each?.(JSON.parse(buf.toString('utf8', offset + headerBytes, end)));
+    if (crc32(buf.subarray(offset + frameHeaderBytes, end)) !== buf.readUInt32LE(offset + 4)) break;
+    each?.(buf.subarray(offset, end));
     count++;
     offset = end;
   }

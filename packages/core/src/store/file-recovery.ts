@@ -1,15 +1,15 @@
-import { open, readdir, readFile, rm } from 'node:fs/promises';
+import { open, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { segmentName } from './file-commit-log.js';
-import { type LogRecord, recordKey, type SnapshotEntry, scanFrames } from './file-records.js';
-import { readSnapshot, snapshotName, writeSnapshot } from './file-snapshot.js';
+import { type LogRecord, scanFrames } from './file-records.js';
+import { decodeIn, readSnapshot, readWhole, snapshotName, writeSnapshot } from './file-snapshot.js';
 
 /** What a FileStore directory holds once read back. */
 export interface RecoveredState {
   /** The newest revision on disk: the store continues after it. */
   revision: number;
-  /** The objects at `baseRevision`, by `recordKey`: a snapshot with the older log records folded in. */
-  objects: Map<string, SnapshotEntry>;
+  /** The objects at `baseRevision` (the newest record of each), by `recordKey`: a snapshot with the older log records folded in. */
+  objects: Map<string, LogRecord>;
   baseRevision: number;
   /** The newest records (at most the history limit) after `baseRevision`, replayed so that watches can resume from them. */
   tail: LogRecord[];
@@ -22,9 +22,8 @@ export interface RecoveredState {
 interface SegmentScan {
   start: number;
   path: string;
-  /** The file's bytes up to `validBytes`, parsed only if the segment is replayed. */
-  data: Buffer;
-  records: number;
+  /** The whole records, decoded up to their objects. */
+  records: LogRecord[];
   validBytes: number;
 }
 
@@ -56,29 +55,22 @@ export async function recoverDirectory(dir: string, historyLimit: number): Promi
     await writeSnapshot(dir, 1, []);
     snapshots.push(1);
   }
-  const scans = await scanSegments(
-    dir,
-    segments.filter((s) => s > snapshots[0]),
-  );
-  const base = chooseBase(snapshots, scans, historyLimit);
-  const { revision: baseRevision, entries } = await readSnapshot(join(dir, snapshotName(base)));
-  const objects = new Map<string, SnapshotEntry>();
-  for (const e of entries) objects.set(recordKey(e.resource, e.namespace, e.name), e);
+  const { base, scans } = await readLog(dir, snapshots, segments, historyLimit);
+  const { revision: baseRevision, records: entries } = await readSnapshot(join(dir, snapshotName(base)));
+  const objects = new Map<string, LogRecord>();
+  for (const e of entries) objects.set(e.key, e);
 
   const records: LogRecord[] = [];
   for (const scan of scans) {
-    if (scan.start <= base) continue;
-    scanFrames(scan.data, (payload) => {
-      const record = payload as LogRecord;
+    for (const record of scan.records) {
       const expected = baseRevision + records.length + 1;
       if (record.revision !== expected) {
         throw new Error(
           `${scan.path} holds revision ${record.revision} where ${expected} was expected: the directory is damaged; restore it from a backup or an export`,
         );
       }
-      if (record.object) record.object.metadata.resourceVersion = String(record.revision);
       records.push(record);
-    });
+    }
   }
   const folded = Math.max(0, records.length - historyLimit);
   for (let i = 0; i < folded; i++) fold(objects, records[i]);
@@ -89,15 +81,14 @@ export async function recoverDirectory(dir: string, historyLimit: number): Promi
     baseRevision: baseRevision + folded,
     tail: records.slice(folded),
     snapshots,
-    active: last && { path: last.path, validBytes: last.validBytes, records: last.records },
+    active: last && { path: last.path, validBytes: last.validBytes, records: last.records.length },
   };
 }
 
 /** Applies a log record to a map of objects. */
-function fold(objects: Map<string, SnapshotEntry>, r: LogRecord): void {
-  const key = recordKey(r.resource, r.namespace, r.name);
-  if (r.type === 'DELETED' || !r.object) objects.delete(key);
-  else objects.set(key, { resource: r.resource, namespace: r.namespace, name: r.name, object: r.object });
+function fold(objects: Map<string, LogRecord>, r: LogRecord): void {
+  if (r.type === 'DELETED') objects.delete(r.key);
+  else objects.set(r.key, r);
 }
 
 function revisionsOf(names: string[], pattern: RegExp): number[] {
@@ -108,23 +99,45 @@ function revisionsOf(names: string[], pattern: RegExp): number[] {
     .sort((a, b) => a - b);
 }
 
-async function scanSegments(dir: string, starts: number[]): Promise<SegmentScan[]> {
+/**
+ * Chooses the base snapshot (the newest with at least `historyLimit` records
+ * after it, else the oldest) and reads the segments after it, newest first,
+ * so that segments older than the base are not read at all.
+ */
+async function readLog(
+  dir: string,
+  snapshots: number[],
+  segments: number[],
+  historyLimit: number,
+): Promise<{ base: number; scans: SegmentScan[] }> {
   const scans: SegmentScan[] = [];
-  for (const [i, start] of starts.entries()) {
-    const path = join(dir, segmentName(start));
-    const data = await readFile(path);
-    const { count, validBytes } = scanFrames(data);
-    if (validBytes < data.length) {
-      if (i < starts.length - 1) {
-        throw new Error(
-          `${path} is damaged at byte ${validBytes} but is not the newest segment: restore the directory from a backup or an export`,
-        );
-      }
-      await truncateTornTail(path, validBytes);
+  let unread = segments.length;
+  let records = 0;
+  for (let i = snapshots.length - 1; ; i--) {
+    while (unread > 0 && segments[unread - 1] > snapshots[i]) {
+      unread--;
+      const scan = await scanSegment(dir, segments[unread], unread === segments.length - 1);
+      records += scan.records.length;
+      scans.unshift(scan);
     }
-    scans.push({ start, path, data: data.subarray(0, validBytes), records: count, validBytes });
+    if (i === 0 || records >= historyLimit) return { base: snapshots[i], scans };
   }
-  return scans;
+}
+
+async function scanSegment(dir: string, start: number, newest: boolean): Promise<SegmentScan> {
+  const path = join(dir, segmentName(start));
+  const data = await readWhole(path);
+  const records: LogRecord[] = [];
+  const { validBytes } = scanFrames(data, (frame) => records.push(decodeIn(path, frame)));
+  if (validBytes < data.length) {
+    if (!newest) {
+      throw new Error(
+        `${path} is damaged at byte ${validBytes} but is not the newest segment: restore the directory from a backup or an export`,
+      );
+    }
+    await truncateTornTail(path, validBytes);
+  }
+  return { start, path, records, validBytes };
 }
 
 /** Cuts off a batch that a crash left half-written (it was never acknowledged). */
@@ -136,13 +149,4 @@ async function truncateTornTail(path: string, validBytes: number): Promise<void>
   } finally {
     await handle.close();
   }
-}
-
-function chooseBase(snapshots: number[], scans: SegmentScan[], historyLimit: number): number {
-  for (let i = snapshots.length - 1; i > 0; i--) {
-    let after = 0;
-    for (const scan of scans) if (scan.start > snapshots[i]) after += scan.records;
-    if (after >= historyLimit) return snapshots[i];
-  }
-  return snapshots[0];
 }

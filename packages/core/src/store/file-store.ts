@@ -6,7 +6,7 @@ import { cloneJson } from '../json/clone-json.js';
 import type { KubeObject } from '../model/meta.js';
 import { CommitLog } from './file-commit-log.js';
 import { lockDirectory } from './file-lock.js';
-import { frame, type LogRecord, recordKey, type SnapshotEntry } from './file-records.js';
+import { LogRecord, recordKey } from './file-records.js';
 import { recoverDirectory } from './file-recovery.js';
 import { snapshotName, writeSnapshot } from './file-snapshot.js';
 import { MemoryStore } from './memory-store.js';
@@ -33,14 +33,11 @@ export interface FileStoreOptions {
   snapshotEvery?: number;
 }
 
-/** A write validated and numbered, waiting for its batch to reach the disk. */
+/** A write validated, numbered and encoded, waiting for its batch to reach the disk. */
 interface PendingWrite {
   record: LogRecord;
-  frame: Buffer;
-  /** The `recordKey` of the object. */
-  key: string;
-  /** The `index` entry before this write, to undo it if the batch fails. */
-  previousRevision: number | undefined;
+  /** The `index` entry before this write: what is on disk for the key, and what a failed batch puts back. */
+  previous: LogRecord | undefined;
   resolve(result: Promise<KubeObject>): void;
   reject(err: unknown): void;
 }
@@ -71,14 +68,19 @@ const defaultHistoryLimit = 10_000;
  * Caveats:
  * - One FileStore per directory: a `LOCK` file with the owner's process id
  *   makes a second open fail (a lock whose process is gone is taken over).
- * - Every object is held in memory, as in the MemoryStore.
- * - A snapshot copies every object in one go, briefly holding the event loop
- *   for large stores; it is taken about once per as many writes as there are
- *   objects.
+ * - Every object is held in memory, as in the MemoryStore, and so is its
+ *   encoded record (about its JSON size again), which snapshots copy as they
+ *   are instead of serializing every object. Objects read back by `open` are
+ *   parsed when first read: the first list of a large store after a reopen
+ *   pays for the parsing that `open` did not.
+ * - A snapshot is taken about once per as many writes as there are objects.
  */
 export class FileStore implements Store {
-  /** The revision of each key, including writes not yet on disk: what create/update/delete are checked against. */
-  private readonly index = new Map<string, number>();
+  /**
+   * The newest record of each key, including writes not yet on disk: what
+   * create/update/delete are checked against, and what a snapshot copies.
+   */
+  private readonly index: Map<string, LogRecord>;
   /** The newest revision handed out; runs ahead of the MemoryStore's while batches are in flight. */
   private assigned: number;
   /** The newest revision applied to the MemoryStore: on disk. */
@@ -97,9 +99,11 @@ export class FileStore implements Store {
     private readonly log: CommitLog,
     private readonly snapshots: number[],
     private readonly snapshotEvery: number,
+    index: Map<string, LogRecord>,
     revision: number,
     private readonly unlock: () => Promise<void>,
   ) {
+    this.index = index;
     this.assigned = revision;
     this.applied = revision;
     this.snapshotThreshold = snapshotEvery;
@@ -130,6 +134,7 @@ export class FileStore implements Store {
   ): Promise<FileStore> {
     const historyLimit = options.historyLimit ?? defaultHistoryLimit;
     const recovered = await recoverDirectory(dir, historyLimit);
+    // The MemoryStore keeps the recovered records themselves: each object is parsed when first read.
     const memory = new MemoryStore({
       historyLimit,
       initialState: { revision: recovered.baseRevision, objects: recovered.objects.values() },
@@ -143,14 +148,13 @@ export class FileStore implements Store {
       log,
       recovered.snapshots,
       options.snapshotEvery ?? historyLimit,
+      recovered.objects,
       recovered.revision,
       unlock,
     );
-    for (const [key, entry] of recovered.objects) store.index.set(key, Number(entry.object.metadata.resourceVersion));
     for (const record of recovered.tail) {
-      const k = recordKey(record.resource, record.namespace, record.name);
-      await store.apply(record, store.index.get(k));
-      store.record(k, record);
+      await store.apply(record, store.index.get(record.key));
+      store.record(record);
     }
     store.snapshotThreshold = Math.max(store.snapshotEvery, store.index.size);
     return store;
@@ -182,8 +186,7 @@ export class FileStore implements Store {
 
   async create(key: ObjectKey, obj: KubeObject, opts: StoreWriteOptions = {}): Promise<KubeObject> {
     this.assertOpen();
-    const k = recordKey(key.resource, key.namespace, key.name);
-    if (this.index.has(k)) throw new AlreadyExistsError({ ...key });
+    if (this.index.has(recordKey(key.resource, key.namespace, key.name))) throw new AlreadyExistsError({ ...key });
     return this.enqueue('ADDED', key, opts.handOver ? obj : cloneJson(obj), undefined);
   }
 
@@ -197,7 +200,7 @@ export class FileStore implements Store {
     const expected = parseRevision(expectedResourceVersion, 'expected resourceVersion');
     const current = this.index.get(recordKey(key.resource, key.namespace, key.name));
     if (current === undefined) throw new NotFoundError({ ...key });
-    if (current !== expected) throw new ConflictError({ ...key });
+    if (current.revision !== expected) throw new ConflictError({ ...key });
     return this.enqueue('MODIFIED', key, opts.handOver ? obj : cloneJson(obj), current);
   }
 
@@ -209,7 +212,7 @@ export class FileStore implements Store {
         : parseRevision(expectedResourceVersion, 'expected resourceVersion');
     const current = this.index.get(recordKey(key.resource, key.namespace, key.name));
     if (current === undefined) throw new NotFoundError({ ...key });
-    if (expected !== undefined && current !== expected) throw new ConflictError({ ...key });
+    if (expected !== undefined && current.revision !== expected) throw new ConflictError({ ...key });
     return this.enqueue('DELETED', key, undefined, current);
   }
 
@@ -224,27 +227,18 @@ export class FileStore implements Store {
     await this.unlock();
   }
 
-  /** Numbers a checked write, records it in the index and queues it for the next batch. */
+  /** Numbers and encodes a checked write, records it in the index and queues it for the next batch. */
   private enqueue(
     type: LogRecord['type'],
     key: ObjectKey,
     object: KubeObject | undefined,
-    previousRevision: number | undefined,
+    previous: LogRecord | undefined,
   ): Promise<KubeObject> {
-    const record: LogRecord = {
-      revision: this.assigned + 1,
-      type,
-      resource: key.resource,
-      namespace: key.namespace,
-      name: key.name,
-    };
-    if (object) record.object = object;
-    const framed = frame(record);
+    const record = LogRecord.encode(type, this.assigned + 1, key, object);
     this.assigned++;
-    const k = recordKey(key.resource, key.namespace, key.name);
-    this.record(k, record);
+    this.record(record);
     return new Promise<KubeObject>((resolve, reject) => {
-      this.queue.push({ record, frame: framed, key: k, previousRevision, resolve, reject });
+      this.queue.push({ record, previous, resolve, reject });
       this.flushing ??= this.flush().finally(() => {
         this.flushing = undefined;
       });
@@ -261,12 +255,12 @@ export class FileStore implements Store {
       const batch = this.queue;
       this.queue = [];
       try {
-        await this.log.append(batch.map((w) => w.frame));
+        await this.log.append(batch.map((w) => w.record.frame));
       } catch (err) {
         this.fail([...batch, ...this.queue.splice(0)], err);
         continue;
       }
-      for (const w of batch) w.resolve(this.apply(w.record, w.previousRevision));
+      for (const w of batch) w.resolve(this.apply(w.record, w.previous));
       this.releaseReaders();
     }
   }
@@ -292,28 +286,28 @@ export class FileStore implements Store {
   }
 
   /** Records a write in the index. */
-  private record(k: string, record: LogRecord): void {
-    if (record.type === 'DELETED') this.index.delete(k);
-    else this.index.set(k, record.revision);
+  private record(record: LogRecord): void {
+    if (record.type === 'DELETED') this.index.delete(record.key);
+    else this.index.set(record.key, record);
   }
 
   /** Applies a durable record to the MemoryStore, which numbers it with the same revision. */
-  private apply(record: LogRecord, previousRevision: number | undefined): Promise<KubeObject> {
+  private apply(record: LogRecord, previous: LogRecord | undefined): Promise<KubeObject> {
     const key = keyOf(record);
     this.applied = record.revision;
-    if (record.type === 'ADDED' && record.object) return this.memory.create(key, record.object, { handOver: true });
-    if (record.type === 'MODIFIED' && record.object) {
-      return this.memory.update(key, record.object, String(previousRevision), { handOver: true });
+    if (record.type === 'ADDED') return this.memory.create(key, record.object, { handOver: true });
+    if (record.type === 'MODIFIED') {
+      return this.memory.update(key, record.object, String(previous?.revision), { handOver: true });
     }
-    return this.memory.delete(key, String(previousRevision));
+    return this.memory.delete(key, String(previous?.revision));
   }
 
   /** A batch did not reach the disk: it, and every write checked against it, fail; the index goes back. */
   private fail(writes: PendingWrite[], err: unknown): void {
     for (let i = writes.length - 1; i >= 0; i--) {
-      const { key, previousRevision } = writes[i];
-      if (previousRevision === undefined) this.index.delete(key);
-      else this.index.set(key, previousRevision);
+      const { record, previous } = writes[i];
+      if (previous === undefined) this.index.delete(record.key);
+      else this.index.set(record.key, previous);
     }
     this.assigned -= writes.length;
     for (const w of writes) w.reject(err);
@@ -333,22 +327,28 @@ export class FileStore implements Store {
       // The disk refused a new segment: keep appending to this one and try again after the next batch.
       return;
     }
-    // Every list runs synchronously when called, so all are read at `revision`.
-    const resources = await this.memory.resources();
-    const lists = resources.map((resource) => this.memory.list(resource).then((l) => ({ resource, l })));
-    const entries: SnapshotEntry[] = [];
-    for (const { resource, l } of await Promise.all(lists)) {
-      for (const object of l.items) {
-        entries.push({ resource, namespace: object.metadata.namespace, name: object.metadata.name, object });
-      }
-    }
-    this.snapshotThreshold = Math.max(this.snapshotEvery, entries.length);
-    this.snapshotting = writeSnapshot(this.dir, revision, entries)
+    const records = this.durableRecords();
+    this.snapshotThreshold = Math.max(this.snapshotEvery, records.length);
+    this.snapshotting = writeSnapshot(this.dir, revision, records)
       .then(() => this.dropOldGenerations(revision))
       .catch(() => undefined) // a failed snapshot leaves the older one and its log in place; the next one retries
       .finally(() => {
         this.snapshotting = undefined;
       });
+  }
+
+  /**
+   * The newest record of each object on disk: the index, with the writes
+   * still queued (each recorded in it already) undone.
+   */
+  private durableRecords(): LogRecord[] {
+    const queued = new Map<string, LogRecord | undefined>();
+    // Newest first, so that the oldest queued write's `previous` (what is on disk) is what stays.
+    for (let i = this.queue.length - 1; i >= 0; i--) queued.set(this.queue[i].record.key, this.queue[i].previous);
+    const records: LogRecord[] = [];
+    for (const [k, record] of this.index) if (!queued.has(k)) records.push(record);
+    for (const record of queued.values()) if (record) records.push(record);
+    return records;
   }
 
   /**

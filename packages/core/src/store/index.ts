@@ -1,7 +1,7 @@
 export { EtcdStore, type EtcdStoreOptions } from './etcd-store.js';
 export { FileStoreWriteError } from './file-commit-log.js';
 export { FileStore, type FileStoreOptions } from './file-store.js';
-export { MemoryStore, type MemoryStoreOptions, type MemoryStoreState } from './memory-store.js';
+export { MemoryStore, type MemoryStoreEntry, type MemoryStoreOptions, type MemoryStoreState } from './memory-store.js';
 export {
   type EnumerableStore,
   type OpenStoreOptions,

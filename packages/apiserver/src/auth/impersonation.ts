@@ -11,6 +11,20 @@ function headerValues(req: IncomingMessage, name: string): string[] {
   return req.headersDistinct[name] ?? [];
 }
 
+/**
+ * Whether any header asks for impersonation, read from the raw header names:
+ * nearly no request does, and `headersDistinct` builds a copy of every
+ * header to say so.
+ */
+function asksImpersonation(req: IncomingMessage): boolean {
+  const raw = req.rawHeaders;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!;
+    if (name.length > 12 && name.slice(0, 12).toLowerCase() === 'impersonate-') return true;
+  }
+  return false;
+}
+
 /** What impersonating `kind` `name` is authorized as (Kubernetes' impersonation filter). */
 function impersonationAttributes(
   user: UserInfo,
@@ -55,6 +69,7 @@ export async function impersonatedUser(
   user: UserInfo,
   authorizer: Authorizer,
 ): Promise<UserInfo> {
+  if (!asksImpersonation(req)) return user;
   const [username, ...more] = headerValues(req, 'impersonate-user');
   const groups = headerValues(req, 'impersonate-group');
   const uid = headerValues(req, 'impersonate-uid')[0];

@@ -10,35 +10,44 @@ export const MAX_PATCH_DEPTH = 1000;
 
 /**
  * Throws a `PatchError` naming the path of the first value nested deeper
- * than `maxDepth`. Walks with an explicit stack, so it is safe on any input.
+ * than `maxDepth`. The walk recurses at most `maxDepth` levels (it stops
+ * there), so it is safe on any input, and allocates nothing on the way.
  */
 export function assertJsonDepth(value: unknown, maxDepth = MAX_PATCH_DEPTH, what = 'patch'): void {
-  interface Frame {
-    value: unknown;
-    depth: number;
-    parent?: Frame;
-    key: string;
-  }
-  const stack: Frame[] = [{ value, depth: 0, key: '' }];
-  for (let frame = stack.pop(); frame; frame = stack.pop()) {
-    const current = frame;
-    if (current.value === null || typeof current.value !== 'object') continue;
-    if (current.depth >= maxDepth) {
-      throw new PatchError('BadRequest', pointerOf(current), `${what} is nested deeper than ${maxDepth} levels`);
-    }
-    const members: [string, unknown][] = Array.isArray(current.value)
-      ? current.value.map((member, i) => [String(i), member])
-      : Object.entries(current.value);
-    for (const [key, member] of members) {
-      if (member !== null && typeof member === 'object')
-        stack.push({ value: member, depth: current.depth + 1, parent: current, key });
-    }
-  }
+  const keys = tooDeep(value, maxDepth);
+  if (!keys) return;
+  // The keys come deepest first; the pointer shows the first eight from the root.
+  keys.reverse();
+  const pointer = `/${keys.slice(0, 8).join('/')}${keys.length > 8 ? '/...' : ''}`;
+  throw new PatchError('BadRequest', pointer, `${what} is nested deeper than ${maxDepth} levels`);
+}
 
-  // Built only on error: building it per level would cost time quadratic in the depth.
-  function pointerOf(frame: Frame): string {
-    const keys: string[] = [];
-    for (let f: Frame | undefined = frame; f?.parent; f = f.parent) keys.push(f.key);
-    return `/${keys.reverse().slice(0, 8).join('/')}${keys.length > 8 ? '/...' : ''}`;
+/**
+ * The keys, deepest first, leading to the first object or array `levels`
+ * below `value`; `undefined` when there is none. Members are visited last
+ * first, depth first.
+ */
+function tooDeep(value: unknown, levels: number): string[] | undefined {
+  if (value === null || typeof value !== 'object') return undefined;
+  if (levels <= 0) return [];
+  if (Array.isArray(value)) {
+    for (let i = value.length - 1; i >= 0; i--) {
+      const keys = tooDeep(value[i], levels - 1);
+      if (keys) {
+        keys.push(String(i));
+        return keys;
+      }
+    }
+    return undefined;
   }
+  const members = Object.keys(value);
+  for (let i = members.length - 1; i >= 0; i--) {
+    const key = members[i]!;
+    const keys = tooDeep((value as Record<string, unknown>)[key], levels - 1);
+    if (keys) {
+      keys.push(key);
+      return keys;
+    }
+  }
+  return undefined;
 }

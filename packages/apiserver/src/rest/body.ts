@@ -52,9 +52,14 @@ export function readBody(req: IncomingMessage, limit = MAX_REQUEST_BODY_BYTES): 
 
 /** Parses a JSON body into a value; malformed JSON is a 400 naming where parsing stopped. */
 export function parseJsonBody(body: Buffer): unknown {
-  if (body.length === 0) throw new HttpStatusError(400, 'BadRequest', 'the request body is empty');
+  return parseJsonText(body.toString('utf8'));
+}
+
+/** `parseJsonBody` of a body already decoded as UTF-8. */
+export function parseJsonText(text: string): unknown {
+  if (text.length === 0) throw new HttpStatusError(400, 'BadRequest', 'the request body is empty');
   try {
-    return JSON.parse(body.toString('utf8'));
+    return JSON.parse(text);
   } catch (err) {
     const detail = err instanceof SyntaxError ? err.message : 'malformed JSON';
     throw new HttpStatusError(400, 'BadRequest', `the request body is not valid JSON: ${detail}`);
@@ -62,8 +67,8 @@ export function parseJsonBody(body: Buffer): unknown {
 }
 
 /** Parses a JSON body that must be an object (every object and option body is). */
-export function parseJsonObject(body: Buffer): Record<string, unknown> {
-  const value = parseJsonBody(body);
+export function parseJsonObject(body: Buffer | string): Record<string, unknown> {
+  const value = parseJsonText(typeof body === 'string' ? body : body.toString('utf8'));
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new HttpStatusError(400, 'BadRequest', 'the request body must be a JSON object');
   }

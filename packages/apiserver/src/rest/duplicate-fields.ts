@@ -71,3 +71,19 @@ export function duplicateFields(text: string): string[] {
   value();
   return found;
 }
+
+/**
+ * `duplicateFields(text)` for a text already parsed into `parsed`, skipping
+ * the walk when serializing `parsed` gives back `text` exactly: a text that
+ * names a field twice cannot, since `parsed` holds each field once. Compact
+ * JSON in the parsed order (what client libraries send) takes the fast path.
+ */
+export function duplicateFieldsOf(text: string, parsed: unknown): string[] {
+  let canonical = false;
+  try {
+    canonical = JSON.stringify(parsed) === text;
+  } catch {
+    // Nested too deeply for the serializer: the walk decides.
+  }
+  return canonical ? [] : duplicateFields(text);
+}

@@ -1,5 +1,5 @@
 import { HttpStatusError } from '../errors/http-status-error.js';
-import { duplicateFields } from './duplicate-fields.js';
+import { duplicateFieldsOf } from './duplicate-fields.js';
 import type { FieldValidation } from './query.js';
 import type { RestRequest } from './rest-request.js';
 
@@ -7,16 +7,16 @@ import type { RestRequest } from './rest-request.js';
  * `fieldValidation` for a JSON body's duplicate fields, as kube-apiserver:
  * `Strict` refuses the request (400, `strict decoding error: duplicate
  * field "spec.replicas"`), `Warn` (the default) answers with a `Warning: 299`
- * header per field, `Ignore` keeps the last value silently. The body must be
- * valid JSON already.
+ * header per field, `Ignore` keeps the last value silently. `text` must be
+ * valid JSON, already parsed into `parsed`.
  *
  * Caveat: unknown fields are not reported: the server has no complete
  * schema of the built-in kinds (kinds defined by a CRD are pruned by their
  * schema in the Api).
  */
-export function checkDuplicateFields(r: RestRequest, mode: FieldValidation, body: Buffer): void {
+export function checkDuplicateFields(r: RestRequest, mode: FieldValidation, text: string, parsed: unknown): void {
   if (mode === 'Ignore') return;
-  const duplicates = duplicateFields(body.toString('utf8'));
+  const duplicates = duplicateFieldsOf(text, parsed);
   if (duplicates.length === 0) return;
   const problems = duplicates.map((path) => `duplicate field ${JSON.stringify(path)}`);
   if (mode === 'Strict') throw new HttpStatusError(400, 'BadRequest', `strict decoding error: ${problems.join(', ')}`);

@@ -2,7 +2,7 @@ import { ConflictError, type KubeObject } from '@flotilla/core';
 import { HttpStatusError } from '../errors/http-status-error.js';
 import { writeJson } from '../server/respond.js';
 import { APPLY_PATCH_TYPE, applyObject } from './apply.js';
-import { parseJsonBody, readBody } from './body.js';
+import { parseJsonText, readBody } from './body.js';
 import { recordWrite } from './field-manager.js';
 import { checkDuplicateFields } from './field-validation.js';
 import { writeQueryOf } from './query.js';
@@ -30,8 +30,8 @@ export async function patchObject(r: RestRequest, s: RestServices): Promise<void
     ? (stored, body, t) => conversion.toStored(apply(conversion.fromStored(stored), body, t))
     : apply;
   const patch = await readBody(r.req, s.bodyLimit);
-  parseJsonBody(patch);
-  checkDuplicateFields(r, write.fieldValidation, patch);
+  const text = patch.toString('utf8');
+  checkDuplicateFields(r, write.fieldValidation, text, parseJsonText(text));
   const subresource = r.info.subresource === 'status' && r.type.statusSubresource ? 'status' : undefined;
   const target = { type: r.type, subresource: r.info.subresource };
   const ref = objectRef(r);

@@ -24,9 +24,9 @@ export async function readObjectBody(r: RestRequest, s: RestServices): Promise<R
       `the body of a ${r.req.method} must be application/json or ${PROTOBUF_CONTENT_TYPE}, not ${JSON.stringify(type)}`,
     );
   }
-  const body = await readBody(r.req, s.bodyLimit);
-  const parsed = parseJsonObject(body);
-  checkDuplicateFields(r, writeQueryOf(r.query).fieldValidation, body);
+  const text = (await readBody(r.req, s.bodyLimit)).toString('utf8');
+  const parsed = parseJsonObject(text);
+  checkDuplicateFields(r, writeQueryOf(r.query).fieldValidation, text, parsed);
   return parsed;
 }
 

@@ -17,7 +17,7 @@ import { requestClassOf } from '../protection/in-flight-gate.js';
 import type { ServerLimits } from '../protection/server-limits.js';
 import type { ResourceIndex } from '../resources/resource-index.js';
 import { serveResource } from '../rest/resource-handler.js';
-import type { RestServices } from '../rest/rest-request.js';
+import type { RestRequest, RestServices } from '../rest/rest-request.js';
 import { responseView } from '../rest/view.js';
 import { parseAccept } from './media-type.js';
 import { type RequestInfo, requestInfoOf } from './request-info.js';
@@ -82,20 +82,60 @@ export function attributesOf(user: UserInfo, info: RequestInfo): AuthorizationAt
   };
 }
 
-/** Races `work` against the request timeout: a late request gets a 504 Status and its signal aborts. */
-async function withTimeout(work: Promise<void>, ms: number, abort: AbortController): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      abort.abort();
+/**
+ * Waits for `work` up to the request timeout: a late request gets a 504
+ * Status and `onTimeout` runs (it aborts the request's signal). One promise
+ * and one timer per request, not a race of two promises.
+ */
+function withTimeout(work: Promise<void>, ms: number, onTimeout: () => void): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      onTimeout();
       reject(new HttpStatusError(504, 'Timeout', `the request did not complete within ${ms / 1000}s`, 1));
     }, ms);
+    work.then(
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      (err: unknown) => {
+        clearTimeout(timer);
+        reject(err);
+      },
+    );
   });
-  try {
-    await Promise.race([work, timeout]);
-  } finally {
-    clearTimeout(timer);
+}
+
+/** The request target split as sent: URL parsing would resolve `..` segments, which a resource path must never carry. */
+function splitTarget(raw: string): { path: string; query: URLSearchParams } {
+  const mark = raw.indexOf('?');
+  if (mark < 0) return { path: raw, query: new URLSearchParams() };
+  const hash = raw.indexOf('#', mark);
+  return { path: raw.slice(0, mark), query: new URLSearchParams(raw.slice(mark + 1, hash < 0 ? undefined : hash)) };
+}
+
+/**
+ * A request's abort signal, made only when something asks for it: most
+ * requests end by themselves and never read it, and an AbortController
+ * costs more than their routing. Aborting before it exists makes it
+ * aborted from the start.
+ */
+class RequestAbort {
+  private controller?: AbortController;
+  private aborted = false;
+
+  get signal(): AbortSignal {
+    if (!this.controller) {
+      this.controller = new AbortController();
+      if (this.aborted) this.controller.abort();
+    }
+    return this.controller.signal;
   }
+
+  readonly abort = (): void => {
+    this.aborted = true;
+    this.controller?.abort();
+  };
 }
 
 /**
@@ -109,8 +149,8 @@ export async function handleRequest(
   req: IncomingMessage,
   res: ServerResponse,
 ): Promise<void> {
-  const abort = new AbortController();
-  const onStop = () => abort.abort();
+  const abort = new RequestAbort();
+  const onStop = abort.abort;
   // Only a client gone before its answer aborts: aborting makes a DOMException, too dear for every request.
   res.once('close', () => {
     if (!res.writableFinished) onStop();
@@ -118,16 +158,7 @@ export async function handleRequest(
   let release: (() => void) | undefined;
   let stopListened = false;
   try {
-    const raw = req.url ?? '/';
-    let url: URL;
-    try {
-      url = new URL(raw, 'http://apiserver');
-    } catch {
-      throw new HttpStatusError(400, 'BadRequest', 'malformed request URL');
-    }
-    // The path as sent: URL parsing would resolve `..` segments, which a resource path must never carry.
-    const query = raw.indexOf('?');
-    const path = query < 0 ? raw : raw.slice(0, query);
+    const { path, query } = splitTarget(req.url ?? '/');
     if (!path.startsWith('/')) throw new HttpStatusError(400, 'BadRequest', 'the request path must be absolute');
     if (HEALTH_PATHS.has(path)) {
       const ok = path !== '/readyz' || deps.ready();
@@ -138,10 +169,10 @@ export async function handleRequest(
     const authenticated = await deps.authenticator.authenticate(req);
     if (!authenticated) throw new HttpStatusError(401, 'Unauthorized', 'Unauthorized');
     const user = await impersonatedUser(req, authenticated, deps.authorizer);
-    const info = requestInfoOf(req.method ?? 'GET', path, url.searchParams);
+    const info = requestInfoOf(req.method ?? 'GET', path, query);
     const attributes = attributesOf(user, info);
     const audited = deps.audit && auditRequest(deps.audit, deps.rest.clock, req, res, attributes);
-    const fieldSelector = url.searchParams.get('fieldSelector');
+    const fieldSelector = query.get('fieldSelector');
     if (fieldSelector) attributes.fieldSelector = fieldSelector;
     const decision = await deps.authorizer.authorize(attributes);
     audited?.annotate('authorization.k8s.io/decision', decision.decision === 'Allow' ? 'allow' : 'forbid');
@@ -153,7 +184,7 @@ export async function handleRequest(
     // Long-running requests (a followed log, a proxied stream) hold no in-flight slot, as in kube-apiserver.
     if (!isLongRunning(info)) release = deps.gate.acquire(cls);
     // The Api's admission (RBAC's escalation check) learns who asked through the requester context.
-    const work = runAsRequester(user, () => serve(deps, req, res, url, info, abort.signal));
+    const work = runAsRequester(user, () => serve(deps, req, res, query, info, abort));
     if (cls === 'watch' || isLongRunning(info)) {
       // Only what runs until it is told to stop listens for the server's stop: an EventTarget listener
       // costs more than a short request's whole routing, and a short request ends by itself.
@@ -161,7 +192,7 @@ export async function handleRequest(
       deps.stopping.addEventListener('abort', onStop, { once: true });
       if (deps.stopping.aborted) onStop();
       await work;
-    } else await withTimeout(work, deps.limits.requestTimeoutMs, abort);
+    } else await withTimeout(work, deps.limits.requestTimeoutMs, onStop);
   } catch (err) {
     logUnexpected(deps, req, err);
     writeStatus(res, statusFromError(err));
@@ -183,9 +214,9 @@ async function serve(
   deps: RequestHandlerDeps,
   req: IncomingMessage,
   res: ServerResponse,
-  url: URL,
+  query: URLSearchParams,
   info: RequestInfo,
-  signal: AbortSignal,
+  abort: RequestAbort,
 ): Promise<void> {
   const acceptHeader = req.headers.accept;
   const accept = parseAccept(acceptHeader);
@@ -209,7 +240,7 @@ async function serve(
   }
   if (deps.metrics && info.apiGroup === METRICS_GROUP && info.apiVersion === METRICS_VERSION) {
     const now = deps.rest.clock.now();
-    return serveMetrics({ api: deps.api, source: deps.metrics, info, query: url.searchParams, res, now });
+    return serveMetrics({ api: deps.api, source: deps.metrics, info, query, res, now });
   }
   const served = deps.index.find(info.apiGroup, info.apiVersion, info.resource);
   if (!served) {
@@ -221,6 +252,19 @@ async function serve(
     throw new HttpStatusError(500, 'InternalError', `the Api's client for ${type.kind} cannot be served over HTTP`);
   }
   const now = () => deps.rest.clock.now();
-  const view = responseView(type, accept, url.searchParams, deps.rest.printers, now, conversion?.fromStored);
-  await serveResource({ req, res, info, query: url.searchParams, type, client, view, conversion, signal }, deps.rest);
+  const view = responseView(type, accept, query, deps.rest.printers, now, conversion?.fromStored);
+  const r: RestRequest = {
+    req,
+    res,
+    info,
+    query,
+    type,
+    client,
+    view,
+    conversion,
+    get signal() {
+      return abort.signal;
+    },
+  };
+  await serveResource(r, deps.rest);
 }

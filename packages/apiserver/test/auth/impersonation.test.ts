@@ -4,7 +4,12 @@ import { describe, expect, it } from 'vitest';
 import { impersonatedUser } from '../../src/auth/impersonation.js';
 import { HttpStatusError } from '../../src/errors/http-status-error.js';
 
-const request = (headers: Record<string, string[]>) => ({ headersDistinct: headers }) as unknown as IncomingMessage;
+/** A request with these headers, as Node gives them: distinct values by name, and the raw name/value pairs. */
+const request = (headers: Record<string, string[]>) =>
+  ({
+    headersDistinct: headers,
+    rawHeaders: Object.entries(headers).flatMap(([name, values]) => values.flatMap((value) => [name, value])),
+  }) as unknown as IncomingMessage;
 const admin: UserInfo = { username: 'admin', groups: ['system:authenticated'] };
 const line = (spec: object) =>
   JSON.stringify({ apiVersion: 'abac.authorization.kubernetes.io/v1beta1', kind: 'Policy', spec });

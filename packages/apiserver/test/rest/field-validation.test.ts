@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { duplicateFields } from '../../src/rest/duplicate-fields.js';
+import { duplicateFields, duplicateFieldsOf } from '../../src/rest/duplicate-fields.js';
 import { send, servedApi } from '../server/served-api.js';
 
 describe('duplicateFields', () => {
@@ -12,6 +13,26 @@ describe('duplicateFields', () => {
     ['[{"a":1},{"a":1}]', []],
   ])('%s -> %j', (text, expected) => {
     expect(duplicateFields(text)).toEqual(expected);
+  });
+});
+
+describe('duplicateFieldsOf (the walk skipped for a text that re-serializes exactly)', () => {
+  it.each([
+    ['compact, no duplicates', '{"a":1,"b":{"c":[1,2]}}', []],
+    ['compact, a duplicate', '{"a":1,"a":2}', ['a']],
+    ['spaced, a duplicate', '{ "a" : 1 , "b" : { "c" : 1 , "c" : 2 } }', ['b.c']],
+    ['spaced, no duplicates', '{ "a" : 1 }', []],
+  ])('%s', (_name, text, expected) => {
+    expect(duplicateFieldsOf(text, JSON.parse(text))).toEqual(expected);
+  });
+
+  it('finds what duplicateFields finds, for any JSON text', () => {
+    fc.assert(
+      fc.property(fc.json(), fc.boolean(), (text, spaced) => {
+        const sent = spaced ? JSON.stringify(JSON.parse(text), null, 1) : text;
+        expect(duplicateFieldsOf(sent, JSON.parse(sent))).toEqual(duplicateFields(sent));
+      }),
+    );
   });
 });
 

@@ -62,6 +62,37 @@ export function granularList(list: ListSchema | undefined, items: unknown[]): li
   return list.type === 'set' || items.every((item) => keyElement(item, list) !== undefined);
 }
 
+/**
+ * The elements naming each item of a list, when it is merged item by item;
+ * `undefined` when it is atomic (`granularList` and `itemElement` in one
+ * pass: a map item's key is encoded once).
+ */
+export function itemElements(list: ListSchema | undefined, items: unknown[]): PathElement[] | undefined {
+  if (!list || list.type === 'atomic') return undefined;
+  const elements: PathElement[] = [];
+  for (const item of items) {
+    const element = list.type === 'set' ? `v:${JSON.stringify(item)}` : keyElement(item, list);
+    if (element === undefined) return undefined;
+    elements.push(element);
+  }
+  return elements;
+}
+
+/** Member elements already spelled, by member name: the names of one kind's fields recur in every object. */
+const memberElements = new Map<string, PathElement>();
+/** Bounds the spelled names (label and annotation keys are anyone's). */
+const MAX_MEMBER_ELEMENTS = 4096;
+
+/** The `f:` element of member `key`. */
+export function memberElement(key: string): PathElement {
+  let element = memberElements.get(key);
+  if (element === undefined) {
+    element = `f:${key}`;
+    if (memberElements.size < MAX_MEMBER_ELEMENTS) memberElements.set(key, element);
+  }
+  return element;
+}
+
 /** The element naming `item` inside a granular list. */
 export function itemElement(item: unknown, list: ListSchema): PathElement {
   return list.type === 'set' ? `v:${JSON.stringify(item)}` : (keyElement(item, list) as PathElement);

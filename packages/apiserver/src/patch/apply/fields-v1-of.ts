@@ -1,7 +1,7 @@
 import { isJsonObject } from '@flotilla/core';
 import { type FieldSchema, memberSchema } from '../field-schema.js';
 import type { FieldPath } from './field-path.js';
-import { granularList, itemElement } from './field-path.js';
+import { itemElements, memberElement } from './field-path.js';
 import type { FieldsV1 } from './field-set.js';
 
 /** Met a map-list with two items of one key: the caller falls back to `FieldSet`, which merges them. */
@@ -25,7 +25,7 @@ export function fieldsV1Of(
 ): FieldsV1 | undefined {
   const root: FieldsV1 = {};
   try {
-    if (isJsonObject(obj) && !schema?.atomic) addMembers(root, obj, schema, [], skip);
+    if (isJsonObject(obj) && !schema?.atomic) addMembers(root, obj, Object.keys(obj), schema, [], skip);
   } catch (err) {
     if (err instanceof DuplicateItem) return undefined;
     throw err;
@@ -33,17 +33,18 @@ export function fieldsV1Of(
   return root;
 }
 
-/** Adds the fields of an object's members under `node`; returns whether it added any. */
+/** Adds the fields of an object's members (`keys`, its own keys) under `node`; returns whether it added any. */
 function addMembers(
   node: FieldsV1,
   obj: Record<string, unknown>,
+  keys: string[],
   schema: FieldSchema | undefined,
   path: string[],
   skip: (path: FieldPath) => boolean,
 ): boolean {
   let added = false;
-  for (const key of Object.keys(obj).sort()) {
-    const element = `f:${key}`;
+  for (const key of keys.sort()) {
+    const element = memberElement(key);
     path.push(element);
     if (!skip(path)) added = addValue(node, element, obj[key], memberSchema(schema, key), path, skip) || added;
     path.pop();
@@ -60,27 +61,31 @@ function addValue(
   path: string[],
   skip: (path: FieldPath) => boolean,
 ): boolean {
-  if (isJsonObject(value) && !schema?.atomic && Object.keys(value).length > 0) {
-    const child: FieldsV1 = {};
-    if (!addMembers(child, value, schema, path, skip)) return false;
-    node[element] = child;
-    return true;
+  if (isJsonObject(value) && !schema?.atomic) {
+    const keys = Object.keys(value);
+    if (keys.length > 0) {
+      const child: FieldsV1 = {};
+      if (!addMembers(child, value, keys, schema, path, skip)) return false;
+      node[element] = child;
+      return true;
+    }
   }
   const list = schema?.list;
-  if (Array.isArray(value) && granularList(list, value)) {
-    if (value.length === 0) return false;
-    const items = value
-      .map((item) => ({ item, element: itemElement(item, list) }))
-      .sort((a, b) => (a.element < b.element ? -1 : a.element > b.element ? 1 : 0));
+  const elements = Array.isArray(value) ? itemElements(list, value) : undefined;
+  if (list && elements) {
+    if (elements.length === 0) return false;
+    const order = elements.map((_, i) => i).sort((a, b) => compare(elements[a]!, elements[b]!));
     const child: FieldsV1 = {};
-    for (const { item, element: itemKey } of items) {
+    for (const i of order) {
+      const itemKey = elements[i]!;
       if (Object.hasOwn(child, itemKey)) throw new DuplicateItem();
-      // The item is owned itself; a map item also through its fields (`"."` beside them).
-      const fields: FieldsV1 = {};
+      // The item is owned itself; a map item also through its fields (`"."` before them, as it sorts first).
+      const fields: FieldsV1 = { '.': {} };
       path.push(itemKey);
-      const hasFields = list.type === 'map' && !skip(path) && itemFields(fields, item, list.items, path, skip);
+      const hasFields =
+        list.type === 'map' && !skip(path) && itemFields(fields, (value as unknown[])[i], list.items, path, skip);
       path.pop();
-      child[itemKey] = hasFields ? { '.': {}, ...fields } : {};
+      child[itemKey] = hasFields ? fields : {};
     }
     node[element] = child;
     return true;
@@ -88,6 +93,8 @@ function addValue(
   node[element] = {};
   return true;
 }
+
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** The fields of a map-list item, as of any other value: an object's members unless it is atomic or empty. */
 function itemFields(
@@ -97,7 +104,7 @@ function itemFields(
   path: string[],
   skip: (path: FieldPath) => boolean,
 ): boolean {
-  return isJsonObject(item) && !schema?.atomic && Object.keys(item).length > 0
-    ? addMembers(node, item, schema, path, skip)
-    : false;
+  if (!isJsonObject(item) || schema?.atomic) return false;
+  const keys = Object.keys(item);
+  return keys.length > 0 && addMembers(node, item, keys, schema, path, skip);
 }

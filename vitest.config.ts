@@ -29,6 +29,9 @@ export default defineConfig({
           name: 'unit',
           include: ['packages/*/test/**/*.test.ts', 'examples/**/*.test.ts', 'docs/**/*.test.ts'],
           exclude: ['**/integration/**', '**/node_modules/**'],
+          // A bound on a hang, not a timing check: property tests run thousands of cases and a
+          // shared 2-core CI machine can stretch one past vitest's 5 s default.
+          testTimeout: 30_000,
           typecheck: { enabled: true, include: ['packages/*/test/**/*.test-d.ts'], tsconfig: './tsconfig.json' },
         },
       },

@@ -3,8 +3,10 @@ import { appendFile, mkdtemp, readdir, readFile, rm, truncate, writeFile } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { firstValueFrom, take, toArray } from 'rxjs';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FileStore, type KubeObject } from '../../src/index.js';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { FileStore, type KubeObject, NotFoundError } from '../../src/index.js';
+import { CommitLog } from '../../src/store/file-commit-log.js';
+import { frameJson } from '../../src/store/file-records.js';
 
 const key = (name: string) => ({ resource: 'configmaps', namespace: 'default', name });
 const configMap = (name: string, v = name): KubeObject => ({
@@ -122,6 +124,43 @@ describe('FileStore recovery', () => {
       { historyLimit: 10, snapshotEvery: 10 },
     );
     expect((await readdir(dir)).some((n) => n.endsWith('.tmp'))).toBe(false);
+  });
+
+  it('snapshots only what is on disk: a write queued when the snapshot is taken, whose batch then fails, is not in it', async () => {
+    const options = { historyLimit: 5, snapshotEvery: 5 };
+    await withStore(async (s) => {
+      for (let i = 0; i < 4; i++) await s.create(key(`cm-${i}`), configMap(`cm-${i}`));
+      const append = CommitLog.prototype.append;
+      let doomed: Promise<unknown> | undefined;
+      vi.spyOn(CommitLog.prototype, 'append').mockImplementation(function (this: CommitLog, frames) {
+        // The 5th record reaches `snapshotEvery`: the snapshot is taken before the next batch, with `doomed` queued.
+        if (!doomed) {
+          doomed = s.create(key('doomed'), configMap('doomed'));
+          return append.call(this, frames);
+        }
+        return Promise.reject(new Error('the disk refused this batch'));
+      });
+      await s.create(key('cm-4'), configMap('cm-4'));
+      await expect(doomed).rejects.toThrow('the disk refused this batch');
+      vi.restoreAllMocks();
+      // Enough records after the new snapshot that a reopen starts from it.
+      for (let i = 5; i < 10; i++) await s.create(key(`cm-${i}`), configMap(`cm-${i}`));
+    }, options);
+    expect((await readdir(dir)).filter((n) => n.startsWith('snapshot-'))).toContain('snapshot-0000000000000006.snap');
+    await withStore(async (s) => {
+      await expect(s.get(key('doomed'))).rejects.toThrow(NotFoundError);
+      expect((await s.list('configmaps')).items.map((o) => o.metadata.name)).toEqual(
+        Array.from({ length: 10 }, (_, i) => `cm-${i}`),
+      );
+    }, options);
+  });
+
+  it('refuses a snapshot of another format, naming the file and the format', async () => {
+    const file = join(dir, 'snapshot-0000000000000001.snap');
+    await writeFile(file, frameJson({ format: 'flotilla.file-store.snapshot/v1', revision: 1, count: 0 }));
+    await expect(FileStore.open(dir)).rejects.toThrow(
+      `${file} is not a whole FileStore snapshot (format flotilla.file-store.snapshot/v1, not flotilla.file-store.snapshot/v2)`,
+    );
   });
 
   it('resumes a watch after a reopen from a revision written before it, across a snapshot', async () => {

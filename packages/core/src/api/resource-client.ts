@@ -220,6 +220,7 @@ export class ApiResourceClient<T extends KubeObject = KubeObject> implements Res
     const scope = {
       namespace: this.type.namespaced ? opts.namespace : undefined,
       resourceVersion: opts.resourceVersion,
+      shared: opts.shared,
     };
     const events = selector.everything
       ? this.ctx.store.watch(this.resource, scope)

@@ -57,7 +57,7 @@ const revisionOf = (obj: KubeObject) => Number(obj.metadata.resourceVersion);
 export function watchSelected(
   store: Store,
   resource: string,
-  opts: { namespace?: string; resourceVersion?: string },
+  opts: { namespace?: string; resourceVersion?: string; shared?: boolean },
   selector: ObjectSelector,
 ): Observable<WatchEvent> {
   return new Observable<WatchEvent>((subscriber) => {
@@ -80,7 +80,8 @@ export function watchSelected(
           ? undefined
           : (obj: Readonly<KubeObject>) =>
               revisionOf(obj) <= listed || selector.matches(obj) || members.has(keyOf(obj));
-        inner = store.watch(resource, { namespace: opts.namespace, resourceVersion: from, filter }).subscribe({
+        const scope = { namespace: opts.namespace, resourceVersion: from, filter, shared: opts.shared };
+        inner = store.watch(resource, scope).subscribe({
           next(event) {
             const key = keyOf(event.object);
             const now = selector.matches(event.object);

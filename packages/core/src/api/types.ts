@@ -21,6 +21,11 @@ export interface ClientWatchOptions {
   resourceVersion?: string;
   labelSelector?: string | LabelSelector;
   fieldSelector?: string;
+  /**
+   * Take the store's own objects, deeply frozen, instead of copies: for a
+   * watcher that only reads them (an informer). See `WatchOptions.shared`.
+   */
+  shared?: boolean;
 }
 
 /** How dependents are treated when an owner is deleted. */

@@ -211,7 +211,12 @@ export class Informer<T extends KubeObject = KubeObject> implements SharedInform
         this.abort.signal.removeEventListener('abort', onAbort);
         if (received) this.backoff.reset();
       };
-      const stream = this.client.watch({ namespace: this.options.namespace, resourceVersion: this.lastRevision });
+      // Without a transform the cache keeps what it receives, frozen: it may as well be the store's own object.
+      const stream = this.client.watch({
+        namespace: this.options.namespace,
+        resourceVersion: this.lastRevision,
+        shared: !this.options.transform,
+      });
       this.watchSubscription = stream.subscribe({
         next: (event) => {
           received = true;

@@ -1,5 +1,6 @@
 import type { Subscriber } from 'rxjs';
 import { ExpiredError } from '../errors/api-errors.js';
+import { deepFreeze } from '../informer/deep-freeze.js';
 import { cloneJson } from '../json/clone-json.js';
 import type { KubeObject } from '../model/meta.js';
 import type { Change } from './memory-history.js';
@@ -14,6 +15,8 @@ export interface Watcher {
   readonly subscriber: Subscriber<WatchEvent>;
   /** Changes whose object fails it are skipped before any copy is made. */
   readonly filter?: (object: Readonly<KubeObject>) => boolean;
+  /** Takes the store's object, frozen, rather than a copy (`WatchOptions.shared`). */
+  readonly shared?: boolean;
 }
 
 /** How the fan-out keeps writers independent of slow watchers. */
@@ -71,7 +74,8 @@ interface Lane {
  *   the same way): it lists again or watches from its last revision.
  * - A watcher never gets a revision at or below `lastDelivered`, which is
  *   what makes replay-then-live free of duplicates.
- * - Each watcher gets its own copy of the object.
+ * - Each watcher gets its own copy of the object, except those that asked
+ *   to share the store's (frozen) one.
  */
 export class WatchFanout {
   private readonly byResource = new Map<string, Map<Watcher, Lane>>();
@@ -214,11 +218,15 @@ export function deliver(watcher: Watcher, change: Change): void {
   if (event) watcher.subscriber.next(event);
 }
 
-/** The event `watcher` gets for `change` (its own copy), or undefined if the change is not for it; marks it delivered. */
+/** The event `watcher` gets for `change` (its own copy, or the shared frozen one), or undefined if the change is not for it; marks it delivered. */
 function eventFor(watcher: Watcher, change: Change): WatchEvent | undefined {
   if (change.revision <= watcher.lastDelivered) return undefined;
   if (watcher.namespace !== undefined && watcher.namespace !== change.namespace) return undefined;
   watcher.lastDelivered = change.revision;
   if (watcher.filter && !watcher.filter(change.object)) return undefined;
-  return { type: change.type, object: cloneJson(change.object) };
+  // Stored objects are never mutated (a write stores a new one), so freezing one in place only makes that promise loud.
+  return {
+    type: change.type,
+    object: watcher.shared ? (deepFreeze(change.object) as KubeObject) : cloneJson(change.object),
+  };
 }

@@ -68,23 +68,7 @@ export interface MemoryStoreState {
   /** The store's revision: the next write gets the one after it. */
   revision: number;
   /** Each object with its key; the store takes them over (they must not be used elsewhere). */
-  objects: Iterable<MemoryStoreEntry>;
-}
-
-/** One object of a `MemoryStoreState`. */
-export interface MemoryStoreEntry {
-  resource: string;
-  namespace?: string;
-  name: string;
-  /** The object, carrying its `metadata.resourceVersion` unless `revision` is given. */
-  readonly object: KubeObject;
-  /**
-   * The revision the object was written at. When given, the store keeps the
-   * entry itself and reads `object` only when it first needs the object, so
-   * `object` may be a getter that decodes it then (and must return the same
-   * object every time): a persistent store opens without parsing every object.
-   */
-  readonly revision?: number;
+  objects: Iterable<{ resource: string; namespace?: string; name: string; object: KubeObject }>;
 }
 
 /** The on-disk form of a snapshot. */
@@ -119,7 +103,8 @@ const defaultWatchBufferEvents = 10_000;
  *   changes it is closed with `ExpiredError`.
  * - Memory is bounded: the history holds at most `historyLimit` writes and
  *   about `historyBytes` bytes of objects.
- * - Each watcher receives its own copy of every object.
+ * - Each watcher receives its own copy of every object, unless it asked to
+ *   share the store's own, frozen (`WatchOptions.shared`: informers do).
  * - Every page of a list is read at the first page's revision: later writes
  *   are undone from the history, so pages never skip or repeat an object.
  * - `delete` returns, and the `DELETED` event carries, the last stored state
@@ -252,6 +237,7 @@ export class MemoryStore implements Store {
         lastDelivered: from === 0 ? this.revision : from,
         subscriber,
         filter: opts.filter,
+        shared: opts.shared,
       };
       if (from !== 0) {
         if (from < this.history.compactedRevision) {
@@ -331,13 +317,11 @@ export class MemoryStore implements Store {
   }
 
   private restore(state: MemoryStoreState): void {
-    for (const entry of state.objects) {
-      const { resource, namespace, name } = entry;
-      const stored: StoredObject =
-        entry.revision === undefined
-          ? { object: entry.object, revision: parseRevision(entry.object.metadata.resourceVersion ?? '0') }
-          : (entry as StoredObject);
-      this.table(resource).put(tableKey(namespace, name), namespace, stored);
+    for (const { resource, namespace, name, object } of state.objects) {
+      this.table(resource).put(tableKey(namespace, name), namespace, {
+        object,
+        revision: parseRevision(object.metadata.resourceVersion ?? '0'),
+      });
     }
     this.revision = state.revision;
   }

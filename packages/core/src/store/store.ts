@@ -50,6 +50,15 @@ export interface WatchOptions {
    * for copying the rest.
    */
   filter?: (object: Readonly<KubeObject>) => boolean;
+  /**
+   * The watcher takes the store's own object, deeply frozen, instead of a
+   * copy of its own: for a consumer that only reads what it receives and
+   * would freeze it anyway (an informer's cache). That saves a deep copy per
+   * change and per such watcher, and a cache then holds the store's object
+   * instead of a second one. Stores that decode every event (etcd) give
+   * fresh objects whatever this says.
+   */
+  shared?: boolean;
 }
 
 /** Options for `Store.create` and `Store.update`. */

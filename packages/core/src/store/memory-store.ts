@@ -68,7 +68,23 @@ export interface MemoryStoreState {
   /** The store's revision: the next write gets the one after it. */
   revision: number;
   /** Each object with its key; the store takes them over (they must not be used elsewhere). */
-  objects: Iterable<{ resource: string; namespace?: string; name: string; object: KubeObject }>;
+  objects: Iterable<MemoryStoreEntry>;
+}
+
+/** One object of a `MemoryStoreState`. */
+export interface MemoryStoreEntry {
+  resource: string;
+  namespace?: string;
+  name: string;
+  /** The object, carrying its `metadata.resourceVersion` unless `revision` is given. */
+  readonly object: KubeObject;
+  /**
+   * The revision the object was written at. When given, the store keeps the
+   * entry itself and reads `object` only when it first needs the object, so
+   * `object` may be a getter that decodes it then (and must return the same
+   * object every time): a persistent store opens without parsing every object.
+   */
+  readonly revision?: number;
 }
 
 /** The on-disk form of a snapshot. */
@@ -317,11 +333,13 @@ export class MemoryStore implements Store {
   }
 
   private restore(state: MemoryStoreState): void {
-    for (const { resource, namespace, name, object } of state.objects) {
-      this.table(resource).put(tableKey(namespace, name), namespace, {
-        object,
-        revision: parseRevision(object.metadata.resourceVersion ?? '0'),
-      });
+    for (const entry of state.objects) {
+      const { resource, namespace, name } = entry;
+      const stored: StoredObject =
+        entry.revision === undefined
+          ? { object: entry.object, revision: parseRevision(entry.object.metadata.resourceVersion ?? '0') }
+          : (entry as StoredObject);
+      this.table(resource).put(tableKey(namespace, name), namespace, stored);
     }
     this.revision = state.revision;
   }

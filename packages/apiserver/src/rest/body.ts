@@ -16,6 +16,45 @@ export function requestBodyOf(req: IncomingMessage): Buffer | undefined {
   return bodies.get(req);
 }
 
+/** One body being read: its chunks so far, and how the read ends. */
+class BodyRead {
+  private readonly chunks: Buffer[] = [];
+  private size = 0;
+  private settled = false;
+
+  constructor(
+    private readonly req: IncomingMessage,
+    private readonly limit: number,
+    private readonly resolve: (body: Buffer) => void,
+    private readonly reject: (err: Error) => void,
+  ) {}
+
+  data(chunk: Buffer): void {
+    if (this.settled) return;
+    this.size += chunk.length;
+    if (this.size <= this.limit) {
+      this.chunks.push(chunk);
+      return;
+    }
+    this.req.pause();
+    this.fail(tooLarge(this.limit));
+  }
+
+  end(): void {
+    if (this.settled) return;
+    this.settled = true;
+    const body = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.size);
+    bodies.set(this.req, body);
+    this.resolve(body);
+  }
+
+  fail(err: Error): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.reject(err);
+  }
+}
+
 /**
  * Reads the whole body, refusing one over `limit` bytes as soon as the
  * declared length or the bytes received pass it (the rest is not read).
@@ -24,29 +63,17 @@ export function readBody(req: IncomingMessage, limit = MAX_REQUEST_BODY_BYTES): 
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > limit) return Promise.reject(tooLarge(limit));
   if (req.readableEnded) return Promise.resolve(Buffer.alloc(0));
-  // Stream events rather than an async iterator: a body is a chunk or two, and the iterator's promises
-  // cost more than reading it.
+  // Stream events rather than an async iterator (a body is a chunk or two, and the iterator's promises cost
+  // more than reading it), and a class rather than named closures: the listeners are made on every request.
   return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const done = (err?: Error) => {
-      req.off('data', onData).off('end', onEnd).off('error', done).off('close', onClose);
-      if (err) return reject(err);
-      const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
-      bodies.set(req, body);
-      resolve(body);
-    };
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        req.pause();
-        done(tooLarge(limit));
-      } else chunks.push(chunk);
-    };
-    const onEnd = () => done();
-    const onClose = () =>
-      done(new HttpStatusError(400, 'BadRequest', 'the client closed the request before its body was read'));
-    req.on('data', onData).on('end', onEnd).on('error', done).on('close', onClose);
+    const read = new BodyRead(req, limit, resolve, reject);
+    req
+      .on('data', (chunk: Buffer) => read.data(chunk))
+      .on('end', () => read.end())
+      .on('error', (err: Error) => read.fail(err))
+      .on('close', () =>
+        read.fail(new HttpStatusError(400, 'BadRequest', 'the client closed the request before its body was read')),
+      );
   });
 }
 

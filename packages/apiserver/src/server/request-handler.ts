@@ -84,13 +84,13 @@ export function attributesOf(user: UserInfo, info: RequestInfo): AuthorizationAt
 
 /**
  * Waits for `work` up to the request timeout: a late request gets a 504
- * Status and `onTimeout` runs (it aborts the request's signal). One promise
- * and one timer per request, not a race of two promises.
+ * Status and its signal aborts. One promise and one timer per request, not
+ * a race of two promises.
  */
-function withTimeout(work: Promise<void>, ms: number, onTimeout: () => void): Promise<void> {
+function withTimeout(work: Promise<void>, ms: number, abort: RequestAbort): Promise<void> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
-      onTimeout();
+      abort.abort();
       reject(new HttpStatusError(504, 'Timeout', `the request did not complete within ${ms / 1000}s`, 1));
     }, ms);
     work.then(
@@ -132,10 +132,10 @@ class RequestAbort {
     return this.controller.signal;
   }
 
-  readonly abort = (): void => {
+  abort(): void {
     this.aborted = true;
     this.controller?.abort();
-  };
+  }
 }
 
 /**
@@ -150,13 +150,12 @@ export async function handleRequest(
   res: ServerResponse,
 ): Promise<void> {
   const abort = new RequestAbort();
-  const onStop = abort.abort;
   // Only a client gone before its answer aborts: aborting makes a DOMException, too dear for every request.
   res.once('close', () => {
-    if (!res.writableFinished) onStop();
+    if (!res.writableFinished) abort.abort();
   });
   let release: (() => void) | undefined;
-  let stopListened = false;
+  let onStop: (() => void) | undefined;
   try {
     const { path, query } = splitTarget(req.url ?? '/');
     if (!path.startsWith('/')) throw new HttpStatusError(400, 'BadRequest', 'the request path must be absolute');
@@ -188,11 +187,11 @@ export async function handleRequest(
     if (cls === 'watch' || isLongRunning(info)) {
       // Only what runs until it is told to stop listens for the server's stop: an EventTarget listener
       // costs more than a short request's whole routing, and a short request ends by itself.
-      stopListened = true;
+      onStop = () => abort.abort();
       deps.stopping.addEventListener('abort', onStop, { once: true });
-      if (deps.stopping.aborted) onStop();
+      if (deps.stopping.aborted) abort.abort();
       await work;
-    } else await withTimeout(work, deps.limits.requestTimeoutMs, onStop);
+    } else await withTimeout(work, deps.limits.requestTimeoutMs, abort);
   } catch (err) {
     logUnexpected(deps, req, err);
     writeStatus(res, statusFromError(err));
@@ -200,7 +199,7 @@ export async function handleRequest(
     if (!req.complete) res.once('finish', () => req.destroy());
   } finally {
     release?.();
-    if (stopListened) deps.stopping.removeEventListener('abort', onStop);
+    if (onStop) deps.stopping.removeEventListener('abort', onStop);
   }
 }
 
@@ -251,8 +250,14 @@ async function serve(
   if (!(client instanceof ApiResourceClient)) {
     throw new HttpStatusError(500, 'InternalError', `the Api's client for ${type.kind} cannot be served over HTTP`);
   }
-  const now = () => deps.rest.clock.now();
-  const view = responseView(type, accept, query, deps.rest.printers, now, conversion?.fromStored);
+  const view = responseView(
+    type,
+    accept,
+    query,
+    deps.rest.printers,
+    () => deps.rest.clock.now(),
+    conversion?.fromStored,
+  );
   const r: RestRequest = {
     req,
     res,

@@ -20,6 +20,22 @@ export interface EventRecorderOptions {
 const maxTracked = 4096;
 
 /**
+ * What a repeat needs of the Event already written (client-go's `eventLog`):
+ * the rest is rebuilt from the repeat itself, which has the same object,
+ * type, reason and message. Keeping this rather than the Event holds a few
+ * hundred bytes per tracked event instead of a whole object: a node agent
+ * tracks three or more for each pod it starts.
+ */
+interface WrittenEvent {
+  name: string;
+  namespace: string;
+  uid?: string;
+  resourceVersion?: string;
+  count: number;
+  firstTimestamp?: string;
+}
+
+/**
  * Writes `Event` objects about other objects (client-go's `EventRecorder`),
  * aggregating repeats: the same (object, type, reason, message) from the
  * same component increments `count` and moves `lastTimestamp` on the Event
@@ -34,7 +50,7 @@ const maxTracked = 4096;
 export class EventRecorder {
   private readonly clock: Clock;
   private readonly logger: Logger;
-  private readonly written = new Map<string, Event>();
+  private readonly written = new Map<string, WrittenEvent>();
 
   constructor(
     private readonly api: ClusterApi,
@@ -56,40 +72,40 @@ export class EventRecorder {
     const key = JSON.stringify([involved, type, reason, message]);
     const now = toTimestamp(this.clock.now());
     const events = this.api.resource('Event');
+    const body = (metadata: Event['metadata'], count: number, firstTimestamp: string | undefined): Event => ({
+      apiVersion: 'v1',
+      kind: 'Event',
+      metadata,
+      involvedObject: involved,
+      type,
+      reason,
+      message,
+      source: { component: this.options.component, host: this.options.host },
+      reportingComponent: this.options.component,
+      reportingInstance: this.options.host,
+      count,
+      firstTimestamp,
+      lastTimestamp: now,
+    });
     try {
       const previous = this.written.get(key);
       if (previous) {
         try {
-          this.remember(
-            key,
-            await events.update({ ...previous, count: (previous.count ?? 1) + 1, lastTimestamp: now }),
-          );
+          const { name, namespace, uid, resourceVersion } = previous;
+          const repeat = body({ name, namespace, uid, resourceVersion }, previous.count + 1, previous.firstTimestamp);
+          this.remember(key, await events.update(repeat));
           return;
         } catch (err) {
           if (!isReason(err, 'NotFound') && !isReason(err, 'Conflict')) throw err;
           // The Event was removed or changed elsewhere: start a new one.
         }
       }
-      const created = await events.create({
-        apiVersion: 'v1',
-        kind: 'Event',
-        metadata: {
-          // client-go names events `<object>.<hex time>`; random bytes keep two events in one millisecond apart.
-          name: `${obj.metadata.name}.${this.clock.now().toString(16)}${randomBytes(4).toString('hex')}`,
-          namespace: obj.metadata.namespace ?? 'default',
-        },
-        involvedObject: involved,
-        type,
-        reason,
-        message,
-        source: { component: this.options.component, host: this.options.host },
-        reportingComponent: this.options.component,
-        reportingInstance: this.options.host,
-        count: 1,
-        firstTimestamp: now,
-        lastTimestamp: now,
-      });
-      this.remember(key, created);
+      const metadata = {
+        // client-go names events `<object>.<hex time>`; random bytes keep two events in one millisecond apart.
+        name: `${obj.metadata.name}.${this.clock.now().toString(16)}${randomBytes(4).toString('hex')}`,
+        namespace: obj.metadata.namespace ?? 'default',
+      };
+      this.remember(key, await events.create(body(metadata, 1, now)));
     } catch (err) {
       this.logger.warn({ err, reason, object: involved }, 'could not record event');
     }
@@ -97,7 +113,15 @@ export class EventRecorder {
 
   private remember(key: string, event: Event): void {
     this.written.delete(key);
-    this.written.set(key, event);
+    const { name, namespace = 'default', uid, resourceVersion } = event.metadata;
+    this.written.set(key, {
+      name,
+      namespace,
+      uid,
+      resourceVersion,
+      count: event.count ?? 1,
+      firstTimestamp: event.firstTimestamp,
+    });
     // Maps iterate in insertion order: the first key is the least recently written.
     if (this.written.size > maxTracked) this.written.delete(this.written.keys().next().value as string);
   }

@@ -100,6 +100,21 @@ describe('EventRecorder', () => {
       source: { component: 'widget-controller' },
     });
     expect(events.find((e) => e.reason === 'Failed')?.count).toBe(1);
+
+    // A third repeat updates the same Event again (from the revision the second one left), keeping its identity.
+    await clock.step(5000);
+    await recorder.event(w, 'Normal', 'Created', 'created config map');
+    const again = (await api.resource('Event').list({ namespace: 'default' })).items.find(
+      (e) => e.reason === 'Created',
+    );
+    expect(again).toMatchObject({
+      metadata: { name: created.metadata.name, uid: created.metadata.uid },
+      count: 3,
+      firstTimestamp: '2026-01-01T00:00:00Z',
+      lastTimestamp: '2026-01-01T00:00:10Z',
+      message: 'created config map',
+    });
+    expect(again?.metadata.creationTimestamp).toBe(created.metadata.creationTimestamp);
   });
 
   it('starts a new Event when the aggregated one was deleted', async () => {

@@ -262,7 +262,14 @@ export class FakeRuntime implements ContainerRuntime {
   async listPodSandbox(filter?: PodSandboxFilter): Promise<PodSandbox[]> {
     return this.candidates(this.sandboxes, filter?.labelSelector)
       .filter((s) => matchesSandboxFilter(s.status, filter))
-      .map(({ status: { network: _network, ...sandbox } }) => structuredClone(sandbox));
+      .map(({ status }) => ({
+        id: status.id,
+        metadata: { ...status.metadata },
+        state: status.state,
+        createdAt: status.createdAt,
+        labels: { ...status.labels },
+        annotations: { ...status.annotations },
+      }));
   }
 
   async createContainer(

@@ -68,6 +68,41 @@ function podTemplate(app: string) {
 
 /** Runs the envelope at `scale`; returns its report rows (prefixed `Envelope`). */
 export async function runEnvelope(scale: number): Promise<BenchRow[]> {
+  const baseline = heapAfterGc();
+  let store: CountingMemoryStore | undefined = new CountingMemoryStore({ historyLimit }, 'pods');
+  const rows = await runCluster(scale, store, baseline);
+  // Only the store is left reachable now: what it holds (objects and watch history) is the difference to an empty heap.
+  const withStoreOnly = heapAfterGc();
+  const historyWrites = Math.min(historyLimit, Number(await store.currentRevision()));
+  await store.close();
+  store = undefined;
+  const storeBytes = withStoreOnly.heapUsed - heapAfterGc().heapUsed;
+  const figure = (name: string) => rows.find((r) => r.figure === `Envelope.${name}`)?.value ?? 0;
+  const pods = figure('pods');
+  const mib = (n: number) => n / 2 ** 20;
+  const restMiB = figure('heapMiB') - mib(baseline.heapUsed) - figure('heapMiB.nodeAgents') - mib(storeBytes);
+  console.log(
+    `heap when all pods ran, beyond the empty process: node agents and their runtimes ${figure('heapMiB.nodeAgents').toFixed(0)} MiB, ` +
+      `the store ${mib(storeBytes).toFixed(0)} MiB (${historyWrites} writes of watch history, up to ${historyLimit}), ` +
+      `the rest (informer caches, controllers, scheduler, Api) ${restMiB.toFixed(0)} MiB; per pod: ` +
+      `${(storeBytes / pods / 1024).toFixed(1)} kB store, ${((restMiB * 2 ** 20) / pods / 1024).toFixed(1)} kB rest`,
+  );
+  rows.push(
+    { figure: 'Envelope.heapMiB.store', value: mib(storeBytes), unit: 'MiB' },
+    { figure: 'Envelope.heapMiB.rest', value: restMiB, unit: 'MiB' },
+    { figure: 'Envelope.storeHistoryWrites', value: historyWrites, unit: 'writes' },
+  );
+  return rows;
+}
+
+/** The watch history the envelope's MemoryStore keeps (etcd keeps its writes until compaction, every 5 minutes). */
+const historyLimit = 200_000;
+
+async function runCluster(
+  scale: number,
+  store: CountingMemoryStore,
+  baseline: NodeJS.MemoryUsage,
+): Promise<BenchRow[]> {
   const nodeCount = Math.max(1, Math.round(5000 * scale));
   const deployments = Math.max(1, Math.round(1000 * scale));
   const services = Math.max(1, Math.round(10_000 * scale));
@@ -77,8 +112,6 @@ export async function runEnvelope(scale: number): Promise<BenchRow[]> {
   );
   const clock = new RealClock();
   const logger = silentLogger();
-  const baseline = heapAfterGc();
-  const store = new CountingMemoryStore({ historyLimit: 200_000 }, 'pods');
   const metrics = new Registry();
   const api = new Api({ store, clock });
   const manager = new Manager({ api, clock, logger, metrics });
@@ -117,7 +150,9 @@ export async function runEnvelope(scale: number): Promise<BenchRow[]> {
     });
   });
   const nodesStarted = performance.now();
-  const agentsDone = agents.map((a) => a.run(abort.signal).catch(() => {}));
+  const agentsAbort = new AbortController();
+  setMaxListeners(4 * nodeCount + 100, agentsAbort.signal);
+  const agentsDone = agents.map((a) => a.run(agentsAbort.signal).catch(() => {}));
   await new Promise<void>((resolve) => {
     const check = () => nodesInformer.cache.list().length >= nodeCount && resolve();
     const sub = nodesInformer.events$.subscribe(() => check() && sub.unsubscribe());
@@ -223,10 +258,14 @@ export async function runEnvelope(scale: number): Promise<BenchRow[]> {
   nodeSub.unsubscribe();
   const withPods = heapAfterGc();
 
+  // The agents' share of the heap: what stopping and dropping them (and their FakeRuntimes) frees.
+  agentsAbort.abort();
+  await Promise.all(agentsDone);
+  agents.length = 0;
+  const agentsBytes = withPods.heapUsed - heapAfterGc().heapUsed;
   abort.abort();
-  await Promise.all([manager.stopped, schedulerDone, ...agentsDone]);
+  await Promise.all([manager.stopped, schedulerDone]);
   await api.close();
-  await store.close();
 
   const proxierMs = [...generateMs].sort((a, b) => a - b);
   console.log(
@@ -253,6 +292,7 @@ export async function runEnvelope(scale: number): Promise<BenchRow[]> {
       unit: 'B',
     },
     { figure: 'Envelope.heapBytesPerPod', value: (withPods.heapUsed - withNodes.heapUsed) / totalPods, unit: 'B' },
+    { figure: 'Envelope.heapMiB.nodeAgents', value: mib(agentsBytes), unit: 'MiB' },
     { figure: 'Envelope.proxierSyncs', value: proxierMs.length, unit: 'syncs' },
     { figure: 'Envelope.proxierGenerateMedianMs', value: proxierMs[proxierMs.length >> 1] ?? 0, unit: 'ms' },
     { figure: 'Envelope.proxierGenerateMaxMs', value: proxierMs.at(-1) ?? 0, unit: 'ms' },

@@ -13,13 +13,13 @@ const POD = 'shell';
 let cluster: NodeCluster;
 let browser: Browser;
 
-/** The dashboard opened as the admin on one view; a script error in the page fails the test. */
-async function withPage(view: string, use: (page: Page) => Promise<void>): Promise<void> {
+/** The dashboard opened on one view (as the admin unless another token is given); a script error fails the test. */
+async function withPage(view: string, use: (page: Page) => Promise<void>, token = 'admin-token'): Promise<void> {
   const page = await browser.context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (err) => errors.push(err.message));
   try {
-    await page.goto(`${cluster.dashboard.url}#token=admin-token`);
+    await page.goto(`${cluster.dashboard.url}#token=${token}`);
     await page.getByRole('link', { name: view }).click();
     await use(page);
     expect(errors).toEqual([]);
@@ -126,6 +126,22 @@ describe("a pod's logs and shell, usage charts and rollout undo in chromium, aga
     });
     // No process is left behind on the node.
     await expect.poll(() => cluster.runtime.openSessions, { timeout: timeoutMs }).toBe(0);
+  });
+
+  it("a read-only viewer's shell is refused, and the page says what the server answers when asked why", async () => {
+    await withPage(
+      'Pods',
+      async (page) => {
+        await page.getByRole('button', { name: `Shell Pod default/${POD}` }).click();
+        const output = page.getByRole('log', { name: `Shell output of pod default/${POD}` });
+        await expect
+          .poll(() => output.textContent(), { timeout: timeoutMs })
+          .toContain('the server does not allow you to create pods/exec in namespace default');
+        expect(await page.getByRole('textbox', { name: 'Command line' }).isDisabled()).toBe(true);
+      },
+      'viewer-token',
+    );
+    expect(cluster.runtime.openSessions).toBe(0);
   });
 
   it("charts the node's and the pod's CPU and memory from the usage history", async () => {

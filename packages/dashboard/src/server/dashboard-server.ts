@@ -76,6 +76,10 @@ export class DashboardServer implements ComponentLifecycle {
   /** Opens the port; resolves with the page's address. Call once. */
   async start(signal?: AbortSignal): Promise<DashboardAddress> {
     if (this.server || this.stopping) throw new Error('the DashboardServer was already started; make a new one');
+    if (signal?.aborted) {
+      await this.stop();
+      throw new Error('the DashboardServer was not started: its signal was already aborted');
+    }
     const server = createServer((req, res) => void this.handler(req, res));
     server.on('upgrade', (req, socket: Duplex, head) => {
       if (!this.handler.upgrade(req, socket, head)) return void socket.destroy();

@@ -8,7 +8,13 @@ import {
   exitOf,
   splitFrame,
 } from '../../src/browser/model/exec-channels.js';
-import { chartSeries, cpuCores, niceCeiling, type UsageSample } from '../../src/browser/model/usage-series.js';
+import {
+  chartSeries,
+  cpuCores,
+  niceBytesCeiling,
+  niceCeiling,
+  type UsageSample,
+} from '../../src/browser/model/usage-series.js';
 
 describe('the v5.channel.k8s.io frames the shell sends and reads', () => {
   it('a stdin line is channel 0 then its bytes; v5 closes stdin with 255, 0', () => {
@@ -66,6 +72,16 @@ describe('usage samples placed in a chart', () => {
     [130 * 2 ** 20, 200_000_000],
   ])('the scale over %s tops at %s', (value, top) => {
     expect(niceCeiling(value)).toBe(top);
+  });
+
+  it.each([
+    [0, 1],
+    [512, 1000],
+    [1536, 2048],
+    [64 * 2 ** 20, 100 * 2 ** 20],
+    [3 * 2 ** 30, 5 * 2 ** 30],
+  ])('memory over %s bytes tops at %s (a round number of its binary unit)', (bytes, top) => {
+    expect(niceBytesCeiling(bytes)).toBe(top);
   });
 
   it('the newest sample sits at the right edge, the oldest at the left: a young history fills the chart', () => {

@@ -136,4 +136,11 @@ describe('DashboardServer is a ComponentLifecycle', () => {
     await expect(second.start()).rejects.toMatchObject({ code: 'EADDRINUSE' });
     await second.stopped;
   });
+
+  it('a signal aborted before start: nothing listens, start rejects, the server counts as stopped', async () => {
+    const dashboard = new DashboardServer({ apiServer: upstreamUrl, bundlePath });
+    await expect(dashboard.start(AbortSignal.abort())).rejects.toThrow(/already aborted/);
+    await dashboard.stopped;
+    expect(() => dashboard.url).toThrow(/not listening/);
+  });
 });

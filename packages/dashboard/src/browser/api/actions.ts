@@ -66,6 +66,31 @@ export class Actions {
     );
   }
 
+  /**
+   * `kubectl auth can-i`: asks the server (a SelfSubjectAccessReview)
+   * whether the viewer may do `verb` on `resource`, and why not.
+   */
+  async canI(attributes: {
+    verb: string;
+    resource: string;
+    subresource?: string;
+    namespace?: string;
+    name?: string;
+  }): Promise<{ allowed: boolean; reason?: string }> {
+    const review = {
+      apiVersion: 'authorization.k8s.io/v1',
+      kind: 'SelfSubjectAccessReview',
+      spec: { resourceAttributes: { group: '', ...attributes } },
+    };
+    const answer = await this.client.request<{ status?: { allowed?: boolean; reason?: string } }>(
+      'POST',
+      '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews',
+      JSON.stringify(review),
+      'application/json',
+    );
+    return { allowed: answer.status?.allowed === true, reason: answer.status?.reason };
+  }
+
   /** `kubectl cordon` / `uncordon`. */
   setUnschedulable(node: string, unschedulable: boolean, nodeKind: ResourceKind): Promise<unknown> {
     return this.client.request(

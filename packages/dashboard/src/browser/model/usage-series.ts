@@ -33,11 +33,18 @@ export function niceCeiling(value: number): number {
   return 10 * power;
 }
 
+/** Rounds bytes up to 1, 2 or 5 times a power of ten of the binary unit they read in: 64Mi tops at 100Mi. */
+export function niceBytesCeiling(bytes: number): number {
+  if (!(bytes > 0)) return 1;
+  const unit = 1024 ** Math.max(0, Math.floor(Math.log(bytes) / Math.log(1024)));
+  return niceCeiling(bytes / unit) * unit;
+}
+
 /**
  * Places `samples` in a `width` by `height` box: time across the span from
  * the oldest sample to the newest (at most `windowMs`, so a young history
  * fills the chart instead of a sliver at its edge), `value` up from zero to
- * a readable ceiling over the largest value.
+ * a readable `ceiling` over the largest value.
  */
 export function chartSeries(
   samples: UsageSample[],
@@ -45,11 +52,12 @@ export function chartSeries(
   windowMs: number,
   width: number,
   height: number,
+  ceiling: (max: number) => number = niceCeiling,
 ): ChartSeries {
   const sorted = [...samples].sort((a, b) => a.time - b.time);
   const end = sorted.at(-1)?.time ?? 0;
   const spanMs = Math.min(windowMs, end - (sorted[0]?.time ?? end));
-  const max = niceCeiling(Math.max(0, ...sorted.map(value)));
+  const max = ceiling(Math.max(0, ...sorted.map(value)));
   const points = sorted.map((s): [number, number] => {
     const x = spanMs > 0 ? width - ((end - s.time) / spanMs) * width : width;
     const y = height - (value(s) / max) * height;

@@ -1,4 +1,5 @@
 import type { Pod } from '@flotilla/core';
+import { ApiRefusal } from '../api/api-client.js';
 import { KINDS, resourcePath } from '../api/resource-kinds.js';
 import { CHANNEL, channelFrame, closeStdinFrame, EXEC_PROTOCOL, exitOf, splitFrame } from '../model/exec-channels.js';
 import { openPanel } from '../ui/dialogs.js';
@@ -9,6 +10,23 @@ import type { ViewContext } from './view-context.js';
 
 /** The program the shell runs: what `kubectl exec -it <pod> -- sh` runs. */
 const SHELL = 'sh';
+
+/**
+ * A browser hides why a WebSocket upgrade was refused (the page sees only
+ * close code 1006), so the page asks the server itself, as `kubectl auth
+ * can-i create pods/exec` does, and shows its answer.
+ */
+async function explainRefusal(ctx: ViewContext, output: StreamOutput, namespace: string, name: string): Promise<void> {
+  try {
+    const review = await ctx.actions.canI({ verb: 'create', resource: 'pods', subresource: 'exec', namespace, name });
+    if (review.allowed) return;
+    output.note(
+      `the server does not allow you to create pods/exec in namespace ${namespace}${review.reason ? `: ${review.reason}` : ''}`,
+    );
+  } catch (err) {
+    output.note(`could not ask the server why: ${err instanceof ApiRefusal ? err.describe() : String(err)}`);
+  }
+}
 
 /**
  * A line-mode shell in the pod (`kubectl exec -i <pod> -- sh`, without a
@@ -42,7 +60,9 @@ export function showShell(ctx: ViewContext, pod: Pod): void {
     socket = ws;
     const decoders = new Map<number, TextDecoder>();
     let ended = false;
+    let opened = false;
     ws.addEventListener('open', () => {
+      opened = true;
       output.note(`connected: ${SHELL} in ${namespace}/${name}, container ${container}`);
       line.focus();
     });
@@ -61,9 +81,10 @@ export function showShell(ctx: ViewContext, pod: Pod): void {
     });
     ws.addEventListener('close', (event) => {
       if (socket !== ws) return;
-      // A browser hides why an upgrade was refused; the close code is all the page learns.
-      if (!ended) output.note(`the session closed (${event.code}${event.reason ? ` ${event.reason}` : ''})`);
       line.disabled = endInput.disabled = true;
+      if (ended) return;
+      output.note(`the session closed (${event.code}${event.reason ? ` ${event.reason}` : ''})`);
+      if (!opened) void explainRefusal(ctx, output, namespace, name);
     });
     line.disabled = endInput.disabled = false;
   };

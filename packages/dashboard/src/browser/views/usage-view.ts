@@ -2,7 +2,14 @@ import type { Node } from '@flotilla/core';
 import { ApiRefusal } from '../api/api-client.js';
 import { KINDS, resourcePath } from '../api/resource-kinds.js';
 import { formatBytes, formatCpu } from '../model/quantity.js';
-import { chartSeries, cpuCores, memoryBytes, type UsageHistory, type UsageSample } from '../model/usage-series.js';
+import {
+  chartSeries,
+  cpuCores,
+  memoryBytes,
+  niceBytesCeiling,
+  type UsageHistory,
+  type UsageSample,
+} from '../model/usage-series.js';
 import { h, replaceContent } from '../ui/dom.js';
 import { CHART_HEIGHT, CHART_WIDTH, lineChart } from '../ui/line-chart.js';
 import { collectionNote, type View, type ViewContext } from './view-context.js';
@@ -43,7 +50,7 @@ function charts(name: string, label: string, samples: UsageSample[], windowMs: n
     ),
     lineChart(
       `Memory of ${label}`,
-      chartSeries(samples, memoryBytes, window, CHART_WIDTH, CHART_HEIGHT),
+      chartSeries(samples, memoryBytes, window, CHART_WIDTH, CHART_HEIGHT, niceBytesCeiling),
       formatBytes,
       `${name}/memory`,
     ),

@@ -37,6 +37,19 @@ async function until<T>(what: string, check: () => Promise<T | undefined>, timeo
   }
 }
 
+/** `promise`, or a failure naming `what` if it has not settled within the deadline. */
+async function within<T>(what: string, promise: Promise<T>, timeoutMs = DEADLINE_MS): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: not within ${timeoutMs} ms`)), timeoutMs);
+  });
+  try {
+    return await Promise.race([promise, expired]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** kubectl, until it exits 0 with output `accept` takes. */
 const kubectlUntil = (what: string, args: string[], accept: (r: KubectlResult) => boolean, timeoutMs?: number) =>
   until(
@@ -56,7 +69,8 @@ const rows = (text: string) =>
     .split('\n')
     .map((line) => line.trim().split(/\s+/));
 
-const pod = (name: string, script: string, extra: Record<string, unknown> = {}) =>
+/** A busybox pod running `script`, with an emptyDir mounted at each of `emptyDirs` (by name). */
+const pod = (name: string, script: string, emptyDirs: Record<string, string> = {}) =>
   JSON.stringify({
     apiVersion: 'v1',
     kind: 'Pod',
@@ -64,9 +78,15 @@ const pod = (name: string, script: string, extra: Record<string, unknown> = {}) 
     spec: {
       terminationGracePeriodSeconds: 1,
       containers: [
-        { name: 'app', image: BUSYBOX_IMAGE, imagePullPolicy: 'IfNotPresent', command: ['sh', '-c', script] },
+        {
+          name: 'app',
+          image: BUSYBOX_IMAGE,
+          imagePullPolicy: 'IfNotPresent',
+          command: ['sh', '-c', script],
+          volumeMounts: Object.entries(emptyDirs).map(([volume, mountPath]) => ({ name: volume, mountPath })),
+        },
       ],
-      ...extra,
+      volumes: Object.keys(emptyDirs).map((volume) => ({ name: volume, emptyDir: {} })),
     },
   });
 
@@ -81,10 +101,9 @@ beforeAll(async () => {
   served = await serveLocalCluster({ nodes: 2, loopbackNet: 15, runtime: 'docker', nodeApi: true });
   kubectl = await Kubectl.fresh(served.kubeconfig);
   expect(await kubectl.run(['apply', '-f', '-'], pod('talk', TALK))).toMatchObject({ code: 0 });
-  const crash = pod('crash', CRASH_ONCE, { volumes: [{ name: 'mark', emptyDir: {} }] });
-  const withMount = JSON.parse(crash);
-  withMount.spec.containers[0].volumeMounts = [{ name: 'mark', mountPath: '/mark' }];
-  expect(await kubectl.run(['apply', '-f', '-'], JSON.stringify(withMount))).toMatchObject({ code: 0 });
+  expect(await kubectl.run(['apply', '-f', '-'], pod('crash', CRASH_ONCE, { mark: '/mark' }))).toMatchObject({
+    code: 0,
+  });
   await kubectlUntil('pod talk Running', ['get', 'pod', 'talk', '-o', 'jsonpath={.status.phase}'], (r) =>
     r.stdout.includes('Running'),
   );
@@ -94,7 +113,8 @@ afterAll(async () => {
   await served?.stop();
 }, 120_000);
 
-describe('kubectl against a cluster with Docker nodes', () => {
+// Each test waits for up to two observable conditions under the 90 s deadline: room for both.
+describe('kubectl against a cluster with Docker nodes', { timeout: 240_000 }, () => {
   it('logs prints the container log', async () => {
     const r = await kubectlUntil('talk logged started', ['logs', 'talk'], (x) => x.stdout.includes('started'));
     expect(r).toMatchObject({ code: 0, stdout: 'started\n' });
@@ -103,11 +123,19 @@ describe('kubectl against a cluster with Docker nodes', () => {
   it('logs -f prints a line written after it started', async () => {
     const following = kubectl.start(['logs', '-f', 'talk']);
     try {
-      await following.until((line) => line === 'started');
+      await within(
+        'logs -f printed started',
+        following.until((line) => line === 'started'),
+      );
       // Written to the container's own stdout (PID 1's), after kubectl printed what was there.
       const write = await kubectl.run(['exec', 'talk', '--', 'sh', '-c', 'echo written later > /proc/1/fd/1']);
       expect(write.code).toBe(0);
-      expect(await following.until((line) => line === 'written later')).toBe('written later');
+      expect(
+        await within(
+          'logs -f printed the later line',
+          following.until((line) => line === 'written later'),
+        ),
+      ).toBe('written later');
       expect(following.lines).toEqual(['started', 'written later']);
       expect(following.child.exitCode).toBeNull();
     } finally {
@@ -140,7 +168,10 @@ describe('kubectl against a cluster with Docker nodes', () => {
   it('port-forward, then an HTTP request through it reaches httpd in the pod', async () => {
     const forward = kubectl.start(['port-forward', 'pod/talk', ':8080', '--address', '127.0.0.1']);
     try {
-      const announced = await forward.until((line) => /Forwarding from 127\.0\.0\.1:\d+ -> 8080/.test(line));
+      const announced = await within(
+        'port-forward announced its port',
+        forward.until((line) => /Forwarding from 127\.0\.0\.1:\d+ -> 8080/.test(line)),
+      );
       const port = /127\.0\.0\.1:(\d+)/.exec(announced)?.[1];
       const answer = await fetch(`http://127.0.0.1:${port}/`);
       expect(answer.status).toBe(200);

@@ -70,8 +70,14 @@ export class InformerFactory {
    * itself: a process follows dozens of kinds (the garbage collector watches
    * every one), and a listener per informer would pass Node's limit of 10
    * per signal and warn of a leak that is not one.
+   *
+   * Starting a factory that already runs changes nothing: the first
+   * signal governs. Components that share a Manager's factory start it
+   * "if not yet started" (the Scheduler does, for one leadership term), and
+   * the end of such a shorter life must not stop everyone's informers.
    */
   start(signal: AbortSignal): void {
+    if (this.signal && !this.signal.aborted) return;
     this.signal = signal;
     signal.addEventListener('abort', () => this.stop(), { once: true });
     for (const informer of this.informers.values()) this.launch(informer);

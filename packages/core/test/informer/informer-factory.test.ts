@@ -55,4 +55,27 @@ describe('InformerFactory', () => {
     const after = factory.for('After');
     await new Promise<void>((resolve) => after.events$.subscribe({ complete: resolve }));
   });
+
+  it('keeps following under the first signal when started again: a second starter aborting stops nothing', async () => {
+    const store = new MemoryStore();
+    const factory = new InformerFactory(new FaultyStoreSource(store));
+    const pods = factory.for('Pod');
+    const manager = new AbortController();
+    const term = new AbortController();
+    factory.start(manager.signal);
+    factory.start(term.signal);
+    await factory.waitForSync();
+    term.abort();
+    const seen = new Promise<void>((resolve) =>
+      pods.events$.subscribe((e) => {
+        if (e.object.metadata.name === 'after-term') resolve();
+      }),
+    );
+    await store.create(podKey('after-term'), pod('after-term'));
+    await seen;
+    expect(pods.cache.get('default/after-term')).toBeDefined();
+    const completed = new Promise<void>((resolve) => pods.events$.subscribe({ complete: resolve }));
+    manager.abort();
+    await completed;
+  });
 });

@@ -11,8 +11,10 @@ import {
 import {
   chartSeries,
   cpuCores,
+  historyFromSummary,
   niceBytesCeiling,
   niceCeiling,
+  PAGE_WINDOW_MS,
   type UsageSample,
 } from '../../src/browser/model/usage-series.js';
 
@@ -129,5 +131,48 @@ describe('usage samples placed in a chart', () => {
         }
       }),
     );
+  });
+});
+
+describe('the history a chart draws, from /stats/summary reads', () => {
+  const at = (ms: number) => new Date(ms).toISOString();
+  /** A kubelet's summary (no history): the node and the given pods, each at `cpu` nano-cores. */
+  const kubeletSummary = (ms: number, pods: string[], cpu: number) => ({
+    node: { cpu: { time: at(ms), usageNanoCores: cpu * pods.length }, memory: { workingSetBytes: 2 ** 30 } },
+    pods: pods.map((name) => ({
+      podRef: { namespace: 'default', name },
+      cpu: { time: at(ms), usageNanoCores: cpu },
+      memory: { workingSetBytes: 2 ** 20 },
+    })),
+  });
+
+  it("takes Flotilla's agent history as it is", () => {
+    const history = { windowMs: 60_000, node: [{ time: 1, cpuNanoCores: 2, memoryWorkingSetBytes: 3 }], pods: {} };
+    expect(historyFromSummary({ history }, undefined, 0)).toBe(history);
+  });
+
+  it("against a kubelet keeps the page's own reads: appended, a repeated reading once, gone pods forgotten", () => {
+    const first = historyFromSummary(kubeletSummary(10_000, ['a', 'b'], 100), undefined, 0);
+    const again = historyFromSummary(kubeletSummary(10_000, ['a', 'b'], 100), first, 0);
+    const second = historyFromSummary(kubeletSummary(20_000, ['a'], 300), again, 0);
+    expect(second).toEqual({
+      windowMs: PAGE_WINDOW_MS,
+      node: [
+        { time: 10_000, cpuNanoCores: 200, memoryWorkingSetBytes: 2 ** 30 },
+        { time: 20_000, cpuNanoCores: 300, memoryWorkingSetBytes: 2 ** 30 },
+      ],
+      pods: {
+        'default/a': [
+          { time: 10_000, cpuNanoCores: 100, memoryWorkingSetBytes: 2 ** 20 },
+          { time: 20_000, cpuNanoCores: 300, memoryWorkingSetBytes: 2 ** 20 },
+        ],
+      },
+    });
+  });
+
+  it('drops what is older than the window, and times a reading without a time by the read', () => {
+    const old = historyFromSummary(kubeletSummary(0, [], 0), undefined, 0);
+    const later = historyFromSummary({ node: { cpu: { usageNanoCores: 5 } } }, old, PAGE_WINDOW_MS + 1);
+    expect(later.node).toEqual([{ time: PAGE_WINDOW_MS + 1, cpuNanoCores: 5, memoryWorkingSetBytes: 0 }]);
   });
 });

@@ -70,3 +70,57 @@ export function chartSeries(
 export const cpuCores = (s: UsageSample) => s.cpuNanoCores / 1e9;
 /** Memory of a sample in bytes. */
 export const memoryBytes = (s: UsageSample) => s.memoryWorkingSetBytes;
+
+/** The parts of the kubelet's `/stats/summary` (`stats/v1alpha1`) a chart reads. */
+export interface StatsSummary {
+  node?: { cpu?: UsageReading; memory?: MemoryReading };
+  pods?: { podRef: { namespace: string; name: string }; cpu?: UsageReading; memory?: MemoryReading }[];
+  /** Flotilla's node agent only (`?history=true`): its samples over its window. */
+  history?: UsageHistory;
+}
+
+interface UsageReading {
+  time?: string;
+  usageNanoCores?: number;
+}
+
+interface MemoryReading {
+  workingSetBytes?: number;
+}
+
+/** The window the page keeps of its own when the agent keeps none: the agent's default, 15 minutes. */
+export const PAGE_WINDOW_MS = 15 * 60_000;
+
+function appendSample(series: UsageSample[], sample: UsageSample, windowMs: number): UsageSample[] {
+  const last = series[series.length - 1];
+  const kept = last?.time === sample.time ? series.slice(0, -1) : series;
+  return [...kept, sample].filter((s) => s.time > sample.time - windowMs);
+}
+
+/**
+ * The usage history to chart from one `/stats/summary` read: the agent's
+ * own history when it keeps one (Flotilla's agent, `?history=true`), else
+ * (a kubelet, which has none) `previous` with this read's current usage
+ * appended, older samples past the window dropped, pods no longer in the
+ * summary forgotten. `now` times a read whose summary carries no time.
+ */
+export function historyFromSummary(
+  summary: StatsSummary,
+  previous: UsageHistory | undefined,
+  now: number,
+): UsageHistory {
+  if (summary.history) return summary.history;
+  const windowMs = previous?.windowMs || PAGE_WINDOW_MS;
+  const sampleOf = (cpu?: UsageReading, memory?: MemoryReading): UsageSample => ({
+    time: cpu?.time ? Date.parse(cpu.time) : now,
+    cpuNanoCores: cpu?.usageNanoCores ?? 0,
+    memoryWorkingSetBytes: memory?.workingSetBytes ?? 0,
+  });
+  const pods: Record<string, UsageSample[]> = {};
+  for (const p of summary.pods ?? []) {
+    const key = `${p.podRef.namespace}/${p.podRef.name}`;
+    pods[key] = appendSample(previous?.pods[key] ?? [], sampleOf(p.cpu, p.memory), windowMs);
+  }
+  const node = appendSample(previous?.node ?? [], sampleOf(summary.node?.cpu, summary.node?.memory), windowMs);
+  return { windowMs, node, pods };
+}

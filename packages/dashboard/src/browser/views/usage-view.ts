@@ -5,8 +5,10 @@ import { formatBytes, formatCpu } from '../model/quantity.js';
 import {
   chartSeries,
   cpuCores,
+  historyFromSummary,
   memoryBytes,
   niceBytesCeiling,
+  type StatsSummary,
   type UsageHistory,
   type UsageSample,
 } from '../model/usage-series.js';
@@ -26,14 +28,19 @@ const REFRESH_MS = 10_000;
 /** What one node's history read gave: its samples, or the server's refusal. */
 type NodeReading = { history: UsageHistory } | { refused: string };
 
-/** `GET nodes/<name>/proxy/stats/summary?history=true`: the agent's summary with its usage history. */
-async function readHistory(ctx: ViewContext, node: string): Promise<NodeReading> {
+/**
+ * `GET nodes/<name>/proxy/stats/summary?history=true`: the agent's summary
+ * with its usage history (Flotilla's agent), or (a kubelet, which keeps
+ * none) this read's usage added to what the page read before.
+ */
+async function readHistory(ctx: ViewContext, node: string, previous: NodeReading | undefined): Promise<NodeReading> {
   try {
-    const summary = await ctx.client.request<{ history?: UsageHistory }>(
+    const summary = await ctx.client.request<StatsSummary>(
       'GET',
       `${resourcePath(KINDS.Node, undefined, node, 'proxy')}/stats/summary?history=true`,
     );
-    return { history: summary.history ?? { windowMs: 0, node: [], pods: {} } };
+    const before = previous && 'history' in previous ? previous.history : undefined;
+    return { history: historyFromSummary(summary, before, Date.now()) };
   } catch (err) {
     return { refused: err instanceof ApiRefusal ? err.describe() : String(err) };
   }
@@ -106,7 +113,9 @@ function nodeSection(node: string, reading: NodeReading | undefined): HTMLElemen
 /**
  * CPU and memory over time, per node and per pod, from each node agent's
  * usage history (the window it keeps, 15 minutes by default), read through
- * the apiserver's node proxy with the viewer's credentials.
+ * the apiserver's node proxy with the viewer's credentials. Against
+ * kubelets, which keep no history, the page charts the reads it made while
+ * it was open.
  */
 export const usageView: View = {
   id: 'usage',
@@ -135,7 +144,7 @@ export const usageView: View = {
       const names = nodes.list().map((n) => n.metadata.name);
       await Promise.all(
         names.map(async (n) => {
-          readings.set(n, await readHistory(ctx, n));
+          readings.set(n, await readHistory(ctx, n, readings.get(n)));
         }),
       );
       render();

@@ -34,6 +34,12 @@ const isRecord = (v: unknown): v is Record<string, string> => typeof v === 'obje
 const specOf = (o: KubeObject): Record<string, unknown> =>
   ((o as { spec?: Record<string, unknown> }).spec ?? {}) as Record<string, unknown>;
 
+/** Whether every `key: value` of a Service selector is among the labels; runs for every Service per pod, so it allocates nothing. */
+function selectsAll(selector: Record<string, string>, labels: Record<string, string>): boolean {
+  for (const key in selector) if (labels[key] !== selector[key]) return false;
+  return true;
+}
+
 /**
  * kube-scheduler's default spreading selector for `pod` (helper
  * DefaultSelector): the union of the selectors of the Services that select
@@ -50,7 +56,7 @@ export function defaultSpreadSelector(pod: Pod, lister: WorkloadLister): LabelSe
   for (const svc of lister.services(namespace)) {
     const sel = specOf(svc).selector;
     if (!isRecord(sel)) continue;
-    if (Object.entries(sel).every(([k, v]) => podLabels[k] === v)) Object.assign(matchLabels, sel);
+    if (selectsAll(sel, podLabels)) Object.assign(matchLabels, sel);
   }
   const owner = pod.metadata.ownerReferences?.find((r) => r.controller);
   const kind = owner?.kind as SpreadControllerKind | undefined;

@@ -142,88 +142,169 @@ const adminRules: PolicyRule[] = [
   rule(READ_WRITE, [RBAC_GROUP], ['rolebindings', 'roles']),
 ];
 
-/** A controller's role, `system:controller:<name>`, bound to the ServiceAccount `kube-system/<name>`. */
+/**
+ * A controller's role, `system:controller:<name>`, bound to the ServiceAccount
+ * `kube-system/<name>`: one for each controller kube-controller-manager
+ * starts that Flotilla's controller preset has, with the rules of
+ * Kubernetes' controller_policy.go for the kinds Flotilla serves, plus the
+ * writes where Flotilla's controller takes another verb (each marked).
+ */
+/** Flotilla: a controller adopts and releases pods, and drops its finalizers, with an update (Kubernetes patches). */
+const adoptsPodsByUpdate = rule(['update'], [''], ['pods']);
+
 const controllerRoles: Record<string, PolicyRule[]> = {
-  'deployment-controller': [
-    rule(['get', 'list', 'watch', 'update'], ['apps'], ['deployments']),
-    rule(['update'], ['apps'], ['deployments/status']),
-    rule(['update'], ['apps'], ['deployments/finalizers']),
-    rule(['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'], ['apps'], ['replicasets']),
-    rule(['get', 'list', 'watch', 'update'], [''], ['pods']),
-    events,
+  'clusterrole-aggregation-controller': [
+    // It rewrites aggregated ClusterRoles whatever they grant: escalate spares it the escalation check.
+    rule(['escalate', 'get', 'list', 'watch', 'update', 'patch'], [RBAC_GROUP], ['clusterroles']),
   ],
-  'replicaset-controller': [
-    rule(['get', 'list', 'watch', 'update'], ['apps'], ['replicasets']),
-    rule(['update'], ['apps'], ['replicasets/status', 'replicasets/finalizers']),
-    rule(['list', 'watch', 'patch', 'create', 'delete'], [''], ['pods']),
+  'cronjob-controller': [
+    rule(['get', 'list', 'watch', 'update'], ['batch'], ['cronjobs']),
+    rule(['get', 'list', 'watch', 'create', 'update', 'delete', 'patch'], ['batch'], ['jobs']),
+    rule(['update'], ['batch'], ['cronjobs/status', 'cronjobs/finalizers']),
+    rule(['list', 'watch', 'delete'], [''], ['pods']),
     events,
   ],
   'daemon-set-controller': [
     rule(READ, ['apps'], ['daemonsets']),
     rule(['update'], ['apps'], ['daemonsets/status', 'daemonsets/finalizers']),
-    rule(READ, [''], ['nodes']),
+    rule(['list', 'watch'], [''], ['nodes']),
     rule(['list', 'watch', 'create', 'delete', 'patch'], [''], ['pods']),
+    adoptsPodsByUpdate,
     rule(['create'], [''], ['pods/binding']),
     rule(['get', 'list', 'watch', 'create', 'delete', 'update', 'patch'], ['apps'], ['controllerrevisions']),
     events,
   ],
+  'deployment-controller': [
+    rule(['get', 'list', 'watch', 'update'], ['apps'], ['deployments']),
+    // Flotilla: the revision annotation is written with a merge patch.
+    rule(['patch'], ['apps'], ['deployments']),
+    rule(['update'], ['apps'], ['deployments/status', 'deployments/finalizers']),
+    rule(['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'], ['apps'], ['replicasets']),
+    rule(['get', 'list', 'watch', 'update'], [''], ['pods']),
+    events,
+  ],
+  'disruption-controller': [
+    rule(READ, ['apps'], ['deployments', 'replicasets', 'statefulsets']),
+    rule(READ, [''], ['replicationcontrollers']),
+    rule(READ, ['policy'], ['poddisruptionbudgets']),
+    rule(['update'], ['policy'], ['poddisruptionbudgets/status']),
+    rule(['patch', 'update'], [''], ['pods/status']),
+    rule(['get'], ['*'], ['*/scale']),
+    events,
+  ],
+  'endpoint-controller': [
+    rule(READ, [''], ['services', 'pods']),
+    rule(['get', 'list', 'watch', 'create', 'update', 'delete'], [''], ['endpoints']),
+    rule(['create'], [''], ['endpoints/restricted']),
+    events,
+  ],
+  'endpointslice-controller': [
+    rule(READ, [''], ['services', 'pods', 'nodes']),
+    rule(['update'], [''], ['services/finalizers']),
+    rule(['get', 'list', 'watch', 'create', 'update', 'delete'], ['discovery.k8s.io'], ['endpointslices']),
+    events,
+  ],
+  'generic-garbage-collector': [rule(['get', 'list', 'watch', 'patch', 'update', 'delete'], ['*'], ['*']), events],
+  'horizontal-pod-autoscaler': [
+    rule(READ, ['autoscaling'], ['horizontalpodautoscalers']),
+    rule(['update'], ['autoscaling'], ['horizontalpodautoscalers/status']),
+    rule(['get', 'update'], ['*'], ['*/scale']),
+    // Flotilla: the target's spec.replicas is read and merge-patched on the object, not through its scale subresource.
+    rule(['get', 'patch'], ['apps'], ['deployments', 'replicasets', 'statefulsets']),
+    rule(['get', 'patch'], [''], ['replicationcontrollers']),
+    rule(['list', 'watch'], [''], ['pods']),
+    rule(['list', 'watch'], ['metrics.k8s.io'], ['pods']),
+    events,
+  ],
+  'job-controller': [
+    rule(['get', 'list', 'watch', 'update', 'patch'], ['batch'], ['jobs']),
+    // Flotilla: ttlSecondsAfterFinished is the job controller's (Kubernetes' ttl-after-finished-controller).
+    rule(['delete'], ['batch'], ['jobs']),
+    rule(['update'], ['batch'], ['jobs/status', 'jobs/finalizers']),
+    rule(['list', 'watch', 'create', 'delete', 'patch'], [''], ['pods']),
+    adoptsPodsByUpdate,
+    events,
+  ],
+  'namespace-controller': [
+    rule(['get', 'list', 'watch', 'delete'], [''], ['namespaces']),
+    rule(['update'], [''], ['namespaces/finalize', 'namespaces/status']),
+    rule(['get', 'list', 'watch', 'delete', 'deletecollection'], ['*'], ['*']),
+  ],
+  'node-controller': [
+    rule(['get', 'list', 'watch', 'update', 'delete', 'patch'], [''], ['nodes']),
+    rule(['patch', 'update'], [''], ['nodes/status']),
+    rule(['patch', 'update'], [''], ['pods/status']),
+    rule(['list', 'watch', 'get', 'delete'], [''], ['pods']),
+    events,
+  ],
+  'persistent-volume-binder': [
+    rule(['get', 'list', 'watch', 'update', 'create', 'delete'], [''], ['persistentvolumes']),
+    rule(['update'], [''], ['persistentvolumes/status']),
+    rule(['get', 'list', 'watch', 'update'], [''], ['persistentvolumeclaims']),
+    // Flotilla: a claim's binding annotations are written with a merge patch.
+    rule(['patch'], [''], ['persistentvolumeclaims']),
+    rule(['update'], [''], ['persistentvolumeclaims/status']),
+    rule(['list', 'watch', 'get', 'create', 'delete'], [''], ['pods']),
+    rule(READ, ['storage.k8s.io'], ['storageclasses']),
+    rule(['list', 'watch'], [''], ['nodes']),
+    events,
+  ],
+  'pod-garbage-collector': [
+    rule(['list', 'watch', 'delete'], [''], ['pods']),
+    rule(READ, [''], ['nodes']),
+    rule(['patch'], [''], ['pods/status']),
+  ],
+  'replicaset-controller': [
+    rule(['get', 'list', 'watch', 'update'], ['apps'], ['replicasets']),
+    rule(['update'], ['apps'], ['replicasets/status', 'replicasets/finalizers']),
+    // Flotilla: status is written with a merge patch.
+    rule(['patch'], ['apps'], ['replicasets/status']),
+    rule(['list', 'watch', 'patch', 'create', 'delete'], [''], ['pods']),
+    adoptsPodsByUpdate,
+    events,
+  ],
+  'replication-controller': [
+    rule(['get', 'list', 'watch', 'update'], [''], ['replicationcontrollers']),
+    rule(['update'], [''], ['replicationcontrollers/status', 'replicationcontrollers/finalizers']),
+    // Flotilla: status is written with a merge patch.
+    rule(['patch'], [''], ['replicationcontrollers/status']),
+    rule(['list', 'watch', 'patch', 'create', 'delete'], [''], ['pods']),
+    adoptsPodsByUpdate,
+    events,
+  ],
+  'service-account-controller': [rule(['create'], [''], ['serviceaccounts']), events],
   'statefulset-controller': [
     rule(['list', 'watch'], [''], ['pods']),
     rule(READ, ['apps'], ['statefulsets']),
     rule(['update'], ['apps'], ['statefulsets/status', 'statefulsets/finalizers']),
     rule(['get', 'create', 'delete', 'update', 'patch'], [''], ['pods']),
     rule(['get', 'create', 'delete', 'update', 'patch', 'list', 'watch'], ['apps'], ['controllerrevisions']),
-    rule(['get', 'create'], [''], ['persistentvolumeclaims']),
-    events,
-  ],
-  'job-controller': [
-    rule(['get', 'list', 'watch', 'update', 'patch'], ['batch'], ['jobs']),
-    rule(['update'], ['batch'], ['jobs/status', 'jobs/finalizers']),
-    rule(['list', 'watch', 'create', 'delete', 'patch'], [''], ['pods']),
-    events,
-  ],
-  'cronjob-controller': [
-    rule(['get', 'list', 'watch', 'update'], ['batch'], ['cronjobs']),
-    rule(['get', 'list', 'watch', 'create', 'update', 'delete', 'patch'], ['batch'], ['jobs']),
-    rule(['update'], ['batch'], ['cronjobs/status', 'cronjobs/finalizers']),
-    rule(['list', 'delete'], [''], ['pods']),
-    events,
-  ],
-  'endpointslice-controller': [
-    rule(['list', 'watch'], [''], ['services', 'pods', 'nodes']),
-    rule(['update'], [''], ['services/finalizers']),
-    rule(['create', 'delete', 'get', 'list', 'update'], ['discovery.k8s.io'], ['endpointslices']),
-    events,
-  ],
-  'namespace-controller': [
-    rule(['get', 'list', 'watch', 'delete'], [''], ['namespaces']),
-    rule(['update'], [''], ['namespaces/finalize', 'namespaces/status']),
-    rule(['get', 'list', 'delete', 'deletecollection'], ['*'], ['*']),
-  ],
-  'garbage-collector': [rule(['get', 'list', 'watch', 'patch', 'update', 'delete'], ['*'], ['*'])],
-  'node-controller': [
-    rule(['get', 'list', 'update', 'delete', 'patch'], [''], ['nodes']),
-    rule(['patch', 'update'], [''], ['nodes/status']),
-    rule(['patch', 'update'], [''], ['pods/status']),
-    rule(['list', 'delete'], [''], ['pods']),
-    events,
-  ],
-  'horizontal-pod-autoscaler': [
-    rule(['get', 'list', 'watch'], ['autoscaling'], ['horizontalpodautoscalers']),
-    rule(['update'], ['autoscaling'], ['horizontalpodautoscalers/status']),
-    rule(['get', 'update'], ['*'], ['*/scale']),
-    rule(['list'], [''], ['pods']),
-    rule(['list'], ['metrics.k8s.io'], ['pods']),
-    events,
-  ],
-  'disruption-controller': [
-    rule(['get', 'list', 'watch'], ['apps'], ['deployments', 'replicasets', 'statefulsets']),
-    rule(['get', 'list', 'watch'], [''], ['replicationcontrollers', 'pods']),
-    rule(['get', 'list', 'watch'], ['policy'], ['poddisruptionbudgets']),
-    rule(['update'], ['policy'], ['poddisruptionbudgets/status']),
+    rule(['get', 'create', 'list', 'watch', 'update', 'delete'], [''], ['persistentvolumeclaims']),
+    rule(['update'], [''], ['pods/finalizers']),
     events,
   ],
 };
+
+/**
+ * The `system:node` role's rules: what the Node authorizer allows a node
+ * agent beyond the objects its pods relate it to (Kubernetes' `NodeRules()`).
+ */
+export const nodeRules: readonly PolicyRule[] = Object.freeze([
+  rule(['create'], ['authentication.k8s.io'], ['tokenreviews']),
+  rule(['create'], ['authorization.k8s.io'], ['subjectaccessreviews', 'localsubjectaccessreviews']),
+  rule(READ, [''], ['services']),
+  rule(['create', 'get', 'list', 'watch'], [''], ['nodes']),
+  rule(['patch', 'update'], [''], ['nodes/status']),
+  rule(['patch', 'update'], [''], ['nodes']),
+  events,
+  rule(READ, [''], ['pods']),
+  rule(['create', 'delete'], [''], ['pods']),
+  rule(['update', 'patch'], [''], ['pods/status']),
+  rule(['create'], [''], ['pods/eviction']),
+  rule(['get'], [''], ['secrets', 'configmaps', 'persistentvolumeclaims', 'persistentvolumes']),
+  rule(['get', 'create', 'update', 'patch', 'delete'], ['coordination.k8s.io'], ['leases']),
+  rule(['create'], [''], ['serviceaccounts/token']),
+]);
 
 /** The name of a controller's bootstrap ClusterRole: `system:controller:<name>`. */
 export const controllerRoleName = (controller: string) => `system:controller:${controller}`;
@@ -263,22 +344,7 @@ export function bootstrapClusterRoles(): ClusterRole[] {
     clusterRole('system:aggregate-to-admin', adminRules, { labels: aggregateTo('admin') }),
     clusterRole('system:aggregate-to-edit', editRules, { labels: aggregateTo('edit') }),
     clusterRole('system:aggregate-to-view', viewRules, { labels: aggregateTo('view') }),
-    clusterRole('system:node', [
-      rule(['create'], ['authentication.k8s.io'], ['tokenreviews']),
-      rule(['create'], ['authorization.k8s.io'], ['subjectaccessreviews', 'localsubjectaccessreviews']),
-      rule(READ, [''], ['services']),
-      rule(['create', 'get', 'list', 'watch'], [''], ['nodes']),
-      rule(['patch', 'update'], [''], ['nodes/status']),
-      rule(['patch', 'update'], [''], ['nodes']),
-      events,
-      rule(READ, [''], ['pods']),
-      rule(['create', 'delete'], [''], ['pods']),
-      rule(['update', 'patch'], [''], ['pods/status']),
-      rule(['create'], [''], ['pods/eviction']),
-      rule(['get'], [''], ['secrets', 'configmaps', 'persistentvolumeclaims', 'persistentvolumes']),
-      rule(['get', 'create', 'update', 'patch', 'delete'], ['coordination.k8s.io'], ['leases']),
-      rule(['create'], [''], ['serviceaccounts/token']),
-    ]),
+    clusterRole('system:node', [...nodeRules]),
     clusterRole('system:node-proxier', [
       rule(['list', 'watch'], [''], ['services', 'endpoints']),
       rule(['get', 'list', 'watch'], [''], ['nodes']),

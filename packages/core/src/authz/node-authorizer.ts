@@ -1,7 +1,9 @@
 import type { ObjectCache } from '../informer/types.js';
 import type { Pod } from '../model/core-v1.js';
+import { nodeRules } from './bootstrap-policy.js';
 import { allow, deny, noOpinion } from './decisions.js';
 import { podReferences } from './pod-references.js';
+import { ruleAllows } from './policy-rule.js';
 import type { AuthorizationAttributes, AuthorizationDecision, Authorizer } from './types.js';
 
 /** The group every node agent's identity is in. */
@@ -33,7 +35,10 @@ export function nodeNameOf(user: AuthorizationAttributes['user']): string | unde
  *   and creates tokens (`serviceaccounts/token`) for the ServiceAccounts
  *   they run as;
  * - reads every Node, writes only its own Node (and its status) and its own
- *   Lease in `kube-node-lease`; records Events.
+ *   Lease in `kube-node-lease`;
+ * - beyond these objects, does what the `system:node` role grants
+ *   (Kubernetes' NodeRules): reads Services, records Events, asks for
+ *   access reviews.
  *
  * Writes to another node's Node, Lease or pods are denied outright (as
  * NodeRestriction refuses them whatever RBAC says); other requests, and
@@ -52,21 +57,24 @@ export class NodeAuthorizer implements Authorizer {
     if (a.apiGroup === '' && a.resource === 'serviceaccounts') return this.token(node, a);
     if (a.apiGroup === '' && a.resource === 'nodes') {
       if (READ_VERBS.has(a.verb) && a.subresource === '') return allow('');
+      // A create is authorized without a name (the body is not seen here): NodeRestriction's name check is admission's.
+      if (a.verb === 'create' && a.name === '' && a.subresource === '') return allow('');
       if (WRITE_VERBS.has(a.verb) && (a.subresource === '' || a.subresource === 'status')) {
         return a.name === node ? allow('') : deny(`node "${node}" is not allowed to modify node "${a.name}"`);
       }
       return noOpinion();
     }
-    if (a.apiGroup === 'coordination.k8s.io' && a.resource === 'leases' && a.namespace === NODE_LEASE_NAMESPACE) {
+    if (a.apiGroup === 'coordination.k8s.io' && a.resource === 'leases') {
+      if (a.namespace !== NODE_LEASE_NAMESPACE) {
+        return noOpinion(`can only access leases in the ${NODE_LEASE_NAMESPACE} namespace`);
+      }
       if (a.name === node && (READ_VERBS.has(a.verb) || WRITE_VERBS.has(a.verb))) return allow('');
       // A create is authorized without a name; the lease name is checked by admission in Kubernetes.
       if (a.verb === 'create' && a.name === '') return allow('');
       return WRITE_VERBS.has(a.verb) ? deny(`node "${node}" can only access its own lease`) : noOpinion();
     }
-    if ((a.apiGroup === '' || a.apiGroup === 'events.k8s.io') && a.resource === 'events') {
-      return ['create', 'update', 'patch'].includes(a.verb) ? allow('') : noOpinion();
-    }
-    return noOpinion();
+    // Beyond its graph, a node may do what the system:node role grants (Kubernetes' NodeRules): read services, ...
+    return nodeRules.some((rule) => ruleAllows(a, rule)) ? allow('') : noOpinion();
   }
 
   private pod(node: string, a: AuthorizationAttributes): AuthorizationDecision {

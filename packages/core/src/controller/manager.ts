@@ -100,6 +100,19 @@ export class Manager<A extends ClusterApi = Api> implements ComponentLifecycle {
     }
   }
 
+  /**
+   * This manager acting through another Api, e.g. `api.as(identity)`:
+   * controllers and runnables declared on the view join this manager (its
+   * informers, lifecycle, leader election and metrics), but read `view.api`,
+   * so each controller can write under its own identity, as
+   * kube-controller-manager's `--use-service-account-credentials` gives each
+   * controller its ServiceAccount. Start and stop the manager, not the view.
+   */
+  withApi<B extends ClusterApi>(api: B): Manager<B> {
+    // The view shares every field but `api` with this manager through its prototype.
+    return Object.create(this, { api: { value: api, enumerable: true } }) as Manager<B>;
+  }
+
   /** Starts declaring a controller named `name` (unique names keep logs and metrics apart). */
   controller(name: string): ControllerBuilder {
     return new ControllerBuilder(this, name);

@@ -172,6 +172,14 @@ const rows: Row[] = [
     'Deny',
   ],
   ['records events', as1({ verb: 'create', resource: 'events', namespace: 'apps' }), 'Allow'],
+  ['registers a Node (a create names none)', as1({ verb: 'create', resource: 'nodes' }), 'Allow'],
+  ['lists services, as the system:node rules let every node', as1({ verb: 'list', resource: 'services' }), 'Allow'],
+  [
+    'cannot update a lease outside kube-node-lease',
+    as1({ verb: 'update', apiGroup: 'coordination.k8s.io', resource: 'leases', namespace: 'apps', name: 'node-1' }),
+    'NoOpinion',
+  ],
+  ['cannot delete services', as1({ verb: 'delete', resource: 'services', namespace: 'apps', name: 's' }), 'NoOpinion'],
   [
     'has no opinion on deployments',
     as1({ verb: 'get', apiGroup: 'apps', resource: 'deployments', namespace: 'apps', name: 'x' }),

@@ -6,7 +6,7 @@ import { setControllerReference } from '../../src/controller/owner-references.js
 import { generationChanged } from '../../src/controller/predicates.js';
 import { type ReconcileContext, type ReconcileRequest, TerminalError } from '../../src/controller/reconciler.js';
 import type { ConfigMap } from '../../src/model/core-v1.js';
-import { cluster, until, widget } from './fixtures.js';
+import { cluster, until, type Widget, widget } from './fixtures.js';
 
 /** A reconciler that records calls and runs a scripted body. */
 function recorder(
@@ -231,6 +231,32 @@ describe('Manager and controllers', () => {
     ac.abort();
     await manager.stopped;
     expect(events).toEqual(['started', 'stopped']);
+  });
+
+  it("withApi: a view's controllers run under the manager's lifecycle and informers, acting through the view's Api", async () => {
+    const { api, clock, widgets } = cluster();
+    await widgets.create(widget('a'));
+    const manager = new Manager({ api, clock });
+    const asAlice = api.as({ user: 'alice' });
+    const view = manager.withApi(asAlice);
+    expect([view.api, view.informers, manager.api]).toEqual([asAlice, manager.informers, api]);
+    const users: string[] = [];
+    view
+      .controller('as-alice')
+      .for('Widget')
+      .reconcile({
+        async reconcile(req) {
+          const got = await view.api.resource<Widget>('Widget').get(req.namespace, req.name);
+          users.push(`${(view.api as typeof asAlice).user.username} read ${got.metadata.name}`);
+          return undefined;
+        },
+      });
+    const ac = new AbortController();
+    await manager.start(ac.signal);
+    await until(clock, () => users.length === 1);
+    expect(users).toEqual(['alice read a']);
+    ac.abort();
+    await manager.stopped;
   });
 
   it("listens on the caller's signal a fixed number of times, however many controllers it runs", async () => {

@@ -1,5 +1,7 @@
+import type { ControllerRegistration } from '@flotilla/controllers';
 import {
   Api,
+  type AuthorizedApi,
   AuthorizerChain,
   type ClusterApi,
   ensureBootstrapRbac,
@@ -15,8 +17,40 @@ import {
 /** How the cluster authorizes its components' calls, as kube-apiserver's `--authorization-mode`. */
 export type AuthorizationMode = 'AlwaysAllow' | 'RBAC';
 
+/**
+ * The ServiceAccount (in `kube-system`) each controller of the preset acts
+ * as, bound to its bootstrap role `system:controller:<account>`: the names
+ * kube-controller-manager gives them with `--use-service-account-credentials`.
+ * The service controller has none: it allocates ClusterIPs and NodePorts
+ * at admission, which is kube-apiserver's own work in Kubernetes.
+ */
+export const controllerServiceAccounts: Readonly<Record<string, string>> = {
+  replicaset: 'replicaset-controller',
+  replicationcontroller: 'replication-controller',
+  deployment: 'deployment-controller',
+  nodelifecycle: 'node-controller',
+  daemonset: 'daemon-set-controller',
+  statefulset: 'statefulset-controller',
+  disruption: 'disruption-controller',
+  job: 'job-controller',
+  cronjob: 'cronjob-controller',
+  garbagecollector: 'generic-garbage-collector',
+  podgc: 'pod-garbage-collector',
+  endpoint: 'endpoint-controller',
+  endpointslice: 'endpointslice-controller',
+  namespace: 'namespace-controller',
+  serviceaccount: 'service-account-controller',
+  horizontalpodautoscaling: 'horizontal-pod-autoscaler',
+  'persistentvolume-binder': 'persistent-volume-binder',
+  'clusterrole-aggregation': 'clusterrole-aggregation-controller',
+};
+
 /** The identity each component acts as: Kubernetes' bootstrap users, bound by `ensureBootstrapRbac`. */
 export const componentIdentities = {
+  /** The controller manager's own user: its shared informers and leader election (`system:kube-controller-manager`). */
+  controllerManager: { user: 'system:kube-controller-manager' },
+  /** A controller's ServiceAccount user, e.g. `system:serviceaccount:kube-system:deployment-controller`. */
+  controller: (account: string): Identity => ({ user: `system:serviceaccount:kube-system:${account}` }),
   /** Bound to the ClusterRole `system:kube-scheduler`. */
   scheduler: { user: 'system:kube-scheduler' },
   /** kube-proxy's user, bound to `system:node-proxier`; the cluster DNS follows services with it too. */
@@ -61,8 +95,21 @@ export class ClusterAuthorization {
   }
 
   /** The Api as `identity` sees it: every call authorized by the cluster's chain. */
-  as(identity: Identity): ClusterApi {
+  as(identity: Identity): AuthorizedApi {
     return this.guarded.as(identity);
+  }
+
+  /**
+   * The preset's registrations, each adding its controller through a view
+   * of the manager that acts as the controller's ServiceAccount (see
+   * `controllerServiceAccounts`); one without an account gets `trusted`.
+   */
+  controllers(registrations: readonly ControllerRegistration[], trusted: ClusterApi): ControllerRegistration[] {
+    return registrations.map((r) => {
+      const account = controllerServiceAccounts[r.name];
+      const api = account ? this.as(componentIdentities.controller(account)) : trusted;
+      return { ...r, register: (manager, opts) => r.register(manager.withApi(api), opts) };
+    });
   }
 
   /** Stops the authorizers' informers and closes the guarded Api (the trusted one is the caller's). */

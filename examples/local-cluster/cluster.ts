@@ -9,6 +9,7 @@ import {
 import {
   Api,
   type Clock,
+  type ClusterApi,
   generateServiceAccountSigningKey,
   InformerFactory,
   InMemoryPodMetrics,
@@ -164,12 +165,15 @@ export class LocalCluster {
 
   private constructor(
     readonly api: Api,
-    readonly manager: Manager,
+    readonly manager: Manager<ClusterApi>,
     private readonly authorization: ClusterAuthorization,
     private readonly config: LocalClusterConfig & { clock: Clock; timings: ClusterTimings },
   ) {
     this.controllers = startControllerManager(manager, {
-      registrations: clusterControllers(config.timings, config.autoscalerMetrics ?? this.podMetrics),
+      registrations: authorization.controllers(
+        clusterControllers(config.timings, config.autoscalerMetrics ?? this.podMetrics),
+        api,
+      ),
     });
     const schedulerApi = authorization.as(componentIdentities.scheduler);
     this.scheduler = new Scheduler({
@@ -184,7 +188,7 @@ export class LocalCluster {
       { length: config.nodes },
       (_, i) =>
         new SimulatedNode({
-          api,
+          api: authorization.as(componentIdentities.node(`node-${i + 1}`)),
           clock: config.clock,
           logger: config.logger,
           index: i + 1,
@@ -206,8 +210,13 @@ export class LocalCluster {
     // The cluster key pair: the Api (and so its ApiServer) issues TokenRequest tokens that pods' projected volumes mount.
     const serviceAccountTokens = new ServiceAccountTokenIssuer({ key: await generateServiceAccountSigningKey() });
     const api = new Api({ store: config.store, clock, serviceAccountTokens });
-    const manager = new Manager({ api, clock, logger: config.logger, metrics: config.metrics });
     const authorization = await ClusterAuthorization.start(api, config.authorization ?? 'RBAC');
+    const manager = new Manager({
+      api: authorization.as(componentIdentities.controllerManager),
+      clock,
+      logger: config.logger,
+      metrics: config.metrics,
+    });
     const cluster = new LocalCluster(api, manager, authorization, {
       ...config,
       clock,

@@ -35,8 +35,8 @@ export const usage = `usage: npm start -- [options]
   --nodes N                             number of nodes (default 3, at least 2)
   --manifests DIR                       manifests to apply (default examples/manifests)
   --log-file FILE                       write JSON logs here (default: no logs)
-  --authorization AlwaysAllow|RBAC      RBAC (default): the scheduler and the service proxy act as their
-                                        bootstrap users (system:kube-scheduler, system:kube-proxy)
+  --authorization AlwaysAllow|RBAC      RBAC (default): every component acts as its bootstrap user
+                                        (controllers, scheduler, proxy, node agents: Node + RBAC)
   --serve                               keep the cluster up after the demo or your manifests, until Ctrl-C
                                         (--watch: the same)
   --fast                                shorter pauses between the demo's steps

@@ -1,4 +1,12 @@
-import type { Api, Clock, InMemoryPodMetrics, Logger, Pod, SharedInformer } from '@flotilla/core';
+import type {
+  Clock,
+  ClusterApi,
+  InMemoryPodMetrics,
+  Logger,
+  Pod,
+  SharedInformer,
+  TokenRequester,
+} from '@flotilla/core';
 import {
   type ContainerRuntime,
   FakeRuntime,
@@ -21,7 +29,7 @@ export interface NodeTimings {
 
 /** Options of one `SimulatedNode`. */
 export interface SimulatedNodeOptions {
-  api: Api;
+  api: ClusterApi & TokenRequester;
   clock: Clock;
   logger: Logger;
   /** 1-based: node `node-<index>`, pods in `127.<loopbackNet>.<index>.0/24`. */

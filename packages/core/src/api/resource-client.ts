@@ -23,7 +23,7 @@ import {
   type ValidationContext,
 } from '../registry/resource-type.js';
 import type { ObjectKey, Store, StoreWriteOptions, WatchEvent } from '../store/store.js';
-import { forbidden, invalid } from '../validation/field-errors.js';
+import { cutErrors, forbidden, invalid } from '../validation/field-errors.js';
 import { validateObjectMeta } from '../validation/object-meta.js';
 import type { AdmissionChain } from './admission.js';
 import { deletesOnUpdate, planDeletion } from './deletion.js';
@@ -501,7 +501,7 @@ export class ApiResourceClient<T extends KubeObject = KubeObject> implements Res
     const transition = old ? this.transitionErrors(obj, old) : [];
     if (metaErrors.length + kindErrors.length + transition.length === 0) return;
     const name = obj.metadata.name || obj.metadata.generateName || '';
-    throw new InvalidError(this.kind, name, [...metaErrors, ...kindErrors, ...transition]);
+    throw new InvalidError(this.kind, name, cutErrors(metaErrors.concat(kindErrors, transition)));
   }
 
   private async admit(

@@ -98,6 +98,7 @@ class JsonInputCopier {
       for (let i = 0; i < value.length; i++) {
         const copy = this.member(value[i], depth);
         if (copy === FAILED) return this.unwind(i, value);
+        if (this.bytes > this.maxBytes) return FAILED;
         out[i] = copy;
       }
       return out;
@@ -113,6 +114,8 @@ class JsonInputCopier {
       this.bytes += key.length + 3;
       const copy = this.member(member, depth);
       if (copy === FAILED) return this.unwind(key, value);
+      // A map of a few hundred thousand small entries is cut off here, not after all of them.
+      if (this.bytes > this.maxBytes) return FAILED;
       if (key === '__proto__') setMember(out, key, copy);
       else out[key] = copy;
     }

@@ -1,5 +1,13 @@
 import { BadRequestError, type FieldError } from '../errors/api-errors.js';
-import { appendErrors, forbidden, invalid, invalidEach, notSupported, required } from '../validation/field-errors.js';
+import {
+  appendErrors,
+  forbidden,
+  invalid,
+  invalidEach,
+  listIsFull,
+  notSupported,
+  required,
+} from '../validation/field-errors.js';
 import { isQualifiedName, isValidLabelValue } from '../validation/names.js';
 import type { LabelSelector, LabelSelectorRequirement } from './meta.js';
 
@@ -463,14 +471,21 @@ export function validateLabelSelector(sel: LabelSelector | undefined, path: stri
   return errs;
 }
 
-/** Every problem with a label map (keys are qualified names, values label values), reported at `path`. */
+/**
+ * The problems with a label map (keys are qualified names, values label
+ * values), reported at `path`; the check stops once `MAX_LISTED_ERRORS` are
+ * found. `labels` must be a plain JSON object (the Api's private copy).
+ */
 export function validateLabels(labels: Record<string, string> | undefined, path: string): FieldError[] {
   if (!labels) return [];
   const errs: FieldError[] = [];
-  for (const [k, v] of Object.entries(labels)) {
-    errs.push(...invalidEach(path, k, isQualifiedName(k)));
+  // for...in, not Object.entries: a map of 200,000 labels would allocate a pair per entry.
+  for (const k in labels) {
+    if (listIsFull(errs)) break;
+    const v = labels[k];
+    appendErrors(errs, invalidEach(path, k, isQualifiedName(k)));
     if (typeof v !== 'string') errs.push(invalid(`${path}.${k}`, v, 'label values must be strings'));
-    else errs.push(...invalidEach(path, v, isValidLabelValue(v)));
+    else appendErrors(errs, invalidEach(path, v, isValidLabelValue(v)));
   }
   return errs;
 }

@@ -1,14 +1,7 @@
 import type { FieldError } from '../errors/api-errors.js';
-import { invalid } from '../validation/field-errors.js';
+import { invalid, MAX_LISTED_ERRORS } from '../validation/field-errors.js';
 import type { FieldSchema } from './field-schema.js';
 import { fitsSchema } from './schema-fit.js';
-
-/**
- * How many wrong-typed fields one check lists before it stops looking: a
- * hostile map of 250,000 wrong values took seconds to report field by field
- * (and a 15 MB message); no real manifest comes near this many.
- */
-export const MAX_LISTED_TYPE_ERRORS = 1000;
 
 /** The JSON type of a value, as a wrong-typed field's error shows it (`"string"`, `"array"`, ...). */
 function jsonTypeOf(value: unknown): string {
@@ -59,11 +52,11 @@ function wrongType(path: string, value: unknown, schema: FieldSchema): FieldErro
  *
  * Guarantees: visits only members present in `value` and known to the schema
  * (a map's members all), each once, so the cost is linear in the checked part,
- * and stops once `errors` holds `MAX_LISTED_TYPE_ERRORS`;
+ * and stops once `errors` holds `MAX_LISTED_ERRORS`;
  * recursion is as deep as the schema, never deeper than the value's nesting.
  */
 export function checkSchema(value: unknown, schema: FieldSchema, path: string, errors: FieldError[]): void {
-  if (errors.length >= MAX_LISTED_TYPE_ERRORS) return;
+  if (errors.length >= MAX_LISTED_ERRORS) return;
   if (schema.type === 'object') {
     if (value === null || typeof value !== 'object' || Array.isArray(value)) {
       errors.push(wrongType(path, value, schema));
@@ -73,7 +66,7 @@ export function checkSchema(value: unknown, schema: FieldSchema, path: string, e
     const { properties, additionalProperties } = schema;
     if (additionalProperties) {
       for (const key in record) {
-        if (errors.length >= MAX_LISTED_TYPE_ERRORS) return;
+        if (errors.length >= MAX_LISTED_ERRORS) return;
         const member = record[key];
         if (additionalProperties.type === 'string') {
           if (typeof member !== 'string') errors.push(wrongType(`${path}[${key}]`, member, additionalProperties));
@@ -106,7 +99,7 @@ export function checkSchema(value: unknown, schema: FieldSchema, path: string, e
     const items = schema.items;
     const composite = items.type === 'object' || items.type === 'array';
     for (let i = 0; i < value.length; i++) {
-      if (errors.length >= MAX_LISTED_TYPE_ERRORS) return;
+      if (errors.length >= MAX_LISTED_ERRORS) return;
       const member = value[i];
       if (composite) checkSchema(member, items, `${path}[${i}]`, errors);
       else if (!fitsSchema(member, items)) errors.push(wrongType(`${path}[${i}]`, member, items));

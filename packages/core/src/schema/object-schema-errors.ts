@@ -1,5 +1,6 @@
 import type { FieldError } from '../errors/api-errors.js';
-import { checkSchema, MAX_LISTED_TYPE_ERRORS } from './check-schema.js';
+import { cutErrors } from '../validation/field-errors.js';
+import { checkSchema } from './check-schema.js';
 import type { ObjectSchema } from './field-schema.js';
 import { objectSchema } from './meta-schema.js';
 import { fitsSchema } from './schema-fit.js';
@@ -18,11 +19,5 @@ export function objectSchemaErrors(obj: unknown, schema: ObjectSchema | undefine
   const errors: FieldError[] = [];
   checkSchema(obj, objectSchema, '', errors);
   if (schema) checkSchema(obj, schema, '', errors);
-  if (errors.length >= MAX_LISTED_TYPE_ERRORS) {
-    errors.push({
-      field: '<body>',
-      message: `Too many: the first ${MAX_LISTED_TYPE_ERRORS} wrong-typed fields are listed, the rest were not checked`,
-    });
-  }
-  return errors;
+  return cutErrors(errors, 'wrong-typed fields');
 }

@@ -1,6 +1,6 @@
 import type { FieldError } from '../errors/api-errors.js';
 import type { ConfigMap, Secret } from '../model/core-v1.js';
-import { forbidden, invalid, required, tooLong } from './field-errors.js';
+import { forbidden, invalid, listIsFull, required, tooLong } from './field-errors.js';
 
 /** Kubernetes' cap on the data of one ConfigMap or Secret. */
 export const MAX_CONFIG_DATA_BYTES = 1024 * 1024;
@@ -32,7 +32,11 @@ export function isConfigMapKey(key: string): string[] {
   return errs;
 }
 
-/** Validates keys and sizes of `data` (and `binaryData`); `base64` when values must be base64. */
+/**
+ * Validates keys and sizes of `data` (and `binaryData`); `base64` when values
+ * must be base64. Once `MAX_LISTED_ERRORS` are found, the rest is not looked
+ * at (the Api then says so in its last error).
+ */
 function validateData(
   maps: { path: string; data: Record<string, string> | undefined; base64: boolean }[],
 ): FieldError[] {
@@ -40,7 +44,9 @@ function validateData(
   const seen = new Map<string, string>();
   let total = 0;
   for (const { path, data, base64 } of maps) {
-    for (const [k, v] of Object.entries(data ?? {})) {
+    for (const k in data) {
+      if (listIsFull(errs)) break;
+      const v = data[k];
       for (const p of isConfigMapKey(k)) errs.push(invalid(path, k, p));
       const other = seen.get(k);
       if (other) errs.push(invalid(path, k, `duplicate of key present in ${other}`));

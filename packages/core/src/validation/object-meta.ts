@@ -2,7 +2,7 @@ import type { FieldError } from '../errors/api-errors.js';
 import { validateLabels } from '../model/labels.js';
 import type { KubeObject, ObjectMeta } from '../model/meta.js';
 import type { NameFormat, ResourceType } from '../registry/resource-type.js';
-import { appendErrors, forbidden, invalid, invalidEach, required, tooLong } from './field-errors.js';
+import { appendErrors, forbidden, invalid, invalidEach, listIsFull, required, tooLong } from './field-errors.js';
 import {
   isDNS1035Label,
   isDNS1123Label,
@@ -87,13 +87,20 @@ export function validateObjectMeta(
   return errs;
 }
 
-/** Annotation keys are qualified names (lower-cased, as Kubernetes checks them); total size at most 256 KiB. */
+/**
+ * Annotation keys are qualified names (lower-cased, as Kubernetes checks
+ * them); total size at most 256 KiB. Once `MAX_LISTED_ERRORS` are found, the
+ * rest is not looked at (the Api then says so in its last error).
+ */
 export function validateAnnotations(annotations: Record<string, string> | undefined, path: string): FieldError[] {
   if (!annotations) return [];
   const errs: FieldError[] = [];
   let total = 0;
-  for (const [k, v] of Object.entries(annotations)) {
-    errs.push(...invalidEach(path, k, isQualifiedName(k.toLowerCase())));
+  // for...in, not Object.entries: a map of 200,000 annotations would allocate a pair per entry.
+  for (const k in annotations) {
+    if (listIsFull(errs)) return errs;
+    const v = annotations[k];
+    appendErrors(errs, invalidEach(path, k, isQualifiedName(k.toLowerCase())));
     if (typeof v !== 'string') errs.push(invalid(`${path}.${k}`, v, 'annotation values must be strings'));
     total += Buffer.byteLength(k) + Buffer.byteLength(typeof v === 'string' ? v : '');
   }

@@ -74,6 +74,25 @@ describe('copyJsonInput', () => {
     expect(copyJsonInput({ s: 'x'.repeat(2000) }, 1000)).toMatchObject({ ok: false, problem: { reason: 'tooLarge' } });
   });
 
+  it.each([
+    {
+      what: 'a map',
+      container: (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, 'v'])),
+    },
+    { what: 'a list', container: (n: number) => Array.from({ length: n }, () => 'v') },
+  ])('stops reading $what of many small members as soon as the budget is passed', ({ container }) => {
+    let read = 0;
+    const counted = new Proxy(container(100_000), {
+      get: (target, key, receiver) => {
+        if (typeof key === 'string' && key !== 'length') read++;
+        return Reflect.get(target, key, receiver);
+      },
+    });
+    expect(copyJsonInput({ labels: counted }, 1000)).toMatchObject({ ok: false, problem: { reason: 'tooLarge' } });
+    // Each member adds at least 4 bytes, so no more than 1000 / 4 members fit before the budget is passed.
+    expect(read).toBeLessThanOrEqual(251);
+  });
+
   it('copies plain JSON, drops undefined members and keeps __proto__ as a data member', () => {
     const input = JSON.parse('{"metadata":{"labels":{"__proto__":"x","a":"b"}},"n":[1,null,true]}');
     input.gone = undefined;

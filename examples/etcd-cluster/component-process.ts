@@ -1,4 +1,6 @@
 import { type ChildProcessByStdio, spawn } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
@@ -24,13 +26,12 @@ export class ComponentProcess {
   constructor(
     readonly role: string,
     readonly name: string,
-    etcdEndpoints: readonly string[],
+    args: readonly string[],
   ) {
-    this.child = spawn(
-      process.execPath,
-      ['--import', 'tsx', componentScript, role, '--name', name, '--etcd', etcdEndpoints.join(',')],
-      { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
+    this.child = spawn(process.execPath, ['--import', 'tsx', componentScript, role, '--name', name, ...args], {
+      cwd: repoRoot,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     createInterface({ input: this.child.stdout }).on('line', (line) => {
       try {
         this.events.push(JSON.parse(line) as ComponentEvent);
@@ -39,6 +40,9 @@ export class ComponentProcess {
       }
       for (const wake of this.waiters) wake();
     });
+    // ETCD_CLUSTER_LOG_DIR keeps each process's whole log (LOG_LEVEL sets how much) as <name>.log there.
+    const logDir = process.env.ETCD_CLUSTER_LOG_DIR;
+    if (logDir) this.child.stderr.pipe(createWriteStream(join(logDir, `${name}.log`), { flags: 'a' }));
     createInterface({ input: this.child.stderr }).on('line', (line) => {
       this.stderrTail = [...this.stderrTail.slice(-19), line];
     });

@@ -1,50 +1,85 @@
 /**
- * One process of the etcd-cluster example:
- * `npx tsx examples/etcd-cluster/component.ts <role> --name <name> --etcd <url,url,...>`
- * with role controller-manager | scheduler | node-agent | proxier. Reports
- * JSON lines on stdout (see `ComponentEvent`), logs on stderr, stops on
+ * One process of the etcd-cluster example, as Kubernetes runs its control
+ * plane: `npx tsx examples/etcd-cluster/component.ts <role> --name <name> ...`
+ * - `apiserver --etcd URL,URL,... --pki DIR` (DIR holds ca.crt, apiserver.crt/.key, tokens.csv);
+ * - `controller-manager | scheduler | node-agent | proxier --kubeconfig FILE`.
+ * Reports JSON lines on stdout (see `ComponentEvent`), logs on stderr, stops on
  * SIGTERM / SIGINT.
  */
 import { parseArgs } from 'node:util';
-import { Api, EtcdStore, RealClock } from '@flotilla/core';
+import { RealClock, RemoteApi } from '@flotilla/core';
 import { pino } from 'pino';
+import { serverFilesIn } from './credentials.js';
+import { runApiServer } from './roles/apiserver.js';
 import { runControllerManager } from './roles/controller-manager.js';
 import { runNodeAgent } from './roles/node-agent.js';
 import { runProxier } from './roles/proxier.js';
-import type { ComponentEvent, RoleContext } from './roles/role-context.js';
+import type { ComponentEvent, ProcessContext, RoleContext } from './roles/role-context.js';
 import { runScheduler } from './roles/scheduler.js';
 
-const roles: Record<string, (ctx: RoleContext) => Promise<void>> = {
-  'controller-manager': runControllerManager,
-  scheduler: runScheduler,
-  'node-agent': runNodeAgent,
-  proxier: runProxier,
+/**
+ * The client roles, with the request rate limits their Kubernetes
+ * counterparts default to (`--kube-api-qps` / `--kube-api-burst`; the
+ * kubelet's `kubeAPIQPS` / `kubeAPIBurst`).
+ */
+const clientRoles: Record<string, { run: (ctx: RoleContext) => Promise<void>; qps: number; burst: number }> = {
+  'controller-manager': { run: runControllerManager, qps: 20, burst: 30 },
+  scheduler: { run: runScheduler, qps: 50, burst: 100 },
+  'node-agent': { run: runNodeAgent, qps: 50, burst: 100 },
+  proxier: { run: runProxier, qps: 5, burst: 10 },
 };
+
+const usage = `usage: component.ts apiserver --name NAME --etcd URL[,URL...] --pki DIR
+       component.ts <${Object.keys(clientRoles).join('|')}> --name NAME --kubeconfig FILE`;
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { name: { type: 'string' }, etcd: { type: 'string' } },
+  options: {
+    name: { type: 'string' },
+    etcd: { type: 'string' },
+    pki: { type: 'string' },
+    kubeconfig: { type: 'string' },
+  },
 });
-const role = roles[positionals[0] ?? ''];
-if (!role || !values.name || !values.etcd) {
-  console.error(`usage: component.ts <${Object.keys(roles).join('|')}> --name NAME --etcd URL[,URL...]`);
+const role = positionals[0] ?? '';
+const name = values.name;
+if (!name || (role !== 'apiserver' && !clientRoles[role])) {
+  console.error(usage);
   process.exit(2);
 }
 
 const abort = new AbortController();
 for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => abort.abort());
-const store = new EtcdStore({ endpoints: values.etcd.split(','), requestTimeoutMs: 3000 });
-const clock = new RealClock();
-const api = new Api({ store, clock });
 // Logs go to stderr: stdout carries only the events the starting script reads.
-const logger = pino({ level: process.env.LOG_LEVEL ?? 'warn', name: values.name }, pino.destination(2));
-const report = (event: ComponentEvent) => process.stdout.write(`${JSON.stringify(event)}\n`);
+const logger = pino({ level: process.env.LOG_LEVEL ?? 'warn', name }, pino.destination(2));
+const ctx: ProcessContext = {
+  clock: new RealClock(),
+  logger,
+  name,
+  signal: abort.signal,
+  report: (event: ComponentEvent) => process.stdout.write(`${JSON.stringify(event)}\n`),
+};
+
+async function run(): Promise<void> {
+  if (role === 'apiserver') {
+    if (!values.etcd || !values.pki) throw new Error(usage);
+    await runApiServer(ctx, { etcd: values.etcd.split(','), files: serverFilesIn(values.pki) });
+    return;
+  }
+  const client = clientRoles[role];
+  if (!client || !values.kubeconfig) throw new Error(usage);
+  // The server, CA and bearer token all come from this component's own kubeconfig.
+  const api = new RemoteApi({ kubeconfig: values.kubeconfig, clock: ctx.clock, qps: client.qps, burst: client.burst });
+  try {
+    await client.run({ ...ctx, api });
+  } finally {
+    await api.close();
+  }
+}
+
 try {
-  await role({ api, clock, logger, name: values.name, signal: abort.signal, report });
+  await run();
 } catch (err) {
   logger.error({ err }, 'component failed');
   process.exitCode = 1;
-} finally {
-  api.close();
-  await store.close();
 }

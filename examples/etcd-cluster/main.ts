@@ -1,7 +1,8 @@
 /**
  * The etcd-cluster example: `sudo npx tsx examples/etcd-cluster/main.ts`.
- * A multi-process cluster over a three-member etcd and Docker that loses its
- * leading controller manager and an etcd member, and carries on.
+ * A control plane in Kubernetes' shape (etcd, two apiservers, every other
+ * component its own process over HTTPS with its own identity) that loses an
+ * apiserver and its leading controller manager and completes a rollout.
  */
 import { runScenario } from './scenario.js';
 

@@ -1,20 +1,11 @@
 import { setMaxListeners } from 'node:events';
-import { ApiServer } from '@flotilla/apiserver';
 import { startControllerManager } from '@flotilla/controllers';
-import {
-  Api,
-  type Deployment,
-  InformerFactory,
-  Manager,
-  MemoryStore,
-  type Pod,
-  RemoteApi,
-  type Service,
-} from '@flotilla/core';
+import { type Deployment, InformerFactory, Manager, type Pod, RemoteApi, type Service } from '@flotilla/core';
 import { type IptablesRules, Proxier } from '@flotilla/netproxy';
 import { FakeRuntime, NodeAgent } from '@flotilla/runtime';
 import { Scheduler } from '@flotilla/scheduler';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { serveApi } from './served-api.js';
 
 const cleanups: (() => Promise<unknown> | unknown)[] = [];
 afterEach(async () => {
@@ -54,15 +45,9 @@ function webEndpoints(applied: readonly IptablesRules[]): string[] {
 
 describe('every component on a RemoteApi, as separate processes would run them', () => {
   it('the controller manager, scheduler, node agent and proxier, each on its own RemoteApi, run a Deployment behind a Service', async () => {
-    const store = new MemoryStore();
-    const api = new Api({ store });
-    const server = new ApiServer({ api });
-    const { url } = await server.listen({ port: 0 });
-    cleanups.push(async () => {
-      await server.stop();
-      await api.close();
-      await store.close();
-    });
+    const served = await serveApi();
+    cleanups.push(() => served.close());
+    const { api, url } = served;
     const abort = new AbortController();
     setMaxListeners(0, abort.signal);
     const { signal } = abort;

@@ -1,7 +1,7 @@
-import { ApiServer } from '@flotilla/apiserver';
-import { Api, Manager, MemoryStore, type Node, type Pod, RemoteApi } from '@flotilla/core';
+import { Manager, type Node, type Pod, RemoteApi } from '@flotilla/core';
 import { Scheduler } from '@flotilla/scheduler';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { serveApi } from './served-api.js';
 
 const cleanups: (() => Promise<unknown> | unknown)[] = [];
 afterEach(async () => {
@@ -28,15 +28,9 @@ const pod = (name: string): Pod => ({
 
 describe('a component as its own process would run it: the scheduler on a RemoteApi', () => {
   it('the unchanged Scheduler, under a Manager on a RemoteApi, binds pods through the apiserver', async () => {
-    const store = new MemoryStore();
-    const api = new Api({ store });
-    const server = new ApiServer({ api });
-    const { url } = await server.listen({ port: 0 });
-    cleanups.push(async () => {
-      await server.stop();
-      await api.close();
-      await store.close();
-    });
+    const served = await serveApi();
+    cleanups.push(() => served.close());
+    const { api, url } = served;
     await api.resource('Node').create(node('node-1'));
 
     // The scheduler's side knows only the server's URL.

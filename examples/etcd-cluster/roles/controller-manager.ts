@@ -3,9 +3,9 @@ import { Manager } from '@flotilla/core';
 import { leaderElection, type RoleContext } from './role-context.js';
 
 /**
- * kube-controller-manager: the controller preset under leader election, so
- * of two replicas only the lease holder runs controllers and the other
- * waits with warm caches.
+ * kube-controller-manager: the controller preset on a RemoteApi under
+ * leader election, so of two replicas only the lease holder runs
+ * controllers and the other waits with warm caches.
  */
 export async function runControllerManager(ctx: RoleContext): Promise<void> {
   const { api, clock, logger, name, signal } = ctx;
@@ -13,7 +13,7 @@ export async function runControllerManager(ctx: RoleContext): Promise<void> {
     api,
     clock,
     logger,
-    leaderElection: leaderElection('flotilla-controller-manager', name),
+    leaderElection: leaderElection('kube-controller-manager', name),
   });
   startControllerManager(manager);
   manager.add({ start: () => ctx.report({ event: 'leading' }) });

@@ -1,21 +1,24 @@
-import { DockerRuntime, NodeAgent } from '@flotilla/runtime';
+import { FakeRuntime, NodeAgent } from '@flotilla/runtime';
 import type { RoleContext } from './role-context.js';
 
-/** The Docker network the example's pods join, inside the 198.18.0.0/15 test range. */
-export const EXAMPLE_NETWORK = { name: 'flotilla-etcd-example', subnet: '198.19.253.0/24' };
-
-/** The image the example's pods and sandboxes run: built locally from busybox by `scripts/docker.ts`. */
-export const EXAMPLE_IMAGE = 'flotilla/busybox:latest';
+/** Each node's pod network: `10.244.<n>.0/24` for the node named `...-<n>`, so pod IPs never collide. */
+function podCidrOf(nodeName: string): string {
+  const ordinal = Number(/-(\d+)$/.exec(nodeName)?.[1] ?? 0);
+  return `10.244.${ordinal}.0/24`;
+}
 
 /**
- * The kubelet on Docker. Both node agents share the host's dockerd; each
- * sees only its own sandboxes (the runtime labels them with the node name).
+ * The kubelet on a FakeRuntime (containers simulated in the process, with
+ * real pod lifecycles and IPs): it registers its Node, heartbeats its Lease
+ * and runs the pods bound to it, as `system:node:<name>` through the Node
+ * authorizer. Swap in `DockerRuntime` for real containers.
  */
 // #region node-agent
 export async function runNodeAgent(ctx: RoleContext): Promise<void> {
   const { api, clock, logger, name, signal } = ctx;
-  const runtime = new DockerRuntime({ network: EXAMPLE_NETWORK, sandboxImage: EXAMPLE_IMAGE, clock, logger });
-  const agent = new NodeAgent({ api, runtime, clock, logger, nodeName: name, nodeStatusIntervalMs: 5000 });
+  const podCIDR = podCidrOf(name);
+  const runtime = new FakeRuntime({ clock, podCIDR });
+  const agent = new NodeAgent({ api, runtime, clock, logger, nodeName: name, podCIDR, nodeStatusIntervalMs: 5000 });
   const running = agent.run(signal);
   ctx.report({ event: 'ready' });
   await running;

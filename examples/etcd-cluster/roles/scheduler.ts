@@ -3,22 +3,20 @@ import { Scheduler } from '@flotilla/scheduler';
 import { leaderElection, type RoleContext } from './role-context.js';
 
 /**
- * kube-scheduler: schedules only while it holds the lease. A replica that
- * loses the lease while it should keep running exits (as kube-scheduler
- * does), so a restarted process starts with a fresh queue instead of
- * resuming a stale one.
+ * kube-scheduler: schedules only while it holds the lease. Each term gets
+ * a fresh Scheduler over the shared informers: kube-scheduler exits when
+ * it loses the lease so that it never resumes a stale queue, and a new
+ * Scheduler per term is that restart without the process's (the Manager
+ * competes again and starts the next term itself).
  */
 // #region scheduler
 export async function runScheduler(ctx: RoleContext): Promise<void> {
   const { api, clock, logger, name, signal } = ctx;
-  const manager = new Manager({ api, clock, logger, leaderElection: leaderElection('flotilla-scheduler', name) });
-  const scheduler = new Scheduler({ api, informers: manager.informers, clock, logger });
+  const manager = new Manager({ api, clock, logger, leaderElection: leaderElection('kube-scheduler', name) });
   manager.add({
     start: async (leading) => {
       ctx.report({ event: 'leading' });
-      await scheduler.run(leading);
-      if (!signal.aborted)
-        throw new Error(`${name} lost the scheduler lease; exiting so that a fresh process takes over`);
+      await new Scheduler({ api, informers: manager.informers, clock, logger }).run(leading);
     },
   });
   await manager.start(signal);

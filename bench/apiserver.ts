@@ -7,9 +7,12 @@
  *
  * Cost per create is the serving process's CPU time per create
  * (`process.cpuUsage`), HTTP against in-process: the overhead ratio.
- * Latencies are measured by the client, open loop at a fixed rate.
+ * Latencies are measured by the client, open loop at a fixed rate. The
+ * machine's load average at the start and the end stands beside them: on a
+ * shared machine the wall-clock figures follow it.
  */
 import { type ChildProcess, fork } from 'node:child_process';
+import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -25,7 +28,7 @@ const WATCHERS = 100;
 const WATCH_EVENTS = Number(process.env.BENCH_WATCH_EVENTS ?? 2000);
 const here = dirname(fileURLToPath(import.meta.url));
 const wallNow = () => performance.timeOrigin + performance.now();
-const rows: BenchRow[] = [];
+const rows: BenchRow[] = [{ figure: 'Machine.loadAverage1mAtStart', value: loadavg()[0]!, unit: 'load' }];
 
 function startClient(): Promise<ChildProcess> {
   const child = fork(join(here, 'apiserver-sections', 'http-client.ts'), [], { execArgv: ['--import', 'tsx'] });
@@ -216,4 +219,5 @@ client.send({ cmd: 'exit' });
 await server.stop();
 await api.close();
 await store.close();
+rows.push({ figure: 'Machine.loadAverage1mAtEnd', value: loadavg()[0]!, unit: 'load' });
 report('apiserver', rows);

@@ -11,7 +11,7 @@ export interface DiscoveryDocument {
   contentType: string;
 }
 
-function wantsAggregated(accept: MediaType[]): boolean {
+function wantsAggregated(accept: readonly MediaType[]): boolean {
   for (const m of accept) {
     if (asksFor(m, 'APIGroupDiscoveryList', 'apidiscovery.k8s.io', 'v2')) return true;
     // The client ranks its choices: a plain JSON entry before the aggregated one means it prefers legacy.
@@ -31,7 +31,7 @@ const json = (body: unknown): DiscoveryDocument => ({ body, contentType: 'applic
  */
 export function discoveryDocument(
   path: string,
-  accept: MediaType[],
+  accept: readonly MediaType[],
   index: ResourceIndex,
 ): DiscoveryDocument | undefined {
   const parts = path.split('/').filter((p) => p !== '');

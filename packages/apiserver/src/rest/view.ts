@@ -26,7 +26,7 @@ function includeObjectOf(query: URLSearchParams): IncludeObject {
 /** The view a request asks for; `now` stamps the ages of Table cells. */
 export function responseView(
   type: ResourceType,
-  accept: MediaType[],
+  accept: readonly MediaType[],
   query: URLSearchParams,
   printers: Printers,
   now: () => number,

@@ -24,13 +24,31 @@ export function parseMediaType(text: string | undefined): MediaType | undefined 
   return { type, params };
 }
 
-/** Parses an `Accept` header into its entries, in the client's order (kubectl lists its preference first). */
-export function parseAccept(header: string | undefined): MediaType[] {
-  if (!header) return [];
-  return header
-    .split(',')
-    .map((entry) => parseMediaType(entry))
-    .filter((m): m is MediaType => m !== undefined);
+/** Accept headers already parsed: a client sends the same few on every request. */
+const parsedAccepts = new Map<string, readonly MediaType[]>();
+/** Bounds the headers kept (anyone may send any header). */
+const MAX_PARSED_ACCEPTS = 256;
+const NONE: readonly MediaType[] = Object.freeze([]);
+
+/**
+ * Parses an `Accept` header into its entries, in the client's order
+ * (kubectl lists its preference first). The answer is shared between
+ * requests that send the same header: read it, never change it.
+ */
+export function parseAccept(header: string | undefined): readonly MediaType[] {
+  if (!header) return NONE;
+  let parsed = parsedAccepts.get(header);
+  if (!parsed) {
+    parsed = Object.freeze(
+      header
+        .split(',')
+        .map((entry) => parseMediaType(entry))
+        .filter((m): m is MediaType => m !== undefined)
+        .map((m) => Object.freeze({ type: m.type, params: Object.freeze(m.params) })),
+    );
+    if (parsedAccepts.size < MAX_PARSED_ACCEPTS) parsedAccepts.set(header, parsed);
+  }
+  return parsed;
 }
 
 /** True if `m` asks for the kind `as` of group `g`, version `v` (the Kubernetes way to negotiate a view). */

@@ -67,7 +67,16 @@ export function encodeManagedFields(managers: Manager[]): ManagedFieldsEntry[] {
 const seconds = (time: string | undefined) => (time ? Math.floor(Date.parse(time) / 1000) : 0);
 const compare = <T extends string | number>(a: T, b: T) => (a < b ? -1 : a > b ? 1 : 0);
 
+/** The second `managedTime` last spelled, and how: every write of a second records the same time. */
+let spelledSecond = Number.NaN;
+let spelled = '';
+
 /** `metav1.Time` serializes at second precision. */
 export function managedTime(now: Date): string {
-  return `${now.toISOString().slice(0, 19)}Z`;
+  const second = Math.floor(now.getTime() / 1000);
+  if (second !== spelledSecond) {
+    spelled = `${now.toISOString().slice(0, 19)}Z`;
+    spelledSecond = second;
+  }
+  return spelled;
 }

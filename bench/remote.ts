@@ -11,6 +11,7 @@
  * Server and client share this process (2 cores on this machine): the HTTP
  * figures include the serving side's work.
  */
+import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { ApiServer } from '../packages/apiserver/src/index.js';
 import { Api, type ClusterApi, Informer, MemoryStore, type Pod, RemoteApi } from '../packages/core/src/index.js';
@@ -22,6 +23,8 @@ const WATCH_WRITES = Number(process.env.BENCH_REMOTE_WATCH_WRITES ?? 5_000);
 const RECONCILES = Number(process.env.BENCH_REMOTE_RECONCILES ?? 1_000);
 const ROUNDS = 3;
 const rows: BenchRow[] = [];
+// Wall-clock figures swing with the machine's load: the load average stands beside them, and CPU time beside wall time.
+const loadAtStart = loadavg()[0] ?? 0;
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
@@ -36,33 +39,44 @@ await remote.ready();
 const pods = api.resource('Pod');
 for (let i = 0; i < PODS; i++) await pods.create(realisticPod(`pod-${String(i).padStart(5, '0')}`));
 
-/** Wall time (ms) from start to synced of a fresh Pod informer on `source`; the informer is stopped after. */
-async function syncMs(source: ClusterApi): Promise<number> {
+/**
+ * Wall time and this process's CPU time (ms; client and server both run
+ * here) from start to synced of a fresh Pod informer on `source`; the
+ * informer is stopped after.
+ */
+async function sync(source: ClusterApi): Promise<{ ms: number; cpuMs: number }> {
   const stop = new AbortController();
   const informer = new Informer<Pod>(source, 'Pod');
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   informer.start(stop.signal);
   await informer.synced;
   const ms = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
   if (informer.cache.list().length !== PODS)
     throw new Error(`synced ${informer.cache.list().length} pods, not ${PODS}`);
   stop.abort();
-  return ms;
+  return { ms, cpuMs: (cpu.user + cpu.system) / 1000 };
 }
 
-const inProcessSync: number[] = [];
-const remoteSync: number[] = [];
+const inProcessSync: { ms: number; cpuMs: number }[] = [];
+const remoteSync: { ms: number; cpuMs: number }[] = [];
 for (let r = 0; r < ROUNDS; r++) {
-  inProcessSync.push(await syncMs(api));
-  remoteSync.push(await syncMs(remote));
+  inProcessSync.push(await sync(api));
+  remoteSync.push(await sync(remote));
 }
-const syncIn = median(inProcessSync);
-const syncRemote = median(remoteSync);
+const syncIn = median(inProcessSync.map((s) => s.ms));
+const syncRemote = median(remoteSync.map((s) => s.ms));
+const cpuIn = median(inProcessSync.map((s) => s.cpuMs));
+const cpuRemote = median(remoteSync.map((s) => s.cpuMs));
 rows.push(
   { figure: 'InformerSync10k.inProcessMs', value: syncIn, unit: 'ms' },
   { figure: 'InformerSync10k.remoteMs', value: syncRemote, unit: 'ms', target: '<= 2000' },
   { figure: 'InformerSync10k.remoteOverTarget', value: syncRemote / 2000, unit: 'ratio', target: '<= 1' },
   { figure: 'InformerSync10k.remoteOverInProcess', value: syncRemote / syncIn, unit: 'ratio', target: '<= 3' },
+  { figure: 'InformerSync10k.inProcessCpuMs', value: cpuIn, unit: 'ms' },
+  { figure: 'InformerSync10k.remoteCpuMs', value: cpuRemote, unit: 'ms' },
+  { figure: 'InformerSync10k.remoteOverInProcessCpu', value: cpuRemote / cpuIn, unit: 'ratio', target: '<= 3' },
 );
 
 /** Two informers (in-process and remote) see the same WATCH_WRITES patches; the time each takes to see them all. */
@@ -120,6 +134,11 @@ rows.push(
   { figure: 'Reconcile.inProcessMsEach', value: reconcileIn, unit: 'ms' },
   { figure: 'Reconcile.remoteMsEach', value: reconcileRemote, unit: 'ms' },
   { figure: 'Reconcile.remoteOverInProcess', value: reconcileRemote / reconcileIn, unit: 'ratio' },
+);
+
+rows.push(
+  { figure: 'Machine.loadAverage1mAtStart', value: loadAtStart, unit: 'load' },
+  { figure: 'Machine.loadAverage1mAtEnd', value: loadavg()[0] ?? 0, unit: 'load' },
 );
 
 await remote.close();

@@ -20,6 +20,8 @@ const OTHER_KINDS = ['Service', 'PodDisruptionBudget'];
  */
 export class InformerWorkloadLister implements WorkloadLister {
   private readonly informers = new Map<string, SharedInformer<KubeObject>>();
+  /** The last `services` answer and the Service cache revision it was read at. */
+  private lastServices?: { namespace: string; revision: string; services: readonly KubeObject[] };
 
   constructor(factory: InformerFactory, registry: ResourceRegistry) {
     const follow = (kind: string) => {
@@ -39,8 +41,20 @@ export class InformerWorkloadLister implements WorkloadLister {
     return Promise.all([...this.informers.values()].map((i) => i.synced));
   }
 
+  /**
+   * The Services of a namespace, read again only once the Service cache has
+   * moved to another revision: every pod without spread constraints asks,
+   * and consecutive pods are mostly of one namespace.
+   */
   services(namespace: string): readonly KubeObject[] {
-    return this.informers.get('Service')?.cache.list({ namespace }) ?? [];
+    const informer = this.informers.get('Service');
+    if (!informer) return [];
+    const revision = informer.lastSyncResourceVersion();
+    const last = this.lastServices;
+    if (last?.namespace === namespace && last.revision === revision) return last.services;
+    const services = informer.cache.list({ namespace });
+    this.lastServices = { namespace, revision, services };
+    return services;
   }
 
   controller(kind: SpreadControllerKind, namespace: string, name: string): KubeObject | undefined {

@@ -2,6 +2,7 @@ import { Api, type Deployment, EtcdStore, Informer, type Pod, type ReplicaSet } 
 import { Etcd3 } from 'etcd3';
 import { type EtcdHandle, startEtcd } from '../../scripts/etcd.js';
 import { ComponentProcess } from '../etcd-cluster/component-process.js';
+import { ClusterCredentials } from '../etcd-cluster/credentials.js';
 import { FakeKubelet } from './fake-kubelet.js';
 import { cacheDrift, observeRollout } from './invariants.js';
 import { SeededRandom } from './seeded-random.js';
@@ -34,6 +35,34 @@ const NAME = 'rolling';
 const REPLICAS = 4;
 /** How long a step may take to converge after its faults: a restarted controller manager first waits out the 6 s lease. */
 const CONVERGE_MS = 120_000;
+/** The controller manager's identity: the faults are the subject here, not authorization, so it is cluster-admin. */
+const MANAGER_IDENTITY = { user: 'fault-injection:controller-manager', groups: ['system:masters'] };
+
+/**
+ * An apiserver process on `etcd` (the etcd-cluster example's, HTTPS with
+ * static tokens) and the arguments that start a controller manager against
+ * it, as kube-controller-manager runs: through the apiserver, with a
+ * kubeconfig of its own.
+ */
+async function startApiServer(
+  etcd: EtcdHandle,
+  credentials: ClusterCredentials,
+): Promise<{ apiserver: ComponentProcess; managerArgs: string[] }> {
+  credentials.add('controller-manager', MANAGER_IDENTITY);
+  await credentials.writeTokenFile();
+  const apiserver = new ComponentProcess('apiserver', 'apiserver', [
+    '--etcd',
+    etcd.endpoints.join(','),
+    '--pki',
+    credentials.dir,
+  ]);
+  const serving = await apiserver.waitFor((e) => e.event === 'serving', CONVERGE_MS);
+  if (serving.event !== 'serving') throw new Error(`the apiserver reported ${serving.event}, not serving`);
+  return {
+    apiserver,
+    managerArgs: ['--kubeconfig', await credentials.writeKubeconfig('controller-manager', serving.url)],
+  };
+}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -67,8 +96,9 @@ async function converge(what: string, seed: number, ms: number, check: () => Pro
 }
 
 /**
- * A three-member etcd, the controller manager as a child process, and this
- * process as the client: for each step, a rolling update of a Deployment
+ * A three-member etcd, an apiserver and the controller manager (through the
+ * apiserver) as child processes, and this process as the client, straight on
+ * etcd: for each step, a rolling update of a Deployment
  * meets every kind of fault in a seeded order and at seeded moments (an etcd
  * member SIGKILLed and restarted, the store compacted under the informers'
  * watches, the controller manager SIGKILLed and restarted), while a ledger
@@ -86,7 +116,9 @@ export async function runFaults(options: FaultRunOptions): Promise<FaultRunResul
   const admin = new Etcd3({ hosts: etcd.endpoints });
   const store = new EtcdStore({ endpoints: etcd.endpoints, requestTimeoutMs: 3_000 });
   const api = new Api({ store });
-  let manager = new ComponentProcess('controller-manager', 'cm-0', etcd.endpoints);
+  const credentials = await ClusterCredentials.create();
+  const { apiserver, managerArgs } = await startApiServer(etcd, credentials);
+  let manager = new ComponentProcess('controller-manager', 'cm-0', managerArgs);
   const pods = new Informer<Pod>(api, 'Pod', { namespace: NAMESPACE });
   const sets = new Informer<ReplicaSet>(api, 'ReplicaSet', { namespace: NAMESPACE });
   const kubelet = new FakeKubelet(api, pods);
@@ -117,7 +149,7 @@ export async function runFaults(options: FaultRunOptions): Promise<FaultRunResul
     } else {
       narrate('  SIGKILL the controller manager and start it again');
       await manager.kill();
-      manager = new ComponentProcess('controller-manager', `cm-${++restarts}`, etcd.endpoints);
+      manager = new ComponentProcess('controller-manager', `cm-${++restarts}`, managerArgs);
     }
   };
 
@@ -175,6 +207,8 @@ export async function runFaults(options: FaultRunOptions): Promise<FaultRunResul
     pods.stop();
     sets.stop();
     await manager.stop();
+    await apiserver.stop();
+    await credentials.remove();
     await api.close();
     await store.close();
     admin.close();

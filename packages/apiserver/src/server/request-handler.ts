@@ -117,16 +117,21 @@ function splitTarget(raw: string): { path: string; query: URLSearchParams } {
 /**
  * A request's abort signal, made only when something asks for it: most
  * requests end by themselves and never read it, and an AbortController
- * costs more than their routing. Aborting before it exists makes it
- * aborted from the start.
+ * (with its listener for the client going away) costs more than their
+ * routing. Aborting before it exists makes it aborted from the start.
  */
 class RequestAbort {
   private controller?: AbortController;
   private aborted = false;
 
+  constructor(private readonly res: ServerResponse) {}
+
   get signal(): AbortSignal {
     if (!this.controller) {
       this.controller = new AbortController();
+      // Only a client gone before its answer aborts: a finished response closes too.
+      if (this.res.closed && !this.res.writableFinished) this.aborted = true;
+      else this.res.once('close', () => this.res.writableFinished || this.abort());
       if (this.aborted) this.controller.abort();
     }
     return this.controller.signal;
@@ -149,11 +154,7 @@ export async function handleRequest(
   req: IncomingMessage,
   res: ServerResponse,
 ): Promise<void> {
-  const abort = new RequestAbort();
-  // Only a client gone before its answer aborts: aborting makes a DOMException, too dear for every request.
-  res.once('close', () => {
-    if (!res.writableFinished) abort.abort();
-  });
+  const abort = new RequestAbort(res);
   let release: (() => void) | undefined;
   let onStop: (() => void) | undefined;
   try {

@@ -164,3 +164,38 @@ describe('watch over HTTP: chunked newline-delimited JSON events', () => {
     expect(w.events.map((e) => e.type)).toEqual(['ADDED']);
   });
 });
+
+describe('a watch whose client goes away', () => {
+  it('ends on the server and gives back its slot: with room for one watch, the next one is served', async () => {
+    const limited = await servedApi({ limits: { maxWatches: 1 } });
+    try {
+      await limited.json('POST', pods, pod('a'));
+      const first = openWatch(limited.url, `${pods}?watch=true`);
+      await first.until((e) => e.object.metadata.name === 'a');
+      first.ended.catch(() => {});
+      first.cancel();
+      // The server learns of the disconnect on its own schedule: ask again until the slot is back (429 until then).
+      const deadline = Date.now() + 30_000;
+      let status = 0;
+      while (status !== 200 && Date.now() < deadline) {
+        status = await answerStatus(`${limited.url}${pods}?watch=true`);
+        if (status !== 200) await new Promise((retry) => setTimeout(retry, 50));
+      }
+      expect(status).toBe(200);
+    } finally {
+      await limited.close();
+    }
+  }, 60_000);
+});
+
+/** The status code a request is answered with; the request is closed once it is known. */
+function answerStatus(url: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { agent: false }, (res) => {
+      resolve(res.statusCode ?? 0);
+      req.destroy();
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}

@@ -1,5 +1,4 @@
 import {
-  type Api,
   type Clock,
   type ClusterApi,
   EventRecorder,

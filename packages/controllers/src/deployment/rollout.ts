@@ -1,11 +1,4 @@
-import {
-  type Api,
-  BadRequestError,
-  type ClusterApi,
-  compileLabelSelector,
-  NotFoundError,
-  type ReplicaSet,
-} from '@flotilla/core';
+import { BadRequestError, type ClusterApi, compileLabelSelector, NotFoundError, type ReplicaSet } from '@flotilla/core';
 import { isControlledBy } from '../pod-control/controller-ref.js';
 import { revisionOf, userAnnotations } from './annotations.js';
 import { type RolloutStatus, rolloutStatusMessage } from './deployment-status.js';

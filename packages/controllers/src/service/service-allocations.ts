@@ -1,7 +1,6 @@
 import {
   type AdmissionHook,
   type AdmissionRequest,
-  type Api,
   type Clock,
   type ClusterApi,
   type FieldError,

@@ -1,7 +1,15 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Api, type ApiOptions, FakeClock, MemoryStore, type Pod } from '@flotilla/core';
+import {
+  Api,
+  type ApiOptions,
+  type ClusterApi,
+  FakeClock,
+  MemoryStore,
+  type Pod,
+  type TokenRequester,
+} from '@flotilla/core';
 import { afterEach } from 'vitest';
 import { type ContainerScript, FakeRuntime, NodeAgent, type NodeAgentServerOptions } from '../src/index.js';
 
@@ -35,6 +43,8 @@ export async function start(
     server?: NodeAgentServerOptions;
     /** More of the Api's options (admission, a service account token issuer). */
     api?: Omit<ApiOptions, 'store' | 'clock'>;
+    /** What the agent works through, made from the harness Api (e.g. `api.as(node identity)`). Default: the Api. */
+    agentApi?: (api: Api) => Promise<ClusterApi & TokenRequester>;
   } = {},
 ): Promise<Harness> {
   const clock = new FakeClock();
@@ -43,7 +53,7 @@ export async function start(
   const runtime = new FakeRuntime({ clock, podCIDR: '198.18.10.0/24', images: ['app:v1', 'init:v1', 'web:v1'] });
   for (const [image, script] of Object.entries(opts.scripts ?? {})) runtime.script(image, script);
   const agent = new NodeAgent({
-    api,
+    api: opts.agentApi ? await opts.agentApi(api) : api,
     runtime,
     clock,
     nodeName: NODE,

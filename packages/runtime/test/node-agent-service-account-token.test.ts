@@ -1,7 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
+  type AuthorizedApi,
+  type Authorizer,
+  alwaysDenyAuthorizer,
   generateServiceAccountSigningKey,
+  InformerFactory,
+  NodeAuthorizer,
+  type Pod,
   SERVICE_ACCOUNT_MOUNT_PATH,
   type ServiceAccountSigningKey,
   ServiceAccountTokenIssuer,
@@ -100,5 +106,45 @@ describe('the projected service account token', () => {
       'pods "orphan" is forbidden: error looking up service account default/ghost: serviceaccount "ghost" not found',
     );
     expect((await h.api.resource('Pod').list({ namespace: 'default' })).items).toEqual([]);
+  });
+});
+
+describe('the agent under its own identity (system:node:node-a, through the Node authorizer)', () => {
+  it("mounts its pod's token through requestToken, which the Node authorizer allows only for its pods' accounts", async () => {
+    const abort = new AbortController();
+    let chain: Authorizer = alwaysDenyAuthorizer;
+    let nodeApi: AuthorizedApi | undefined;
+    const h = await start({
+      api: {
+        serviceAccountTokens: new ServiceAccountTokenIssuer({ key }),
+        admission: [serviceAccountAdmission(() => h.api.resource('ServiceAccount'))],
+        authorizer: { authorize: (a) => chain.authorize(a) },
+      },
+      agentApi: async (api) => {
+        // The authorizer reads pods through the trusted Api, as kube-apiserver reads its own storage.
+        const informers = new InformerFactory(api);
+        chain = new NodeAuthorizer(informers.for<Pod>('Pod').cache);
+        informers.start(abort.signal);
+        await informers.waitForSync();
+        nodeApi = api.as({ user: 'system:node:node-a', groups: ['system:nodes'] });
+        return nodeApi;
+      },
+    });
+    try {
+      for (const name of ['default', 'elsewhere']) {
+        await h.api
+          .resource('ServiceAccount')
+          .create({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name, namespace: 'default' } });
+      }
+      await h.api.resource('Pod').create(pod('web'));
+      await until(h, running(h, 'web'));
+      const token = readFileSync(join(await tokenDir(h), 'token'), 'utf8');
+      expect(decodeJwt(token).sub).toBe('system:serviceaccount:default:default');
+      await expect(nodeApi?.requestToken('default', 'elsewhere', { spec: {} })).rejects.toThrow(
+        'serviceaccounts "elsewhere" is forbidden: User "system:node:node-a" cannot create resource "serviceaccounts/token" in API group "" in the namespace "default": no relationship found between node \'node-a\' and this object',
+      );
+    } finally {
+      abort.abort();
+    }
   });
 });

@@ -37,9 +37,12 @@ export interface NodeLifecycleOptions extends NodeHealthOptions, DisruptionOptio
 
 /** The zones' states at one moment, and whether every zone is fully disrupted. */
 interface DisruptionSnapshot {
-  at: number;
   zones: Map<string, { state: ZoneState; size: number }>;
   allFullyDisrupted: boolean;
+  /** How each node was counted (`<zone>/<ready>`), so a reconcile can tell whether its node still counts the same. */
+  counted: Map<string, string>;
+  /** The first deadline of a node counted ready: past it, a node may have expired without any event. */
+  validUntil: number;
 }
 
 /**
@@ -88,11 +91,13 @@ export class NodeLifecycleReconciler implements Reconciler {
     const node = nodes.get(undefined, req.name);
     if (!node) {
       this.health.forget(req.name);
+      this.snapshot = undefined;
       return undefined;
     }
     const now = this.ctx.clock.now();
     const lease = this.ctx.informers.for<Lease>('Lease').cache.get(NODE_LEASE_NAMESPACE, req.name);
     this.health.observe(node, lease, now);
+    if (this.snapshot?.counted.get(node.metadata.name) !== this.countedAs(node, now)) this.snapshot = undefined;
     const snapshot = this.disruptionAt(now);
 
     let current = node;
@@ -142,20 +147,31 @@ export class NodeLifecycleReconciler implements Reconciler {
 
   /**
    * Zone states from every node's effective readiness (expired nodes count
-   * as not ready), computed once per clock reading. Leaving a cluster-wide
-   * full disruption gives every node a new grace period, as Kubernetes does,
-   * so nodes are not evicted for the outage that just ended.
+   * as not ready). Counting is a pass over every node, so it is redone only
+   * when a reconciled node no longer counts as it was counted (its zone or
+   * readiness changed, it is new or gone) or a counted-ready node's grace
+   * may have run out; per-reconcile recounting made the controller's work
+   * grow with the square of the node count (28 % of the CPU with 1,000
+   * nodes). Leaving a cluster-wide full disruption gives every node a new
+   * grace period, as Kubernetes does, so nodes are not evicted for the outage
+   * that just ended.
    */
   private disruptionAt(now: number): DisruptionSnapshot {
-    if (this.snapshot?.at === now) return this.snapshot;
+    if (this.snapshot && now <= this.snapshot.validUntil) return this.snapshot;
     const counts = new Map<string, { ready: number; notReady: number }>();
+    const counted = new Map<string, string>();
+    let validUntil = Number.POSITIVE_INFINITY;
     for (const n of this.ctx.informers.for<Node>('Node').cache.list()) {
       const zone = zoneOf(n);
       const c = counts.get(zone) ?? { ready: 0, notReady: 0 };
-      const ready = !this.health.expired(n, now) && readyStatus(n) === 'True';
+      const deadline = this.health.deadline(n);
+      const expired = deadline !== undefined && now > deadline;
+      const ready = !expired && readyStatus(n) === 'True';
       if (ready) c.ready++;
       else c.notReady++;
       counts.set(zone, c);
+      counted.set(n.metadata.name, `${zone}/${ready}`);
+      if (deadline !== undefined && !expired) validUntil = Math.min(validUntil, deadline);
     }
     const zones = new Map<string, { state: ZoneState; size: number }>();
     for (const [zone, c] of counts) {
@@ -165,13 +181,22 @@ export class NodeLifecycleReconciler implements Reconciler {
       });
     }
     const allFullyDisrupted = zones.size > 0 && [...zones.values()].every((z) => z.state === 'FullDisruption');
-    if (this.wasAllFullyDisrupted && !allFullyDisrupted) this.health.resetAll(now);
+    // Every node's grace starts over: what was counted may not hold a moment later, so count again then.
+    if (this.wasAllFullyDisrupted && !allFullyDisrupted) {
+      this.health.resetAll(now);
+      validUntil = now;
+    }
     if (allFullyDisrupted && !this.wasAllFullyDisrupted) {
       this.ctx.logger.warn('every zone is fully disrupted: stopping evictions until a node is ready again');
     }
     this.wasAllFullyDisrupted = allFullyDisrupted;
-    this.snapshot = { at: now, zones, allFullyDisrupted };
+    this.snapshot = { zones, allFullyDisrupted, counted, validUntil };
     return this.snapshot;
+  }
+
+  /** How the zone counts would count `node` now (see `DisruptionSnapshot.counted`). */
+  private countedAs(node: Readonly<Node>, now: number): string {
+    return `${zoneOf(node)}/${!this.health.expired(node, now) && readyStatus(node) === 'True'}`;
   }
 }
 

@@ -52,21 +52,32 @@ export async function syncDirectory(dir: string): Promise<void> {
 
 /**
  * The segment of the write-ahead log being appended to. `append` writes a
- * whole batch and syncs it once (the group commit); a batch that fails is cut
- * off again, so the file only ever holds whole, synced batches followed by
- * nothing.
+ * whole batch in one synced write (the group commit). Appends may overlap
+ * (the next batch is written while the one before is still being synced):
+ * each lands at its own offset, and each resolves only once it and every
+ * append before it are on disk, so their order is the log's. A batch that
+ * fails fails every append after it too, and once none is in flight the
+ * segment is cut back to the last whole batch, so the file only ever holds
+ * whole, synced batches followed by nothing.
  */
 export class CommitLog {
   private broken: unknown;
+  /** Where the next batch goes: past every batch written or in flight. */
+  private reserved: number;
+  /** Settles when the newest append does. */
+  private landed: Promise<void> = Promise.resolve();
+  private repairing: Promise<void> | undefined;
 
   private constructor(
     private handle: FileHandle,
     private path: string,
-    /** Bytes known to be on disk: where the next batch goes, and where a failed one is cut back to. */
+    /** Bytes known to be on disk (every batch up to there synced): where a failed batch is cut back to. */
     private durableBytes: number,
     /** Records in this segment: the FileStore snapshots once there are enough. */
     public records: number,
-  ) {}
+  ) {
+    this.reserved = durableBytes;
+  }
 
   /** Opens a segment to append at `validBytes` (a recovered segment whose torn tail is already cut off). */
   static async resume(path: string, validBytes: number, records: number): Promise<CommitLog> {
@@ -87,35 +98,36 @@ export class CommitLog {
   }
 
   /**
-   * Appends `frames`, synced (O_DSYNC): when this resolves, they survive a crash.
+   * Appends `frames` in one synced (O_DSYNC) write: when this resolves, they
+   * and every append before them survive a crash.
    *
-   * @throws FileStoreWriteError when the disk refuses; the segment is cut back
-   * to what was there before, and the next append tries again.
+   * @throws FileStoreWriteError when the disk refuses this batch or one
+   * before it; the segment is cut back to what was there before, and a later
+   * append (made once none is in flight) tries again.
    */
   async append(frames: Buffer[]): Promise<void> {
-    await this.repair();
+    if (this.broken !== undefined) await this.repair();
     const data = frames.length === 1 ? frames[0] : Buffer.concat(frames);
-    try {
-      for (let written = 0; written < data.length; ) {
-        const { bytesWritten } = await this.handle.write(
-          data,
-          written,
-          data.length - written,
-          this.durableBytes + written,
-        );
-        written += bytesWritten;
-      }
-    } catch (err) {
-      this.broken = err;
-      // Cut the partial batch off now if the disk lets us; otherwise the next append retries first.
-      await this.repair().catch(() => undefined);
-      throw new FileStoreWriteError(this.path, err);
-    }
-    this.durableBytes += data.length;
-    this.records += frames.length;
+    const start = this.reserved;
+    this.reserved += data.length;
+    const previous = this.landed;
+    const written = this.write(data, start);
+    const done = Promise.allSettled([previous, written]).then(([before, own]) => {
+      if (own.status === 'rejected') throw own.reason;
+      // An earlier batch failed: this one lies past bytes that were never whole, and is cut off with them.
+      if (before.status === 'rejected') throw before.reason;
+      this.durableBytes = start + data.length;
+      this.records += frames.length;
+    });
+    this.landed = done;
+    // Cut a failed batch off now if the disk lets us, once nothing lands after it; otherwise the next append retries first.
+    done.catch(() => {
+      if (this.landed === done) this.repair().catch(() => undefined);
+    });
+    return done;
   }
 
-  /** Replaces this segment by a new, empty one for records from `startRevision` on. */
+  /** Replaces this segment by a new, empty one for records from `startRevision` on (no append may be in flight). */
   async rotate(dir: string, startRevision: number): Promise<void> {
     await this.repair();
     const next = await CommitLog.create(dir, startRevision);
@@ -123,22 +135,44 @@ export class CommitLog {
     this.handle = next.handle;
     this.path = next.path;
     this.durableBytes = 0;
+    this.reserved = 0;
     this.records = 0;
   }
 
   async close(): Promise<void> {
+    await this.landed.catch(() => undefined);
     await this.handle.close();
   }
 
-  /** After a failed batch: truncate to the last synced byte, so that no torn record precedes the next batch. */
-  private async repair(): Promise<void> {
-    if (this.broken === undefined) return;
+  private async write(data: Buffer, start: number): Promise<void> {
     try {
-      await this.handle.truncate(this.durableBytes);
-      await this.handle.datasync();
+      for (let written = 0; written < data.length; ) {
+        const { bytesWritten } = await this.handle.write(data, written, data.length - written, start + written);
+        written += bytesWritten;
+      }
     } catch (err) {
+      this.broken ??= err;
       throw new FileStoreWriteError(this.path, err);
     }
-    this.broken = undefined;
+  }
+
+  /** After a failed batch: truncate to the last synced byte, so that no torn record precedes the next batch. */
+  private repair(): Promise<void> {
+    if (this.broken === undefined) return Promise.resolve();
+    this.repairing ??= (async () => {
+      try {
+        await this.handle.truncate(this.durableBytes);
+        await this.handle.datasync();
+      } catch (err) {
+        throw new FileStoreWriteError(this.path, err);
+      } finally {
+        this.repairing = undefined;
+      }
+      this.reserved = this.durableBytes;
+      this.broken = undefined;
+      // The failures before are dealt with: the next append depends on none of them.
+      this.landed = Promise.resolve();
+    })();
+    return this.repairing;
   }
 }

@@ -34,9 +34,10 @@ export async function writeSnapshot(dir: string, revision: number, records: read
     const handle = await open(tmp, 'w');
     try {
       const header: SnapshotHeader = { format: snapshotFormat, revision, count: records.length };
-      await handle.write(frameJson(header));
+      // writeFile writes all of each buffer (a disk that fills makes a write short, then fail).
+      await handle.writeFile(frameJson(header));
       for (let i = 0; i < records.length; i += recordsPerChunk) {
-        await handle.write(Buffer.concat(records.slice(i, i + recordsPerChunk).map((r) => r.frame)));
+        await handle.writeFile(Buffer.concat(records.slice(i, i + recordsPerChunk).map((r) => r.frame)));
       }
       await handle.datasync();
     } finally {

@@ -42,7 +42,23 @@ interface PendingWrite {
   reject(err: unknown): void;
 }
 
+/** A batch on its way to the disk. */
+interface Batch {
+  writes: PendingWrite[];
+  /** A batch before it (or it) failed: its writes were failed with it. */
+  failed: boolean;
+  /** Settles (never rejects) once the batch is applied or failed. */
+  settled: Promise<void>;
+}
+
 const defaultHistoryLimit = 10_000;
+
+/**
+ * Batches written at once: while one is being synced, the writers of the
+ * other take their acknowledgements and prepare their next writes, and two
+ * syncs in flight share the disk's flushes.
+ */
+const batchesInFlight = 2;
 
 /**
  * A `Store` that keeps its state in a directory, for one process that must
@@ -86,6 +102,8 @@ export class FileStore implements Store {
   /** The newest revision applied to the MemoryStore: on disk. */
   private applied: number;
   private queue: PendingWrite[] = [];
+  /** Oldest first; they settle in this order. */
+  private readonly inFlight: Batch[] = [];
   /** Reads waiting for the writes accepted before them to reach the disk, oldest first. */
   private readonly readers: { revision: number; resume(): void }[] = [];
   private flushing: Promise<void> | undefined;
@@ -221,6 +239,7 @@ export class FileStore implements Store {
     if (this.closed) return;
     this.closed = true;
     await this.flushing;
+    while (this.inFlight.length > 0) await this.inFlight[this.inFlight.length - 1].settled;
     await this.snapshotting;
     await this.log.close();
     await this.memory.close();
@@ -239,30 +258,56 @@ export class FileStore implements Store {
     this.record(record);
     return new Promise<KubeObject>((resolve, reject) => {
       this.queue.push({ record, previous, resolve, reject });
-      this.flushing ??= this.flush().finally(() => {
-        this.flushing = undefined;
-      });
+      this.flushing ??= this.flush();
     });
   }
 
-  /** Writes queued batches one after another: each batch is one write and one sync, however many writers queued it. */
+  /**
+   * Sends queued writes to the disk, each batch in one write and one sync
+   * however many writers queued it, with up to `batchesInFlight` batches
+   * on their way at once.
+   */
   private async flush(): Promise<void> {
-    while (this.queue.length > 0) {
-      if (this.log.records >= this.snapshotThreshold && !this.snapshotting) await this.startSnapshot();
-      // Let writers whose previous write just settled queue their next one, so it joins this batch
-      // instead of going alone and leaving the rest for the batch after.
-      await new Promise<void>((resume) => setImmediate(resume));
-      const batch = this.queue;
-      this.queue = [];
-      try {
-        await this.log.append(batch.map((w) => w.record.frame));
-      } catch (err) {
-        this.fail([...batch, ...this.queue.splice(0)], err);
-        continue;
+    try {
+      while (this.queue.length > 0) {
+        const newest = this.inFlight.at(-1);
+        const snapshotDue = this.log.records >= this.snapshotThreshold && !this.snapshotting;
+        // A failed batch is cut off the log, and a snapshot rotates it, only once no batch is on its way.
+        if (newest && (this.inFlight.length >= batchesInFlight || newest.failed || snapshotDue)) {
+          await (newest.failed || snapshotDue ? newest : this.inFlight[0]).settled;
+          continue;
+        }
+        if (snapshotDue) await this.startSnapshot();
+        // Let writers whose previous write just settled queue their next one, so it joins this batch
+        // instead of going alone and leaving the rest for the batch after.
+        await new Promise<void>((resume) => setImmediate(resume));
+        // With nothing on its way, half of what waits goes now and the rest right behind it: the two
+        // batches then take turns, one being synced while the other's writers prepare their next writes.
+        this.send(
+          this.queue.splice(0, this.inFlight.length === 0 ? Math.ceil(this.queue.length / 2) : this.queue.length),
+        );
       }
-      for (const w of batch) w.resolve(this.apply(w.record, w.previous));
-      this.releaseReaders();
+    } finally {
+      this.flushing = undefined;
     }
+  }
+
+  /** Writes a batch; it is applied (or failed) only after the batch before it, so the MemoryStore numbers writes as the log does. */
+  private send(writes: PendingWrite[]): void {
+    if (writes.length === 0) return;
+    const previous = this.inFlight.at(-1)?.settled;
+    const batch: Batch = { writes, failed: false, settled: Promise.resolve() };
+    this.inFlight.push(batch);
+    batch.settled = Promise.allSettled([previous, this.log.append(writes.map((w) => w.record.frame))])
+      .then(([, landed]) => {
+        if (batch.failed) return;
+        if (landed.status === 'rejected') this.failFrom(batch, landed.reason);
+        else for (const w of writes) w.resolve(this.apply(w.record, w.previous));
+      })
+      .finally(() => {
+        this.inFlight.splice(this.inFlight.indexOf(batch), 1);
+        this.releaseReaders();
+      });
   }
 
   /**
@@ -302,7 +347,14 @@ export class FileStore implements Store {
     return this.memory.delete(key, String(previous?.revision));
   }
 
-  /** A batch did not reach the disk: it, and every write checked against it, fail; the index goes back. */
+  /** A batch did not reach the disk: it, the batch after it and every queued write (all checked against it) fail. */
+  private failFrom(batch: Batch, err: unknown): void {
+    const failed = this.inFlight.slice(this.inFlight.indexOf(batch));
+    for (const b of failed) b.failed = true;
+    this.fail([...failed.flatMap((b) => b.writes), ...this.queue.splice(0)], err);
+  }
+
+  /** Fails `writes` (in the order they were numbered, the newest last) and takes them out of the index. */
   private fail(writes: PendingWrite[], err: unknown): void {
     for (let i = writes.length - 1; i >= 0; i--) {
       const { record, previous } = writes[i];

@@ -18,6 +18,7 @@ import {
   type Pod,
   type PodMetricsSource,
   RealClock,
+  type Service,
   ServiceAccountTokenIssuer,
   type Store,
 } from '@flotilla/core';
@@ -197,6 +198,7 @@ export class LocalCluster {
           timings: config.timings,
           runtime: config.runtimeFor?.(i + 1),
           pods: manager.informers.for<Pod>('Pod'),
+          services: manager.informers.for<Service>('Service'),
         }),
     );
     this.proxyInformers = new InformerFactory(authorization.as(componentIdentities.proxy), { logger: config.logger });

@@ -4,6 +4,7 @@ import type {
   InMemoryPodMetrics,
   Logger,
   Pod,
+  Service,
   SharedInformer,
   TokenRequester,
 } from '@flotilla/core';
@@ -42,6 +43,8 @@ export interface SimulatedNodeOptions {
   runtime?: ContainerRuntime;
   /** The cluster's shared Pod informer (started by its owner): one watch for every node of the process. */
   pods?: SharedInformer<Pod>;
+  /** The cluster's shared Service informer (started by its owner), for the pods' service variables. */
+  services?: SharedInformer<Service>;
 }
 
 /** Each node's capacity: room for the demo's autoscaling with a node lost. */
@@ -104,7 +107,7 @@ export class SimulatedNode {
   /** Starts (or restarts) the node agent; failures of the agent are logged. */
   start(): void {
     if (this.running) return;
-    const { api, clock, logger, metrics, timings, pods } = this.options;
+    const { api, clock, logger, metrics, timings, pods, services } = this.options;
     const agent = new NodeAgent({
       api,
       clock,
@@ -118,6 +121,7 @@ export class SimulatedNode {
       metricsIntervalMs: timings.metricsIntervalMs,
       nodeStatusIntervalMs: timings.nodeStatusIntervalMs,
       pods,
+      services,
       server: this.kubeletApi,
     });
     const abort = new AbortController();

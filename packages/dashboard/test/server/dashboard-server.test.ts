@@ -16,6 +16,8 @@ import { DashboardServer } from '../../src/server/dashboard-server.js';
 let upstream: Server;
 let upstreamUrl: string;
 const offered: string[] = [];
+/** Upgrades of `command=slow` are held unanswered: their sockets, and whether the dashboard ended each. */
+const held: { socket: Duplex; ended: boolean }[] = [];
 const wss = new WebSocketServer({ noServer: true, handleProtocols: (protocols) => [...protocols][0] ?? false });
 let dir: string;
 let bundlePath: string;
@@ -28,6 +30,16 @@ beforeAll(async () => {
   upstream = createServer((_req, res) => res.writeHead(404).end());
   upstream.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     offered.push(String(req.headers['sec-websocket-protocol']));
+    if (req.url?.includes('command=slow')) {
+      const entry = { socket, ended: false };
+      held.push(entry);
+      socket.once('end', () => {
+        entry.ended = true;
+      });
+      // Reading is what notices the other side's end.
+      socket.resume();
+      return;
+    }
     if (req.url?.includes('command=forbidden')) {
       const body = JSON.stringify({
         kind: 'Status',
@@ -52,6 +64,7 @@ afterEach(async () => {
 
 afterAll(async () => {
   for (const c of wss.clients) c.terminate();
+  for (const h of held) h.socket.destroy();
   upstream?.closeAllConnections();
   await new Promise((resolve) => upstream?.close(resolve));
   await rm(dir, { recursive: true, force: true });
@@ -102,6 +115,15 @@ describe("the shell's WebSocket goes through the dashboard to the API server", (
     );
     expect(answer.code).toBe(403);
     expect(JSON.parse(answer.body)).toMatchObject({ kind: 'Status', message: 'pods "web" is forbidden' });
+  });
+
+  it('a browser that gives up before the API server answers: the upgrade to the server is dropped too', async () => {
+    const { ws: base } = await startDashboard();
+    const ws = new WebSocket(`${base}?command=slow`, ['v5.channel.k8s.io']);
+    ws.on('error', () => {});
+    await expect.poll(() => held.length, { timeout: 30_000 }).toBe(1);
+    ws.terminate();
+    await expect.poll(() => held[0].ended, { timeout: 30_000 }).toBe(true);
   });
 
   it('stop() closes an open shell too, and resolves once it is closed', async () => {

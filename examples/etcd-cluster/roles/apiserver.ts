@@ -29,9 +29,14 @@ export interface ApiServerArgs {
 // #region apiserver
 export async function runApiServer(ctx: ProcessContext, args: ApiServerArgs): Promise<void> {
   const { clock, logger, signal } = ctx;
-  const [caCert, cert, key, tokens] = await Promise.all(
-    [args.files.caCert, args.files.cert, args.files.key, args.files.tokenFile].map((f) => readFile(f, 'utf8')),
-  );
+  const read = (path: string) => readFile(path, 'utf8');
+  const { files } = args;
+  const [caCert, cert, key, tokens] = await Promise.all([
+    read(files.caCert),
+    read(files.cert),
+    read(files.key),
+    read(files.tokenFile),
+  ]);
   const store = new EtcdStore({ endpoints: args.etcd, requestTimeoutMs: 3000 });
   const api = new Api({ store, clock });
   const informers = new InformerFactory(api, { clock, logger });
@@ -43,11 +48,11 @@ export async function runApiServer(ctx: ProcessContext, args: ApiServerArgs): Pr
     ]);
     informers.start(signal);
     await informers.waitForSync();
-    const server = new ApiServer({ api, authenticator: tokenFileAuthenticator(tokens as string), authorizer, logger });
+    const server = new ApiServer({ api, authenticator: tokenFileAuthenticator(tokens), authorizer, logger });
     const info = await server.listen({
       host: '127.0.0.1',
       port: 0,
-      tls: { caCert: caCert as string, cert: cert as string, key: key as string },
+      tls: { caCert, cert, key },
     });
     ctx.report({ event: 'serving', url: info.url });
     await aborted(signal);

@@ -23,7 +23,8 @@ import {
   type ValidationContext,
 } from '../registry/resource-type.js';
 import type { ObjectKey, Store, StoreWriteOptions, WatchEvent } from '../store/store.js';
-import { cutErrors, forbidden, invalid } from '../validation/field-errors.js';
+import { forbidden, invalid } from '../validation/field-errors.js';
+import { cutErrors } from '../validation/listed-errors.js';
 import { validateObjectMeta } from '../validation/object-meta.js';
 import type { AdmissionChain } from './admission.js';
 import { deletesOnUpdate, planDeletion } from './deletion.js';

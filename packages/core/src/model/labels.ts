@@ -1,13 +1,6 @@
 import { BadRequestError, type FieldError } from '../errors/api-errors.js';
-import {
-  appendErrors,
-  forbidden,
-  invalid,
-  invalidEach,
-  listIsFull,
-  notSupported,
-  required,
-} from '../validation/field-errors.js';
+import { appendErrors, forbidden, invalid, invalidEach, notSupported, required } from '../validation/field-errors.js';
+import { listIsFull } from '../validation/listed-errors.js';
 import { isQualifiedName, isValidLabelValue } from '../validation/names.js';
 import type { LabelSelector, LabelSelectorRequirement } from './meta.js';
 
@@ -474,7 +467,7 @@ export function validateLabelSelector(sel: LabelSelector | undefined, path: stri
 /**
  * The problems with a label map (keys are qualified names, values label
  * values), reported at `path`; the check stops once `MAX_LISTED_ERRORS` are
- * found. `labels` must be a plain JSON object (the Api's private copy).
+ * found. Own members only, as with `Object.entries`.
  */
 export function validateLabels(labels: Record<string, string> | undefined, path: string): FieldError[] {
   if (!labels) return [];
@@ -482,6 +475,7 @@ export function validateLabels(labels: Record<string, string> | undefined, path:
   // for...in, not Object.entries: a map of 200,000 labels would allocate a pair per entry.
   for (const k in labels) {
     if (listIsFull(errs)) break;
+    if (!Object.hasOwn(labels, k)) continue;
     const v = labels[k];
     appendErrors(errs, invalidEach(path, k, isQualifiedName(k)));
     if (typeof v !== 'string') errs.push(invalid(`${path}.${k}`, v, 'label values must be strings'));

@@ -1,5 +1,6 @@
 import type { FieldError } from '../errors/api-errors.js';
-import { invalid, MAX_LISTED_ERRORS } from '../validation/field-errors.js';
+import { invalid } from '../validation/field-errors.js';
+import { MAX_LISTED_ERRORS } from '../validation/listed-errors.js';
 import type { FieldSchema } from './field-schema.js';
 import { fitsSchema } from './schema-fit.js';
 

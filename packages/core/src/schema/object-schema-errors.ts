@@ -1,5 +1,5 @@
 import type { FieldError } from '../errors/api-errors.js';
-import { cutErrors } from '../validation/field-errors.js';
+import { cutErrors } from '../validation/listed-errors.js';
 import { checkSchema } from './check-schema.js';
 import type { ObjectSchema } from './field-schema.js';
 import { objectSchema } from './meta-schema.js';

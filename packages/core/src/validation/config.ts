@@ -1,6 +1,7 @@
 import type { FieldError } from '../errors/api-errors.js';
 import type { ConfigMap, Secret } from '../model/core-v1.js';
-import { forbidden, invalid, listIsFull, required, tooLong } from './field-errors.js';
+import { forbidden, invalid, required, tooLong } from './field-errors.js';
+import { listIsFull } from './listed-errors.js';
 
 /** Kubernetes' cap on the data of one ConfigMap or Secret. */
 export const MAX_CONFIG_DATA_BYTES = 1024 * 1024;
@@ -46,6 +47,7 @@ function validateData(
   for (const { path, data, base64 } of maps) {
     for (const k in data) {
       if (listIsFull(errs)) break;
+      if (!Object.hasOwn(data, k)) continue;
       const v = data[k];
       for (const p of isConfigMapKey(k)) errs.push(invalid(path, k, p));
       const other = seen.get(k);

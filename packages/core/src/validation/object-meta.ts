@@ -2,7 +2,8 @@ import type { FieldError } from '../errors/api-errors.js';
 import { validateLabels } from '../model/labels.js';
 import type { KubeObject, ObjectMeta } from '../model/meta.js';
 import type { NameFormat, ResourceType } from '../registry/resource-type.js';
-import { appendErrors, forbidden, invalid, invalidEach, listIsFull, required, tooLong } from './field-errors.js';
+import { appendErrors, forbidden, invalid, invalidEach, required, tooLong } from './field-errors.js';
+import { listIsFull } from './listed-errors.js';
 import {
   isDNS1035Label,
   isDNS1123Label,
@@ -99,6 +100,7 @@ export function validateAnnotations(annotations: Record<string, string> | undefi
   // for...in, not Object.entries: a map of 200,000 annotations would allocate a pair per entry.
   for (const k in annotations) {
     if (listIsFull(errs)) return errs;
+    if (!Object.hasOwn(annotations, k)) continue;
     const v = annotations[k];
     appendErrors(errs, invalidEach(path, k, isQualifiedName(k.toLowerCase())));
     if (typeof v !== 'string') errs.push(invalid(`${path}.${k}`, v, 'annotation values must be strings'));

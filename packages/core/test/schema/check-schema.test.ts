@@ -8,7 +8,7 @@ import { bool, int32, int64, intOrString, list, obj, quantity, str, stringMap } 
 import { objectSchema } from '../../src/schema/meta-schema.js';
 import { objectSchemaErrors } from '../../src/schema/object-schema-errors.js';
 import { fitsSchema } from '../../src/schema/schema-fit.js';
-import { MAX_LISTED_ERRORS } from '../../src/validation/field-errors.js';
+import { MAX_LISTED_ERRORS } from '../../src/validation/listed-errors.js';
 
 const schema = obj({
   name: str,

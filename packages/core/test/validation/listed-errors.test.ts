@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { InvalidError } from '../../src/errors/index.js';
 import { validateLabels } from '../../src/model/labels.js';
 import { validateConfigMap } from '../../src/validation/config.js';
-import { MAX_LISTED_ERRORS } from '../../src/validation/field-errors.js';
+import { MAX_LISTED_ERRORS } from '../../src/validation/listed-errors.js';
 import { validateAnnotations } from '../../src/validation/object-meta.js';
 import { newApi, pod } from '../api/fixtures.js';
 

@@ -1,17 +1,8 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  Api,
-  AuthorizerChain,
-  ensureBootstrapRbac,
-  InformerFactory,
-  MemoryStore,
-  RbacAuthorizer,
-} from '@flotilla/core';
+import type { Api } from '@flotilla/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiServer, tokenFileAuthenticator, writeKubeconfig } from '../../src/index.js';
-import { kubectl, roleBinding } from './kubectl-user.js';
+import { tokenFileAuthenticator, writeKubeconfig } from '../../src/index.js';
+import { type AuthorizedCluster, authorizedCluster, kubectl, roleBinding } from './kubectl-user.js';
 
 // kube-apiserver's --token-auth-file format: token,user,uid,"group1,group2".
 const TOKENS = [
@@ -22,45 +13,30 @@ const TOKENS = [
 
 // RBAC over HTTPS with static tokens: viewer may view `default`, carol administers `x`, root is in system:masters.
 describe('kubectl against an RBAC-authorized ApiServer', () => {
-  const store = new MemoryStore();
-  const system = new Api({ store });
-  const abort = new AbortController();
-  let api: Api;
-  let server: ApiServer;
+  let cluster: AuthorizedCluster;
+  let system: Api;
   let dir = '';
 
   beforeAll(async () => {
-    await ensureBootstrapRbac(system);
-    await system.resource('Namespace').create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'x' } });
-    await system.resource('RoleBinding').create(roleBinding('default', 'viewer-view', 'view', 'viewer'));
-    await system.resource('RoleBinding').create(roleBinding('x', 'carol-admin', 'admin', 'carol'));
-    await system.resource('Pod').create({
-      apiVersion: 'v1',
-      kind: 'Pod',
-      metadata: { name: 'web', namespace: 'default' },
-      spec: { containers: [{ name: 'c', image: 'nginx' }] },
-    });
-    const informers = new InformerFactory(system);
-    const rbac = RbacAuthorizer.fromInformers(informers);
-    informers.start(abort.signal);
-    await informers.waitForSync();
-    api = new Api({ store, authorizer: new AuthorizerChain([rbac]) });
-    server = new ApiServer({ api, authenticator: tokenFileAuthenticator(TOKENS) });
-    const info = await server.listen({ port: 0, tls: true });
-    dir = await mkdtemp(join(tmpdir(), 'flotilla-rbac-'));
-    for (const user of ['viewer', 'carol', 'root']) {
-      await writeKubeconfig(join(dir, `${user}.kubeconfig`), { server: info, token: `${user}-token` });
-    }
-    await writeKubeconfig(join(dir, 'nobody.kubeconfig'), { server: info, token: 'not-in-the-file' });
+    const bindings = [
+      roleBinding('default', 'viewer-view', 'view', 'viewer'),
+      roleBinding('x', 'carol-admin', 'admin', 'carol'),
+    ];
+    cluster = await authorizedCluster(
+      bindings,
+      { authenticator: tokenFileAuthenticator(TOKENS) },
+      async (server, into) => {
+        const info = await server.listen({ port: 0, tls: true });
+        for (const user of ['viewer', 'carol', 'root']) {
+          await writeKubeconfig(join(into, `${user}.kubeconfig`), { server: info, token: `${user}-token` });
+        }
+        await writeKubeconfig(join(into, 'nobody.kubeconfig'), { server: info, token: 'not-in-the-file' });
+        return info;
+      },
+    );
+    ({ system, dir } = cluster);
   });
-  afterAll(async () => {
-    abort.abort();
-    await server.stop();
-    await api.close();
-    await system.close();
-    await store.close();
-    await rm(dir, { recursive: true, force: true });
-  });
+  afterAll(() => cluster.stop());
 
   it('a token bound to view reads', { timeout: 60_000 }, async () => {
     const got = await kubectl(dir, 'viewer', ['get', 'pods', '-n', 'default', '-o', 'name']);

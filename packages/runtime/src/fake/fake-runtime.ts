@@ -319,11 +319,14 @@ export class FakeRuntime implements ContainerRuntime {
     const id = this.nextId('container');
     this.record('createContainer', id);
     const { script, command, env } = containerBehaviour(config, this.scripts.get(ref), sandboxConfig);
+    // One private copy of the config, whose metadata, labels, annotations and mounts the status shares: nothing
+    // here changes them, and every read hands out a copy (a node holds one of these per container it runs).
+    const own = structuredClone(config);
     this.containers.set(id, {
       status: {
         id,
         podSandboxId,
-        metadata: { ...config.metadata },
+        metadata: own.metadata,
         image: { image: config.image.image },
         imageRef: image.id,
         state: 'CONTAINER_CREATED',
@@ -333,12 +336,12 @@ export class FakeRuntime implements ContainerRuntime {
         exitCode: 0,
         reason: '',
         message: '',
-        labels: { ...config.labels },
-        annotations: { ...config.annotations },
-        mounts: structuredClone(config.mounts ?? []),
+        labels: own.labels ?? {},
+        annotations: own.annotations ?? {},
+        mounts: own.mounts ?? [],
         logPath: config.logPath ?? '',
       },
-      config: structuredClone(config),
+      config: own,
       script,
       ...(command ? { command } : {}),
       timers: [],

@@ -114,7 +114,12 @@ export class RbacAuthorizer implements RuleResolvingAuthorizer {
   private allowingBinding(a: AuthorizationAttributes): RoleBinding | ClusterRoleBinding | undefined {
     const { user, namespace } = a;
     const { clusterRoleBindings, roleBindings } = this.caches;
-    let found = this.allowingIn(a, clusterRoleBindings, '', `User:${user.username}`);
+    let found: RoleBinding | ClusterRoleBinding | undefined = this.allowingIn(
+      a,
+      clusterRoleBindings,
+      '',
+      `User:${user.username}`,
+    );
     for (let i = 0; !found && i < user.groups.length; i++) {
       found = this.allowingIn(a, clusterRoleBindings, '', `Group:${user.groups[i]}`);
     }

@@ -55,8 +55,8 @@ const defaultHistoryLimit = 10_000;
 
 /**
  * Batches written at once: while one is being synced, the writers of the
- * other take their acknowledgements and prepare their next writes, and two
- * syncs in flight share the disk's flushes.
+ * other take their acknowledgements and prepare their next writes, and the
+ * two syncs overlap on the disk.
  */
 const batchesInFlight = 2;
 

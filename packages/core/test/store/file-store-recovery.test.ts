@@ -131,17 +131,17 @@ describe('FileStore recovery', () => {
     await withStore(async (s) => {
       for (let i = 0; i < 4; i++) await s.create(key(`cm-${i}`), configMap(`cm-${i}`));
       const append = CommitLog.prototype.append;
-      let doomed: Promise<unknown> | undefined;
+      let refused: Promise<void> | undefined;
       vi.spyOn(CommitLog.prototype, 'append').mockImplementation(function (this: CommitLog, frames) {
-        // The 5th record reaches `snapshotEvery`: the snapshot is taken before the next batch, with `doomed` queued.
-        if (!doomed) {
-          doomed = s.create(key('doomed'), configMap('doomed'));
-          return append.call(this, frames);
-        }
-        return Promise.reject(new Error('the disk refused this batch'));
+        if (refused) return Promise.reject(new Error('the disk refused this batch'));
+        // The 5th record reaches `snapshotEvery`. Once it is on disk, and before it is applied, a write is
+        // queued: the snapshot then due is taken while that write waits, and its batch then fails.
+        return append.call(this, frames).then(() => {
+          refused = expect(s.create(key('doomed'), configMap('doomed'))).rejects.toThrow('the disk refused this batch');
+        });
       });
       await s.create(key('cm-4'), configMap('cm-4'));
-      await expect(doomed).rejects.toThrow('the disk refused this batch');
+      await refused;
       vi.restoreAllMocks();
       // Enough records after the new snapshot that a reopen starts from it.
       for (let i = 5; i < 10; i++) await s.create(key(`cm-${i}`), configMap(`cm-${i}`));

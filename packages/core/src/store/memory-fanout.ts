@@ -37,8 +37,14 @@ const fairnessWindowMs = 10;
 const slowWindowsToLag = 3;
 /** One delivery in this many is timed (and counted this many times): reading the clock costs more than a quick handler. */
 const timedOneIn = 8;
-/** A lagging watcher is given at most this long per event-loop turn to catch up. */
+/**
+ * A lagging watcher is given, per event-loop turn, as long as everything else
+ * had since its last turn (half of the time, the share it was allowed before
+ * it was moved off the writers' path), at least this long...
+ */
 const catchUpSliceMs = 5;
+/** ...and at most this long per lagging watcher, so that a turn does not hold the event loop for long. */
+const maxCatchUpSliceMs = 50;
 
 /** A watcher and the fan-out's bookkeeping of it. */
 interface Lane {
@@ -66,8 +72,10 @@ interface Lane {
  *   change being delivered), as before.
  * - A watcher whose handlers take more than half of the time (in three
  *   10 ms windows in a row) is moved off the writers' path: its changes wait in its
- *   own buffer and are delivered on later event-loop turns, at most 5 ms per
- *   turn, so a writer never runs a slow consumer's work. It returns to the
+ *   own buffer and are delivered on later event-loop turns, each turn as
+ *   long as the rest of the process had since the last (5 to 50 ms), so a
+ *   writer never runs a slow consumer's work and a lagging watcher still
+ *   gets about half of a busy process's time to catch up. It returns to the
  *   writers' path once it has caught up.
  * - A watcher whose buffer holds more than `bufferEvents` changes is closed
  *   with `ExpiredError` (kube-apiserver closes a watcher that cannot keep up
@@ -82,6 +90,8 @@ export class WatchFanout {
   private readonly queue: Change[] = [];
   private draining = false;
   private catchUpScheduled = false;
+  /** When the last catch-up turn ended: the time since is what the rest of the process had. */
+  private lastCatchUpEnd = 0;
 
   constructor(private readonly limits: FanoutLimits) {}
 
@@ -189,10 +199,11 @@ export class WatchFanout {
   private catchUp(): void {
     this.catchUpScheduled = false;
     let behind = false;
+    const sliceMs = Math.min(maxCatchUpSliceMs, Math.max(catchUpSliceMs, this.limits.now() - this.lastCatchUpEnd));
     for (const lanes of [...this.byResource.values()]) {
       for (const lane of [...lanes.values()]) {
         if (!lane.lagging || !lanes.has(lane.watcher)) continue;
-        const sliceEnd = this.limits.now() + catchUpSliceMs;
+        const sliceEnd = this.limits.now() + sliceMs;
         while (lane.head < lane.waiting.length && !lane.watcher.subscriber.closed) {
           deliver(lane.watcher, lane.waiting[lane.head++]);
           if (this.limits.now() >= sliceEnd) break;
@@ -208,6 +219,7 @@ export class WatchFanout {
         lane.spentInWindow = 0;
       }
     }
+    this.lastCatchUpEnd = this.limits.now();
     if (behind) this.scheduleCatchUp();
   }
 }

@@ -117,6 +117,24 @@ describe('MemoryStore watchers that cannot keep up', () => {
     expect(slow.at(-1)).toBe('later');
   });
 
+  it('gives a lagging watcher, per turn, as long as the rest of the process had since its last turn, from 5 to 50 ms', async () => {
+    const { clock, store } = withClock();
+    const slow: string[] = [];
+    store.watch('configmaps').subscribe((e) => {
+      slow.push(e.object.metadata.name);
+      clock.advance(1); // 1 ms of work per event
+    });
+    for (let i = 0; i < 400; i++) await store.create(key(`cm-${i}`), sized(`cm-${i}`, 10));
+    const turn = async (othersMs: number) => {
+      clock.advance(othersMs); // what the rest of the process spent between two catch-up turns
+      const before = slow.length;
+      await new Promise((resolve) => setImmediate(resolve));
+      return slow.length - before;
+    };
+    await turn(0);
+    expect([await turn(0), await turn(30), await turn(200), await turn(2)]).toEqual([5, 30, 50, 5]);
+  });
+
   it('closes a watcher whose buffer overflows with a resumable Expired, leaving other watchers and writers alone', async () => {
     const { clock, store } = withClock(10);
     const quick: string[] = [];

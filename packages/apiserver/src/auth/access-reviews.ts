@@ -2,7 +2,6 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   type AuthorizationAttributes,
   type Authorizer,
-  currentRequester,
   escalationPolicyOf,
   InvalidError,
   type PolicyRule,
@@ -153,6 +152,8 @@ export async function serveAccessReview(
   resource: string,
   authorizer: Authorizer,
   bodyLimit: number,
+  /** Who sent the review (after impersonation): the subject of the self reviews. */
+  requester: UserInfo,
 ): Promise<void> {
   if (req.method !== 'POST')
     throw new HttpStatusError(405, 'MethodNotAllowed', `${req.method} is not supported on ${resource}`);
@@ -165,8 +166,6 @@ export async function serveAccessReview(
     throw new HttpStatusError(400, 'BadRequest', `the body is a ${str(review.kind)}, not a ${kind}`);
   }
   const spec = obj(review.spec) ?? {};
-  const requester = currentRequester();
-  if (!requester) throw new HttpStatusError(500, 'InternalError', 'the request has no authenticated user');
   const user = resource === 'subjectaccessreviews' ? subjectOf(spec) : requester;
   let status: Json;
   if (resource === 'selfsubjectrulesreviews') {

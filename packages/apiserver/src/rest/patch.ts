@@ -35,7 +35,7 @@ export async function patchObject(r: RestRequest, s: RestServices): Promise<void
   const subresource = r.info.subresource === 'status' && r.type.statusSubresource ? 'status' : undefined;
   const target = { type: r.type, subresource: r.info.subresource };
   const ref = objectRef(r);
-  const patched = await r.client.rewrite(ref, { subresource, dryRun: write.dryRun }, (stored) => {
+  const patched = await r.client.rewrite(ref, { subresource, dryRun: write.dryRun, requester: r.user }, (stored) => {
     const rv = stored.metadata.resourceVersion;
     const next = applier(stored, patch, target);
     if (next === null || typeof next !== 'object' || Array.isArray(next)) {

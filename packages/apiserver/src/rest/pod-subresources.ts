@@ -20,7 +20,7 @@ export async function bindPod(r: RestRequest, s: RestServices): Promise<void> {
     throw new InvalidError('Binding', r.info.name, [{ field: 'target.name', message: 'Required value' }]);
   }
   const uid = typeof body.metadata?.uid === 'string' && body.metadata.uid !== '' ? body.metadata.uid : undefined;
-  await s.api.bindPod({ namespace: r.info.namespace, name: r.info.name, uid }, target.name);
+  await s.api.bindPod({ namespace: r.info.namespace, name: r.info.name, uid }, target.name, { requester: r.user });
   writeJson(r.res, 201, created());
 }
 
@@ -36,6 +36,6 @@ export async function evictPod(r: RestRequest, s: RestServices): Promise<void> {
     throw new HttpStatusError(400, 'BadRequest', 'name in URL does not match name in Eviction object');
   }
   const { gracePeriodSeconds, preconditions } = body.deleteOptions ?? {};
-  await s.api.evict(r.info.namespace, name, { gracePeriodSeconds, preconditions });
+  await s.api.evict(r.info.namespace, name, { gracePeriodSeconds, preconditions, requester: r.user });
   writeJson(r.res, 201, created());
 }

@@ -6,6 +6,7 @@ import type {
   KubeObject,
   ResourceType,
   ServiceAccountTokenIssuer,
+  UserInfo,
 } from '@flotilla/core';
 import type { ServedVersion } from '../conversion/served-version.js';
 import { HttpStatusError } from '../errors/http-status-error.js';
@@ -44,6 +45,8 @@ export interface RestRequest {
   conversion?: ServedVersion;
   /** Aborted when the client goes away or the server stops. */
   signal: AbortSignal;
+  /** Who the request acts for (after impersonation): the requester of its writes, as admission sees it. */
+  user: UserInfo;
 }
 
 /** The stored object the request names, read by the kind's scope. */

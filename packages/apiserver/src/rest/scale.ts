@@ -141,7 +141,8 @@ export async function serveScale(r: RestRequest, s: RestServices): Promise<void>
   } else {
     throw new HttpStatusError(405, 'MethodNotAllowed', `the scale subresource does not serve ${r.req.method}`);
   }
-  const updated = await r.client.rewrite(objectRef(r), { precondition, dryRun: write.dryRun }, (stored) => {
+  const options = { precondition, dryRun: write.dryRun, requester: r.user };
+  const updated = await r.client.rewrite(objectRef(r), options, (stored) => {
     const replicas = change(scaleOf(stored, paths));
     const next = withValueAt(stored, paths?.specReplicasPath ?? '.spec.replicas', replicas);
     return recordWrite(r, s, stored, next, 'scale');

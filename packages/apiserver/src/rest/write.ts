@@ -34,7 +34,7 @@ export async function readObjectBody(r: RestRequest, s: RestServices): Promise<R
 export async function createObject(r: RestRequest, s: RestServices): Promise<void> {
   const write = writeQueryOf(r.query);
   const obj = recordWrite(r, s, undefined, adoptBody(r, await readObjectBody(r, s), false));
-  const created = await r.client.create(obj, { dryRun: write.dryRun });
+  const created = await r.client.create(obj, { dryRun: write.dryRun, requester: r.user });
   writeJson(r.res, 201, r.view.object(created));
 }
 
@@ -44,7 +44,12 @@ export async function updateObject(r: RestRequest, s: RestServices): Promise<voi
   const obj = adoptBody(r, await readObjectBody(r, s), true);
   const subresource = r.info.subresource === 'status' && r.type.statusSubresource ? 'status' : undefined;
   const rv = obj.metadata.resourceVersion;
-  const options = { precondition: rv === '' ? undefined : rv, subresource, dryRun: write.dryRun } as const;
+  const options = {
+    precondition: rv === '' ? undefined : rv,
+    subresource,
+    dryRun: write.dryRun,
+    requester: r.user,
+  } as const;
   const updated = await r.client.rewrite(objectRef(r), options, (stored) =>
     recordWrite(r, s, stored, structuredClone(obj), r.info.subresource),
   );
@@ -88,9 +93,10 @@ export async function deleteObject(r: RestRequest, s: RestServices): Promise<voi
     writeJson(r.res, 200, r.view.object(stored));
     return;
   }
+  const asUser = { ...options, requester: r.user };
   const result = r.type.namespaced
-    ? await r.client.delete(r.info.namespace, r.info.name, options)
-    : await r.client.delete(r.info.name, options);
+    ? await r.client.delete(r.info.namespace, r.info.name, asUser)
+    : await r.client.delete(r.info.name, asUser);
   if (result.metadata.deletionTimestamp) writeJson(r.res, 200, r.view.object(result));
   else writeJson(r.res, 200, deletedStatus(r, result));
 }
@@ -101,7 +107,8 @@ export async function deleteObject(r: RestRequest, s: RestServices): Promise<voi
  * Objects that vanish meanwhile are skipped.
  */
 export async function deleteCollection(r: RestRequest, s: RestServices): Promise<void> {
-  const { options, dryRun } = deleteRequestOf(await optionalBody(r, s), r.query);
+  const { options: given, dryRun } = deleteRequestOf(await optionalBody(r, s), r.query);
+  const options = { ...given, requester: r.user };
   const q = listQueryOf(r.query);
   const list = await r.client.list({
     namespace: r.info.namespace || undefined,

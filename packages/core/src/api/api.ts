@@ -22,7 +22,7 @@ import { type EvictionOptions, evictPod } from './eviction.js';
 import { NamespaceLifecycle } from './namespace-lifecycle.js';
 import { priorityAdmission } from './priority-admission.js';
 import { type ApiContext, ApiResourceClient, TimestampSource } from './resource-client.js';
-import type { AdmissionHook, ResourceClient } from './types.js';
+import type { AdmissionHook, ResourceClient, WriteOptions } from './types.js';
 
 /** etcd's request size limit, which Kubernetes inherits: 1.5 MiB. */
 export const DEFAULT_MAX_OBJECT_BYTES = 1.5 * 1024 * 1024;
@@ -167,9 +167,9 @@ export class Api {
     return client.apply(obj);
   }
 
-  /** Binds a pod to a node once, atomically; see `bindPod`. */
-  async bindPod(target: PodBindingTarget, nodeName: string): Promise<Pod> {
-    return bindPod(this.client('Pod') as ApiResourceClient<Pod>, target, nodeName, this.clock.now());
+  /** Binds a pod to a node once, atomically, for `opts.requester` if given (see `WriteOptions`); see `bindPod`. */
+  async bindPod(target: PodBindingTarget, nodeName: string, opts: Pick<WriteOptions, 'requester'> = {}): Promise<Pod> {
+    return bindPod(this.client('Pod') as ApiResourceClient<Pod>, target, nodeName, this.clock.now(), opts.requester);
   }
 
   /**

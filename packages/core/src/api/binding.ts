@@ -1,3 +1,4 @@
+import type { UserInfo } from '../authz/types.js';
 import { toTimestamp } from '../clock/clock.js';
 import { ConflictError, InvalidError } from '../errors/api-errors.js';
 import type { Pod } from '../model/core-v1.js';
@@ -31,12 +32,13 @@ export async function bindPod(
   target: PodBindingTarget,
   nodeName: string,
   now: number,
+  requester?: UserInfo,
 ): Promise<Pod> {
   const problems = isDNS1123Subdomain(nodeName);
   if (problems.length > 0)
     throw new InvalidError('Binding', target.name, invalidEach('target.name', nodeName, problems));
   const errorTarget = { resource: 'pods', namespace: target.namespace, name: target.name };
-  return pods.rewrite(target, { subresource: 'binding' }, (pod) => {
+  return pods.rewrite(target, { subresource: 'binding', requester }, (pod) => {
     if (target.uid !== undefined && pod.metadata.uid !== target.uid) {
       throw new ConflictError(
         errorTarget,

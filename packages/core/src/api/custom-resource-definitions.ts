@@ -4,6 +4,7 @@ import {
   type CustomResourceType,
   customResourceType,
 } from '../apiextensions/custom-resource-type.js';
+import type { UserInfo } from '../authz/types.js';
 import { InvalidError, isReason } from '../errors/api-errors.js';
 import type { CustomResourceDefinition } from '../model/apiextensions-v1.js';
 import type { KubeObject, ObjectRef } from '../model/meta.js';
@@ -185,9 +186,9 @@ export class CustomResourceDefinitionClient extends ApiResourceClient<CustomReso
     super(ctx, type);
   }
 
-  override async insert(obj: KubeObject, dryRun: boolean): Promise<CustomResourceDefinition> {
+  override async insert(obj: KubeObject, dryRun: boolean, requester?: UserInfo): Promise<CustomResourceDefinition> {
     this.lifecycle.assertKindFree(obj as CustomResourceDefinition);
-    const stored = await super.insert(obj, dryRun);
+    const stored = await super.insert(obj, dryRun, requester);
     if (!dryRun) this.lifecycle.observe(stored);
     return stored;
   }

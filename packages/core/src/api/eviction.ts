@@ -13,7 +13,7 @@ export const MAX_DISRUPTED_POD_SIZE = 2000;
 const MAX_STATUS_RETRIES = 5;
 
 /** Options of an eviction: Kubernetes' `Eviction.deleteOptions`. */
-export type EvictionOptions = Pick<DeleteOptions, 'gracePeriodSeconds' | 'preconditions'>;
+export type EvictionOptions = Pick<DeleteOptions, 'gracePeriodSeconds' | 'preconditions' | 'requester'>;
 
 const isReady = (pod: Readonly<Pod>) =>
   pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
@@ -59,6 +59,7 @@ export async function evictPod(
     clients.pods.delete(namespace, name, {
       gracePeriodSeconds: opts.gracePeriodSeconds,
       preconditions: opts.preconditions ?? { uid: pod.metadata.uid },
+      requester: opts.requester,
     });
   const phase = pod.status?.phase;
   if (phase === 'Succeeded' || phase === 'Failed' || phase === 'Pending' || pod.metadata.deletionTimestamp) {

@@ -1,5 +1,7 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { type Observable, throwError } from 'rxjs';
+import { currentRequester } from '../authz/requester.js';
+import type { UserInfo } from '../authz/types.js';
 import { type Clock, toTimestamp } from '../clock/clock.js';
 import {
   AlreadyExistsError,
@@ -95,6 +97,8 @@ export interface RewriteOptions {
   precondition?: string;
   subresource?: Subresource;
   dryRun?: boolean;
+  /** Who the write is made for; see `WriteOptions.requester`. */
+  requester?: UserInfo;
 }
 
 /** Kubernetes' alphabet for generated names: no vowels (no words), no look-alikes (0/o, 1/l). */
@@ -234,14 +238,14 @@ export class ApiResourceClient<T extends KubeObject = KubeObject> implements Res
     const next = this.adopt(obj, 'create');
     this.adopted.add(next);
     await this.ctx.namespaces.ready();
-    return this.insert(next, opts.dryRun ?? false);
+    return this.insert(next, opts.dryRun ?? false, opts.requester);
   }
 
   /**
    * `create` without waiting for the namespace cache: the namespace
    * lifecycle calls it to create the initial namespaces while it starts.
    */
-  async insert(obj: KubeObject, dryRun: boolean): Promise<T> {
+  async insert(obj: KubeObject, dryRun: boolean, requester?: UserInfo): Promise<T> {
     const next = this.adopted.delete(obj) ? obj : this.adopt(obj, 'create');
     const meta = next.metadata;
     meta.uid = randomUUID();
@@ -260,7 +264,7 @@ export class ApiResourceClient<T extends KubeObject = KubeObject> implements Res
       const lookup = this.ctx.namespaces.assertCreatable(meta.namespace!);
       if (lookup) await lookup;
     }
-    await this.admit('CREATE', next, undefined, undefined, dryRun);
+    await this.admit('CREATE', next, undefined, undefined, dryRun, requester);
     this.assertSize(next);
     if (dryRun) return next as T;
 
@@ -309,7 +313,7 @@ export class ApiResourceClient<T extends KubeObject = KubeObject> implements Res
     for (let attempt = 1; ; attempt++) {
       const stored = await this.ctx.store.get(key);
       this.assertPreconditions(stored, options.preconditions);
-      await this.admit('DELETE', stored, stored, undefined, false);
+      await this.admit('DELETE', stored, stored, undefined, false, options.requester);
       const plan = planDeletion(stored, options, this.ctx.clock.now());
       if (plan.action === 'mark' && jsonEqual(plan.object, stored)) return stored as T;
       try {
@@ -344,7 +348,7 @@ export class ApiResourceClient<T extends KubeObject = KubeObject> implements Res
       if (opts.subresource === undefined) this.type.prepareForUpdate?.(next, stored);
       if (opts.subresource !== 'status') this.type.default?.(next);
       this.assertValid(next, stored, opts.subresource);
-      await this.admit('UPDATE', next, stored, opts.subresource, opts.dryRun ?? false);
+      await this.admit('UPDATE', next, stored, opts.subresource, opts.dryRun ?? false, opts.requester);
       this.assertSize(next);
       if (opts.dryRun) return next as T;
       try {
@@ -368,7 +372,7 @@ export class ApiResourceClient<T extends KubeObject = KubeObject> implements Res
     if (!meta.name) throw new BadRequestError(`${method} needs metadata.name`);
     if (this.type.namespaced && !meta.namespace) throw new BadRequestError(`${method} needs metadata.namespace`);
     const ref = { namespace: meta.namespace, name: meta.name };
-    const options = { precondition: meta.resourceVersion, subresource, dryRun: opts.dryRun };
+    const options = { precondition: meta.resourceVersion, subresource, dryRun: opts.dryRun, requester: opts.requester };
     return this.rewrite(ref, options, this.reusing(wanted, options.precondition === undefined));
   }
 
@@ -511,10 +515,12 @@ export class ApiResourceClient<T extends KubeObject = KubeObject> implements Res
     oldObject: KubeObject | undefined,
     subresource: Subresource | undefined,
     dryRun: boolean,
+    requester: UserInfo | undefined,
   ): Promise<void> {
     const chain = this.ctx.admission;
     if (chain.emptyFor(this.kind)) return;
-    const req: AdmissionRequest = { operation, kind: this.kind, object, oldObject, subresource, dryRun };
+    const userInfo = requester ?? currentRequester();
+    const req: AdmissionRequest = { operation, kind: this.kind, object, oldObject, subresource, dryRun, userInfo };
     if (operation !== 'DELETE' && (await chain.mutate(req))) this.assertValid(object, oldObject, subresource);
     await chain.validate(req);
   }

@@ -1,4 +1,5 @@
 import type { Observable } from 'rxjs';
+import type { UserInfo } from '../authz/types.js';
 import type { KubeList, KubeObject, LabelSelector } from '../model/meta.js';
 import type { WatchEvent } from '../store/store.js';
 
@@ -39,12 +40,20 @@ export interface DeleteOptions {
   gracePeriodSeconds?: number;
   /** Delete only if the object is still at this revision / uid. */
   preconditions?: { resourceVersion?: string; uid?: string };
+  /** Who the delete is made for, as for `WriteOptions.requester`. */
+  requester?: UserInfo;
 }
 
 /** Options for writes. */
 export interface WriteOptions {
   /** Run defaulting, validation and admission, but write nothing. */
   dryRun?: boolean;
+  /**
+   * Who the write is made for (an apiserver passes the request's user):
+   * admission hooks see it as `req.userInfo`. Default: the user of the
+   * enclosing `runAsRequester` (`api.as(user)`), if any.
+   */
+  requester?: UserInfo;
 }
 
 /**
@@ -93,6 +102,8 @@ export interface AdmissionRequest<T extends KubeObject = KubeObject> {
   subresource?: string;
   /** True when nothing will be written: a hook must not act on the outside world then. */
   dryRun: boolean;
+  /** Who the write is made for (Kubernetes' `userInfo`); absent for the Api's own, trusted callers. */
+  userInfo?: UserInfo;
 }
 
 /**

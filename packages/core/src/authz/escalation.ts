@@ -4,7 +4,6 @@ import type { ClusterRole, ClusterRoleBinding, PolicyRule, Role, RoleBinding } f
 import { SYSTEM_MASTERS } from './decisions.js';
 import { uncoveredRules } from './policy-rule.js';
 import type { RoleRef } from './rbac-authorizer.js';
-import { currentRequester } from './requester.js';
 import type { Authorizer, RuleResolver, UserInfo } from './types.js';
 
 /** What the escalation check reads: the rules users hold, the rules a role grants, and the chain for `escalate`/`bind`. */
@@ -114,8 +113,8 @@ export async function checkRbacEscalation(
 
 /**
  * The admission hook that runs `checkRbacEscalation` on every create and
- * update of the four RBAC kinds made on behalf of a requester
- * (`runAsRequester`). `new Api({ authorizer })` installs it when the
+ * update of the four RBAC kinds made on behalf of a requester (the write's
+ * `requester`, else `runAsRequester`'s user: `req.userInfo`). `new Api({ authorizer })` installs it when the
  * authorizer resolves rules (RBAC, or a chain built with one).
  */
 export function rbacEscalationAdmission(policy: EscalationPolicy, authorizer: Authorizer): AdmissionHook {
@@ -124,7 +123,7 @@ export function rbacEscalationAdmission(policy: EscalationPolicy, authorizer: Au
     kinds: Object.keys(PLURALS),
     operations: ['CREATE', 'UPDATE'],
     async admit(req: AdmissionRequest) {
-      const user = currentRequester();
+      const user = req.userInfo;
       if (!user) return;
       await checkRbacEscalation(policy, authorizer, user, req.object as Role);
     },

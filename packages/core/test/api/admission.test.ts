@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { AdmissionHook, AdmissionRequest } from '../../src/api/index.js';
+import type { AdmissionHook, AdmissionRequest, ResourceClient } from '../../src/api/index.js';
+import { runAsRequester } from '../../src/authz/index.js';
 import { ForbiddenError, InvalidError, NotFoundError } from '../../src/errors/index.js';
 import type { Pod } from '../../src/model/index.js';
 import { newApi, pod, revision } from './fixtures.js';
@@ -144,5 +145,62 @@ describe('admission', () => {
     api.addAdmissionHook({ name: 'watch-binds', admit: (r) => void requests.push(r) });
     await api.bindPod({ namespace: 'default', name: 'p' }, 'node-1');
     expect(requests.map((r) => `${r.operation}/${r.subresource}`)).toEqual(['UPDATE/binding']);
+  });
+});
+
+describe('admission sees who asked (userInfo)', () => {
+  const alice = { username: 'alice', groups: ['dev'] };
+  const bob = { username: 'bob', groups: [] };
+  /** The user each admitted write was made for, as `operation name user`. */
+  function recordingApi() {
+    const seen: string[] = [];
+    const { api } = newApi({
+      admission: [
+        {
+          name: 'who',
+          kinds: ['Pod'],
+          admit: (req) => {
+            seen.push(`${req.operation} ${req.object.metadata.name} ${req.userInfo?.username ?? '-'}`);
+          },
+        },
+      ],
+    });
+    return { api, seen };
+  }
+
+  it.each([
+    ['create', (pods: ResourceClient<Pod>) => pods.create(pod('p'), { requester: alice }), 'CREATE p alice'],
+    [
+      'update',
+      async (pods: ResourceClient<Pod>) => pods.update(await pods.get('default', 'seed'), { requester: alice }),
+      'UPDATE seed alice',
+    ],
+    [
+      'delete',
+      (pods: ResourceClient<Pod>) => pods.delete('default', 'seed', { requester: alice }),
+      'DELETE seed alice',
+    ],
+  ])('%s: the write option requester', async (_name, write, expected) => {
+    const { api, seen } = recordingApi();
+    const pods = api.resource<Pod>('Pod');
+    await pods.create(pod('seed'));
+    await write(pods);
+    expect(seen).toEqual(['CREATE seed -', expected]);
+  });
+
+  it('a binding and an eviction name theirs too', async () => {
+    const { api, seen } = recordingApi();
+    await api.resource<Pod>('Pod').create(pod('p'));
+    await api.bindPod({ namespace: 'default', name: 'p' }, 'node-1', { requester: alice });
+    await api.evict('default', 'p', { requester: alice });
+    expect(seen).toEqual(['CREATE p -', 'UPDATE p alice', 'DELETE p alice']);
+  });
+
+  it("without one, runAsRequester's user; the option wins over it", async () => {
+    const { api, seen } = recordingApi();
+    const pods = api.resource<Pod>('Pod');
+    await runAsRequester(bob, () => pods.create(pod('a')));
+    await runAsRequester(bob, () => pods.create(pod('b'), { requester: alice }));
+    expect(seen).toEqual(['CREATE a bob', 'CREATE b alice']);
   });
 });

@@ -17,7 +17,7 @@ import type { KubeList, KubeObject } from '../model/meta.js';
 import type { ResourceRegistry } from '../registry/resource-registry.js';
 import type { ResourceType } from '../registry/resource-type.js';
 import { serviceAccountGroups } from '../service-account-token/token-claims.js';
-import type { TokenRequest } from '../service-account-token/token-request.js';
+import type { TokenRequest, TokenRequester } from '../service-account-token/token-request.js';
 import type { WatchEvent } from '../store/store.js';
 import { forbiddenMessage } from './forbidden-message.js';
 import { SERVICE_ACCOUNT_USER_PREFIX } from './rbac-authorizer.js';
@@ -180,9 +180,7 @@ class AuthorizedResourceClient<T extends KubeObject> implements ResourceClient<T
 }
 
 /** What a view wraps: a cluster that also answers the TokenRequest API (the `Api`, a `RemoteApi`). */
-type TokenIssuingApi = ClusterApi & {
-  requestToken(namespace: string, name: string, request: TokenRequest): Promise<TokenRequest>;
-};
+type TokenIssuingApi = ClusterApi & TokenRequester;
 
 /**
  * A view of an Api acting for one user (`api.as({ user, groups })`): every
@@ -192,7 +190,7 @@ type TokenIssuingApi = ClusterApi & {
  * subresources; `serviceaccounts/token` for `requestToken`), and refused
  * with `ForbiddenError` in kube-apiserver's wording. Writes run as the user, so RBAC's escalation check applies.
  */
-export class AuthorizedApi implements ClusterApi {
+export class AuthorizedApi implements ClusterApi, TokenRequester {
   private readonly gate: Gate;
   private readonly clients = new Map<string, ResourceClient>();
 

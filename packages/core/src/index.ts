@@ -14,6 +14,7 @@ export * from './defaulting/index.js';
 export * from './di/index.js';
 export * from './drain/index.js';
 export * from './errors/index.js';
+export * from './http-upgrade/index.js';
 export * from './informer/index.js';
 export * from './json/index.js';
 export * from './lifecycle/index.js';

@@ -166,6 +166,7 @@ describe('@flotilla/core public surface', () => {
       'generationChanged',
       'getControllerOf',
       'hasFinalizers',
+      'holdPendingUpgrade',
       'importServiceAccountSigningKey',
       'importStore',
       'intInRange',

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { holdPendingUpgrade } from '@flotilla/core';
 import { WebSocket, WebSocketServer } from 'ws';
 import { HttpStatusError } from '../errors/http-status-error.js';
 import { type Status, statusFromError } from '../errors/status.js';
@@ -202,19 +203,18 @@ function connect(
 ): Promise<void> {
   const offered = offeredProtocols(req);
   const upstream = agentWebSocket(deps.rest.kubelet, endpoint, path, offered);
-  // The client gave up before the agent answered: the agent's half goes too.
-  const onClientGone = () => upstream.terminate();
-  socket.once('close', onClientGone);
+  // A client that gives up before the agent answers takes the agent's half with it.
+  const pending = holdPendingUpgrade(socket, head, () => upstream.terminate());
   return new Promise((resolve) => {
     const onError = (err: Error) => {
-      socket.off('close', onClientGone);
+      pending.release();
       deps.logger.debug({ err, node: endpoint.node }, 'node agent WebSocket failed');
       refuse(socket, statusAnswer(statusFromError(unreachable(endpoint, err))));
       resolve();
     };
     upstream.once('error', onError);
     upstream.once('open', () => {
-      socket.off('close', onClientGone);
+      const early = pending.release();
       upstream.off('error', onError);
       if (socket.destroyed) {
         upstream.terminate();
@@ -226,13 +226,13 @@ function connect(
         perMessageDeflate: false,
         handleProtocols: () => upstream.protocol || false,
       });
-      wss.handleUpgrade(req, socket, head, (client) => {
+      wss.handleUpgrade(req, socket, early, (client) => {
         bridgeWebSockets(client, upstream);
         resolve();
       });
     });
     upstream.once('unexpected-response', (_request, response) => {
-      socket.off('close', onClientGone);
+      pending.release();
       upstream.off('error', onError);
       upstream.on('error', () => {});
       relayRefusal(socket, response).finally(resolve);

@@ -24,12 +24,14 @@ interface Seen {
 /**
  * A small kubelet API stand-in over HTTPS: answers `/containerLogs/...` with
  * the path it was asked, refuses WebSocket upgrades of `command=refuse`
- * with a Status, and on other exec paths echoes every frame and closes with
- * code 4001 when it gets `[0, 'bye']`.
+ * with a Status, holds upgrades of `command=slow` unanswered (noting when
+ * the apiserver drops each), and on other exec paths echoes every frame and
+ * closes with code 4001 when it gets `[0, 'bye']`.
  */
 async function fakeAgent() {
   const tls = await generateServingCertificate(['127.0.0.1']);
   const seen: Seen[] = [];
+  const held: { socket: Duplex; closed: boolean }[] = [];
   const wss = new WebSocketServer({ noServer: true, handleProtocols: (offered) => [...offered][0] ?? false });
   const server: Server = createServer({ cert: tls.cert, key: tls.key }, (req: IncomingMessage, res: ServerResponse) => {
     seen.push({ path: req.url ?? '', authorization: req.headers.authorization });
@@ -53,6 +55,19 @@ async function fakeAgent() {
       );
       return;
     }
+    if (req.url?.includes('command=slow')) {
+      const entry = { socket, closed: false };
+      held.push(entry);
+      const closed = () => {
+        entry.closed = true;
+      };
+      socket.once('end', closed);
+      socket.once('close', closed);
+      socket.on('error', closed);
+      // Reading is what notices the other side's end.
+      socket.resume();
+      return;
+    }
     wss.handleUpgrade(req, socket, head, (ws) => {
       ws.on('message', (data: Buffer) => {
         if (data.subarray(1).toString() === 'bye') ws.close(4001, 'done');
@@ -66,9 +81,11 @@ async function fakeAgent() {
     tls,
     port,
     seen,
+    held,
     stop: () =>
       new Promise<void>((resolve) => {
         for (const c of wss.clients) c.terminate();
+        for (const h of held) h.socket.destroy();
         server.close(() => resolve());
         server.closeAllConnections();
       }),
@@ -168,6 +185,21 @@ describe('the apiserver against a fake node agent', () => {
     expect({ echoed, code, reason }).toEqual({ echoed: ['\u0000hello'], code: 4001, reason: 'done' });
     expect(agent.seen.at(-1)?.path).toBe('/exec/default/web/app?command=cat');
   });
+
+  it('drops the upgrade to the agent when the client gives up before the agent answers', async () => {
+    const agent = await fakeAgent();
+    stops.push(agent.stop);
+    // The agent's handshake deadline is far past the test's: only the client's leaving can end the upgrade.
+    const kubeletClient = { ca: agent.tls.caCert, connectTimeoutMs: 600_000 };
+    const url = (await clusterWith(agent, kubeletClient)).replace('http', 'ws');
+    const ws = new WebSocket(`${url}/api/v1/namespaces/default/pods/web/exec?command=slow&container=app`, [
+      'v5.channel.k8s.io',
+    ]);
+    ws.on('error', () => {});
+    await expect.poll(() => agent.held.length, { timeout: 30_000 }).toBe(1);
+    ws.terminate();
+    await expect.poll(() => agent.held[0].closed, { timeout: 30_000 }).toBe(true);
+  }, 90_000);
 
   it("takes a browser's bearer token from the subprotocols: the viewer is authenticated, the agent never sees it", async () => {
     const agent = await fakeAgent();

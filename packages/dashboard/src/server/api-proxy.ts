@@ -1,6 +1,7 @@
 import { request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { Duplex } from 'node:stream';
+import { holdPendingUpgrade } from '@flotilla/core';
 
 /** Connection-level headers a proxy must not forward (RFC 9110 §7.6.1). */
 const HOP_BY_HOP = new Set([
@@ -105,23 +106,14 @@ export function forwardUpgrade(
     Upgrade: String(req.headers.upgrade ?? ''),
   });
   socket.on('error', () => upstream.destroy());
-  // Read the browser's side while the server decides: bytes sent early wait here, and a browser that gives up
-  // is noticed (a paused socket never reports its end), so the server's half (an exec on a node) goes too.
-  const earlyChunks: Buffer[] = early.length > 0 ? [early] : [];
-  const hold = (chunk: Buffer) => earlyChunks.push(chunk);
-  socket.on('data', hold);
-  // The HTTP server keeps its sockets half-open: a browser's end is 'end', not yet 'close'.
-  const abandon = () => upstream.destroy();
-  socket.once('end', abandon);
-  socket.once('close', abandon);
+  // A browser that gives up before the server answers takes the server's half (an exec on a node) with it.
+  const pending = holdPendingUpgrade(socket, early, () => upstream.destroy());
   upstream.on('upgrade', (answer, tunnel, tunnelHead) => {
-    socket.off('end', abandon);
-    socket.off('close', abandon);
-    socket.off('data', hold);
+    const sent = pending.release();
     if (socket.destroyed) return void tunnel.destroy();
     socket.write(head(`HTTP/1.1 101 ${answer.statusMessage || 'Switching Protocols'}`, pairs(answer.rawHeaders)));
     if (tunnelHead.length > 0) socket.write(tunnelHead);
-    for (const chunk of earlyChunks) tunnel.write(chunk);
+    if (sent.length > 0) tunnel.write(sent);
     tunnel.on('error', () => socket.destroy());
     tunnel.on('close', () => socket.destroy());
     socket.on('close', () => tunnel.destroy());
@@ -129,7 +121,7 @@ export function forwardUpgrade(
     socket.pipe(tunnel);
   });
   upstream.on('response', (answer) => {
-    socket.off('data', hold);
+    pending.release();
     const headers = Object.entries(forwardable(answer.headers)).map(([n, v]): [string, string] => [n, String(v)]);
     socket.write(head(`HTTP/1.1 ${answer.statusCode} ${answer.statusMessage}`, [...headers, ['Connection', 'close']]));
     answer.pipe(socket);

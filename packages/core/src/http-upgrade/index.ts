@@ -1,0 +1,1 @@
+export { holdPendingUpgrade, type PendingUpgrade } from './pending-upgrade.js';

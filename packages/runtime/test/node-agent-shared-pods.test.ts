@@ -4,15 +4,7 @@ import { join } from 'node:path';
 import { Api, FakeClock, Informer, MemoryStore, type Pod } from '@flotilla/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { criLabels, FakeRuntime, NODE_NAME_LABEL, NodeAgent } from '../src/index.js';
-
-/** Two agents in one process reading one cluster-wide Pod informer, as examples/local-cluster runs them. */
-interface SharedHarness {
-  api: Api;
-  clock: FakeClock;
-  pods: Informer<Pod>;
-  runtimes: Record<string, FakeRuntime>;
-  stopAgents(): Promise<void>;
-}
+import { type SharedInformerAgents, startSharedInformerAgents } from './shared-informer-agents.js';
 
 let cleanup: (() => Promise<void>) | undefined;
 afterEach(async () => {
@@ -20,46 +12,11 @@ afterEach(async () => {
   cleanup = undefined;
 });
 
-async function startShared(nodeNames: string[]): Promise<SharedHarness> {
-  const clock = new FakeClock();
-  const api = new Api({ store: new MemoryStore(), clock });
-  const informersAbort = new AbortController();
-  const pods = new Informer<Pod>(api, 'Pod', { clock });
-  pods.start(informersAbort.signal);
-  const agentsAbort = new AbortController();
-  const runtimes: Record<string, FakeRuntime> = {};
-  const roots: string[] = [];
-  const running: Promise<void>[] = [];
-  for (const [i, nodeName] of nodeNames.entries()) {
-    const podCIDR = `198.18.${20 + i}.0/24`;
-    const runtime = new FakeRuntime({ clock, podCIDR, images: ['app:v1'] });
-    runtimes[nodeName] = runtime;
-    const volumeRoot = await mkdtemp(join(tmpdir(), 'flotilla-agent-test-'));
-    roots.push(volumeRoot);
-    const agent = new NodeAgent({
-      api,
-      runtime,
-      clock,
-      nodeName,
-      hostIP: `198.18.0.${20 + i}`,
-      podCIDR,
-      capacity: { cpu: '4', memory: '8Gi', pods: '110' },
-      volumeRoot,
-      pods,
-    });
-    running.push(agent.run(agentsAbort.signal));
-  }
-  await clock.flush();
-  const stopAgents = async () => {
-    agentsAbort.abort();
-    await Promise.all(running);
-  };
-  cleanup = async () => {
-    await stopAgents();
-    informersAbort.abort();
-    await Promise.all(roots.map((r) => rm(r, { recursive: true, force: true })));
-  };
-  return { api, clock, pods, runtimes, stopAgents };
+/** Agents on one cluster-wide Pod informer, stopped after the test. */
+async function startShared(nodeNames: string[]): Promise<SharedInformerAgents> {
+  const agents = await startSharedInformerAgents(nodeNames, { firstSubnet: 20 });
+  cleanup = agents.stop;
+  return agents;
 }
 
 const podOn = (name: string, nodeName: string): Pod => ({

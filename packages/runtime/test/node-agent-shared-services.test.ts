@@ -1,9 +1,7 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Api, FakeClock, Informer, type ListOptions, MemoryStore, type Pod, type Service } from '@flotilla/core';
+import { type FakeClock, type ListOptions, MemoryStore, type Pod, type Service } from '@flotilla/core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { criLabels, FakeRuntime, NodeAgent } from '../src/index.js';
+import { criLabels, type FakeRuntime } from '../src/index.js';
+import { startSharedInformerAgents } from './shared-informer-agents.js';
 
 /** A MemoryStore that counts the Service lists it serves (the Api's and the informer's). */
 class ServiceListCountingStore extends MemoryStore {
@@ -20,45 +18,12 @@ afterEach(async () => {
   cleanup = undefined;
 });
 
+/** Agents on shared Pod and Service informers over a Service-list-counting store, stopped after the test. */
 async function startAgents(nodeNames: string[]) {
-  const clock = new FakeClock();
   const store = new ServiceListCountingStore();
-  const api = new Api({ store, clock });
-  const abort = new AbortController();
-  const pods = new Informer<Pod>(api, 'Pod', { clock });
-  const services = new Informer<Service>(api, 'Service', { clock });
-  pods.start(abort.signal);
-  services.start(abort.signal);
-  const runtimes: Record<string, FakeRuntime> = {};
-  const roots: string[] = [];
-  const running: Promise<void>[] = [];
-  for (const [i, nodeName] of nodeNames.entries()) {
-    const podCIDR = `198.18.${40 + i}.0/24`;
-    const runtime = new FakeRuntime({ clock, podCIDR, images: ['app:v1'] });
-    runtimes[nodeName] = runtime;
-    const volumeRoot = await mkdtemp(join(tmpdir(), 'flotilla-agent-test-'));
-    roots.push(volumeRoot);
-    const agent = new NodeAgent({
-      api,
-      runtime,
-      clock,
-      nodeName,
-      hostIP: `198.18.0.${40 + i}`,
-      podCIDR,
-      capacity: { cpu: '4', memory: '8Gi', pods: '110' },
-      volumeRoot,
-      pods,
-      services,
-    });
-    running.push(agent.run(abort.signal));
-  }
-  await clock.flush();
-  cleanup = async () => {
-    abort.abort();
-    await Promise.all(running);
-    await Promise.all(roots.map((r) => rm(r, { recursive: true, force: true })));
-  };
-  return { api, clock, store, runtimes };
+  const agents = await startSharedInformerAgents(nodeNames, { store, services: true, firstSubnet: 40 });
+  cleanup = agents.stop;
+  return { ...agents, store };
 }
 
 const service = (name: string, namespace: string, clusterIP: string, port: number): Service => ({

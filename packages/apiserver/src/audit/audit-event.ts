@@ -41,6 +41,7 @@ export interface AuditEvent {
 
 /** Where audit events go (kube-apiserver's audit backend). */
 export interface AuditSink {
+  /** Records one event; it returns at once (a request never waits for its sink). */
   write(event: AuditEvent): void;
 }
 

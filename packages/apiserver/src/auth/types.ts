@@ -11,5 +11,6 @@ export type { AuthorizationAttributes, AuthorizationDecision, Authorizer, UserIn
  * carries bad ones.
  */
 export interface Authenticator {
+  /** The request's user, `undefined` when it carries no credentials this authenticator knows (see above). */
   authenticate(req: IncomingMessage): Promise<UserInfo | undefined> | UserInfo | undefined;
 }

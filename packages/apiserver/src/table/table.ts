@@ -41,6 +41,7 @@ export interface CellContext {
 /** A column and how to compute its cell from an object. */
 export interface PrinterColumn {
   definition: TableColumnDefinition;
+  /** The column's cell for `obj` (ages are counted to `ctx.now`). */
   cell(obj: KubeObject, ctx: CellContext): string | number | boolean;
 }
 

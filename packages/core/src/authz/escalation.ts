@@ -8,6 +8,7 @@ import type { Authorizer, RuleResolver, UserInfo } from './types.js';
 
 /** What the escalation check reads: the rules users hold, the rules a role grants, and the chain for `escalate`/`bind`. */
 export interface EscalationPolicy extends RuleResolver {
+  /** The rules the role `ref` names grants (a Role of `namespace`, or a ClusterRole); none for a missing role. */
   roleRefRules(namespace: string, ref: RoleRef): readonly PolicyRule[];
 }
 

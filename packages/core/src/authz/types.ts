@@ -47,6 +47,7 @@ export interface AuthorizationDecision {
 
 /** Decides whether a user may do what a request asks (one `--authorization-mode`). */
 export interface Authorizer {
+  /** Allow, Deny, or NoOpinion (the next authorizer of a chain decides), with the reason a refusal quotes. */
   authorize(attributes: AuthorizationAttributes): Promise<AuthorizationDecision> | AuthorizationDecision;
 }
 
@@ -56,6 +57,7 @@ export interface Authorizer {
  * against (Kubernetes' `AuthorizationRuleResolver`).
  */
 export interface RuleResolver {
+  /** Every rule `user` holds in `namespace`, its cluster-wide grants included. */
   rulesFor(user: UserInfo, namespace: string): PolicyRule[];
 }
 

@@ -14,7 +14,9 @@
  *   reported by `start` (before ready) or by the part's own error path.
  */
 export interface ComponentLifecycle {
+  /** Starts the part; resolves once it is ready to use (see above). */
   start(signal?: AbortSignal): Promise<unknown>;
+  /** Stops the part; resolves once everything it holds is released (see above). */
   stop(): Promise<void>;
   /** May carry what readiness produced (the apiserver's addresses); what matters is when it settles. */
   readonly ready: Promise<unknown>;
@@ -49,6 +51,7 @@ export class LifecycleGates {
     });
   }
 
+  /** The run is ready: `whenReady` and `ready` resolve. */
   markReady(): void {
     this.resolveReady();
   }
@@ -58,6 +61,7 @@ export class LifecycleGates {
     this.rejectReady(err);
   }
 
+  /** Everything the run held is released: `stopped` resolves. */
   markStopped(): void {
     this.resolveStopped();
   }
@@ -105,6 +109,7 @@ export class RunLoop implements ComponentLifecycle {
     return this.abort !== undefined;
   }
 
+  /** Starts a run of the body; resolves once it reports ready, rejects if it fails before then or a run is already on. */
   async start(signal?: AbortSignal): Promise<void> {
     if (this.abort) throw new Error(`${this.name} is already running; stop() it before starting it again`);
     const abort = new AbortController();
@@ -130,6 +135,7 @@ export class RunLoop implements ComponentLifecycle {
     return gates.whenReady;
   }
 
+  /** Aborts the current run (if any) and resolves once it has ended. */
   async stop(): Promise<void> {
     if (this.abort) this.abort.abort();
     else if (this.fresh) {

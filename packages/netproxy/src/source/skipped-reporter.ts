@@ -4,6 +4,7 @@ import type { SkippedObject } from '../state/proxy-state.js';
 
 /** Where a Warning event about a skipped object goes: core's `EventRecorder` fits. */
 export interface ProxyEventSink {
+  /** Records a Warning event about `obj` with `reason` and `message`. */
   event(obj: Readonly<KubeObject>, type: 'Warning', reason: string, message: string): Promise<void>;
 }
 

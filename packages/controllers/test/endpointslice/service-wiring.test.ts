@@ -1,6 +1,7 @@
-import { Api, FakeClock, Manager, MemoryStore, toTimestamp } from '@flotilla/core';
-import { afterEach, describe, expect, it } from 'vitest';
+import { toTimestamp } from '@flotilla/core';
+import { describe, expect, it } from 'vitest';
 import { startControllerManager } from '../../src/controller-manager.js';
+import { useManagerHarness } from '../support/manager-harness.js';
 
 /**
  * The service controllers as the preset wires them: allocation at
@@ -8,27 +9,10 @@ import { startControllerManager } from '../../src/controller-manager.js';
  * selector index, all on one Manager and FakeClock.
  */
 describe('service controllers through the preset', () => {
-  const clock = new FakeClock();
-  let store: MemoryStore;
-  let api: Api;
-  let abort: AbortController;
-  let manager: Manager;
-
-  afterEach(async () => {
-    abort.abort();
-    await manager.stopped;
-    await api.close();
-    await store.close();
-  });
-
-  async function start() {
-    store = new MemoryStore();
-    api = new Api({ store, clock });
-    abort = new AbortController();
-    manager = new Manager({ api, clock });
-    startControllerManager(manager, { controllers: ['service', 'endpoint', 'endpointslice'] });
-    await manager.start(abort.signal);
-  }
+  const harness = useManagerHarness((manager) =>
+    startControllerManager(manager, { controllers: ['service', 'endpoint', 'endpointslice'] }),
+  );
+  const { clock } = harness;
 
   const pod = (name: string, app: string, ip: string) => ({
     apiVersion: 'v1' as const,
@@ -43,32 +27,31 @@ describe('service controllers through the preset', () => {
   });
 
   it('allocates a ClusterIP at creation and follows pod readiness into Endpoints and EndpointSlices', async () => {
-    await start();
-    const svc = await api.resource('Service').create({
+    const svc = await harness.api.resource('Service').create({
       apiVersion: 'v1',
       kind: 'Service',
       metadata: { name: 'web', namespace: 'default' },
       spec: { selector: { app: 'web' }, ports: [{ port: 80, targetPort: 8080 }] },
     });
     expect(svc.spec.clusterIP).toMatch(/^10\.(9[6-9]|10\d|11[01])\./);
-    await api.resource('Pod').create(pod('web-1', 'web', '198.18.0.1'));
-    await api.resource('Pod').create(pod('db-1', 'db', '198.18.0.2'));
+    await harness.api.resource('Pod').create(pod('web-1', 'web', '198.18.0.1'));
+    await harness.api.resource('Pod').create(pod('db-1', 'db', '198.18.0.2'));
     await clock.step(100);
     const slices = async () =>
-      (await api.resource('EndpointSlice').list({ labelSelector: 'kubernetes.io/service-name=web' })).items;
+      (await harness.api.resource('EndpointSlice').list({ labelSelector: 'kubernetes.io/service-name=web' })).items;
     expect((await slices()).flatMap((s) => s.endpoints.map((e) => [e.addresses[0], e.conditions?.ready]))).toEqual([
       ['198.18.0.1', true],
     ]);
-    expect((await api.resource('Endpoints').get('default', 'web')).subsets?.[0].addresses?.map((a) => a.ip)).toEqual([
-      '198.18.0.1',
-    ]);
+    expect(
+      (await harness.api.resource('Endpoints').get('default', 'web')).subsets?.[0].addresses?.map((a) => a.ip),
+    ).toEqual(['198.18.0.1']);
 
-    await api.resource('Pod').patchStatus('default', 'web-1', {
+    await harness.api.resource('Pod').patchStatus('default', 'web-1', {
       status: { conditions: [{ type: 'Ready', status: 'False', lastTransitionTime: toTimestamp(clock.now()) }] },
     });
     await clock.step(100);
     expect((await slices())[0].endpoints[0].conditions?.ready).toBe(false);
-    expect((await api.resource('Endpoints').get('default', 'web')).subsets?.[0].notReadyAddresses?.[0].ip).toBe(
+    expect((await harness.api.resource('Endpoints').get('default', 'web')).subsets?.[0].notReadyAddresses?.[0].ip).toBe(
       '198.18.0.1',
     );
   });

@@ -197,12 +197,35 @@ export async function handleRequest(
   } catch (err) {
     logUnexpected(deps, req, err);
     writeStatus(res, statusFromError(err));
-    // A refused body may still be arriving; closing stops reading it.
-    if (!req.complete) res.once('finish', () => req.destroy());
+    discardRefusedBody(req, res);
   } finally {
     release?.();
     if (onStop) deps.stopping.removeEventListener('abort', onStop);
   }
+}
+
+/** How much of a refused body is read and dropped to keep the connection, as Go's net/http server does. */
+const MAX_DISCARDED_BODY_BYTES = 256 * 1024;
+
+/**
+ * A request refused before its body was read (401, 403, 413) may still be sending it. Closing the
+ * connection at once makes the client's next write meet a reset, which it can report instead of
+ * the refusal (kubectl printed "connection reset" for a 401); a small remainder is read and
+ * dropped so the connection lives on, a large one ends the connection.
+ */
+function discardRefusedBody(req: IncomingMessage, res: ServerResponse): void {
+  if (req.complete) return;
+  let discarded = 0;
+  const discard = (chunk: Buffer) => {
+    discarded += chunk.length;
+    if (discarded <= MAX_DISCARDED_BODY_BYTES) return;
+    req.off('data', discard);
+    // The refusal is sent whole before the connection goes.
+    if (res.writableFinished) req.destroy();
+    else res.once('finish', () => req.destroy());
+  };
+  req.on('data', discard);
+  req.resume();
 }
 
 /** Errors that are not a typed refusal are bugs or outages: log them (the client gets a generic 500). */

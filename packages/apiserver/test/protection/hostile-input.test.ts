@@ -125,6 +125,48 @@ describe('hostile input: each request gets a Status or is shed, the server stays
     release();
   });
 
+  it.each([
+    { what: 'a small refused body is read and dropped: the connection serves the next request', kb: 4, kept: true },
+    { what: 'a refused body over 256 KiB ends the connection after the refusal', kb: 1024, kept: false },
+  ])('$what', async ({ kb, kept }) => {
+    const deny: Authorizer = {
+      authorize: ({ verb }) => ({ decision: verb === 'create' ? 'Deny' : 'Allow', reason: 'no writes here' }),
+    };
+    s = await servedApi({ authorizer: deny });
+    const { port } = new URL(s.url);
+    const socket = connect(Number(port), '127.0.0.1');
+    socket.on('error', () => {});
+    let received = '';
+    socket.on('data', (chunk: Buffer) => {
+      received += chunk.toString('latin1');
+    });
+    const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    const until = async (condition: () => boolean) => {
+      while (!condition() && !socket.destroyed) await new Promise((r) => setTimeout(r, 10));
+    };
+    const body = JSON.stringify({
+      ...pod('web'),
+      metadata: { name: 'web', annotations: { a: 'x'.repeat(kb * 1024) } },
+    });
+    // The headers go first; the body only once the refusal has come back, as a slow client's would.
+    socket.write(
+      `POST ${pods} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n`,
+    );
+    await until(() => received.includes('"reason":"Forbidden"'));
+    expect(received).toMatch(/^HTTP\/1\.1 403/);
+    socket.write(body);
+    socket.write('GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n');
+    if (kept) {
+      await until(() => /HTTP\/1\.1 200 [\s\S]*\r\n0\r\n\r\n$/.test(received));
+      expect(received.match(/HTTP\/1\.1 /g)).toHaveLength(2);
+      socket.destroy();
+    } else {
+      await closed;
+      expect(received.match(/HTTP\/1\.1 /g)).toHaveLength(1);
+    }
+    await stillUpAndEmpty(s);
+  });
+
   it('an unexpected failure is a 500 whose message reveals nothing (no stack, no internal message)', async () => {
     const broken: Authorizer = {
       authorize: () => {

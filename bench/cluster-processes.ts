@@ -13,6 +13,8 @@
  * utilisation (process CPU / wall / cores), and the speed-up the split would
  * reach were both processes CPU-bound on idle cores (one-process CPU seconds
  * over the busier process's), which a loaded machine does not move.
+ * `CLUSTER_PROCESSES_PROFILE=1` adds the parent's CPU by component per run;
+ * `CLUSTER_PROCESSES_TIMEOUT_MS` bounds each run (default 180 s).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { setMaxListeners } from 'node:events';
@@ -28,6 +30,7 @@ import {
   startGroup,
 } from './cluster-sections/component-groups.js';
 import type { FromChild, ToChild } from './cluster-sections/component-process.js';
+import { printCpuByComponent, profileCpu } from './cluster-sections/cpu-by-component.js';
 import { type BenchRow, report } from './report.js';
 
 const replicas = Number(process.argv[2] ?? 10_000);
@@ -39,6 +42,8 @@ for (const s of splits) {
     throw new Error(`splits: unknown group ${s}; choose from ${componentGroups.join(', ')}`);
 }
 // Per run: a run that has not finished by then is reported with its pods not ready (a stall), and the bench goes on.
+// CLUSTER_PROCESSES_PROFILE=1: the parent's CPU by component for each run (the profiler's own cost lands in the parent).
+const profile = process.env.CLUSTER_PROCESSES_PROFILE === '1';
 const timeoutMs = Number(process.env.CLUSTER_PROCESSES_TIMEOUT_MS ?? 180_000);
 const cores = cpus().length;
 const here = dirname(fileURLToPath(import.meta.url));
@@ -180,6 +185,7 @@ async function runCluster(remote?: ComponentGroup): Promise<RunFigures> {
     () => `${replicas} pods Running and Ready (${ready.size} are; phases: ${phases(pods.cache.list())})`,
   );
   const childBefore = await child?.cpuUsage();
+  const profiler = profile ? await profileCpu() : undefined;
   const mainBefore = process.cpuUsage();
   const started = clock.now();
   await api.apply({
@@ -205,6 +211,7 @@ async function runCluster(remote?: ComponentGroup): Promise<RunFigures> {
   await allReady.catch((err: Error) => console.log(`STALLED: ${err.message}`)).finally(() => clearInterval(progress));
   const seconds = (clock.now() - started) / 1000;
   const mainCpuSeconds = cpuSeconds(process.cpuUsage(mainBefore));
+  if (profiler) printCpuByComponent(await profiler.stop(), mainCpuSeconds);
   const childAfter = await child?.cpuUsage();
   const childCpuSeconds = childBefore && childAfter ? cpuSeconds(childAfter) - cpuSeconds(childBefore) : 0;
   const load = loadavg()[0] ?? 0;

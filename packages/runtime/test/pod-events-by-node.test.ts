@@ -1,4 +1,12 @@
-import type { InformerEvent, Pod, SharedInformer } from '@flotilla/core';
+import {
+  Api,
+  FakeClock,
+  Informer,
+  type InformerEvent,
+  MemoryStore,
+  type Pod,
+  type SharedInformer,
+} from '@flotilla/core';
 import { Subject } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { podEventsOfNode } from '../src/agent/pod-events-by-node.js';
@@ -19,7 +27,7 @@ const event = (type: InformerEvent<Pod>['type'], name: string, nodeName?: string
 /** Just enough of a shared informer: its event stream, and how many subscribe to it. */
 function fakeInformer() {
   const events = new Subject<InformerEvent<Pod>>();
-  return { events, informer: { events$: events } as unknown as SharedInformer<Pod> };
+  return { events, informer: { events$: events, cache: { list: () => [] } } as unknown as SharedInformer<Pod> };
 }
 
 const seen = (events: InformerEvent<Pod>[]) => events.map((e) => `${e.type} ${e.object.metadata.name}`);
@@ -77,5 +85,36 @@ describe('podEventsOfNode', () => {
     events.next(event('added', 'a-3', 'node-a'));
     expect(seen(first)).toEqual([]);
     expect(seen(second)).toEqual(['added a-3']);
+  });
+});
+
+describe('podEventsOfNode on a real shared informer', () => {
+  it('gives an agent that joins after others the pods already bound to its node, then its live events', async () => {
+    const clock = new FakeClock();
+    const api = new Api({ store: new MemoryStore(), clock });
+    for (const [name, node] of [
+      ['a-1', 'node-a'],
+      ['b-1', 'node-b'],
+      ['b-2', 'node-b'],
+    ]) {
+      await api.resource('Pod').create(pod(name, node));
+    }
+    const abort = new AbortController();
+    const informer = new Informer<Pod>(api, 'Pod', { clock });
+    informer.start(abort.signal);
+    await informer.synced;
+    const a: InformerEvent<Pod>[] = [];
+    const b: InformerEvent<Pod>[] = [];
+    podEventsOfNode(informer, 'node-a').subscribe((e) => a.push(e));
+    // node-b's agent subscribes once the shared subscription exists (it registered its Node later).
+    podEventsOfNode(informer, 'node-b').subscribe((e) => b.push(e));
+    expect(seen(a)).toEqual(['added a-1']);
+    expect(seen(b).sort()).toEqual(['added b-1', 'added b-2']);
+    expect(b.every((e) => e.isInInitialList)).toBe(true);
+    await api.resource('Pod').create(pod('b-3', 'node-b'));
+    for (let i = 0; i < 100 && b.length < 3; i++) await new Promise((r) => setImmediate(r));
+    expect(seen(b).slice(2)).toEqual(['added b-3']);
+    expect(seen(a)).toEqual(['added a-1']);
+    abort.abort();
   });
 });

@@ -9,6 +9,14 @@ class PodEventRouter {
   constructor(private readonly informer: SharedInformer<Pod>) {}
 
   add(nodeName: string, subscriber: Subscriber<InformerEvent<Pod>>): () => void {
+    // The informer replays its cache to a new subscription only: an agent joining the shared one gets
+    // the pods already bound to its node here, or it would never run them (the scheduler may bind to
+    // a node as soon as it is registered, before its agent subscribes).
+    if (this.upstream) {
+      for (const object of this.informer.cache.list()) {
+        if (object.spec.nodeName === nodeName) subscriber.next({ type: 'added', object, isInInitialList: true });
+      }
+    }
     let subscribers = this.byNode.get(nodeName);
     if (!subscribers) {
       subscribers = new Set();

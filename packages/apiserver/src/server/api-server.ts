@@ -6,6 +6,7 @@ import type { Duplex } from 'node:stream';
 import type { TlsOptions } from 'node:tls';
 import {
   type Api,
+  authorizationAdmission,
   type Clock,
   type ComponentLifecycle,
   type Logger,
@@ -86,7 +87,11 @@ export interface ApiServerOptions {
    * `authenticator`. Default: the Api's `serviceAccountTokens`, if any.
    */
   serviceAccountTokens?: ServiceAccountTokenIssuer;
-  /** What a user may do. Default: the Api's `authorizer` (AlwaysAllow unless it was given one). */
+  /**
+   * What a user may do. Default: the Api's `authorizer` (AlwaysAllow unless it was given one).
+   * An authorizer of the server's own adds the admission it needs to the Api (RBAC's escalation
+   * check, NodeRestriction with the Node authorizer), applied to the writes made through the server.
+   */
   authorizer?: Authorizer;
   /** Time for ages in Tables. Default: the Api's clock. */
   clock?: Clock;
@@ -166,6 +171,10 @@ export class ApiServer implements ComponentLifecycle {
 
   constructor(private readonly options: ApiServerOptions) {
     this.limits = { ...defaultServerLimits, ...options.limits };
+    // Writes through the server carry their requester, so these hooks see who asked; the Api's trusted callers pass.
+    if (options.authorizer && options.authorizer !== options.api.authorizer) {
+      for (const hook of authorizationAdmission(options.authorizer)) options.api.addAdmissionHook(hook);
+    }
     this.index = new ResourceIndex(options.api, [horizontalPodAutoscalerV1]);
     this.rest = {
       api: options.api,

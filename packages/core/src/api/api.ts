@@ -1,6 +1,6 @@
+import { authorizationAdmission } from '../authz/authorization-admission.js';
 import { AuthorizedApi, type Identity, userInfoOf } from '../authz/authorized-api.js';
 import { alwaysAllowAuthorizer } from '../authz/decisions.js';
-import { escalationPolicyOf, rbacEscalationAdmission } from '../authz/escalation.js';
 import type { Authorizer } from '../authz/types.js';
 import { type Clock, RealClock } from '../clock/clock.js';
 import { BadRequestError } from '../errors/api-errors.js';
@@ -93,8 +93,7 @@ export class Api {
       ...(options.admission ?? []),
     ]);
     this.authorizer = options.authorizer ?? alwaysAllowAuthorizer;
-    const escalation = escalationPolicyOf(this.authorizer);
-    if (escalation) this.admission.add(rbacEscalationAdmission(escalation, this.authorizer));
+    for (const hook of authorizationAdmission(this.authorizer)) this.admission.add(hook);
     const maxObjectBytes = options.maxObjectBytes ?? DEFAULT_MAX_OBJECT_BYTES;
     this.namespaces = new NamespaceLifecycle(this.store, (ns) => this.client('Namespace').insert(ns, false));
     this.context = {

@@ -1,5 +1,6 @@
 export { AbacAuthorizer, type AbacPolicySpec } from './abac-authorizer.js';
 export { aggregatedRules, reconcileClusterRoleAggregation } from './aggregation.js';
+export { authorizationAdmission } from './authorization-admission.js';
 export { AuthorizedApi, type Identity, userInfoOf } from './authorized-api.js';
 export { bootstrapClusterRoleBindings, bootstrapClusterRoles } from './bootstrap-policy.js';
 export {
@@ -20,6 +21,7 @@ export {
 } from './escalation.js';
 export { forbiddenMessage } from './forbidden-message.js';
 export { NODE_USER_PREFIX, NODES_GROUP, NodeAuthorizer } from './node-authorizer.js';
+export { nodeRestrictionAdmission } from './node-restriction.js';
 export { ruleAllows, uncoveredRules } from './policy-rule.js';
 export { RbacAuthorizer, type RbacCaches, type RoleRef } from './rbac-authorizer.js';
 export { currentRequester, runAsRequester } from './requester.js';

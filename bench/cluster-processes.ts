@@ -23,6 +23,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ApiServer } from '@flotilla/apiserver';
 import { Api, InformerFactory, MemoryStore, type Node, type Pod, RealClock, silentLogger } from '@flotilla/core';
+import { benchDeployment } from './cluster-sections/bench-deployment.js';
 import {
   type ComponentGroup,
   componentGroups,
@@ -188,21 +189,7 @@ async function runCluster(remote?: ComponentGroup): Promise<RunFigures> {
   const profiler = profile ? await profileCpu() : undefined;
   const mainBefore = process.cpuUsage();
   const started = clock.now();
-  await api.apply({
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    metadata: { name: 'bench', namespace: 'default' },
-    spec: {
-      replicas,
-      selector: { matchLabels: { app: 'bench' } },
-      template: {
-        metadata: { labels: { app: 'bench' } },
-        spec: {
-          containers: [{ name: 'app', image: 'bench/app:1', resources: { requests: { cpu: '10m', memory: '16Mi' } } }],
-        },
-      },
-    },
-  });
+  await api.apply(benchDeployment(replicas));
   const progress = setInterval(
     () =>
       console.log(`  ${((clock.now() - started) / 1000).toFixed(0).padStart(4)} s: ${ready.size} running and ready`),

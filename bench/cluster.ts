@@ -21,6 +21,7 @@ import { cpus, loadavg } from 'node:os';
 import { type Pod, RealClock, silentLogger } from '@flotilla/core';
 import { Registry } from 'prom-client';
 import { LocalCluster } from '../examples/local-cluster/cluster.js';
+import { benchDeployment } from './cluster-sections/bench-deployment.js';
 import { printCpuByComponent, profileCpu } from './cluster-sections/cpu-by-component.js';
 import { runEnvelope } from './cluster-sections/envelope.js';
 import { probeRows, startLatencyProbe } from './cluster-sections/latency-probe.js';
@@ -105,21 +106,7 @@ async function deploymentRun(): Promise<BenchRow[]> {
   const profiler = await profileCpu();
   const cpuBefore = process.cpuUsage();
   const started = clock.now();
-  await cluster.api.apply({
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    metadata: { name: 'bench', namespace: 'default' },
-    spec: {
-      replicas,
-      selector: { matchLabels: { app: 'bench' } },
-      template: {
-        metadata: { labels: { app: 'bench' } },
-        spec: {
-          containers: [{ name: 'app', image: 'bench/app:1', resources: { requests: { cpu: '10m', memory: '16Mi' } } }],
-        },
-      },
-    },
-  });
+  await cluster.api.apply(benchDeployment(replicas));
   const progress = setInterval(() => {
     console.log(
       `  ${((clock.now() - started) / 1000).toFixed(0).padStart(4)} s: ${created.size} created, ${scheduled.size} scheduled, ${ready.size} running and ready`,

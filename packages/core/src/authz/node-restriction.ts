@@ -10,10 +10,11 @@ const NODE_LEASE_NAMESPACE = 'kube-node-lease';
 /**
  * Kubernetes' NodeRestriction admission: a node agent (`system:node:<name>`
  * in `system:nodes`) may create, change or delete only its own Node and its
- * own Lease in `kube-node-lease`, and create only mirror pods bound to
- * itself. The Node authorizer decides before the object is known, so a
- * create naming another node passes it and is refused here. Writes of other
- * users, and of the Api's trusted callers, are not looked at.
+ * own Lease in `kube-node-lease` (no Lease elsewhere), and create only
+ * mirror pods bound to itself. The Node authorizer decides before the
+ * object is known, so a create naming another node passes it and is
+ * refused here. Writes of other users, and of the Api's trusted callers,
+ * are not looked at.
  */
 export function nodeRestrictionAdmission(): AdmissionHook {
   return {
@@ -26,12 +27,17 @@ export function nodeRestrictionAdmission(): AdmissionHook {
       if (req.kind === 'Node' && name !== node) {
         throw new ForbiddenError(`node "${node}" is not allowed to modify node "${name}"`);
       }
-      if (req.kind === 'Lease' && req.object.metadata.namespace === NODE_LEASE_NAMESPACE && name !== node) {
-        throw new ForbiddenError('can only access node lease with the same name as the requesting node');
-      }
+      if (req.kind === 'Lease') admitNodeLease(node, req.object.metadata.namespace, name);
       if (req.kind === 'Pod' && req.operation === 'CREATE') admitMirrorPod(node, req.object as Pod);
     },
   };
+}
+
+function admitNodeLease(node: string, namespace: string | undefined, name: string): void {
+  if (namespace !== NODE_LEASE_NAMESPACE) {
+    throw new ForbiddenError(`can only access leases in the "${NODE_LEASE_NAMESPACE}" system namespace`);
+  }
+  if (name !== node) throw new ForbiddenError('can only access node lease with the same name as the requesting node');
 }
 
 function admitMirrorPod(node: string, pod: Pod): void {

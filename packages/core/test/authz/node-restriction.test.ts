@@ -39,7 +39,11 @@ const creates: [what: string, object: KubeObject, refusal: string | undefined][]
   ['another Node', node('node-2'), 'node "node-1" is not allowed to modify node "node-2"'],
   ['its own Lease', lease('node-1'), undefined],
   ['another node Lease', lease('node-2'), 'can only access node lease with the same name as the requesting node'],
-  ['a Lease outside kube-node-lease (left to RBAC)', lease('node-2', 'default'), undefined],
+  [
+    'a Lease outside kube-node-lease, even its own name',
+    lease('node-1', 'default'),
+    'can only access leases in the "kube-node-lease" system namespace',
+  ],
   ['a mirror pod bound to itself', pod('m', 'node-1', true), undefined],
   [
     'a pod that is not a mirror pod',

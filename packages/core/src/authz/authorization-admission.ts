@@ -1,14 +1,9 @@
 import type { AdmissionHook } from '../api/types.js';
+import { chainMembers } from './decisions.js';
 import { escalationPolicyOf, rbacEscalationAdmission } from './escalation.js';
 import { NodeAuthorizer } from './node-authorizer.js';
 import { nodeRestrictionAdmission } from './node-restriction.js';
 import type { Authorizer } from './types.js';
-
-/** The members of a chain (an authorizer with an `authorizers` list), or the authorizer itself. */
-function membersOf(authorizer: Authorizer): Authorizer[] {
-  const members = (authorizer as { authorizers?: readonly Authorizer[] }).authorizers;
-  return members ? members.flatMap(membersOf) : [authorizer];
-}
 
 /**
  * The admission an authorizer needs to hold what it promises, for writes
@@ -21,6 +16,6 @@ export function authorizationAdmission(authorizer: Authorizer): AdmissionHook[] 
   const hooks: AdmissionHook[] = [];
   const escalation = escalationPolicyOf(authorizer);
   if (escalation) hooks.push(rbacEscalationAdmission(escalation, authorizer));
-  if (membersOf(authorizer).some((a) => a instanceof NodeAuthorizer)) hooks.push(nodeRestrictionAdmission());
+  if (chainMembers(authorizer).some((a) => a instanceof NodeAuthorizer)) hooks.push(nodeRestrictionAdmission());
   return hooks;
 }

@@ -43,3 +43,8 @@ export class AuthorizerChain implements Authorizer {
     return noOpinion(reasons.join(', '));
   }
 }
+
+/** The authorizers a chain is made of, nested chains flattened; any other authorizer is its own only member. */
+export function chainMembers(authorizer: Authorizer): Authorizer[] {
+  return authorizer instanceof AuthorizerChain ? authorizer.authorizers.flatMap(chainMembers) : [authorizer];
+}

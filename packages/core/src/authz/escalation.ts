@@ -1,7 +1,7 @@
 import type { AdmissionHook, AdmissionRequest } from '../api/types.js';
 import { ForbiddenError } from '../errors/api-errors.js';
 import type { ClusterRole, ClusterRoleBinding, PolicyRule, Role, RoleBinding } from '../model/rbac-v1.js';
-import { SYSTEM_MASTERS } from './decisions.js';
+import { chainMembers, SYSTEM_MASTERS } from './decisions.js';
 import { uncoveredRules } from './policy-rule.js';
 import type { RoleRef } from './rbac-authorizer.js';
 import type { Authorizer, RuleResolver, UserInfo } from './types.js';
@@ -137,7 +137,5 @@ const isEscalationPolicy = (a: Authorizer): a is Authorizer & EscalationPolicy =
 
 /** The rule resolver of an authorizer, or of the first member of a chain that has one (RBAC); `undefined` if none. */
 export function escalationPolicyOf(authorizer: Authorizer): EscalationPolicy | undefined {
-  if (isEscalationPolicy(authorizer)) return authorizer;
-  const members = (authorizer as { authorizers?: readonly Authorizer[] }).authorizers;
-  return members?.map(escalationPolicyOf).find((p) => p !== undefined);
+  return chainMembers(authorizer).find(isEscalationPolicy);
 }

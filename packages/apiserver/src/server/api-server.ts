@@ -6,7 +6,6 @@ import type { Duplex } from 'node:stream';
 import type { TlsOptions } from 'node:tls';
 import {
   type Api,
-  authorizationAdmission,
   type Clock,
   type ComponentLifecycle,
   type Logger,
@@ -172,9 +171,7 @@ export class ApiServer implements ComponentLifecycle {
   constructor(private readonly options: ApiServerOptions) {
     this.limits = { ...defaultServerLimits, ...options.limits };
     // Writes through the server carry their requester, so these hooks see who asked; the Api's trusted callers pass.
-    if (options.authorizer && options.authorizer !== options.api.authorizer) {
-      for (const hook of authorizationAdmission(options.authorizer)) options.api.addAdmissionHook(hook);
-    }
+    if (options.authorizer) options.api.addAuthorizationAdmission(options.authorizer);
     this.index = new ResourceIndex(options.api, [horizontalPodAutoscalerV1]);
     this.rest = {
       api: options.api,

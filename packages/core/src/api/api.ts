@@ -4,6 +4,7 @@ import { alwaysAllowAuthorizer } from '../authz/decisions.js';
 import type { Authorizer } from '../authz/types.js';
 import { type Clock, RealClock } from '../clock/clock.js';
 import { BadRequestError } from '../errors/api-errors.js';
+import { DEFAULT_MAX_INPUT_ENTRIES } from '../json/json-limits.js';
 import { isJsonObject } from '../json/json-object.js';
 import type { Pod } from '../model/core-v1.js';
 import type { BuiltinKind, BuiltinKinds } from '../model/kinds.js';
@@ -38,6 +39,17 @@ export interface ApiOptions {
   admission?: AdmissionHook[];
   /** Largest serialized object accepted. Default 1.5 MiB (etcd's limit). */
   maxObjectBytes?: number;
+  /**
+   * Most entries (object members and list items, at any depth, counted
+   * together) one write's input (object or patch) may hold; a bigger one is
+   * refused with an `InvalidError` naming the object or list where the count
+   * passed it, before anything else reads it. Entries under
+   * `metadata.managedFields` count against their own budget, twice this.
+   * Default `DEFAULT_MAX_INPUT_ENTRIES` (20,000). A Flotilla protection
+   * Kubernetes does not have: one write must not hold the event loop every
+   * request shares (see `DEFAULT_MAX_INPUT_ENTRIES`).
+   */
+  maxInputEntries?: number;
   /**
    * The authorization chain `api.as(identity)` checks every call against
    * (e.g. `new AuthorizerChain([nodeAuthorizer, rbac])`). Default: allow
@@ -77,6 +89,8 @@ export class Api {
   /** What signs and verifies service account tokens, if this Api issues them. */
   readonly serviceAccountTokens: ServiceAccountTokenIssuer | undefined;
   private readonly admission: AdmissionChain;
+  /** Authorizers whose admission is already in the chain (see `addAuthorizationAdmission`). */
+  private readonly admittedAuthorizers = new WeakSet<Authorizer>();
   private readonly namespaces: NamespaceLifecycle;
   private readonly clients = new Map<string, ApiResourceClient>();
   private readonly context: ApiContext;
@@ -93,7 +107,7 @@ export class Api {
       ...(options.admission ?? []),
     ]);
     this.authorizer = options.authorizer ?? alwaysAllowAuthorizer;
-    for (const hook of authorizationAdmission(this.authorizer)) this.admission.add(hook);
+    this.addAuthorizationAdmission(this.authorizer);
     const maxObjectBytes = options.maxObjectBytes ?? DEFAULT_MAX_OBJECT_BYTES;
     this.namespaces = new NamespaceLifecycle(this.store, (ns) => this.client('Namespace').insert(ns, false));
     this.context = {
@@ -102,7 +116,10 @@ export class Api {
       admission: this.admission,
       namespaces: this.namespaces,
       maxObjectBytes,
-      maxInputBytes: 2 * maxObjectBytes,
+      inputLimits: {
+        maxBytes: 2 * maxObjectBytes,
+        maxEntries: options.maxInputEntries ?? DEFAULT_MAX_INPUT_ENTRIES,
+      },
       timestamps: new TimestampSource(this.clock),
     };
     this.customResources = new CustomResourceLifecycle(this.registry, this.store, {
@@ -148,6 +165,18 @@ export class Api {
   /** Adds an admission hook after those already registered in its phase. */
   addAdmissionHook(hook: AdmissionHook): void {
     this.admission.add(hook);
+  }
+
+  /**
+   * Adds the admission `authorizer` needs to hold what it promises for writes
+   * made on behalf of a requester (see `authorizationAdmission`), once: a
+   * second call with the same authorizer, e.g. from a second ApiServer over
+   * this Api, adds nothing, so no check runs twice per write.
+   */
+  addAuthorizationAdmission(authorizer: Authorizer): void {
+    if (this.admittedAuthorizers.has(authorizer)) return;
+    this.admittedAuthorizers.add(authorizer);
+    for (const hook of authorizationAdmission(authorizer)) this.admission.add(hook);
   }
 
   /**

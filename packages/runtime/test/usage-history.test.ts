@@ -1,13 +1,22 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { RingBuffer } from '../src/agent/stats/ring-buffer.js';
+import { UsageRing } from '../src/agent/stats/usage-ring.js';
 import { UsageHistory } from '../src/index.js';
 
-describe('RingBuffer', () => {
-  it('holds the last `capacity` values in order, whatever was pushed', () => {
+describe('UsageRing', () => {
+  const samples = fc.array(
+    fc.record({
+      time: fc.integer({ min: 0, max: 2 ** 45 }),
+      cpuNanoCores: fc.integer({ min: 0, max: 2 ** 40 }),
+      memoryWorkingSetBytes: fc.maxSafeNat(),
+    }),
+    { maxLength: 100 },
+  );
+
+  it('holds the last `capacity` samples in order, whatever was pushed (growing as it fills)', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 20 }), fc.array(fc.integer(), { maxLength: 100 }), (capacity, values) => {
-        const ring = new RingBuffer<number>(capacity);
+      fc.property(fc.integer({ min: 1, max: 20 }), samples, (capacity, values) => {
+        const ring = new UsageRing(capacity);
         for (const v of values) ring.push(v);
         expect(ring.toArray()).toEqual(values.slice(-capacity));
         expect(ring.size).toBe(Math.min(capacity, values.length));
@@ -16,7 +25,7 @@ describe('RingBuffer', () => {
   });
 
   it.each([0, -1, 1.5])('refuses capacity %s', (capacity) => {
-    expect(() => new RingBuffer(capacity)).toThrow(RangeError);
+    expect(() => new UsageRing(capacity)).toThrow(RangeError);
   });
 });
 

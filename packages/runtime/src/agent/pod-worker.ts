@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   type Clock,
   type ClusterApi,
@@ -75,6 +76,7 @@ export class PodWorker {
   private terminationStarted?: Promise<void>;
   private readonly probes = new Map<string, ProbeWorker>();
   private readonly waiting = new Map<string, { reason: string; message?: string }>();
+  /** A digest of the status last written (not its ~1 kB of JSON: an agent holds one per running pod). */
   private lastWritten = '';
   private retry?: { cancel(): void };
   private wake?: { at: number; handle: { cancel(): void } };
@@ -522,10 +524,11 @@ export class PodWorker {
       this.ctx.clock.now(),
     );
     const json = JSON.stringify(status);
-    if (json === this.lastWritten || json === JSON.stringify(this.pod.status)) return;
+    const digest = createHash('sha1').update(json).digest('base64');
+    if (digest === this.lastWritten || json === JSON.stringify(this.pod.status)) return;
     try {
       const written = await this.ctx.api.resource('Pod').updateStatus({ ...structuredClone(this.pod), status } as Pod);
-      this.lastWritten = json;
+      this.lastWritten = digest;
       // The informer has usually handed over this very version already (its shared, frozen copy): keep that one
       // rather than hold a second copy of the pod for as long as it runs.
       if (!this.pod.metadata.deletionTimestamp && revisionOf(written) > revisionOf(this.pod)) this.pod = written;

@@ -1,4 +1,4 @@
-import { RingBuffer } from './ring-buffer.js';
+import { UsageRing } from './usage-ring.js';
 
 /** One CPU and memory reading. */
 export interface UsageSample {
@@ -27,16 +27,16 @@ export interface UsageHistorySnapshot {
 
 /**
  * Per-node and per-pod usage samples over a sliding window, each series a
- * ring buffer sized `windowMs / intervalMs` (+1), so the history's memory is
- * bounded by the number of pods whatever the uptime. Series of pods that
+ * typed ring of at most `windowMs / intervalMs` (+1) samples, so the
+ * history's memory is bounded by the number of pods whatever the uptime. Series of pods that
  * are gone are dropped with `forgetPod`.
  */
 export class UsageHistory {
   /** How far back samples are kept, in ms. */
   readonly windowMs: number;
   private readonly capacity: number;
-  private readonly node: RingBuffer<UsageSample>;
-  private readonly pods = new Map<string, RingBuffer<UsageSample>>();
+  private readonly node: UsageRing;
+  private readonly pods = new Map<string, UsageRing>();
 
   constructor(options: UsageHistoryOptions = {}) {
     this.windowMs = options.windowMs ?? 15 * 60_000;
@@ -47,7 +47,7 @@ export class UsageHistory {
       );
     }
     this.capacity = Math.ceil(this.windowMs / intervalMs) + 1;
-    this.node = new RingBuffer(this.capacity);
+    this.node = new UsageRing(this.capacity);
   }
 
   /** Records the node's usage. */
@@ -60,7 +60,7 @@ export class UsageHistory {
     const key = `${namespace}/${name}`;
     let series = this.pods.get(key);
     if (!series) {
-      series = new RingBuffer(this.capacity);
+      series = new UsageRing(this.capacity);
       this.pods.set(key, series);
     }
     series.push(sample);
@@ -73,7 +73,7 @@ export class UsageHistory {
 
   /** The samples within the window ending at `now`, oldest first. */
   snapshot(now: number): UsageHistorySnapshot {
-    const recent = (series: RingBuffer<UsageSample>) => series.toArray().filter((s) => s.time > now - this.windowMs);
+    const recent = (series: UsageRing) => series.toArray().filter((s) => s.time > now - this.windowMs);
     const pods: Record<string, UsageSample[]> = {};
     for (const [key, series] of this.pods) pods[key] = recent(series);
     return { windowMs: this.windowMs, node: recent(this.node), pods };

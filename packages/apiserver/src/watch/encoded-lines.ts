@@ -1,17 +1,24 @@
 import type { WatchEvent } from '@flotilla/core';
+import { objectJson } from '../encoding/object-json.js';
 
 /** A watch event's type: the store's, or the server's own BOOKMARK and ERROR. */
 export type EventType = WatchEvent['type'] | 'BOOKMARK' | 'ERROR';
 
-/** One watch event as its line on the wire: `{"type":...,"object":...}` and a newline. */
-export const eventLine = (type: EventType, object: unknown): Buffer =>
-  Buffer.from(`{"type":${JSON.stringify(type)},"object":${JSON.stringify(object)}}\n`);
+const LINE_END = Buffer.from('}\n');
 
 /**
- * Each store change's line, encoded once: the store gives every watcher its
- * own copy of the object, but a change is named by its type, object uid and
- * revision, so a hundred watchers of one kind cost one serialization per
- * change, not a hundred. The newest `capacity` lines are kept; a watcher far
+ * One watch event as its line on the wire: `{"type":...,"object":...}` and a
+ * newline. The object's text comes from `objectJson`: a store's shared
+ * object is encoded once, for every watch and every later list.
+ */
+export const eventLine = (type: EventType, object: object): Buffer =>
+  Buffer.concat([Buffer.from(`{"type":${JSON.stringify(type)},"object":`), objectJson(object), LINE_END]);
+
+/**
+ * Each store change's line, made once: watchers of different scopes (or of
+ * an etcd store) get different copies of the object, but a change is named
+ * by its type, object uid and revision, so a hundred watchers of one kind
+ * cost one line per change, not a hundred. The newest `capacity` lines are kept; a watcher far
  * enough behind to miss them encodes its own.
  */
 export class EncodedLines {

@@ -11,9 +11,9 @@ const RECENT_EVENTS_KEPT = 1024;
 
 /**
  * One store watch serving every HTTP watcher of the same scope (namespace
- * and selectors): the store copies each change once for it instead of once
- * per watcher, and the watchers get the same event object (they only read
- * it). It keeps the newest changes, so a watcher that starts from a
+ * and selectors): the store copies each change once for it (or, asked
+ * `shared`, hands over its own frozen object) instead of once per watcher,
+ * and the watchers get the same event object (they only read it). It keeps the newest changes, so a watcher that starts from a
  * revision it has already passed gets those first, then the live ones; a
  * watcher from an older revision than it holds watches on its own.
  */

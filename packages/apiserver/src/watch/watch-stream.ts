@@ -47,10 +47,13 @@ export async function serveWatch(r: RestRequest, s: RestServices): Promise<void>
   const opts = s.watch;
   const namespace = r.info.namespace || undefined;
   const initial = q.sendInitialEvents === true || q.resourceVersion === undefined || q.resourceVersion === '0';
+  // A plain JSON watcher only serializes what it gets: it reads the store's own objects, whose JSON is cached.
+  const plain = !r.view.table && !r.conversion;
   let items: readonly KubeObject[] = [];
   let from = q.resourceVersion;
   if (initial) {
-    const list = await r.client.list({ namespace, labelSelector: q.labelSelector, fieldSelector: q.fieldSelector });
+    const { labelSelector, fieldSelector } = q;
+    const list = await r.client.list({ namespace, labelSelector, fieldSelector, shared: plain });
     items = list.items;
     from = list.resourceVersion;
   }
@@ -102,7 +105,7 @@ export async function serveWatch(r: RestRequest, s: RestServices): Promise<void>
         setImmediate(flush);
       }
     };
-    const send = (type: EventType, object: unknown) => write(eventLine(type, object));
+    const send = (type: EventType, object: object) => write(eventLine(type, object));
     const bookmark = (annotations?: Record<string, string>) =>
       send('BOOKMARK', {
         kind: r.type.kind,
@@ -127,11 +130,11 @@ export async function serveWatch(r: RestRequest, s: RestServices): Promise<void>
     }
     const scope = { namespace, resourceVersion: from, labelSelector: q.labelSelector, fieldSelector: q.fieldSelector };
     // Plain JSON watchers of one scope share one store watch; a Table or converted view is made per watcher.
-    const events = r.view.table || r.conversion ? r.client.watch(scope) : sharedWatch(r.client, scope);
+    const events = plain ? sharedWatch(r.client, { ...scope, shared: true }) : r.client.watch(scope);
     subscription = events.subscribe({
       next: (event) => {
         lastRevision = event.object.metadata.resourceVersion ?? lastRevision;
-        if (r.view.table || r.conversion) send(event.type, r.view.object(event.object));
+        if (!plain) send(event.type, r.view.object(event.object));
         else write(plainEventLine(s, event as WatchEvent));
       },
       error: (err: unknown) => {

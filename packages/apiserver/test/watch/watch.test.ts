@@ -95,6 +95,23 @@ describe('watch over HTTP: chunked newline-delimited JSON events', () => {
     w.cancel();
   });
 
+  it('a list after a watch sent the changes answers the latest state: the text the watch encoded is reused, never stale', async () => {
+    const created = (await s.json('POST', pods, pod('a', { app: 'v1' }))).json;
+    const w = openWatch(s.url, `${pods}?watch=true&resourceVersion=${created.metadata.resourceVersion}`);
+    await s.json('POST', pods, pod('b', { app: 'v1' }));
+    await s.json('PATCH', `${pods}/a`, { metadata: { labels: { app: 'v2' } } }, 'application/merge-patch+json');
+    const modified = await w.until((e) => e.type === 'MODIFIED');
+    const added = await w.until((e) => e.type === 'ADDED');
+    const list = (await s.json('GET', pods)).json;
+    expect(list.items).toEqual([modified.object, added.object]);
+    expect(list.items).toEqual((await s.api.resource('Pod').list()).items);
+    expect(list.items.map((p: { metadata: { labels: { app: string } } }) => p.metadata.labels.app)).toEqual([
+      'v2',
+      'v1',
+    ]);
+    w.cancel();
+  });
+
   it('a resourceVersion older than the history: an ERROR event with a 410 Expired Status, then the end', async () => {
     for (let i = 0; i < 60; i++)
       await s.json('POST', '/api/v1/namespaces/default/configmaps', { metadata: { name: `c${i}` } });

@@ -207,6 +207,7 @@ export class ApiResourceClient<T extends KubeObject = KubeObject> implements Res
       labelSelector: selector.labelSelector,
       limit: opts.limit,
       continue: opts.continue,
+      shared: opts.shared,
     });
     const items = (selector.everything ? page.items : page.items.filter(selector.matches)) as T[];
     return page.continue === undefined

@@ -64,7 +64,8 @@ export function watchSelected(
     let closed = false;
     let inner: { unsubscribe(): void } | undefined;
     store
-      .list(resource, { namespace: opts.namespace, labelSelector: selector.labelSelector })
+      // The list only seeds the selection: it reads the store's own objects instead of copying them.
+      .list(resource, { namespace: opts.namespace, labelSelector: selector.labelSelector, shared: true })
       .then((list) => {
         if (closed) return;
         const listed = Number(list.resourceVersion);

@@ -14,6 +14,12 @@ export interface ClientListOptions {
   limit?: number;
   /** The token from the previous page; the pages of one list are consistent at one revision. */
   continue?: string;
+  /**
+   * Take the store's own objects, deeply frozen, instead of copies: for a
+   * caller that only reads them (an apiserver serializing a list). See
+   * `ListOptions.shared`.
+   */
+  shared?: boolean;
 }
 
 /** Options for `ResourceClient.watch`. */

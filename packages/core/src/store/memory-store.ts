@@ -11,6 +11,7 @@ import {
   ExpiredError,
   NotFoundError,
 } from '../errors/api-errors.js';
+import { deepFreeze } from '../informer/deep-freeze.js';
 import { cloneJson } from '../json/clone-json.js';
 import { compileLabelSelector } from '../model/labels.js';
 import type { KubeObject } from '../model/meta.js';
@@ -119,8 +120,9 @@ const defaultWatchBufferEvents = 10_000;
  *   changes it is closed with `ExpiredError`.
  * - Memory is bounded: the history holds at most `historyLimit` writes and
  *   about `historyBytes` bytes of objects.
- * - Each watcher receives its own copy of every object, unless it asked to
- *   share the store's own, frozen (`WatchOptions.shared`: informers do).
+ * - Each watcher and list receives its own copy of every object, unless it
+ *   asked to share the store's own, frozen (`WatchOptions.shared`: informers
+ *   do; `ListOptions.shared`: the apiserver's lists do).
  * - Every page of a list is read at the first page's revision: later writes
  *   are undone from the history, so pages never skip or repeat an object.
  * - `delete` returns, and the `DELETED` event carries, the last stored state
@@ -185,7 +187,7 @@ export class MemoryStore implements Store {
         more = true;
         break;
       }
-      items.push(cloneJson(stored.object));
+      items.push(opts.shared ? (deepFreeze(stored.object) as KubeObject) : cloneJson(stored.object));
       lastKey = view.keys[i];
     }
     const result: ListResult = { items, resourceVersion: String(revision) };

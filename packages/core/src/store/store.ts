@@ -21,6 +21,13 @@ export interface ListOptions {
   limit?: number;
   /** The token from the previous page. The pages of one list are consistent at one revision. */
   continue?: string;
+  /**
+   * The caller takes the store's own objects, deeply frozen, instead of
+   * copies: for a reader that only reads them (an apiserver that serializes
+   * them). As `WatchOptions.shared`, stores that decode every read (etcd)
+   * give fresh objects whatever this says.
+   */
+  shared?: boolean;
 }
 
 /** One page of a list, read at one store revision. */

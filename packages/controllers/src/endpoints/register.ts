@@ -2,6 +2,7 @@ import type { ClusterApi, Manager, Pod, Service } from '@flotilla/core';
 import { servicesSelecting } from '../cache-indexes/label-pairs.js';
 import { managerContext } from '../controller-context/controller-context.js';
 import type { RegisterOptions } from '../replicaset/register.js';
+import { podEndpointsChanged } from '../service-backends/pod-endpoint.js';
 import { type EndpointsOptions, EndpointsReconciler } from './endpoints-controller.js';
 
 /** Options of `registerEndpointsController`. */
@@ -25,6 +26,7 @@ export function registerEndpointsController(
       servicesSelecting(services, pod).map((s) => ({ namespace: s.metadata.namespace, name: s.metadata.name })),
     )
     .watches('Endpoints', (ep) => [{ namespace: ep.metadata.namespace, name: ep.metadata.name }])
+    .withEventFilter(podEndpointsChanged)
     .concurrency(opts.concurrency ?? 5)
     .reconcile(reconciler);
   return reconciler;

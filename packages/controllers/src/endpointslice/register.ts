@@ -2,6 +2,7 @@ import type { ClusterApi, Manager, Pod, Service } from '@flotilla/core';
 import { servicesSelecting } from '../cache-indexes/label-pairs.js';
 import { managerContext } from '../controller-context/controller-context.js';
 import type { RegisterOptions } from '../replicaset/register.js';
+import { podEndpointsChanged } from '../service-backends/pod-endpoint.js';
 import type { EndpointSlice } from './discovery-types.js';
 import { type EndpointSliceOptions, EndpointSliceReconciler } from './endpointslice-controller.js';
 import { SERVICE_NAME_LABEL } from './slice-labels.js';
@@ -36,6 +37,7 @@ export function registerEndpointSliceController(
       // Our own writes do not wake the service again (a build would otherwise queue every service twice).
       return name && reconciler.wakesService(slice) ? [{ namespace: slice.metadata.namespace, name }] : [];
     })
+    .withEventFilter(podEndpointsChanged)
     .concurrency(opts.concurrency ?? 5)
     .reconcile(reconciler);
   return reconciler;

@@ -1,4 +1,4 @@
-import type { Node, ObjectCache, Pod, Service } from '@flotilla/core';
+import type { InformerEvent, KubeObject, Node, ObjectCache, Pod, Service } from '@flotilla/core';
 import { ZONE_LABEL } from '../node-lifecycle/zone-disruption.js';
 import { isPodFinished, isPodReady, isPodTerminating } from '../pod-control/pod-state.js';
 import { resolveTargetPort } from './target-port.js';
@@ -27,6 +27,39 @@ export interface PodEndpoint {
   /** Identifies the port set, to group endpoints that share it. */
   portsKey: string;
   hostname?: string;
+}
+
+/**
+ * What of a pod any Service's endpoints are built from: its labels (which
+ * services select it), hostname and subdomain, IPs, readiness, deletion and
+ * whether it finished. Its name, namespace, uid and ports are immutable, and
+ * its node is set before it has an IP (a pod without one is no endpoint).
+ */
+function endpointInputs(pod: Readonly<Pod>): string {
+  const { labels, deletionTimestamp } = pod.metadata;
+  const ip = pod.status?.podIP;
+  return JSON.stringify([
+    labels ?? {},
+    pod.spec.hostname,
+    pod.spec.subdomain,
+    deletionTimestamp,
+    ip,
+    pod.status?.podIPs,
+    ip ? pod.spec.nodeName : undefined,
+    isPodReady(pod),
+    isPodFinished(pod),
+  ]);
+}
+
+/**
+ * Lets through every event except a Pod update that cannot change any
+ * Service's endpoints (Kubernetes' `podEndpointsChanged`: the Endpoints and
+ * EndpointSlice controllers skip such updates, e.g. a pod's binding to a node
+ * or a status write that keeps its IP and readiness).
+ */
+export function podEndpointsChanged(event: InformerEvent<KubeObject>): boolean {
+  if (event.type !== 'updated' || event.object.kind !== 'Pod' || !event.oldObject) return true;
+  return endpointInputs(event.oldObject as Readonly<Pod>) !== endpointInputs(event.object as Readonly<Pod>);
 }
 
 /** Whether the pod can be a backend at all (Kubernetes' `ShouldPodBeInEndpoints`). */

@@ -42,7 +42,7 @@ import type {
   ResourceClient,
   WriteOptions,
 } from './types.js';
-import { assertSchema, copyWriteInput } from './write-input.js';
+import { assertSchema, copyWriteInput, type WriteInputLimits } from './write-input.js';
 
 /** What every resource client of one Api shares. */
 export interface ApiContext {
@@ -53,11 +53,13 @@ export interface ApiContext {
   /** Largest serialized object accepted, in bytes. */
   readonly maxObjectBytes: number;
   /**
-   * Largest serialized input (object or patch) read at all, in bytes: a
-   * bigger one is refused before anything else runs. Kubernetes reads request
-   * bodies up to twice etcd's object limit (3 MiB against 1.5 MiB).
+   * The budgets of an input (object or patch) read at all: a bigger one is
+   * refused before anything else runs. `maxBytes` is its serialized size:
+   * Kubernetes reads request bodies up to twice etcd's object limit (3 MiB
+   * against 1.5 MiB). `maxEntries` is Flotilla's own (see
+   * `DEFAULT_MAX_INPUT_ENTRIES`).
    */
-  readonly maxInputBytes: number;
+  readonly inputLimits: WriteInputLimits;
   /** `creationTimestamp` values from `clock`. */
   readonly timestamps: TimestampSource;
 }
@@ -428,7 +430,7 @@ export class ApiResourceClient<T extends KubeObject = KubeObject> implements Res
     if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
       throw new BadRequestError(`${method} needs a JSON merge patch object, e.g. { metadata: { labels: { a: 'b' } } }`);
     }
-    const body = copyWriteInput(raw, this.kind, method, this.ctx.maxInputBytes);
+    const body = copyWriteInput(raw, this.kind, method, this.ctx.inputLimits);
     const precondition = (body as { metadata?: { resourceVersion?: unknown } }).metadata?.resourceVersion;
     return this.rewrite(
       ref,
@@ -577,7 +579,7 @@ export class ApiResourceClient<T extends KubeObject = KubeObject> implements Res
    * `copyWriteInput`, `assertSchema`), of this kind.
    */
   private adopt(obj: unknown, method: string): KubeObject {
-    const next = copyWriteInput(obj, this.kind, method, this.ctx.maxInputBytes);
+    const next = copyWriteInput(obj, this.kind, method, this.ctx.inputLimits);
     assertSchema(next, this.type);
     if (next.kind !== undefined && next.kind !== this.kind) {
       throw new BadRequestError(`this client serves ${this.kind}, not ${next.kind}: use api.resource('${next.kind}')`);

@@ -4,7 +4,7 @@ import { isJsonObject } from '../json/json-object.js';
 import type { KubeObject } from '../model/meta.js';
 import type { ResourceType } from '../registry/resource-type.js';
 import { objectSchemaErrors } from '../schema/object-schema-errors.js';
-import { invalid } from '../validation/field-errors.js';
+import { invalid, tooManyEntries } from '../validation/field-errors.js';
 
 /**
  * The door of every write: what a caller hands to create, update,
@@ -40,20 +40,33 @@ function safeDisplayName(input: unknown): string {
   }
 }
 
+/** The budgets of one write's input: its serialized bytes and its entries. */
+export interface WriteInputLimits {
+  /** Largest serialized input, in bytes. */
+  maxBytes: number;
+  /** Most object members and list items, at any depth (see `copyJsonInput`). */
+  maxEntries: number;
+}
+
 /**
  * A private copy of `input`, which must be a JSON object: `BadRequestError`
  * when it is not an object at all (`null`, a string, an array),
  * `InvalidError` naming the path of a member that is not JSON (BigInt, NaN,
  * Infinity, a function, a symbol, a Date or other class instance, a cycle)
  * or nests deeper than `MAX_JSON_DEPTH`, `RequestTooLargeError` when its
- * serialization exceeds `maxBytes`. `method` and `kind` word the errors.
+ * serialization exceeds `limits.maxBytes`, `InvalidError` naming the object
+ * or list where its entries pass `limits.maxEntries` (see `copyJsonInput`).
+ * `method` and `kind` word the errors.
  */
-export function copyWriteInput(input: unknown, kind: string, method: string, maxBytes: number): KubeObject {
+export function copyWriteInput(input: unknown, kind: string, method: string, limits: WriteInputLimits): KubeObject {
   if (!isJsonObject(input)) throw new BadRequestError(`${method} needs an object, not ${describeBody(input)}`);
-  const copy = copyJsonInput(input, maxBytes);
+  const copy = copyJsonInput(input, limits.maxBytes, limits.maxEntries);
   if (copy.ok) return copy.value as KubeObject;
   const problem = copy.problem;
-  if (problem.reason === 'tooLarge') throw new RequestTooLargeError(problem.bytes, maxBytes);
+  if (problem.reason === 'tooLarge') throw new RequestTooLargeError(problem.bytes, limits.maxBytes);
+  if (problem.reason === 'tooManyEntries') {
+    throw new InvalidError(kind, safeDisplayName(input), [tooManyEntries(problem.path || '<body>', problem.max)]);
+  }
   throw new InvalidError(kind, safeDisplayName(input), [
     invalid(problem.path || '<body>', problem.shown, problem.detail),
   ]);

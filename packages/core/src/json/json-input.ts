@@ -1,24 +1,25 @@
-import { MAX_JSON_DEPTH } from './json-limits.js';
+import { MANAGED_FIELDS_ENTRY_FACTOR, MAX_JSON_DEPTH } from './json-limits.js';
 import { setMember } from './json-object.js';
+import { renderPath, shownPath } from './json-path.js';
 
 /**
  * Why a value handed to the Api is not a JSON document: `invalid` names the
  * first offending member (`path`, e.g. `spec.containers[0].x`) with a short
  * rendering of what it holds (`bigint`, `NaN`, `Date`, ...); `tooLarge`
- * means its serialized form would exceed the byte budget.
+ * means its serialized form would exceed the byte budget; `tooManyEntries`
+ * names the object or list (`path`) whose entries passed the entry budget
+ * (`max`, the budget that applied there).
  */
 export type JsonInputProblem =
   | { reason: 'invalid'; path: string; shown: string; detail: string }
-  | { reason: 'tooLarge'; bytes: number };
+  | { reason: 'tooLarge'; bytes: number }
+  | { reason: 'tooManyEntries'; path: string; max: number };
 
 /** The outcome of `copyJsonInput`: a private copy, or the first problem found. */
 export type JsonInputResult = { ok: true; value: unknown } | { ok: false; problem: JsonInputProblem };
 
 /** Marks a failed branch while the copy unwinds; never escapes this module. */
 const FAILED: unique symbol = Symbol('failed');
-
-/** How many path segments a depth error shows before eliding the rest. */
-const SHOWN_DEEP_SEGMENTS = 12;
 
 /**
  * A deep copy of `value` that is a JSON document and nothing else: plain
@@ -30,13 +31,27 @@ const SHOWN_DEEP_SEGMENTS = 12;
  * `undefined` in an array, class instances such as Date or Map, a cycle) is
  * reported with the path of the first offending member, never thrown.
  *
- * Guarantees: returns in time linear in the input's size up to the byte
- * budget, whatever the input (shared subtrees count each time they are
- * reached, so a small graph that would serialize to gigabytes is cut off at
- * the budget); recursion never goes deeper than `MAX_JSON_DEPTH`.
+ * Entries (object members and list items, at any depth) are counted against
+ * `maxEntries` (see `DEFAULT_MAX_INPUT_ENTRIES`), except those under
+ * `metadata.managedFields`, which count against a budget of their own,
+ * `MANAGED_FIELDS_ENTRY_FACTOR` times larger (the HTTP server writes them,
+ * about one entry per field of the object). The copy stops at the first
+ * entry over budget and reports the object or list holding it.
+ *
+ * Guarantees: returns in time linear in the input's size up to the byte and
+ * entry budgets, whatever the input (shared subtrees count each time they
+ * are reached, so a small graph that would serialize to gigabytes is cut off
+ * at the budget); recursion never goes deeper than `MAX_JSON_DEPTH`. One
+ * exception to "up to the budget": V8 lists every key of an object before a
+ * `for...in` over it yields the first, so an object the caller built with
+ * far more members than the budget costs that one enumeration.
  */
-export function copyJsonInput(value: unknown, maxBytes: number): JsonInputResult {
-  const copier = new JsonInputCopier(maxBytes);
+export function copyJsonInput(
+  value: unknown,
+  maxBytes: number,
+  maxEntries: number = Number.POSITIVE_INFINITY,
+): JsonInputResult {
+  const copier = new JsonInputCopier(maxBytes, maxEntries);
   let copy: unknown;
   try {
     copy = copier.member(value, 0);
@@ -49,14 +64,24 @@ export function copyJsonInput(value: unknown, maxBytes: number): JsonInputResult
   return { ok: true, value: copy };
 }
 
-/** The state of one `copyJsonInput` call: the byte count so far and, after a failure, the way back to it. */
+/** The state of one `copyJsonInput` call: the byte and entry counts so far and, after a failure, the way back to it. */
 class JsonInputCopier {
   private bytes = 0;
-  private failure: { shown: string; detail: string } | undefined;
+  /** The entry budget that applies where the copy is: the object's, or managedFields' own. */
+  private budget: number;
+  /** Entries left in `budget`. */
+  private entriesLeft: number;
+  private failure: { shown: string; detail: string } | { max: number } | undefined;
   /** Filled while a failure unwinds, deepest first: the key taken in each container and the container. */
   private readonly trail: { key: string | number; from: object }[] = [];
 
-  constructor(private readonly maxBytes: number) {}
+  constructor(
+    private readonly maxBytes: number,
+    private readonly maxEntries: number,
+  ) {
+    this.budget = maxEntries;
+    this.entriesLeft = maxEntries;
+  }
 
   /** The copy of one value at nesting `depth` (the number of containers around it), or FAILED. */
   member(value: unknown, depth: number): unknown {
@@ -94,8 +119,10 @@ class JsonInputCopier {
     const proto = Object.getPrototypeOf(value);
     if (Array.isArray(value)) {
       if (proto !== Array.prototype) return this.fail(className(value), 'must be a plain JSON array');
-      const out = new Array(value.length);
+      // Items are counted as they are met, as a scan of the body's text counts them (see bodyShapeProblem).
+      const out = new Array(Math.min(value.length, Math.max(this.entriesLeft, 0)));
       for (let i = 0; i < value.length; i++) {
+        if (--this.entriesLeft < 0) return this.tooManyEntries();
         const copy = this.member(value[i], depth);
         if (copy === FAILED) return this.unwind(i, value);
         if (this.bytes > this.maxBytes) return FAILED;
@@ -111,8 +138,13 @@ class JsonInputCopier {
     for (const key in record) {
       const member = record[key];
       if (member === undefined) continue;
+      if (--this.entriesLeft < 0) return this.tooManyEntries();
       this.bytes += key.length + 3;
-      const copy = this.member(member, depth);
+      if (depth === 1 && key === 'metadata') this.metadata = member;
+      const copy =
+        depth === 2 && key === 'managedFields' && this.inMetadata(value)
+          ? this.managedFields(member, depth)
+          : this.member(member, depth);
       if (copy === FAILED) return this.unwind(key, value);
       // A map of a few hundred thousand small entries is cut off here, not after all of them.
       if (this.bytes > this.maxBytes) return FAILED;
@@ -120,6 +152,29 @@ class JsonInputCopier {
       else out[key] = copy;
     }
     return out;
+  }
+
+  /** The root's `metadata`, whose `managedFields` have a budget of their own. */
+  private metadata: unknown;
+
+  /** Whether `value` is the root's `metadata`. */
+  private inMetadata(value: object): boolean {
+    return value === this.metadata;
+  }
+
+  /** The copy of `metadata.managedFields`, counted against their own budget; the object's is left as it was. */
+  private managedFields(member: unknown, depth: number): unknown {
+    const [left, budget] = [this.entriesLeft, this.budget];
+    this.budget = this.maxEntries * MANAGED_FIELDS_ENTRY_FACTOR;
+    this.entriesLeft = this.budget;
+    const copy = this.member(member, depth);
+    [this.entriesLeft, this.budget] = [left, budget];
+    return copy;
+  }
+
+  private tooManyEntries(): typeof FAILED {
+    this.failure = { max: this.budget };
+    return FAILED;
   }
 
   /** False once the serialized size is known to exceed the budget. */
@@ -140,6 +195,9 @@ class JsonInputCopier {
   problem(): JsonInputProblem {
     if (this.failure === undefined) return { reason: 'tooLarge', bytes: this.bytes };
     const steps = this.trail.reverse();
+    if ('max' in this.failure) {
+      return { reason: 'tooManyEntries', path: shownPath(steps.map((s) => s.key)), max: this.failure.max };
+    }
     const cycle = cycleIn(steps);
     if (cycle) {
       return {
@@ -149,12 +207,7 @@ class JsonInputCopier {
         detail: `must not refer back to ${cycle.target === 0 ? 'the object itself' : renderPath(steps.slice(0, cycle.target).map((s) => s.key))} (a cyclic reference)`,
       };
     }
-    const keys = steps.map((s) => s.key);
-    const path =
-      keys.length > SHOWN_DEEP_SEGMENTS
-        ? `${renderPath(keys.slice(0, SHOWN_DEEP_SEGMENTS))}...(${keys.length - SHOWN_DEEP_SEGMENTS} more levels)`
-        : renderPath(keys);
-    return { reason: 'invalid', path, ...this.failure };
+    return { reason: 'invalid', path: shownPath(steps.map((s) => s.key)), ...this.failure };
   }
 }
 
@@ -170,16 +223,6 @@ function cycleIn(steps: readonly { from: object }[]): { target: number; repeat: 
     firstSeen.set(steps[i]!.from, i);
   }
   return undefined;
-}
-
-/** `spec.containers[0].name`: keys joined with dots, indexes in brackets. */
-export function renderPath(keys: readonly (string | number)[]): string {
-  let path = '';
-  for (const key of keys) {
-    if (typeof key === 'number') path += `[${key}]`;
-    else path += path === '' ? key : `.${key}`;
-  }
-  return path;
 }
 
 /** `Date`, `Map`, `Object`: what to call a non-plain object in a message. */

@@ -14,3 +14,32 @@
  * Depth counts containers as Go does: `{}` is depth 1, `{"a":[{}]}` depth 3.
  */
 export const MAX_JSON_DEPTH = 1000;
+
+/**
+ * How many entries (object members and list items, at any depth, counted
+ * together) one write's input may hold by default: the Api's
+ * `maxInputEntries`, and the HTTP server's `maxBodyEntries` before it parses
+ * a body.
+ *
+ * Kubernetes has no such limit; it bounds a request by bytes only (3 MiB).
+ * It can afford to: kube-apiserver serves each request on its own goroutine,
+ * so a slow body delays that request alone. Flotilla serves every request of
+ * a process on one event loop, and a body of a few hundred thousand tiny map
+ * entries still fits in 3 MiB but costs V8 hundreds of milliseconds to parse,
+ * copy, validate and serialize (objects of more than about a thousand keys
+ * are dictionaries), holding every other request that long. The default is
+ * chosen by measurement (`npm run bench -- input`, docs/benchmarks.md): the
+ * costliest write of this many entries, of any shape, takes at most 50 ms of
+ * CPU, while real big objects (a 1 MiB ConfigMap of 1,000 keys, a Pod of 50
+ * containers with 100 env vars each, a CustomResourceDefinition with a schema
+ * of thousands of properties) hold far fewer.
+ */
+export const DEFAULT_MAX_INPUT_ENTRIES = 20_000;
+
+/**
+ * `metadata.managedFields` count against a budget of their own, this many
+ * times the input's: the HTTP server writes them, about one entry per field
+ * of the object (more for keyed list items), so an object that fits its
+ * budget gets managedFields that fit theirs.
+ */
+export const MANAGED_FIELDS_ENTRY_FACTOR = 2;

@@ -70,6 +70,17 @@ export function tooMany(field: string, actual: number, max: number): FieldError 
   return { field, message: `Too many: ${actual}: must have at most ${max} items` };
 }
 
+/**
+ * An input holds more entries than the write budget (`maxInputEntries`)
+ * allows; `field` is the object or list where the count passed it.
+ */
+export function tooManyEntries(field: string, max: number): FieldError {
+  return {
+    field,
+    message: `Too many: must have at most ${max} entries (object members and list items) in one write (maxInputEntries)`,
+  };
+}
+
 /** Turns a list of rule-violation messages for one value into `Invalid value` errors. */
 export function invalidEach(field: string, value: unknown, problems: readonly string[]): FieldError[] {
   return problems.map((p) => invalid(field, value, p));

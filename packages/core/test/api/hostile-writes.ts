@@ -1,4 +1,5 @@
 import type { Api } from '../../src/api/index.js';
+import { bigMap, containersWithEnv } from './big-inputs.js';
 
 /** What a hostile write must be refused with: the error's class name and every field path it names. */
 export interface HostileWrite {
@@ -248,5 +249,65 @@ export const hostileWrites: HostileWrite[] = [
     write: (api) => api.resource('Pod').create(pod({ name: 'a' }, { extra: [TWO_MIB, TWO_MIB] })),
     error: 'RequestEntityTooLargeError',
     message: 'request is too large',
+  },
+  // The write budget (maxInputEntries, 20,000 by default): the path names the object or list where the count passed it.
+  {
+    what: 'labels of 20,001 entries',
+    write: (api) => api.resource('Pod').create(pod({ name: 'a', labels: bigMap(20_001) })),
+    error: 'InvalidError',
+    fields: ['metadata.labels'],
+    message: 'metadata.labels: Too many: must have at most 20000 entries',
+  },
+  {
+    // 7 entries before the containers, 304 in each (the item, 3 members, 100 env items of 3): the 20,001st
+    // is the name of the 77th env var of the 66th container.
+    what: 'env lists over the budget, spread over 66 containers',
+    write: (api) =>
+      api.resource('Pod').create(pod({ name: 'a' }, { spec: { containers: containersWithEnv(66, 100) } })),
+    error: 'InvalidError',
+    fields: ['spec.containers[65].env[76]'],
+    message: 'Too many: must have at most 20000 entries',
+  },
+  {
+    what: 'a list of 20,001 empty objects',
+    write: (api) =>
+      api.resource('Pod').create(pod({ name: 'a' }, { extra: Array.from({ length: 20_001 }, () => ({})) })),
+    error: 'InvalidError',
+    fields: ['extra'],
+    message: 'Too many: must have at most 20000 entries',
+  },
+  {
+    what: 'an update with 20,001 labels',
+    write: (api) => api.resource('Pod').update(pod({ labels: bigMap(20_001) })),
+    error: 'InvalidError',
+    fields: ['metadata.labels'],
+    message: 'Too many',
+  },
+  {
+    what: 'a merge patch of 20,001 labels',
+    write: (api) => api.resource('Pod').patch('default', 'web', { metadata: { labels: bigMap(20_001) } }),
+    error: 'InvalidError',
+    fields: ['metadata.labels'],
+    message: 'Too many',
+  },
+  {
+    what: 'apply with 20,001 annotations',
+    write: (api) => api.apply(pod({ name: 'a', annotations: bigMap(20_001) })),
+    error: 'InvalidError',
+    fields: ['metadata.annotations'],
+    message: 'Too many',
+  },
+  {
+    what: 'managedFields over their own budget (twice the object budget)',
+    write: (api) =>
+      api.resource('Pod').create(
+        pod({
+          name: 'a',
+          managedFields: [{ manager: 'm', operation: 'Update', fieldsV1: bigMap(40_001, {}) }],
+        }),
+      ),
+    error: 'InvalidError',
+    fields: ['metadata.managedFields[0].fieldsV1'],
+    message: 'Too many: must have at most 40000 entries',
   },
 ];

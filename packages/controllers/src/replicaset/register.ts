@@ -1,6 +1,7 @@
 import type { ClusterApi, KubeObject, Manager, Pod, ReplicaSet, ReplicationController } from '@flotilla/core';
 import { managerContext } from '../controller-context/controller-context.js';
 import { replicationControllerKind } from '../replicationcontroller/replication-controller-kind.js';
+import { podReplicaInputsChanged } from './replica-inputs.js';
 import { ReplicaSetReconciler } from './replica-set-controller.js';
 import type { ReplicaSetKind } from './replica-set-kind.js';
 import { replicaSetKind } from './replica-set-kind.js';
@@ -31,6 +32,7 @@ function register<T extends KubeObject>(
     .controller(name)
     .for(kind.kind)
     .owns('Pod')
+    .withEventFilter(podReplicaInputsChanged)
     .concurrency(opts.concurrency ?? 5)
     .withOptions({ batchPeriodMs: opts.batchPeriodMs })
     .reconcile(reconciler);

@@ -3,7 +3,8 @@
  * in one run, on one store:
  * - informer initial sync of 10,000 pods (list over HTTP, JSON decode,
  *   cache fill) against the same informer on the in-process Api; target
- *   <= 2 s and <= 3x;
+ *   <= 2 s and <= 3x (median of 3 rounds; the first round, with the
+ *   server's JSON cache cold, is reported on its own too);
  * - watch throughput: pod changes per second reaching an informer over a
  *   RemoteApi watch, beside an in-process informer seeing the same writes;
  * - a reconcile loop's cost: get + merge patch per object, sequential, over
@@ -77,6 +78,15 @@ rows.push(
   { figure: 'InformerSync10k.inProcessCpuMs', value: cpuIn, unit: 'ms' },
   { figure: 'InformerSync10k.remoteCpuMs', value: cpuRemote, unit: 'ms' },
   { figure: 'InformerSync10k.remoteOverInProcessCpu', value: cpuRemote / cpuIn, unit: 'ratio', target: '<= 3' },
+  // The first round alone: the server has encoded none of these pods yet (its JSON cache is cold) and neither path
+  // is optimized yet; later rounds re-list the same stored objects, whose JSON the server keeps.
+  { figure: 'InformerSync10k.firstRoundInProcessMs', value: inProcessSync[0]!.ms, unit: 'ms' },
+  { figure: 'InformerSync10k.firstRoundRemoteMs', value: remoteSync[0]!.ms, unit: 'ms' },
+  {
+    figure: 'InformerSync10k.firstRoundRemoteOverInProcessCpu',
+    value: remoteSync[0]!.cpuMs / inProcessSync[0]!.cpuMs,
+    unit: 'ratio',
+  },
 );
 
 /** Two informers (in-process and remote) see the same WATCH_WRITES patches; the time each takes to see them all. */

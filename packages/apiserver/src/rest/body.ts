@@ -53,6 +53,25 @@ class BodyRead {
     this.settled = true;
     this.reject(err);
   }
+
+  /** The request closed: only a read still waiting for its end fails (an Error captures a stack, so none is made otherwise). */
+  closed(): void {
+    if (!this.settled)
+      this.fail(new HttpStatusError(400, 'BadRequest', 'the client closed the request before its body was read'));
+  }
+}
+
+/**
+ * The body, when the parser has already taken all of it into the request's
+ * buffer (a small body arrives with its headers, before the handler reads
+ * it): taken at once, without listeners or a promise.
+ */
+function bufferedBody(req: IncomingMessage, limit: number): Buffer | undefined {
+  if (!req.complete || req.readableFlowing !== null || req.listenerCount('data') > 0) return undefined;
+  if (req.readableLength > limit) throw tooLarge(limit);
+  const body = (req.read() as Buffer | null) ?? Buffer.alloc(0);
+  bodies.set(req, body);
+  return body;
 }
 
 /**
@@ -63,6 +82,12 @@ export function readBody(req: IncomingMessage, limit = MAX_REQUEST_BODY_BYTES): 
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > limit) return Promise.reject(tooLarge(limit));
   if (req.readableEnded) return Promise.resolve(Buffer.alloc(0));
+  try {
+    const buffered = bufferedBody(req, limit);
+    if (buffered) return Promise.resolve(buffered);
+  } catch (err) {
+    return Promise.reject(err);
+  }
   // Stream events rather than an async iterator (a body is a chunk or two, and the iterator's promises cost
   // more than reading it), and a class rather than named closures: the listeners are made on every request.
   return new Promise((resolve, reject) => {
@@ -71,9 +96,7 @@ export function readBody(req: IncomingMessage, limit = MAX_REQUEST_BODY_BYTES): 
       .on('data', (chunk: Buffer) => read.data(chunk))
       .on('end', () => read.end())
       .on('error', (err: Error) => read.fail(err))
-      .on('close', () =>
-        read.fail(new HttpStatusError(400, 'BadRequest', 'the client closed the request before its body was read')),
-      );
+      .on('close', () => read.closed());
   });
 }
 

@@ -24,6 +24,7 @@ import type { ResourceMetricsSource } from '../metrics/resource-metrics.js';
 import type { KubeletClientOptions } from '../node-proxy/kubelet-client.js';
 import { handleUpgrade } from '../node-proxy/stream-upgrade.js';
 import { InFlightGate } from '../protection/in-flight-gate.js';
+import { RequestDeadlines } from '../protection/request-deadlines.js';
 import { defaultServerLimits, type ServerLimits } from '../protection/server-limits.js';
 import { ResourceIndex } from '../resources/resource-index.js';
 import { PatchAppliers } from '../rest/patch-appliers.js';
@@ -32,6 +33,7 @@ import { serviceAccountTokenAuthenticator } from '../service-account-token/token
 import { Printers } from '../table/printers.js';
 import type { KindPrinter } from '../table/table.js';
 import { defaultWatchOptions, type WatchOptions } from '../watch/watch-options.js';
+import { ActiveRequests } from './active-requests.js';
 import { openApiV2Route, openApiV3Route } from './openapi-routes.js';
 import { handleRequest, type PathDocument, type RequestHandlerDeps } from './request-handler.js';
 
@@ -193,6 +195,8 @@ export class ApiServer implements ComponentLifecycle {
       rest: this.rest,
       gate: new InFlightGate(this.limits),
       limits: this.limits,
+      deadlines: new RequestDeadlines(this.limits.requestTimeoutMs),
+      active: new ActiveRequests(),
       authenticator: this.authenticatorOf(options),
       authorizer: options.authorizer ?? options.api.authorizer,
       audit: options.audit,
@@ -290,11 +294,12 @@ export class ApiServer implements ComponentLifecycle {
     this.stopping.abort();
     if (server) {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      await Promise.allSettled([...this.inFlight]);
+      await Promise.allSettled([...this.inFlight, this.deps.active.idle()]);
       server.closeIdleConnections();
       for (const socket of this.sockets) socket.destroySoon();
       await closed;
     }
+    this.deps.deadlines.close();
     this.index.close();
     this.markStopped();
   }
@@ -312,12 +317,11 @@ export class ApiServer implements ComponentLifecycle {
   }
 
   private onRequest(req: IncomingMessage, res: ServerResponse): void {
-    const work = handleRequest(this.deps, req, res).catch((err: unknown) => {
+    // The handler counts its requests itself (`ActiveRequests`): no promise per request for a stop to wait on.
+    handleRequest(this.deps, req, res).catch((err: unknown) => {
       // handleRequest answers every failure itself; this is the last line that keeps the process up.
       this.deps.logger.error({ err }, 'request handler failed');
       res.destroy();
     });
-    this.inFlight.add(work);
-    void work.finally(() => this.inFlight.delete(work));
   }
 }

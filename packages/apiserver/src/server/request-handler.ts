@@ -14,11 +14,13 @@ import { serveMetrics } from '../metrics/metrics-routes.js';
 import type { ResourceMetricsSource } from '../metrics/resource-metrics.js';
 import type { InFlightGate } from '../protection/in-flight-gate.js';
 import { requestClassOf } from '../protection/in-flight-gate.js';
+import type { RequestDeadlines, TimedRequest } from '../protection/request-deadlines.js';
 import type { ServerLimits } from '../protection/server-limits.js';
 import type { ResourceIndex } from '../resources/resource-index.js';
 import { serveResource } from '../rest/resource-handler.js';
 import type { RestRequest, RestServices } from '../rest/rest-request.js';
 import { responseView } from '../rest/view.js';
+import type { ActiveRequests } from './active-requests.js';
 import { parseAccept } from './media-type.js';
 import { type RequestInfo, requestInfoOf } from './request-info.js';
 import { writeJson, writeStatus } from './respond.js';
@@ -39,6 +41,10 @@ export interface RequestHandlerDeps {
   rest: RestServices;
   gate: InFlightGate;
   limits: ServerLimits;
+  /** The request timeout of short requests (`limits.requestTimeoutMs`), one timer for all. */
+  deadlines: RequestDeadlines;
+  /** The requests being answered, which a stop waits for. */
+  active: ActiveRequests;
   authenticator: Authenticator;
   authorizer: Authorizer;
   /** The audit policy and log, when requests are audited. */
@@ -82,30 +88,6 @@ export function attributesOf(user: UserInfo, info: RequestInfo): AuthorizationAt
   };
 }
 
-/**
- * Waits for `work` up to the request timeout: a late request gets a 504
- * Status and its signal aborts. One promise and one timer per request, not
- * a race of two promises.
- */
-function withTimeout(work: Promise<void>, ms: number, abort: RequestAbort): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      abort.abort();
-      reject(new HttpStatusError(504, 'Timeout', `the request did not complete within ${ms / 1000}s`, 1));
-    }, ms);
-    work.then(
-      () => {
-        clearTimeout(timer);
-        resolve();
-      },
-      (err: unknown) => {
-        clearTimeout(timer);
-        reject(err);
-      },
-    );
-  });
-}
-
 /** The request target split as sent: URL parsing would resolve `..` segments, which a resource path must never carry. */
 function splitTarget(raw: string): { path: string; query: URLSearchParams } {
   const mark = raw.indexOf('?');
@@ -115,16 +97,29 @@ function splitTarget(raw: string): { path: string; query: URLSearchParams } {
 }
 
 /**
- * A request's abort signal, made only when something asks for it: most
+ * One request in flight: its abort signal, its in-flight slot and its
+ * timeout. The signal is made only when something asks for it: most
  * requests end by themselves and never read it, and an AbortController
  * (with its listener for the client going away) costs more than their
  * routing. Aborting before it exists makes it aborted from the start.
  */
-class RequestAbort {
+class InFlightRequest implements TimedRequest {
+  deadline = 0;
+  /** The request timeout passed: it was answered 504, and what it does later is not sent. */
+  timedOut = false;
+  /** Gives back its in-flight slot (idempotent). */
+  release?: () => void;
   private controller?: AbortController;
   private aborted = false;
+  private answered = false;
 
-  constructor(private readonly res: ServerResponse) {}
+  constructor(
+    private readonly req: IncomingMessage,
+    private readonly res: ServerResponse,
+    private readonly deps: RequestHandlerDeps,
+  ) {
+    deps.active.started();
+  }
 
   get signal(): AbortSignal {
     if (!this.controller) {
@@ -141,6 +136,31 @@ class RequestAbort {
     this.aborted = true;
     this.controller?.abort();
   }
+
+  /**
+   * Past the request timeout: a 504 Status now, and the request counts as answered (its slot given
+   * back, a stop no longer waits for it); its signal aborts for the work still running.
+   */
+  expire(): void {
+    this.timedOut = true;
+    this.abort();
+    const seconds = this.deps.limits.requestTimeoutMs / 1000;
+    answerFailure(
+      this.req,
+      this.res,
+      new HttpStatusError(504, 'Timeout', `the request did not complete within ${seconds}s`, 1),
+    );
+    this.finish();
+  }
+
+  /** The request is answered: its timeout, slot and place among the active requests are given back, once. */
+  finish(): void {
+    if (this.answered) return;
+    this.answered = true;
+    this.deps.deadlines.delete(this);
+    this.release?.();
+    this.deps.active.ended();
+  }
 }
 
 /**
@@ -154,8 +174,7 @@ export async function handleRequest(
   req: IncomingMessage,
   res: ServerResponse,
 ): Promise<void> {
-  const abort = new RequestAbort(res);
-  let release: (() => void) | undefined;
+  const request = new InFlightRequest(req, res, deps);
   let onStop: (() => void) | undefined;
   try {
     const { path, query } = splitTarget(req.url ?? '/');
@@ -182,26 +201,33 @@ export async function handleRequest(
     }
     const cls = requestClassOf(info.verb);
     // Long-running requests (a followed log, a proxied stream) hold no in-flight slot, as in kube-apiserver.
-    if (!isLongRunning(info)) release = deps.gate.acquire(cls);
-    // Writes name their requester to the Api (admission, RBAC's escalation check): no async context per request,
-    // whose promise hooks would slow every promise of the process.
-    const work = serve(deps, req, res, query, info, abort, user);
+    if (!isLongRunning(info)) request.release = deps.gate.acquire(cls);
     if (cls === 'watch' || isLongRunning(info)) {
       // Only what runs until it is told to stop listens for the server's stop: an EventTarget listener
       // costs more than a short request's whole routing, and a short request ends by itself.
-      onStop = () => abort.abort();
+      onStop = () => request.abort();
       deps.stopping.addEventListener('abort', onStop, { once: true });
-      if (deps.stopping.aborted) abort.abort();
-      await work;
-    } else await withTimeout(work, deps.limits.requestTimeoutMs, abort);
+      if (deps.stopping.aborted) request.abort();
+    } else deps.deadlines.add(request);
+    // Writes name their requester to the Api (admission, RBAC's escalation check): no async context per request,
+    // whose promise hooks would slow every promise of the process.
+    await serve(deps, req, res, query, info, request, user);
   } catch (err) {
-    logUnexpected(deps, req, err);
-    writeStatus(res, statusFromError(err));
-    discardRefusedBody(req, res);
+    // A request past its timeout was answered then; what its work does afterwards is not the client's.
+    if (!request.timedOut) {
+      logUnexpected(deps, req, err);
+      answerFailure(req, res, err);
+    }
   } finally {
-    release?.();
+    request.finish();
     if (onStop) deps.stopping.removeEventListener('abort', onStop);
   }
+}
+
+/** Answers a failed request with its Status, keeping the connection if the client still sends a body. */
+function answerFailure(req: IncomingMessage, res: ServerResponse, err: unknown): void {
+  writeStatus(res, statusFromError(err));
+  discardRefusedBody(req, res);
 }
 
 /** How much of a refused body is read and dropped to keep the connection, as Go's net/http server does. */
@@ -240,7 +266,7 @@ async function serve(
   res: ServerResponse,
   query: URLSearchParams,
   info: RequestInfo,
-  abort: RequestAbort,
+  request: InFlightRequest,
   user: UserInfo,
 ): Promise<void> {
   const acceptHeader = req.headers.accept;
@@ -294,7 +320,7 @@ async function serve(
     view,
     conversion,
     get signal() {
-      return abort.signal;
+      return request.signal;
     },
     user,
   };

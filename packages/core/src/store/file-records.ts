@@ -59,9 +59,17 @@ export class LogRecord {
     this.decoded = object;
   }
 
-  /** Encodes a write into its frame; `object` (absent for deletes) is kept as the record's object. */
-  static encode(type: WatchEvent['type'], revision: number, key: ObjectKey, object?: KubeObject): LogRecord {
-    const k = recordKey(key.resource, key.namespace, key.name);
+  /**
+   * Encodes a write into its frame; `object` (absent for deletes) is kept as
+   * the record's object. `k` is the key's `recordKey`, when the caller has it already.
+   */
+  static encode(
+    type: WatchEvent['type'],
+    revision: number,
+    key: ObjectKey,
+    object?: KubeObject,
+    k = recordKey(key.resource, key.namespace, key.name),
+  ): LogRecord {
     const json = object === undefined ? '' : JSON.stringify(object);
     const keyLength = Buffer.byteLength(k);
     const objectStart = keyStart + keyLength;
@@ -102,6 +110,11 @@ export class LogRecord {
       keyStart + keyLength,
       undefined,
     );
+  }
+
+  /** The size of the object's JSON in bytes (0 for a delete). */
+  get jsonBytes(): number {
+    return this.frame.length - this.objectStart;
   }
 
   /** The object written (not for deletes), stamped with the record's revision; parsed on first use. */

@@ -38,7 +38,7 @@ interface PendingWrite {
   record: LogRecord;
   /** The `index` entry before this write: what is on disk for the key, and what a failed batch puts back. */
   previous: LogRecord | undefined;
-  resolve(result: Promise<KubeObject>): void;
+  resolve(result: KubeObject): void;
   reject(err: unknown): void;
 }
 
@@ -171,7 +171,7 @@ export class FileStore implements Store {
       unlock,
     );
     for (const record of recovered.tail) {
-      await store.apply(record, store.index.get(record.key));
+      store.apply(record, store.index.get(record.key));
       store.record(record);
     }
     store.snapshotThreshold = Math.max(store.snapshotEvery, store.index.size);
@@ -202,36 +202,54 @@ export class FileStore implements Store {
     return this.memory.resources();
   }
 
-  async create(key: ObjectKey, obj: KubeObject, opts: StoreWriteOptions = {}): Promise<KubeObject> {
-    this.assertOpen();
-    if (this.index.has(recordKey(key.resource, key.namespace, key.name))) throw new AlreadyExistsError({ ...key });
-    return this.enqueue('ADDED', key, opts.handOver ? obj : cloneJson(obj), undefined);
+  // The writes are not `async` functions: each returns its batch's promise itself, instead of
+  // one that resolves with it (two promises and their turns less per write). A refusal rejects.
+
+  create(key: ObjectKey, obj: KubeObject, opts: StoreWriteOptions = {}): Promise<KubeObject> {
+    try {
+      this.assertOpen();
+      const k = recordKey(key.resource, key.namespace, key.name);
+      if (this.index.has(k)) throw new AlreadyExistsError({ ...key });
+      return this.enqueue('ADDED', key, k, opts.handOver ? obj : cloneJson(obj), undefined);
+    } catch (err) {
+      return Promise.reject(err);
+    }
   }
 
-  async update(
+  update(
     key: ObjectKey,
     obj: KubeObject,
     expectedResourceVersion: string,
     opts: StoreWriteOptions = {},
   ): Promise<KubeObject> {
-    this.assertOpen();
-    const expected = parseRevision(expectedResourceVersion, 'expected resourceVersion');
-    const current = this.index.get(recordKey(key.resource, key.namespace, key.name));
-    if (current === undefined) throw new NotFoundError({ ...key });
-    if (current.revision !== expected) throw new ConflictError({ ...key });
-    return this.enqueue('MODIFIED', key, opts.handOver ? obj : cloneJson(obj), current);
+    try {
+      this.assertOpen();
+      const expected = parseRevision(expectedResourceVersion, 'expected resourceVersion');
+      const k = recordKey(key.resource, key.namespace, key.name);
+      const current = this.index.get(k);
+      if (current === undefined) throw new NotFoundError({ ...key });
+      if (current.revision !== expected) throw new ConflictError({ ...key });
+      return this.enqueue('MODIFIED', key, k, opts.handOver ? obj : cloneJson(obj), current);
+    } catch (err) {
+      return Promise.reject(err);
+    }
   }
 
-  async delete(key: ObjectKey, expectedResourceVersion?: string): Promise<KubeObject> {
-    this.assertOpen();
-    const expected =
-      expectedResourceVersion === undefined
-        ? undefined
-        : parseRevision(expectedResourceVersion, 'expected resourceVersion');
-    const current = this.index.get(recordKey(key.resource, key.namespace, key.name));
-    if (current === undefined) throw new NotFoundError({ ...key });
-    if (expected !== undefined && current.revision !== expected) throw new ConflictError({ ...key });
-    return this.enqueue('DELETED', key, undefined, current);
+  delete(key: ObjectKey, expectedResourceVersion?: string): Promise<KubeObject> {
+    try {
+      this.assertOpen();
+      const expected =
+        expectedResourceVersion === undefined
+          ? undefined
+          : parseRevision(expectedResourceVersion, 'expected resourceVersion');
+      const k = recordKey(key.resource, key.namespace, key.name);
+      const current = this.index.get(k);
+      if (current === undefined) throw new NotFoundError({ ...key });
+      if (expected !== undefined && current.revision !== expected) throw new ConflictError({ ...key });
+      return this.enqueue('DELETED', key, k, undefined, current);
+    } catch (err) {
+      return Promise.reject(err);
+    }
   }
 
   /** Waits for writes in flight and a snapshot being written, ends every watch and closes the log. */
@@ -250,10 +268,11 @@ export class FileStore implements Store {
   private enqueue(
     type: LogRecord['type'],
     key: ObjectKey,
+    k: string,
     object: KubeObject | undefined,
     previous: LogRecord | undefined,
   ): Promise<KubeObject> {
-    const record = LogRecord.encode(type, this.assigned + 1, key, object);
+    const record = LogRecord.encode(type, this.assigned + 1, key, object, k);
     this.assigned++;
     this.record(record);
     return new Promise<KubeObject>((resolve, reject) => {
@@ -302,7 +321,7 @@ export class FileStore implements Store {
       .then(([, landed]) => {
         if (batch.failed) return;
         if (landed.status === 'rejected') this.failFrom(batch, landed.reason);
-        else for (const w of writes) w.resolve(this.apply(w.record, w.previous));
+        else for (const w of writes) this.settle(w);
       })
       .finally(() => {
         this.inFlight.splice(this.inFlight.indexOf(batch), 1);
@@ -336,15 +355,25 @@ export class FileStore implements Store {
     else this.index.set(record.key, record);
   }
 
-  /** Applies a durable record to the MemoryStore, which numbers it with the same revision. */
-  private apply(record: LogRecord, previous: LogRecord | undefined): Promise<KubeObject> {
-    const key = keyOf(record);
-    this.applied = record.revision;
-    if (record.type === 'ADDED') return this.memory.create(key, record.object, { handOver: true });
-    if (record.type === 'MODIFIED') {
-      return this.memory.update(key, record.object, String(previous?.revision), { handOver: true });
+  /** Applies a write whose batch is on disk and gives its writer the result. */
+  private settle(w: PendingWrite): void {
+    try {
+      w.resolve(this.apply(w.record, w.previous));
+    } catch (err) {
+      w.reject(err);
     }
-    return this.memory.delete(key, String(previous?.revision));
+  }
+
+  /**
+   * Applies a durable record to the MemoryStore, which numbers it with the
+   * same revision and keeps the record as the object's entry. The record
+   * (checked against the index, which the MemoryStore catches up with in
+   * order) is a valid write there.
+   */
+  private apply(record: LogRecord, previous: LogRecord | undefined): KubeObject {
+    this.applied = record.revision;
+    const bytes = record.type === 'DELETED' ? (previous as LogRecord).jsonBytes : record.jsonBytes;
+    return this.memory.applyChecked(record.type, record, record, bytes);
   }
 
   /** A batch did not reach the disk: it, the batch after it and every queued write (all checked against it) fail. */
@@ -425,8 +454,4 @@ export class FileStore implements Store {
   private assertOpen(): void {
     if (this.closed) throw new Error('FileStore is closed: open it again to write');
   }
-}
-
-function keyOf(record: LogRecord): ObjectKey {
-  return { resource: record.resource, namespace: record.namespace, name: record.name };
 }

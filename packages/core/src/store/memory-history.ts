@@ -58,9 +58,12 @@ export class ChangeHistory {
     return this.compacted;
   }
 
-  /** Appends a change, dropping the oldest while more than `limit` changes or `byteLimit` bytes are held. */
-  append(change: Change): void {
-    const size = jsonFootprint(change.object);
+  /**
+   * Appends a change, dropping the oldest while more than `limit` changes or
+   * `byteLimit` bytes are held. `size` is its object's JSON size when the
+   * caller knows it (a persistent store that serialized it), which saves a walk.
+   */
+  append(change: Change, size = jsonFootprint(change.object)): void {
     this.changes.push(change);
     this.sizes.push(size);
     this.bytes += size;

@@ -227,23 +227,27 @@ export class MemoryStore implements Store {
     const current = table.get(k);
     if (!current) throw new NotFoundError(target(key));
     if (expected !== undefined && current.revision !== expected) throw new ConflictError(target(key));
-    const revision = ++this.revision;
-    // Stored objects are never mutated, so the deleted state may share all but its stamped metadata with them.
-    const object: KubeObject = {
-      ...current.object,
-      metadata: { ...current.object.metadata, resourceVersion: String(revision) },
-    };
-    table.remove(k, key.namespace);
-    this.record({
-      revision,
-      type: 'DELETED',
-      resource: key.resource,
-      namespace: key.namespace,
-      key: k,
-      object,
-      previous: current,
-    });
-    return cloneJson(object);
+    return this.remove(key, table, k, current);
+  }
+
+  /**
+   * Applies a write that a store layered over this one (the FileStore) has
+   * already checked against this same state and numbered with the next
+   * revision; returns the writer's copy. It is synchronous so that the
+   * layered store can settle its writers' promises with the result itself,
+   * and it keeps `stored` (the layered store's record of the write) as the
+   * object's entry. `bytes` is the size of the stored object's JSON (for a
+   * delete, of the state deleted), which the layered store knows from
+   * serializing it.
+   *
+   * @internal
+   */
+  applyChecked(type: WatchEvent['type'], key: ObjectKey, stored: StoredObject, bytes: number): KubeObject {
+    const table = this.table(key.resource);
+    const k = tableKey(key.namespace, key.name);
+    const current = table.get(k);
+    if (type === 'DELETED') return this.remove(key, table, k, current as StoredObject, bytes);
+    return this.write(type, key, table, k, stored.object, current, stored, bytes);
   }
 
   watch(resource: string, opts: WatchOptions = {}): Observable<WatchEvent> {
@@ -355,7 +359,11 @@ export class MemoryStore implements Store {
     return table;
   }
 
-  /** Stores `object` (already the store's own: copied in, or handed over) at the next revision. */
+  /**
+   * Stores `object` (already the store's own: copied in, or handed over) at
+   * the next revision, as `stored` when the caller made the entry, with
+   * `bytes` its JSON size when known.
+   */
   private write(
     type: 'ADDED' | 'MODIFIED',
     key: ObjectKey,
@@ -363,16 +371,42 @@ export class MemoryStore implements Store {
     k: string,
     object: KubeObject,
     previous: StoredObject | undefined,
+    stored?: StoredObject,
+    bytes?: number,
   ): KubeObject {
     const revision = ++this.revision;
     object.metadata.resourceVersion = String(revision);
-    table.put(k, key.namespace, { object, revision }, previous === undefined);
-    this.record({ revision, type, resource: key.resource, namespace: key.namespace, key: k, object, previous });
+    table.put(k, key.namespace, stored ?? { object, revision }, previous === undefined);
+    this.record({ revision, type, resource: key.resource, namespace: key.namespace, key: k, object, previous }, bytes);
     return cloneJson(object);
   }
 
-  private record(change: Change): void {
-    this.history.append(change);
+  /** Deletes `current` (the entry at `k`) at the next revision; `bytes` as for `write`. */
+  private remove(key: ObjectKey, table: ResourceTable, k: string, current: StoredObject, bytes?: number): KubeObject {
+    const revision = ++this.revision;
+    // Stored objects are never mutated, so the deleted state may share all but its stamped metadata with them.
+    const object: KubeObject = {
+      ...current.object,
+      metadata: { ...current.object.metadata, resourceVersion: String(revision) },
+    };
+    table.remove(k, key.namespace);
+    this.record(
+      {
+        revision,
+        type: 'DELETED',
+        resource: key.resource,
+        namespace: key.namespace,
+        key: k,
+        object,
+        previous: current,
+      },
+      bytes,
+    );
+    return cloneJson(object);
+  }
+
+  private record(change: Change, bytes?: number): void {
+    this.history.append(change, bytes);
     this.fanout.publish(change);
   }
 

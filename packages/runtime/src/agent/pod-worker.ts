@@ -74,8 +74,9 @@ export class PodWorker {
   private parsedRequests?: PodRequests;
   private finished = false;
   private terminationStarted?: Promise<void>;
-  private readonly probes = new Map<string, ProbeWorker>();
-  private readonly waiting = new Map<string, { reason: string; message?: string }>();
+  // Both made on first use: most pods have no probe and never wait on anything (an agent holds one worker per pod).
+  private probes?: Map<string, ProbeWorker>;
+  private waiting?: Map<string, { reason: string; message?: string }>;
   /** A digest of the status last written (not its ~1 kB of JSON: an agent holds one per running pod). */
   private lastWritten = '';
   private retry?: { cancel(): void };
@@ -157,7 +158,7 @@ export class PodWorker {
   /** Stops probes and timers (the agent is shutting down; runtime state stays). */
   stop(): void {
     this.finished = true;
-    for (const p of this.probes.values()) p.stop();
+    for (const p of this.probes?.values() ?? []) p.stop();
     this.retry?.cancel();
     this.wake?.handle.cancel();
   }
@@ -259,7 +260,7 @@ export class PodWorker {
     if (c.state === 'CONTAINER_CREATED') return this.ctx.runtime.startContainer(c.id);
     if (c.state === 'CONTAINER_RUNNING') {
       const failed = (['startup', 'liveness'] as const).find(
-        (k) => this.probes.get(`${c.id}/${k}`)?.result === 'failure',
+        (k) => this.probes?.get(`${c.id}/${k}`)?.result === 'failure',
       );
       if (failed) {
         this.ctx.logger.info(
@@ -283,7 +284,7 @@ export class PodWorker {
         'BackOff',
         `Back-off restarting failed container ${spec.name} in pod ${this.pod.metadata.name}_${this.podNamespace}(${this.uid})`,
       );
-      this.waiting.set(spec.name, {
+      (this.waiting ??= new Map()).set(spec.name, {
         reason: 'CrashLoopBackOff',
         message: `back-off ${Math.round((at - c.finishedAt) / 1000)}s restarting failed container=${spec.name} pod=${this.pod.metadata.name}`,
       });
@@ -360,7 +361,7 @@ export class PodWorker {
   private async startContainer(spec: Container, attempt: number, sandboxId: string, podIP: string): Promise<void> {
     const pulled = await this.images.ensure(spec);
     if (!pulled.ready) {
-      if (pulled.waiting) this.waiting.set(spec.name, pulled.waiting);
+      if (pulled.waiting) (this.waiting ??= new Map()).set(spec.name, pulled.waiting);
       this.wakeAt(pulled.retryAt);
       return;
     }
@@ -375,7 +376,7 @@ export class PodWorker {
       );
     } catch (err) {
       this.event('Warning', 'Failed', `Error: ${messageOf(err)}`);
-      this.waiting.set(spec.name, { reason: 'CreateContainerConfigError', message: messageOf(err) });
+      (this.waiting ??= new Map()).set(spec.name, { reason: 'CreateContainerConfigError', message: messageOf(err) });
       this.wakeAt(this.ctx.clock.now() + 10_000);
       return;
     }
@@ -398,12 +399,12 @@ export class PodWorker {
       this.event('Normal', 'Created', `Created container ${spec.name}`);
       await this.ctx.runtime.startContainer(id);
       this.event('Normal', 'Started', `Started container ${spec.name}`);
-      this.waiting.delete(spec.name);
+      this.waiting?.delete(spec.name);
       await this.runPostStart(spec, id, podIP);
     } catch (err) {
       const reason = isRuntimeError(err, 'RunContainerError') ? 'RunContainerError' : 'CreateContainerError';
       this.event('Warning', 'Failed', `Error: ${messageOf(err)}`);
-      this.waiting.set(spec.name, { reason, message: messageOf(err) });
+      (this.waiting ??= new Map()).set(spec.name, { reason, message: messageOf(err) });
       this.wakeAt(this.ctx.clock.now() + 10_000);
     }
   }
@@ -424,7 +425,7 @@ export class PodWorker {
   private setAllWaiting(reason: string, err: unknown): void {
     const message = messageOf(err);
     for (const c of [...(this.pod.spec.initContainers ?? []), ...this.pod.spec.containers]) {
-      this.waiting.set(c.name, { reason, message });
+      (this.waiting ??= new Map()).set(c.name, { reason, message });
     }
     this.wakeAt(this.ctx.clock.now() + 10_000);
   }
@@ -453,9 +454,9 @@ export class PodWorker {
         if (!probe) continue;
         const key = `${c.id}/${kind}`;
         wanted.add(key);
-        if (this.probes.has(key)) continue;
-        const startedGate = () => kind === 'startup' || this.probes.get(`${c.id}/startup`)?.result !== 'unknown';
-        this.probes.set(
+        if (this.probes?.has(key)) continue;
+        const startedGate = () => kind === 'startup' || this.probes?.get(`${c.id}/startup`)?.result !== 'unknown';
+        (this.probes ??= new Map()).set(
           key,
           new ProbeWorker(
             kind,
@@ -470,10 +471,10 @@ export class PodWorker {
         );
       }
     }
-    for (const [key, worker] of this.probes) {
+    for (const [key, worker] of this.probes ?? []) {
       if (!wanted.has(key)) {
         worker.stop();
-        this.probes.delete(key);
+        this.probes?.delete(key);
       }
     }
   }
@@ -484,10 +485,10 @@ export class PodWorker {
       .sort((a, b) => b.metadata.attempt - a.metadata.attempt);
     const current = instances[0];
     const running = current?.state === 'CONTAINER_RUNNING';
-    const startup = current && this.probes.get(`${current.id}/startup`);
-    const readiness = current && this.probes.get(`${current.id}/readiness`);
+    const startup = current && this.probes?.get(`${current.id}/startup`);
+    const readiness = current && this.probes?.get(`${current.id}/readiness`);
     const started = running && (!spec.startupProbe || startup?.result === 'success');
-    const waiting = this.waiting.get(spec.name);
+    const waiting = this.waiting?.get(spec.name);
     return {
       name: spec.name,
       image: spec.image,

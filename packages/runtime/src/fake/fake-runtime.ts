@@ -88,8 +88,9 @@ interface FakeContainer {
   timers: TimerHandle[];
   logs: LogLine[];
   logWaiters: (() => void)[];
-  listen: Map<number, number>;
-  exec: Map<string, ExecSyncResponse>;
+  /** Listening ports and exec answers: absent until the container has one (most never do; a node holds many). */
+  listen?: Map<number, number>;
+  exec?: Map<string, ExecSyncResponse>;
   usage: ScriptedUsage;
   env: Record<string, string>;
 }
@@ -201,14 +202,15 @@ export class FakeRuntime implements ContainerRuntime {
 
   /** Overrides one running container's answer to an exec command. */
   setExecResult(containerId: string, cmd: string[], result: ExecSyncResponse): void {
-    this.mustContainer(containerId).exec.set(execKey(cmd), result);
+    const c = this.mustContainer(containerId);
+    (c.exec ??= new Map()).set(execKey(cmd), result);
   }
 
   /** Opens (with an HTTP status) or closes (`undefined`) a port of one container. */
   setListening(containerId: string, port: number, httpStatus: number | undefined): void {
     const c = this.mustContainer(containerId);
-    if (httpStatus === undefined) c.listen.delete(port);
-    else c.listen.set(port, httpStatus);
+    if (httpStatus === undefined) c.listen?.delete(port);
+    else (c.listen ??= new Map()).set(port, httpStatus);
   }
 
   /**
@@ -347,8 +349,10 @@ export class FakeRuntime implements ContainerRuntime {
       timers: [],
       logs: [],
       logWaiters: [],
-      listen: new Map(Object.entries(script.listen ?? {}).map(([port, status]) => [Number(port), status])),
-      exec: new Map(Object.entries(script.exec ?? {})),
+      ...(script.listen
+        ? { listen: new Map(Object.entries(script.listen).map(([port, status]) => [Number(port), status])) }
+        : {}),
+      ...(script.exec ? { exec: new Map(Object.entries(script.exec)) } : {}),
       usage: script.usage ?? { cpuNanoCores: 0, memoryWorkingSetBytes: 0 },
       env,
     });
@@ -427,7 +431,7 @@ export class FakeRuntime implements ContainerRuntime {
   async execSync(containerId: string, cmd: string[]): Promise<ExecSyncResponse> {
     const c = this.mustRunning(containerId);
     this.record('execSync', containerId, execKey(cmd));
-    return { ...(c.exec.get(execKey(cmd)) ?? { stdout: '', stderr: '', exitCode: 0 }) };
+    return { ...(c.exec?.get(execKey(cmd)) ?? { stdout: '', stderr: '', exitCode: 0 }) };
   }
 
   async exec(containerId: string, request: ExecRequest): Promise<StreamSession> {
@@ -435,7 +439,7 @@ export class FakeRuntime implements ContainerRuntime {
     this.record('exec', containerId, execKey(request.cmd));
     const handler =
       this.execHandlers.get(execHandlerKey(containerId, request.cmd)) ??
-      fakeExecProgram(request.cmd, c.exec.get(execKey(request.cmd)), c.env, this.clock);
+      fakeExecProgram(request.cmd, c.exec?.get(execKey(request.cmd)), c.env, this.clock);
     this.live += 1;
     return new FakeStreamSession(request.cmd, request, handler, () => {
       this.live -= 1;
@@ -464,10 +468,10 @@ export class FakeRuntime implements ContainerRuntime {
   async portForward(podSandboxId: string, port: number): Promise<PortStream> {
     const sandbox = this.mustSandbox(podSandboxId);
     const ip = sandbox.status.network.ip;
-    const listener = this.containersOf(podSandboxId).find(
-      (c) => c.status.state === 'CONTAINER_RUNNING' && c.listen.has(port),
-    );
-    if (sandbox.status.state !== 'SANDBOX_READY' || !listener) {
+    const httpStatus = this.containersOf(podSandboxId)
+      .find((c) => c.status.state === 'CONTAINER_RUNNING' && c.listen?.has(port))
+      ?.listen?.get(port);
+    if (sandbox.status.state !== 'SANDBOX_READY' || httpStatus === undefined) {
       throw new RuntimeError(
         'Unavailable',
         `port-forward to ${ip}:${port}: connection refused (nothing listens on port ${port} in sandbox ${podSandboxId})`,
@@ -475,7 +479,7 @@ export class FakeRuntime implements ContainerRuntime {
       );
     }
     this.record('portForward', podSandboxId, String(port));
-    return fakeHttpConnection(`${ip}:${port}`, listener.listen.get(port)!);
+    return fakeHttpConnection(`${ip}:${port}`, httpStatus);
   }
 
   async containerStats(containerId: string): Promise<ContainerStats> {
@@ -592,10 +596,10 @@ export class FakeRuntime implements ContainerRuntime {
       (s) => s.status.state === 'SANDBOX_READY' && s.status.network.ip === host,
     );
     const listener = sandbox
-      ? this.containersOf(sandbox.status.id).find((c) => c.status.state === 'CONTAINER_RUNNING' && c.listen.has(port))
+      ? this.containersOf(sandbox.status.id).find((c) => c.status.state === 'CONTAINER_RUNNING' && c.listen?.has(port))
       : undefined;
     if (!listener) return { success: false, message: `dial tcp ${host}:${port}: connect: connection refused` };
-    const status = listener.listen.get(port)!;
+    const status = listener.listen?.get(port) ?? 0;
     if (!http || (status >= 200 && status < 400)) return { success: true };
     return { success: false, message: `HTTP probe failed with statuscode: ${status}` };
   }

@@ -37,8 +37,8 @@ const messageOf = (err: unknown) => (err instanceof Error ? err.message : String
  * IfNotPresent for images built or loaded locally.
  */
 export class PodImagePuller {
-  private readonly failures = new Map<string, number>();
-  private readonly blockedUntil = new Map<string, number>();
+  /** Failed pulls by container name and when the next may start; made on the first failure (most pods never fail). */
+  private failed?: Map<string, { failures: number; blockedUntil: number }>;
 
   constructor(private readonly options: PodImagePullerOptions) {}
 
@@ -46,20 +46,21 @@ export class PodImagePuller {
   async ensure(spec: Container): Promise<PullOutcome> {
     const { clock, backoff, podUid, event } = this.options;
     const now = clock.now();
-    const blockedUntil = this.blockedUntil.get(spec.name);
+    const blockedUntil = this.failed?.get(spec.name)?.blockedUntil;
     if (blockedUntil !== undefined && now < blockedUntil) {
       event('Normal', 'BackOff', `Back-off pulling image "${spec.image}"`);
       return { ready: false, retryAt: blockedUntil };
     }
     try {
       await this.pull(spec);
-      this.blockedUntil.delete(spec.name);
+      const failed = this.failed?.get(spec.name);
+      if (failed) failed.blockedUntil = 0;
       return { ready: true };
     } catch (err) {
-      const failures = (this.failures.get(spec.name) ?? 0) + 1;
-      this.failures.set(spec.name, failures);
+      const failures = (this.failed?.get(spec.name)?.failures ?? 0) + 1;
       const retryAt = backoff.restartAt(`${podUid}/${spec.name}`, `pull-${failures}`, now, now);
-      this.blockedUntil.set(spec.name, retryAt);
+      this.failed ??= new Map();
+      this.failed.set(spec.name, { failures, blockedUntil: retryAt });
       const neverPull = isRuntimeError(err, 'ImageNotPresent');
       const reason = neverPull ? 'ErrImageNeverPull' : failures === 1 ? 'ErrImagePull' : 'ImagePullBackOff';
       if (!neverPull) event('Warning', 'Failed', `Failed to pull image "${spec.image}": ${messageOf(err)}`);

@@ -18,8 +18,8 @@ export const eventLine = (type: EventType, object: object): Buffer =>
  * Each store change's line, made once: watchers of different scopes (or of
  * an etcd store) get different copies of the object, but a change is named
  * by its type, object uid and revision, so a hundred watchers of one kind
- * cost one line per change, not a hundred. The newest `capacity` lines are kept; a watcher far
- * enough behind to miss them encodes its own.
+ * cost one line per change, not a hundred. The newest `capacity` lines are
+ * kept; a watcher far enough behind to miss them encodes its own.
  */
 export class EncodedLines {
   private readonly lines = new Map<string, Buffer>();

@@ -12,6 +12,8 @@ describe('@flotilla/core public surface', () => {
       'ApiResourceClient',
       'AuthorizedApi',
       'AuthorizerChain',
+      'BIG_OBJECT_MEMBERS',
+      'BIG_OBJECT_MEMBER_WEIGHT',
       'BadRequestError',
       'CRD_CLEANUP_FINALIZER',
       'CRONJOB_NAME_MAX_LENGTH',

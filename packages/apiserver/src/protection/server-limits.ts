@@ -1,3 +1,4 @@
+import { DEFAULT_MAX_INPUT_ENTRIES } from '@flotilla/core';
 import { MAX_REQUEST_BODY_BYTES } from '../rest/body.js';
 
 /** The server's protection limits; kube-apiserver's defaults where it has one. */
@@ -10,6 +11,16 @@ export interface ServerLimits {
   maxWatches: number;
   /** Largest request body. kube-apiserver: 3 MiB. */
   maxBodyBytes: number;
+  /**
+   * Most entries (object members and list items, at any depth) a JSON object
+   * or patch body may hold, counted on its text before it is parsed; more
+   * get a 422 Invalid Status naming the object or list where the count
+   * passed it. A YAML server-side apply body gets a twentieth of this, and
+   * at most 256 KiB (the yaml library costs 20 times as much per entry). Default `DEFAULT_MAX_INPUT_ENTRIES` (20,000), the Api's
+   * own `maxInputEntries`. kube-apiserver has no such limit: it serves each
+   * request on its own goroutine, where Node serves all on one event loop.
+   */
+  maxBodyEntries: number;
   /** A request (other than a watch) not answered by then gets a 504 Timeout Status. kube-apiserver: 60 s. */
   requestTimeoutMs: number;
   /** Time a client may take to send its headers (slow-loris defence). */
@@ -26,6 +37,7 @@ export const defaultServerLimits: ServerLimits = Object.freeze({
   maxReadOnlyInFlight: 400,
   maxWatches: 10_000,
   maxBodyBytes: MAX_REQUEST_BODY_BYTES,
+  maxBodyEntries: DEFAULT_MAX_INPUT_ENTRIES,
   requestTimeoutMs: 60_000,
   headersTimeoutMs: 10_000,
   requestReceiveTimeoutMs: 60_000,

@@ -3,6 +3,7 @@ import { HttpStatusError } from '../errors/http-status-error.js';
 import { writeJson } from '../server/respond.js';
 import { APPLY_PATCH_TYPE, applyObject } from './apply.js';
 import { parseJsonText, readBody } from './body.js';
+import { assertBodyShape } from './body-entries.js';
 import { recordWrite } from './field-manager.js';
 import { checkDuplicateFields } from './field-validation.js';
 import { writeQueryOf } from './query.js';
@@ -31,6 +32,7 @@ export async function patchObject(r: RestRequest, s: RestServices): Promise<void
     : apply;
   const patch = await readBody(r.req, s.bodyLimit);
   const text = patch.toString('utf8');
+  assertBodyShape(text, s.bodyEntries, r.type.kind, r.info.name);
   checkDuplicateFields(r, write.fieldValidation, text, parseJsonText(text));
   const subresource = r.info.subresource === 'status' && r.type.statusSubresource ? 'status' : undefined;
   const target = { type: r.type, subresource: r.info.subresource };

@@ -25,6 +25,8 @@ export interface RestServices {
   patchers: PatchAppliers;
   /** Largest request body accepted, in bytes. */
   bodyLimit: number;
+  /** Most entries a JSON body may hold (`ServerLimits.maxBodyEntries`). */
+  bodyEntries: number;
   watch: WatchOptions;
   /** How pods' logs, exec and port-forward reach node agents. */
   kubelet: KubeletClientOptions;

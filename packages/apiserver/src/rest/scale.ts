@@ -8,6 +8,7 @@ import {
 import { HttpStatusError } from '../errors/http-status-error.js';
 import { writeJson } from '../server/respond.js';
 import { readBody } from './body.js';
+import { assertBodyShape } from './body-entries.js';
 import { recordWrite } from './field-manager.js';
 import { contentTypeOf } from './patch.js';
 import { writeQueryOf } from './query.js';
@@ -136,6 +137,7 @@ export async function serveScale(r: RestRequest, s: RestServices): Promise<void>
   } else if (r.info.verb === 'patch') {
     const applier = s.patchers.get(contentTypeOf(r));
     const patch = await readBody(r.req, s.bodyLimit);
+    assertBodyShape(patch.toString('utf8'), s.bodyEntries, 'Scale', r.info.name);
     change = (current) =>
       replicasOf(applier(current as unknown as KubeObject, patch, { type: r.type, subresource: 'scale' }), r.info.name);
   } else {

@@ -4,6 +4,7 @@ import type { Status } from '../errors/status.js';
 import { decodeProtobufObject, PROTOBUF_CONTENT_TYPE } from '../protobuf/index.js';
 import { writeJson } from '../server/respond.js';
 import { parseJsonObject, readBody } from './body.js';
+import { assertBodyShape } from './body-entries.js';
 import { deleteRequestOf } from './delete-options.js';
 import { recordWrite } from './field-manager.js';
 import { checkDuplicateFields } from './field-validation.js';
@@ -25,6 +26,7 @@ export async function readObjectBody(r: RestRequest, s: RestServices): Promise<R
     );
   }
   const text = (await readBody(r.req, s.bodyLimit)).toString('utf8');
+  assertBodyShape(text, s.bodyEntries, r.type.kind, r.info.name);
   const parsed = parseJsonObject(text);
   checkDuplicateFields(r, writeQueryOf(r.query).fieldValidation, text, parsed);
   return parsed;
@@ -57,8 +59,10 @@ export async function updateObject(r: RestRequest, s: RestServices): Promise<voi
 }
 
 async function optionalBody(r: RestRequest, s: RestServices): Promise<Record<string, unknown> | undefined> {
-  const body = await readBody(r.req, s.bodyLimit);
-  return body.length === 0 ? undefined : parseJsonObject(body);
+  const text = (await readBody(r.req, s.bodyLimit)).toString('utf8');
+  if (text.length === 0) return undefined;
+  assertBodyShape(text, s.bodyEntries, 'DeleteOptions', '');
+  return parseJsonObject(text);
 }
 
 /** The Status a delete answers with once the object is gone (`metav1.Status` Success with details). */

@@ -181,6 +181,7 @@ export class ApiServer implements ComponentLifecycle {
       printers: new Printers(options.printers),
       patchers: this.patchers,
       bodyLimit: this.limits.maxBodyBytes,
+      bodyEntries: this.limits.maxBodyEntries,
       watch: { ...defaultWatchOptions, ...options.watch },
       kubelet: options.kubeletClient ?? {},
       serviceAccountTokens: options.serviceAccountTokens ?? options.api.serviceAccountTokens,

@@ -1,4 +1,9 @@
-import { MANAGED_FIELDS_ENTRY_FACTOR, MAX_JSON_DEPTH } from './json-limits.js';
+import {
+  BIG_OBJECT_MEMBER_WEIGHT,
+  BIG_OBJECT_MEMBERS,
+  MANAGED_FIELDS_ENTRY_FACTOR,
+  MAX_JSON_DEPTH,
+} from './json-limits.js';
 import { setMember } from './json-object.js';
 import { renderPath, shownPath } from './json-path.js';
 
@@ -32,7 +37,8 @@ const FAILED: unique symbol = Symbol('failed');
  * reported with the path of the first offending member, never thrown.
  *
  * Entries (object members and list items, at any depth) are counted against
- * `maxEntries` (see `DEFAULT_MAX_INPUT_ENTRIES`), except those under
+ * `maxEntries` (see `DEFAULT_MAX_INPUT_ENTRIES`), each member of an object
+ * past its `BIG_OBJECT_MEMBERS`th as `BIG_OBJECT_MEMBER_WEIGHT`, except those under
  * `metadata.managedFields`, which count against a budget of their own,
  * `MANAGED_FIELDS_ENTRY_FACTOR` times larger (the HTTP server writes them,
  * about one entry per field of the object). The copy stops at the first
@@ -135,10 +141,12 @@ class JsonInputCopier {
     }
     const out: Record<string, unknown> = {};
     const record = value as Record<string, unknown>;
+    let members = 0;
     for (const key in record) {
       const member = record[key];
       if (member === undefined) continue;
-      if (--this.entriesLeft < 0) return this.tooManyEntries();
+      this.entriesLeft -= ++members > BIG_OBJECT_MEMBERS ? BIG_OBJECT_MEMBER_WEIGHT : 1;
+      if (this.entriesLeft < 0) return this.tooManyEntries();
       this.bytes += key.length + 3;
       if (depth === 1 && key === 'metadata') this.metadata = member;
       const copy =

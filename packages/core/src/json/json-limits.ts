@@ -17,7 +17,7 @@ export const MAX_JSON_DEPTH = 1000;
 
 /**
  * How many entries (object members and list items, at any depth, counted
- * together) one write's input may hold by default: the Api's
+ * together, big objects' members weighted) one write's input may hold by default: the Api's
  * `maxInputEntries`, and the HTTP server's `maxBodyEntries` before it parses
  * a body.
  *
@@ -29,12 +29,29 @@ export const MAX_JSON_DEPTH = 1000;
  * copy, validate and serialize (objects of more than about a thousand keys
  * are dictionaries), holding every other request that long. The default is
  * chosen by measurement (`npm run bench -- input`, docs/benchmarks.md): the
- * costliest write of this many entries, of any shape, takes at most 50 ms of
- * CPU, while real big objects (a 1 MiB ConfigMap of 1,000 keys, a Pod of 50
+ * costliest write within it, of any shape, takes at most about 50 ms of CPU,
+ * while real big objects (a 1 MiB ConfigMap of 1,000 keys, a Pod of 50
  * containers with 100 env vars each, a CustomResourceDefinition with a schema
- * of thousands of properties) hold far fewer.
+ * of thousands of properties) stay within it. Members of big objects count
+ * more (see `BIG_OBJECT_MEMBERS`).
  */
 export const DEFAULT_MAX_INPUT_ENTRIES = 20_000;
+
+/**
+ * The members of one object past this many each count as
+ * `BIG_OBJECT_MEMBER_WEIGHT` entries of the budget. Big objects are maps
+ * (labels, annotations, selectors, ConfigMap data, resource lists) whose
+ * every key is validated, tracked in managedFields and, past about a
+ * thousand keys, kept by V8 as a slow dictionary: over HTTP a member of such
+ * a map cost 5-6 us of CPU where an entry of small objects (env vars in
+ * lists) cost about 2 us (`npm run bench -- input`, 2026-12-07). So a write
+ * holds at most about 5,000 map entries however it spreads them over maps,
+ * and 20,000 entries of small objects.
+ */
+export const BIG_OBJECT_MEMBERS = 64;
+
+/** What a member of an object past its `BIG_OBJECT_MEMBERS`th counts for in the write budget. */
+export const BIG_OBJECT_MEMBER_WEIGHT = 4;
 
 /**
  * `metadata.managedFields` count against a budget of their own, this many

@@ -1,4 +1,5 @@
 import type { FieldError } from '../errors/api-errors.js';
+import { BIG_OBJECT_MEMBER_WEIGHT, BIG_OBJECT_MEMBERS } from '../json/json-limits.js';
 
 /**
  * Builders for `FieldError`s worded exactly like Kubernetes'
@@ -77,7 +78,7 @@ export function tooMany(field: string, actual: number, max: number): FieldError 
 export function tooManyEntries(field: string, max: number): FieldError {
   return {
     field,
-    message: `Too many: must have at most ${max} entries (object members and list items) in one write (maxInputEntries)`,
+    message: `Too many: must have at most ${max} entries (object members and list items; members of an object past its ${BIG_OBJECT_MEMBERS}th count ${BIG_OBJECT_MEMBER_WEIGHT}) in one write (maxInputEntries)`,
   };
 }
 

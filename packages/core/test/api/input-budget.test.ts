@@ -31,6 +31,8 @@ describe('the write budget counts every object member and list item', () => {
     { what: 'list items', value: { l: [1, 2, 3] }, count: 4 },
     { what: 'nested objects and lists', value: { a: { b: [{ c: [] }, {}] } }, count: 5 },
     { what: 'not undefined members (JSON has none)', value: { a: undefined, b: 1 }, count: 1 },
+    { what: 'members of an object past its 64th as 4 each', value: { m: bigMap(66) }, count: 1 + 64 + 8 },
+    { what: 'list items alike, however many', value: { l: Array(100).fill(0) }, count: 101 },
   ])('$what: $count', ({ value, count }) => {
     expect(copyJsonInput(value, Number.POSITIVE_INFINITY, count).ok).toBe(true);
     expect(copyJsonInput(value, Number.POSITIVE_INFINITY, count - 1).ok).toBe(count === 0);
@@ -66,13 +68,14 @@ describe('the write budget counts every object member and list item', () => {
 });
 
 describe('new Api({ maxInputEntries })', () => {
-  // apiVersion, kind, metadata, name, namespace, labels and its members, spec, containers, the item, name, image.
+  // apiVersion, kind, metadata, name, namespace, labels (6); its members (64, then 4 each); spec, containers, the
+  // item, name, image (5).
   const podOf = (labels: number) => bigPod('p', { labels: bigMap(labels) });
 
   it.each([
-    { labels: 89, refusedAt: undefined },
-    { labels: 90, refusedAt: 'spec.containers[0]' },
-    { labels: 95, refusedAt: 'metadata.labels' },
+    { labels: 70, refusedAt: undefined },
+    { labels: 71, refusedAt: 'spec.containers' },
+    { labels: 72, refusedAt: 'metadata.labels' },
   ])('with a budget of 100, a pod with $labels labels is refused at $refusedAt', async ({ labels, refusedAt }) => {
     const { api, store } = newApi({ maxInputEntries: 100 });
     const before = await revision(store);
@@ -90,7 +93,7 @@ describe('new Api({ maxInputEntries })', () => {
         {
           field: refusedAt,
           message:
-            'Too many: must have at most 100 entries (object members and list items) in one write (maxInputEntries)',
+            'Too many: must have at most 100 entries (object members and list items; members of an object past its 64th count 4) in one write (maxInputEntries)',
         },
       ]);
       expect(await revision(store)).toBe(before);

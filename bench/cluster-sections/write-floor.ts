@@ -7,6 +7,7 @@
  */
 import { Api, type KubeObject, MemoryStore, type ObjectKey, RealClock, type StoreWriteOptions } from '@flotilla/core';
 import { realisticPod } from '../fixtures/realistic-pod.js';
+import { WriteDiffs } from './write-diff.js';
 
 /**
  * A MemoryStore that counts its successful writes by resource, and times
@@ -18,6 +19,8 @@ export class CountingMemoryStore extends MemoryStore {
   readonly writes = new Map<string, number>();
   /** Milliseconds from a timed write's start to its delivery. */
   readonly deliveryMs: number[] = [];
+  /** What each update changed, when CLUSTER_WRITE_DIFFS=1 (it reads the stored object before every update). */
+  readonly diffs = process.env.CLUSTER_WRITE_DIFFS === '1' ? new WriteDiffs() : undefined;
   private readonly startedAt = new Map<string, number>();
   private readonly deliveredAt = new Map<string, number>();
 
@@ -56,6 +59,7 @@ export class CountingMemoryStore extends MemoryStore {
     const t0 = performance.now();
     const out = await super.create(key, obj, opts);
     this.count(key, out, t0);
+    this.diffs?.written(key.resource, out);
     return out;
   }
 
@@ -65,9 +69,11 @@ export class CountingMemoryStore extends MemoryStore {
     expectedResourceVersion: string,
     opts?: StoreWriteOptions,
   ): Promise<KubeObject> {
+    const before = this.diffs ? await super.get(key).catch(() => undefined) : undefined;
     const t0 = performance.now();
     const out = await super.update(key, obj, expectedResourceVersion, opts);
     this.count(key, out, t0);
+    if (before) this.diffs?.update(key.resource, before, out);
     return out;
   }
 

@@ -6,7 +6,7 @@ import { PatchError } from '../patch-error.js';
 import { type ApplyConflict, type ApplyConflictStatus, conflictStatus, conflictsOf } from './apply-conflict.js';
 import { type FieldPath, removeAt } from './field-path.js';
 import { FieldSet } from './field-set.js';
-import { fieldsV1Of } from './fields-v1-of.js';
+import { FieldsV1Cache } from './fields-v1-cache.js';
 import {
   BEFORE_FIRST_APPLY,
   decodeManagedFields,
@@ -153,6 +153,9 @@ export interface RecordUpdateOptions {
   schema?: FieldSchema;
 }
 
+/** The trees of the fields creates set, kept per kind: most creates of a kind set the same fields. */
+const createdFields = new FieldsV1Cache();
+
 /**
  * Records a non-apply write (create, update, merge/JSON/strategic patch,
  * `kubectl scale`) in `metadata.managedFields` of `updated` and returns it:
@@ -189,7 +192,7 @@ export function recordUpdate<T extends JsonObject>(
     ...(subresource ? { subresource } : {}),
   };
   // A create owns every field it sets: its one entry is written straight from the object.
-  const created = live === undefined ? fieldsV1Of(updated, schema, skip) : undefined;
+  const created = live === undefined ? createdFields.fieldsOf(updated, schema, skip) : undefined;
   if (created !== undefined) {
     const managedFields =
       Object.keys(created).length > 0 ? [{ ...entry, fieldsType: 'FieldsV1', fieldsV1: created }] : [];
@@ -236,7 +239,8 @@ function withManagedFields(object: JsonObject, managers: Manager[]): JsonObject 
 }
 
 function withoutManagedFields(object: JsonObject): JsonObject {
-  if (!isJsonObject(object.metadata)) return object;
+  // Most writes send none: the object is then taken as it is, not copied.
+  if (!isJsonObject(object.metadata) || !Object.hasOwn(object.metadata, 'managedFields')) return object;
   const { managedFields: _managed, ...metadata } = object.metadata;
   return { ...object, metadata };
 }

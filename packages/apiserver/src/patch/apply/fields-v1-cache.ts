@@ -1,0 +1,162 @@
+import { isJsonObject } from '@flotilla/core';
+import { type FieldSchema, memberSchema } from '../field-schema.js';
+import type { FieldPath } from './field-path.js';
+import { itemElements, memberElement } from './field-path.js';
+import type { FieldsV1 } from './field-set.js';
+import { fieldsV1Of } from './fields-v1-of.js';
+
+/** What a value adds to its parent's tree, against the tree it is expected to give. */
+type Fit = typeof SAME | typeof NOTHING | typeof DIFFERS;
+/** It adds exactly the expected tree. */
+const SAME = 0;
+/** It adds nothing (and nothing was expected). */
+const NOTHING = 1;
+/** Anything else: the tree must be built. */
+const DIFFERS = 2;
+
+/** The number of fields directly under `node`. */
+function sizeOf(node: FieldsV1): number {
+  let n = 0;
+  for (const _ in node) n++;
+  return n;
+}
+
+/**
+ * Whether the members of `obj` add exactly `expected` fields, each the tree
+ * `tree` holds for it (what `addMembers` would add). Walks `obj` without
+ * building anything.
+ */
+function membersFit(
+  tree: FieldsV1,
+  expected: number,
+  obj: Record<string, unknown>,
+  schema: FieldSchema | undefined,
+  path: string[],
+  skip: (path: FieldPath) => boolean,
+): boolean {
+  let added = 0;
+  for (const key in obj) {
+    if (!Object.hasOwn(obj, key)) continue;
+    const element = memberElement(key);
+    path.push(element);
+    const fit = skip(path) ? NOTHING : valueFit(tree[element], obj[key], memberSchema(schema, key), path, skip);
+    path.pop();
+    if (fit === DIFFERS) return false;
+    if (fit === SAME) added++;
+    else if (tree[element] !== undefined) return false;
+  }
+  return added === expected;
+}
+
+/** How `value` compares with `tree`, the fields expected of it (`undefined`: none), as `addValue` would add them. */
+function valueFit(
+  tree: FieldsV1 | undefined,
+  value: unknown,
+  schema: FieldSchema | undefined,
+  path: string[],
+  skip: (path: FieldPath) => boolean,
+): Fit {
+  if (isJsonObject(value) && !schema?.atomic) {
+    let empty = true;
+    for (const _ in value) {
+      empty = false;
+      break;
+    }
+    if (!empty) {
+      // An object adds its members' fields, or nothing when none adds any: a tree without fields never fits it.
+      if (tree === undefined) return DIFFERS;
+      const size = sizeOf(tree);
+      return size > 0 && membersFit(tree, size, value, schema, path, skip) ? SAME : DIFFERS;
+    }
+  }
+  const list = schema?.list;
+  const elements = list && Array.isArray(value) ? itemElements(list, value) : undefined;
+  if (list && elements) {
+    if (elements.length === 0) return tree === undefined ? NOTHING : DIFFERS;
+    // Two items of one key give fewer fields than items: the tree is built (and declines them).
+    if (tree === undefined || sizeOf(tree) !== elements.length) return DIFFERS;
+    for (let i = 0; i < elements.length; i++) {
+      const itemTree = tree[elements[i]!];
+      if (itemTree === undefined) return DIFFERS;
+      path.push(elements[i]!);
+      const fits = itemFits(
+        itemTree,
+        (value as unknown[])[i],
+        list.type === 'map' && !skip(path),
+        list.items,
+        path,
+        skip,
+      );
+      path.pop();
+      if (!fits) return DIFFERS;
+    }
+    return SAME;
+  }
+  return tree !== undefined && sizeOf(tree) === 0 ? SAME : DIFFERS;
+}
+
+/** Whether a list item gives `tree`: `{}` alone, or `"."` and its fields when it is a map item with fields. */
+function itemFits(
+  tree: FieldsV1,
+  item: unknown,
+  withFields: boolean,
+  schema: FieldSchema | undefined,
+  path: string[],
+  skip: (path: FieldPath) => boolean,
+): boolean {
+  const size = sizeOf(tree);
+  if (size === 0)
+    return !withFields || !isJsonObject(item) || schema?.atomic === true || sizeOf(item as FieldsV1) === 0;
+  const self = tree['.'];
+  if (size < 2 || !withFields || self === undefined || sizeOf(self) !== 0 || !isJsonObject(item) || schema?.atomic)
+    return false;
+  return membersFit(tree, size - 1, item, schema, path, skip);
+}
+
+/** Freezes a kept tree, so that no holder of the shared tree can change it under the others. */
+function freezeTree(tree: FieldsV1): FieldsV1 {
+  for (const key in tree) freezeTree(tree[key]!);
+  return Object.freeze(tree);
+}
+
+/** How many trees are kept per schema and skip rule: objects of one kind come from a few templates. */
+const TREES_KEPT = 4;
+
+/**
+ * `fieldsV1Of` with the trees it built kept (deeply frozen, shared by every
+ * object they fit): objects of one kind written by one controller or client
+ * nearly always set the same fields, so a create's managedFields are checked
+ * against a kept tree in one walk of the object that builds nothing, and
+ * built only when none fits. The result is the tree `fieldsV1Of` gives,
+ * byte for byte; it must not be changed (it is frozen).
+ */
+export class FieldsV1Cache {
+  /** Up to `TREES_KEPT` trees per schema and skip rule, the last used first. */
+  private readonly trees = new WeakMap<FieldSchema, Map<(path: FieldPath) => boolean, FieldsV1[]>>();
+
+  /** `fieldsV1Of(obj, schema, skip)`, from a kept tree when one fits. */
+  fieldsOf(obj: unknown, schema: FieldSchema | undefined, skip: (path: FieldPath) => boolean): FieldsV1 | undefined {
+    if (schema === undefined || schema.atomic || !isJsonObject(obj)) return fieldsV1Of(obj, schema, skip);
+    let bySkip = this.trees.get(schema);
+    if (!bySkip) {
+      bySkip = new Map();
+      this.trees.set(schema, bySkip);
+    }
+    let kept = bySkip.get(skip);
+    if (!kept) {
+      kept = [];
+      bySkip.set(skip, kept);
+    }
+    for (let i = 0; i < kept.length; i++) {
+      const tree = kept[i]!;
+      if (!membersFit(tree, sizeOf(tree), obj, schema, [], skip)) continue;
+      if (i > 0) kept.unshift(...kept.splice(i, 1));
+      return tree;
+    }
+    const built = fieldsV1Of(obj, schema, skip);
+    if (built === undefined) return undefined;
+    kept.unshift(freezeTree(built));
+    if (kept.length > TREES_KEPT) kept.pop();
+    return built;
+  }
+}

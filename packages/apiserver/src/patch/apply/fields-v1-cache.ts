@@ -14,11 +14,26 @@ const NOTHING = 1;
 /** Anything else: the tree must be built. */
 const DIFFERS = 2;
 
-/** The number of fields directly under `node`. */
-function sizeOf(node: FieldsV1): number {
-  let n = 0;
-  for (const _ in node) n++;
-  return n;
+/**
+ * A kept tree as the walk reads it: each node's fields in a Map, with their
+ * count (looked up per member of every object checked, where counting a
+ * frozen object's keys or reading a member missing from it costs more).
+ */
+interface Shape {
+  readonly size: number;
+  readonly fields: ReadonlyMap<string, Shape>;
+}
+
+function shapeOf(tree: FieldsV1): Shape {
+  const fields = new Map<string, Shape>();
+  for (const key in tree) fields.set(key, shapeOf(tree[key]!));
+  return { size: fields.size, fields };
+}
+
+/** Whether `obj` has no member. */
+function isEmpty(obj: object): boolean {
+  for (const _ in obj) return false;
+  return true;
 }
 
 /**
@@ -27,7 +42,7 @@ function sizeOf(node: FieldsV1): number {
  * building anything.
  */
 function membersFit(
-  tree: FieldsV1,
+  tree: Shape,
   expected: number,
   obj: Record<string, unknown>,
   schema: FieldSchema | undefined,
@@ -39,44 +54,37 @@ function membersFit(
     if (!Object.hasOwn(obj, key)) continue;
     const element = memberElement(key);
     path.push(element);
-    const fit = skip(path) ? NOTHING : valueFit(tree[element], obj[key], memberSchema(schema, key), path, skip);
+    const field = tree.fields.get(element);
+    const fit = skip(path) ? NOTHING : valueFit(field, obj[key], memberSchema(schema, key), path, skip);
     path.pop();
     if (fit === DIFFERS) return false;
     if (fit === SAME) added++;
-    else if (tree[element] !== undefined) return false;
+    else if (field !== undefined) return false;
   }
   return added === expected;
 }
 
 /** How `value` compares with `tree`, the fields expected of it (`undefined`: none), as `addValue` would add them. */
 function valueFit(
-  tree: FieldsV1 | undefined,
+  tree: Shape | undefined,
   value: unknown,
   schema: FieldSchema | undefined,
   path: string[],
   skip: (path: FieldPath) => boolean,
 ): Fit {
-  if (isJsonObject(value) && !schema?.atomic) {
-    let empty = true;
-    for (const _ in value) {
-      empty = false;
-      break;
-    }
-    if (!empty) {
-      // An object adds its members' fields, or nothing when none adds any: a tree without fields never fits it.
-      if (tree === undefined) return DIFFERS;
-      const size = sizeOf(tree);
-      return size > 0 && membersFit(tree, size, value, schema, path, skip) ? SAME : DIFFERS;
-    }
+  if (isJsonObject(value) && !schema?.atomic && !isEmpty(value)) {
+    // An object adds its members' fields, or nothing when none adds any: a tree without fields never fits it.
+    if (tree === undefined || tree.size === 0) return DIFFERS;
+    return membersFit(tree, tree.size, value, schema, path, skip) ? SAME : DIFFERS;
   }
   const list = schema?.list;
   const elements = list && Array.isArray(value) ? itemElements(list, value) : undefined;
   if (list && elements) {
     if (elements.length === 0) return tree === undefined ? NOTHING : DIFFERS;
     // Two items of one key give fewer fields than items: the tree is built (and declines them).
-    if (tree === undefined || sizeOf(tree) !== elements.length) return DIFFERS;
+    if (tree === undefined || tree.size !== elements.length) return DIFFERS;
     for (let i = 0; i < elements.length; i++) {
-      const itemTree = tree[elements[i]!];
+      const itemTree = tree.fields.get(elements[i]!);
       if (itemTree === undefined) return DIFFERS;
       path.push(elements[i]!);
       const fits = itemFits(
@@ -92,31 +100,35 @@ function valueFit(
     }
     return SAME;
   }
-  return tree !== undefined && sizeOf(tree) === 0 ? SAME : DIFFERS;
+  return tree !== undefined && tree.size === 0 ? SAME : DIFFERS;
 }
 
 /** Whether a list item gives `tree`: `{}` alone, or `"."` and its fields when it is a map item with fields. */
 function itemFits(
-  tree: FieldsV1,
+  tree: Shape,
   item: unknown,
   withFields: boolean,
   schema: FieldSchema | undefined,
   path: string[],
   skip: (path: FieldPath) => boolean,
 ): boolean {
-  const size = sizeOf(tree);
-  if (size === 0)
-    return !withFields || !isJsonObject(item) || schema?.atomic === true || sizeOf(item as FieldsV1) === 0;
-  const self = tree['.'];
-  if (size < 2 || !withFields || self === undefined || sizeOf(self) !== 0 || !isJsonObject(item) || schema?.atomic)
+  if (tree.size === 0) return !withFields || !isJsonObject(item) || schema?.atomic === true || isEmpty(item);
+  const self = tree.fields.get('.');
+  if (tree.size < 2 || !withFields || self === undefined || self.size !== 0 || !isJsonObject(item) || schema?.atomic)
     return false;
-  return membersFit(tree, size - 1, item, schema, path, skip);
+  return membersFit(tree, tree.size - 1, item, schema, path, skip);
 }
 
 /** Freezes a kept tree, so that no holder of the shared tree can change it under the others. */
 function freezeTree(tree: FieldsV1): FieldsV1 {
   for (const key in tree) freezeTree(tree[key]!);
   return Object.freeze(tree);
+}
+
+/** A kept tree, and its shape for the walk. */
+interface Kept {
+  readonly tree: FieldsV1;
+  readonly shape: Shape;
 }
 
 /** How many trees are kept per schema and skip rule: objects of one kind come from a few templates. */
@@ -132,7 +144,7 @@ const TREES_KEPT = 4;
  */
 export class FieldsV1Cache {
   /** Up to `TREES_KEPT` trees per schema and skip rule, the last used first. */
-  private readonly trees = new WeakMap<FieldSchema, Map<(path: FieldPath) => boolean, FieldsV1[]>>();
+  private readonly trees = new WeakMap<FieldSchema, Map<(path: FieldPath) => boolean, Kept[]>>();
 
   /** `fieldsV1Of(obj, schema, skip)`, from a kept tree when one fits. */
   fieldsOf(obj: unknown, schema: FieldSchema | undefined, skip: (path: FieldPath) => boolean): FieldsV1 | undefined {
@@ -148,14 +160,14 @@ export class FieldsV1Cache {
       bySkip.set(skip, kept);
     }
     for (let i = 0; i < kept.length; i++) {
-      const tree = kept[i]!;
-      if (!membersFit(tree, sizeOf(tree), obj, schema, [], skip)) continue;
+      const { tree, shape } = kept[i]!;
+      if (!membersFit(shape, shape.size, obj, schema, [], skip)) continue;
       if (i > 0) kept.unshift(...kept.splice(i, 1));
       return tree;
     }
     const built = fieldsV1Of(obj, schema, skip);
     if (built === undefined) return undefined;
-    kept.unshift(freezeTree(built));
+    kept.unshift({ tree: freezeTree(built), shape: shapeOf(built) });
     if (kept.length > TREES_KEPT) kept.pop();
     return built;
   }

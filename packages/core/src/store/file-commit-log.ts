@@ -35,6 +35,28 @@ export class FileStoreWriteError extends Error {
  */
 const segmentFlags = constants.O_RDWR | constants.O_CREAT | constants.O_DSYNC;
 
+/**
+ * The log's end is kept ahead of its records by writing zeros past them
+ * (`fillBytes` at a time, once fewer than `fillAheadBytes` remain): an
+ * O_DSYNC write over blocks already written changes neither the file's size
+ * nor its block map, so the filesystem syncs only the data, without a journal
+ * commit of the inode, which an appending write must also wait for (figures
+ * in docs/benchmarks.md, issue 23's third session).
+ * The zeros are no record (a frame of length 0 ends a scan), and are cut off
+ * when a segment is closed or rotated, or by recovery after a crash.
+ */
+const fillBytes = 1 << 20;
+const fillAheadBytes = 1 << 20;
+let zeros: Buffer | undefined;
+
+/** A run of zeros being written past the records, from `from` to `to`. */
+interface Fill {
+  from: number;
+  to: number;
+  /** Settles (never rejects) once the zeros are on disk, or once a refused fill is cut off again. */
+  done: Promise<void>;
+}
+
 /** The name of the log segment whose first record has revision `startRevision`. */
 export function segmentName(startRevision: number): string {
   return `log-${String(startRevision).padStart(16, '0')}.wal`;
@@ -67,6 +89,11 @@ export class CommitLog {
   /** Settles when the newest append does. */
   private landed: Promise<void> = Promise.resolve();
   private repairing: Promise<void> | undefined;
+  /** The file holds written blocks (records or zeros) up to here: a batch that ends before it does not grow the file. */
+  private filled: number;
+  private fill: Fill | undefined;
+  /** The disk refused zeros: fill no more until a repair or a new segment (batches append as before). */
+  private fillRefused = false;
 
   private constructor(
     private handle: FileHandle,
@@ -77,6 +104,7 @@ export class CommitLog {
     public records: number,
   ) {
     this.reserved = durableBytes;
+    this.filled = durableBytes;
   }
 
   /** Opens a segment to append at `validBytes` (a recovered segment whose torn tail is already cut off). */
@@ -112,6 +140,7 @@ export class CommitLog {
     this.reserved += data.length;
     const previous = this.landed;
     const written = this.write(data, start);
+    this.fillAhead();
     const done = Promise.allSettled([previous, written]).then(([before, own]) => {
       if (own.status === 'rejected') throw own.reason;
       // An earlier batch failed: this one lies past bytes that were never whole, and is cut off with them.
@@ -127,24 +156,70 @@ export class CommitLog {
     return done;
   }
 
-  /** Replaces this segment by a new, empty one for records from `startRevision` on (no append may be in flight). */
+  /**
+   * Replaces this segment by a new, empty one for records from `startRevision`
+   * on (no append may be in flight). The old segment is first cut to its
+   * records: only the newest segment may end in anything else.
+   */
   async rotate(dir: string, startRevision: number): Promise<void> {
     await this.repair();
+    await this.cutFill();
+    await this.handle.datasync();
     const next = await CommitLog.create(dir, startRevision);
     await this.handle.close();
     this.handle = next.handle;
     this.path = next.path;
     this.durableBytes = 0;
     this.reserved = 0;
+    this.filled = 0;
+    this.fillRefused = false;
     this.records = 0;
   }
 
   async close(): Promise<void> {
     await this.landed.catch(() => undefined);
+    // Zeros left past the records would be cut by the next open; a clean file saves it reading them.
+    await this.cutFill().catch(() => undefined);
     await this.handle.close();
   }
 
+  /** Starts writing zeros past the records when fewer than `fillAheadBytes` of them remain. */
+  private fillAhead(): void {
+    if (this.fill || this.fillRefused || this.broken !== undefined || this.reserved + fillAheadBytes <= this.filled) {
+      return;
+    }
+    // Past every batch reserved so far, so no batch on its way lies under the zeros; later ones wait for them.
+    const from = Math.max(this.filled, this.reserved);
+    zeros ??= Buffer.alloc(fillBytes);
+    const fill: Fill = { from, to: from + fillBytes, done: Promise.resolve() };
+    this.fill = fill;
+    fill.done = this.handle
+      .write(zeros, 0, fillBytes, from)
+      .then(({ bytesWritten }) => {
+        if (bytesWritten !== fillBytes) throw new Error('the disk took part of the zeros');
+        this.filled = fill.to;
+      })
+      .catch(() => {
+        this.fillRefused = true;
+        // Give back what a refused fill took (a full disk): no batch lies at or past `from` yet.
+        return this.handle.truncate(from);
+      })
+      .catch(() => undefined)
+      .finally(() => {
+        this.fill = undefined;
+      });
+  }
+
+  /** Waits for zeros being written and cuts the segment back to its records. */
+  private async cutFill(): Promise<void> {
+    await this.fill?.done;
+    await this.handle.truncate(this.durableBytes);
+    this.filled = this.durableBytes;
+  }
+
   private async write(data: Buffer, start: number): Promise<void> {
+    // A batch reaching past where zeros are being written waits for them, so they never land over it.
+    if (this.fill && start + data.length > this.fill.from) await this.fill.done;
     try {
       for (let written = 0; written < data.length; ) {
         const { bytesWritten } = await this.handle.write(data, written, data.length - written, start + written);
@@ -161,6 +236,7 @@ export class CommitLog {
     if (this.broken === undefined) return Promise.resolve();
     this.repairing ??= (async () => {
       try {
+        await this.fill?.done;
         await this.handle.truncate(this.durableBytes);
         await this.handle.datasync();
       } catch (err) {
@@ -169,6 +245,8 @@ export class CommitLog {
         this.repairing = undefined;
       }
       this.reserved = this.durableBytes;
+      this.filled = this.durableBytes;
+      this.fillRefused = false;
       this.broken = undefined;
       // The failures before are dealt with: the next append depends on none of them.
       this.landed = Promise.resolve();

@@ -53,7 +53,7 @@ export function bodyShapeProblem(text: string, maxEntries: number): BodyShapePro
     if (c === 32 || c === 10 || c === 13 || c === 9 || c === 58 /* : */) continue;
     if (top?.expecting && c !== 125 /* } */ && c !== 93 /* ] */) {
       top.expecting = false;
-      left -= ++top.items > BIG_OBJECT_MEMBERS && !top.list ? BIG_OBJECT_MEMBER_WEIGHT : 1;
+      left -= ++top.items > BIG_OBJECT_MEMBERS && !top.list && !managed ? BIG_OBJECT_MEMBER_WEIGHT : 1;
       if (left < 0) return { reason: 'tooManyEntries', path: pathOf(text, levels, levels.length - 1), max: budget };
     }
     if (c === 34 /* " */) {

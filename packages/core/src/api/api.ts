@@ -45,7 +45,7 @@ export interface ApiOptions {
    * refused with an `InvalidError` naming the object or list where the count
    * passed it, before anything else reads it. Entries under
    * `metadata.managedFields` count against their own budget, twice this.
-   * Default `DEFAULT_MAX_INPUT_ENTRIES` (20,000). A Flotilla protection
+   * Default `DEFAULT_MAX_INPUT_ENTRIES` (16,000; members of an object past its 16th count 4). A Flotilla protection
    * Kubernetes does not have: one write must not hold the event loop every
    * request shares (see `DEFAULT_MAX_INPUT_ENTRIES`).
    */

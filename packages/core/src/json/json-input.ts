@@ -40,8 +40,9 @@ const FAILED: unique symbol = Symbol('failed');
  * `maxEntries` (see `DEFAULT_MAX_INPUT_ENTRIES`), each member of an object
  * past its `BIG_OBJECT_MEMBERS`th as `BIG_OBJECT_MEMBER_WEIGHT`, except those under
  * `metadata.managedFields`, which count against a budget of their own,
- * `MANAGED_FIELDS_ENTRY_FACTOR` times larger (the HTTP server writes them,
- * about one entry per field of the object). The copy stops at the first
+ * `MANAGED_FIELDS_ENTRY_FACTOR` times larger, big objects' members
+ * unweighted (the HTTP server writes them, about one entry per field of the
+ * object, and turns every keyed list into an object). The copy stops at the first
  * entry over budget and reports the object or list holding it.
  *
  * Guarantees: returns in time linear in the input's size up to the byte and
@@ -77,6 +78,8 @@ class JsonInputCopier {
   private budget: number;
   /** Entries left in `budget`. */
   private entriesLeft: number;
+  /** What a member of a big object counts for where the copy is: 1 in managedFields. */
+  private bigMemberWeight = BIG_OBJECT_MEMBER_WEIGHT;
   private failure: { shown: string; detail: string } | { max: number } | undefined;
   /** Filled while a failure unwinds, deepest first: the key taken in each container and the container. */
   private readonly trail: { key: string | number; from: object }[] = [];
@@ -145,7 +148,7 @@ class JsonInputCopier {
     for (const key in record) {
       const member = record[key];
       if (member === undefined) continue;
-      this.entriesLeft -= ++members > BIG_OBJECT_MEMBERS ? BIG_OBJECT_MEMBER_WEIGHT : 1;
+      this.entriesLeft -= ++members > BIG_OBJECT_MEMBERS ? this.bigMemberWeight : 1;
       if (this.entriesLeft < 0) return this.tooManyEntries();
       this.bytes += key.length + 3;
       if (depth === 1 && key === 'metadata') this.metadata = member;
@@ -175,8 +178,9 @@ class JsonInputCopier {
     const [left, budget] = [this.entriesLeft, this.budget];
     this.budget = this.maxEntries * MANAGED_FIELDS_ENTRY_FACTOR;
     this.entriesLeft = this.budget;
+    this.bigMemberWeight = 1;
     const copy = this.member(member, depth);
-    [this.entriesLeft, this.budget] = [left, budget];
+    [this.entriesLeft, this.budget, this.bigMemberWeight] = [left, budget, BIG_OBJECT_MEMBER_WEIGHT];
     return copy;
   }
 

@@ -35,28 +35,29 @@ export const MAX_JSON_DEPTH = 1000;
  * of thousands of properties) stay within it. Members of big objects count
  * more (see `BIG_OBJECT_MEMBERS`).
  */
-export const DEFAULT_MAX_INPUT_ENTRIES = 20_000;
+export const DEFAULT_MAX_INPUT_ENTRIES = 16_000;
 
 /**
  * The members of one object past this many each count as
- * `BIG_OBJECT_MEMBER_WEIGHT` entries of the budget. Big objects are maps
- * (labels, annotations, selectors, ConfigMap data, resource lists) whose
- * every key is validated, tracked in managedFields and, past about a
- * thousand keys, kept by V8 as a slow dictionary: over HTTP a member of such
- * a map cost 5-6 us of CPU where an entry of small objects (env vars in
- * lists) cost about 2 us (`npm run bench -- input`, 2026-12-07). So a write
- * holds at most about 5,000 map entries however it spreads them over maps,
- * and 20,000 entries of small objects.
+ * `BIG_OBJECT_MEMBER_WEIGHT` entries of the budget. Objects this big are
+ * maps (labels, annotations, selectors, ConfigMap data, resource lists)
+ * rather than structs: every key of a map is validated and tracked in
+ * managedFields, and past about a thousand keys V8 keeps the map as a slow
+ * dictionary. Over HTTP a label cost up to 9 us of CPU where an entry of small
+ * objects (env vars in lists) cost 2.3 us (`npm run bench -- input`,
+ * 2026-12-07, load 10). So a write holds at most about 4,000 entries in one
+ * map, or 16,000 entries of small objects (maps of at most 16 keys, lists).
  */
-export const BIG_OBJECT_MEMBERS = 64;
+export const BIG_OBJECT_MEMBERS = 16;
 
 /** What a member of an object past its `BIG_OBJECT_MEMBERS`th counts for in the write budget. */
 export const BIG_OBJECT_MEMBER_WEIGHT = 4;
 
 /**
  * `metadata.managedFields` count against a budget of their own, this many
- * times the input's: the HTTP server writes them, about one entry per field
- * of the object (more for keyed list items), so an object that fits its
- * budget gets managedFields that fit theirs.
+ * times the input's, big objects' members unweighted: the HTTP server writes
+ * them, about one entry per field of the object (more for keyed list items,
+ * and a keyed list becomes an object of one member per item), so an object
+ * that fits its budget gets managedFields that fit theirs.
  */
 export const MANAGED_FIELDS_ENTRY_FACTOR = 2;

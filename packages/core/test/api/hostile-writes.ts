@@ -250,23 +250,23 @@ export const hostileWrites: HostileWrite[] = [
     error: 'RequestEntityTooLargeError',
     message: 'request is too large',
   },
-  // The write budget (maxInputEntries, 20,000 by default): the path names the object or list where the count passed it.
+  // The write budget (maxInputEntries, 16,000 by default): the path names the object or list where the count passed it.
   {
     what: 'labels of 20,001 entries',
     write: (api) => api.resource('Pod').create(pod({ name: 'a', labels: bigMap(20_001) })),
     error: 'InvalidError',
     fields: ['metadata.labels'],
-    message: 'metadata.labels: Too many: must have at most 20000 entries',
+    message: 'metadata.labels: Too many: must have at most 16000 entries',
   },
   {
-    // 7 entries before the containers, 304 in each (the item, 3 members, 100 env items of 3): the 20,001st
-    // is the name of the 77th env var of the 66th container.
-    what: 'env lists over the budget, spread over 66 containers',
+    // 7 entries before the containers, 304 in each (the item, 3 members, 100 env items of 3): the 16,001st
+    // is the name of the 61st env var of the 53rd container.
+    what: 'env lists over the budget, spread over 53 containers',
     write: (api) =>
-      api.resource('Pod').create(pod({ name: 'a' }, { spec: { containers: containersWithEnv(66, 100) } })),
+      api.resource('Pod').create(pod({ name: 'a' }, { spec: { containers: containersWithEnv(53, 100) } })),
     error: 'InvalidError',
-    fields: ['spec.containers[65].env[76]'],
-    message: 'Too many: must have at most 20000 entries',
+    fields: ['spec.containers[52].env[60]'],
+    message: 'Too many: must have at most 16000 entries',
   },
   {
     what: 'a list of 20,001 empty objects',
@@ -274,7 +274,7 @@ export const hostileWrites: HostileWrite[] = [
       api.resource('Pod').create(pod({ name: 'a' }, { extra: Array.from({ length: 20_001 }, () => ({})) })),
     error: 'InvalidError',
     fields: ['extra'],
-    message: 'Too many: must have at most 20000 entries',
+    message: 'Too many: must have at most 16000 entries',
   },
   {
     what: 'an update with 20,001 labels',
@@ -308,6 +308,6 @@ export const hostileWrites: HostileWrite[] = [
       ),
     error: 'InvalidError',
     fields: ['metadata.managedFields[0].fieldsV1'],
-    message: 'Too many: must have at most 40000 entries',
+    message: 'Too many: must have at most 32000 entries',
   },
 ];

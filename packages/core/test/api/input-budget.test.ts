@@ -31,7 +31,7 @@ describe('the write budget counts every object member and list item', () => {
     { what: 'list items', value: { l: [1, 2, 3] }, count: 4 },
     { what: 'nested objects and lists', value: { a: { b: [{ c: [] }, {}] } }, count: 5 },
     { what: 'not undefined members (JSON has none)', value: { a: undefined, b: 1 }, count: 1 },
-    { what: 'members of an object past its 64th as 4 each', value: { m: bigMap(66) }, count: 1 + 64 + 8 },
+    { what: 'members of an object past its 16th as 4 each', value: { m: bigMap(66) }, count: 1 + 16 + 200 },
     { what: 'list items alike, however many', value: { l: Array(100).fill(0) }, count: 101 },
   ])('$what: $count', ({ value, count }) => {
     expect(copyJsonInput(value, Number.POSITIVE_INFINITY, count).ok).toBe(true);
@@ -53,7 +53,8 @@ describe('the write budget counts every object member and list item', () => {
       metadata: { name: 'a', managedFields: [{ fieldsV1: bigMap(fields, {}) }] },
       spec: { a: 1 },
     });
-    // Outside: metadata, name, managedFields, spec, a (5). Inside: the item, fieldsV1 and its members.
+    // Outside: metadata, name, managedFields, spec, a (5). Inside: the item, fieldsV1, its members, unweighted
+    // however many (a keyed list becomes an object of one member per item there).
     expect(copyJsonInput(withManaged(18), Number.POSITIVE_INFINITY, 10).ok).toBe(true);
     const over = copyJsonInput(withManaged(19), Number.POSITIVE_INFINITY, 10);
     expect(over.ok ? undefined : over.problem).toEqual({
@@ -68,14 +69,14 @@ describe('the write budget counts every object member and list item', () => {
 });
 
 describe('new Api({ maxInputEntries })', () => {
-  // apiVersion, kind, metadata, name, namespace, labels (6); its members (64, then 4 each); spec, containers, the
+  // apiVersion, kind, metadata, name, namespace, labels (6); its members (16, then 4 each); spec, containers, the
   // item, name, image (5).
   const podOf = (labels: number) => bigPod('p', { labels: bigMap(labels) });
 
   it.each([
-    { labels: 70, refusedAt: undefined },
-    { labels: 71, refusedAt: 'spec.containers' },
-    { labels: 72, refusedAt: 'metadata.labels' },
+    { labels: 34, refusedAt: undefined },
+    { labels: 35, refusedAt: 'spec.containers' },
+    { labels: 36, refusedAt: 'metadata.labels' },
   ])('with a budget of 100, a pod with $labels labels is refused at $refusedAt', async ({ labels, refusedAt }) => {
     const { api, store } = newApi({ maxInputEntries: 100 });
     const before = await revision(store);
@@ -93,7 +94,7 @@ describe('new Api({ maxInputEntries })', () => {
         {
           field: refusedAt,
           message:
-            'Too many: must have at most 100 entries (object members and list items; members of an object past its 64th count 4) in one write (maxInputEntries)',
+            'Too many: must have at most 100 entries (object members and list items; members of an object past its 16th count 4) in one write (maxInputEntries)',
         },
       ]);
       expect(await revision(store)).toBe(before);

@@ -1,5 +1,6 @@
 import type { ClusterApi, Manager } from '@flotilla/core';
 import { managerContext } from '../controller-context/controller-context.js';
+import { ignoreStatusOnlyUpdates } from '../controller-context/status-only-update.js';
 import type { RegisterOptions } from '../replicaset/register.js';
 import { DeploymentReconciler } from './deployment-controller.js';
 
@@ -16,6 +17,7 @@ export function registerDeploymentController(
     .controller('deployment')
     .for('Deployment')
     .owns('ReplicaSet')
+    .withEventFilter(ignoreStatusOnlyUpdates('Deployment'))
     .concurrency(opts.concurrency ?? 5)
     .withOptions({ batchPeriodMs: opts.batchPeriodMs })
     .reconcile(reconciler);

@@ -1,5 +1,6 @@
 import type { ClusterApi, KubeObject, Manager, Pod, ReplicaSet, ReplicationController } from '@flotilla/core';
 import { managerContext } from '../controller-context/controller-context.js';
+import { ignoreStatusOnlyUpdates } from '../controller-context/status-only-update.js';
 import { replicationControllerKind } from '../replicationcontroller/replication-controller-kind.js';
 import { podReplicaInputsChanged } from './replica-inputs.js';
 import { ReplicaSetReconciler } from './replica-set-controller.js';
@@ -33,6 +34,7 @@ function register<T extends KubeObject>(
     .for(kind.kind)
     .owns('Pod')
     .withEventFilter(podReplicaInputsChanged)
+    .withEventFilter(ignoreStatusOnlyUpdates(kind.kind))
     .concurrency(opts.concurrency ?? 5)
     .withOptions({ batchPeriodMs: opts.batchPeriodMs })
     .reconcile(reconciler);

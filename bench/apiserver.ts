@@ -6,7 +6,11 @@
  * figure stands next to its in-process one.
  *
  * Cost per create is the serving process's CPU time per create
- * (`process.cpuUsage`), HTTP against in-process: the overhead ratio.
+ * (`process.cpuUsage`), HTTP against in-process: the overhead ratio. The
+ * two sides run in alternating rounds (HTTP first in even rounds, the Api
+ * first in odd ones), so that a burst of other work on a shared machine
+ * falls on both sides alike; the ratio is pooled over all rounds, and the
+ * median of the rounds' own ratios stands beside it with its spread.
  * Latencies are measured by the client, open loop at a fixed rate. The
  * machine's load average at the start and the end stands beside them: on a
  * shared machine the wall-clock figures follow it.
@@ -55,6 +59,83 @@ async function cpuOf<T>(work: () => Promise<T>): Promise<{ result: T; cpuUs: num
   return { result, cpuUs: used.user + used.system };
 }
 
+/** What one side of a comparison did: its CPU microseconds, latencies (ms), failures and wall time. */
+interface Side {
+  cpuUs: number;
+  latencies: number[];
+  failures: number;
+  elapsedMs: number;
+}
+
+/** Both sides of a comparison over all rounds, and each round's CPU ratio (HTTP / in-process). */
+interface Compared {
+  http: Side;
+  api: Side;
+  roundRatios: number[];
+}
+
+/**
+ * Runs `rounds` rounds of `http(round)` and `inProcess(round)`, the HTTP
+ * side first in even rounds and second in odd ones, and pools each side.
+ * `prepare(round)`, when given, runs before the round and is not measured
+ * (it ships the round's bodies to the client).
+ */
+async function interleaved(
+  rounds: number,
+  http: (round: number) => Promise<ClientAnswer>,
+  inProcess: (round: number) => Promise<number[]>,
+  prepare?: (round: number) => Promise<unknown>,
+): Promise<Compared> {
+  const out: Compared = {
+    http: { cpuUs: 0, latencies: [], failures: 0, elapsedMs: 0 },
+    api: { cpuUs: 0, latencies: [], failures: 0, elapsedMs: 0 },
+    roundRatios: [],
+  };
+  const runHttp = async (round: number) => {
+    const { result, cpuUs } = await cpuOf(() => http(round));
+    out.http.cpuUs += cpuUs;
+    out.http.latencies.push(...result.latencies);
+    out.http.failures += result.failures;
+    out.http.elapsedMs += result.elapsedMs;
+    return cpuUs;
+  };
+  const runApi = async (round: number) => {
+    const start = performance.now();
+    const { result, cpuUs } = await cpuOf(() => inProcess(round));
+    out.api.cpuUs += cpuUs;
+    out.api.latencies.push(...result);
+    out.api.elapsedMs += performance.now() - start;
+    return cpuUs;
+  };
+  for (let round = 0; round < rounds; round++) {
+    await prepare?.(round);
+    let httpUs: number;
+    let apiUs: number;
+    if (round % 2 === 0) {
+      httpUs = await runHttp(round);
+      apiUs = await runApi(round);
+    } else {
+      apiUs = await runApi(round);
+      httpUs = await runHttp(round);
+    }
+    out.roundRatios.push(httpUs / apiUs);
+  }
+  return out;
+}
+
+/** The rows of one comparison's CPU: per operation on each side, the pooled ratio, the rounds' median and range. */
+function costRows(name: string, compared: Compared, operations: number, target?: string): BenchRow[] {
+  const ratios = [...compared.roundRatios].sort((a, b) => a - b);
+  return [
+    { figure: `${name}Http.serverCpuUs`, value: compared.http.cpuUs / operations, unit: 'us/op' },
+    { figure: `${name}InProcess.cpuUs`, value: compared.api.cpuUs / operations, unit: 'us/op' },
+    { figure: `${name}Http.costRatio`, value: compared.http.cpuUs / compared.api.cpuUs, unit: 'ratio', target },
+    { figure: `${name}Http.costRatioRoundMedian`, value: percentile(ratios, 50), unit: 'ratio' },
+    { figure: `${name}Http.costRatioRoundMin`, value: ratios[0] ?? 0, unit: 'ratio' },
+    { figure: `${name}Http.costRatioRoundMax`, value: ratios[ratios.length - 1] ?? 0, unit: 'ratio' },
+  ];
+}
+
 /** Runs `op(i)` for i < n at `perSecond`, open loop, and returns each latency in ms. */
 async function pacedInProcess(n: number, perSecond: number, op: (i: number) => Promise<unknown>): Promise<number[]> {
   const latencies: number[] = [];
@@ -96,61 +177,71 @@ await ask(client, {
 });
 for (let i = 0; i < 500; i++) await pods.create(realisticPod(`warm-api-${i}`));
 
-// Creates over HTTP at 1,000/s.
-const bodies = Array.from({ length: CREATES }, (_, i) => JSON.stringify(podBody(`http-${i}`)));
-const http = await cpuOf(() =>
-  ask(client, {
-    cmd: 'paced',
-    url,
-    method: 'POST',
-    paths: bodies.map(() => podsPath),
-    bodies,
-    perSecond: RATE,
-    concurrency: 64,
-  }),
+// Creates over HTTP at 1,000/s, beside the same creates through the in-process Api at the same rate.
+const ROUNDS = 10;
+const perRound = CREATES / ROUNDS;
+const creates = await interleaved(
+  ROUNDS,
+  () =>
+    ask(client, {
+      cmd: 'paced',
+      url,
+      method: 'POST',
+      paths: Array.from({ length: perRound }, () => podsPath),
+      bodies: 'staged',
+      perSecond: RATE,
+      concurrency: 64,
+    }),
+  (round) => pacedInProcess(perRound, RATE, (i) => pods.create(realisticPod(`api-${round * perRound + i}`))),
+  (round) => {
+    const bodies = Array.from({ length: perRound }, (_, i) => JSON.stringify(podBody(`http-${round * perRound + i}`)));
+    return ask(client, { cmd: 'stage', bodies });
+  },
 );
-// The same creates through the in-process Api at the same rate.
-const inProcess = await cpuOf(() => pacedInProcess(CREATES, RATE, (i) => pods.create(realisticPod(`api-${i}`))));
-const httpCpu = http.cpuUs / CREATES;
-const apiCpu = inProcess.cpuUs / CREATES;
-const httpP99 = percentile(http.result.latencies, 99);
+const httpP99 = percentile(creates.http.latencies, 99);
 rows.push(
   {
     figure: 'CreateHttp.perSec',
-    value: (CREATES / http.result.elapsedMs) * 1000,
+    value: (CREATES / creates.http.elapsedMs) * 1000,
     unit: 'req/s',
     target: `offered ${RATE}`,
   },
-  { figure: 'CreateHttp.p50Ms', value: percentile(http.result.latencies, 50), unit: 'ms' },
+  { figure: 'CreateHttp.p50Ms', value: percentile(creates.http.latencies, 50), unit: 'ms' },
   { figure: 'CreateHttp.p99Ms', value: httpP99, unit: 'ms', target: '<= 50' },
   { figure: 'CreateHttp.p99VsTarget', value: httpP99 / 50, unit: 'ratio', target: '<= 1' },
-  { figure: 'CreateHttp.failures', value: http.result.failures, unit: 'count', target: '0' },
-  { figure: 'CreateInProcess.p50Ms', value: percentile(inProcess.result, 50), unit: 'ms' },
-  { figure: 'CreateInProcess.p99Ms', value: percentile(inProcess.result, 99), unit: 'ms' },
-  { figure: 'CreateHttp.serverCpuUs', value: httpCpu, unit: 'us/create' },
-  { figure: 'CreateInProcess.cpuUs', value: apiCpu, unit: 'us/create' },
-  { figure: 'CreateHttp.costRatio', value: httpCpu / apiCpu, unit: 'ratio', target: '<= 3' },
+  { figure: 'CreateHttp.failures', value: creates.http.failures, unit: 'count', target: '0' },
+  { figure: 'CreateInProcess.p50Ms', value: percentile(creates.api.latencies, 50), unit: 'ms' },
+  { figure: 'CreateInProcess.p99Ms', value: percentile(creates.api.latencies, 99), unit: 'ms' },
+  ...costRows('Create', creates, CREATES, '<= 3'),
 );
 
-// Gets and lists over HTTP, beside the in-process Api.
-const getPaths = Array.from({ length: CREATES }, (_, i) => `${podsPath}/http-${i % CREATES}`);
-const gets = await cpuOf(() =>
-  ask(client, { cmd: 'paced', url, method: 'GET', paths: getPaths, perSecond: RATE, concurrency: 64 }),
+// Gets and lists over HTTP, beside the in-process Api, in rounds as well.
+const gets = await interleaved(
+  ROUNDS,
+  (round) => {
+    const paths = Array.from({ length: perRound }, (_, i) => `${podsPath}/http-${round * perRound + i}`);
+    return ask(client, { cmd: 'paced', url, method: 'GET', paths, perSecond: RATE, concurrency: 64 });
+  },
+  (round) => pacedInProcess(perRound, RATE, (i) => pods.get('default', `http-${round * perRound + i}`)),
 );
-const apiGets = await cpuOf(() => pacedInProcess(CREATES, RATE, (i) => pods.get('default', `http-${i % CREATES}`)));
 const LISTS = 300;
-const listPaths = Array.from({ length: LISTS }, () => `${podsPath}?limit=100`);
-const lists = await cpuOf(() =>
-  ask(client, { cmd: 'paced', url, method: 'GET', paths: listPaths, perSecond: 100, concurrency: 16 }),
+const LIST_ROUNDS = 6;
+const listsPerRound = LISTS / LIST_ROUNDS;
+const lists = await interleaved(
+  LIST_ROUNDS,
+  () => {
+    const paths = Array.from({ length: listsPerRound }, () => `${podsPath}?limit=100`);
+    return ask(client, { cmd: 'paced', url, method: 'GET', paths, perSecond: 100, concurrency: 16 });
+  },
+  () => pacedInProcess(listsPerRound, 100, () => pods.list({ namespace: 'default', limit: 100 })),
 );
-const apiLists = await cpuOf(() => pacedInProcess(LISTS, 100, () => pods.list({ namespace: 'default', limit: 100 })));
 rows.push(
-  { figure: 'GetHttp.p99Ms', value: percentile(gets.result.latencies, 99), unit: 'ms' },
-  { figure: 'GetInProcess.p99Ms', value: percentile(apiGets.result, 99), unit: 'ms' },
-  { figure: 'GetHttp.costRatio', value: gets.cpuUs / CREATES / (apiGets.cpuUs / CREATES), unit: 'ratio' },
-  { figure: 'List100Http.p99Ms', value: percentile(lists.result.latencies, 99), unit: 'ms' },
-  { figure: 'List100InProcess.p99Ms', value: percentile(apiLists.result, 99), unit: 'ms' },
-  { figure: 'List100Http.costRatio', value: lists.cpuUs / LISTS / (apiLists.cpuUs / LISTS), unit: 'ratio' },
+  { figure: 'GetHttp.p99Ms', value: percentile(gets.http.latencies, 99), unit: 'ms' },
+  { figure: 'GetInProcess.p99Ms', value: percentile(gets.api.latencies, 99), unit: 'ms' },
+  ...costRows('Get', gets, CREATES),
+  { figure: 'List100Http.p99Ms', value: percentile(lists.http.latencies, 99), unit: 'ms' },
+  { figure: 'List100InProcess.p99Ms', value: percentile(lists.api.latencies, 99), unit: 'ms' },
+  ...costRows('List100', lists, LISTS),
 );
 
 // Watch fan-out, 1,000 events/s: first 100 in-process subscribers alone, then 100 HTTP watchers in the

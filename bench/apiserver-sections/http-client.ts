@@ -13,10 +13,12 @@ export type ClientCommand =
       url: string;
       method: 'POST' | 'GET';
       paths: string[];
-      bodies?: string[];
+      /** The bodies to send, or `'staged'` for those of the last `stage` command. */
+      bodies?: string[] | 'staged';
       perSecond: number;
       concurrency: number;
     }
+  | { cmd: 'stage'; bodies: string[] }
   | { cmd: 'watch'; url: string; path: string; watchers: number; expect: number }
   | { cmd: 'exit' };
 
@@ -28,6 +30,11 @@ export interface ClientAnswer {
 }
 
 const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+/**
+ * Bodies sent ahead of the `paced` command that uses them: the parent then measures its own CPU over the
+ * requests alone, not over encoding megabytes of bodies for this channel.
+ */
+let staged: string[] = [];
 /** Wall-clock milliseconds with sub-millisecond precision, comparable across the two processes. */
 const wallNow = () => performance.timeOrigin + performance.now();
 
@@ -56,6 +63,7 @@ async function paced(c: Extract<ClientCommand, { cmd: 'paced' }>): Promise<Clien
   const start = performance.now();
   const interval = 1000 / c.perSecond;
   const done: Promise<void>[] = [];
+  const bodies = c.bodies === 'staged' ? staged : c.bodies;
   for (let i = 0; i < c.paths.length; i++) {
     const wait = start + i * interval - performance.now();
     if (wait > 1) await new Promise((r) => setTimeout(r, wait));
@@ -67,7 +75,7 @@ async function paced(c: Extract<ClientCommand, { cmd: 'paced' }>): Promise<Clien
     inFlight++;
     const t0 = performance.now();
     done.push(
-      once(c.url, c.method, c.paths[i]!, c.bodies?.[i]).then((code) => {
+      once(c.url, c.method, c.paths[i]!, bodies?.[i]).then((code) => {
         latencies.push(performance.now() - t0);
         if (code < 200 || code >= 300) failures++;
         inFlight--;
@@ -125,6 +133,10 @@ process.on('message', async (message: ClientCommand) => {
   if (message.cmd === 'exit') {
     agent.destroy();
     process.exit(0);
+  }
+  if (message.cmd === 'stage') {
+    staged = message.bodies;
+    process.send?.({ latencies: [], elapsedMs: 0, failures: 0 });
   }
   if (message.cmd === 'paced') process.send?.(await paced(message));
   if (message.cmd === 'watch') process.send?.(await watch(message, () => process.send?.({ ready: true })));

@@ -28,6 +28,8 @@ export function registerEndpointsController(
     .watches('Endpoints', (ep) => [{ namespace: ep.metadata.namespace, name: ep.metadata.name }])
     .withEventFilter(podEndpointsChanged)
     .concurrency(opts.concurrency ?? 5)
+    // Events wait out the batch period in the queue (Kubernetes' AddAfter), so a burst wakes the service once.
+    .withOptions({ batchPeriodMs: opts.batchPeriodMs })
     .reconcile(reconciler);
   return reconciler;
 }

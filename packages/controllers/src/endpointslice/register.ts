@@ -39,6 +39,8 @@ export function registerEndpointSliceController(
     })
     .withEventFilter(podEndpointsChanged)
     .concurrency(opts.concurrency ?? 5)
+    // Events wait out the batch period in the queue (Kubernetes' AddAfter), so a burst wakes the service once.
+    .withOptions({ batchPeriodMs: opts.batchPeriodMs })
     .reconcile(reconciler);
   return reconciler;
 }

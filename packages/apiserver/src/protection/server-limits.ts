@@ -15,8 +15,8 @@ export interface ServerLimits {
    * Most entries (object members and list items, at any depth) a JSON object
    * or patch body may hold, counted on its text before it is parsed; more
    * get a 422 Invalid Status naming the object or list where the count
-   * passed it. A YAML server-side apply body gets a twentieth of this, and
-   * at most 256 KiB (the yaml library costs 20 times as much per entry). Default `DEFAULT_MAX_INPUT_ENTRIES` (16,000), the Api's
+   * passed it. A YAML server-side apply body gets a fortieth of this, and
+   * at most 256 KiB (the yaml library costs about 40 times as much per entry). Default `DEFAULT_MAX_INPUT_ENTRIES` (16,000), the Api's
    * own `maxInputEntries`. kube-apiserver has no such limit: it serves each
    * request on its own goroutine, where Node serves all on one event loop.
    */

@@ -149,11 +149,11 @@ describe('the server refuses a body over its entry budget before parsing it, wit
   });
 
   it.each([
-    // 400 entries for JSON, 20 for YAML: the head holds 6 colons, each label one more.
-    { what: 'over a twentieth of the budget in entries', labels: 15, padding: 0 },
+    // 800 entries for JSON, 20 for YAML: the head holds 6 colons, each label one more.
+    { what: 'over a fortieth of the budget in entries', labels: 15, padding: 0 },
     { what: 'over 256 KiB', labels: 0, padding: 300 * 1024 },
   ])('a YAML server-side apply $what is a 413', async ({ labels, padding }) => {
-    s = await servedApi({ limits: { maxBodyEntries: 400 } });
+    s = await servedApi({ limits: { maxBodyEntries: 800 } });
     const before = await s.store.currentRevision();
     let yaml = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  namespace: default\n';
     if (labels > 0) yaml += `  labels:\n${Array.from({ length: labels }, (_, i) => `    k${i}: v\n`).join('')}`;
@@ -168,7 +168,7 @@ describe('the server refuses a body over its entry budget before parsing it, wit
   });
 
   it('a YAML server-side apply within its budget is applied', async () => {
-    s = await servedApi({ limits: { maxBodyEntries: 400 } });
+    s = await servedApi({ limits: { maxBodyEntries: 800 } });
     const yaml = `apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  namespace: default\nspec:\n  containers:\n  - name: app\n    image: nginx\n`;
     const r = await send(s.url, 'PATCH', `${pods}/web?fieldManager=me`, {
       body: yaml,

@@ -181,7 +181,6 @@ export function recordUpdate<T extends JsonObject>(
   const sent = isJsonObject(updated.metadata) ? updated.metadata.managedFields : undefined;
   const stored = isJsonObject(live?.metadata) ? live.metadata.managedFields : undefined;
   if (Array.isArray(sent) && !jsonEqual(sent, stored)) return updated;
-  const record = (managers: Manager[]) => withManagedFields(updated, managers) as T;
 
   const skip = subresource === 'status' ? outsideStatus : unowned;
   const entry: Manager['entry'] = {
@@ -202,12 +201,12 @@ export function recordUpdate<T extends JsonObject>(
   const removed = live ? FieldSet.of(live, schema, skip).difference(after) : new FieldSet();
   const managers = decodeManagedFields(stored);
   const previous = managers.find((m) => sameManager(m.entry, entry));
-  if (changed.size === 0 && removed.size === 0) return record(managers);
+  if (changed.size === 0 && removed.size === 0) return withManagedFields(updated, managers) as T;
   const rest = managers
     .filter((m) => m !== previous)
     .map((m) => ({ ...m, fields: m.fields.difference(changed).difference(removed) }));
   const mine = previous ? previous.fields.difference(removed).union(changed) : changed;
-  return record([{ entry, fields: mine }, ...rest]);
+  return withManagedFields(updated, [{ entry, fields: mine }, ...rest]) as T;
 }
 
 /** The managers of a stored object; one without any is credited to `before-first-apply`. */

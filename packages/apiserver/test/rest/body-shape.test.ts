@@ -148,6 +148,14 @@ describe('the server refuses a body over its entry budget before parsing it, wit
     expect((await s.json('GET', `${pods}/web`)).status).toBe(200);
   });
 
+  it('counts before parsing: a body over the budget is refused even where its text stops being JSON', async () => {
+    s = await servedApi({ limits: { maxBodyEntries: 100 } });
+    const text = `${JSON.stringify(pod('big', bigMap(200) as Record<string, string>)).slice(0, -3)} not JSON`;
+    const r = await send(s.url, 'POST', pods, { body: text, headers: { 'Content-Type': 'application/json' } });
+    expect(r.status).toBe(422);
+    expect(r.json).toMatchObject({ reason: 'Invalid', details: { causes: [{ field: 'metadata.labels' }] } });
+  });
+
   it.each([
     // 800 entries for JSON, 20 for YAML: the head holds 6 colons, each label one more.
     { what: 'over a fortieth of the budget in entries', labels: 15, padding: 0 },

@@ -51,6 +51,8 @@ export class WorkQueue<T = string> {
   private readonly dirty = new Set<T>();
   /** Keys handed out by `get` and not yet `done`. */
   private readonly processing = new Set<T>();
+  /** A microtask will hand queued keys to waiting workers. */
+  private serveScheduled = false;
   private readonly waiting = new Map<T, { at: number; timer: TimerHandle }>();
   private readonly getters: ((item: WorkQueueItem<T>) => void)[] = [];
   private drained: (() => void)[] = [];
@@ -160,9 +162,22 @@ export class WorkQueue<T = string> {
   }
 
   private enqueue(key: T): void {
-    const getter = this.getters.shift();
-    if (getter) getter(this.handOut(key));
-    else this.queue.push(key);
+    this.queue.push(key);
+    // A waiting worker takes the key on the next microtask, not now: until then the key stays dirty, so the adds
+    // of the same event (an update maps its old and its new state to one key) coalesce as in client-go, instead of
+    // the second one finding the key already processing and queueing a second reconcile.
+    if (this.getters.length > 0 && !this.serveScheduled) {
+      this.serveScheduled = true;
+      queueMicrotask(() => this.serveGetters());
+    }
+  }
+
+  private serveGetters(): void {
+    this.serveScheduled = false;
+    while (this.getters.length > 0 && this.queue.length > 0) {
+      const getter = this.getters.shift() as (item: WorkQueueItem<T>) => void;
+      getter(this.handOut(this.queue.shift() as T));
+    }
   }
 
   private handOut(key: T): WorkQueueItem<T> {

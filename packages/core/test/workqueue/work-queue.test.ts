@@ -29,6 +29,17 @@ describe('WorkQueue', () => {
     expect([await take(q), await take(q), await take(q)]).toEqual(['a', 'b', 'c']);
   });
 
+  it('hands a key to a waiting worker once when one event adds it twice (client-go dedups until Get returns)', async () => {
+    const q = new WorkQueue();
+    const first = take(q);
+    // An update event maps its old and its new state to the same key, in one synchronous pass.
+    q.add('a');
+    q.add('a');
+    expect(await first).toBe('a');
+    q.done('a');
+    expect(await settled(q.get())).toBe(false);
+  });
+
   it('queues a key once while it waits', async () => {
     const q = new WorkQueue();
     q.add('a');

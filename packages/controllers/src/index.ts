@@ -95,6 +95,7 @@ export {
   LAST_CHANGE_TRIGGER_TIME_ANNOTATION,
 } from './endpoints/endpoints-controller.js';
 export { type EndpointsRegisterOptions, registerEndpointsController } from './endpoints/register.js';
+export { MAX_ENDPOINTS_CAPACITY, OVER_CAPACITY_ANNOTATION, truncateEndpoints } from './endpoints/truncate-endpoints.js';
 export type { Endpoint, EndpointPort, EndpointSlice } from './endpointslice/discovery-types.js';
 export {
   type EndpointSliceOptions,

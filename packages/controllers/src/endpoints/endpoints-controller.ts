@@ -14,6 +14,7 @@ import { podsForService } from '../cache-indexes/label-pairs.js';
 import type { ControllerContext } from '../controller-context/controller-context.js';
 import { type PodEndpoint, podEndpoints } from '../service-backends/pod-endpoint.js';
 import { SyncBatcher } from '../service-backends/service-sync.js';
+import { OVER_CAPACITY_ANNOTATION, truncateEndpoints } from './truncate-endpoints.js';
 
 /** Label Kubernetes puts on the Endpoints of a headless service. */
 export const HEADLESS_LABEL = 'service.kubernetes.io/headless';
@@ -76,6 +77,10 @@ export function endpointSubsets(endpoints: readonly PodEndpoint[]): Subset[] {
  * the Endpoints this controller wrote (marked with the
  * `last-change-trigger-time` annotation) go when their service goes.
  *
+ * More than 1,000 addresses are cut to 1,000 (ready ones first) and the
+ * object is annotated `endpoints.kubernetes.io/over-capacity: truncated`, as
+ * in Kubernetes; EndpointSlices list them all.
+ *
  * Guarantees: level-triggered; writes only when the content changes;
  * subsets and addresses in a stable order.
  */
@@ -108,10 +113,15 @@ export class EndpointsReconciler implements Reconciler {
     if (wait > 0) return { requeueAfterMs: wait };
 
     const pods = podsForService(this.ctx.informers.for<Pod>('Pod').cache, svc);
-    const subsets = endpointSubsets(podEndpoints(svc, pods, this.ctx.informers.for<Node>('Node').cache, false));
+    const { subsets, truncated } = truncateEndpoints(
+      endpointSubsets(podEndpoints(svc, pods, this.ctx.informers.for<Node>('Node').cache, false)),
+    );
     const labels: Record<string, string> = { ...svc.metadata.labels };
     if (svc.spec.clusterIP === 'None') labels[HEADLESS_LABEL] = '';
-    const annotations = { [LAST_CHANGE_TRIGGER_TIME_ANNOTATION]: toTimestamp(this.ctx.clock.now()) };
+    const annotations: Record<string, string> = {
+      [LAST_CHANGE_TRIGGER_TIME_ANNOTATION]: toTimestamp(this.ctx.clock.now()),
+    };
+    if (truncated) annotations[OVER_CAPACITY_ANNOTATION] = 'truncated';
     const desired: Endpoints = {
       apiVersion: 'v1',
       kind: 'Endpoints',
@@ -124,12 +134,14 @@ export class EndpointsReconciler implements Reconciler {
     }
     if (
       JSON.stringify(existing.subsets ?? []) === JSON.stringify(subsets) &&
-      JSON.stringify(existing.metadata.labels ?? {}) === JSON.stringify(labels)
+      JSON.stringify(existing.metadata.labels ?? {}) === JSON.stringify(labels) &&
+      (existing.metadata.annotations?.[OVER_CAPACITY_ANNOTATION] !== undefined) === truncated
     )
       return undefined;
+    const { [OVER_CAPACITY_ANNOTATION]: _wasTruncated, ...kept } = existing.metadata.annotations ?? {};
     await client.update({
       ...desired,
-      metadata: { ...existing.metadata, labels, annotations: { ...existing.metadata.annotations, ...annotations } },
+      metadata: { ...existing.metadata, labels, annotations: { ...kept, ...annotations } },
     });
     return undefined;
   }

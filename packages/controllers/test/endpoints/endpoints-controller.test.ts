@@ -53,6 +53,24 @@ describe('Endpoints controller', () => {
     ]);
   });
 
+  it('cuts more than 1,000 addresses to 1,000, ready first, annotates it over capacity, and clears that once under', async () => {
+    await cluster.service('web');
+    for (let i = 0; i < 1001; i++) await cluster.pod(`web-${i}`, { ip: `198.18.${i >> 8}.${i & 255}`, ready: i > 0 });
+    await cluster.sync(reconciler, 'web');
+    const over = await endpoints();
+    expect(over.subsets?.[0].addresses).toHaveLength(1000);
+    expect(over.subsets?.[0].notReadyAddresses).toBeUndefined();
+    expect(over.metadata.annotations?.['endpoints.kubernetes.io/over-capacity']).toBe('truncated');
+    await cluster.sync(reconciler, 'web');
+    expect((await endpoints()).metadata.resourceVersion).toBe(over.metadata.resourceVersion);
+    await cluster.api.resource('Pod').delete('default', 'web-1000');
+    await cluster.sync(reconciler, 'web');
+    const under = await endpoints();
+    expect(under.subsets?.[0].addresses).toHaveLength(999);
+    expect(under.subsets?.[0].notReadyAddresses).toHaveLength(1);
+    expect(under.metadata.annotations?.['endpoints.kubernetes.io/over-capacity']).toBeUndefined();
+  });
+
   it('does not rewrite unchanged Endpoints, leaves selector-less services alone and deletes its Endpoints with the service', async () => {
     await cluster.service('web');
     await cluster.pod('web-1', { ip: '198.18.0.1' });

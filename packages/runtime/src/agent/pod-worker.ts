@@ -284,7 +284,7 @@ export class PodWorker {
         'BackOff',
         `Back-off restarting failed container ${spec.name} in pod ${this.pod.metadata.name}_${this.podNamespace}(${this.uid})`,
       );
-      (this.waiting ??= new Map()).set(spec.name, {
+      this.setWaiting(spec.name, {
         reason: 'CrashLoopBackOff',
         message: `back-off ${Math.round((at - c.finishedAt) / 1000)}s restarting failed container=${spec.name} pod=${this.pod.metadata.name}`,
       });
@@ -361,7 +361,7 @@ export class PodWorker {
   private async startContainer(spec: Container, attempt: number, sandboxId: string, podIP: string): Promise<void> {
     const pulled = await this.images.ensure(spec);
     if (!pulled.ready) {
-      if (pulled.waiting) (this.waiting ??= new Map()).set(spec.name, pulled.waiting);
+      if (pulled.waiting) this.setWaiting(spec.name, pulled.waiting);
       this.wakeAt(pulled.retryAt);
       return;
     }
@@ -376,7 +376,7 @@ export class PodWorker {
       );
     } catch (err) {
       this.event('Warning', 'Failed', `Error: ${messageOf(err)}`);
-      (this.waiting ??= new Map()).set(spec.name, { reason: 'CreateContainerConfigError', message: messageOf(err) });
+      this.setWaiting(spec.name, { reason: 'CreateContainerConfigError', message: messageOf(err) });
       this.wakeAt(this.ctx.clock.now() + 10_000);
       return;
     }
@@ -404,7 +404,7 @@ export class PodWorker {
     } catch (err) {
       const reason = isRuntimeError(err, 'RunContainerError') ? 'RunContainerError' : 'CreateContainerError';
       this.event('Warning', 'Failed', `Error: ${messageOf(err)}`);
-      (this.waiting ??= new Map()).set(spec.name, { reason, message: messageOf(err) });
+      this.setWaiting(spec.name, { reason, message: messageOf(err) });
       this.wakeAt(this.ctx.clock.now() + 10_000);
     }
   }
@@ -425,7 +425,7 @@ export class PodWorker {
   private setAllWaiting(reason: string, err: unknown): void {
     const message = messageOf(err);
     for (const c of [...(this.pod.spec.initContainers ?? []), ...this.pod.spec.containers]) {
-      (this.waiting ??= new Map()).set(c.name, { reason, message });
+      this.setWaiting(c.name, { reason, message });
     }
     this.wakeAt(this.ctx.clock.now() + 10_000);
   }
@@ -456,7 +456,8 @@ export class PodWorker {
         wanted.add(key);
         if (this.probes?.has(key)) continue;
         const startedGate = () => kind === 'startup' || this.probes?.get(`${c.id}/startup`)?.result !== 'unknown';
-        (this.probes ??= new Map()).set(
+        this.probes ??= new Map();
+        this.probes.set(
           key,
           new ProbeWorker(
             kind,
@@ -612,6 +613,11 @@ export class PodWorker {
 
   private async podIPOf(sandboxId: string): Promise<string> {
     return (await this.ctx.runtime.podSandboxStatus(sandboxId).catch(() => undefined))?.network.ip ?? '';
+  }
+  /** Records why a container waits (the map is made on first use). */
+  private setWaiting(name: string, waiting: { reason: string; message?: string }): void {
+    this.waiting ??= new Map();
+    this.waiting.set(name, waiting);
   }
 }
 

@@ -203,14 +203,18 @@ export class FakeRuntime implements ContainerRuntime {
   /** Overrides one running container's answer to an exec command. */
   setExecResult(containerId: string, cmd: string[], result: ExecSyncResponse): void {
     const c = this.mustContainer(containerId);
-    (c.exec ??= new Map()).set(execKey(cmd), result);
+    c.exec ??= new Map();
+    c.exec.set(execKey(cmd), result);
   }
 
   /** Opens (with an HTTP status) or closes (`undefined`) a port of one container. */
   setListening(containerId: string, port: number, httpStatus: number | undefined): void {
     const c = this.mustContainer(containerId);
     if (httpStatus === undefined) c.listen?.delete(port);
-    else (c.listen ??= new Map()).set(port, httpStatus);
+    else {
+      c.listen ??= new Map();
+      c.listen.set(port, httpStatus);
+    }
   }
 
   /**

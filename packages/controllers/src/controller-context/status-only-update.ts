@@ -1,4 +1,5 @@
 import type { InformerEvent, KubeObject } from '@flotilla/core';
+import { updatesChanging } from './updates-changing.js';
 
 /** An object without what a write of its status alone changes. */
 function beyondStatus(obj: Readonly<KubeObject>): string {
@@ -15,9 +16,5 @@ function beyondStatus(obj: Readonly<KubeObject>): string {
  * manages). Every other event passes.
  */
 export function ignoreStatusOnlyUpdates(kind: string): (event: InformerEvent<KubeObject>) => boolean {
-  return (event) =>
-    event.type !== 'updated' ||
-    event.object.kind !== kind ||
-    !event.oldObject ||
-    beyondStatus(event.oldObject) !== beyondStatus(event.object);
+  return updatesChanging(kind, beyondStatus);
 }

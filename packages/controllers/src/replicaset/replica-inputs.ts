@@ -1,4 +1,5 @@
-import type { InformerEvent, KubeObject, Pod } from '@flotilla/core';
+import type { Pod } from '@flotilla/core';
+import { updatesChanging } from '../controller-context/updates-changing.js';
 import { isPodActive, isPodReady } from '../pod-control/pod-state.js';
 
 /**
@@ -26,7 +27,4 @@ function replicaInputs(pod: Readonly<Pod>): string {
  * it is ready): in a cluster whose pods start one by one, each pod woke its
  * set three times (created, bound, ready) where two can change its status.
  */
-export function podReplicaInputsChanged(event: InformerEvent<KubeObject>): boolean {
-  if (event.type !== 'updated' || event.object.kind !== 'Pod' || !event.oldObject) return true;
-  return replicaInputs(event.oldObject as Readonly<Pod>) !== replicaInputs(event.object as Readonly<Pod>);
-}
+export const podReplicaInputsChanged = updatesChanging<Pod>('Pod', replicaInputs);

@@ -1,4 +1,5 @@
-import type { InformerEvent, KubeObject, Node, ObjectCache, Pod, Service } from '@flotilla/core';
+import type { Node, ObjectCache, Pod, Service } from '@flotilla/core';
+import { updatesChanging } from '../controller-context/updates-changing.js';
 import { ZONE_LABEL } from '../node-lifecycle/zone-disruption.js';
 import { isPodFinished, isPodReady, isPodTerminating } from '../pod-control/pod-state.js';
 import { resolveTargetPort } from './target-port.js';
@@ -57,10 +58,7 @@ function endpointInputs(pod: Readonly<Pod>): string {
  * EndpointSlice controllers skip such updates, e.g. a pod's binding to a node
  * or a status write that keeps its IP and readiness).
  */
-export function podEndpointsChanged(event: InformerEvent<KubeObject>): boolean {
-  if (event.type !== 'updated' || event.object.kind !== 'Pod' || !event.oldObject) return true;
-  return endpointInputs(event.oldObject as Readonly<Pod>) !== endpointInputs(event.object as Readonly<Pod>);
-}
+export const podEndpointsChanged = updatesChanging<Pod>('Pod', endpointInputs);
 
 /** Whether the pod can be a backend at all (Kubernetes' `ShouldPodBeInEndpoints`). */
 function eligible(pod: Readonly<Pod>, includeTerminating: boolean): boolean {

@@ -15,7 +15,7 @@ import type { ControllerContext } from '../controller-context/controller-context
 
 import { claimObjects } from '../pod-control/pod-claim.js';
 import { isPodActive, isPodAvailable, isPodFinished } from '../pod-control/pod-state.js';
-import { podsControlledBy } from '../pod-control/pods-by-controller.js';
+import { claimCandidates, podsControlledBy } from '../pod-control/pods-by-controller.js';
 import {
   desiredReplicasAnnotation,
   maxReplicasAnnotation,
@@ -112,7 +112,11 @@ export class DeploymentReconciler implements Reconciler {
     const d = this.ctx.informers.for<Deployment>('Deployment').cache.get(req.namespace, req.name);
     if (!d) return undefined;
     const selector = compileLabelSelector(d.spec.selector);
-    const candidates = this.ctx.informers.for<ReplicaSet>('ReplicaSet').cache.list({ namespace: req.namespace });
+    const candidates = claimCandidates(
+      this.ctx.informers.for<ReplicaSet>('ReplicaSet').cache,
+      d.metadata.uid ?? '',
+      req.namespace,
+    );
     const rsList = await claimObjects(d, selector, candidates, this.ctx.api.resource('ReplicaSet'));
     if (d.metadata.deletionTimestamp) return this.syncStatus(d, rsList, false);
 

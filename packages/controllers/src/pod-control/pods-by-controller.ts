@@ -1,19 +1,19 @@
-import { getControllerOf, type ObjectCache, type Pod } from '@flotilla/core';
+import { getControllerOf, type KubeObject, type ObjectCache, type Pod } from '@flotilla/core';
 
 const indexName = 'flotilla.controllers/controller-uid';
-const indexed = new WeakSet<ObjectCache<Pod>>();
+const indexed = new WeakSet<ObjectCache<KubeObject>>();
 
 /** The index key of the pods of `namespace` that have no controller (a NUL never occurs in a uid). */
 const orphansOf = (namespace: string | undefined) => `\0orphans/${namespace ?? ''}`;
 
-/** The (shared) pod cache with the controller index on it, added on first use. */
-function withControllerIndex(cache: ObjectCache<Pod>): ObjectCache<Pod> {
-  if (!indexed.has(cache)) {
+/** The (shared) cache with the controller index on it, added on first use. */
+function withControllerIndex<T extends KubeObject>(cache: ObjectCache<T>): ObjectCache<T> {
+  if (!indexed.has(cache as ObjectCache<KubeObject>)) {
     cache.addIndexer(indexName, (p) => {
       const ref = getControllerOf(p);
       return [ref ? ref.uid : orphansOf(p.metadata.namespace)];
     });
-    indexed.add(cache);
+    indexed.add(cache as ObjectCache<KubeObject>);
   }
   return cache;
 }
@@ -28,17 +28,19 @@ export function podsControlledBy(cache: ObjectCache<Pod>, controllerUid: string)
 }
 
 /**
- * Every pod a controller's claim can act on: those it controls (kept, or
- * released when they stop matching) and those of its namespace that no one
- * controls (adopted when they match). Pods another controller holds are
- * never claimed, so leaving them out changes no claim, and the cost is that
- * of the owner's pods and the orphans rather than of the whole namespace.
+ * Every object (pod, or a Deployment's ReplicaSets) a controller's claim can
+ * act on: those it controls (kept, or released when they stop matching) and
+ * those of its namespace that no one controls (adopted when they match).
+ * Objects another controller holds are never claimed, so leaving them out
+ * changes no claim, and the cost is that of the owner's objects and the
+ * orphans rather than of the whole namespace (with 1,000 Deployments in one
+ * namespace, a scan per sync made each Deployment sync cost all of them).
  */
-export function claimCandidates(
-  cache: ObjectCache<Pod>,
+export function claimCandidates<T extends KubeObject>(
+  cache: ObjectCache<T>,
   controllerUid: string,
   namespace: string | undefined,
-): Readonly<Pod>[] {
+): Readonly<T>[] {
   const indexedCache = withControllerIndex(cache);
   return [...indexedCache.byIndex(indexName, controllerUid), ...indexedCache.byIndex(indexName, orphansOf(namespace))];
 }

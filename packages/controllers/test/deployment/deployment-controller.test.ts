@@ -1,6 +1,7 @@
-import type { Deployment } from '@flotilla/core';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Deployment, ReplicaSet } from '@flotilla/core';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { revisionAnnotation, revisionHistoryAnnotation } from '../../src/deployment/annotations.js';
+import { DeploymentReconciler } from '../../src/deployment/deployment-controller.js';
 import { rollbackDeployment, rolloutStatus } from '../../src/deployment/rollout.js';
 import { testDeployment } from '../support/builders.js';
 import type { TestCluster } from '../support/cluster.js';
@@ -135,6 +136,19 @@ describe('Deployment controller', () => {
     await cluster.settle();
     const status = await rolloutStatus(cluster.api, 'default', 'web');
     expect(status).toEqual({ done: false, failed: true, message: 'deployment "web" exceeded its progress deadline' });
+  });
+
+  it("claims from its own ReplicaSets and the namespace's orphans, without listing the namespace", async () => {
+    // With 1,000 Deployments in one namespace, a namespace list per sync made every sync cost all their sets.
+    for (const name of ['web', 'api', 'db']) await deployments().create(testDeployment(name, 1));
+    await cluster.settle();
+    const cache = cluster.informers.for<ReplicaSet>('ReplicaSet').cache;
+    const list = vi.spyOn(cache, 'list');
+    await new DeploymentReconciler(cluster.ctx).reconcile({ namespace: 'default', name: 'web' });
+    const calls = list.mock.calls.length;
+    list.mockRestore();
+    expect(calls).toBe(0);
+    expect((await deployments().get('default', 'web')).status).toMatchObject({ replicas: 1, availableReplicas: 1 });
   });
 
   it('scales proportionally in the middle of a rollout', async () => {

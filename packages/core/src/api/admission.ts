@@ -11,6 +11,8 @@ import type { AdmissionHook, AdmissionRequest } from './types.js';
 export class AdmissionChain {
   private readonly mutating: AdmissionHook[] = [];
   private readonly validating: AdmissionHook[] = [];
+  /** Flotilla's own hooks (see `addBuiltin`). */
+  private readonly builtin = new WeakSet<AdmissionHook>();
 
   constructor(hooks: Iterable<AdmissionHook> = []) {
     for (const hook of hooks) this.add(hook);
@@ -19,6 +21,20 @@ export class AdmissionChain {
   /** Adds a hook after those already registered in its phase. */
   add(hook: AdmissionHook): void {
     (hook.phase === 'mutating' ? this.mutating : this.validating).push(hook);
+  }
+
+  /**
+   * Adds one of Flotilla's own hooks (Priority, RBAC escalation,
+   * NodeRestriction) after those already registered in its phase. These keep
+   * no reference to the object and set only values they resolved from stored,
+   * validated objects, so a write that no other hook sees is neither
+   * validated again after them nor copied before the store keeps it: on a
+   * Pod of a few thousand entries those two passes cost about as much as the
+   * rest of the pipeline (issue 18, `npm run bench -- input`).
+   */
+  addBuiltin(hook: AdmissionHook): void {
+    this.builtin.add(hook);
+    this.add(hook);
   }
 
   /** True when no hook is registered: the write path then skips admission without allocating a request. */
@@ -32,26 +48,39 @@ export class AdmissionChain {
     return this.mutating.every(skip) && this.validating.every(skip);
   }
 
+  /** True when every hook that applies to `kind` is Flotilla's own (see `addBuiltin`): none can have kept the object. */
+  builtinOnlyFor(kind: string): boolean {
+    const skip = (h: AdmissionHook) => this.builtin.has(h) || (h.kinds !== undefined && !h.kinds.includes(kind));
+    return this.mutating.every(skip) && this.validating.every(skip);
+  }
+
   /**
    * Runs the mutating hooks that apply to `req`, in order; they change
-   * `req.object` in place. Returns whether any ran, so the caller knows to
-   * validate again.
+   * `req.object` in place. Returns whether any but Flotilla's own ran, so
+   * the caller knows to validate again.
    */
   async mutate(req: AdmissionRequest): Promise<boolean> {
     let ran = false;
     for (const hook of this.mutating) {
       if (!applies(hook, req)) continue;
       await call(hook, req);
-      ran = true;
+      ran ||= !this.builtin.has(hook);
     }
     return ran;
   }
 
-  /** Runs the validating hooks that apply to `req` on a copy of the object, so none can change what is written. */
+  /**
+   * Runs the validating hooks that apply to `req`; all but Flotilla's own
+   * see a copy of the object, so none can change what is written.
+   */
   async validate(req: AdmissionRequest): Promise<void> {
     let view: AdmissionRequest | undefined;
     for (const hook of this.validating) {
       if (!applies(hook, req)) continue;
+      if (this.builtin.has(hook)) {
+        await call(hook, req);
+        continue;
+      }
       view ??= { ...req, object: cloneJson(req.object) as KubeObject };
       await call(hook, view);
     }

@@ -102,10 +102,9 @@ export class Api {
     this.clock = options.clock ?? new RealClock();
     this.registry = options.registry ?? createBuiltinRegistry();
     // Kubernetes' Priority admission is always on; the caller's hooks follow it.
-    this.admission = new AdmissionChain([
-      ...priorityAdmission(() => this.resource('PriorityClass')),
-      ...(options.admission ?? []),
-    ]);
+    this.admission = new AdmissionChain();
+    for (const hook of priorityAdmission(() => this.resource('PriorityClass'))) this.admission.addBuiltin(hook);
+    for (const hook of options.admission ?? []) this.admission.add(hook);
     this.authorizer = options.authorizer ?? alwaysAllowAuthorizer;
     this.addAuthorizationAdmission(this.authorizer);
     const maxObjectBytes = options.maxObjectBytes ?? DEFAULT_MAX_OBJECT_BYTES;
@@ -176,7 +175,7 @@ export class Api {
   addAuthorizationAdmission(authorizer: Authorizer): void {
     if (this.admittedAuthorizers.has(authorizer)) return;
     this.admittedAuthorizers.add(authorizer);
-    for (const hook of authorizationAdmission(authorizer)) this.admission.add(hook);
+    for (const hook of authorizationAdmission(authorizer)) this.admission.addBuiltin(hook);
   }
 
   /**

@@ -1,4 +1,4 @@
-import { randomInt, randomUUID } from 'node:crypto';
+import { randomInt } from 'node:crypto';
 import { type Observable, throwError } from 'rxjs';
 import { currentRequester } from '../authz/requester.js';
 import type { UserInfo } from '../authz/types.js';
@@ -32,6 +32,7 @@ import type { AdmissionChain } from './admission.js';
 import { deletesOnUpdate, planDeletion } from './deletion.js';
 import { applyMergePatch } from './merge-patch.js';
 import type { NamespaceLifecycle } from './namespace-lifecycle.js';
+import { newObjectUid } from './object-uid.js';
 import { refFromArguments } from './ref-arguments.js';
 import { compileObjectSelector, type ObjectSelector, watchSelected } from './selective-watch.js';
 import type {
@@ -251,7 +252,7 @@ export class ApiResourceClient<T extends KubeObject = KubeObject> implements Res
   async insert(obj: KubeObject, dryRun: boolean, requester?: UserInfo): Promise<T> {
     const next = this.adopted.delete(obj) ? obj : this.adopt(obj, 'create');
     const meta = next.metadata;
-    meta.uid = randomUUID();
+    meta.uid = newObjectUid();
     meta.creationTimestamp = this.ctx.timestamps.now();
     meta.generation = 1;
     delete meta.resourceVersion;
@@ -531,11 +532,11 @@ export class ApiResourceClient<T extends KubeObject = KubeObject> implements Res
   /**
    * How a write gives the store its object. The pipeline's object is a
    * private copy nobody else can reach, so the store may keep it rather than
-   * copy it again; unless an admission hook has seen it, since a hook could
-   * have kept a reference.
+   * copy it again; unless an admission hook other than Flotilla's own has
+   * seen it, since such a hook could have kept a reference.
    */
   private handOver(): StoreWriteOptions {
-    return this.ctx.admission.emptyFor(this.kind) ? HAND_OVER : COPY_IN;
+    return this.ctx.admission.builtinOnlyFor(this.kind) ? HAND_OVER : COPY_IN;
   }
 
   private assertStatusSubresource(method: string): void {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { AdmissionHook, AdmissionRequest, ResourceClient } from '../../src/api/index.js';
+import { AdmissionChain, type AdmissionHook, type AdmissionRequest, type ResourceClient } from '../../src/api/index.js';
 import { runAsRequester } from '../../src/authz/index.js';
 import { ForbiddenError, InvalidError, NotFoundError } from '../../src/errors/index.js';
 import type { Pod } from '../../src/model/index.js';
@@ -202,5 +202,60 @@ describe('admission sees who asked (userInfo)', () => {
     await runAsRequester(bob, () => pods.create(pod('a')));
     await runAsRequester(bob, () => pods.create(pod('b'), { requester: alice }));
     expect(seen).toEqual(['CREATE a bob', 'CREATE b alice']);
+  });
+});
+
+describe("Flotilla's own hooks (addBuiltin) are trusted with the pipeline's object", () => {
+  const request = (): AdmissionRequest => ({
+    operation: 'CREATE',
+    kind: 'Pod',
+    object: pod('p'),
+    dryRun: false,
+    userInfo: { username: 'alice', groups: [] },
+  });
+  const cases: {
+    hook: string;
+    builtin: boolean;
+    mutateAsksRevalidation: boolean;
+    validatorSeesObjectItself: boolean;
+  }[] = [
+    { hook: "Flotilla's own", builtin: true, mutateAsksRevalidation: false, validatorSeesObjectItself: true },
+    { hook: "a caller's", builtin: false, mutateAsksRevalidation: true, validatorSeesObjectItself: false },
+  ];
+  it.each(
+    cases,
+  )('$hook hooks: validated again after mutating: $mutateAsksRevalidation; the validating hook sees the object itself: $validatorSeesObjectItself', async (c) => {
+    const chain = new AdmissionChain();
+    const seen: object[] = [];
+    const add = (hook: AdmissionHook) => (c.builtin ? chain.addBuiltin(hook) : chain.add(hook));
+    add({
+      name: 'set-priority',
+      phase: 'mutating',
+      admit: (req) => {
+        (req.object as Pod).spec.priority = 0;
+      },
+    });
+    add({ name: 'look', admit: (req) => void seen.push(req.object) });
+    const req = request();
+    expect(await chain.mutate(req)).toBe(c.mutateAsksRevalidation);
+    await chain.validate(req);
+    expect(seen[0] === req.object).toBe(c.validatorSeesObjectItself);
+    expect(chain.builtinOnlyFor('Pod')).toBe(c.builtin);
+  });
+
+  it('the store keeps the Pod a create built (no second copy) unless a caller hook for Pods saw it', async () => {
+    const handedOver: boolean[] = [];
+    const { api, store } = newApi();
+    const create = store.create.bind(store);
+    store.create = (key, obj, opts) => {
+      handedOver.push(opts?.handOver === true);
+      return create(key, obj, opts);
+    };
+    await api.resource('Pod').create(pod('only-priority-admission'));
+    api.addAdmissionHook({ name: 'config-maps-only', kinds: ['ConfigMap'], admit() {} });
+    await api.resource('Pod').create(pod('hook-for-another-kind'));
+    api.addAdmissionHook({ name: 'pods', kinds: ['Pod'], admit() {} });
+    await api.resource('Pod').create(pod('hook-for-pods'));
+    expect(handedOver.slice(-3)).toEqual([true, true, false]);
   });
 });

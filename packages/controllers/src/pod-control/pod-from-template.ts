@@ -1,4 +1,4 @@
-import { type KubeObject, type Pod, type PodTemplateSpec, setControllerReference } from '@flotilla/core';
+import { cloneJson, type KubeObject, type Pod, type PodTemplateSpec, setControllerReference } from '@flotilla/core';
 
 /** Name and extra metadata of a pod made from a template. */
 export interface PodFromTemplateOptions {
@@ -18,14 +18,17 @@ export interface PodFromTemplateOptions {
  * the template's labels, annotations, finalizers and spec, owned by the
  * workload through a controller reference (in the owner's namespace).
  *
- * Guarantees: the template is not modified; the pod shares no object with it.
+ * Guarantees: the template is not modified; the pod shares no object with it
+ * (its strings are the template's: a copy by structured clone would give each
+ * pod its own copy of every image name, path and default, which the store
+ * and the history then keep per pod).
  */
 export function podFromTemplate(
   template: Readonly<PodTemplateSpec>,
   owner: Readonly<KubeObject>,
   opts: PodFromTemplateOptions = {},
 ): Pod {
-  const spec = structuredClone(template.spec);
+  const spec = cloneJson(template.spec);
   opts.mutateSpec?.(spec);
   const meta = template.metadata ?? {};
   const pod: Pod = {

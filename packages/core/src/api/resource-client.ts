@@ -33,6 +33,7 @@ import { deletesOnUpdate, planDeletion } from './deletion.js';
 import { applyMergePatch } from './merge-patch.js';
 import type { NamespaceLifecycle } from './namespace-lifecycle.js';
 import { newObjectUid } from './object-uid.js';
+import { newObjectUid } from './object-uid.js';
 import { refFromArguments } from './ref-arguments.js';
 import { compileObjectSelector, type ObjectSelector, watchSelected } from './selective-watch.js';
 import type {

@@ -1,3 +1,5 @@
+import { flatAscii } from '../json/flat-ascii.js';
+
 /** A handle to cancel a timer made by a Clock. */
 export interface TimerHandle {
   /** Stops the timer if it has not fired; harmless afterwards. */
@@ -18,9 +20,22 @@ export interface Clock {
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
-/** Formats a clock reading as Kubernetes' RFC 3339 timestamp with seconds precision. */
+let lastSecond = Number.NaN;
+let lastTimestamp = '';
+
+/**
+ * Formats a clock reading as Kubernetes' RFC 3339 timestamp with seconds
+ * precision. The last second's text is kept and handed out again, as one
+ * flat string: objects written in the same second (a pod's conditions, its
+ * Events) share it instead of each holding its own pieces.
+ */
 export function toTimestamp(ms: number): string {
-  return `${new Date(ms).toISOString().slice(0, 19)}Z`;
+  const second = Math.floor(ms / 1000);
+  if (second !== lastSecond) {
+    lastTimestamp = flatAscii(`${new Date(second * 1000).toISOString().slice(0, 19)}Z`);
+    lastSecond = second;
+  }
+  return lastTimestamp;
 }
 
 /** Sleep on any clock: a timer that an AbortSignal can cancel. */

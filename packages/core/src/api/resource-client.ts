@@ -1,4 +1,4 @@
-import { randomInt, randomUUID } from 'node:crypto';
+import { randomInt } from 'node:crypto';
 import { type Observable, throwError } from 'rxjs';
 import { currentRequester } from '../authz/requester.js';
 import type { UserInfo } from '../authz/types.js';
@@ -32,6 +32,7 @@ import type { AdmissionChain } from './admission.js';
 import { deletesOnUpdate, planDeletion } from './deletion.js';
 import { applyMergePatch } from './merge-patch.js';
 import type { NamespaceLifecycle } from './namespace-lifecycle.js';
+import { newObjectUid } from './object-uid.js';
 import { refFromArguments } from './ref-arguments.js';
 import { compileObjectSelector, type ObjectSelector, watchSelected } from './selective-watch.js';
 import type {
@@ -251,7 +252,7 @@ export class ApiResourceClient<T extends KubeObject = KubeObject> implements Res
   async insert(obj: KubeObject, dryRun: boolean, requester?: UserInfo): Promise<T> {
     const next = this.adopted.delete(obj) ? obj : this.adopt(obj, 'create');
     const meta = next.metadata;
-    meta.uid = randomUUID();
+    meta.uid = newObjectUid();
     meta.creationTimestamp = this.ctx.timestamps.now();
     meta.generation = 1;
     delete meta.resourceVersion;

@@ -80,6 +80,34 @@ describe('defaultSpreadSelector (kube-scheduler DefaultSelector)', () => {
     if (owner) pod = ownedBy(pod, owner[0], owner[1], owner[2]);
     expect(defaultSpreadSelector(pod, listerOf(objects))).toEqual(want);
   });
+
+  it('matches the Services once per pod label set while the lister hands back the same list', () => {
+    // The envelope's 10,000 Services were matched against every pod; its pods share one label set per workload.
+    let specReads = 0;
+    const counted = (name: string, selector: Record<string, string>): KubeObject => {
+      const svc = service(name, selector) as KubeObject & { spec: unknown };
+      const spec = svc.spec;
+      return Object.defineProperty(svc, 'spec', {
+        get: () => {
+          specReads++;
+          return spec;
+        },
+      });
+    };
+    const services = [counted('web', { app: 'web' }), counted('db', { app: 'db' })];
+    const lister: WorkloadLister = { services: () => services, controller: () => undefined };
+    const web = (name: string) => makePod(name).labels({ app: 'web' }).obj();
+    for (const name of ['a', 'b', 'c'])
+      expect(defaultSpreadSelector(web(name), lister)).toEqual({ matchLabels: { app: 'web' } });
+    expect(specReads).toBe(services.length);
+    // A changed Service list (a new array) is matched afresh.
+    services.push(service('web-too', { tier: 'x' }), service('web-all', { app: 'web' }));
+    const changed = [...services];
+    expect(defaultSpreadSelector(web('d'), { ...lister, services: () => changed })).toEqual({
+      matchLabels: { app: 'web' },
+    });
+    expect(specReads).toBe(4);
+  });
 });
 
 type NodeRow = [name: string, labels: Record<string, string>];

@@ -40,6 +40,43 @@ function selectsAll(selector: Record<string, string>, labels: Record<string, str
   return true;
 }
 
+/** Label sets remembered per Services list before the memo starts over. */
+const MAX_LABEL_SETS = 4096;
+
+/**
+ * Per Services list, the union of the selectors of the Services that select
+ * a label set. The Scheduler's lister hands back the same list while the
+ * Service cache holds still, and the pods of one workload share their
+ * labels, so matching every Service of the namespace (10,000 in the
+ * envelope) is done once per label set instead of once per pod. A new list
+ * (a Service changed, or a lister that builds one per call) starts a new memo.
+ */
+const selectedByServices = new WeakMap<readonly KubeObject[], Map<string, Readonly<Record<string, string>>>>();
+
+function servicesSelector(
+  services: readonly KubeObject[],
+  podLabels: Record<string, string>,
+): Readonly<Record<string, string>> {
+  let memo = selectedByServices.get(services);
+  if (!memo) {
+    memo = new Map();
+    selectedByServices.set(services, memo);
+  }
+  const key = JSON.stringify(podLabels);
+  let union = memo.get(key);
+  if (!union) {
+    const matched: Record<string, string> = {};
+    for (const svc of services) {
+      const sel = specOf(svc).selector;
+      if (isRecord(sel) && selectsAll(sel, podLabels)) Object.assign(matched, sel);
+    }
+    if (memo.size >= MAX_LABEL_SETS) memo.clear();
+    memo.set(key, matched);
+    union = matched;
+  }
+  return union;
+}
+
 /**
  * kube-scheduler's default spreading selector for `pod` (helper
  * DefaultSelector): the union of the selectors of the Services that select
@@ -51,13 +88,8 @@ function selectsAll(selector: Record<string, string>, labels: Record<string, str
 export function defaultSpreadSelector(pod: Pod, lister: WorkloadLister): LabelSelector | undefined {
   const namespace = pod.metadata.namespace ?? 'default';
   const podLabels = pod.metadata.labels ?? {};
-  const matchLabels: Record<string, string> = {};
+  const matchLabels: Record<string, string> = { ...servicesSelector(lister.services(namespace), podLabels) };
   const matchExpressions: LabelSelectorRequirement[] = [];
-  for (const svc of lister.services(namespace)) {
-    const sel = specOf(svc).selector;
-    if (!isRecord(sel)) continue;
-    if (selectsAll(sel, podLabels)) Object.assign(matchLabels, sel);
-  }
   const owner = pod.metadata.ownerReferences?.find((r) => r.controller);
   const kind = owner?.kind as SpreadControllerKind | undefined;
   if (owner && kind && controllerApiVersion[kind] === owner.apiVersion) {

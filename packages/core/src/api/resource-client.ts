@@ -15,7 +15,7 @@ import {
 } from '../errors/api-errors.js';
 import { cloneJson } from '../json/clone-json.js';
 import { jsonEqual } from '../json/json-equal.js';
-import { jsonSizeBound } from '../json/json-size-bound.js';
+import { jsonSizeWithin } from '../json/json-size-within.js';
 import type { KubeList, KubeObject, ObjectRef } from '../model/meta.js';
 import {
   apiVersionOf,
@@ -548,7 +548,7 @@ export class ApiResourceClient<T extends KubeObject = KubeObject> implements Res
   private assertSize(obj: KubeObject): void {
     const limit = this.ctx.maxObjectBytes;
     // Serializing costs as much as the rest of the pipeline; only objects near the limit need it.
-    if (jsonSizeBound(obj) <= limit) return;
+    if (jsonSizeWithin(obj, limit)) return;
     const bytes = Buffer.byteLength(JSON.stringify(obj));
     if (bytes > limit) throw new RequestTooLargeError(bytes, limit);
   }

@@ -477,9 +477,13 @@ export function validateLabels(labels: Record<string, string> | undefined, path:
     if (listIsFull(errs)) break;
     if (!Object.hasOwn(labels, k)) continue;
     const v = labels[k];
-    appendErrors(errs, invalidEach(path, k, isQualifiedName(k)));
+    const keyProblems = isQualifiedName(k);
+    if (keyProblems.length > 0) appendErrors(errs, invalidEach(path, k, keyProblems));
     if (typeof v !== 'string') errs.push(invalid(`${path}.${k}`, v, 'label values must be strings'));
-    else appendErrors(errs, invalidEach(path, v, isValidLabelValue(v)));
+    else {
+      const valueProblems = isValidLabelValue(v);
+      if (valueProblems.length > 0) appendErrors(errs, invalidEach(path, v, valueProblems));
+    }
   }
   return errs;
 }

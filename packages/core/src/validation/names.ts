@@ -29,6 +29,8 @@ const dns1035LabelFmt = '[a-z]([-a-z0-9]*[a-z0-9])?';
 const dns1035LabelRe = new RegExp(`^${dns1035LabelFmt}$`);
 const qualifiedNameFmt = '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]';
 const qualifiedNameRe = new RegExp(`^${qualifiedNameFmt}$`);
+/** A prefixed qualified name in one test (both parts' lengths are checked first, so the input is short). */
+const prefixedQualifiedNameRe = new RegExp(`^${dns1123SubdomainFmt}/${qualifiedNameFmt}$`);
 const labelValueFmt = `(${qualifiedNameFmt})?`;
 const labelValueRe = new RegExp(`^${labelValueFmt}$`);
 
@@ -99,8 +101,9 @@ export function isDNS1035Label(value: string): string[] {
  */
 export function isQualifiedName(value: string): string[] {
   const slash = value.indexOf('/');
-  // Fast path for the common case (no prefix, valid): no allocation beyond the empty result.
-  if (slash < 0 && value.length <= LABEL_VALUE_MAX_LENGTH && qualifiedNameRe.test(value)) return [];
+  // Fast paths for valid names, with and without a prefix: no allocation beyond the empty result.
+  if (slash < 0 ? value.length <= LABEL_VALUE_MAX_LENGTH && qualifiedNameRe.test(value) : fitsPrefixed(value, slash))
+    return [];
   if (slash >= 0 && value.indexOf('/', slash + 1) >= 0) {
     return [
       `a qualified name ${regexMsg("must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character", qualifiedNameFmt, ['MyName', 'my.name', '123-abc'])} with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')`,
@@ -119,6 +122,15 @@ export function isQualifiedName(value: string): string[] {
     if (!qualifiedNameRe.test(name)) errs.push(qualifiedNameMsg);
   }
   return errs;
+}
+
+/** Whether `value`, with its first `/` at `slash`, is a valid prefixed qualified name. */
+function fitsPrefixed(value: string, slash: number): boolean {
+  return (
+    slash <= DNS1123_SUBDOMAIN_MAX_LENGTH &&
+    value.length - slash - 1 <= LABEL_VALUE_MAX_LENGTH &&
+    prefixedQualifiedNameRe.test(value)
+  );
 }
 
 /** Problems with `value` as a label value (may be empty). */

@@ -1,7 +1,7 @@
 import { type FieldError, isReason } from '../errors/api-errors.js';
 import type { ResourceList, ResourceRequirements } from '../model/core-v1.js';
 import { Quantity } from '../model/quantity.js';
-import { invalid, invalidEach } from './field-errors.js';
+import { appendErrors, invalid, invalidEach } from './field-errors.js';
 import { isQualifiedName } from './names.js';
 
 const quantityRegexHint = "must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'";
@@ -16,18 +16,23 @@ export function validateResourceList(
 ): { errors: FieldError[]; parsed: Map<string, Quantity> } {
   const errors: FieldError[] = [];
   const parsed = new Map<string, Quantity>();
-  for (const [name, amount] of Object.entries(list ?? {})) {
-    const p = `${path}[${name}]`;
-    errors.push(...invalidEach(p, name, isQualifiedName(name)));
+  if (!list) return { errors, parsed };
+  // for...in, and each entry's path only for an error: a Pod may hold tens of thousands of entries.
+  for (const name in list) {
+    if (!Object.hasOwn(list, name)) continue;
+    const amount = list[name]!;
+    const nameProblems = isQualifiedName(name);
+    if (nameProblems.length > 0) appendErrors(errors, invalidEach(`${path}[${name}]`, name, nameProblems));
     let q: Quantity;
     try {
       q = Quantity.parse(amount);
     } catch (err) {
       if (!isReason(err, 'BadRequest')) throw err;
-      errors.push(invalid(p, amount, `quantities ${quantityRegexHint}`));
+      errors.push(invalid(`${path}[${name}]`, amount, `quantities ${quantityRegexHint}`));
       continue;
     }
-    if (q.cmp(Quantity.zero) < 0) errors.push(invalid(p, amount, 'must be greater than or equal to 0'));
+    if (q.cmp(Quantity.zero) < 0)
+      errors.push(invalid(`${path}[${name}]`, amount, 'must be greater than or equal to 0'));
     else parsed.set(name, q);
   }
   return { errors, parsed };

@@ -47,6 +47,24 @@ describe('FakeRuntime scripting', () => {
   });
 });
 
+describe('FakeRuntime call record', () => {
+  it.each([
+    { recordCalls: undefined, ops: ['runPodSandbox', 'createContainer', 'startContainer'] },
+    { recordCalls: true, ops: ['runPodSandbox', 'createContainer', 'startContainer'] },
+    { recordCalls: false, ops: [] },
+  ])('with recordCalls $recordCalls keeps $ops, and runs the pod either way', async ({ recordCalls, ops }) => {
+    const runtime = new FakeRuntime({ clock: new FakeClock(), images: ['app:v1'], recordCalls });
+    const sandbox = await runtime.runPodSandbox({ metadata: { name: 'p', uid: 'u', namespace: 'n', attempt: 0 } });
+    const id = await runtime.createContainer(sandbox, {
+      metadata: { name: 'c', attempt: 0 },
+      image: { image: 'app:v1' },
+    });
+    await runtime.startContainer(id);
+    expect((await runtime.containerStatus(id)).state).toBe('CONTAINER_RUNNING');
+    expect(runtime.calls.map((c) => c.op)).toEqual(ops);
+  });
+});
+
 describe('IpAllocator', () => {
   it.each([
     { cidr: '198.18.0.0/24', first: '198.18.0.2', count: 253 },

@@ -38,7 +38,7 @@ import { machineCapacity, machineIP, registerNode } from './node-registration.js
 import { podEventsOfNode } from './pod-events-by-node.js';
 import { admissionFailure } from './pod-resources.js';
 import { PodStreams } from './pod-streams.js';
-import { NODE_NAME_LABEL, PodWorker } from './pod-worker.js';
+import { NODE_NAME_LABEL, PodWorker, type PodWorkerContext } from './pod-worker.js';
 import { SocketNetworkProber } from './probes/socket-network-prober.js';
 import type { KubeletAuthOptions } from './server/authenticator.js';
 import type { KubeletBackend } from './server/kubelet-backend.js';
@@ -170,6 +170,7 @@ export class NodeAgent extends LoopingComponent implements KubeletBackend {
   /** Set when the run ends: a periodic task still in flight then must not set its next timer. */
   private halted = false;
   private version?: VersionResponse;
+  private sharedContext?: PodWorkerContext;
   private nodeUid?: string;
   private readonly capacity: ResourceList;
   private readonly allocatable: ResourceList;
@@ -450,7 +451,19 @@ export class NodeAgent extends LoopingComponent implements KubeletBackend {
         return;
       }
     }
-    const worker = new PodWorker(pod, {
+    const worker = new PodWorker(pod, this.workerContext());
+    this.workers.set(uid, worker);
+    worker.trigger();
+  }
+
+  /**
+   * What every pod worker of this agent shares, made once per runtime
+   * version: one object per agent rather than one (and a closure) per pod.
+   */
+  private workerContext(): PodWorkerContext {
+    const runtimeName = this.version?.runtimeName ?? 'cri';
+    if (this.sharedContext?.runtimeName === runtimeName) return this.sharedContext;
+    this.sharedContext = {
       api: this.options.api,
       runtime: this.options.runtime,
       network: this.options.runtime.network ?? new SocketNetworkProber(),
@@ -458,19 +471,19 @@ export class NodeAgent extends LoopingComponent implements KubeletBackend {
       logger: this.logger,
       nodeName: this.options.nodeName,
       hostIP: this.hostIP,
-      runtimeName: this.version?.runtimeName ?? 'cri',
+      runtimeName,
       backoff: this.backoff,
       imageBackoff: this.imageBackoff,
       volumes: this.volumes,
       sources: this.sources,
       recorder: this.recorder,
       onFinished: (finished) => {
+        const worker = this.workers.get(finished);
         this.workers.delete(finished);
-        this.stats.forgetPod(pod.metadata.namespace ?? 'default', pod.metadata.name);
+        if (worker) this.stats.forgetPod(worker.podNamespace, worker.podName);
       },
-    });
-    this.workers.set(uid, worker);
-    worker.trigger();
+    };
+    return this.sharedContext;
   }
 
   /**

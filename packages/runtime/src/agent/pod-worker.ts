@@ -81,22 +81,15 @@ export class PodWorker {
   private lastWritten = '';
   private retry?: { cancel(): void };
   private wake?: { at: number; handle: { cancel(): void } };
-  private volumePaths?: Map<string, string>;
-  private readonly images: PodImagePuller;
+  private volumePaths?: ReadonlyMap<string, string>;
+  /** Kept only while a pull has failed (its backoff state): an agent holds one worker per pod, and most never fail. */
+  private images?: PodImagePuller;
   private refreshVolumes = false;
 
   constructor(
     private pod: Pod,
     private readonly ctx: PodWorkerContext,
-  ) {
-    this.images = new PodImagePuller({
-      images: ctx.runtime,
-      clock: ctx.clock,
-      backoff: ctx.imageBackoff,
-      podUid: this.uid,
-      event: (type, reason, message) => this.event(type, reason, message),
-    });
-  }
+  ) {}
 
   /** The pod's namespace. */
   get podNamespace(): string {
@@ -359,7 +352,17 @@ export class PodWorker {
   }
 
   private async startContainer(spec: Container, attempt: number, sandboxId: string, podIP: string): Promise<void> {
-    const pulled = await this.images.ensure(spec);
+    const puller =
+      this.images ??
+      new PodImagePuller({
+        images: this.ctx.runtime,
+        clock: this.ctx.clock,
+        backoff: this.ctx.imageBackoff,
+        podUid: this.uid,
+        event: (type, reason, message) => this.event(type, reason, message),
+      });
+    const pulled = await puller.ensure(spec);
+    this.images = puller.hasFailed ? puller : undefined;
     if (!pulled.ready) {
       if (pulled.waiting) this.setWaiting(spec.name, pulled.waiting);
       this.wakeAt(pulled.retryAt);

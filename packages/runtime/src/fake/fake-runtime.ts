@@ -49,6 +49,12 @@ export interface FakeRuntimeOptions {
   podCIDR?: string;
   /** Images present from the start (no pull needed). */
   images?: string[];
+  /**
+   * Whether to keep every call in `calls` (a test's record). Default true;
+   * a long-running simulation (thousands of nodes) turns it off, since the
+   * record grows with every pod started and never shrinks.
+   */
+  recordCalls?: boolean;
 }
 
 /** One call FakeRuntime received, in order, so tests can check what happened and when. */
@@ -161,14 +167,16 @@ export class FakeRuntime implements ContainerRuntime {
   private readonly execHandlers = new Map<string, FakeExecHandler>();
   private live = 0;
   private seq = 0;
-  /** Every mutating call and exec, in order (a test's record of what the caller did). */
+  /** Every mutating call and exec, in order (a test's record of what the caller did); empty with `recordCalls: false`. */
   readonly calls: FakeRuntimeCall[] = [];
+  private readonly recordCalls: boolean;
   /** Pushes CREATED / STARTED / STOPPED / DELETED events as they happen. */
   readonly containerEvents$ = this.events.asObservable();
 
   constructor(options: FakeRuntimeOptions = {}) {
     this.clock = resolveClock(options.clock);
     this.ips = new IpAllocator(options.podCIDR ?? '10.244.0.0/24');
+    this.recordCalls = options.recordCalls ?? true;
     for (const image of options.images ?? []) this.addImage(image);
     this.network = {
       httpGet: async ({ host, port }) => this.probePort(host, port, true),
@@ -609,6 +617,7 @@ export class FakeRuntime implements ContainerRuntime {
   }
 
   private record(op: FakeRuntimeCall['op'], target: string, detail?: string): void {
+    if (!this.recordCalls) return;
     this.calls.push({ op, target, at: this.clock.now(), ...(detail === undefined ? {} : { detail }) });
   }
 

@@ -42,6 +42,11 @@ export class PodImagePuller {
 
   constructor(private readonly options: PodImagePullerOptions) {}
 
+  /** Whether a pull has failed: a puller that never failed holds no state and may be dropped between pulls. */
+  get hasFailed(): boolean {
+    return this.failed !== undefined;
+  }
+
   /** Makes the image of `spec` present, or says when to try again. */
   async ensure(spec: Container): Promise<PullOutcome> {
     const { clock, backoff, podUid, event } = this.options;

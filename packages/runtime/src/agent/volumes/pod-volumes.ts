@@ -60,6 +60,8 @@ function safeRelative(path: string, what: string): string {
   return clean;
 }
 
+const NO_VOLUMES: ReadonlyMap<string, string> = new Map();
+
 /**
  * The kubelet's volume manager for host directories: emptyDir is a per-pod
  * directory shared by the pod's containers and removed with the pod;
@@ -83,14 +85,16 @@ export class PodVolumes {
   constructor(private readonly options: PodVolumesOptions) {}
 
   /** Prepares every volume of the pod; returns the host path of each volume by name. */
-  async setUp(pod: Pod, sources: VolumeSources): Promise<Map<string, string>> {
+  async setUp(pod: Pod, sources: VolumeSources): Promise<ReadonlyMap<string, string>> {
+    // One empty answer for every pod without volumes: a pod worker keeps its paths for the pod's life.
+    if (!pod.spec.volumes?.length) return NO_VOLUMES;
     const paths = new Map<string, string>();
     for (const volume of pod.spec.volumes ?? []) paths.set(volume.name, await this.setUpOne(pod, volume, sources));
     return paths;
   }
 
   /** The bind mounts of one container, from its volumeMounts. */
-  mountsFor(pod: Pod, containerName: string, paths: Map<string, string>): Mount[] {
+  mountsFor(pod: Pod, containerName: string, paths: ReadonlyMap<string, string>): Mount[] {
     const container = [...(pod.spec.initContainers ?? []), ...pod.spec.containers].find(
       (c) => c.name === containerName,
     );

@@ -117,6 +117,17 @@ export class LogRecord {
     return this.frame.length - this.objectStart;
   }
 
+  /**
+   * Gives up the object this record was encoded from, if it still holds it
+   * (the writer gets it back): the record keeps only its frame and parses
+   * the object from it when next read.
+   */
+  releaseObject(): KubeObject | undefined {
+    const object = this.decoded;
+    this.decoded = undefined;
+    return object;
+  }
+
   /** The object written (not for deletes), stamped with the record's revision; parsed on first use. */
   get object(): KubeObject {
     if (this.decoded === undefined) {

@@ -355,10 +355,16 @@ export class FileStore implements Store {
     else this.index.set(record.key, record);
   }
 
-  /** Applies a write whose batch is on disk and gives its writer the result. */
+  /**
+   * Applies a write whose batch is on disk and gives its writer the result.
+   * When nobody watches its resource, the writer gets the object it wrote
+   * back, and the record keeps only its bytes (parsed when first read),
+   * instead of the store keeping the object and copying it for the writer.
+   */
   private settle(w: PendingWrite): void {
     try {
-      w.resolve(this.apply(w.record, w.previous));
+      const handBack = this.memory.watched(w.record.resource) ? undefined : w.record.releaseObject();
+      w.resolve(this.apply(w.record, w.previous, handBack));
     } catch (err) {
       w.reject(err);
     }
@@ -370,10 +376,10 @@ export class FileStore implements Store {
    * (checked against the index, which the MemoryStore catches up with in
    * order) is a valid write there.
    */
-  private apply(record: LogRecord, previous: LogRecord | undefined): KubeObject {
+  private apply(record: LogRecord, previous: LogRecord | undefined, handBack?: KubeObject): KubeObject {
     this.applied = record.revision;
     const bytes = record.type === 'DELETED' ? (previous as LogRecord).jsonBytes : record.jsonBytes;
-    return this.memory.applyChecked(record.type, record, record, bytes);
+    return this.memory.applyChecked(record.type, record, record, bytes, handBack);
   }
 
   /** A batch did not reach the disk: it, the batch after it and every queued write (all checked against it) fail. */

@@ -113,6 +113,11 @@ export class WatchFanout {
     });
   }
 
+  /** Whether a watcher of `resource` is open. */
+  watches(resource: string): boolean {
+    return this.byResource.has(resource);
+  }
+
   remove(watcher: Watcher): void {
     const lanes = this.byResource.get(watcher.resource);
     if (!lanes) return;

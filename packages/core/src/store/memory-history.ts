@@ -27,6 +27,27 @@ export interface Change {
 }
 
 /**
+ * A change whose object is its stored entry's, read only when first needed:
+ * a FileStore record nobody watched when it was written stays unparsed until
+ * a watch replays it or a read asks for it.
+ */
+export class StoredChange implements Change {
+  constructor(
+    readonly revision: number,
+    readonly type: 'ADDED' | 'MODIFIED',
+    readonly resource: string,
+    readonly namespace: string | undefined,
+    readonly key: string,
+    private readonly stored: StoredObject,
+    readonly previous: StoredObject | undefined,
+  ) {}
+
+  get object(): KubeObject {
+    return this.stored.object;
+  }
+}
+
+/**
  * The bounded window of recent writes, oldest first, held to at most
  * `limit` changes and about `byteLimit` bytes of their objects (as JSON).
  * Everything at or below `compactedRevision` has been dropped; every change

@@ -17,7 +17,7 @@ import { compileLabelSelector } from '../model/labels.js';
 import type { KubeObject } from '../model/meta.js';
 import { decodeContinueToken, encodeContinueToken } from './continue-token.js';
 import { deliver, type Watcher, WatchFanout } from './memory-fanout.js';
-import { type Change, ChangeHistory, type StoredObject } from './memory-history.js';
+import { type Change, ChangeHistory, StoredChange, type StoredObject } from './memory-history.js';
 import { indexAfter, ResourceTable, tableKey } from './memory-table.js';
 import { parseRevision } from './revision.js';
 import type {
@@ -238,16 +238,42 @@ export class MemoryStore implements Store {
    * and it keeps `stored` (the layered store's record of the write) as the
    * object's entry. `bytes` is the size of the stored object's JSON (for a
    * delete, of the state deleted), which the layered store knows from
-   * serializing it.
+   * serializing it. `handBack`, for a create or update, is the object that
+   * was written, owned by the store and held nowhere else: it is returned
+   * (stamped) instead of a copy, and `stored` is not read, so a record that
+   * parses its object on first read stays unparsed.
    *
    * @internal
    */
-  applyChecked(type: WatchEvent['type'], key: ObjectKey, stored: StoredObject, bytes: number): KubeObject {
+  applyChecked(
+    type: WatchEvent['type'],
+    key: ObjectKey,
+    stored: StoredObject,
+    bytes: number,
+    handBack?: KubeObject,
+  ): KubeObject {
     const table = this.table(key.resource);
     const k = tableKey(key.namespace, key.name);
     const current = table.get(k);
     if (type === 'DELETED') return this.remove(key, table, k, current as StoredObject, bytes);
-    return this.write(type, key, table, k, stored.object, current, stored, bytes);
+    if (handBack === undefined) return this.write(type, key, table, k, stored.object, current, stored, bytes);
+    // `stored` is left as it is (unparsed, for a FileStore record) and the writer gets its own object back, stamped.
+    const revision = ++this.revision;
+    handBack.metadata.resourceVersion = String(revision);
+    table.put(k, key.namespace, stored, current === undefined);
+    this.record(new StoredChange(revision, type, key.resource, key.namespace, k, stored, current), bytes);
+    return handBack;
+  }
+
+  /**
+   * Whether a watch of `resource` is open: a layered store that can leave an
+   * object unparsed (`applyChecked`'s `handBack`) does so only when no
+   * watcher would need it parsed at once.
+   *
+   * @internal
+   */
+  watched(resource: string): boolean {
+    return this.fanout.watches(resource);
   }
 
   watch(resource: string, opts: WatchOptions = {}): Observable<WatchEvent> {

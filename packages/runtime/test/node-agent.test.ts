@@ -43,6 +43,28 @@ describe('NodeAgent node registration and lease', () => {
     const lease = await h.api.resource('Lease').get('kube-node-lease', NODE);
     expect(lease.spec).toMatchObject({ holderIdentity: NODE, leaseDurationSeconds: 40 });
   });
+
+  it('writes an unchanged Node status every 5 minutes, and a changed one within 10 seconds (nodeStatusReportFrequency)', async () => {
+    const h = await start();
+    const readyHeartbeat = async () =>
+      (await h.api.resource('Node').get(NODE)).status?.conditions?.find((c) => c.type === 'Ready')?.lastHeartbeatTime;
+    await until(h, async () => !!(await readyHeartbeat().catch(() => undefined)));
+    const registered = Date.parse((await readyHeartbeat())!);
+    // The Lease is the heartbeat: an unchanged status stays as written for 5 minutes.
+    await advance(h, 290_000, 10_000);
+    expect(Date.parse((await readyHeartbeat())!)).toBe(registered);
+    await advance(h, 20_000, 10_000);
+    expect(Date.parse((await readyHeartbeat())!) - registered).toBe(300_000);
+    // Another writer's change (the lifecycle controller marking Ready Unknown) is put right at the next check.
+    const node = await h.api.resource('Node').get(NODE);
+    const conditions = node.status!.conditions!.map((c) =>
+      c.type === 'Ready' ? { ...c, status: 'Unknown' as const } : c,
+    );
+    await h.api.resource('Node').updateStatus({ ...node, status: { ...node.status, conditions } });
+    await advance(h, 10_000, 10_000);
+    const ready = (await h.api.resource('Node').get(NODE)).status?.conditions?.find((c) => c.type === 'Ready');
+    expect(ready?.status).toBe('True');
+  });
 });
 
 describe('NodeAgent shutdown', () => {

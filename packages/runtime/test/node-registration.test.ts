@@ -30,10 +30,28 @@ describe('registerNode', () => {
       },
     });
 
-    const node = await registerNode(api, clock, facts);
+    const { node } = await registerNode(api, clock, facts);
 
     expect(interfered).toBe(1);
     expect(node.status?.conditions?.find((c) => c.type === 'Ready')?.status).toBe('True');
     expect(node.spec?.taints).toEqual([{ key: 'node.kubernetes.io/not-ready', effect: 'NoSchedule' }]);
+  });
+
+  it('with onlyIfChanged, writes nothing when only the heartbeat times would change (the kubelet nodeStatusHasChanged)', async () => {
+    const clock = new FakeClock();
+    const api = new Api({ store: new MemoryStore(), clock });
+    const first = await registerNode(api, clock, facts);
+    await clock.step(10_000);
+    const cases: [string, typeof facts, boolean][] = [
+      ['the same facts', facts, false],
+      ['a new allocatable', { ...facts, allocatable: { ...facts.allocatable, pods: '100' } }, true],
+    ];
+    for (const [what, changed, written] of cases) {
+      const again = await registerNode(api, clock, changed, { onlyIfChanged: true });
+      expect({ what, written: again.written }).toEqual({ what, written });
+    }
+    const stored = await api.resource('Node').get(facts.nodeName);
+    expect(stored.status?.allocatable?.pods).toBe('100');
+    expect(first.written).toBe(true);
   });
 });

@@ -34,7 +34,7 @@ import { CrashLoopBackoff } from './crash-loop-backoff.js';
 import type { EnvSources } from './env/container-env.js';
 import { serviceLister } from './env/service-lister.js';
 import { NODE_LEASE_RENEW_INTERVAL_MS, renewNodeLease } from './node-lease.js';
-import { machineCapacity, machineIP, registerNode } from './node-registration.js';
+import { machineCapacity, machineIP, type NodeFacts, registerNode } from './node-registration.js';
 import { podEventsOfNode } from './pod-events-by-node.js';
 import { admissionFailure } from './pod-resources.js';
 import { PodStreams } from './pod-streams.js';
@@ -49,6 +49,10 @@ import type { StatsSummary } from './stats/stats-summary.js';
 import type { UsageHistorySnapshot } from './stats/usage-history.js';
 import { PodVolumes, type VolumeSources } from './volumes/pod-volumes.js';
 import { ServiceAccountTokens } from './volumes/service-account-tokens.js';
+
+/** The kubelet's `nodeStatusUpdateFrequency` and `nodeStatusReportFrequency` defaults. */
+const NODE_STATUS_UPDATE_INTERVAL_MS = 10_000;
+const NODE_STATUS_REPORT_INTERVAL_MS = 5 * 60_000;
 
 /** Options for `NodeAgent`. */
 export interface NodeAgentOptions {
@@ -87,8 +91,19 @@ export interface NodeAgentOptions {
   server?: NodeAgentServerOptions;
   /** PLEG relist period. Default 1 s. */
   relistIntervalMs?: number;
-  /** How often the Node status (Ready heartbeat) is rewritten. Default 60 s. */
+  /**
+   * How often the Node status is computed and compared with the stored one
+   * (the kubelet's `nodeStatusUpdateFrequency`); a change is written then.
+   * Default 10 s.
+   */
   nodeStatusIntervalMs?: number;
+  /**
+   * How often an unchanged Node status is written all the same (the
+   * kubelet's `nodeStatusReportFrequency`); the Lease is the heartbeat in
+   * between. Default 5 minutes, or `nodeStatusIntervalMs` when that is set,
+   * as the kubelet defaults it for setups that post status as the heartbeat.
+   */
+  nodeStatusReportIntervalMs?: number;
   /**
    * How often every pod is synced even if nothing changed (the kubelet's
    * `syncFrequency`): this is when ConfigMap, Secret and downwardAPI volume
@@ -172,6 +187,8 @@ export class NodeAgent extends LoopingComponent implements KubeletBackend {
   private version?: VersionResponse;
   private sharedContext?: PodWorkerContext;
   private nodeUid?: string;
+  /** When this agent last wrote its Node status (the kubelet's `lastStatusReportTime`). */
+  private lastStatusReport = Number.NEGATIVE_INFINITY;
   private readonly capacity: ResourceList;
   private readonly allocatable: ResourceList;
   private readonly hostIP: string;
@@ -315,7 +332,7 @@ export class NodeAgent extends LoopingComponent implements KubeletBackend {
     this.nodeUid = node.metadata.uid;
     await renewNodeLease(api, clock, nodeName, this.nodeUid);
     this.every(NODE_LEASE_RENEW_INTERVAL_MS, () => renewNodeLease(api, clock, nodeName, this.nodeUid));
-    this.every(this.options.nodeStatusIntervalMs ?? 60_000, () => this.register());
+    this.every(this.options.nodeStatusIntervalMs ?? NODE_STATUS_UPDATE_INTERVAL_MS, () => this.register());
 
     const informer = this.options.pods ?? this.ownInformer();
     this.informer = informer;
@@ -386,8 +403,19 @@ export class NodeAgent extends LoopingComponent implements KubeletBackend {
     );
   }
 
-  private register(): Promise<Node> {
-    return registerNode(this.options.api, this.clock, {
+  /** Writes the Node status if it changed, or if the last write is `nodeStatusReportIntervalMs` old. */
+  private async register(): Promise<Node> {
+    const now = this.clock.now();
+    const { nodeStatusIntervalMs, nodeStatusReportIntervalMs } = this.options;
+    const reportEvery = nodeStatusReportIntervalMs ?? nodeStatusIntervalMs ?? NODE_STATUS_REPORT_INTERVAL_MS;
+    const onlyIfChanged = now - this.lastStatusReport < reportEvery;
+    const { node, written } = await registerNode(this.options.api, this.clock, this.nodeFacts(), { onlyIfChanged });
+    if (written) this.lastStatusReport = now;
+    return node;
+  }
+
+  private nodeFacts(): NodeFacts {
+    return {
       nodeName: this.options.nodeName,
       capacity: this.capacity,
       allocatable: this.allocatable,
@@ -397,7 +425,7 @@ export class NodeAgent extends LoopingComponent implements KubeletBackend {
       podCIDR: this.options.podCIDR,
       version: this.version!,
       kubeletPort: this.server?.port,
-    });
+    };
   }
 
   /** Runs `fn` every `ms` on the clock until the agent stops; failures are logged and retried next time. */

@@ -4,6 +4,7 @@ import {
   type ClusterApi,
   type Condition,
   isReason,
+  jsonEqual,
   type Node,
   type ResourceList,
   type Taint,
@@ -65,23 +66,64 @@ function conditions(previous: Condition[] | undefined, now: string): Condition[]
 /** How often registration re-reads the Node after another writer got in between (the kubelet retries too). */
 const REGISTER_CONFLICT_ATTEMPTS = 5;
 
+/** Options of `registerNode`. */
+export interface RegisterNodeOptions {
+  /**
+   * Leave an existing Node's status as it is when nothing in it changed but
+   * the conditions' heartbeat times (the kubelet's `nodeStatusHasChanged`),
+   * as the kubelet does between two `nodeStatusReportFrequency` reports: the
+   * Lease is the heartbeat, and each rewrite of an unchanged status wakes
+   * every Node watcher. Default false: the status is always written.
+   */
+  onlyIfChanged?: boolean;
+}
+
+/** What `registerNode` found and did: the Node, and whether its status was written. */
+export interface NodeRegistration {
+  node: Node;
+  written: boolean;
+}
+
 /**
  * Creates the Node, or refreshes its status (capacity, addresses, nodeInfo,
  * conditions with a new heartbeat) keeping what others wrote to its spec.
  * A write that loses to another writer (the node lifecycle controller
  * tainting the new Node, say) is retried on a fresh read.
  */
-export async function registerNode(api: ClusterApi, clock: Clock, facts: NodeFacts): Promise<Node> {
+export async function registerNode(
+  api: ClusterApi,
+  clock: Clock,
+  facts: NodeFacts,
+  options: RegisterNodeOptions = {},
+): Promise<NodeRegistration> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await registerNodeOnce(api, clock, facts);
+      return await registerNodeOnce(api, clock, facts, options);
     } catch (err) {
       if (!isReason(err, 'Conflict') || attempt >= REGISTER_CONFLICT_ATTEMPTS) throw err;
     }
   }
 }
 
-async function registerNodeOnce(api: ClusterApi, clock: Clock, facts: NodeFacts): Promise<Node> {
+/** The conditions by type with their heartbeat times left out: what a heartbeat alone does not change. */
+function withoutHeartbeats(status: Node['status']): unknown {
+  const conditions = [...(status?.conditions ?? [])]
+    .sort((a, b) => (a.type < b.type ? -1 : a.type > b.type ? 1 : 0))
+    .map(({ lastHeartbeatTime: _beat, ...rest }) => rest);
+  return { ...status, conditions };
+}
+
+/** Kubernetes' `nodeStatusHasChanged`: any difference but the conditions' `lastHeartbeatTime`. */
+function nodeStatusHasChanged(before: Node['status'], after: Node['status']): boolean {
+  return !jsonEqual(withoutHeartbeats(before), withoutHeartbeats(after));
+}
+
+async function registerNodeOnce(
+  api: ClusterApi,
+  clock: Clock,
+  facts: NodeFacts,
+  options: RegisterNodeOptions,
+): Promise<NodeRegistration> {
   const nodes = api.resource('Node');
   const now = toTimestamp(clock.now());
   const status = (previous?: Node): Node['status'] => ({
@@ -106,7 +148,10 @@ async function registerNodeOnce(api: ClusterApi, clock: Clock, facts: NodeFacts)
   });
   try {
     const existing = await nodes.get(facts.nodeName);
-    return await nodes.updateStatus({ ...existing, status: status(existing) });
+    const next = status(existing);
+    if (options.onlyIfChanged && !nodeStatusHasChanged(existing.status, next))
+      return { node: existing, written: false };
+    return { node: await nodes.updateStatus({ ...existing, status: next }), written: true };
   } catch (err) {
     if (!isReason(err, 'NotFound')) throw err;
   }
@@ -127,5 +172,5 @@ async function registerNodeOnce(api: ClusterApi, clock: Clock, facts: NodeFacts)
       ...(facts.taints.length > 0 ? { taints: facts.taints } : {}),
     },
   });
-  return nodes.updateStatus({ ...created, status: status() });
+  return { node: await nodes.updateStatus({ ...created, status: status() }), written: true };
 }

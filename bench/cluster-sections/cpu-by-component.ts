@@ -11,7 +11,7 @@ import { Session } from 'node:inspector/promises';
 
 interface ProfileNode {
   id: number;
-  callFrame: { url: string; functionName: string };
+  callFrame: { url: string; functionName: string; lineNumber?: number };
   children?: number[];
 }
 interface Profile {
@@ -25,6 +25,8 @@ export interface CpuByComponent {
   selfMs: Map<string, number>;
   onBehalfMs: Map<string, number>;
   sampledMs: number;
+  /** Per function (`name file:line`): its own samples, and every sample with it on the stack. */
+  functions: Map<string, { selfMs: number; totalMs: number }>;
 }
 
 const components: [RegExp, (m: RegExpMatchArray) => string][] = [
@@ -96,6 +98,23 @@ function attribute(profile: Profile): CpuByComponent {
   };
   const selfMs = new Map<string, number>();
   const onBehalfMs = new Map<string, number>();
+  const functions = new Map<string, { selfMs: number; totalMs: number }>();
+  const functionOf = (id: number) => {
+    const f = byId.get(id)!.callFrame;
+    return `${f.functionName || '(anonymous)'} ${f.url.replace(/^.*\/(packages|bench|node_modules)\//, '$1/')}:${(f.lineNumber ?? 0) + 1}`;
+  };
+  const chargeFunctions = (leaf: number, ms: number) => {
+    const seen = new Set<string>();
+    for (let at: number | undefined = leaf; at !== undefined; at = parent.get(at)) {
+      const name = functionOf(at);
+      if (seen.has(name)) continue;
+      seen.add(name);
+      const f = functions.get(name) ?? { selfMs: 0, totalMs: 0 };
+      if (at === leaf) f.selfMs += ms;
+      f.totalMs += ms;
+      functions.set(name, f);
+    }
+  };
   let sampledMs = 0;
   const samples = profile.samples ?? [];
   const deltas = profile.timeDeltas ?? [];
@@ -104,9 +123,12 @@ function attribute(profile: Profile): CpuByComponent {
     const [self, onBehalf] = chargeOf(samples[i]);
     selfMs.set(self, (selfMs.get(self) ?? 0) + ms);
     onBehalfMs.set(onBehalf, (onBehalfMs.get(onBehalf) ?? 0) + ms);
-    if (self !== '(idle)') sampledMs += ms;
+    if (self !== '(idle)') {
+      sampledMs += ms;
+      chargeFunctions(samples[i], ms);
+    }
   }
-  return { selfMs, onBehalfMs, sampledMs };
+  return { selfMs, onBehalfMs, sampledMs, functions };
 }
 
 /**
@@ -127,4 +149,21 @@ export function printCpuByComponent(cpu: CpuByComponent, cpuSeconds: number): vo
   );
   console.log(`${'component'.padEnd(36)}  ${'self'.padStart(15)}  ${'on behalf of'.padStart(15)}`);
   for (const n of names) console.log(`${n.padEnd(36)}  ${cell(cpu.selfMs.get(n))}  ${cell(cpu.onBehalfMs.get(n))}`);
+  const top = Number(process.env.CLUSTER_CPU_TOP ?? 0);
+  if (top > 0) printTopFunctions(cpu, top);
+}
+
+/** With CLUSTER_CPU_TOP=n: the n functions with the most samples on the stack, then the n with the most of their own. */
+function printTopFunctions(cpu: CpuByComponent, top: number): void {
+  const share = (ms: number) => `${((ms / cpu.sampledMs) * 100).toFixed(1).padStart(5)} %`;
+  const all = [...cpu.functions].filter(([name]) => !name.startsWith('(program)') && !name.startsWith('(root)'));
+  for (const [title, key] of [
+    ['on the stack', 'totalMs'],
+    ['own', 'selfMs'],
+  ] as const) {
+    console.log(`top functions, ${title}:`);
+    for (const [name, f] of [...all].sort((a, b) => b[1][key] - a[1][key]).slice(0, top)) {
+      console.log(`  ${share(f[key])}  ${name}`);
+    }
+  }
 }

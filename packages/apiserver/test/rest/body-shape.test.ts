@@ -192,6 +192,7 @@ describe('real big objects pass the server budget, their managedFields included'
     ConfigMap: '/api/v1/namespaces/default/configmaps',
     Secret: '/api/v1/namespaces/default/secrets',
     Node: '/api/v1/nodes',
+    Endpoints: '/api/v1/namespaces/default/endpoints',
     CustomResourceDefinition: '/apis/apiextensions.k8s.io/v1/customresourcedefinitions',
   };
   it.each(realBigObjects)('$name is created: 201', async ({ name, kind, body }) => {

@@ -103,6 +103,29 @@ export const realBigObjects: BigObject[] = [
     body: (name) => bigPod(name, {}, { containers: containersWithEnv(50, 100) }),
   },
   {
+    // What the Endpoints controller writes at most: it cuts an Endpoints object at 1,000 addresses.
+    name: 'endpoints_1000_addresses',
+    kind: 'Endpoints',
+    body: (name) => ({
+      metadata: { name, namespace: 'default', labels: { app: 'web' } },
+      subsets: [
+        {
+          addresses: Array.from({ length: 1000 }, (_, i) => ({
+            ip: `10.1.${Math.floor(i / 250)}.${1 + (i % 250)}`,
+            nodeName: `node-${i % 50}`,
+            targetRef: {
+              kind: 'Pod',
+              namespace: 'default',
+              name: `web-${i}`,
+              uid: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+            },
+          })),
+          ports: [{ name: 'http', port: 8080, protocol: 'TCP' }],
+        },
+      ],
+    }),
+  },
+  {
     name: 'node_50_images',
     kind: 'Node',
     body: (name) => ({

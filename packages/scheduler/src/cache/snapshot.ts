@@ -2,6 +2,12 @@ import { NamespaceLabels } from './namespace-labels.js';
 import type { NodeInfo } from './node-info.js';
 import { NodeInfoList } from './node-info-list.js';
 
+/** A point in a snapshot's log of refreshed nodes (see `Snapshot.changedSince`). */
+export interface SnapshotChangeMark {
+  readonly epoch: number;
+  readonly index: number;
+}
+
 /**
  * The view of the cluster one scheduling cycle works on: a copy of the
  * cache's NodeInfos, refreshed before each cycle by copying only the nodes
@@ -22,6 +28,10 @@ export class Snapshot {
   private readonly position = new Map<string, number>();
   private readonly withAffinity = new NodeInfoList();
   private readonly withRequiredAntiAffinity = new NodeInfoList();
+  /** NodeInfos put since the log last started over, in the order put. */
+  private readonly changes: NodeInfo[] = [];
+  /** Moves whenever the log starts over: nodes added or removed, or the log trimmed. */
+  private epoch = 0;
 
   /** The node named `name` as of this snapshot. */
   get(name: string): NodeInfo | undefined {
@@ -49,10 +59,34 @@ export class Snapshot {
     if (i !== undefined) this.nodeInfoList[i] = info;
     this.withAffinity.set(info, info.podsWithAffinity.length > 0);
     this.withRequiredAntiAffinity.set(info, info.podsWithRequiredAntiAffinity.length > 0);
+    this.changes.push(info);
+    if (this.changes.length > this.nodeInfoMap.size + 64) this.startChangesOver();
+  }
+
+  /** Where the log of refreshed nodes stands now. */
+  changeMark(): SnapshotChangeMark {
+    return { epoch: this.epoch, index: this.changes.length };
+  }
+
+  /**
+   * The NodeInfos refreshed since `mark`, oldest first (a node refreshed twice
+   * comes twice), or undefined when the log no longer reaches back to it
+   * (nodes came or went, or it was trimmed): then every node must be looked
+   * at. Lets per-cycle work that follows the nodes (spread counts) cost the
+   * nodes that changed instead of all of them.
+   */
+  changedSince(mark: SnapshotChangeMark): readonly NodeInfo[] | undefined {
+    return mark.epoch === this.epoch ? this.changes.slice(mark.index) : undefined;
+  }
+
+  private startChangesOver(): void {
+    this.changes.length = 0;
+    this.epoch++;
   }
 
   /** Drops a node that left the cluster. */
   remove(name: string): void {
+    this.startChangesOver();
     this.nodeInfoMap.delete(name);
     this.withAffinity.delete(name);
     this.withRequiredAntiAffinity.delete(name);
@@ -60,6 +94,7 @@ export class Snapshot {
 
   /** Replaces the node list (nodes were added or removed), in the given order. */
   setOrder(names: readonly string[]): void {
+    this.startChangesOver();
     this.nodeInfoList = names.map((n) => this.nodeInfoMap.get(n)!);
     this.position.clear();
     names.forEach((n, i) => {

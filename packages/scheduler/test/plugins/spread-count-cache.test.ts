@@ -31,7 +31,7 @@ describe('SpreadCountCache', () => {
     const kept = new SpreadCountCache();
     const count = (c: SpreadCountCache) => {
       cache.updateSnapshot(snapshot);
-      return c.counts('sig', incoming, snapshot.nodeInfoList, constraints, filter).map((m) => Object.fromEntries(m));
+      return c.counts('sig', incoming, snapshot, constraints, filter).map((m) => Object.fromEntries(m));
     };
     expect(count(kept)).toEqual([{ a: 0, b: 0 }]);
     const web = (name: string, node: string) => makePod(name).labels({ app: 'web' }).node(node).obj();
@@ -45,5 +45,50 @@ describe('SpreadCountCache', () => {
     cache.removeNode('b1');
     expect(count(kept)).toEqual([{ a: 0 }]);
     expect(count(kept)).toEqual(count(new SpreadCountCache()));
+  });
+
+  it('brings its counts up to date from the nodes refreshed since, without a pass over every node', () => {
+    const cache = new SchedulerCache({ clock: new FakeClock() });
+    const names = Array.from({ length: 100 }, (_, i) => `n${i}`);
+    for (const [i, name] of names.entries())
+      cache.addNode(
+        makeNode(name)
+          .labels({ zone: `z${i % 4}` })
+          .obj(),
+      );
+    const snapshot = new Snapshot();
+    const incoming = makePod('new')
+      .labels({ app: 'web' })
+      .spread({
+        maxSkew: 1,
+        topologyKey: 'zone',
+        whenUnsatisfiable: 'DoNotSchedule',
+        labelSelector: { matchLabels: { app: 'web' } },
+      })
+      .obj();
+    const constraints = spreadConstraintsOf(incoming, 'DoNotSchedule', [], () => undefined);
+    const filter = spreadNodeFilter(incoming, constraints);
+    const kept = new SpreadCountCache();
+    const count = (c: SpreadCountCache) =>
+      c.counts('sig', incoming, snapshot, constraints, filter).map((m) => Object.fromEntries(m));
+    cache.updateSnapshot(snapshot);
+    count(kept);
+    // Every read of the node list from here on is counted: a refresh of one node must not read all 100.
+    let listReads = 0;
+    snapshot.nodeInfoList = new Proxy(snapshot.nodeInfoList, {
+      get(target, key, receiver) {
+        if (typeof key === 'string' && /^\d+$/.test(key)) listReads++;
+        return Reflect.get(target, key, receiver);
+      },
+    });
+    for (const [i, node] of ['n1', 'n2', 'n1'].entries()) {
+      cache.addPod(makePod(`w${i}`).labels({ app: 'web' }).node(node).obj());
+      cache.updateSnapshot(snapshot);
+      const before = listReads;
+      const counted = count(kept);
+      expect(listReads - before).toBe(0);
+      expect(counted).toEqual(count(new SpreadCountCache()));
+    }
+    expect(count(kept)).toEqual([{ z0: 0, z1: 2, z2: 1, z3: 0 }]);
   });
 });

@@ -176,7 +176,7 @@ export class PodTopologySpread
     const counts = this.countCache.counts(
       spreadSignature(pod.pod, constraints),
       pod.pod,
-      this.handle.snapshot().nodeInfoList,
+      this.handle.snapshot(),
       constraints,
       nodeCounts,
     );
@@ -222,7 +222,7 @@ export class PodTopologySpread
     const counts = this.countCache.counts(
       spreadSignature(pod.pod, constraints, requireAllKeys),
       pod.pod,
-      this.handle.snapshot().nodeInfoList,
+      this.handle.snapshot(),
       constraints,
       spreadNodeFilter(pod.pod, constraints, requireAllKeys),
     );

@@ -1,5 +1,6 @@
 import type { Pod } from '@flotilla/core';
 import type { NodeInfo } from '../../cache/node-info.js';
+import type { Snapshot, SnapshotChangeMark } from '../../cache/snapshot.js';
 import { countsForConstraint, type SpreadConstraint } from './spread-constraint.js';
 
 /** What one node adds to the domain counts, as of one NodeInfo generation. */
@@ -17,6 +18,8 @@ type DomainTotals = Map<string, { nodes: number; pods: number }>[];
 interface Entry {
   perNode: Map<string, NodeContribution>;
   totals: DomainTotals;
+  /** The snapshot the entry was last brought up to date with, and where its change log stood then. */
+  seen?: { snapshot: Snapshot; mark: SnapshotChangeMark };
 }
 
 /** Distinct spread signatures kept; pods of one workload share one. */
@@ -26,8 +29,10 @@ const MAX_ENTRIES = 16;
  * Matching-pod counts per topology domain, kept across cycles per "spread
  * signature" (namespace, constraints' keys and selectors, node inclusion
  * rules) and brought up to date by recounting only nodes whose NodeInfo
- * generation moved. Consecutive pods of one workload share a signature,
- * so a cycle costs a pass over the nodes, not over every pod in the cluster.
+ * generation moved, found through the snapshot's log of refreshed nodes
+ * (a pass over every node only when that log does not reach back). A
+ * cycle costs the nodes changed since the signature's last cycle, not a
+ * pass over 5,000 nodes nor over every pod in the cluster.
  *
  * Guarantees: the answer equals a full recount over `nodes` (a node that
  * disappeared triggers one).
@@ -38,10 +43,11 @@ export class SpreadCountCache {
   counts(
     signature: string,
     pod: Pod,
-    nodes: readonly NodeInfo[],
+    snapshot: Snapshot,
     constraints: readonly SpreadConstraint[],
     nodeCounts: (node: NonNullable<NodeInfo['node']>) => boolean,
   ): Map<string, number>[] {
+    const nodes = snapshot.nodeInfoList;
     let entry = this.entries.get(signature);
     if (entry) this.entries.delete(signature);
     else {
@@ -49,7 +55,8 @@ export class SpreadCountCache {
       if (this.entries.size >= MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value!);
     }
     this.entries.set(signature, entry);
-    for (const n of nodes) {
+    const changed = entry.seen?.snapshot === snapshot ? snapshot.changedSince(entry.seen.mark) : undefined;
+    for (const n of changed ?? nodes) {
       const prev = entry.perNode.get(n.name);
       if (prev?.generation === n.generation) continue;
       if (prev) apply(entry.totals, prev, -1);
@@ -57,9 +64,10 @@ export class SpreadCountCache {
       entry.perNode.set(n.name, next);
       apply(entry.totals, next, 1);
     }
-    if (entry.perNode.size > nodes.length) {
+    entry.seen = { snapshot, mark: snapshot.changeMark() };
+    if (!changed && entry.perNode.size > nodes.length) {
       this.entries.delete(signature);
-      return this.counts(signature, pod, nodes, constraints, nodeCounts);
+      return this.counts(signature, pod, snapshot, constraints, nodeCounts);
     }
     return entry.totals.map((byDomain) => {
       const out = new Map<string, number>();

@@ -209,15 +209,16 @@ export class PodTopologySpread
     const requireAllKeys = (pod.pod.spec.topologySpreadConstraints?.length ?? 0) > 0 || !this.systemDefaulted;
     const ignored = new Set<string>();
     const domains = constraints.map(() => new Set<string>());
+    // Hostname domains are counted as the scored nodes below, so only the other keys' domains are collected.
+    const collected = constraints.flatMap((c, i) => (c.topologyKey === HOSTNAME ? [] : [i]));
     for (const n of nodes) {
       if (!n.node || (requireAllKeys && !hasAllTopologyKeys(n.node, constraints))) {
         ignored.add(n.name);
         continue;
       }
       // A node without the key (System defaulting only) forms the domain "" (kube-scheduler reads the label as "").
-      constraints.forEach((c, i) => {
-        domains[i].add(n.labels[c.topologyKey] ?? '');
-      });
+      const labels = n.labels;
+      for (const i of collected) domains[i].add(labels[constraints[i].topologyKey] ?? '');
     }
     const counts = this.countCache.counts(
       spreadSignature(pod.pod, constraints, requireAllKeys),

@@ -96,7 +96,7 @@ function podTemplate(app: string) {
 /** Runs the envelope at `scale`; returns its report rows (prefixed `Envelope`). */
 export async function runEnvelope(scale: number): Promise<BenchRow[]> {
   const baseline = heapAfterGc();
-  let store: CountingMemoryStore | undefined = new CountingMemoryStore({ historyLimit }, 'pods');
+  let store: CountingMemoryStore | undefined = new CountingMemoryStore({ historyLimit, historyBytes }, 'pods');
   const rows = await runCluster(scale, store, baseline);
   // Only the store is left reachable now: what it holds (objects and watch history) is the difference to an empty heap.
   const withStoreOnly = heapAfterGc();
@@ -110,7 +110,7 @@ export async function runEnvelope(scale: number): Promise<BenchRow[]> {
   const restMiB = figure('heapMiB') - mib(baseline.heapUsed) - figure('heapMiB.nodeAgents') - mib(storeBytes);
   console.log(
     `heap when all pods ran, beyond the empty process: node agents and their runtimes ${figure('heapMiB.nodeAgents').toFixed(0)} MiB, ` +
-      `the store ${mib(storeBytes).toFixed(0)} MiB (${historyWrites} writes of watch history, up to ${historyLimit}), ` +
+      `the store ${mib(storeBytes).toFixed(0)} MiB (watch history: at most ${historyWrites} writes and ${historyBytes / 2 ** 20} MiB of JSON), ` +
       `the rest (informer caches, controllers, scheduler, Api) ${restMiB.toFixed(0)} MiB; per pod: ` +
       `${(storeBytes / pods / 1024).toFixed(1)} kB store, ${((restMiB * 2 ** 20) / pods / 1024).toFixed(1)} kB rest`,
   );
@@ -122,8 +122,15 @@ export async function runEnvelope(scale: number): Promise<BenchRow[]> {
   return rows;
 }
 
-/** The watch history the envelope's MemoryStore keeps (etcd keeps its writes until compaction, every 5 minutes). */
-const historyLimit = 200_000;
+/**
+ * The watch history the envelope's MemoryStore keeps, bounded as kube-apiserver's watch cache bounds each
+ * resource's: at most `defaultUpperBoundCapacity` (100 x 1024) events. Kubernetes sizes it to hold 75 s
+ * (`eventFreshDuration`); here it is one window across all resources, so it is also bounded by bytes (64 MiB of
+ * objects as JSON): at full scale 200,000 writes held ~250 MiB of heap, mostly old pod states, which in-process
+ * watchers (seconds behind at most) never replay.
+ */
+const historyLimit = 100 * 1024;
+const historyBytes = 64 * 2 ** 20;
 
 async function runCluster(
   scale: number,
@@ -161,7 +168,7 @@ async function runCluster(
   });
   const agents = Array.from({ length: nodeCount }, (_, k) => {
     const i = k + 1;
-    const runtime = new FakeRuntime({ clock, podCIDR: podCIDR(i) });
+    const runtime = new FakeRuntime({ clock, podCIDR: podCIDR(i), recordCalls: false });
     runtime.addImage(image);
     return new NodeAgent({
       api,

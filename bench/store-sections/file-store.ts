@@ -13,6 +13,7 @@ import { performance } from 'node:perf_hooks';
 import { Etcd3, type IRequestOp } from 'etcd3';
 import { FileStore, MemoryStore, type Store } from '../../packages/core/src/index.js';
 import { CommitLog } from '../../packages/core/src/store/file-commit-log.js';
+import type { LogRecord } from '../../packages/core/src/store/file-records.js';
 import { startEtcd } from '../../scripts/etcd.js';
 import { realisticPod } from '../fixtures/realistic-pod.js';
 import { type BenchRow, percentile } from '../report.js';
@@ -41,10 +42,10 @@ async function storeCreates(store: Store, prefix: string, n: number, writers: nu
 async function countingSyncs(run: () => Promise<number>): Promise<{ ms: number; syncs: number; writes: number }> {
   const append = CommitLog.prototype.append;
   const counted = { ms: 0, syncs: 0, writes: 0 };
-  CommitLog.prototype.append = function (this: CommitLog, frames: Buffer[]) {
+  CommitLog.prototype.append = function (this: CommitLog, records: readonly LogRecord[]) {
     counted.syncs++;
-    counted.writes += frames.length;
-    return append.call(this, frames);
+    counted.writes += records.length;
+    return append.call(this, records);
   };
   try {
     counted.ms = await run();

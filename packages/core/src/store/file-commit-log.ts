@@ -1,6 +1,7 @@
 import { constants } from 'node:fs';
 import { type FileHandle, open } from 'node:fs/promises';
 import { join } from 'node:path';
+import { framesOf, type LogRecord } from './file-records.js';
 
 /**
  * A FileStore write that did not reach the disk: the disk is full, read-only
@@ -126,16 +127,17 @@ export class CommitLog {
   }
 
   /**
-   * Appends `frames` in one synced (O_DSYNC) write: when this resolves, they
-   * and every append before them survive a crash.
+   * Appends the frames of `records`, written into one buffer, in one synced
+   * (O_DSYNC) write: when this resolves, they and every append before them
+   * survive a crash.
    *
    * @throws FileStoreWriteError when the disk refuses this batch or one
    * before it; the segment is cut back to what was there before, and a later
    * append (made once none is in flight) tries again.
    */
-  async append(frames: Buffer[]): Promise<void> {
+  async append(records: readonly LogRecord[]): Promise<void> {
     if (this.broken !== undefined) await this.repair();
-    const data = frames.length === 1 ? frames[0] : Buffer.concat(frames);
+    const data = framesOf(records);
     const start = this.reserved;
     this.reserved += data.length;
     const previous = this.landed;
@@ -146,7 +148,7 @@ export class CommitLog {
       // An earlier batch failed: this one lies past bytes that were never whole, and is cut off with them.
       if (before.status === 'rejected') throw before.reason;
       this.durableBytes = start + data.length;
-      this.records += frames.length;
+      this.records += records.length;
     });
     this.landed = done;
     // Cut a failed batch off now if the disk lets us, once nothing lands after it; otherwise the next append retries first.

@@ -34,14 +34,18 @@ export interface SnapshotHeader {
 export const snapshotFormat = 'flotilla.file-store.snapshot/v2';
 
 /**
- * One write as the log keeps it: its key and revision, and the frame it was
- * stored in, which a snapshot copies as it is. The object is parsed from the
- * frame when first read (and kept), so a reopen reads a large store without
- * parsing every object. Doubles as the MemoryStore's stored object for
- * objects restored from disk (`revision` and `object`).
+ * One write as the log keeps it: its key and revision, and its frame. A
+ * record read from disk holds the frame it was read from, which a snapshot
+ * copies as it is; a record written by this process holds its object's JSON
+ * text and writes its frame straight into the batch or snapshot buffer that
+ * carries it (no buffer of its own). The object is parsed when first read
+ * (and kept), so a reopen reads a large store without parsing every object.
+ * Doubles as the MemoryStore's stored object (`revision` and `object`).
  */
 export class LogRecord {
   private decoded: KubeObject | undefined;
+  /** The payload's checksum, once a frame of this record has been written. */
+  private checksum: number | undefined;
 
   private constructor(
     readonly type: WatchEvent['type'],
@@ -51,17 +55,21 @@ export class LogRecord {
     readonly resource: string,
     readonly namespace: string | undefined,
     readonly name: string,
-    /** The whole frame, checksum included. */
-    readonly frame: Buffer,
-    private readonly objectStart: number,
+    /** The whole frame, checksum included, for a record read from disk. */
+    private readonly stored: Buffer | undefined,
+    /** The object's JSON, for a record written by this process ('' for a delete). */
+    private readonly json: string,
+    private readonly keyBytes: number,
+    /** The size of the object's JSON in bytes (0 for a delete). */
+    readonly jsonBytes: number,
     object: KubeObject | undefined,
   ) {
     this.decoded = object;
   }
 
   /**
-   * Encodes a write into its frame; `object` (absent for deletes) is kept as
-   * the record's object. `k` is the key's `recordKey`, when the caller has it already.
+   * Encodes a write; `object` (absent for deletes) is kept as the record's
+   * object. `k` is the key's `recordKey`, when the caller has it already.
    */
   static encode(
     type: WatchEvent['type'],
@@ -71,17 +79,19 @@ export class LogRecord {
     k = recordKey(key.resource, key.namespace, key.name),
   ): LogRecord {
     const json = object === undefined ? '' : JSON.stringify(object);
-    const keyLength = Buffer.byteLength(k);
-    const objectStart = keyStart + keyLength;
-    const buf = Buffer.allocUnsafe(objectStart + Buffer.byteLength(json));
-    buf[frameHeaderBytes] = typeCodes[type] | (key.namespace === undefined ? clusterScoped : 0);
-    buf.writeUIntLE(revision, frameHeaderBytes + 1, 6);
-    buf.writeUInt32LE(keyLength, frameHeaderBytes + 7);
-    buf.write(k, keyStart);
-    buf.write(json, objectStart);
-    buf.writeUInt32LE(buf.length - frameHeaderBytes, 0);
-    buf.writeUInt32LE(crc32(buf.subarray(frameHeaderBytes)), 4);
-    return new LogRecord(type, revision, k, key.resource, key.namespace, key.name, buf, objectStart, object);
+    return new LogRecord(
+      type,
+      revision,
+      k,
+      key.resource,
+      key.namespace,
+      key.name,
+      undefined,
+      json,
+      Buffer.byteLength(k),
+      Buffer.byteLength(json),
+      object,
+    );
   }
 
   /**
@@ -107,20 +117,44 @@ export class LogRecord {
       code & clusterScoped ? undefined : k.slice(resourceEnd + 1, namespaceEnd),
       k.slice(namespaceEnd + 1),
       frame,
-      keyStart + keyLength,
+      '',
+      keyLength,
+      frame.length - keyStart - keyLength,
       undefined,
     );
   }
 
-  /** The size of the object's JSON in bytes (0 for a delete). */
-  get jsonBytes(): number {
-    return this.frame.length - this.objectStart;
+  /** The size of the record's frame in bytes, header included. */
+  get frameBytes(): number {
+    return keyStart + this.keyBytes + this.jsonBytes;
+  }
+
+  /** The record's frame, checksum included (a copy for a record written by this process). */
+  get frame(): Buffer {
+    return this.stored ?? framesOf([this]);
+  }
+
+  /** Writes the record's frame into `buf` at `at` (room for `frameBytes` there) and returns where it ends. */
+  writeFrame(buf: Buffer, at: number): number {
+    if (this.stored) return at + this.stored.copy(buf, at);
+    const payload = at + frameHeaderBytes;
+    const objectStart = at + keyStart + this.keyBytes;
+    const end = objectStart + this.jsonBytes;
+    buf[payload] = typeCodes[this.type] | (this.namespace === undefined ? clusterScoped : 0);
+    buf.writeUIntLE(this.revision, payload + 1, 6);
+    buf.writeUInt32LE(this.keyBytes, payload + 7);
+    buf.write(this.key, at + keyStart);
+    if (this.jsonBytes > 0) buf.write(this.json, objectStart);
+    buf.writeUInt32LE(end - payload, at);
+    this.checksum ??= crc32(buf.subarray(payload, end));
+    buf.writeUInt32LE(this.checksum, at + 4);
+    return end;
   }
 
   /**
    * Gives up the object this record was encoded from, if it still holds it
-   * (the writer gets it back): the record keeps only its frame and parses
-   * the object from it when next read.
+   * (the writer gets it back): the record keeps only its JSON or frame and
+   * parses the object from it when next read.
    */
   releaseObject(): KubeObject | undefined {
     const object = this.decoded;
@@ -131,12 +165,23 @@ export class LogRecord {
   /** The object written (not for deletes), stamped with the record's revision; parsed on first use. */
   get object(): KubeObject {
     if (this.decoded === undefined) {
-      const object = JSON.parse(this.frame.toString('utf8', this.objectStart)) as KubeObject;
+      const json = this.stored ? this.stored.toString('utf8', keyStart + this.keyBytes) : this.json;
+      const object = JSON.parse(json) as KubeObject;
       object.metadata.resourceVersion = String(this.revision);
       this.decoded = object;
     }
     return this.decoded;
   }
+}
+
+/** The frames of `records`, one after the other, in one buffer. */
+export function framesOf(records: readonly LogRecord[]): Buffer {
+  let size = 0;
+  for (const record of records) size += record.frameBytes;
+  const buf = Buffer.allocUnsafe(size);
+  let at = 0;
+  for (const record of records) at = record.writeFrame(buf, at);
+  return buf;
 }
 
 /** A JSON value framed with its length and checksum (a snapshot's header). */

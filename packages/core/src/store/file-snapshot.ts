@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { FileStoreWriteError, syncDirectory } from './file-commit-log.js';
 import {
   frameJson,
+  framesOf,
   LogRecord,
   parseFrameJson,
   type SnapshotHeader,
@@ -23,7 +24,8 @@ const recordsPerChunk = 4096;
  * as a snapshot file, atomically: into a temporary file, synced, then
  * renamed into place and the directory synced. A crash at any point leaves
  * either no snapshot of that revision or a whole one. Each record's frame is
- * copied as the log holds it, so nothing is serialized again.
+ * copied as it was read, or written from the JSON the record keeps, so no
+ * object is serialized again.
  *
  * @throws FileStoreWriteError when the disk refuses (the temporary file is removed).
  */
@@ -37,7 +39,7 @@ export async function writeSnapshot(dir: string, revision: number, records: read
       // writeFile writes all of each buffer (a disk that fills makes a write short, then fail).
       await handle.writeFile(frameJson(header));
       for (let i = 0; i < records.length; i += recordsPerChunk) {
-        await handle.writeFile(Buffer.concat(records.slice(i, i + recordsPerChunk).map((r) => r.frame)));
+        await handle.writeFile(framesOf(records.slice(i, i + recordsPerChunk)));
       }
       await handle.datasync();
     } finally {

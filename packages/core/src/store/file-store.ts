@@ -317,7 +317,7 @@ export class FileStore implements Store {
     const previous = this.inFlight.at(-1)?.settled;
     const batch: Batch = { writes, failed: false, settled: Promise.resolve() };
     this.inFlight.push(batch);
-    batch.settled = Promise.allSettled([previous, this.log.append(writes.map((w) => w.record.frame))])
+    batch.settled = Promise.allSettled([previous, this.log.append(writes.map((w) => w.record))])
       .then(([, landed]) => {
         if (batch.failed) return;
         if (landed.status === 'rejected') this.failFrom(batch, landed.reason);

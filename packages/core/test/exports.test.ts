@@ -245,6 +245,7 @@ describe('@flotilla/core public surface', () => {
       'serviceAccountUsername',
       'setControllerReference',
       'setMember',
+      'shareJson',
       'shownPath',
       'silentLogger',
       'sleepOn',

@@ -1,5 +1,6 @@
 import { assertJsonDepth } from './depth-guard.js';
 import { setMember } from './json-object.js';
+import { sharedJsonHeight } from './shared-json.js';
 
 /**
  * A deep copy of a JSON value (what API objects are made of: objects, arrays,
@@ -7,10 +8,17 @@ import { setMember } from './json-object.js';
  * write path, where `structuredClone` and JSON round trips cost several times
  * more for objects the size of a Pod. `undefined` members are kept as they
  * are (JSON.stringify drops them later); `__proto__` keys stay data.
+ * Shared trees (`shareJson`) below the root are frozen and kept as they
+ * are, not copied; the root is always a copy.
  */
 export function cloneJson<T>(value: T): T {
   if (value === null || typeof value !== 'object') return value;
   return cloneComposite(value, 1);
+}
+
+/** The copy of a member that is an object or array: itself when it is a shared tree. */
+function cloneMember(member: object, depth: number): object {
+  return sharedJsonHeight(member) === undefined ? cloneComposite(member, depth) : member;
 }
 
 /**
@@ -25,14 +33,14 @@ function cloneComposite<T extends object>(value: T, depth: number): T {
     const out = new Array(value.length);
     for (let i = 0; i < value.length; i++) {
       const member = value[i];
-      out[i] = typeof member === 'object' && member !== null ? cloneComposite(member, depth + 1) : member;
+      out[i] = typeof member === 'object' && member !== null ? cloneMember(member, depth + 1) : member;
     }
     return out as T;
   }
   const out: Record<string, unknown> = {};
   for (const key in value) {
     let member: unknown = value[key];
-    if (typeof member === 'object' && member !== null) member = cloneComposite(member, depth + 1);
+    if (typeof member === 'object' && member !== null) member = cloneMember(member, depth + 1);
     if (key === '__proto__') setMember(out, key, member);
     else out[key] = member;
   }

@@ -6,6 +6,7 @@ import {
 } from './json-limits.js';
 import { setMember } from './json-object.js';
 import { renderPath, shownPath } from './json-path.js';
+import { sharedJsonHeight } from './shared-json.js';
 
 /**
  * Why a value handed to the Api is not a JSON document: `invalid` names the
@@ -25,6 +26,33 @@ export type JsonInputResult = { ok: true; value: unknown } | { ok: false; proble
 
 /** Marks a failed branch while the copy unwinds; never escapes this module. */
 const FAILED: unique symbol = Symbol('failed');
+
+/**
+ * What a shared tree (`shareJson`) costs the copy: its bytes as counted
+ * here, and its entries with big objects' members weighted and unweighted
+ * (as in managedFields). Null when the tree cannot be counted apart (it
+ * fails the checks on its own): the copy then walks it and reports where.
+ */
+interface SharedCost {
+  bytes: number;
+  entries: number;
+  unweightedEntries: number;
+}
+const sharedCosts = new WeakMap<object, SharedCost | null>();
+
+/** The cost of a shared tree, counted once by copies that walk it as they would walk any tree. */
+function sharedCostOf(tree: object): SharedCost | null {
+  let cost = sharedCosts.get(tree);
+  if (cost !== undefined) return cost;
+  const weighted = JsonInputCopier.costOf(tree, BIG_OBJECT_MEMBER_WEIGHT);
+  const unweighted = JsonInputCopier.costOf(tree, 1);
+  cost =
+    weighted && unweighted
+      ? { bytes: weighted.bytes, entries: weighted.entries, unweightedEntries: unweighted.entries }
+      : null;
+  sharedCosts.set(tree, cost);
+  return cost;
+}
 
 /**
  * A deep copy of `value` that is a JSON document and nothing else: plain
@@ -121,7 +149,43 @@ class JsonInputCopier {
     }
   }
 
+  /**
+   * What a walk of `tree` alone, below the root's metadata, consumes with
+   * `bigMemberWeight`: its bytes and entries, or undefined when it fails.
+   */
+  static costOf(tree: object, bigMemberWeight: number): { bytes: number; entries: number } | undefined {
+    const probe = new JsonInputCopier(Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
+    probe.bigMemberWeight = bigMemberWeight;
+    probe.sharing = false;
+    if (probe.composite(tree, 2) === FAILED) return undefined;
+    return { bytes: probe.bytes, entries: Number.MAX_SAFE_INTEGER - probe.entriesLeft };
+  }
+
+  /** False in a probe counting a shared tree itself (see `costOf`). */
+  private sharing = true;
+
+  /**
+   * A shared tree (`shareJson`) at `depth` below the root (the root is
+   * always the caller's private copy), kept rather than copied and
+   * counted from its cost, when it fits what is left of both budgets and the
+   * depth limit; undefined otherwise (it is then walked, which reports where
+   * it does not fit).
+   */
+  private shared(value: object, depth: number): object | undefined {
+    const height = sharedJsonHeight(value);
+    if (height === undefined || !this.sharing || depth < 2 || depth + height - 1 > MAX_JSON_DEPTH) return undefined;
+    const cost = sharedCostOf(value);
+    if (cost === null) return undefined;
+    const entries = this.bigMemberWeight === 1 ? cost.unweightedEntries : cost.entries;
+    if (entries > this.entriesLeft || this.bytes + cost.bytes > this.maxBytes) return undefined;
+    this.entriesLeft -= entries;
+    this.bytes += cost.bytes;
+    return value;
+  }
+
   private composite(value: object, depth: number): unknown {
+    const shared = this.shared(value, depth);
+    if (shared !== undefined) return shared;
     if (depth > MAX_JSON_DEPTH) return this.fail('object', `must not nest deeper than ${MAX_JSON_DEPTH} levels`);
     this.bytes += 2;
     if (this.bytes > this.maxBytes) return FAILED;

@@ -1,4 +1,4 @@
-import { isJsonObject } from '@flotilla/core';
+import { isJsonObject, shareJson } from '@flotilla/core';
 import { type FieldSchema, memberSchema } from '../field-schema.js';
 import type { FieldPath } from './field-path.js';
 import { itemElements, memberElement } from './field-path.js';
@@ -119,12 +119,6 @@ function itemFits(
   return membersFit(tree, tree.size - 1, item, schema, path, skip);
 }
 
-/** Freezes a kept tree, so that no holder of the shared tree can change it under the others. */
-function freezeTree(tree: FieldsV1): FieldsV1 {
-  for (const key in tree) freezeTree(tree[key]!);
-  return Object.freeze(tree);
-}
-
 /** A kept tree, and its shape for the walk. */
 interface Kept {
   readonly tree: FieldsV1;
@@ -135,8 +129,9 @@ interface Kept {
 const TREES_KEPT = 4;
 
 /**
- * `fieldsV1Of` with the trees it built kept (deeply frozen, shared by every
- * object they fit): objects of one kind written by one controller or client
+ * `fieldsV1Of` with the trees it built kept and shared (`shareJson`) by
+ * every object they fit, so that copies of those objects keep the tree
+ * rather than copy it: objects of one kind written by one controller or client
  * nearly always set the same fields, so a create's managedFields are checked
  * against a kept tree in one walk of the object that builds nothing, and
  * built only when none fits. The result is the tree `fieldsV1Of` gives,
@@ -167,7 +162,7 @@ export class FieldsV1Cache {
     }
     const built = fieldsV1Of(obj, schema, skip);
     if (built === undefined) return undefined;
-    kept.unshift({ tree: freezeTree(built), shape: shapeOf(built) });
+    kept.unshift({ tree: shareJson(built), shape: shapeOf(built) });
     if (kept.length > TREES_KEPT) kept.pop();
     return built;
   }

@@ -6,11 +6,18 @@
  * figure stands next to its in-process one.
  *
  * Cost per create is the serving process's CPU time per create
- * (`process.cpuUsage`), HTTP against in-process: the overhead ratio. The
- * two sides run in alternating rounds (HTTP first in even rounds, the Api
- * first in odd ones), so that a burst of other work on a shared machine
- * falls on both sides alike; the ratio is pooled over all rounds, and the
- * median of the rounds' own ratios stands beside it with its spread.
+ * (`process.cpuUsage`, every thread), HTTP against in-process: the overhead
+ * ratio. The two sides run in alternating rounds (HTTP first in even rounds,
+ * the Api first in odd ones), so that a burst of other work on a shared
+ * machine falls on both sides alike. Each side of a round starts after a
+ * full garbage collection, off the clock, and ends with a minor one on its
+ * clock: each pays for collecting its own garbage, none for the other's
+ * (a full collection that one side's garbage started used to land in either
+ * side's round). Both sides
+ * write into the one store, which keeps what either creates. The figure is
+ * the median of the rounds' CPU per operation on each side, their ratio;
+ * the spread of the rounds (their quartiles and range, and the rounds' own
+ * ratios) stands beside it, and the pooled ratio too.
  * Latencies are measured by the client, open loop at a fixed rate. The
  * machine's load average at the start and the end stands beside them: on a
  * shared machine the wall-clock figures follow it.
@@ -20,6 +27,8 @@ import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { ApiServer } from '../packages/apiserver/src/index.js';
 import { Api, MemoryStore, type Pod } from '../packages/core/src/index.js';
 import type { ClientAnswer, ClientCommand } from './apiserver-sections/http-client.js';
@@ -33,6 +42,9 @@ const WATCH_EVENTS = Number(process.env.BENCH_WATCH_EVENTS ?? 2000);
 const here = dirname(fileURLToPath(import.meta.url));
 const wallNow = () => performance.timeOrigin + performance.now();
 const rows: BenchRow[] = [{ figure: 'Machine.loadAverage1mAtStart', value: loadavg()[0]!, unit: 'load' }];
+
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as (options?: { type: 'major' | 'minor' }) => void;
 
 function startClient(): Promise<ChildProcess> {
   const child = fork(join(here, 'apiserver-sections', 'http-client.ts'), [], { execArgv: ['--import', 'tsx'] });
@@ -59,6 +71,19 @@ async function cpuOf<T>(work: () => Promise<T>): Promise<{ result: T; cpuUs: num
   return { result, cpuUs: used.user + used.system };
 }
 
+/**
+ * `cpuOf(work)` for one side of a round: from a fully collected heap (off the clock), and ending with a minor
+ * collection on it, so the side pays for collecting the young garbage it left and never for the other side's.
+ */
+function sideCpuOf<T>(work: () => Promise<T>): Promise<{ result: T; cpuUs: number }> {
+  gc({ type: 'major' });
+  return cpuOf(async () => {
+    const result = await work();
+    gc({ type: 'minor' });
+    return result;
+  });
+}
+
 /** What one side of a comparison did: its CPU microseconds, latencies (ms), failures and wall time. */
 interface Side {
   cpuUs: number;
@@ -67,10 +92,12 @@ interface Side {
   elapsedMs: number;
 }
 
-/** Both sides of a comparison over all rounds, and each round's CPU ratio (HTTP / in-process). */
+/** Both sides of a comparison over all rounds, and each round's CPU per side (us) and ratio (HTTP / in-process). */
 interface Compared {
   http: Side;
   api: Side;
+  httpRoundsUs: number[];
+  apiRoundsUs: number[];
   roundRatios: number[];
 }
 
@@ -89,10 +116,12 @@ async function interleaved(
   const out: Compared = {
     http: { cpuUs: 0, latencies: [], failures: 0, elapsedMs: 0 },
     api: { cpuUs: 0, latencies: [], failures: 0, elapsedMs: 0 },
+    httpRoundsUs: [],
+    apiRoundsUs: [],
     roundRatios: [],
   };
   const runHttp = async (round: number) => {
-    const { result, cpuUs } = await cpuOf(() => http(round));
+    const { result, cpuUs } = await sideCpuOf(() => http(round));
     out.http.cpuUs += cpuUs;
     out.http.latencies.push(...result.latencies);
     out.http.failures += result.failures;
@@ -101,7 +130,7 @@ async function interleaved(
   };
   const runApi = async (round: number) => {
     const start = performance.now();
-    const { result, cpuUs } = await cpuOf(() => inProcess(round));
+    const { result, cpuUs } = await sideCpuOf(() => inProcess(round));
     out.api.cpuUs += cpuUs;
     out.api.latencies.push(...result);
     out.api.elapsedMs += performance.now() - start;
@@ -118,21 +147,37 @@ async function interleaved(
       apiUs = await runApi(round);
       httpUs = await runHttp(round);
     }
+    out.httpRoundsUs.push(httpUs);
+    out.apiRoundsUs.push(apiUs);
     out.roundRatios.push(httpUs / apiUs);
   }
   return out;
 }
 
-/** The rows of one comparison's CPU: per operation on each side, the pooled ratio, the rounds' median and range. */
-function costRows(name: string, compared: Compared, operations: number, target?: string): BenchRow[] {
+/**
+ * The rows of one comparison's CPU: the median round's CPU per operation on each side and their ratio (the
+ * figure), each side's quartiles and range over the rounds, the rounds' own ratios, and the pooled ratio.
+ */
+function costRows(name: string, compared: Compared, operationsPerRound: number, target?: string): BenchRow[] {
+  const perOp = (rounds: number[]) => rounds.map((us) => us / operationsPerRound).sort((a, b) => a - b);
+  const http = perOp(compared.httpRoundsUs);
+  const api = perOp(compared.apiRoundsUs);
   const ratios = [...compared.roundRatios].sort((a, b) => a - b);
+  const spread = (figure: string, sorted: number[], unit: string): BenchRow[] => [
+    { figure: `${figure}Min`, value: sorted[0] ?? 0, unit },
+    { figure: `${figure}P25`, value: percentile(sorted, 25), unit },
+    { figure: `${figure}P75`, value: percentile(sorted, 75), unit },
+    { figure: `${figure}Max`, value: sorted[sorted.length - 1] ?? 0, unit },
+  ];
   return [
-    { figure: `${name}Http.serverCpuUs`, value: compared.http.cpuUs / operations, unit: 'us/op' },
-    { figure: `${name}InProcess.cpuUs`, value: compared.api.cpuUs / operations, unit: 'us/op' },
-    { figure: `${name}Http.costRatio`, value: compared.http.cpuUs / compared.api.cpuUs, unit: 'ratio', target },
+    { figure: `${name}Http.serverCpuUs`, value: percentile(http, 50), unit: 'us/op' },
+    { figure: `${name}InProcess.cpuUs`, value: percentile(api, 50), unit: 'us/op' },
+    { figure: `${name}Http.costRatio`, value: percentile(http, 50) / percentile(api, 50), unit: 'ratio', target },
+    ...spread(`${name}Http.serverCpuUsRound`, http, 'us/op'),
+    ...spread(`${name}InProcess.cpuUsRound`, api, 'us/op'),
     { figure: `${name}Http.costRatioRoundMedian`, value: percentile(ratios, 50), unit: 'ratio' },
-    { figure: `${name}Http.costRatioRoundMin`, value: ratios[0] ?? 0, unit: 'ratio' },
-    { figure: `${name}Http.costRatioRoundMax`, value: ratios[ratios.length - 1] ?? 0, unit: 'ratio' },
+    ...spread(`${name}Http.costRatioRound`, ratios, 'ratio'),
+    { figure: `${name}Http.costRatioPooled`, value: compared.http.cpuUs / compared.api.cpuUs, unit: 'ratio' },
   ];
 }
 
@@ -165,20 +210,21 @@ const client = await startClient();
 const pods = api.resource('Pod');
 const podsPath = '/api/v1/namespaces/default/pods';
 
-// Warm up both paths (JIT, sockets) before measuring.
+// Warm up both paths (JIT, sockets) before measuring: with fewer, the first rounds still paid for optimizing.
+const WARM = 2000;
 await ask(client, {
   cmd: 'paced',
   url,
   method: 'POST',
-  paths: Array.from({ length: 500 }, () => podsPath),
-  bodies: Array.from({ length: 500 }, (_, i) => JSON.stringify(podBody(`warm-http-${i}`))),
+  paths: Array.from({ length: WARM }, () => podsPath),
+  bodies: Array.from({ length: WARM }, (_, i) => JSON.stringify(podBody(`warm-http-${i}`))),
   perSecond: 2000,
   concurrency: 64,
 });
-for (let i = 0; i < 500; i++) await pods.create(realisticPod(`warm-api-${i}`));
+await pacedInProcess(WARM, 2000, (i) => pods.create(realisticPod(`warm-api-${i}`)));
 
 // Creates over HTTP at 1,000/s, beside the same creates through the in-process Api at the same rate.
-const ROUNDS = 10;
+const ROUNDS = 20;
 const perRound = CREATES / ROUNDS;
 const creates = await interleaved(
   ROUNDS,
@@ -212,7 +258,7 @@ rows.push(
   { figure: 'CreateHttp.failures', value: creates.http.failures, unit: 'count', target: '0' },
   { figure: 'CreateInProcess.p50Ms', value: percentile(creates.api.latencies, 50), unit: 'ms' },
   { figure: 'CreateInProcess.p99Ms', value: percentile(creates.api.latencies, 99), unit: 'ms' },
-  ...costRows('Create', creates, CREATES, '<= 3'),
+  ...costRows('Create', creates, perRound, '<= 3'),
 );
 
 // Gets and lists over HTTP, beside the in-process Api, in rounds as well.
@@ -225,7 +271,7 @@ const gets = await interleaved(
   (round) => pacedInProcess(perRound, RATE, (i) => pods.get('default', `http-${round * perRound + i}`)),
 );
 const LISTS = 300;
-const LIST_ROUNDS = 6;
+const LIST_ROUNDS = 10;
 const listsPerRound = LISTS / LIST_ROUNDS;
 const lists = await interleaved(
   LIST_ROUNDS,
@@ -238,10 +284,10 @@ const lists = await interleaved(
 rows.push(
   { figure: 'GetHttp.p99Ms', value: percentile(gets.http.latencies, 99), unit: 'ms' },
   { figure: 'GetInProcess.p99Ms', value: percentile(gets.api.latencies, 99), unit: 'ms' },
-  ...costRows('Get', gets, CREATES),
+  ...costRows('Get', gets, perRound),
   { figure: 'List100Http.p99Ms', value: percentile(lists.http.latencies, 99), unit: 'ms' },
   { figure: 'List100InProcess.p99Ms', value: percentile(lists.api.latencies, 99), unit: 'ms' },
-  ...costRows('List100', lists, LISTS),
+  ...costRows('List100', lists, listsPerRound),
 );
 
 // Watch fan-out, 1,000 events/s: first 100 in-process subscribers alone, then 100 HTTP watchers in the

@@ -16,7 +16,7 @@ import { PodOwnerReconciler } from '../pod-control/pod-owner-reconciler.js';
 import { isPodAvailable, isPodReady, isPodTerminating, msUntilAvailable } from '../pod-control/pod-state.js';
 import { claimCandidates } from '../pod-control/pods-by-controller.js';
 import { controllerRevisionHashLabel, isUpdated, targetNodeName } from './daemon-pods.js';
-import { nodeEligibility, placeOnNode } from './node-eligibility.js';
+import { daemonPodTolerations, type NodeEligibility, nodeEligibility, placeOnNode } from './node-eligibility.js';
 
 type DaemonSetStatus = NonNullable<DaemonSet['status']>;
 
@@ -25,6 +25,9 @@ interface Plan {
   createOn: string[];
   remove: Readonly<Pod>[];
 }
+
+/** Each node's eligibility for one DaemonSet, worked out once per sync (a sync visits every node up to three times). */
+type EligibilityByNode = ReadonlyMap<string, NodeEligibility>;
 
 const created = (p: Readonly<Pod>) => Date.parse(p.metadata.creationTimestamp ?? '') || 0;
 const oldestFirst = (pods: readonly Readonly<Pod>[]) => [...pods].sort((a, b) => created(a) - created(b));
@@ -83,16 +86,24 @@ export class DaemonSetReconciler extends PodOwnerReconciler<DaemonSet> {
     for (const p of owned) {
       const node = targetNodeName(p);
       if (!node || isPodTerminating(p)) continue;
-      byNode.set(node, [...(byNode.get(node) ?? []), p]);
+      const onNode = byNode.get(node);
+      if (onNode) onNode.push(p);
+      else byNode.set(node, [p]);
     }
+    const tolerations = daemonPodTolerations(ds.spec.template.spec);
+    const eligibility: EligibilityByNode = new Map(
+      nodes.map((n) => [n.metadata.name, nodeEligibility(ds, n, tolerations)]),
+    );
 
     let error: unknown;
     if (this.expectations.satisfied(key) && !ds.metadata.deletionTimestamp) {
-      let plan = await this.placementPlan(ds, nodes, byNode, hash);
-      if (plan.createOn.length === 0 && plan.remove.length === 0) plan = this.rolloutPlan(ds, nodes, byNode, hash);
+      let plan = await this.placementPlan(ds, nodes, eligibility, byNode, hash);
+      // A rollout replaces pods of another revision: with none, there is nothing to plan.
+      if (plan.createOn.length === 0 && plan.remove.length === 0 && owned.some((p) => !isUpdated(p, hash)))
+        plan = this.rolloutPlan(ds, nodes, eligibility, byNode, hash);
       error = await this.apply(ds, key, plan, hash);
     }
-    await this.writeStatus(ds, this.status(ds, nodes, byNode, hash));
+    await this.writeStatus(ds, this.status(ds, nodes, eligibility, byNode, hash));
     if (error) throw error;
     const now = this.ctx.clock.now();
     const waits = owned
@@ -105,6 +116,7 @@ export class DaemonSetReconciler extends PodOwnerReconciler<DaemonSet> {
   private async placementPlan(
     ds: Readonly<DaemonSet>,
     nodes: readonly Readonly<Node>[],
+    eligibility: EligibilityByNode,
     byNode: ReadonlyMap<string, Readonly<Pod>[]>,
     hash: string,
   ): Promise<Plan> {
@@ -113,7 +125,7 @@ export class DaemonSetReconciler extends PodOwnerReconciler<DaemonSet> {
     for (const node of nodes) {
       const name = node.metadata.name;
       const pods = byNode.get(name) ?? [];
-      const { shouldRun, shouldContinueRunning } = nodeEligibility(ds, node);
+      const { shouldRun, shouldContinueRunning } = eligibility.get(name)!;
       if (!shouldRun && !shouldContinueRunning) {
         plan.remove.push(...pods);
         continue;
@@ -148,6 +160,7 @@ export class DaemonSetReconciler extends PodOwnerReconciler<DaemonSet> {
   private rolloutPlan(
     ds: Readonly<DaemonSet>,
     nodes: readonly Readonly<Node>[],
+    eligibility: EligibilityByNode,
     byNode: ReadonlyMap<string, Readonly<Pod>[]>,
     hash: string,
   ): Plan {
@@ -156,7 +169,7 @@ export class DaemonSetReconciler extends PodOwnerReconciler<DaemonSet> {
     const now = this.ctx.clock.now();
     const minReady = ds.spec.minReadySeconds ?? 0;
     const available = (p: Readonly<Pod>) => isPodAvailable(p, minReady, now);
-    const eligible = nodes.filter((n) => nodeEligibility(ds, n).shouldRun);
+    const eligible = nodes.filter((n) => eligibility.get(n.metadata.name)!.shouldRun);
     const desired = eligible.length;
     const maxSurge = this.maxSurge(ds, desired);
     const rollingUpdate = ds.spec.updateStrategy?.rollingUpdate;
@@ -221,6 +234,7 @@ export class DaemonSetReconciler extends PodOwnerReconciler<DaemonSet> {
   private status(
     ds: Readonly<DaemonSet>,
     nodes: readonly Readonly<Node>[],
+    eligibility: EligibilityByNode,
     byNode: ReadonlyMap<string, Readonly<Pod>[]>,
     hash: string,
   ): DaemonSetStatus {
@@ -228,7 +242,7 @@ export class DaemonSetReconciler extends PodOwnerReconciler<DaemonSet> {
     const s = { desired: 0, current: 0, misscheduled: 0, ready: 0, available: 0, updated: 0 };
     for (const node of nodes) {
       const pods = byNode.get(node.metadata.name) ?? [];
-      if (nodeEligibility(ds, node).shouldRun) {
+      if (eligibility.get(node.metadata.name)!.shouldRun) {
         s.desired++;
         if (pods.length === 0) continue;
         s.current++;

@@ -42,23 +42,36 @@ export interface NodeEligibility {
   shouldContinueRunning: boolean;
 }
 
+const NOT_ELIGIBLE: NodeEligibility = { shouldRun: false, shouldContinueRunning: false };
+const ELIGIBLE: NodeEligibility = { shouldRun: true, shouldContinueRunning: true };
+
+/** Whether a taint with one of `effects` is tolerated by none of `tolerations`. */
+function hasUntolerated(
+  taints: readonly Taint[],
+  tolerations: readonly Toleration[],
+  effects: readonly Taint['effect'][],
+): boolean {
+  return taints.some((t) => effects.includes(t.effect) && !tolerations.some((o) => tolerates(o, t)));
+}
+
 /**
  * Kubernetes' `NodeShouldRunDaemonPod`: the template's `nodeName` (if any),
  * `nodeSelector` and required node affinity must match the node; untolerated
  * NoSchedule/NoExecute taints (after the daemon tolerations are added) keep a
  * new pod off, and only an untolerated NoExecute taint evicts a running one.
+ * A sync over every node passes the template's `daemonPodTolerations` once.
  */
-export function nodeEligibility(ds: Readonly<DaemonSet>, node: Readonly<Node>): NodeEligibility {
+export function nodeEligibility(
+  ds: Readonly<DaemonSet>,
+  node: Readonly<Node>,
+  tolerations: readonly Toleration[] = daemonPodTolerations(ds.spec.template.spec),
+): NodeEligibility {
   const spec = ds.spec.template.spec;
-  const no = { shouldRun: false, shouldContinueRunning: false };
-  if (spec.nodeName && spec.nodeName !== node.metadata.name) return no;
-  if (!podNodeSelectorMatches(spec, node)) return no;
-  const tolerations = daemonPodTolerations(spec);
-  const untolerated = (effects: readonly string[]) =>
-    (node.spec?.taints ?? []).some((t) => effects.includes(t.effect) && !tolerations.some((o) => tolerates(o, t)));
-  if (untolerated(['NoSchedule', 'NoExecute']))
-    return { shouldRun: false, shouldContinueRunning: !untolerated(['NoExecute']) };
-  return { shouldRun: true, shouldContinueRunning: true };
+  if (spec.nodeName && spec.nodeName !== node.metadata.name) return NOT_ELIGIBLE;
+  if (!podNodeSelectorMatches(spec, node)) return NOT_ELIGIBLE;
+  const taints = node.spec?.taints;
+  if (!taints?.length || !hasUntolerated(taints, tolerations, ['NoSchedule', 'NoExecute'])) return ELIGIBLE;
+  return { shouldRun: false, shouldContinueRunning: !hasUntolerated(taints, tolerations, ['NoExecute']) };
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { DaemonSet, Node, Pod } from '@flotilla/core';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { controllerRevisionHashLabel, targetNodeName } from '../../src/daemonset/daemon-pods.js';
 import { DaemonSetReconciler } from '../../src/daemonset/daemonset-controller.js';
 import { isPodAvailable } from '../../src/pod-control/pod-state.js';
@@ -98,6 +98,28 @@ describe('DaemonSet controller', () => {
       observedGeneration: ds.metadata.generation,
     });
     expect((await cluster.events()).filter((e) => e.startsWith('SuccessfulCreate'))).toHaveLength(3);
+  });
+
+  it('works out each node once per sync: one read of its spec, however the sync goes', async () => {
+    // A sync walks every node (5,000 in the envelope) for placement, rollout and status; each walk re-derived
+    // the node's eligibility and the daemon tolerations.
+    await dsClient().create(daemonSet());
+    await cluster.settle();
+    const cache = cluster.informers.for<Node>('Node').cache;
+    const list = cache.list.bind(cache);
+    let specReads = 0;
+    const counting = (n: Readonly<Node>) =>
+      new Proxy(n, {
+        get(target, key, receiver) {
+          if (key === 'spec') specReads++;
+          return Reflect.get(target, key, receiver);
+        },
+      });
+    const spy = vi.spyOn(cache, 'list').mockImplementation((opts) => list(opts).map(counting));
+    await reconciler.reconcile({ namespace: 'default', name: 'agent' });
+    spy.mockRestore();
+    expect(specReads).toBe(nodeNames.length);
+    expect(await status()).toMatchObject({ desiredNumberScheduled: 3, numberReady: 3 });
   });
 
   it('follows nodes added, removed and relabelled', async () => {

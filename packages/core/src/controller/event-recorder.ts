@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { ClusterApi } from '../api/cluster-api.js';
 import { type Clock, resolveClock, toTimestamp } from '../clock/clock.js';
 import { isReason } from '../errors/api-errors.js';
+import { flatAscii } from '../json/flat-ascii.js';
 import { type Logger, silentLogger } from '../logging/logger.js';
 import type { Event } from '../model/core-v1.js';
 import type { KubeObject } from '../model/meta.js';
@@ -69,7 +70,8 @@ export class EventRecorder {
       name: obj.metadata.name,
       uid: obj.metadata.uid,
     };
-    const key = JSON.stringify([involved, type, reason, message]);
+    // The uid alone names the object (the rest of `involved` only when there is none): a tracked key costs its length.
+    const key = JSON.stringify([involved.uid ?? involved, type, reason, message]);
     const now = toTimestamp(this.clock.now());
     const events = this.api.resource('Event');
     const body = (metadata: Event['metadata'], count: number, firstTimestamp: string | undefined): Event => ({
@@ -101,8 +103,9 @@ export class EventRecorder {
         }
       }
       const metadata = {
-        // client-go names events `<object>.<hex time>`; random bytes keep two events in one millisecond apart.
-        name: `${obj.metadata.name}.${this.clock.now().toString(16)}${randomBytes(4).toString('hex')}`,
+        // client-go names events `<object>.<hex time>`; random bytes keep two events in one millisecond apart. One
+        // flat string, not its four pieces: the store and this recorder keep it for every Event (object names are ASCII).
+        name: flatAscii(`${obj.metadata.name}.${this.clock.now().toString(16)}${randomBytes(4).toString('hex')}`),
         namespace: obj.metadata.namespace ?? 'default',
       };
       this.remember(key, await events.create(body(metadata, 1, now)));

@@ -128,6 +128,24 @@ describe('EventRecorder', () => {
     const after = (await api.resource('Event').list({ namespace: 'default' })).items;
     expect(after.map((e) => e.count)).toEqual([1]);
   });
+
+  it('aggregates by the object itself: a recreated object of the same name gets Events of its own', async () => {
+    const { api, widgets, clock } = cluster();
+    const recorder = new EventRecorder(api, { component: 'c', clock });
+    const first = await widgets.create(widget('w'));
+    await recorder.event(first, 'Normal', 'R', 'm');
+    await recorder.event(first, 'Normal', 'R', 'm');
+    await widgets.delete('default', 'w');
+    const second = await widgets.create(widget('w'));
+    await recorder.event(second, 'Normal', 'R', 'm');
+    const events = (await api.resource('Event').list({ namespace: 'default' })).items;
+    expect(events.map((e) => [e.involvedObject.uid, e.count]).sort()).toEqual(
+      [
+        [first.metadata.uid, 2],
+        [second.metadata.uid, 1],
+      ].sort(),
+    );
+  });
 });
 
 describe('Expectations', () => {

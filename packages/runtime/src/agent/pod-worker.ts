@@ -3,6 +3,7 @@ import {
   type Clock,
   type ClusterApi,
   type Container,
+  cloneJson,
   type EventRecorder,
   isReason,
   type Logger,
@@ -532,7 +533,9 @@ export class PodWorker {
     const digest = createHash('sha1').update(json).digest('base64');
     if (digest === this.lastWritten || json === JSON.stringify(this.pod.status)) return;
     try {
-      const written = await this.ctx.api.resource('Pod').updateStatus({ ...structuredClone(this.pod), status } as Pod);
+      // cloneJson, not structuredClone: the stored pod then shares its strings with the version before it, where a
+      // structured clone gave every running pod its own copy of each image name, path and default.
+      const written = await this.ctx.api.resource('Pod').updateStatus({ ...cloneJson(this.pod), status } as Pod);
       this.lastWritten = digest;
       // The informer has usually handed over this very version already (its shared, frozen copy): keep that one
       // rather than hold a second copy of the pod for as long as it runs.

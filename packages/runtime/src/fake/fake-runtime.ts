@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { type Clock, resolveClock, sleepOn, type TimerHandle } from '@flotilla/core';
+import { type Clock, cloneJson, resolveClock, sleepOn, type TimerHandle } from '@flotilla/core';
 import { Subject } from 'rxjs';
 import { RuntimeError } from '../cri/errors.js';
 import { matchesContainerFilter, matchesSandboxFilter } from '../cri/filters.js';
@@ -335,7 +335,8 @@ export class FakeRuntime implements ContainerRuntime {
     const { script, command, env } = containerBehaviour(config, this.scripts.get(ref), sandboxConfig);
     // One private copy of the config, whose metadata, labels, annotations and mounts the status shares: nothing
     // here changes them, and every read hands out a copy (a node holds one of these per container it runs).
-    const own = structuredClone(config);
+    // cloneJson shares the config's strings (a structured clone would copy each one again).
+    const own = cloneJson(config);
     this.containers.set(id, {
       status: {
         id,

@@ -2,10 +2,14 @@
  * The FileStore section of `npm run bench -- store` (alone: `npm run bench -- store file`): durable creates/s with 1
  * and 64 concurrent writers beside MemoryStore (no disk) and beside raw etcd3
  * (put-if-absent transactions, as EtcdStore sends) on an etcd whose data
- * directory is on the same disk, in alternating rounds; and the time to
- * reopen a FileStore holding 100,000 pods (and to list them all right after,
- * which parses the objects a reopen leaves unparsed).
+ * directory is on the same disk, in interleaved rounds after a warm-up round
+ * of each (the ratio is the median of the rounds' own, printed with the
+ * lowest and highest, and beside it the ratio of CPU time per create); and
+ * the time to reopen a FileStore holding 100,000 pods (and to list them all
+ * right after, which parses the objects a reopen leaves unparsed). The load
+ * average at the start and end is printed with them.
  */
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -93,15 +97,40 @@ async function fileRound(prefix: string, n: number, writers: number): Promise<Fi
   });
 }
 
-/** Raw etcd3 creates/s: put-if-absent transactions, as EtcdStore sends, with `writers` in flight. */
-async function etcdRound(raw: Etcd3, prefix: string, n: number, writers: number): Promise<number> {
+/** What one raw etcd round did: creates/s, and the CPU it took (etcd's process and this one, its client). */
+interface EtcdRound {
+  rate: number;
+  cpuMs: number;
+}
+
+/** The CPU milliseconds the process `pid` has used so far (user and system, in clock ticks of 10 ms). */
+function processCpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/** The process id of the etcd member serving `endpoint` (found by its command line). */
+function etcdPid(endpoint: string): number {
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const args = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\u0000');
+    if (args[0].endsWith('etcd') && args.includes(endpoint)) return Number(entry);
+  }
+  throw new Error(`no etcd process serves ${endpoint}`);
+}
+
+/** Raw etcd3 creates: put-if-absent transactions, as EtcdStore sends, with `writers` in flight. */
+async function etcdRound(raw: Etcd3, pid: number, prefix: string, n: number, writers: number): Promise<EtcdRound> {
   const pods = Array.from({ length: n }, (_, i) => JSON.stringify(realisticPod(`${prefix}-${i}`)));
+  const cpu0 = process.cpuUsage();
+  const etcdCpu0 = processCpuMs(pid);
   const ms = await timeConcurrent(n, writers, (i) => {
     const k = `/raw/registry/pods/default/${prefix}-${i}`;
     const put: IRequestOp = { request_put: { key: Buffer.from(k), value: Buffer.from(pods[i]) } };
     return raw.if(k, 'Version', '==', 0).then(put).commit();
   });
-  return perSecond(n, ms);
+  const cpu = process.cpuUsage(cpu0);
+  return { rate: perSecond(n, ms), cpuMs: processCpuMs(pid) - etcdCpu0 + (cpu.user + cpu.system) / 1000 };
 }
 
 const median = (values: number[]) => percentile(values, 50);
@@ -115,21 +144,23 @@ const median = (values: number[]) => percentile(values, 50);
 async function durableCreates(rows: BenchRow[]): Promise<void> {
   const etcd = await startEtcd({ members: 1 });
   const raw = new Etcd3({ hosts: etcd.endpoints });
+  const pid = etcdPid(etcd.endpoints[0]);
   try {
     await raw.put('/warm').value('x');
     for (const { writers, rounds, file: nFile, etcd: nEtcd } of workloads) {
       await fileRound(`w${writers}-warm`, nFile, writers);
-      await etcdRound(raw, `e${writers}-warm`, nEtcd, writers);
+      await etcdRound(raw, pid, `e${writers}-warm`, nEtcd, writers);
       const files: FileRound[] = [];
-      const etcdRates: number[] = [];
+      const etcds: EtcdRound[] = [];
       const memoryRates: number[] = [];
       for (let r = 0; r < rounds; r++) {
         const fileFirst = r % 2 === 0;
         if (fileFirst) files.push(await fileRound(`f${writers}-${r}`, nFile, writers));
-        etcdRates.push(await etcdRound(raw, `e${writers}-${r}`, nEtcd, writers));
+        etcds.push(await etcdRound(raw, pid, `e${writers}-${r}`, nEtcd, writers));
         if (!fileFirst) files.push(await fileRound(`f${writers}-${r}`, nFile, writers));
         memoryRates.push(await storeCreates(new MemoryStore(), `m${writers}-${r}`, nFile, writers));
       }
+      const etcdRates = etcds.map((e) => e.rate);
       const ratios = files.map((f, r) => f.rate / etcdRates[r]);
       const sum = (pick: (f: FileRound) => number) => files.reduce((total, f) => total + pick(f), 0);
       const label = `FileStore.${writers}writer${writers === 1 ? '' : 's'}`;
@@ -142,11 +173,8 @@ async function durableCreates(rows: BenchRow[]): Promise<void> {
         unit: 'writes',
       });
       // The bench process's CPU (all threads: the log's writes included) per durable create.
-      rows.push({
-        figure: `${label}.cpu_us_per_durable_create`,
-        value: (sum((f) => f.cpuMs) * 1000) / (nFile * rounds),
-        unit: 'us',
-      });
+      const fileCpuUs = (sum((f) => f.cpuMs) * 1000) / (nFile * rounds);
+      rows.push({ figure: `${label}.cpu_us_per_durable_create`, value: fileCpuUs, unit: 'us' });
       rows.push({ figure: `${label}.memory_creates_per_s`, value: median(memoryRates), unit: 'ops/s' });
       rows.push({ figure: `${label}.raw_etcd_creates_per_s`, value: median(etcdRates), unit: 'ops/s' });
       rows.push({
@@ -158,6 +186,11 @@ async function durableCreates(rows: BenchRow[]): Promise<void> {
       rows.push({ figure: `${label}.x_raw_etcd_lowest_round`, value: Math.min(...ratios), unit: 'ratio' });
       rows.push({ figure: `${label}.x_raw_etcd_highest_round`, value: Math.max(...ratios), unit: 'ratio' });
       rows.push({ figure: `${label}.x_memory`, value: fileRate / median(memoryRates), unit: 'ratio' });
+      // CPU time per durable create, which other work on the machine moves far less than the rates: etcd's
+      // (its server and this process's client) over FileStore's.
+      const etcdCpuUs = (etcds.reduce((total, e) => total + e.cpuMs, 0) * 1000) / (nEtcd * rounds);
+      rows.push({ figure: `${label}.raw_etcd_cpu_us_per_create`, value: etcdCpuUs, unit: 'us' });
+      rows.push({ figure: `${label}.x_raw_etcd_cpu`, value: etcdCpuUs / fileCpuUs, unit: 'ratio' });
     }
   } finally {
     raw.close();

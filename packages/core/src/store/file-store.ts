@@ -54,11 +54,13 @@ interface Batch {
 const defaultHistoryLimit = 10_000;
 
 /**
- * Batches written at once: while one is being synced, the writers of the
- * other take their acknowledgements and prepare their next writes, and the
- * two syncs overlap on the disk.
+ * Batches written at once: while some are being synced, the writers of
+ * another take their acknowledgements and prepare their next writes, and the
+ * syncs overlap on the disk. Three beat two on a loaded machine and matched
+ * them on a core of their own; four cost more main-thread CPU per write than
+ * they saved (docs/benchmarks.md).
  */
-const batchesInFlight = 2;
+const batchesInFlight = 3;
 
 /**
  * A `Store` that keeps its state in a directory, for one process that must
@@ -85,10 +87,11 @@ const batchesInFlight = 2;
  * - One FileStore per directory: a `LOCK` file with the owner's process id
  *   makes a second open fail (a lock whose process is gone is taken over).
  * - Every object is held in memory, as in the MemoryStore, and so is its
- *   encoded record (about its JSON size again), which snapshots copy as they
- *   are instead of serializing every object. Objects read back by `open` are
- *   parsed when first read: the first list of a large store after a reopen
- *   pays for the parsing that `open` did not.
+ *   record's JSON (about its size again), which snapshots copy instead of
+ *   serializing every object. Objects read back by `open`, and objects
+ *   written while nobody watched their resource, are held as that JSON only
+ *   and parsed when first read: the first list of a large store after a
+ *   reopen pays for the parsing that `open` did not.
  * - A snapshot is taken about once per as many writes as there are objects.
  */
 export class FileStore implements Store {
@@ -300,11 +303,10 @@ export class FileStore implements Store {
         // Let writers whose previous write just settled queue their next one, so it joins this batch
         // instead of going alone and leaving the rest for the batch after.
         await new Promise<void>((resume) => setImmediate(resume));
-        // With nothing on its way, half of what waits goes now and the rest right behind it: the two
-        // batches then take turns, one being synced while the other's writers prepare their next writes.
-        this.send(
-          this.queue.splice(0, this.inFlight.length === 0 ? Math.ceil(this.queue.length / 2) : this.queue.length),
-        );
+        // What waits is shared among the free places (with nothing on its way, a third goes now and the
+        // rest right behind it): the batches then take turns, some being synced while the writers of
+        // another prepare their next writes.
+        this.send(this.queue.splice(0, Math.ceil(this.queue.length / (batchesInFlight - this.inFlight.length))));
       }
     } finally {
       this.flushing = undefined;

@@ -36,7 +36,7 @@ import { Registry } from 'prom-client';
 import type { BenchRow } from '../report.js';
 import { printCpuByComponent, profileCpu } from './cpu-by-component.js';
 import { probeRows, startLatencyProbe } from './latency-probe.js';
-import { heapAfterGc } from './memory.js';
+import { describeRss, heapAfterGc } from './memory.js';
 import { printReconcilesPerPod, reconcilesByController } from './reconciles.js';
 import { CountingMemoryStore } from './write-floor.js';
 
@@ -307,6 +307,8 @@ async function runCluster(
   podSub.unsubscribe();
   nodeSub.unsubscribe();
   const withPods = heapAfterGc();
+  const peakRss = process.resourceUsage().maxRSS * 1024;
+  console.log(`memory when all pods ran: ${describeRss(withPods)}; peak RSS ${(peakRss / 2 ** 20).toFixed(0)} MiB`);
 
   // The agents' share of the heap: what stopping and dropping them (and their FakeRuntimes) frees.
   agentsAbort.abort();
@@ -350,7 +352,10 @@ async function runCluster(
     ...probeRows('Envelope', latency),
     { figure: 'Envelope.nodesEverNotReady', value: notReady.size, unit: 'nodes', target: '0' },
     { figure: 'Envelope.rssMiB', value: mib(withPods.rss), unit: 'MiB', target: '<= 2048' },
+    { figure: 'Envelope.peakRssMiB', value: mib(peakRss), unit: 'MiB', target: '<= 2048' },
     { figure: 'Envelope.heapMiB', value: mib(withPods.heapUsed), unit: 'MiB' },
+    { figure: 'Envelope.heapTotalMiB', value: mib(withPods.heapTotal), unit: 'MiB' },
+    { figure: 'Envelope.externalMiB', value: mib(withPods.external), unit: 'MiB' },
     {
       figure: 'Envelope.heapBytesPerNode',
       value: (withNodes.heapUsed - baseline.heapUsed) / nodeCount,

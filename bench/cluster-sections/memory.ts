@@ -11,3 +11,16 @@ export function heapAfterGc(): NodeJS.MemoryUsage {
   gc();
   return process.memoryUsage();
 }
+
+/**
+ * Where the resident set goes: the V8 heap (used after a full collection, and what V8 keeps committed beyond
+ * it), memory outside the heap that V8 knows of (Buffers, ArrayBuffers), and the rest (code, stacks, the
+ * allocator's free lists and fragmentation).
+ */
+export function describeRss(m: NodeJS.MemoryUsage): string {
+  const mib = (n: number) => `${(n / 2 ** 20).toFixed(0)} MiB`;
+  return (
+    `RSS ${mib(m.rss)} = V8 heap ${mib(m.heapTotal)} (${mib(m.heapUsed)} live after GC) + external ${mib(m.external)} ` +
+    `+ the rest ${mib(m.rss - m.heapTotal - m.external)} (code, stacks, malloc)`
+  );
+}

@@ -14,12 +14,30 @@ export const MAX_PATCH_DEPTH = 1000;
  * there), so it is safe on any input, and allocates nothing on the way.
  */
 export function assertJsonDepth(value: unknown, maxDepth = MAX_PATCH_DEPTH, what = 'patch'): void {
+  if (!deeperThan(value, maxDepth)) return;
   const keys = tooDeep(value, maxDepth);
   if (!keys) return;
   // The keys come deepest first; the pointer shows the first eight from the root.
   keys.reverse();
   const pointer = `/${keys.slice(0, 8).join('/')}${keys.length > 8 ? '/...' : ''}`;
   throw new PatchError('BadRequest', pointer, `${what} is nested deeper than ${maxDepth} levels`);
+}
+
+/**
+ * Whether an object or array lies `levels` below `value`: the check every
+ * write passes, so it lists no keys and allocates nothing (`tooDeep` names
+ * the path once it is known there is one).
+ */
+function deeperThan(value: unknown, levels: number): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  if (levels <= 0) return true;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (deeperThan(value[i], levels - 1)) return true;
+    return false;
+  }
+  const record = value as Record<string, unknown>;
+  for (const key in record) if (deeperThan(record[key], levels - 1)) return true;
+  return false;
 }
 
 /**

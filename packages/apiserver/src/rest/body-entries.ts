@@ -14,6 +14,13 @@ export type BodyShapeProblem =
   | { reason: 'tooManyEntries'; path: string; max: number }
   | { reason: 'tooDeep'; path: string };
 
+/** What one scan of a JSON text found: its object members (at any depth), and where it passed its shape budget. */
+export interface BodyShape {
+  /** Members of objects in the text, at any depth, counted up to the problem if there is one. */
+  members: number;
+  problem?: BodyShapeProblem;
+}
+
 /** One open object or list, and the key or index last taken in it (for the path of a refusal). */
 interface Level {
   list: boolean;
@@ -40,6 +47,15 @@ interface Level {
  * far as it goes, and `JSON.parse` refuses it afterwards.
  */
 export function bodyShapeProblem(text: string, maxEntries: number): BodyShapeProblem | undefined {
+  return bodyShapeOf(text, maxEntries).problem;
+}
+
+/**
+ * `bodyShapeProblem`, and the number of object members the text holds: a
+ * text that parses into fewer names a field twice (see `duplicateFieldsOf`).
+ */
+export function bodyShapeOf(text: string, maxEntries: number): BodyShape {
+  let members = 0;
   const levels: Level[] = [];
   let top: Level | undefined;
   let budget = maxEntries;
@@ -53,8 +69,12 @@ export function bodyShapeProblem(text: string, maxEntries: number): BodyShapePro
     if (c === 32 || c === 10 || c === 13 || c === 9 || c === 58 /* : */) continue;
     if (top?.expecting && c !== 125 /* } */ && c !== 93 /* ] */) {
       top.expecting = false;
+      if (!top.list) members++;
       left -= ++top.items > BIG_OBJECT_MEMBERS && !top.list && !managed ? BIG_OBJECT_MEMBER_WEIGHT : 1;
-      if (left < 0) return { reason: 'tooManyEntries', path: pathOf(text, levels, levels.length - 1), max: budget };
+      if (left < 0) {
+        const path = pathOf(text, levels, levels.length - 1);
+        return { members, problem: { reason: 'tooManyEntries', path, max: budget } };
+      }
     }
     if (c === 34 /* " */) {
       const start = i;
@@ -72,7 +92,7 @@ export function bodyShapeProblem(text: string, maxEntries: number): BodyShapePro
       }
     } else if (c === 123 /* { */ || c === 91 /* [ */) {
       if (levels.length === MAX_JSON_DEPTH) {
-        return { reason: 'tooDeep', path: pathOf(text, levels, levels.length) };
+        return { members, problem: { reason: 'tooDeep', path: pathOf(text, levels, levels.length) } };
       }
       top = { list: c === 91, expecting: true, keyStart: -2, keyEnd: 0, items: 0 };
       levels.push(top);
@@ -86,7 +106,7 @@ export function bodyShapeProblem(text: string, maxEntries: number): BodyShapePro
       if (!top.list) top.keyStart = -2;
     }
   }
-  return undefined;
+  return { members };
 }
 
 /**
@@ -94,10 +114,11 @@ export function bodyShapeProblem(text: string, maxEntries: number): BodyShapePro
  * names it) over its shape budget, before anything parses it, with the
  * `InvalidError` the Api would give (a 422 Status naming the path): too many
  * entries (`maxEntries`, see `bodyShapeProblem`) or nested too deeply.
+ * Returns the number of object members in the text (see `bodyShapeOf`).
  */
-export function assertBodyShape(text: string, maxEntries: number, kind: string, name: string): void {
-  const problem = bodyShapeProblem(text, maxEntries);
-  if (problem === undefined) return;
+export function assertBodyShape(text: string, maxEntries: number, kind: string, name: string): number {
+  const { members, problem } = bodyShapeOf(text, maxEntries);
+  if (problem === undefined) return members;
   const field = problem.path || '<body>';
   throw new InvalidError(kind, name, [
     problem.reason === 'tooManyEntries'

@@ -72,18 +72,43 @@ export function duplicateFields(text: string): string[] {
   return found;
 }
 
+/** The members of every object in `value`, at any depth (the text's depth was bounded before it was parsed). */
+function membersIn(value: object): number {
+  let count = 0;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      if (typeof item === 'object' && item !== null) count += membersIn(item);
+    }
+    return count;
+  }
+  const record = value as Record<string, unknown>;
+  for (const key in record) {
+    count++;
+    const member = record[key];
+    if (typeof member === 'object' && member !== null) count += membersIn(member);
+  }
+  return count;
+}
+
 /**
  * `duplicateFields(text)` for a text already parsed into `parsed`, skipping
- * the walk when serializing `parsed` gives back `text` exactly: a text that
- * names a field twice cannot, since `parsed` holds each field once. Compact
- * JSON in the parsed order (what client libraries send) takes the fast path.
+ * the walk of the text when `parsed` shows there is none to find: when it
+ * holds as many object members as the text names (`members`, counted by the
+ * body's shape scan, `bodyShapeOf`), since a field named twice is parsed
+ * into one; without that count, when serializing `parsed` gives back `text`
+ * exactly (compact JSON in the parsed order, what client libraries send).
  */
-export function duplicateFieldsOf(text: string, parsed: unknown): string[] {
-  let canonical = false;
-  try {
-    canonical = JSON.stringify(parsed) === text;
-  } catch {
-    // Nested too deeply for the serializer: the walk decides.
+export function duplicateFieldsOf(text: string, parsed: unknown, members?: number): string[] {
+  let none = false;
+  if (members !== undefined) {
+    none = typeof parsed !== 'object' || parsed === null ? members === 0 : membersIn(parsed) === members;
+  } else {
+    try {
+      none = JSON.stringify(parsed) === text;
+    } catch {
+      // Nested too deeply for the serializer: the walk decides.
+    }
   }
-  return canonical ? [] : duplicateFields(text);
+  return none ? [] : duplicateFields(text);
 }

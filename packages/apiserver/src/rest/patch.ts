@@ -32,8 +32,8 @@ export async function patchObject(r: RestRequest, s: RestServices): Promise<void
     : apply;
   const patch = await readBody(r.req, s.bodyLimit);
   const text = patch.toString('utf8');
-  assertBodyShape(text, s.bodyEntries, r.type.kind, r.info.name);
-  checkDuplicateFields(r, write.fieldValidation, text, parseJsonText(text));
+  const members = assertBodyShape(text, s.bodyEntries, r.type.kind, r.info.name);
+  checkDuplicateFields(r, write.fieldValidation, text, parseJsonText(text), members);
   const subresource = r.info.subresource === 'status' && r.type.statusSubresource ? 'status' : undefined;
   const target = { type: r.type, subresource: r.info.subresource };
   const ref = objectRef(r);

@@ -26,9 +26,9 @@ export async function readObjectBody(r: RestRequest, s: RestServices): Promise<R
     );
   }
   const text = (await readBody(r.req, s.bodyLimit)).toString('utf8');
-  assertBodyShape(text, s.bodyEntries, r.type.kind, r.info.name);
+  const members = assertBodyShape(text, s.bodyEntries, r.type.kind, r.info.name);
   const parsed = parseJsonObject(text);
-  checkDuplicateFields(r, writeQueryOf(r.query).fieldValidation, text, parsed);
+  checkDuplicateFields(r, writeQueryOf(r.query).fieldValidation, text, parsed, members);
   return parsed;
 }
 

@@ -24,11 +24,13 @@ const NAMESPACE_SUBRESOURCES = new Set(['status', 'finalize']);
 
 /** One decoded path segment; dot segments and encoded slashes are refused so a name can never walk a path. */
 function segment(raw: string): string {
-  let text: string;
-  try {
-    text = decodeURIComponent(raw);
-  } catch {
-    throw new HttpStatusError(400, 'BadRequest', `malformed percent-encoding in path segment "${raw}"`);
+  let text = raw;
+  if (raw.includes('%')) {
+    try {
+      text = decodeURIComponent(raw);
+    } catch {
+      throw new HttpStatusError(400, 'BadRequest', `malformed percent-encoding in path segment "${raw}"`);
+    }
   }
   if (text === '.' || text === '..' || text.includes('/') || text.includes('\0')) {
     throw new HttpStatusError(400, 'BadRequest', `invalid path segment ${JSON.stringify(text)}`);

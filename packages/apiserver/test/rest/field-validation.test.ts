@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { bodyShapeOf } from '../../src/rest/body-entries.js';
 import { duplicateFields, duplicateFieldsOf } from '../../src/rest/duplicate-fields.js';
 import { send, servedApi } from '../server/served-api.js';
 
@@ -31,6 +32,36 @@ describe('duplicateFieldsOf (the walk skipped for a text that re-serializes exac
       fc.property(fc.json(), fc.boolean(), (text, spaced) => {
         const sent = spaced ? JSON.stringify(JSON.parse(text), null, 1) : text;
         expect(duplicateFieldsOf(sent, JSON.parse(sent))).toEqual(duplicateFields(sent));
+      }),
+    );
+  });
+});
+
+describe('duplicateFieldsOf with the member count of the shape scan (the walk skipped when the counts agree)', () => {
+  const members = (text: string) => bodyShapeOf(text, Number.POSITIVE_INFINITY).members;
+  it.each([
+    ['no duplicates, spaced', '{ "a" : 1 , "b" : { "c" : [ {"d":1}, {"d":2} ] } }', []],
+    ['a duplicate at the top', '{"a":1,"a":2}', ['a']],
+    ['a duplicate in a list item', '{"l":[{"x":1},{"y":1,"y":1}]}', ['l[1].y']],
+    ['a __proto__ member, once', '{"__proto__":{"a":1},"b":2}', []],
+    ['a __proto__ member, twice', '{"__proto__":1,"__proto__":2}', ['__proto__']],
+    ['not an object', '[1,"a",null]', []],
+  ])('%s', (_name, text, expected) => {
+    expect(duplicateFieldsOf(text, JSON.parse(text), members(text))).toEqual(expected);
+  });
+
+  /** A JSON text holding, somewhere, an object that names `d` twice. */
+  const MARK = '\u0001dup';
+  const withDuplicate = fc
+    .tuple(fc.jsonValue(), fc.jsonValue(), fc.boolean())
+    .map(([a, b, inList]) => JSON.stringify(inList ? [a, MARK, b] : { a, m: MARK, b }))
+    .map((text) => text.replace(JSON.stringify(MARK), '{"d":0,"d":1}'));
+
+  it('finds what duplicateFields finds, for any JSON text, with or without a duplicate', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.json(), withDuplicate), fc.boolean(), (text, spaced) => {
+        const sent = spaced ? text.replaceAll(',', ' , ').replaceAll(':', ' : ') : text;
+        expect(duplicateFieldsOf(sent, JSON.parse(sent), members(sent))).toEqual(duplicateFields(sent));
       }),
     );
   });

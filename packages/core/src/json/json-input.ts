@@ -30,28 +30,56 @@ const FAILED: unique symbol = Symbol('failed');
 /**
  * What a shared tree (`shareJson`) costs the copy: its bytes as counted
  * here, and its entries with big objects' members weighted and unweighted
- * (as in managedFields). Null when the tree cannot be counted apart (it
- * fails the checks on its own): the copy then walks it and reports where.
+ * (as in managedFields).
  */
 interface SharedCost {
   bytes: number;
   entries: number;
   unweightedEntries: number;
 }
-const sharedCosts = new WeakMap<object, SharedCost | null>();
+const sharedCosts = new WeakMap<object, SharedCost>();
 
-/** The cost of a shared tree, counted once by copies that walk it as they would walk any tree. */
-function sharedCostOf(tree: object): SharedCost | null {
+/**
+ * The cost of a shared tree, counted once, in one walk that builds nothing,
+ * as the copy would count it if it walked it: a tree the apiserver has just
+ * built for one big object (thousands of managedFields entries) is met once,
+ * and two copying walks of it cost more than the rest of its create.
+ */
+function sharedCostOf(tree: object): SharedCost {
   let cost = sharedCosts.get(tree);
-  if (cost !== undefined) return cost;
-  const weighted = JsonInputCopier.costOf(tree, BIG_OBJECT_MEMBER_WEIGHT);
-  const unweighted = JsonInputCopier.costOf(tree, 1);
-  cost =
-    weighted && unweighted
-      ? { bytes: weighted.bytes, entries: weighted.entries, unweightedEntries: unweighted.entries }
-      : null;
-  sharedCosts.set(tree, cost);
+  if (cost === undefined) {
+    cost = { bytes: 0, entries: 0, unweightedEntries: 0 };
+    addCost(tree, cost);
+    sharedCosts.set(tree, cost);
+  }
   return cost;
+}
+
+/**
+ * Adds what `JsonInputCopier.member` counts for `value`, a shared tree or a
+ * member of one: a shared tree holds only JSON (see `shareJson`), so nothing
+ * in it fails.
+ */
+function addCost(value: unknown, cost: SharedCost): void {
+  if (typeof value === 'string') cost.bytes += value.length + 3;
+  else if (typeof value === 'number') cost.bytes += 2;
+  else if (typeof value === 'boolean' || value === null) cost.bytes += 5;
+  else if (Array.isArray(value)) {
+    cost.bytes += 2;
+    cost.entries += value.length;
+    cost.unweightedEntries += value.length;
+    for (let i = 0; i < value.length; i++) addCost(value[i], cost);
+  } else {
+    cost.bytes += 2;
+    const record = value as Record<string, unknown>;
+    let members = 0;
+    for (const key in record) {
+      cost.entries += ++members > BIG_OBJECT_MEMBERS ? BIG_OBJECT_MEMBER_WEIGHT : 1;
+      cost.unweightedEntries++;
+      cost.bytes += key.length + 3;
+      addCost(record[key], cost);
+    }
+  }
 }
 
 /**
@@ -150,21 +178,6 @@ class JsonInputCopier {
   }
 
   /**
-   * What a walk of `tree` alone, below the root's metadata, consumes with
-   * `bigMemberWeight`: its bytes and entries, or undefined when it fails.
-   */
-  static costOf(tree: object, bigMemberWeight: number): { bytes: number; entries: number } | undefined {
-    const probe = new JsonInputCopier(Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
-    probe.bigMemberWeight = bigMemberWeight;
-    probe.sharing = false;
-    if (probe.composite(tree, 2) === FAILED) return undefined;
-    return { bytes: probe.bytes, entries: Number.MAX_SAFE_INTEGER - probe.entriesLeft };
-  }
-
-  /** False in a probe counting a shared tree itself (see `costOf`). */
-  private sharing = true;
-
-  /**
    * A shared tree (`shareJson`) at `depth` below the root (the root is
    * always the caller's private copy), kept rather than copied and
    * counted from its cost, when it fits what is left of both budgets and the
@@ -173,9 +186,8 @@ class JsonInputCopier {
    */
   private shared(value: object, depth: number): object | undefined {
     const height = sharedJsonHeight(value);
-    if (height === undefined || !this.sharing || depth < 2 || depth + height - 1 > MAX_JSON_DEPTH) return undefined;
+    if (height === undefined || depth < 2 || depth + height - 1 > MAX_JSON_DEPTH) return undefined;
     const cost = sharedCostOf(value);
-    if (cost === null) return undefined;
     const entries = this.bigMemberWeight === 1 ? cost.unweightedEntries : cost.entries;
     if (entries > this.entriesLeft || this.bytes + cost.bytes > this.maxBytes) return undefined;
     this.entriesLeft -= entries;

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { SchedulerCache } from '../../src/cache/scheduler-cache.js';
 import { Snapshot } from '../../src/cache/snapshot.js';
 import { spreadConstraintsOf, spreadNodeFilter } from '../../src/plugins/pod-topology-spread/spread-constraint.js';
-import { SpreadCountCache } from '../../src/plugins/pod-topology-spread/spread-count-cache.js';
+import { podsByDomain, SpreadCountCache } from '../../src/plugins/pod-topology-spread/spread-count-cache.js';
 import { makeNode, makePod } from '../builders.js';
 
 describe('SpreadCountCache', () => {
@@ -31,7 +31,7 @@ describe('SpreadCountCache', () => {
     const kept = new SpreadCountCache();
     const count = (c: SpreadCountCache) => {
       cache.updateSnapshot(snapshot);
-      return c.counts('sig', incoming, snapshot, constraints, filter).map((m) => Object.fromEntries(m));
+      return podsByDomain(c.counts('sig', incoming, snapshot, constraints, filter)).map((m) => Object.fromEntries(m));
     };
     expect(count(kept)).toEqual([{ a: 0, b: 0 }]);
     const web = (name: string, node: string) => makePod(name).labels({ app: 'web' }).node(node).obj();
@@ -70,7 +70,7 @@ describe('SpreadCountCache', () => {
     const filter = spreadNodeFilter(incoming, constraints);
     const kept = new SpreadCountCache();
     const count = (c: SpreadCountCache) =>
-      c.counts('sig', incoming, snapshot, constraints, filter).map((m) => Object.fromEntries(m));
+      podsByDomain(c.counts('sig', incoming, snapshot, constraints, filter)).map((m) => Object.fromEntries(m));
     cache.updateSnapshot(snapshot);
     count(kept);
     // Every read of the node list from here on is counted: a refresh of one node must not read all 100.
@@ -90,5 +90,8 @@ describe('SpreadCountCache', () => {
       expect(counted).toEqual(count(new SpreadCountCache()));
     }
     expect(count(kept)).toEqual([{ z0: 0, z1: 2, z2: 1, z3: 0 }]);
+    // The answer is the cache's own totals, not a copy per cycle (hostname spreading has a domain per node).
+    const live = kept.counts('sig', incoming, snapshot, constraints, filter);
+    expect(kept.counts('sig', incoming, snapshot, constraints, filter)).toBe(live);
   });
 });

@@ -33,7 +33,7 @@ import {
   spreadConstraintsOf,
   spreadNodeFilter,
 } from './spread-constraint.js';
-import { SpreadCountCache } from './spread-count-cache.js';
+import { type DomainTotal, podsByDomain, SpreadCountCache } from './spread-count-cache.js';
 
 const HOSTNAME = 'kubernetes.io/hostname';
 
@@ -97,10 +97,10 @@ class SpreadCounts implements CloneableState {
   }
 }
 
-/** Score state: per-constraint counts over all nodes and normalizing weights. */
+/** Score state: per-constraint counts over all nodes (the count cache's own, read-only) and normalizing weights. */
 interface SpreadScoreState {
   constraints: readonly SpreadConstraint[];
-  counts: Map<string, number>[];
+  counts: readonly ReadonlyMap<string, Readonly<DomainTotal>>[];
   weights: number[];
   ignored: Set<string>;
 }
@@ -173,12 +173,14 @@ export class PodTopologySpread
     const constraints = this.constraintsOf(pod.pod, 'DoNotSchedule');
     if (constraints.length === 0) return { status: Status.skip() };
     const nodeCounts = spreadNodeFilter(pod.pod, constraints);
-    const counts = this.countCache.counts(
-      spreadSignature(pod.pod, constraints),
-      pod.pod,
-      this.handle.snapshot(),
-      constraints,
-      nodeCounts,
+    const counts = podsByDomain(
+      this.countCache.counts(
+        spreadSignature(pod.pod, constraints),
+        pod.pod,
+        this.handle.snapshot(),
+        constraints,
+        nodeCounts,
+      ),
     );
     state.write(filterKey, new SpreadCounts(constraints, counts, nodeCounts));
     return { status: Status.success() };
@@ -242,7 +244,7 @@ export class PodTopologySpread
     s.constraints.forEach((c, i) => {
       const value = nodeInfo.labels[c.topologyKey];
       if (value === undefined) return;
-      score += (s.counts[i].get(value) ?? 0) * s.weights[i] + (c.maxSkew - 1);
+      score += (s.counts[i].get(value)?.pods ?? 0) * s.weights[i] + (c.maxSkew - 1);
     });
     return Math.round(score);
   }

@@ -12,8 +12,23 @@ interface NodeContribution {
   pods: number[];
 }
 
-/** Per constraint, per domain: nodes in it (the domain exists while > 0) and matching pods. */
-type DomainTotals = Map<string, { nodes: number; pods: number }>[];
+/** One topology domain's nodes (the domain exists while > 0) and matching pods. */
+export interface DomainTotal {
+  nodes: number;
+  pods: number;
+}
+
+/** Per constraint, per domain: its totals. */
+type DomainTotals = Map<string, DomainTotal>[];
+
+/** Per constraint, the matching pods of each domain, as maps of their own (to change without touching the cache). */
+export function podsByDomain(totals: readonly ReadonlyMap<string, Readonly<DomainTotal>>[]): Map<string, number>[] {
+  return totals.map((byDomain) => {
+    const out = new Map<string, number>();
+    for (const [domain, t] of byDomain) out.set(domain, t.pods);
+    return out;
+  });
+}
 
 interface Entry {
   perNode: Map<string, NodeContribution>;
@@ -46,7 +61,7 @@ export class SpreadCountCache {
     snapshot: Snapshot,
     constraints: readonly SpreadConstraint[],
     nodeCounts: (node: NonNullable<NodeInfo['node']>) => boolean,
-  ): Map<string, number>[] {
+  ): readonly ReadonlyMap<string, Readonly<DomainTotal>>[] {
     const nodes = snapshot.nodeInfoList;
     let entry = this.entries.get(signature);
     if (entry) this.entries.delete(signature);
@@ -69,11 +84,9 @@ export class SpreadCountCache {
       this.entries.delete(signature);
       return this.counts(signature, pod, snapshot, constraints, nodeCounts);
     }
-    return entry.totals.map((byDomain) => {
-      const out = new Map<string, number>();
-      for (const [domain, t] of byDomain) out.set(domain, t.pods);
-      return out;
-    });
+    // The live totals, not a copy: with hostname spreading there is a domain per node, and a copy per cycle
+    // cost O(nodes) per pod. They stay valid until the next call for this signature.
+    return entry.totals;
   }
 }
 

@@ -90,4 +90,21 @@ describe('FieldsV1Cache (the fields of creates, kept per kind)', () => {
     expect(tree).not.toBe(kept);
     expect(spelled(tree)).toBe(spelled(fieldsV1Of(other, podSchema, skips.nothing!)));
   });
+
+  it.each([
+    { what: 'a pod of 10 env vars (about 50 fields) is kept', envs: 10, kept: true },
+    { what: 'a pod of 1,000 env vars (about 4,000 fields) is shared but not kept', envs: 1000, kept: false },
+  ])('$what', ({ envs, kept }) => {
+    const cache = new FieldsV1Cache();
+    const withEnv = (name: string) => {
+      const p = templatePod(name);
+      p.spec.containers[0]!.env = Array.from({ length: envs }, (_, i) => ({ name: `E${i}`, value: 'v' }));
+      return p;
+    };
+    const first = cache.fieldsOf(withEnv('a'), podSchema, skips.nothing!);
+    const second = cache.fieldsOf(withEnv('b'), podSchema, skips.nothing!);
+    expect(Object.isFrozen(first)).toBe(true);
+    expect(second === first).toBe(kept);
+    expect(spelled(second)).toBe(spelled(fieldsV1Of(withEnv('b'), podSchema, skips.nothing!)));
+  });
 });

@@ -129,6 +129,27 @@ interface Kept {
 const TREES_KEPT = 4;
 
 /**
+ * Trees of more fields than this are shared but not kept: an object of
+ * thousands of fields (a Pod of 50 containers with 100 env vars each has
+ * about 20,000) is rarely a template, and keeping one costs its shape (a
+ * Map per field) and holds it, with up to three more, where the collector
+ * walks them: creates of that Pod over HTTP took a third less CPU without
+ * (`npm run bench -- input`, issue 18); it would also push a kept template
+ * out.
+ */
+const MAX_KEPT_FIELDS = 2000;
+
+/** The fields of `tree` at any depth, counted up to just past `max`. */
+function fieldCount(tree: FieldsV1, max: number): number {
+  let count = 0;
+  for (const key in tree) {
+    count += 1 + fieldCount(tree[key]!, max - count - 1);
+    if (count > max) break;
+  }
+  return count;
+}
+
+/**
  * `fieldsV1Of` with the trees it built kept and shared (`shareJson`) by
  * every object they fit, so that copies of those objects keep the tree
  * rather than copy it: objects of one kind written by one controller or client
@@ -162,6 +183,7 @@ export class FieldsV1Cache {
     }
     const built = fieldsV1Of(obj, schema, skip);
     if (built === undefined) return undefined;
+    if (fieldCount(built, MAX_KEPT_FIELDS) > MAX_KEPT_FIELDS) return shareJson(built);
     kept.unshift({ tree: shareJson(built), shape: shapeOf(built) });
     if (kept.length > TREES_KEPT) kept.pop();
     return built;

@@ -70,7 +70,7 @@ interface Workload {
 
 const workloads: Workload[] = [
   { writers: 1, rounds: 3, file: 1_500, etcd: 500 },
-  { writers: 64, rounds: 7, file: 12_000, etcd: 3_000 },
+  { writers: 64, rounds: 11, file: 10_000, etcd: 2_000 },
 ];
 
 /** What one FileStore round did: creates/s, and the synced appends and the process CPU it took. */

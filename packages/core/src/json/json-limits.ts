@@ -29,11 +29,13 @@ export const MAX_JSON_DEPTH = 1000;
  * copy, validate and serialize (objects of more than about a thousand keys
  * are dictionaries), holding every other request that long. The default is
  * chosen by measurement (`npm run bench -- input`, docs/benchmarks.md): the
- * costliest write within it, of any shape, takes at most about 50 ms of CPU,
- * while real big objects (a 1 MiB ConfigMap of 1,000 keys, a Pod of 50
- * containers with 100 env vars each, a CustomResourceDefinition with a schema
- * of thousands of properties) stay within it. Members of big objects count
- * more (see `BIG_OBJECT_MEMBERS`).
+ * costliest write within it, of any shape, holds the event loop for about
+ * 31 ms over HTTP on a loaded machine (the main thread's CPU; 36 ms of the
+ * whole process's), while real big objects (a 1 MiB ConfigMap of 1,000
+ * keys, a Pod of 50 containers with 100 env vars each, an Endpoints object
+ * of 1,000 addresses, a CustomResourceDefinition with a schema of thousands
+ * of properties) stay within it. Members of big objects count more (see
+ * `BIG_OBJECT_MEMBERS`).
  */
 export const DEFAULT_MAX_INPUT_ENTRIES = 16_000;
 

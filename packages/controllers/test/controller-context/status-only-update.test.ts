@@ -1,5 +1,6 @@
 import {
   Api,
+  type DaemonSet,
   type Deployment,
   FakeClock,
   type InformerEvent,
@@ -10,7 +11,11 @@ import {
 } from '@flotilla/core';
 import { describe, expect, it, vi } from 'vitest';
 import { ignoreStatusOnlyUpdates } from '../../src/controller-context/status-only-update.js';
-import { registerDeploymentController, registerReplicaSetController } from '../../src/index.js';
+import {
+  registerDaemonSetController,
+  registerDeploymentController,
+  registerReplicaSetController,
+} from '../../src/index.js';
 import { testDeployment } from '../support/builders.js';
 
 const set: ReplicaSet = {
@@ -100,6 +105,43 @@ describe('the ReplicaSet and Deployment controllers are not woken by status writ
     });
     await settle();
     expect(rs.mock.calls.length).toBeGreaterThan(before.rs);
+    ac.abort();
+    await manager.stopped;
+    await api.close();
+  });
+});
+
+describe('the DaemonSet controller is not woken by its own status writes', () => {
+  it('a status write does not wake it (each sync walks every node); a spec change does', async () => {
+    const clock = new FakeClock();
+    const api = new Api({ store: new MemoryStore(), clock });
+    const manager = new Manager({ api, clock });
+    const ds = vi.spyOn(registerDaemonSetController(manager), 'reconcile');
+    const ac = new AbortController();
+    await manager.start(ac.signal);
+    const settle = async () => {
+      for (let i = 0; i < 5; i++) await clock.step(1000);
+    };
+    const daemons = api.resource<DaemonSet>('DaemonSet');
+    await daemons.create({
+      apiVersion: 'apps/v1',
+      kind: 'DaemonSet',
+      metadata: { name: 'agent', namespace: 'default' },
+      spec: {
+        selector: { matchLabels: { app: 'agent' } },
+        template: { metadata: { labels: { app: 'agent' } }, spec: { containers: [{ name: 'c', image: 'x' }] } },
+      },
+    });
+    await settle();
+    const before = ds.mock.calls.length;
+    const created = await daemons.get('default', 'agent');
+    await daemons.updateStatus({ ...created, status: { ...created.status!, observedGeneration: 99 } });
+    await settle();
+    expect(ds.mock.calls.length).toBe(before);
+    const latest = await daemons.get('default', 'agent');
+    await daemons.update({ ...latest, metadata: { ...latest.metadata, labels: { extra: 'yes' } } });
+    await settle();
+    expect(ds.mock.calls.length).toBeGreaterThan(before);
     ac.abort();
     await manager.stopped;
     await api.close();

@@ -44,9 +44,17 @@ function sortedKeys(keys: readonly string[]): readonly string[] {
   return sorted;
 }
 
+/**
+ * `k:` elements of single-key lists already spelled, by list description and
+ * key value: containers and env vars are named alike in every object of a
+ * kind, and spelling one builds an object and serializes it.
+ */
+const singleKeyElements = new WeakMap<ListSchema, Map<string | number, PathElement>>();
+
 /** The `k:` element of a map-list item, or `undefined` when it lacks a key without a default. */
 export function keyElement(item: unknown, list: ListSchema): PathElement | undefined {
   if (!isJsonObject(item) || !list.keys) return undefined;
+  if (list.keys.length === 1) return singleKeyElement(item, list, list.keys[0]!);
   const keys: Record<string, unknown> = {};
   for (const key of sortedKeys(list.keys)) {
     const value = Object.hasOwn(item, key) ? item[key] : list.keyDefaults?.[key];
@@ -54,6 +62,24 @@ export function keyElement(item: unknown, list: ListSchema): PathElement | undef
     keys[key] = value;
   }
   return `k:${JSON.stringify(keys)}`;
+}
+
+/** `keyElement` of an item of a list keyed by `key` alone: remembered when the value is a string or a number. */
+function singleKeyElement(item: Record<string, unknown>, list: ListSchema, key: string): PathElement | undefined {
+  const value = Object.hasOwn(item, key) ? item[key] : list.keyDefaults?.[key];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string' && typeof value !== 'number') return `k:${JSON.stringify({ [key]: value })}`;
+  let spelled = singleKeyElements.get(list);
+  if (!spelled) {
+    spelled = new Map();
+    singleKeyElements.set(list, spelled);
+  }
+  let element = spelled.get(value);
+  if (element === undefined) {
+    element = `k:${JSON.stringify({ [key]: value })}`;
+    if (spelled.size < MAX_MEMBER_ELEMENTS) spelled.set(value, element);
+  }
+  return element;
 }
 
 /** Whether a list is merged item by item by apply; lists not described are atomic. */

@@ -66,10 +66,20 @@ const UNOWNED: readonly (readonly string[])[] = [
   ['f:metadata', 'f:managedFields'],
 ];
 
-const UNOWNED_KEYS = new Set(UNOWNED.map((path) => path.join('\u0000')));
+/** UNOWNED by length: the top-level fields, and the second elements under each first one. */
+const UNOWNED_TOP = new Set(UNOWNED.filter((path) => path.length === 1).map((path) => path[0]!));
+const UNOWNED_BELOW = new Map<string, Set<string>>();
+for (const path of UNOWNED.filter((p) => p.length === 2)) {
+  const below = UNOWNED_BELOW.get(path[0]!) ?? new Set<string>();
+  below.add(path[1]!);
+  UNOWNED_BELOW.set(path[0]!, below);
+}
 
-/** Called for every field of every write: a set look-up, only for the two top levels where such fields live. */
-const unowned = (path: FieldPath) => path.length <= 2 && UNOWNED_KEYS.has(path.join('\u0000'));
+/** Called for every field of every write: set look-ups, only for the two top levels where such fields live. */
+const unowned = (path: FieldPath) =>
+  path.length === 1
+    ? UNOWNED_TOP.has(path[0]!)
+    : path.length === 2 && UNOWNED_BELOW.get(path[0]!)?.has(path[1]!) === true;
 
 /** A write through the status subresource changes (and owns) `status` alone. */
 const outsideStatus = (path: FieldPath) => path[0] !== 'f:status';

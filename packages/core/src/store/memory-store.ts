@@ -20,7 +20,6 @@ import { deliver, type Watcher, WatchFanout } from './memory-fanout.js';
 import { type Change, ChangeHistory, StoredChange, type StoredObject } from './memory-history.js';
 import { indexAfter, ResourceTable, tableKey } from './memory-table.js';
 import { parseRevision } from './revision.js';
-import { SharedLeaves } from './shared-leaves.js';
 import type {
   ListOptions,
   ListResult,
@@ -44,14 +43,6 @@ export interface MemoryStoreOptions {
    * shorten the window instead of exhausting memory. Default 256 MiB.
    */
   historyBytes?: number;
-  /**
-   * Whether equal small leaves of the stored objects (tolerations, resource
-   * requests, owner references, conditions, empty maps) are kept once and
-   * shared, frozen, by every object and history state that has them (see
-   * `SharedLeaves`). Costs a walk and a short JSON text per leaf on every
-   * write; saves about 1 kB per pod of a template. Default false.
-   */
-  shareLeaves?: boolean;
   /**
    * How many changes a watcher that cannot keep up may have waiting before
    * it is closed with `ExpiredError` (so it lists or watches again, as with
@@ -157,10 +148,8 @@ export class MemoryStore implements Store {
   private readonly history: ChangeHistory;
   private readonly fanout: WatchFanout;
   private readonly snapshotFile: string | undefined;
-  private readonly leaves: SharedLeaves | undefined;
 
   constructor(options: MemoryStoreOptions = {}) {
-    this.leaves = options.shareLeaves ? new SharedLeaves() : undefined;
     const clock = options.watchClock ?? performance;
     this.fanout = new WatchFanout({
       bufferEvents: options.watchBufferEvents ?? defaultWatchBufferEvents,
@@ -413,7 +402,6 @@ export class MemoryStore implements Store {
   ): KubeObject {
     const revision = ++this.revision;
     object.metadata.resourceVersion = String(revision);
-    this.leaves?.shareWithin(object);
     table.put(k, key.namespace, stored ?? { object, revision }, previous === undefined);
     this.record({ revision, type, resource: key.resource, namespace: key.namespace, key: k, object, previous }, bytes);
     return cloneJson(object);

@@ -5,6 +5,8 @@
  * again serializes nothing but its envelope (kube-apiserver's watch cache
  * keeps serialized objects the same way: `cachingObject`).
  */
+import { objectText } from './object-text.js';
+
 const encodedObjects = new WeakMap<object, Buffer>();
 
 /**
@@ -14,7 +16,7 @@ const encodedObjects = new WeakMap<object, Buffer>();
 export function objectJson(obj: object): Buffer {
   const cached = encodedObjects.get(obj);
   if (cached !== undefined) return cached;
-  const bytes = Buffer.from(JSON.stringify(obj));
+  const bytes = Buffer.from(objectText(obj));
   if (Object.isFrozen(obj)) encodedObjects.set(obj, bytes);
   return bytes;
 }

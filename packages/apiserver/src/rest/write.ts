@@ -1,8 +1,9 @@
 import { ConflictError, isReason, type KubeObject } from '@flotilla/core';
+import { objectText } from '../encoding/object-text.js';
 import { HttpStatusError } from '../errors/http-status-error.js';
 import type { Status } from '../errors/status.js';
 import { decodeProtobufObject, PROTOBUF_CONTENT_TYPE } from '../protobuf/index.js';
-import { writeJson } from '../server/respond.js';
+import { writeEncodedJson, writeJson } from '../server/respond.js';
 import { parseJsonObject, readBody } from './body.js';
 import { assertBodyShape } from './body-entries.js';
 import { deleteRequestOf } from './delete-options.js';
@@ -37,7 +38,7 @@ export async function createObject(r: RestRequest, s: RestServices): Promise<voi
   const write = writeQueryOf(r.query);
   const obj = recordWrite(r, s, undefined, adoptBody(r, await readObjectBody(r, s), false));
   const created = await r.client.create(obj, { dryRun: write.dryRun, requester: r.user });
-  writeJson(r.res, 201, r.view.object(created));
+  writeEncodedJson(r.res, 201, objectText(r.view.object(created)));
 }
 
 /** `PUT` of an object or its status: compare-and-swap when the body carries a resourceVersion. */
@@ -55,7 +56,7 @@ export async function updateObject(r: RestRequest, s: RestServices): Promise<voi
   const updated = await r.client.rewrite(objectRef(r), options, (stored) =>
     recordWrite(r, s, stored, structuredClone(obj), r.info.subresource),
   );
-  writeJson(r.res, 200, r.view.object(updated));
+  writeEncodedJson(r.res, 200, objectText(r.view.object(updated)));
 }
 
 async function optionalBody(r: RestRequest, s: RestServices): Promise<Record<string, unknown> | undefined> {

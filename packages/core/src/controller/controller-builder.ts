@@ -15,6 +15,8 @@ export interface ControllerBuilderOptions {
   reconcileTimeoutMs?: number;
   /** Backoff for failed keys. Default `defaultControllerRateLimiter()`. */
   rateLimiter?: RateLimiter<string>;
+  /** See `ControllerOptions.yieldEveryMs`. Default: the manager's `controllerYieldEveryMs`. */
+  yieldEveryMs?: number;
   /**
    * Events enqueue their keys this long after the first of a burst instead
    * of at once, so many changes to one object's dependents (a ReplicaSet's

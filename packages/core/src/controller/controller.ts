@@ -47,6 +47,15 @@ export interface ControllerOptions {
    * are not delayed.
    */
   batchPeriodMs?: number;
+  /**
+   * Wall-clock milliseconds a worker may reconcile back to back before it
+   * lets the event loop run timers and I/O (one `setImmediate`) ahead of its
+   * next key. In-process writes and watch events resolve on microtasks, so a
+   * controller whose syncs keep finding work otherwise holds the loop until
+   * its queue empties, starving every timer in the process (Lease renewals,
+   * probes). Default: no yield.
+   */
+  yieldEveryMs?: number;
   /** How long in-flight reconciles may finish after stop before their signals abort. Default 30 s. */
   drainTimeoutMs?: number;
   clock?: Clock;
@@ -154,12 +163,18 @@ export class Controller implements Runnable {
 
   private async work(queue: WorkQueue<string>, stop: AbortSignal, inFlight: Set<AbortController>): Promise<void> {
     this.metrics.workerStarted();
+    const yieldEveryMs = this.options.yieldEveryMs;
+    let since = performance.now();
     try {
       for (;;) {
         const item = await queue.get();
         if (item.shutdown) return;
         if (stop.aborted) queue.done(item.key);
         else await this.reconcileKey(queue, item.key, inFlight);
+        if (yieldEveryMs !== undefined && performance.now() - since >= yieldEveryMs) {
+          await new Promise<void>((resolve) => setImmediate(resolve));
+          since = performance.now();
+        }
       }
     } finally {
       this.metrics.workerStopped();

@@ -25,6 +25,13 @@ export interface ManagerOptions<A extends ClusterApi = Api> {
   leaderElection?: LeaderElectionOptions;
   /** How long in-flight reconciles may finish on shutdown before their signals abort. Default 30 s. */
   gracefulShutdownTimeoutMs?: number;
+  /**
+   * Every controller's `yieldEveryMs` unless it sets its own: how long a
+   * worker reconciles back to back before timers and I/O get a turn. For
+   * many components in one process (a whole cluster, or controllers
+   * embedded in an app). Default: no yield.
+   */
+  controllerYieldEveryMs?: number;
 }
 
 /**
@@ -121,6 +128,7 @@ export class Manager<A extends ClusterApi = Api> implements ComponentLifecycle {
   /** Builds a controller with this manager's clock, logger, metrics and drain timeout, and adds it. */
   createController(options: Omit<ControllerOptions, 'clock' | 'logger' | 'metrics' | 'drainTimeoutMs'>): Controller {
     const controller = new Controller({
+      yieldEveryMs: this.options.controllerYieldEveryMs,
       ...options,
       clock: this.clock,
       logger: this.logger,

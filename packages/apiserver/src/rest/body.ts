@@ -8,12 +8,23 @@ function tooLarge(limit: number): HttpStatusError {
   return new HttpStatusError(413, 'RequestEntityTooLarge', `the request body is larger than ${limit} bytes`);
 }
 
-/** Bodies read, by request: the audit log's `requestObject`. */
-const bodies = new WeakMap<IncomingMessage, Buffer>();
+/**
+ * Where a request keeps the body read from it (the audit log's
+ * `requestObject`): a member of the request itself rather than a WeakMap
+ * entry per request, which the garbage collector handles as an ephemeron.
+ */
+const BODY = Symbol('requestBody');
+
+/** A request that may carry its body. */
+type WithBody = IncomingMessage & { [BODY]?: Buffer };
+
+function keepBody(req: IncomingMessage, body: Buffer): void {
+  (req as WithBody)[BODY] = body;
+}
 
 /** The body `readBody` read from `req`, if it read one. */
 export function requestBodyOf(req: IncomingMessage): Buffer | undefined {
-  return bodies.get(req);
+  return (req as WithBody)[BODY];
 }
 
 /** One body being read: its chunks so far, and how the read ends. */
@@ -44,7 +55,7 @@ class BodyRead {
     if (this.settled) return;
     this.settled = true;
     const body = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.size);
-    bodies.set(this.req, body);
+    keepBody(this.req, body);
     this.resolve(body);
   }
 
@@ -70,7 +81,7 @@ function bufferedBody(req: IncomingMessage, limit: number): Buffer | undefined {
   if (!req.complete || req.readableFlowing !== null || req.listenerCount('data') > 0) return undefined;
   if (req.readableLength > limit) throw tooLarge(limit);
   const body = (req.read() as Buffer | null) ?? Buffer.alloc(0);
-  bodies.set(req, body);
+  keepBody(req, body);
   return body;
 }
 

@@ -17,7 +17,12 @@ import { adoptBody, getStored, objectRef, type RestRequest, type RestServices } 
  * `kubectl create <kind>` and `autoscale` send); other media types get a 415.
  */
 export async function readObjectBody(r: RestRequest, s: RestServices): Promise<Record<string, unknown>> {
-  const type = (r.req.headers['content-type'] ?? 'application/json').split(';')[0]!.trim().toLowerCase();
+  const header = r.req.headers['content-type'];
+  // What every client library sends, read without splitting.
+  const type =
+    header === undefined || header === 'application/json'
+      ? 'application/json'
+      : header.split(';')[0]!.trim().toLowerCase();
   if (type === PROTOBUF_CONTENT_TYPE) return decodeProtobufObject(await readBody(r.req, s.bodyLimit));
   if (type !== 'application/json' && type !== '*/*') {
     throw new HttpStatusError(

@@ -10,10 +10,10 @@ const hasFastProperties = new Function('o', 'return %HasFastProperties(o)') as (
 
 describe('the shape of stored objects', () => {
   it.each([
-    { write: 'a status update', change: (p: Pod) => ({ ...p, status: { phase: 'Running' } }), status: true },
+    { write: 'a status update', change: (p: Pod): Pod => ({ ...p, status: { phase: 'Running' } }), status: true },
     {
       write: 'an update',
-      change: (p: Pod) => ({ ...p, metadata: { ...p.metadata, labels: { app: 'db' } } }),
+      change: (p: Pod): Pod => ({ ...p, metadata: { ...p.metadata, labels: { app: 'db' } } }),
       status: false,
     },
   ] as const)('keeps the metadata of an object after $write in fast mode', async ({ change, status }) => {

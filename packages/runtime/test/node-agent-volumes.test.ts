@@ -5,6 +5,13 @@ import { describe, expect, it } from 'vitest';
 import { advance, getPod, type Harness, pod, start, until } from './agent-harness.js';
 
 const RESYNC_MS = 60_000;
+/**
+ * Fake time a refresh may take after the resync: the file writes run on the real filesystem while `until`
+ * steps fake time 100 ms per real turn, and at load 15 the writes outlasted 10 s (100 turns). Below one
+ * period, so a refresh missed by the first resync and done by the second still fails; "not before the
+ * resync" is checked on its own.
+ */
+const REFRESH_SLACK_MS = 45_000;
 
 /** The host directory mounted at `mountPath` in the pod's running `app` container. */
 async function hostDir(h: Harness, mountPath: string): Promise<string> {
@@ -63,7 +70,7 @@ describe('NodeAgent ConfigMap and Secret volumes', () => {
     await write(h, { mode: 'slow' });
     await advance(h, 1000);
     expect(read(dir, 'mode')).toBe('fast');
-    await until(h, async () => read(dir, 'mode') === 'slow', RESYNC_MS + 10_000);
+    await until(h, async () => read(dir, 'mode') === 'slow', RESYNC_MS + REFRESH_SLACK_MS);
     expect(existsSync(join(dir, 'level'))).toBe(false);
   });
 });
@@ -92,7 +99,7 @@ describe('NodeAgent downwardAPI volumes', () => {
     expect(read(dir, 'meta/tier')).toBe('front');
 
     await h.api.resource('Pod').patch('default', 'dw', { metadata: { labels: { tier: 'back' } } });
-    await until(h, async () => read(dir, 'meta/tier') === 'back', RESYNC_MS + 10_000);
+    await until(h, async () => read(dir, 'meta/tier') === 'back', RESYNC_MS + REFRESH_SLACK_MS);
     expect(read(dir, 'labels')).toBe('app="web"\ntier="back"');
   });
 

@@ -39,7 +39,7 @@ import { printCpuByComponent, profileCpu } from './cpu-by-component.js';
 import { probeRows, startLatencyProbe } from './latency-probe.js';
 import { describeRss, heapAfterGc } from './memory.js';
 import { printReconcilesPerPod, reconcilesByController } from './reconciles.js';
-import { CountingMemoryStore } from './write-floor.js';
+import { CountingMemoryStore, rawApiWriteRate } from './write-floor.js';
 
 const replicasPerDeployment = 140;
 const daemonSets = 2;
@@ -107,6 +107,8 @@ const heapGrowingPercent = Number(process.env.ENVELOPE_HEAP_GROWING_PERCENT ?? 2
 export async function runEnvelope(scale: number): Promise<BenchRow[]> {
   // V8 reads the factor at each full collection, so setting it now governs the whole run.
   if (heapGrowingPercent > 0) setFlagsFromString(`--heap-growing-percent=${heapGrowingPercent}`);
+  // The floor, first and in the same process: the Api alone, writing as fast as it can.
+  const floor = await rawApiWriteRate();
   const baseline = heapAfterGc();
   let store: CountingMemoryStore | undefined = new CountingMemoryStore({ historyLimit, historyBytes }, 'pods');
   const rows = await runCluster(scale, store, baseline);
@@ -118,6 +120,12 @@ export async function runEnvelope(scale: number): Promise<BenchRow[]> {
   const storeBytes = withStoreOnly.heapUsed - heapAfterGc().heapUsed;
   const figure = (name: string) => rows.find((r) => r.figure === `Envelope.${name}`)?.value ?? 0;
   const pods = figure('pods');
+  // The cluster can go no faster than the Api's raw write rate over the writes each pod took (all kinds counted).
+  const floorPodsPerSec = floor.writesPerSec / figure('storeWritesPerPod');
+  console.log(
+    `floor: the Api alone writes ${Math.round(floor.writesPerSec)} writes/s; at ${figure('storeWritesPerPod').toFixed(1)} writes per pod ` +
+      `that is ${floorPodsPerSec.toFixed(0)} pods/s, and the envelope ran at ${((figure('podsPerSec') / floorPodsPerSec) * 100).toFixed(1)} % of it`,
+  );
   const mib = (n: number) => n / 2 ** 20;
   const restMiB = figure('heapMiB') - mib(baseline.heapUsed) - figure('heapMiB.nodeAgents') - mib(storeBytes);
   console.log(
@@ -130,6 +138,9 @@ export async function runEnvelope(scale: number): Promise<BenchRow[]> {
     { figure: 'Envelope.heapMiB.store', value: mib(storeBytes), unit: 'MiB' },
     { figure: 'Envelope.heapMiB.rest', value: restMiB, unit: 'MiB' },
     { figure: 'Envelope.storeHistoryWrites', value: historyWrites, unit: 'writes' },
+    { figure: 'Envelope.floorWritesPerSec', value: floor.writesPerSec, unit: 'writes/s' },
+    { figure: 'Envelope.floorPodsPerSec', value: floorPodsPerSec, unit: 'pods/s' },
+    { figure: 'Envelope.podsPerSecOfFloor', value: figure('podsPerSec') / floorPodsPerSec, unit: 'ratio' },
   );
   return rows;
 }

@@ -18,6 +18,10 @@ export class WriteLedger {
   private next = 0;
   private stopped = false;
   private running: Promise<void> | undefined;
+  /** The append in flight (or the last one), which `verify` lets finish before it reads. */
+  private appending: Promise<void> = Promise.resolve();
+  /** Set while `verify` reads: the writer waits on it before its next append. */
+  private paused: Promise<void> | undefined;
 
   constructor(private readonly api: Api) {}
 
@@ -43,9 +47,28 @@ export class WriteLedger {
     return this.acknowledged.size;
   }
 
-  /** What is wrong with the log as stored now; empty when every outcome was exact. */
+  /**
+   * What is wrong with the log as stored now; empty when every outcome was
+   * exact. The writer pauses between two appends meanwhile: a token
+   * acknowledged while the log was being read would otherwise count as lost
+   * (the read saw the log before it), and a refusal settled meanwhile as
+   * applied (by its retry) would count as refused yet applied.
+   */
   async verify(): Promise<string[]> {
-    const log = await this.readLog();
+    let resume: () => void = () => undefined;
+    this.paused = new Promise((resolve) => {
+      resume = resolve;
+    });
+    try {
+      await this.appending;
+      return this.compare(await this.readLog());
+    } finally {
+      this.paused = undefined;
+      resume();
+    }
+  }
+
+  private compare(log: string[]): string[] {
     const problems: string[] = [];
     const seen = new Map<string, number>();
     for (const token of log) seen.set(token, (seen.get(token) ?? 0) + 1);
@@ -57,7 +80,9 @@ export class WriteLedger {
 
   private async loop(): Promise<void> {
     while (!this.stopped) {
-      await this.append(`t${this.next++}`);
+      if (this.paused) await this.paused;
+      this.appending = this.append(`t${this.next++}`);
+      await this.appending;
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
   }

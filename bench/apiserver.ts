@@ -7,9 +7,13 @@
  *
  * Cost per create is the serving process's CPU time per create
  * (`process.cpuUsage`, every thread), HTTP against in-process: the overhead
- * ratio. The two sides run in alternating rounds (HTTP first in even rounds,
- * the Api first in odd ones), so that a burst of other work on a shared
- * machine falls on both sides alike. Each side of a round starts after a
+ * ratio. Beside them stands the floor of any HTTP face in the same run: a
+ * bare `node:http` server in this process that reads the body, parses it,
+ * makes the same Api create and answers its JSON, and nothing more
+ * (bench/apiserver-sections/bare-http-floor.ts); the ApiServer's cost is
+ * also given as a ratio to it. The sides run in rotating rounds (with two
+ * sides, HTTP first in even rounds and the Api first in odd ones), so that a
+ * burst of other work on a shared machine falls on every side alike. Each side of a round starts after a
  * full garbage collection, off the clock, and ends with a minor one on its
  * clock: each pays for collecting its own garbage, none for the other's
  * (a full collection that one side's garbage started used to land in either
@@ -31,6 +35,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { ApiServer } from '../packages/apiserver/src/index.js';
 import { Api, MemoryStore, type Pod } from '../packages/core/src/index.js';
+import { startBareHttpFloor } from './apiserver-sections/bare-http-floor.js';
 import type { ClientAnswer, ClientCommand } from './apiserver-sections/http-client.js';
 import { realisticPod } from './fixtures/realistic-pod.js';
 import { type BenchRow, percentile, report } from './report.js';
@@ -90,86 +95,67 @@ interface Side {
   latencies: number[];
   failures: number;
   elapsedMs: number;
+  /** Each round's CPU microseconds. */
+  roundsUs: number[];
 }
 
-/** Both sides of a comparison over all rounds, and each round's CPU per side (us) and ratio (HTTP / in-process). */
-interface Compared {
-  http: Side;
-  api: Side;
-  httpRoundsUs: number[];
-  apiRoundsUs: number[];
-  roundRatios: number[];
-}
+/** The sides of a comparison: HTTP through the ApiServer, the in-process Api and, for creates, the bare HTTP floor. */
+type SideName = 'http' | 'api' | 'floor';
 
 /**
- * Runs `rounds` rounds of `http(round)` and `inProcess(round)`, the HTTP
- * side first in even rounds and second in odd ones, and pools each side.
+ * Runs `rounds` rounds of every side, rotating which side goes first (with
+ * two sides, the HTTP side first in even rounds), and pools each side.
  * `prepare(round)`, when given, runs before the round and is not measured
  * (it ships the round's bodies to the client).
  */
 async function interleaved(
   rounds: number,
-  http: (round: number) => Promise<ClientAnswer>,
-  inProcess: (round: number) => Promise<number[]>,
+  sides: Partial<Record<SideName, (round: number) => Promise<ClientAnswer>>>,
   prepare?: (round: number) => Promise<unknown>,
-): Promise<Compared> {
-  const out: Compared = {
-    http: { cpuUs: 0, latencies: [], failures: 0, elapsedMs: 0 },
-    api: { cpuUs: 0, latencies: [], failures: 0, elapsedMs: 0 },
-    httpRoundsUs: [],
-    apiRoundsUs: [],
-    roundRatios: [],
-  };
-  const runHttp = async (round: number) => {
-    const { result, cpuUs } = await sideCpuOf(() => http(round));
-    out.http.cpuUs += cpuUs;
-    out.http.latencies.push(...result.latencies);
-    out.http.failures += result.failures;
-    out.http.elapsedMs += result.elapsedMs;
-    return cpuUs;
-  };
-  const runApi = async (round: number) => {
-    const start = performance.now();
-    const { result, cpuUs } = await sideCpuOf(() => inProcess(round));
-    out.api.cpuUs += cpuUs;
-    out.api.latencies.push(...result);
-    out.api.elapsedMs += performance.now() - start;
-    return cpuUs;
-  };
+): Promise<Partial<Record<SideName, Side>>> {
+  const names = Object.keys(sides) as SideName[];
+  const out: Partial<Record<SideName, Side>> = {};
+  for (const name of names) out[name] = { cpuUs: 0, latencies: [], failures: 0, elapsedMs: 0, roundsUs: [] };
   for (let round = 0; round < rounds; round++) {
     await prepare?.(round);
-    let httpUs: number;
-    let apiUs: number;
-    if (round % 2 === 0) {
-      httpUs = await runHttp(round);
-      apiUs = await runApi(round);
-    } else {
-      apiUs = await runApi(round);
-      httpUs = await runHttp(round);
+    for (let turn = 0; turn < names.length; turn++) {
+      const name = names[(round + turn) % names.length]!;
+      const { result, cpuUs } = await sideCpuOf(() => sides[name]!(round));
+      const side = out[name]!;
+      side.cpuUs += cpuUs;
+      side.roundsUs.push(cpuUs);
+      side.latencies.push(...result.latencies);
+      side.failures += result.failures;
+      side.elapsedMs += result.elapsedMs;
     }
-    out.httpRoundsUs.push(httpUs);
-    out.apiRoundsUs.push(apiUs);
-    out.roundRatios.push(httpUs / apiUs);
   }
   return out;
 }
 
 /**
  * The rows of one comparison's CPU: the median round's CPU per operation on each side and their ratio (the
- * figure), each side's quartiles and range over the rounds, the rounds' own ratios, and the pooled ratio.
+ * figure), each side's quartiles and range over the rounds, the rounds' own ratios, and the pooled ratio; with a
+ * floor side, its CPU per operation and the ratios HTTP / floor and floor / in-process beside them.
  */
-function costRows(name: string, compared: Compared, operationsPerRound: number, target?: string): BenchRow[] {
-  const perOp = (rounds: number[]) => rounds.map((us) => us / operationsPerRound).sort((a, b) => a - b);
-  const http = perOp(compared.httpRoundsUs);
-  const api = perOp(compared.apiRoundsUs);
-  const ratios = [...compared.roundRatios].sort((a, b) => a - b);
+function costRows(
+  name: string,
+  compared: Partial<Record<SideName, Side>>,
+  operationsPerRound: number,
+  target?: string,
+): BenchRow[] {
+  const perOp = (side: Side) => side.roundsUs.map((us) => us / operationsPerRound).sort((a, b) => a - b);
+  const httpSide = compared.http!;
+  const apiSide = compared.api!;
+  const http = perOp(httpSide);
+  const api = perOp(apiSide);
+  const ratios = httpSide.roundsUs.map((us, i) => us / apiSide.roundsUs[i]!).sort((a, b) => a - b);
   const spread = (figure: string, sorted: number[], unit: string): BenchRow[] => [
     { figure: `${figure}Min`, value: sorted[0] ?? 0, unit },
     { figure: `${figure}P25`, value: percentile(sorted, 25), unit },
     { figure: `${figure}P75`, value: percentile(sorted, 75), unit },
     { figure: `${figure}Max`, value: sorted[sorted.length - 1] ?? 0, unit },
   ];
-  return [
+  const rows: BenchRow[] = [
     { figure: `${name}Http.serverCpuUs`, value: percentile(http, 50), unit: 'us/op' },
     { figure: `${name}InProcess.cpuUs`, value: percentile(api, 50), unit: 'us/op' },
     { figure: `${name}Http.costRatio`, value: percentile(http, 50) / percentile(api, 50), unit: 'ratio', target },
@@ -177,12 +163,26 @@ function costRows(name: string, compared: Compared, operationsPerRound: number, 
     ...spread(`${name}InProcess.cpuUsRound`, api, 'us/op'),
     { figure: `${name}Http.costRatioRoundMedian`, value: percentile(ratios, 50), unit: 'ratio' },
     ...spread(`${name}Http.costRatioRound`, ratios, 'ratio'),
-    { figure: `${name}Http.costRatioPooled`, value: compared.http.cpuUs / compared.api.cpuUs, unit: 'ratio' },
+    { figure: `${name}Http.costRatioPooled`, value: httpSide.cpuUs / apiSide.cpuUs, unit: 'ratio' },
   ];
+  if (compared.floor) {
+    const floor = perOp(compared.floor);
+    rows.push(
+      { figure: `${name}BareHttp.serverCpuUs`, value: percentile(floor, 50), unit: 'us/op' },
+      ...spread(`${name}BareHttp.serverCpuUsRound`, floor, 'us/op'),
+      { figure: `${name}BareHttp.costRatio`, value: percentile(floor, 50) / percentile(api, 50), unit: 'ratio' },
+      { figure: `${name}Http.vsBareHttp`, value: percentile(http, 50) / percentile(floor, 50), unit: 'ratio' },
+    );
+  }
+  return rows;
 }
 
-/** Runs `op(i)` for i < n at `perSecond`, open loop, and returns each latency in ms. */
-async function pacedInProcess(n: number, perSecond: number, op: (i: number) => Promise<unknown>): Promise<number[]> {
+/** Runs `op(i)` for i < n at `perSecond`, open loop, and times each (ms) and the whole. */
+async function pacedInProcess(
+  n: number,
+  perSecond: number,
+  op: (i: number) => Promise<unknown>,
+): Promise<ClientAnswer> {
   const latencies: number[] = [];
   const start = performance.now();
   const pending: Promise<unknown>[] = [];
@@ -193,7 +193,7 @@ async function pacedInProcess(n: number, perSecond: number, op: (i: number) => P
     pending.push(op(i).then(() => latencies.push(performance.now() - t0)));
   }
   await Promise.all(pending);
-  return latencies;
+  return { latencies, failures: 0, elapsedMs: performance.now() - start };
 }
 
 function podBody(name: string): Pod {
@@ -206,6 +206,7 @@ const store = new MemoryStore({ historyLimit: 100_000 });
 const api = new Api({ store });
 const server = new ApiServer({ api });
 const { url } = await server.listen({ port: 0 });
+const floor = await startBareHttpFloor(api);
 const client = await startClient();
 const pods = api.resource('Pod');
 const podsPath = '/api/v1/namespaces/default/pods';
@@ -221,29 +222,46 @@ await ask(client, {
   perSecond: 2000,
   concurrency: 64,
 });
+await ask(client, {
+  cmd: 'paced',
+  url: floor.url,
+  method: 'POST',
+  paths: Array.from({ length: WARM }, () => podsPath),
+  bodies: Array.from({ length: WARM }, (_, i) => JSON.stringify(podBody(`warm-floor-${i}`))),
+  perSecond: 2000,
+  concurrency: 64,
+});
 await pacedInProcess(WARM, 2000, (i) => pods.create(realisticPod(`warm-api-${i}`)));
 
-// Creates over HTTP at 1,000/s, beside the same creates through the in-process Api at the same rate.
+// Creates over HTTP at 1,000/s, beside the same creates through the in-process Api at the same rate, and through
+// the bare HTTP floor (Node's HTTP server, JSON and the same Api create, nothing of Kubernetes' protocol).
 const ROUNDS = 20;
 const perRound = CREATES / ROUNDS;
-const creates = await interleaved(
+const bodiesOf = (prefix: string, round: number) =>
+  Array.from({ length: perRound }, (_, i) => JSON.stringify(podBody(`${prefix}-${round * perRound + i}`)));
+const postStaged = (target: string, staged: string) =>
+  ask(client, {
+    cmd: 'paced',
+    url: target,
+    method: 'POST',
+    paths: Array.from({ length: perRound }, () => podsPath),
+    bodies: { staged },
+    perSecond: RATE,
+    concurrency: 64,
+  });
+const createSides = await interleaved(
   ROUNDS,
-  () =>
-    ask(client, {
-      cmd: 'paced',
-      url,
-      method: 'POST',
-      paths: Array.from({ length: perRound }, () => podsPath),
-      bodies: 'staged',
-      perSecond: RATE,
-      concurrency: 64,
-    }),
-  (round) => pacedInProcess(perRound, RATE, (i) => pods.create(realisticPod(`api-${round * perRound + i}`))),
-  (round) => {
-    const bodies = Array.from({ length: perRound }, (_, i) => JSON.stringify(podBody(`http-${round * perRound + i}`)));
-    return ask(client, { cmd: 'stage', bodies });
+  {
+    http: () => postStaged(url, 'http'),
+    api: (round) => pacedInProcess(perRound, RATE, (i) => pods.create(realisticPod(`api-${round * perRound + i}`))),
+    floor: () => postStaged(floor.url, 'floor'),
+  },
+  async (round) => {
+    await ask(client, { cmd: 'stage', name: 'http', bodies: bodiesOf('http', round) });
+    await ask(client, { cmd: 'stage', name: 'floor', bodies: bodiesOf('floor', round) });
   },
 );
+const creates = { http: createSides.http!, api: createSides.api! };
 const httpP99 = percentile(creates.http.latencies, 99);
 rows.push(
   {
@@ -256,38 +274,37 @@ rows.push(
   { figure: 'CreateHttp.p99Ms', value: httpP99, unit: 'ms', target: '<= 50' },
   { figure: 'CreateHttp.p99VsTarget', value: httpP99 / 50, unit: 'ratio', target: '<= 1' },
   { figure: 'CreateHttp.failures', value: creates.http.failures, unit: 'count', target: '0' },
+  { figure: 'CreateBareHttp.failures', value: createSides.floor!.failures, unit: 'count', target: '0' },
   { figure: 'CreateInProcess.p50Ms', value: percentile(creates.api.latencies, 50), unit: 'ms' },
   { figure: 'CreateInProcess.p99Ms', value: percentile(creates.api.latencies, 99), unit: 'ms' },
-  ...costRows('Create', creates, perRound, '<= 3'),
+  ...costRows('Create', createSides, perRound, '<= 3'),
 );
 
 // Gets and lists over HTTP, beside the in-process Api, in rounds as well.
-const gets = await interleaved(
-  ROUNDS,
-  (round) => {
+const getSides = await interleaved(ROUNDS, {
+  http: (round) => {
     const paths = Array.from({ length: perRound }, (_, i) => `${podsPath}/http-${round * perRound + i}`);
     return ask(client, { cmd: 'paced', url, method: 'GET', paths, perSecond: RATE, concurrency: 64 });
   },
-  (round) => pacedInProcess(perRound, RATE, (i) => pods.get('default', `http-${round * perRound + i}`)),
-);
+  api: (round) => pacedInProcess(perRound, RATE, (i) => pods.get('default', `http-${round * perRound + i}`)),
+});
 const LISTS = 300;
 const LIST_ROUNDS = 10;
 const listsPerRound = LISTS / LIST_ROUNDS;
-const lists = await interleaved(
-  LIST_ROUNDS,
-  () => {
+const listSides = await interleaved(LIST_ROUNDS, {
+  http: () => {
     const paths = Array.from({ length: listsPerRound }, () => `${podsPath}?limit=100`);
     return ask(client, { cmd: 'paced', url, method: 'GET', paths, perSecond: 100, concurrency: 16 });
   },
-  () => pacedInProcess(listsPerRound, 100, () => pods.list({ namespace: 'default', limit: 100 })),
-);
+  api: () => pacedInProcess(listsPerRound, 100, () => pods.list({ namespace: 'default', limit: 100 })),
+});
 rows.push(
-  { figure: 'GetHttp.p99Ms', value: percentile(gets.http.latencies, 99), unit: 'ms' },
-  { figure: 'GetInProcess.p99Ms', value: percentile(gets.api.latencies, 99), unit: 'ms' },
-  ...costRows('Get', gets, perRound),
-  { figure: 'List100Http.p99Ms', value: percentile(lists.http.latencies, 99), unit: 'ms' },
-  { figure: 'List100InProcess.p99Ms', value: percentile(lists.api.latencies, 99), unit: 'ms' },
-  ...costRows('List100', lists, listsPerRound),
+  { figure: 'GetHttp.p99Ms', value: percentile(getSides.http!.latencies, 99), unit: 'ms' },
+  { figure: 'GetInProcess.p99Ms', value: percentile(getSides.api!.latencies, 99), unit: 'ms' },
+  ...costRows('Get', getSides, perRound),
+  { figure: 'List100Http.p99Ms', value: percentile(listSides.http!.latencies, 99), unit: 'ms' },
+  { figure: 'List100InProcess.p99Ms', value: percentile(listSides.api!.latencies, 99), unit: 'ms' },
+  ...costRows('List100', listSides, listsPerRound),
 );
 
 // Watch fan-out, 1,000 events/s: first 100 in-process subscribers alone, then 100 HTTP watchers in the
@@ -354,6 +371,7 @@ rows.push(
 
 client.send({ cmd: 'exit' });
 await server.stop();
+await floor.close();
 await api.close();
 await store.close();
 rows.push({ figure: 'Machine.loadAverage1mAtEnd', value: loadavg()[0]!, unit: 'load' });

@@ -13,12 +13,12 @@ export type ClientCommand =
       url: string;
       method: 'POST' | 'GET';
       paths: string[];
-      /** The bodies to send, or `'staged'` for those of the last `stage` command. */
-      bodies?: string[] | 'staged';
+      /** The bodies to send, or those a `stage` command staged under a name. */
+      bodies?: string[] | { staged: string };
       perSecond: number;
       concurrency: number;
     }
-  | { cmd: 'stage'; bodies: string[] }
+  | { cmd: 'stage'; name: string; bodies: string[] }
   | { cmd: 'watch'; url: string; path: string; watchers: number; expect: number }
   | { cmd: 'exit' };
 
@@ -31,10 +31,10 @@ export interface ClientAnswer {
 
 const agent = new Agent({ keepAlive: true, maxSockets: 64 });
 /**
- * Bodies sent ahead of the `paced` command that uses them: the parent then measures its own CPU over the
- * requests alone, not over encoding megabytes of bodies for this channel.
+ * Bodies sent ahead of the `paced` command that uses them, by name: the parent then measures its own CPU over
+ * the requests alone, not over encoding megabytes of bodies for this channel.
  */
-let staged: string[] = [];
+const staged = new Map<string, string[]>();
 /** Wall-clock milliseconds with sub-millisecond precision, comparable across the two processes. */
 const wallNow = () => performance.timeOrigin + performance.now();
 
@@ -63,7 +63,7 @@ async function paced(c: Extract<ClientCommand, { cmd: 'paced' }>): Promise<Clien
   const start = performance.now();
   const interval = 1000 / c.perSecond;
   const done: Promise<void>[] = [];
-  const bodies = c.bodies === 'staged' ? staged : c.bodies;
+  const bodies = c.bodies === undefined || Array.isArray(c.bodies) ? c.bodies : staged.get(c.bodies.staged);
   for (let i = 0; i < c.paths.length; i++) {
     const wait = start + i * interval - performance.now();
     if (wait > 1) await new Promise((r) => setTimeout(r, wait));
@@ -135,7 +135,7 @@ process.on('message', async (message: ClientCommand) => {
     process.exit(0);
   }
   if (message.cmd === 'stage') {
-    staged = message.bodies;
+    staged.set(message.name, message.bodies);
     process.send?.({ latencies: [], elapsedMs: 0, failures: 0 });
   }
   if (message.cmd === 'paced') process.send?.(await paced(message));

@@ -415,7 +415,6 @@ function toWatchEvent(type: string, kv: IKeyValue, previous: IKeyValue | undefin
   };
 }
 
-/** The written object as a fresh copy with its new revision (a copy is cheaper than parsing what was sent). */
 /** The written object with its new revision: `obj` itself when the caller handed it over, else a copy. */
 function stamped(obj: KubeObject, revision: string, handedOver = false): KubeObject {
   const result = handedOver ? obj : cloneJson(obj);

@@ -6,6 +6,21 @@ import { spreadConstraintsOf, spreadNodeFilter } from '../../src/plugins/pod-top
 import { podsByDomain, SpreadCountCache } from '../../src/plugins/pod-topology-spread/spread-count-cache.js';
 import { makeNode, makePod } from '../builders.js';
 
+/** A pod of app=web spread over zones with maxSkew 1, its constraints and its node filter. */
+function webSpreadByZone() {
+  const incoming = makePod('new')
+    .labels({ app: 'web' })
+    .spread({
+      maxSkew: 1,
+      topologyKey: 'zone',
+      whenUnsatisfiable: 'DoNotSchedule',
+      labelSelector: { matchLabels: { app: 'web' } },
+    })
+    .obj();
+  const constraints = spreadConstraintsOf(incoming, 'DoNotSchedule', [], () => undefined);
+  return { incoming, constraints, filter: spreadNodeFilter(incoming, constraints) };
+}
+
 describe('SpreadCountCache', () => {
   it('stays equal to a full recount as pods come and go and nodes leave', () => {
     const cache = new SchedulerCache({ clock: new FakeClock() });
@@ -17,17 +32,7 @@ describe('SpreadCountCache', () => {
       cache.addNode(makeNode(name).labels({ zone }).obj());
     }
     const snapshot = new Snapshot();
-    const incoming = makePod('new')
-      .labels({ app: 'web' })
-      .spread({
-        maxSkew: 1,
-        topologyKey: 'zone',
-        whenUnsatisfiable: 'DoNotSchedule',
-        labelSelector: { matchLabels: { app: 'web' } },
-      })
-      .obj();
-    const constraints = spreadConstraintsOf(incoming, 'DoNotSchedule', [], () => undefined);
-    const filter = spreadNodeFilter(incoming, constraints);
+    const { incoming, constraints, filter } = webSpreadByZone();
     const kept = new SpreadCountCache();
     const count = (c: SpreadCountCache) => {
       cache.updateSnapshot(snapshot);
@@ -57,17 +62,7 @@ describe('SpreadCountCache', () => {
           .obj(),
       );
     const snapshot = new Snapshot();
-    const incoming = makePod('new')
-      .labels({ app: 'web' })
-      .spread({
-        maxSkew: 1,
-        topologyKey: 'zone',
-        whenUnsatisfiable: 'DoNotSchedule',
-        labelSelector: { matchLabels: { app: 'web' } },
-      })
-      .obj();
-    const constraints = spreadConstraintsOf(incoming, 'DoNotSchedule', [], () => undefined);
-    const filter = spreadNodeFilter(incoming, constraints);
+    const { incoming, constraints, filter } = webSpreadByZone();
     const kept = new SpreadCountCache();
     const count = (c: SpreadCountCache) =>
       podsByDomain(c.counts('sig', incoming, snapshot, constraints, filter)).map((m) => Object.fromEntries(m));

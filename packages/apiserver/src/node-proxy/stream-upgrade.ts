@@ -153,7 +153,7 @@ const MAX_REFUSAL_BYTES = 64 * 1024;
 /**
  * Serves a WebSocket upgrade (`kubectl exec`, `attach`, `port-forward`, and
  * `nodes/<name>/proxy/...`): authenticated (a browser's bearer token may come
- * as a `base64url.bearer.authorization.k8s.io.` subprotocol) and authorized as any request
+ * as a `base64url.bearer.authorization.k8s.io.` subprotocol) and authorized like every other request
  * (exec, attach and port-forward need `create` on the subresource, as
  * kube-apiserver 1.31+ checks for WebSocket upgrades), then a WebSocket is
  * opened to the pod's node agent offering the client's subprotocols, and

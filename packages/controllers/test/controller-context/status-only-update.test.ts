@@ -7,16 +7,17 @@ import {
   type KubeObject,
   Manager,
   MemoryStore,
+  type Reconciler,
   type ReplicaSet,
 } from '@flotilla/core';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, type MockInstance, vi } from 'vitest';
 import { ignoreStatusOnlyUpdates } from '../../src/controller-context/status-only-update.js';
 import {
   registerDaemonSetController,
   registerDeploymentController,
   registerReplicaSetController,
 } from '../../src/index.js';
-import { testDeployment } from '../support/builders.js';
+import { testDaemonSet, testDeployment } from '../support/builders.js';
 
 const set: ReplicaSet = {
   apiVersion: 'apps/v1',
@@ -65,18 +66,40 @@ describe('ignoreStatusOnlyUpdates: which events of its own kind wake a controlle
   });
 });
 
+/**
+ * A Manager on a fresh Api and FakeClock with the controllers `register` adds, started, a spy on each one's
+ * `reconcile`; `settle` gives the controllers five fake seconds.
+ */
+async function startedManager<K extends string>(register: (manager: Manager) => Record<K, Reconciler>) {
+  const clock = new FakeClock();
+  const api = new Api({ store: new MemoryStore(), clock });
+  const manager = new Manager({ api, clock });
+  const controllers = register(manager);
+  const spies = {} as Record<K, MockInstance<Reconciler['reconcile']>>;
+  for (const name of Object.keys(controllers) as K[]) spies[name] = vi.spyOn(controllers[name], 'reconcile');
+  const ac = new AbortController();
+  await manager.start(ac.signal);
+  return {
+    api,
+    spies,
+    settle: async () => {
+      for (let i = 0; i < 5; i++) await clock.step(1000);
+    },
+    stop: async () => {
+      ac.abort();
+      await manager.stopped;
+      await api.close();
+    },
+  };
+}
+
 describe('the ReplicaSet and Deployment controllers are not woken by status writes of their own kind', () => {
   it('a status write wakes neither; a spec change wakes each', async () => {
-    const clock = new FakeClock();
-    const api = new Api({ store: new MemoryStore(), clock });
-    const manager = new Manager({ api, clock });
-    const rs = vi.spyOn(registerReplicaSetController(manager), 'reconcile');
-    const dep = vi.spyOn(registerDeploymentController(manager), 'reconcile');
-    const ac = new AbortController();
-    await manager.start(ac.signal);
-    const settle = async () => {
-      for (let i = 0; i < 5; i++) await clock.step(1000);
-    };
+    const { api, spies, settle, stop } = await startedManager((manager) => ({
+      rs: registerReplicaSetController(manager),
+      dep: registerDeploymentController(manager),
+    }));
+    const { rs, dep } = spies;
     await api.resource('Deployment').create(testDeployment('web', 1));
     await settle();
     const before = { rs: rs.mock.calls.length, dep: dep.mock.calls.length };
@@ -105,33 +128,18 @@ describe('the ReplicaSet and Deployment controllers are not woken by status writ
     });
     await settle();
     expect(rs.mock.calls.length).toBeGreaterThan(before.rs);
-    ac.abort();
-    await manager.stopped;
-    await api.close();
+    await stop();
   });
 });
 
 describe('the DaemonSet controller is not woken by its own status writes', () => {
   it('a status write does not wake it (each sync walks every node); a spec change does', async () => {
-    const clock = new FakeClock();
-    const api = new Api({ store: new MemoryStore(), clock });
-    const manager = new Manager({ api, clock });
-    const ds = vi.spyOn(registerDaemonSetController(manager), 'reconcile');
-    const ac = new AbortController();
-    await manager.start(ac.signal);
-    const settle = async () => {
-      for (let i = 0; i < 5; i++) await clock.step(1000);
-    };
+    const { api, spies, settle, stop } = await startedManager((manager) => ({
+      ds: registerDaemonSetController(manager),
+    }));
+    const { ds } = spies;
     const daemons = api.resource<DaemonSet>('DaemonSet');
-    await daemons.create({
-      apiVersion: 'apps/v1',
-      kind: 'DaemonSet',
-      metadata: { name: 'agent', namespace: 'default' },
-      spec: {
-        selector: { matchLabels: { app: 'agent' } },
-        template: { metadata: { labels: { app: 'agent' } }, spec: { containers: [{ name: 'c', image: 'x' }] } },
-      },
-    });
+    await daemons.create(testDaemonSet({ image: 'x' }));
     await settle();
     const before = ds.mock.calls.length;
     const created = await daemons.get('default', 'agent');
@@ -142,8 +150,6 @@ describe('the DaemonSet controller is not woken by its own status writes', () =>
     await daemons.update({ ...latest, metadata: { ...latest.metadata, labels: { extra: 'yes' } } });
     await settle();
     expect(ds.mock.calls.length).toBeGreaterThan(before);
-    ac.abort();
-    await manager.stopped;
-    await api.close();
+    await stop();
   });
 });

@@ -20,7 +20,7 @@ import {
   startControllerManager,
 } from '../../src/controller-manager.js';
 import { rolloutStatus } from '../../src/deployment/rollout.js';
-import { testDeployment } from '../support/builders.js';
+import { testDaemonSet, testDeployment } from '../support/builders.js';
 import { PodRunner } from '../support/pod-runner.js';
 
 /** A store and Api that outlive the managers started on them, to simulate controller-manager crashes. */
@@ -264,15 +264,7 @@ describe('startControllerManager', () => {
       current.abort.abort();
       await current.manager.stopped;
     });
-    await f.api.resource('DaemonSet').create({
-      apiVersion: 'apps/v1',
-      kind: 'DaemonSet',
-      metadata: { name: 'agent', namespace: 'default' },
-      spec: {
-        selector: { matchLabels: { app: 'agent' } },
-        template: { metadata: { labels: { app: 'agent' } }, spec: { containers: [{ name: 'c', image: 'agent' }] } },
-      },
-    });
+    await f.api.resource('DaemonSet').create(testDaemonSet({ image: 'agent' }));
     const nodesWithPods = async () =>
       (await f.api.resource('Pod').list({ namespace: 'default' })).items.map((p) => p.spec.nodeName).sort();
     await until(f, async () => (await nodesWithPods()).join() === 'node-1');

@@ -1,28 +1,10 @@
-import type { DaemonSet, Node, Pod } from '@flotilla/core';
+import type { Node, Pod } from '@flotilla/core';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { controllerRevisionHashLabel, targetNodeName } from '../../src/daemonset/daemon-pods.js';
 import { DaemonSetReconciler } from '../../src/daemonset/daemonset-controller.js';
 import { isPodAvailable } from '../../src/pod-control/pod-state.js';
+import { testDaemonSet } from '../support/builders.js';
 import { TestCluster } from '../support/cluster.js';
-
-function daemonSet(
-  updateStrategy?: DaemonSet['spec']['updateStrategy'],
-  nodeSelector?: Record<string, string>,
-): DaemonSet {
-  return {
-    apiVersion: 'apps/v1',
-    kind: 'DaemonSet',
-    metadata: { name: 'agent', namespace: 'default' },
-    spec: {
-      selector: { matchLabels: { app: 'agent' } },
-      template: {
-        metadata: { labels: { app: 'agent' } },
-        spec: { containers: [{ name: 'c', image: 'agent:1' }], nodeSelector },
-      },
-      updateStrategy,
-    },
-  };
-}
 
 function node(
   name: string,
@@ -75,7 +57,7 @@ describe('DaemonSet controller', () => {
   };
 
   it('runs one pod per node, pinned by node affinity, with daemon tolerations and status numbers', async () => {
-    await dsClient().create(daemonSet());
+    await dsClient().create(testDaemonSet());
     await cluster.settle();
     const pods = await cluster.pods();
     expect(await placement()).toEqual({ n1: ['agent:1'], n2: ['agent:1'], n3: ['agent:1'] });
@@ -103,7 +85,7 @@ describe('DaemonSet controller', () => {
   it('works out each node once per sync: one read of its spec, however the sync goes', async () => {
     // A sync walks every node (5,000 in the envelope) for placement, rollout and status; each walk re-derived
     // the node's eligibility and the daemon tolerations.
-    await dsClient().create(daemonSet());
+    await dsClient().create(testDaemonSet());
     await cluster.settle();
     const cache = cluster.informers.for<Node>('Node').cache;
     const list = cache.list.bind(cache);
@@ -123,7 +105,7 @@ describe('DaemonSet controller', () => {
   });
 
   it('follows nodes added, removed and relabelled', async () => {
-    await dsClient().create(daemonSet(undefined, { pool: 'a' }));
+    await dsClient().create(testDaemonSet({ nodeSelector: { pool: 'a' } }));
     await cluster.settle();
     await cluster.api.resource('Node').create(node('n4', { pool: 'a' }));
     await cluster.settle();
@@ -142,7 +124,7 @@ describe('DaemonSet controller', () => {
   });
 
   it('keeps a running pod on a NoSchedule-tainted node (misscheduled), removes it on NoExecute', async () => {
-    await dsClient().create(daemonSet());
+    await dsClient().create(testDaemonSet());
     await cluster.settle();
     await cluster.api
       .resource('Node')
@@ -159,7 +141,9 @@ describe('DaemonSet controller', () => {
   });
 
   it('RollingUpdate replaces pods with at most maxUnavailable nodes lacking an available pod', async () => {
-    await dsClient().create(daemonSet({ type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1 } }));
+    await dsClient().create(
+      testDaemonSet({ updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1 } } }),
+    );
     await cluster.settle();
     await setImage('agent:2');
     await settleChecking((pods) => {
@@ -171,7 +155,9 @@ describe('DaemonSet controller', () => {
   });
 
   it('RollingUpdate with maxSurge starts the new pod beside the old one and never lacks an available pod', async () => {
-    await dsClient().create(daemonSet({ type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } }));
+    await dsClient().create(
+      testDaemonSet({ updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } } }),
+    );
     await cluster.settle();
     await setImage('agent:2');
     let sawSurge = false;
@@ -186,7 +172,7 @@ describe('DaemonSet controller', () => {
   });
 
   it('OnDelete replaces only pods that someone deleted', async () => {
-    await dsClient().create(daemonSet({ type: 'OnDelete' }));
+    await dsClient().create(testDaemonSet({ updateStrategy: { type: 'OnDelete' } }));
     await cluster.settle();
     await setImage('agent:2');
     await cluster.settle();
@@ -200,7 +186,7 @@ describe('DaemonSet controller', () => {
   });
 
   it('replaces a failed daemon pod and says so in a Warning Event', async () => {
-    await dsClient().create(daemonSet());
+    await dsClient().create(testDaemonSet());
     await cluster.settle();
     const onN1 = (await cluster.pods()).find((p) => p.spec.nodeName === 'n1') as Pod;
     await cluster.runner.finish('default', onN1.metadata.name, 'Failed');

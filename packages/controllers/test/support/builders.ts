@@ -1,4 +1,4 @@
-import type { Deployment, Job, JobSpec, Pod } from '@flotilla/core';
+import type { DaemonSet, Deployment, Job, JobSpec, Pod } from '@flotilla/core';
 
 /** Options for `testPod`: the facts deletion order and availability look at. */
 export interface TestPodOptions {
@@ -51,6 +51,25 @@ export function testDeployment(
       strategy: { type: 'RollingUpdate', rollingUpdate },
     },
   };
+}
+
+/** What a test DaemonSet may set beyond its fixed name (`agent` in `default`) and labels. */
+export interface TestDaemonSetOptions {
+  image?: string;
+  updateStrategy?: DaemonSet['spec']['updateStrategy'];
+  nodeSelector?: Record<string, string>;
+}
+
+/** The DaemonSet `agent` in `default`, one container `c` (image `agent:1` unless given). */
+export function testDaemonSet(o: TestDaemonSetOptions = {}): DaemonSet {
+  const podSpec: DaemonSet['spec']['template']['spec'] = { containers: [{ name: 'c', image: o.image ?? 'agent:1' }] };
+  if (o.nodeSelector) podSpec.nodeSelector = o.nodeSelector;
+  const spec: DaemonSet['spec'] = {
+    selector: { matchLabels: { app: 'agent' } },
+    template: { metadata: { labels: { app: 'agent' } }, spec: podSpec },
+  };
+  if (o.updateStrategy) spec.updateStrategy = o.updateStrategy;
+  return { apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'agent', namespace: 'default' }, spec };
 }
 
 /** A Job in `default` running busybox pods that never restart, with `spec` merged in. */

@@ -10,7 +10,7 @@
  *   (a resource quantity, written as a string or a number);
  * - `object`: `properties` lists the known members (others are kept
  *   unchecked, as Flotilla keeps unknown fields); `additionalProperties` types
- *   every member (a map such as `labels`); neither: any object;
+ *   every member (a map such as `labels`); neither: an object of whatever members;
  * - `array` of `items`;
  * - `any`: not checked.
  */

@@ -10,7 +10,7 @@ import { collectionNote, type View, type ViewContext } from './view-context.js';
 
 const readyOf = (node: Node) => node.status?.conditions?.find((c) => c.type === 'Ready')?.status ?? 'Unknown';
 
-/** Conditions that report trouble: any but Ready that is not False, and Ready when it is not True. */
+/** Conditions that report trouble: every one but Ready that is not False, and Ready when it is not True. */
 function troubles(node: Node): string[] {
   return (node.status?.conditions ?? [])
     .filter((c) => (c.type === 'Ready' ? c.status !== 'True' : c.status !== 'False'))

@@ -113,7 +113,7 @@ function withoutHeartbeats(status: Node['status']): unknown {
   return { ...status, conditions };
 }
 
-/** Kubernetes' `nodeStatusHasChanged`: any difference but the conditions' `lastHeartbeatTime`. */
+/** Kubernetes' `nodeStatusHasChanged`, true for every difference but the conditions' `lastHeartbeatTime`. */
 function nodeStatusHasChanged(before: Node['status'], after: Node['status']): boolean {
   return !jsonEqual(withoutHeartbeats(before), withoutHeartbeats(after));
 }

@@ -15,7 +15,7 @@ export interface KubeletAuthOptions {
    * apiserver's `--kubelet-client-certificate` identity).
    */
   clientCA?: string | string[];
-  /** With `clientCA`: only certificates with one of these common names; others are refused with 403. Default: any it signs. */
+  /** With `clientCA`: only certificates with one of these common names; others are refused with 403. Default: every certificate it signs. */
   clientCommonNames?: string[];
 }
 

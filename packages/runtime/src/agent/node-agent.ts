@@ -7,6 +7,7 @@ import {
   Informer,
   InMemoryPodMetrics,
   isReason,
+  type Lease,
   type Logger,
   LoopingComponent,
   type Node,
@@ -187,6 +188,8 @@ export class NodeAgent extends LoopingComponent implements KubeletBackend {
   private version?: VersionResponse;
   private sharedContext?: PodWorkerContext;
   private nodeUid?: string;
+  /** The Lease as this agent last wrote it: renewed from, without a read. */
+  private lease?: Lease;
   /** When this agent last wrote its Node status (the kubelet's `lastStatusReportTime`). */
   private lastStatusReport = Number.NEGATIVE_INFINITY;
   private readonly capacity: ResourceList;
@@ -323,15 +326,14 @@ export class NodeAgent extends LoopingComponent implements KubeletBackend {
    * containers keep running.
    */
   protected async serve(signal: AbortSignal, ready: () => void): Promise<void> {
-    const { api, runtime, nodeName } = this.options;
-    const clock = this.clock;
+    const { runtime, nodeName } = this.options;
     this.halted = false;
     this.version = await runtime.version();
     if (this.options.server) await this.startServer(this.options.server);
     const node = await this.register();
     this.nodeUid = node.metadata.uid;
-    await renewNodeLease(api, clock, nodeName, this.nodeUid);
-    this.every(NODE_LEASE_RENEW_INTERVAL_MS, () => renewNodeLease(api, clock, nodeName, this.nodeUid));
+    await this.renewLease();
+    this.every(NODE_LEASE_RENEW_INTERVAL_MS, () => this.renewLease());
     this.every(this.options.nodeStatusIntervalMs ?? NODE_STATUS_UPDATE_INTERVAL_MS, () => this.register());
 
     const informer = this.options.pods ?? this.ownInformer();
@@ -401,6 +403,12 @@ export class NodeAgent extends LoopingComponent implements KubeletBackend {
       'Pod',
       { clock, logger: this.logger },
     );
+  }
+
+  /** Renews the Lease from the one last written (see `renewNodeLease`). */
+  private async renewLease(): Promise<void> {
+    const { api, nodeName } = this.options;
+    this.lease = await renewNodeLease(api, this.clock, nodeName, this.nodeUid, this.lease);
   }
 
   /** Writes the Node status if it changed, or if the last write is `nodeStatusReportIntervalMs` old. */

@@ -213,24 +213,20 @@ const podsPath = '/api/v1/namespaces/default/pods';
 
 // Warm up both paths (JIT, sockets) before measuring: with fewer, the first rounds still paid for optimizing.
 const WARM = 2000;
-await ask(client, {
-  cmd: 'paced',
-  url,
-  method: 'POST',
-  paths: Array.from({ length: WARM }, () => podsPath),
-  bodies: Array.from({ length: WARM }, (_, i) => JSON.stringify(podBody(`warm-http-${i}`))),
-  perSecond: 2000,
-  concurrency: 64,
-});
-await ask(client, {
-  cmd: 'paced',
-  url: floor.url,
-  method: 'POST',
-  paths: Array.from({ length: WARM }, () => podsPath),
-  bodies: Array.from({ length: WARM }, (_, i) => JSON.stringify(podBody(`warm-floor-${i}`))),
-  perSecond: 2000,
-  concurrency: 64,
-});
+for (const [target, prefix] of [
+  [url, 'warm-http'],
+  [floor.url, 'warm-floor'],
+] as const) {
+  await ask(client, {
+    cmd: 'paced',
+    url: target,
+    method: 'POST',
+    paths: Array.from({ length: WARM }, () => podsPath),
+    bodies: Array.from({ length: WARM }, (_, i) => JSON.stringify(podBody(`${prefix}-${i}`))),
+    perSecond: 2000,
+    concurrency: 64,
+  });
+}
 await pacedInProcess(WARM, 2000, (i) => pods.create(realisticPod(`warm-api-${i}`)));
 
 // Creates over HTTP at 1,000/s, beside the same creates through the in-process Api at the same rate, and through
@@ -257,8 +253,7 @@ const createSides = await interleaved(
     floor: () => postStaged(floor.url, 'floor'),
   },
   async (round) => {
-    await ask(client, { cmd: 'stage', name: 'http', bodies: bodiesOf('http', round) });
-    await ask(client, { cmd: 'stage', name: 'floor', bodies: bodiesOf('floor', round) });
+    for (const name of ['http', 'floor']) await ask(client, { cmd: 'stage', name, bodies: bodiesOf(name, round) });
   },
 );
 const creates = { http: createSides.http!, api: createSides.api! };

@@ -135,13 +135,12 @@ export async function applyObject(r: RestRequest, s: RestServices): Promise<void
       }
       meta.name = r.info.name;
       if (r.type.namespaced) meta.namespace = r.info.namespace;
-      const created = await r.client.create(obj, { dryRun: write.dryRun, requester: r.user });
+      const created = await r.client.create(obj, { dryRun: write.dryRun, requester: r.user, fieldManager: manager });
       writeJson(r.res, 201, r.view.object(created));
       return;
     }
-    const updated = await r.client.rewrite(objectRef(r), { dryRun: write.dryRun, requester: r.user }, (stored) =>
-      run(stored),
-    );
+    const options = { dryRun: write.dryRun, requester: r.user, fieldManager: manager };
+    const updated = await r.client.rewrite(objectRef(r), options, (stored) => run(stored));
     writeJson(r.res, 200, r.view.object(updated));
   } catch (err) {
     if (!(err instanceof ApplyConflictAnswer)) throw err;

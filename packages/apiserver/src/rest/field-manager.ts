@@ -1,6 +1,6 @@
-import type { KubeObject } from '@flotilla/core';
+import type { FieldManager, KubeObject } from '@flotilla/core';
 import { recordUpdate } from '../patch/index.js';
-import type { RestRequest, RestServices } from './rest-request.js';
+import type { RestRequest } from './rest-request.js';
 
 /**
  * The field manager of a write: the `fieldManager` query parameter, else
@@ -15,28 +15,23 @@ export function fieldManagerOf(r: RestRequest): string {
 }
 
 /**
- * Records a non-apply write in `metadata.managedFields` (an `Update` entry
- * for the request's manager), so a later server-side apply that changes
- * those fields conflicts with it, as in Kubernetes.
+ * The managedFields an ApiServer keeps, in the Api it serves (see
+ * `Api.setFieldManager`): a non-apply write (create, update, patch, scale,
+ * and every in-process write) gets an `Update` entry for its manager, so a
+ * later server-side apply that changes those fields conflicts with it, as
+ * in Kubernetes. An apply sets its managedFields itself, which a write that
+ * sends them keeps (see `recordUpdate`).
  */
-export function recordWrite(
-  r: RestRequest,
-  s: RestServices,
-  live: KubeObject | undefined,
-  next: KubeObject,
-  subresource?: string,
-): KubeObject {
-  const recorded = recordUpdate(
-    live as Record<string, unknown> | undefined,
-    next as unknown as Record<string, unknown>,
-    {
-      manager: fieldManagerOf(r),
-      now: new Date(s.clock.now()),
-      subresource: subresource || undefined,
-    },
-  ) as unknown as KubeObject;
-  // A create that owns no field records nothing, as kube-apiserver leaves managedFields out then.
-  const meta = recorded.metadata as { managedFields?: unknown[] };
-  if (!live && meta.managedFields?.length === 0) delete meta.managedFields;
-  return recorded;
-}
+export const updateFieldManager: FieldManager = {
+  record(live, next, write) {
+    const recorded = recordUpdate(
+      live as Record<string, unknown> | undefined,
+      next as unknown as Record<string, unknown>,
+      write,
+    ) as unknown as KubeObject;
+    // A create that owns no field records nothing, as kube-apiserver leaves managedFields out then.
+    const meta = recorded.metadata as { managedFields?: unknown[] };
+    if (!live && meta.managedFields?.length === 0) delete meta.managedFields;
+    return recorded;
+  },
+};

@@ -1,10 +1,10 @@
-import { ConflictError, type KubeObject } from '@flotilla/core';
+import { ConflictError, type KubeObject, type RewriteOptions } from '@flotilla/core';
 import { HttpStatusError } from '../errors/http-status-error.js';
 import { writeJson } from '../server/respond.js';
 import { APPLY_PATCH_TYPE, applyObject } from './apply.js';
 import { parseJsonText, readBody } from './body.js';
 import { assertBodyShape } from './body-entries.js';
-import { recordWrite } from './field-manager.js';
+import { fieldManagerOf } from './field-manager.js';
 import { checkDuplicateFields } from './field-validation.js';
 import { writeQueryOf } from './query.js';
 import { objectRef, type RestRequest, type RestServices } from './rest-request.js';
@@ -37,7 +37,13 @@ export async function patchObject(r: RestRequest, s: RestServices): Promise<void
   const subresource = r.info.subresource === 'status' && r.type.statusSubresource ? 'status' : undefined;
   const target = { type: r.type, subresource: r.info.subresource };
   const ref = objectRef(r);
-  const patched = await r.client.rewrite(ref, { subresource, dryRun: write.dryRun, requester: r.user }, (stored) => {
+  const options: RewriteOptions = {
+    subresource,
+    dryRun: write.dryRun,
+    requester: r.user,
+    fieldManager: fieldManagerOf(r),
+  };
+  const patched = await r.client.rewrite(ref, options, (stored) => {
     const rv = stored.metadata.resourceVersion;
     const next = applier(stored, patch, target);
     if (next === null || typeof next !== 'object' || Array.isArray(next)) {
@@ -47,7 +53,7 @@ export async function patchObject(r: RestRequest, s: RestServices): Promise<void
     if (nextRv !== undefined && nextRv !== rv) {
       throw new ConflictError({ resource: r.type.plural, namespace: ref.namespace, name: ref.name });
     }
-    return recordWrite(r, s, stored, next as KubeObject, r.info.subresource);
+    return next as KubeObject;
   });
   writeJson(r.res, 200, r.view.object(patched));
 }

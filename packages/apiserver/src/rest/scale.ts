@@ -9,7 +9,7 @@ import { HttpStatusError } from '../errors/http-status-error.js';
 import { writeJson } from '../server/respond.js';
 import { readBody } from './body.js';
 import { assertBodyShape } from './body-entries.js';
-import { recordWrite } from './field-manager.js';
+import { fieldManagerOf } from './field-manager.js';
 import { contentTypeOf } from './patch.js';
 import { writeQueryOf } from './query.js';
 import { getStored, objectRef, type RestRequest, type RestServices } from './rest-request.js';
@@ -143,11 +143,15 @@ export async function serveScale(r: RestRequest, s: RestServices): Promise<void>
   } else {
     throw new HttpStatusError(405, 'MethodNotAllowed', `the scale subresource does not serve ${r.req.method}`);
   }
-  const options = { precondition, dryRun: write.dryRun, requester: r.user };
-  const updated = await r.client.rewrite(objectRef(r), options, (stored) => {
-    const replicas = change(scaleOf(stored, paths));
-    const next = withValueAt(stored, paths?.specReplicasPath ?? '.spec.replicas', replicas);
-    return recordWrite(r, s, stored, next, 'scale');
-  });
+  const options = {
+    precondition,
+    dryRun: write.dryRun,
+    requester: r.user,
+    fieldManager: fieldManagerOf(r),
+    managedSubresource: 'scale',
+  };
+  const updated = await r.client.rewrite(objectRef(r), options, (stored) =>
+    withValueAt(stored, paths?.specReplicasPath ?? '.spec.replicas', change(scaleOf(stored, paths))),
+  );
   writeJson(r.res, 200, scaleOf(updated, paths));
 }

@@ -7,7 +7,7 @@ import { writeEncodedJson, writeJson } from '../server/respond.js';
 import { parseJsonObject, readBody } from './body.js';
 import { assertBodyShape } from './body-entries.js';
 import { deleteRequestOf } from './delete-options.js';
-import { recordWrite } from './field-manager.js';
+import { fieldManagerOf } from './field-manager.js';
 import { checkDuplicateFields } from './field-validation.js';
 import { listQueryOf, writeQueryOf } from './query.js';
 import { adoptBody, getStored, objectRef, type RestRequest, type RestServices } from './rest-request.js';
@@ -41,8 +41,12 @@ export async function readObjectBody(r: RestRequest, s: RestServices): Promise<R
 /** `POST` to a collection: 201 with the created object (or what would be created, for `dryRun=All`). */
 export async function createObject(r: RestRequest, s: RestServices): Promise<void> {
   const write = writeQueryOf(r.query);
-  const obj = recordWrite(r, s, undefined, adoptBody(r, await readObjectBody(r, s), false));
-  const created = await r.client.create(obj, { dryRun: write.dryRun, requester: r.user });
+  const obj = adoptBody(r, await readObjectBody(r, s), false);
+  const created = await r.client.create(obj, {
+    dryRun: write.dryRun,
+    requester: r.user,
+    fieldManager: fieldManagerOf(r),
+  });
   writeEncodedJson(r.res, 201, objectText(r.view.object(created)));
 }
 
@@ -57,10 +61,9 @@ export async function updateObject(r: RestRequest, s: RestServices): Promise<voi
     subresource,
     dryRun: write.dryRun,
     requester: r.user,
+    fieldManager: fieldManagerOf(r),
   } as const;
-  const updated = await r.client.rewrite(objectRef(r), options, (stored) =>
-    recordWrite(r, s, stored, structuredClone(obj), r.info.subresource),
-  );
+  const updated = await r.client.rewrite(objectRef(r), options, () => structuredClone(obj));
   writeEncodedJson(r.res, 200, objectText(r.view.object(updated)));
 }
 

@@ -186,9 +186,14 @@ export class CustomResourceDefinitionClient extends ApiResourceClient<CustomReso
     super(ctx, type);
   }
 
-  override async insert(obj: KubeObject, dryRun: boolean, requester?: UserInfo): Promise<CustomResourceDefinition> {
+  override async insert(
+    obj: KubeObject,
+    dryRun: boolean,
+    requester?: UserInfo,
+    fieldManager?: string,
+  ): Promise<CustomResourceDefinition> {
     this.lifecycle.assertKindFree(obj as CustomResourceDefinition);
-    const stored = await super.insert(obj, dryRun, requester);
+    const stored = await super.insert(obj, dryRun, requester, fieldManager);
     if (!dryRun) this.lifecycle.observe(stored);
     return stored;
   }

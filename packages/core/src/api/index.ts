@@ -4,6 +4,7 @@ export * from './binding.js';
 export type * from './cluster-api.js';
 export * from './deletion.js';
 export * from './eviction.js';
+export * from './field-manager.js';
 export * from './merge-patch.js';
 export * from './namespace-lifecycle.js';
 export * from './priority-admission.js';

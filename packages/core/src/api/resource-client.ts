@@ -30,6 +30,7 @@ import { cutErrors } from '../validation/listed-errors.js';
 import { validateObjectMeta } from '../validation/object-meta.js';
 import type { AdmissionChain } from './admission.js';
 import { deletesOnUpdate, planDeletion } from './deletion.js';
+import type { FieldManager } from './field-manager.js';
 import { applyMergePatch } from './merge-patch.js';
 import type { NamespaceLifecycle } from './namespace-lifecycle.js';
 import { newObjectUid } from './object-uid.js';
@@ -63,6 +64,10 @@ export interface ApiContext {
   readonly inputLimits: WriteInputLimits;
   /** `creationTimestamp` values from `clock`. */
   readonly timestamps: TimestampSource;
+  /** Records managedFields once set (`Api.setFieldManager`); absent, nothing is recorded. */
+  fieldManager?: FieldManager;
+  /** The manager of writes that name none; absent, such writes are not recorded. */
+  defaultFieldManager?: string;
 }
 
 /**
@@ -102,6 +107,13 @@ export interface RewriteOptions {
   dryRun?: boolean;
   /** Who the write is made for; see `WriteOptions.requester`. */
   requester?: UserInfo;
+  /** Who owns the fields the write sets; see `WriteOptions.fieldManager`. */
+  fieldManager?: string;
+  /**
+   * The subresource the write's managedFields entry names when the request
+   * came through one the Api does not model (`scale`). Default: `subresource`.
+   */
+  managedSubresource?: string;
 }
 
 /** Kubernetes' alphabet for generated names: no vowels (no words), no look-alikes (0/o, 1/l). */
@@ -242,15 +254,16 @@ export class ApiResourceClient<T extends KubeObject = KubeObject> implements Res
     const next = this.adopt(obj, 'create');
     this.adopted.add(next);
     await this.ctx.namespaces.ready();
-    return this.insert(next, opts.dryRun ?? false, opts.requester);
+    return this.insert(next, opts.dryRun ?? false, opts.requester, opts.fieldManager);
   }
 
   /**
    * `create` without waiting for the namespace cache: the namespace
    * lifecycle calls it to create the initial namespaces while it starts.
    */
-  async insert(obj: KubeObject, dryRun: boolean, requester?: UserInfo): Promise<T> {
-    const next = this.adopted.delete(obj) ? obj : this.adopt(obj, 'create');
+  async insert(obj: KubeObject, dryRun: boolean, requester?: UserInfo, fieldManager?: string): Promise<T> {
+    const adopted = this.adopted.delete(obj) ? obj : this.adopt(obj, 'create');
+    const next = this.recordManaged(undefined, adopted, fieldManager, undefined);
     const meta = next.metadata;
     meta.uid = newObjectUid();
     meta.creationTimestamp = this.ctx.timestamps.now();
@@ -348,7 +361,12 @@ export class ApiResourceClient<T extends KubeObject = KubeObject> implements Res
       if (opts.precondition !== undefined && opts.precondition !== stored.metadata.resourceVersion) {
         throw new ConflictError(this.target(ref));
       }
-      const next = this.carryOver(build(cloneJson(stored)), stored, opts.subresource);
+      const next = this.recordManaged(
+        stored,
+        this.carryOver(build(cloneJson(stored)), stored, opts.subresource),
+        opts.fieldManager,
+        opts.managedSubresource ?? opts.subresource,
+      );
       if (opts.subresource === undefined) this.type.prepareForUpdate?.(next, stored);
       if (opts.subresource !== 'status') this.type.default?.(next);
       this.assertValid(next, stored, opts.subresource);
@@ -376,7 +394,7 @@ export class ApiResourceClient<T extends KubeObject = KubeObject> implements Res
     if (!meta.name) throw new BadRequestError(`${method} needs metadata.name`);
     if (this.type.namespaced && !meta.namespace) throw new BadRequestError(`${method} needs metadata.namespace`);
     const ref = { namespace: meta.namespace, name: meta.name };
-    const options = { precondition: meta.resourceVersion, subresource, dryRun: opts.dryRun, requester: opts.requester };
+    const options = { ...opts, precondition: meta.resourceVersion, subresource };
     return this.rewrite(ref, options, this.reusing(wanted, options.precondition === undefined));
   }
 
@@ -442,6 +460,23 @@ export class ApiResourceClient<T extends KubeObject = KubeObject> implements Res
         return merged;
       },
     );
+  }
+
+  /**
+   * `next` with its write recorded in managedFields, when the Api keeps them
+   * and the write has a manager (see `FieldManager`). A binding is not recorded: Kubernetes records the
+   * Binding object, not the Pod it changes.
+   */
+  private recordManaged(
+    live: KubeObject | undefined,
+    next: KubeObject,
+    fieldManager: string | undefined,
+    subresource: string | undefined,
+  ): KubeObject {
+    const manager = fieldManager ?? this.ctx.defaultFieldManager;
+    const recorder = this.ctx.fieldManager;
+    if (recorder === undefined || manager === undefined || subresource === 'binding') return next;
+    return recorder.record(live, next, { manager, now: new Date(this.ctx.clock.now()), subresource });
   }
 
   /**

@@ -60,6 +60,13 @@ export interface WriteOptions {
    * enclosing `runAsRequester` (`api.as(user)`), if any.
    */
   requester?: UserInfo;
+  /**
+   * Who owns the fields this write sets (Kubernetes' `fieldManager`),
+   * recorded in `metadata.managedFields` when the Api keeps them (see
+   * `FieldManager`). Default: the default manager given to
+   * `Api.setFieldManager`, if any; else the write is not recorded.
+   */
+  fieldManager?: string;
 }
 
 /**

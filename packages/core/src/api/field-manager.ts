@@ -1,0 +1,26 @@
+import type { KubeObject } from '../model/meta.js';
+
+/** One write, as a `FieldManager` records it. */
+export interface ManagedWrite {
+  /** Who wrote: the write's `fieldManager`, else the Api's default manager (see `Api.setFieldManager`). */
+  manager: string;
+  /** When, by the Api's clock. */
+  now: Date;
+  /** The subresource written through (`status`, `scale`), if any. */
+  subresource?: string;
+}
+
+/**
+ * Keeps `metadata.managedFields`: which manager set which fields, what
+ * server-side apply reads to find conflicts. An Api given one
+ * (`Api.setFieldManager`; an ApiServer gives its own) records with it every
+ * create and update that names a `fieldManager` (every write over HTTP
+ * does) and, when it was given a default manager, every other write too, as
+ * kube-apiserver records every write: a controller's write then owns its
+ * fields, and a later `kubectl apply --server-side` of them conflicts. Pod
+ * binding is not recorded (Kubernetes records the Binding, not the Pod).
+ */
+export interface FieldManager {
+  /** `next` with `write` recorded against `live` (absent for a create): `next` changed, or a new object. */
+  record(live: KubeObject | undefined, next: KubeObject, write: ManagedWrite): KubeObject;
+}

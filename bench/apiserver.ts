@@ -25,6 +25,11 @@
  * Latencies are measured by the client, open loop at a fixed rate. The
  * machine's load average at the start and the end stands beside them: on a
  * shared machine the wall-clock figures follow it.
+ *
+ * `BENCH_IN_PROCESS_FIELD_MANAGER=<name>` gives the server that
+ * `inProcessFieldManager`: the in-process side's writes then record
+ * managedFields as the HTTP side's do, as in Kubernetes, where every write
+ * passes the apiserver (the same Kubernetes work on both sides).
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { loadavg } from 'node:os';
@@ -47,6 +52,8 @@ const WATCH_EVENTS = Number(process.env.BENCH_WATCH_EVENTS ?? 2000);
 const here = dirname(fileURLToPath(import.meta.url));
 const wallNow = () => performance.timeOrigin + performance.now();
 const rows: BenchRow[] = [{ figure: 'Machine.loadAverage1mAtStart', value: loadavg()[0]!, unit: 'load' }];
+const inProcessFieldManager = process.env.BENCH_IN_PROCESS_FIELD_MANAGER || undefined;
+rows.push({ figure: 'InProcess.recordsManagedFields', value: inProcessFieldManager ? 1 : 0, unit: 'bool' });
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as (options?: { type: 'major' | 'minor' }) => void;
@@ -204,7 +211,7 @@ function podBody(name: string): Pod {
 
 const store = new MemoryStore({ historyLimit: 100_000 });
 const api = new Api({ store });
-const server = new ApiServer({ api });
+const server = new ApiServer({ api, inProcessFieldManager });
 const { url } = await server.listen({ port: 0 });
 const floor = await startBareHttpFloor(api);
 const client = await startClient();

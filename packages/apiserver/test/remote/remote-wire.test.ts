@@ -48,6 +48,11 @@ describe('RemoteApi on the wire: what it sends is what kubectl sends (KUBECTL-WI
       url: '/api/v1/namespaces/default/configmaps?fieldManager=flotilla',
       contentType: 'application/json',
     });
+    await cms.create(configMap('named'), { fieldManager: 'hpa', dryRun: true });
+    expect(sent()).toMatchObject({
+      method: 'POST',
+      url: '/api/v1/namespaces/default/configmaps?fieldManager=hpa&dryRun=All',
+    });
 
     await cms.patch('default', 'w', { data: { b: '2' } });
     expect(sent()).toMatchObject({

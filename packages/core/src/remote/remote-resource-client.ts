@@ -22,7 +22,7 @@ export interface RemoteClientContext extends WatchDeps {
   mapping(kind: string): Promise<RestMapping>;
   /** Where namespaced objects without `metadata.namespace` go: the kubeconfig context's namespace. */
   defaultNamespace: string;
-  /** The field manager named on every write. */
+  /** The field manager named on every write that names none (`WriteOptions.fieldManager`). */
   fieldManager: string;
 }
 
@@ -96,7 +96,7 @@ export class RemoteResourceClient<T extends KubeObject = KubeObject> implements 
     return this.send(m, {
       method: 'POST',
       path: collectionPath(m, ref.namespace),
-      query: this.writeQuery(opts.dryRun),
+      query: this.writeQuery(opts),
       body: this.typed(m, obj),
       target: this.target(m, ref),
       operation: 'create',
@@ -201,7 +201,7 @@ export class RemoteResourceClient<T extends KubeObject = KubeObject> implements 
     return this.scaleRequest(m, ref, {
       method: 'PUT',
       path: `${this.objectPath(m, ref)}/scale`,
-      query: this.writeQuery(opts.dryRun),
+      query: this.writeQuery(opts),
       body: { ...scale, apiVersion: 'autoscaling/v1', kind: 'Scale' },
       target: this.target(m, ref),
       operation: 'update',
@@ -233,7 +233,7 @@ export class RemoteResourceClient<T extends KubeObject = KubeObject> implements 
     return this.send(m, {
       method: 'PUT',
       path: `${this.objectPath(m, ref)}${subresource}`,
-      query: this.writeQuery(opts.dryRun),
+      query: this.writeQuery(opts),
       body: this.typed(m, obj),
       target: this.target(m, ref),
       operation: 'update',
@@ -279,8 +279,8 @@ export class RemoteResourceClient<T extends KubeObject = KubeObject> implements 
     return body as unknown as Scale;
   }
 
-  private writeQuery(dryRun: boolean | undefined): RequestSpec['query'] {
-    return { fieldManager: this.ctx.fieldManager, dryRun: dryRun ? 'All' : undefined };
+  private writeQuery(opts: WriteOptions): RequestSpec['query'] {
+    return { fieldManager: opts.fieldManager ?? this.ctx.fieldManager, dryRun: opts.dryRun ? 'All' : undefined };
   }
 
   /** The object with this client's `apiVersion`/`kind` when it has none; another kind is refused here, as in-process. */

@@ -1,6 +1,8 @@
-import type { FieldManager, KubeObject } from '@flotilla/core';
-import { recordUpdate } from '../patch/index.js';
+import type { FieldManager } from '@flotilla/core';
+import { managedFieldsAfterUpdate } from '../patch/apply/server-side-apply.js';
 import type { RestRequest } from './rest-request.js';
+
+type JsonObject = Record<string, unknown>;
 
 /**
  * The field manager of a write: the `fieldManager` query parameter, else
@@ -24,14 +26,14 @@ export function fieldManagerOf(r: RestRequest): string {
  */
 export const updateFieldManager: FieldManager = {
   record(live, next, write) {
-    const recorded = recordUpdate(
-      live as Record<string, unknown> | undefined,
-      next as unknown as Record<string, unknown>,
-      write,
-    ) as unknown as KubeObject;
+    // `next` is the write's own copy (see `FieldManager`): its entries are set in place.
+    const meta = next.metadata as { managedFields?: unknown[] };
+    const recorded =
+      managedFieldsAfterUpdate(live as JsonObject | undefined, next as unknown as JsonObject, write) ??
+      meta.managedFields;
     // A create that owns no field records nothing, as kube-apiserver leaves managedFields out then.
-    const meta = recorded.metadata as { managedFields?: unknown[] };
-    if (!live && meta.managedFields?.length === 0) delete meta.managedFields;
-    return recorded;
+    if (!live && recorded?.length === 0) delete meta.managedFields;
+    else if (recorded !== undefined) meta.managedFields = recorded;
+    return next;
   },
 };

@@ -21,6 +21,9 @@ export interface ManagedWrite {
  * binding is not recorded (Kubernetes records the Binding, not the Pod).
  */
 export interface FieldManager {
-  /** `next` with `write` recorded against `live` (absent for a create): `next` changed, or a new object. */
+  /**
+   * `next` with `write` recorded against `live` (absent for a create): `next` changed in place, or a new object.
+   * `next` is the write's own copy, which nothing else holds yet.
+   */
   record(live: KubeObject | undefined, next: KubeObject, write: ManagedWrite): KubeObject;
 }

@@ -11,6 +11,7 @@ import {
   BEFORE_FIRST_APPLY,
   decodeManagedFields,
   encodeManagedFields,
+  type ManagedFieldsEntry,
   type Manager,
   managedTime,
   sameManager,
@@ -183,14 +184,32 @@ const createdFields = new FieldsV1Cache();
 export function recordUpdate<T extends JsonObject>(
   live: JsonObject | undefined,
   updated: T,
-  { manager, now, subresource, schema: given }: RecordUpdateOptions,
+  options: RecordUpdateOptions,
 ): T {
+  const managedFields = managedFieldsAfterUpdate(live, updated, options);
+  if (managedFields === undefined) return updated;
+  const metadata = isJsonObject(updated.metadata) ? updated.metadata : {};
+  return { ...updated, metadata: { ...metadata, managedFields } };
+}
+
+/**
+ * The `metadata.managedFields` that `recordUpdate` gives `updated`, without
+ * copying it: `undefined` when the write's own are kept (it sent some that
+ * differ from the stored ones). A caller that owns `updated` sets them in
+ * place; copying a Pod and its metadata to set one member cost a create as
+ * much as recording its fields did.
+ */
+export function managedFieldsAfterUpdate(
+  live: JsonObject | undefined,
+  updated: JsonObject,
+  { manager, now, subresource, schema: given }: RecordUpdateOptions,
+): ManagedFieldsEntry[] | undefined {
   assertJsonDepth(withoutManagedFields(updated), undefined, 'object');
   const apiVersion = String(updated.apiVersion ?? '');
   const schema = given ?? builtinFieldSchema(apiVersion, String(updated.kind ?? ''));
   const sent = isJsonObject(updated.metadata) ? updated.metadata.managedFields : undefined;
   const stored = isJsonObject(live?.metadata) ? live.metadata.managedFields : undefined;
-  if (Array.isArray(sent) && !jsonEqual(sent, stored)) return updated;
+  if (Array.isArray(sent) && !jsonEqual(sent, stored)) return undefined;
 
   const skip = subresource === 'status' ? outsideStatus : unowned;
   const entry: Manager['entry'] = {
@@ -203,20 +222,18 @@ export function recordUpdate<T extends JsonObject>(
   // A create owns every field it sets: its one entry is written straight from the object.
   const created = live === undefined ? createdFields.fieldsOf(updated, schema, skip) : undefined;
   if (created !== undefined) {
-    const managedFields =
-      Object.keys(created).length > 0 ? [{ ...entry, fieldsType: 'FieldsV1', fieldsV1: created }] : [];
-    return { ...updated, metadata: { ...(isJsonObject(updated.metadata) ? updated.metadata : {}), managedFields } };
+    return Object.keys(created).length > 0 ? [{ ...entry, fieldsType: 'FieldsV1', fieldsV1: created }] : [];
   }
   const { fields: after, changed } = FieldSet.diff(live, updated, schema, skip);
   const removed = live ? FieldSet.of(live, schema, skip).difference(after) : new FieldSet();
   const managers = decodeManagedFields(stored);
   const previous = managers.find((m) => sameManager(m.entry, entry));
-  if (changed.size === 0 && removed.size === 0) return withManagedFields(updated, managers) as T;
+  if (changed.size === 0 && removed.size === 0) return encodeManagedFields(managers);
   const rest = managers
     .filter((m) => m !== previous)
     .map((m) => ({ ...m, fields: m.fields.difference(changed).difference(removed) }));
   const mine = previous ? previous.fields.difference(removed).union(changed) : changed;
-  return withManagedFields(updated, [{ entry, fields: mine }, ...rest]) as T;
+  return encodeManagedFields([{ entry, fields: mine }, ...rest]);
 }
 
 /** The managers of a stored object; one without any is credited to `before-first-apply`. */

@@ -63,7 +63,7 @@ export * from './openapi/index.js';
 export * from './patch/index.js';
 export { defaultServerLimits, type ServerLimits } from './protection/index.js';
 export * from './protobuf/index.js';
-export { type PatchApplier, PatchAppliers, type PatchTarget } from './rest/index.js';
+export { apiServerFieldManager, type PatchApplier, PatchAppliers, type PatchTarget } from './rest/index.js';
 export {
   ApiServer,
   type ApiServerOptions,

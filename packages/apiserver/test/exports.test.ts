@@ -28,6 +28,7 @@ describe('@flotilla/apiserver public surface', () => {
       'alwaysAllowAuthorizer',
       'anonymousAuthenticator',
       'anonymousUser',
+      'apiServerFieldManager',
       'applyJsonPatch',
       'applyStrategicMergePatch',
       'auditLevelOf',

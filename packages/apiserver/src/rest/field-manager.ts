@@ -22,9 +22,11 @@ export function fieldManagerOf(r: RestRequest): string {
  * and every in-process write) gets an `Update` entry for its manager, so a
  * later server-side apply that changes those fields conflicts with it, as
  * in Kubernetes. An apply sets its managedFields itself, which a write that
- * sends them keeps (see `recordUpdate`).
+ * sends them keeps (see `recordUpdate`). Give it to any other Api over the
+ * same store (one whose authorizer differs, say) so that writes through it
+ * are recorded the same way.
  */
-export const updateFieldManager: FieldManager = {
+export const apiServerFieldManager: FieldManager = {
   record(live, next, write) {
     // `next` is the write's own copy (see `FieldManager`): its entries are set in place.
     const meta = next.metadata as { managedFields?: unknown[] };

@@ -8,6 +8,7 @@ import {
   type Api,
   type Clock,
   type ComponentLifecycle,
+  type DefaultFieldManager,
   type Logger,
   type ServiceAccountTokenIssuer,
   silentLogger,
@@ -27,7 +28,7 @@ import { InFlightGate } from '../protection/in-flight-gate.js';
 import { RequestDeadlines } from '../protection/request-deadlines.js';
 import { defaultServerLimits, type ServerLimits } from '../protection/server-limits.js';
 import { ResourceIndex } from '../resources/resource-index.js';
-import { updateFieldManager } from '../rest/field-manager.js';
+import { apiServerFieldManager } from '../rest/field-manager.js';
 import { PatchAppliers } from '../rest/patch-appliers.js';
 import type { RestServices } from '../rest/rest-request.js';
 import { serviceAccountTokenAuthenticator } from '../service-account-token/token-authenticator.js';
@@ -128,11 +129,15 @@ export interface ApiServerOptions {
    * agents or your code, naming no `fieldManager`) are recorded under in
    * managedFields, as kube-apiserver records every write: a later
    * `kubectl apply --server-side` of a field such a write set then
-   * conflicts with it. Default: none, and only writes through this server
-   * (and in-process writes naming a `fieldManager`) are recorded, which
-   * keeps objects written in process half the size for their informers.
+   * conflicts with it. One name for all, or a function naming each write's
+   * manager after the user it was made for (`api.as(user)`), as Kubernetes
+   * names the program that sent it: `kube-controller-manager`, `kubelet`
+   * (see `DefaultFieldManager`). Default: none, and only writes through this
+   * server (and in-process writes naming a `fieldManager`) are recorded,
+   * which keeps objects written in process half the size for their
+   * informers.
    */
-  inProcessFieldManager?: string;
+  inProcessFieldManager?: DefaultFieldManager;
 }
 
 /**
@@ -185,7 +190,7 @@ export class ApiServer implements ComponentLifecycle {
     this.limits = { ...defaultServerLimits, ...options.limits };
     // Writes through the server carry their requester, so these hooks see who asked; the Api's trusted callers pass.
     if (options.authorizer) options.api.addAuthorizationAdmission(options.authorizer);
-    options.api.setFieldManager(updateFieldManager, options.inProcessFieldManager);
+    options.api.setFieldManager(apiServerFieldManager, options.inProcessFieldManager);
     this.index = new ResourceIndex(options.api, [horizontalPodAutoscalerV1]);
     this.rest = {
       api: options.api,

@@ -1,6 +1,6 @@
 import type { KubeObject } from '@flotilla/core';
 import { describe, expect, it } from 'vitest';
-import { updateFieldManager } from '../../src/rest/field-manager.js';
+import { apiServerFieldManager } from '../../src/rest/field-manager.js';
 
 /**
  * The FieldManager an ApiServer gives the Api it serves. The Api hands it the write's own copy, so it records in
@@ -20,7 +20,7 @@ function configMap(metadata: Record<string, unknown>, data?: Record<string, stri
 
 const managedFieldsOf = (obj: KubeObject) => (obj.metadata as { managedFields?: unknown[] }).managedFields;
 
-describe('updateFieldManager records into the object it is given', () => {
+describe('apiServerFieldManager records into the object it is given', () => {
   it.each([
     {
       name: 'a create that sets fields gets one Update entry for its manager',
@@ -56,16 +56,16 @@ describe('updateFieldManager records into the object it is given', () => {
       managedFields: [{ manager: 'mine', operation: 'Apply' }],
     },
   ])('$name', ({ live, next, managedFields }) => {
-    const recorded = updateFieldManager.record(live, next, write);
+    const recorded = apiServerFieldManager.record(live, next, write);
     expect(recorded).toBe(next);
     expect(managedFieldsOf(recorded)).toEqual(managedFields);
   });
 
   // Entries of one second are in kube-apiserver's order: by operation, time, then manager.
   it('an update keeps the other managers and adds its own entry for what it changed', () => {
-    const created = updateFieldManager.record(undefined, configMap({}, { a: '1' }), { manager: 'creator', now });
+    const created = apiServerFieldManager.record(undefined, configMap({}, { a: '1' }), { manager: 'creator', now });
     const next = configMap({ managedFields: managedFieldsOf(created) }, { a: '1', b: '2' });
-    const updated = updateFieldManager.record(created, next, write);
+    const updated = apiServerFieldManager.record(created, next, write);
     expect(updated).toBe(next);
     expect(managedFieldsOf(updated)).toEqual([
       expect.objectContaining({ manager: 'creator', fieldsV1: { 'f:data': { 'f:a': {} } } }),

@@ -20,7 +20,7 @@ import { AdmissionChain } from './admission.js';
 import { bindPod, type PodBindingTarget } from './binding.js';
 import { CustomResourceDefinitionClient, CustomResourceLifecycle } from './custom-resource-definitions.js';
 import { type EvictionOptions, evictPod } from './eviction.js';
-import type { FieldManager } from './field-manager.js';
+import type { DefaultFieldManager, FieldManager } from './field-manager.js';
 import { NamespaceLifecycle } from './namespace-lifecycle.js';
 import { priorityAdmission } from './priority-admission.js';
 import { type ApiContext, ApiResourceClient, TimestampSource } from './resource-client.js';
@@ -170,10 +170,11 @@ export class Api {
   /**
    * Keeps managedFields from now on (see `FieldManager`): every create and
    * update naming a `fieldManager` is recorded with `fieldManager`, and with
-   * a `defaultManager`, every other write too, under that name. An ApiServer
-   * sets its own; a later call replaces an earlier one.
+   * a `defaultManager`, every other write too, under the name it gives (see
+   * `DefaultFieldManager`). An ApiServer sets its own; a later call replaces
+   * an earlier one.
    */
-  setFieldManager(fieldManager: FieldManager, defaultManager?: string): void {
+  setFieldManager(fieldManager: FieldManager, defaultManager?: DefaultFieldManager): void {
     this.context.fieldManager = fieldManager;
     this.context.defaultFieldManager = defaultManager;
   }

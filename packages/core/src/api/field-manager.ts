@@ -1,3 +1,4 @@
+import type { UserInfo } from '../authz/types.js';
 import type { KubeObject } from '../model/meta.js';
 
 /** One write, as a `FieldManager` records it. */
@@ -27,3 +28,15 @@ export interface FieldManager {
    */
   record(live: KubeObject | undefined, next: KubeObject, write: ManagedWrite): KubeObject;
 }
+
+/**
+ * The manager of a write that names none (see `Api.setFieldManager`): one
+ * name for every such write, or a name chosen by who made it (the write's
+ * `requester`, else the user of the enclosing `api.as(user)`; `undefined`
+ * for the Api's own trusted callers). Kubernetes names a write's manager
+ * after the program that sent it (`kube-controller-manager`, `kubelet`,
+ * `kube-scheduler`), and components here act as their own users, so the
+ * user tells the program. A function answering `undefined` leaves that write
+ * unrecorded.
+ */
+export type DefaultFieldManager = string | ((requester: UserInfo | undefined) => string | undefined);

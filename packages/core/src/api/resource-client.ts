@@ -30,7 +30,7 @@ import { cutErrors } from '../validation/listed-errors.js';
 import { validateObjectMeta } from '../validation/object-meta.js';
 import type { AdmissionChain } from './admission.js';
 import { deletesOnUpdate, planDeletion } from './deletion.js';
-import type { FieldManager } from './field-manager.js';
+import type { DefaultFieldManager, FieldManager } from './field-manager.js';
 import { applyMergePatch } from './merge-patch.js';
 import type { NamespaceLifecycle } from './namespace-lifecycle.js';
 import { newObjectUid } from './object-uid.js';
@@ -67,7 +67,7 @@ export interface ApiContext {
   /** Records managedFields once set (`Api.setFieldManager`); absent, nothing is recorded. */
   fieldManager?: FieldManager;
   /** The manager of writes that name none; absent, such writes are not recorded. */
-  defaultFieldManager?: string;
+  defaultFieldManager?: DefaultFieldManager;
 }
 
 /**
@@ -263,7 +263,7 @@ export class ApiResourceClient<T extends KubeObject = KubeObject> implements Res
    */
   async insert(obj: KubeObject, dryRun: boolean, requester?: UserInfo, fieldManager?: string): Promise<T> {
     const adopted = this.adopted.delete(obj) ? obj : this.adopt(obj, 'create');
-    const next = this.recordManaged(undefined, adopted, fieldManager, undefined);
+    const next = this.recordManaged(undefined, adopted, fieldManager, undefined, requester);
     const meta = next.metadata;
     meta.uid = newObjectUid();
     meta.creationTimestamp = this.ctx.timestamps.now();
@@ -366,6 +366,7 @@ export class ApiResourceClient<T extends KubeObject = KubeObject> implements Res
         this.carryOver(build(cloneJson(stored)), stored, opts.subresource),
         opts.fieldManager,
         opts.managedSubresource ?? opts.subresource,
+        opts.requester,
       );
       if (opts.subresource === undefined) this.type.prepareForUpdate?.(next, stored);
       if (opts.subresource !== 'status') this.type.default?.(next);
@@ -472,10 +473,14 @@ export class ApiResourceClient<T extends KubeObject = KubeObject> implements Res
     next: KubeObject,
     fieldManager: string | undefined,
     subresource: string | undefined,
+    requester: UserInfo | undefined,
   ): KubeObject {
-    const manager = fieldManager ?? this.ctx.defaultFieldManager;
     const recorder = this.ctx.fieldManager;
-    if (recorder === undefined || manager === undefined || subresource === 'binding') return next;
+    if (recorder === undefined || subresource === 'binding') return next;
+    const byDefault = this.ctx.defaultFieldManager;
+    const manager =
+      fieldManager ?? (typeof byDefault === 'function' ? byDefault(requester ?? currentRequester()) : byDefault);
+    if (manager === undefined) return next;
     return recorder.record(live, next, { manager, now: new Date(this.ctx.clock.now()), subresource });
   }
 

@@ -4,7 +4,9 @@ import {
   type AuthorizedApi,
   AuthorizerChain,
   type ClusterApi,
+  type DefaultFieldManager,
   ensureBootstrapRbac,
+  type FieldManager,
   type Identity,
   InformerFactory,
   NODE_USER_PREFIX,
@@ -12,6 +14,7 @@ import {
   NodeAuthorizer,
   type Pod,
   RbacAuthorizer,
+  type UserInfo,
 } from '@flotilla/core';
 
 /** How the cluster authorizes its components' calls, as kube-apiserver's `--authorization-mode`. */
@@ -59,6 +62,28 @@ export const componentIdentities = {
   node: (name: string): Identity => ({ user: `${NODE_USER_PREFIX}${name}`, groups: [NODES_GROUP] }),
 };
 
+const controllerAccountUsers = new Set(
+  Object.values(controllerServiceAccounts).map((account) => componentIdentities.controller(account).user),
+);
+
+/**
+ * The field manager Kubernetes records a component's write under: the
+ * program that sent it (`kube-controller-manager`, `kubelet`,
+ * `kube-scheduler`, `kube-proxy`), told here by the user the component acts
+ * as. Writes of the cluster's trusted callers (the walkthrough, the service
+ * controller) and of anyone else are `flotilla`'s.
+ */
+export const componentFieldManager = (requester: UserInfo | undefined): string => {
+  const user = requester?.username ?? '';
+  if (user === componentIdentities.controllerManager.user || controllerAccountUsers.has(user)) {
+    return 'kube-controller-manager';
+  }
+  if (user.startsWith(NODE_USER_PREFIX)) return 'kubelet';
+  if (user === componentIdentities.scheduler.user) return 'kube-scheduler';
+  if (user === componentIdentities.proxy.user) return 'kube-proxy';
+  return 'flotilla';
+};
+
 /**
  * Hands each component a view of the cluster's Api acting for its own
  * identity. With `RBAC`, the views go through a Node + RBAC chain (as
@@ -92,6 +117,15 @@ export class ClusterAuthorization {
       serviceAccountTokens: api.serviceAccountTokens,
     });
     return new ClusterAuthorization(guarded, abort);
+  }
+
+  /**
+   * Records managedFields in the Api the components write through (see
+   * `Api.setFieldManager`): with RBAC it is an Api of its own over the
+   * cluster's store, which the trusted Api's recorder does not reach.
+   */
+  setFieldManager(fieldManager: FieldManager, defaultManager: DefaultFieldManager): void {
+    this.guarded.setFieldManager(fieldManager, defaultManager);
   }
 
   /** The Api as `identity` sees it: every call authorized by the cluster's chain. */

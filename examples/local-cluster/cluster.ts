@@ -1,4 +1,5 @@
 import { setMaxListeners } from 'node:events';
+import { apiServerFieldManager } from '@flotilla/apiserver';
 import {
   type ControllerRegistration,
   controllerRegistrations,
@@ -32,7 +33,12 @@ import {
 import type { ContainerRuntime } from '@flotilla/runtime';
 import { Scheduler } from '@flotilla/scheduler';
 import type { Registry } from 'prom-client';
-import { type AuthorizationMode, ClusterAuthorization, componentIdentities } from './authorization.js';
+import {
+  type AuthorizationMode,
+  ClusterAuthorization,
+  componentFieldManager,
+  componentIdentities,
+} from './authorization.js';
 import { type NodeTimings, SimulatedNode } from './simulated-node.js';
 
 /** The cluster's clocks of failure detection: short, so the demo takes seconds instead of minutes. */
@@ -212,7 +218,11 @@ export class LocalCluster {
     // The cluster key pair: the Api (and so its ApiServer) issues TokenRequest tokens that pods' projected volumes mount.
     const serviceAccountTokens = new ServiceAccountTokenIssuer({ key: await generateServiceAccountSigningKey() });
     const api = new Api({ store: config.store, clock, serviceAccountTokens });
+    // Every write is recorded in managedFields under the program Kubernetes would name (`componentFieldManager`),
+    // as kube-apiserver records every write: kubectl then shows who set what, and applies conflict as there.
+    api.setFieldManager(apiServerFieldManager, componentFieldManager);
     const authorization = await ClusterAuthorization.start(api, config.authorization ?? 'RBAC');
+    authorization.setFieldManager(apiServerFieldManager, componentFieldManager);
     const manager = new Manager({
       api: authorization.as(componentIdentities.controllerManager),
       clock,

@@ -96,6 +96,23 @@ describe('the local cluster, end to end (three simulated nodes, real clock, ever
     expect(job.status?.succeeded).toBe(4);
   }, 40_000);
 
+  // As kube-apiserver records every write: the program Kubernetes would name, from the user each component acts as.
+  it('records who set what in managedFields, under the names Kubernetes gives its components', async () => {
+    const managers = async (kind: string, namespace: string, name: string) => {
+      const obj = await cluster.api.resource(kind).get(namespace, name);
+      const entries = (obj.metadata as { managedFields?: { manager: string; subresource?: string }[] }).managedFields;
+      return (entries ?? []).map((e) => (e.subresource ? `${e.manager}/${e.subresource}` : e.manager)).sort();
+    };
+    const pod = livePods(ctx, 'app=web').find(podReady)!;
+    expect(await managers('Deployment', 'default', 'web')).toEqual(
+      expect.arrayContaining(['flotilla', 'kube-controller-manager/status']),
+    );
+    expect(await managers('Pod', 'default', pod.metadata.name)).toEqual(
+      expect.arrayContaining(['kube-controller-manager', 'kubelet/status']),
+    );
+    expect(await managers('Node', '', 'node-1')).toEqual(expect.arrayContaining(['kubelet/status']));
+  });
+
   it('keeps the service answering through the userspace proxy during a rolling update: zero failed requests', async () => {
     const address = await waitFor(
       clock,

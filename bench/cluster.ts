@@ -56,6 +56,9 @@ async function deploymentRun(): Promise<BenchRow[]> {
     logger: silentLogger(),
     clock,
     loopbackNet: 3,
+    // Throughput of the components themselves, as in earlier runs; recording managedFields costs what
+    // docs/benchmarks.md records (tenth session).
+    managedFields: false,
     // Kubernetes' own reporting periods: the benchmark measures pod throughput, not failure detection.
     timings: {
       nodeStatusIntervalMs: 60_000,

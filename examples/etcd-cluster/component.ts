@@ -22,11 +22,15 @@ import { runScheduler } from './roles/scheduler.js';
  * counterparts default to (`--kube-api-qps` / `--kube-api-burst`; the
  * kubelet's `kubeAPIQPS` / `kubeAPIBurst`).
  */
-const clientRoles: Record<string, { run: (ctx: RoleContext) => Promise<void>; qps: number; burst: number }> = {
-  'controller-manager': { run: runControllerManager, qps: 20, burst: 30 },
-  scheduler: { run: runScheduler, qps: 50, burst: 100 },
-  'node-agent': { run: runNodeAgent, qps: 50, burst: 100 },
-  proxier: { run: runProxier, qps: 5, burst: 10 },
+/** Each client role, its request budget, and the field manager Kubernetes' own program of that role writes as. */
+const clientRoles: Record<
+  string,
+  { run: (ctx: RoleContext) => Promise<void>; qps: number; burst: number; fieldManager: string }
+> = {
+  'controller-manager': { run: runControllerManager, qps: 20, burst: 30, fieldManager: 'kube-controller-manager' },
+  scheduler: { run: runScheduler, qps: 50, burst: 100, fieldManager: 'kube-scheduler' },
+  'node-agent': { run: runNodeAgent, qps: 50, burst: 100, fieldManager: 'kubelet' },
+  proxier: { run: runProxier, qps: 5, burst: 10, fieldManager: 'kube-proxy' },
 };
 
 const usage = `usage: component.ts apiserver --name NAME --etcd URL[,URL...] --pki DIR
@@ -69,7 +73,8 @@ async function run(): Promise<void> {
   const client = clientRoles[role];
   if (!client || !values.kubeconfig) throw new Error(usage);
   // The server, CA and bearer token all come from this component's own kubeconfig.
-  const api = new RemoteApi({ kubeconfig: values.kubeconfig, clock: ctx.clock, qps: client.qps, burst: client.burst });
+  const { qps, burst, fieldManager } = client;
+  const api = new RemoteApi({ kubeconfig: values.kubeconfig, clock: ctx.clock, qps, burst, fieldManager });
   try {
     await client.run({ ...ctx, api });
   } finally {

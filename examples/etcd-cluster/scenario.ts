@@ -1,4 +1,4 @@
-import type { Deployment, Lease, Pod, RemoteApi, Service } from '@flotilla/core';
+import type { Deployment, KubeObject, Lease, Pod, RemoteApi, Service } from '@flotilla/core';
 import { EtcdCluster } from './cluster.js';
 import type { ComponentEvent } from './roles/role-context.js';
 
@@ -15,6 +15,8 @@ export interface ScenarioResult {
   imagesAfter: string[];
   /** Nodes the pods ran on after the rollout. */
   nodesAfter: string[];
+  /** Who set the new pods' fields, as their managedFields say: `manager`, with `/subresource` when written through one. */
+  managersAfter: string[];
   /** Endpoints of the demo service in the proxier's data plane after the rollout, and which data plane. */
   proxiedEndpoints: number;
   proxyMode: string;
@@ -22,6 +24,12 @@ export interface ScenarioResult {
   refusals: Record<string, string>;
   /** Seconds from the kills until the rollout had completed. */
   convergedAfterSeconds: number;
+}
+
+/** The managers in an object's managedFields, each with the subresource it wrote through. */
+function managersOf(obj: KubeObject): string[] {
+  const entries = (obj.metadata as { managedFields?: { manager: string; subresource?: string }[] }).managedFields;
+  return (entries ?? []).map((e) => (e.subresource ? `${e.manager}/${e.subresource}` : e.manager));
 }
 
 /** Where the scenario narrates. */
@@ -234,6 +242,7 @@ export async function runScenario(say: Narrator): Promise<ScenarioResult> {
       readyAfter: after.length,
       imagesAfter: [...new Set(after.flatMap((p) => p.spec.containers.map((c) => c.image ?? '')))],
       nodesAfter,
+      managersAfter: [...new Set(after.flatMap(managersOf))].sort(),
       proxiedEndpoints: rules.endpoints[SERVICE_PORT] ?? 0,
       proxyMode: rules.mode,
       refusals,

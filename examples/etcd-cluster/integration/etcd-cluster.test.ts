@@ -18,6 +18,8 @@ describe('the etcd-cluster example, end to end', () => {
       expect(result.readyAfter).toBe(3);
       expect(result.imagesAfter).toEqual(['demo:v2']);
       expect(result.nodesAfter.every((n) => n === 'node-1' || n === 'node-2')).toBe(true);
+      // Each process names its writes as Kubernetes' program of its role does.
+      expect(result.managersAfter).toEqual(['kube-controller-manager', 'kubelet/status']);
       expect(result).toMatchObject({ proxiedEndpoints: 3, proxyMode: 'iptables' });
       expect(result.refusals).toEqual({
         'scheduler creates a Deployment': expect.stringMatching(

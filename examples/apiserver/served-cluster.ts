@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApiServer, generateServingCertificate, type ServingInfo, writeKubeconfig } from '@flotilla/apiserver';
 import { type Logger, MemoryStore, RemoteApi, silentLogger } from '@flotilla/core';
-import { componentFieldManager } from '../local-cluster/authorization.js';
 import { LocalCluster } from '../local-cluster/cluster.js';
 import { type DockerNodes, dockerNodes } from '../local-cluster/docker-nodes.js';
 import { ServedPodMetrics } from './served-pod-metrics.js';
@@ -69,13 +68,7 @@ export async function serveLocalCluster(options: ServedClusterOptions = {}): Pro
   // One certificate for the cluster's life, so a restarted server is trusted by the same kubeconfig.
   const tls = options.tls ? await generateServingCertificate() : false;
   const listen = async (port: number) => {
-    const server = new ApiServer({
-      api: cluster.api,
-      logger,
-      kubeletClient: cluster.kubeletClient,
-      // The cluster's own recording of in-process writes (see `LocalCluster.start`), which the server keeps.
-      inProcessFieldManager: componentFieldManager,
-    });
+    const server = new ApiServer({ api: cluster.api, logger, kubeletClient: cluster.kubeletClient });
     return { server, info: await server.listen({ port, tls }) };
   };
   const first = await listen(options.port ?? 0);

@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import { ApiServer, type KubeletClientOptions, type ServingInfo, writeKubeconfig } from '@flotilla/apiserver';
 import type { Api, Logger } from '@flotilla/core';
 import type { DashboardServer } from '@flotilla/dashboard';
-import { componentFieldManager } from './authorization.js';
 import { startDashboard } from './dashboard.js';
 
 /** The cluster's Api served over HTTP on loopback, and the kubeconfig that points at it. */
@@ -25,8 +24,7 @@ export const kubeconfigPath = join(tmpdir(), 'flotilla-kubeconfig');
  * `kubectl logs`, `exec`, `port-forward` and `top` reach the node agents.
  */
 export async function serveApi(api: Api, logger: Logger, kubeletClient?: KubeletClientOptions): Promise<ServedApi> {
-  // The cluster's own recording of in-process writes (see `LocalCluster.start`), which the server keeps.
-  const server = new ApiServer({ api, logger, kubeletClient, inProcessFieldManager: componentFieldManager });
+  const server = new ApiServer({ api, logger, kubeletClient });
   const info = await server.listen({ host: '127.0.0.1', port: 0 });
   await writeKubeconfig(kubeconfigPath, { server: info, insecureSkipTlsVerify: true });
   return { server, info, kubeconfig: kubeconfigPath, dashboard: await startDashboard(info.url) };

@@ -132,10 +132,10 @@ export interface ApiServerOptions {
    * conflicts with it. One name for all, or a function naming each write's
    * manager after the user it was made for (`api.as(user)`), as Kubernetes
    * names the program that sent it: `kube-controller-manager`, `kubelet`
-   * (see `DefaultFieldManager`). Default: none, and only writes through this
-   * server (and in-process writes naming a `fieldManager`) are recorded,
-   * which keeps objects written in process half the size for their
-   * informers.
+   * (see `DefaultFieldManager`). Default: the one the Api was given
+   * (`api.setFieldManager`), else none, and only writes through this server
+   * (and in-process writes naming a `fieldManager`) are recorded, which
+   * keeps objects written in process half the size for their informers.
    */
   inProcessFieldManager?: DefaultFieldManager;
 }

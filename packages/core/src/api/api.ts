@@ -171,12 +171,13 @@ export class Api {
    * Keeps managedFields from now on (see `FieldManager`): every create and
    * update naming a `fieldManager` is recorded with `fieldManager`, and with
    * a `defaultManager`, every other write too, under the name it gives (see
-   * `DefaultFieldManager`). An ApiServer sets its own; a later call replaces
-   * an earlier one.
+   * `DefaultFieldManager`). An ApiServer sets its own recorder; a later call
+   * replaces the recorder, and the default manager only when it gives one,
+   * so a server started over an Api keeps the default its owner chose.
    */
   setFieldManager(fieldManager: FieldManager, defaultManager?: DefaultFieldManager): void {
     this.context.fieldManager = fieldManager;
-    this.context.defaultFieldManager = defaultManager;
+    if (defaultManager !== undefined) this.context.defaultFieldManager = defaultManager;
   }
 
   /**

@@ -78,4 +78,13 @@ describe('the manager a write is recorded under', () => {
     expect(recordedOf(written)).toBe(recorded);
     await api.close();
   });
+
+  // An ApiServer started over the Api sets its recorder without naming a default: the owner's default stays.
+  it('a later call naming no default keeps the one given before', async () => {
+    const api = new Api({ store: new MemoryStore() });
+    api.setFieldManager(annotatingRecorder, byProgram);
+    api.setFieldManager(annotatingRecorder);
+    expect(recordedOf(await asNode(api, configMap('settings')))).toBe('kubelet');
+    await api.close();
+  });
 });

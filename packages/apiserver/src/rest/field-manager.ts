@@ -30,12 +30,10 @@ export const apiServerFieldManager: FieldManager = {
   record(live, next, write) {
     // `next` is the write's own copy (see `FieldManager`): its entries are set in place.
     const meta = next.metadata as { managedFields?: unknown[] };
-    const recorded =
-      managedFieldsAfterUpdate(live as JsonObject | undefined, next as unknown as JsonObject, write) ??
-      meta.managedFields;
+    const recorded = managedFieldsAfterUpdate(live as JsonObject | undefined, next as unknown as JsonObject, write);
+    if (recorded !== undefined) meta.managedFields = recorded;
     // A create that owns no field records nothing, as kube-apiserver leaves managedFields out then.
-    if (!live && recorded?.length === 0) delete meta.managedFields;
-    else if (recorded !== undefined) meta.managedFields = recorded;
+    if (!live && meta.managedFields?.length === 0) delete meta.managedFields;
     return next;
   },
 };

@@ -11,14 +11,19 @@
  * bare `node:http` server in this process that reads the body, parses it,
  * makes the same Api create and answers its JSON, and nothing more
  * (bench/apiserver-sections/bare-http-floor.ts); the ApiServer's cost is
- * also given as a ratio to it. The sides run in rotating rounds (with two
- * sides, HTTP first in even rounds and the Api first in odd ones), so that a
- * burst of other work on a shared machine falls on every side alike. Each side of a round starts after a
- * full garbage collection, off the clock, and ends with a minor one on its
- * clock: each pays for collecting its own garbage, none for the other's
- * (a full collection that one side's garbage started used to land in either
- * side's round). Both sides
- * write into the one store, which keeps what either creates. The figure is
+ * also given as a ratio to it. Under that floor stands a lower one: the same
+ * JSON, create and answer with HTTP/1.1 read and written by hand on a raw
+ * socket (bench/apiserver-sections/raw-socket-floor.ts), the least any HTTP
+ * face on this runtime can cost, whatever server it uses.
+ *
+ * The sides run in rotating rounds (with two sides, HTTP first in even
+ * rounds and the Api first in odd ones), so that a burst of other work on a
+ * shared machine falls on every side alike. Each side of a round starts
+ * after a full garbage collection, off the clock, and ends with a minor one
+ * on its clock: each pays for collecting its own garbage, none for the
+ * other's (a full collection that one side's garbage started used to land in
+ * either side's round). All sides write into the one store, which keeps what
+ * any creates. The figure is
  * the median of the rounds' CPU per operation on each side, their ratio;
  * the spread of the rounds (their quartiles and range, and the rounds' own
  * ratios) stands beside it, and the pooled ratio too.
@@ -42,6 +47,7 @@ import { ApiServer } from '../packages/apiserver/src/index.js';
 import { Api, MemoryStore, type Pod } from '../packages/core/src/index.js';
 import { startBareHttpFloor } from './apiserver-sections/bare-http-floor.js';
 import type { ClientAnswer, ClientCommand } from './apiserver-sections/http-client.js';
+import { startRawSocketFloor } from './apiserver-sections/raw-socket-floor.js';
 import { realisticPod } from './fixtures/realistic-pod.js';
 import { type BenchRow, percentile, report } from './report.js';
 
@@ -106,8 +112,11 @@ interface Side {
   roundsUs: number[];
 }
 
-/** The sides of a comparison: HTTP through the ApiServer, the in-process Api and, for creates, the bare HTTP floor. */
-type SideName = 'http' | 'api' | 'floor';
+/**
+ * The sides of a comparison: HTTP through the ApiServer, the in-process Api and, for creates, the bare HTTP
+ * floor and the raw socket floor.
+ */
+type SideName = 'http' | 'api' | 'floor' | 'raw';
 
 /**
  * Runs `rounds` rounds of every side, rotating which side goes first (with
@@ -142,7 +151,8 @@ async function interleaved(
 /**
  * The rows of one comparison's CPU: the median round's CPU per operation on each side and their ratio (the
  * figure), each side's quartiles and range over the rounds, the rounds' own ratios, and the pooled ratio; with a
- * floor side, its CPU per operation and the ratios HTTP / floor and floor / in-process beside them.
+ * floor side (the bare HTTP one, the raw socket one), its CPU per operation and the ratios HTTP / floor and
+ * floor / in-process beside them.
  */
 function costRows(
   name: string,
@@ -172,13 +182,17 @@ function costRows(
     ...spread(`${name}Http.costRatioRound`, ratios, 'ratio'),
     { figure: `${name}Http.costRatioPooled`, value: httpSide.cpuUs / apiSide.cpuUs, unit: 'ratio' },
   ];
-  if (compared.floor) {
-    const floor = perOp(compared.floor);
+  for (const [side, floorName] of [
+    ['floor', 'BareHttp'],
+    ['raw', 'RawSocket'],
+  ] as const) {
+    if (!compared[side]) continue;
+    const floor = perOp(compared[side]);
     rows.push(
-      { figure: `${name}BareHttp.serverCpuUs`, value: percentile(floor, 50), unit: 'us/op' },
-      ...spread(`${name}BareHttp.serverCpuUsRound`, floor, 'us/op'),
-      { figure: `${name}BareHttp.costRatio`, value: percentile(floor, 50) / percentile(api, 50), unit: 'ratio' },
-      { figure: `${name}Http.vsBareHttp`, value: percentile(http, 50) / percentile(floor, 50), unit: 'ratio' },
+      { figure: `${name}${floorName}.serverCpuUs`, value: percentile(floor, 50), unit: 'us/op' },
+      ...spread(`${name}${floorName}.serverCpuUsRound`, floor, 'us/op'),
+      { figure: `${name}${floorName}.costRatio`, value: percentile(floor, 50) / percentile(api, 50), unit: 'ratio' },
+      { figure: `${name}Http.vs${floorName}`, value: percentile(http, 50) / percentile(floor, 50), unit: 'ratio' },
     );
   }
   return rows;
@@ -214,6 +228,7 @@ const api = new Api({ store });
 const server = new ApiServer({ api, inProcessFieldManager });
 const { url } = await server.listen({ port: 0 });
 const floor = await startBareHttpFloor(api);
+const rawFloor = await startRawSocketFloor(api);
 const client = await startClient();
 const pods = api.resource('Pod');
 const podsPath = '/api/v1/namespaces/default/pods';
@@ -223,6 +238,7 @@ const WARM = 2000;
 for (const [target, prefix] of [
   [url, 'warm-http'],
   [floor.url, 'warm-floor'],
+  [rawFloor.url, 'warm-raw'],
 ] as const) {
   await ask(client, {
     cmd: 'paced',
@@ -237,7 +253,8 @@ for (const [target, prefix] of [
 await pacedInProcess(WARM, 2000, (i) => pods.create(realisticPod(`warm-api-${i}`)));
 
 // Creates over HTTP at 1,000/s, beside the same creates through the in-process Api at the same rate, and through
-// the bare HTTP floor (Node's HTTP server, JSON and the same Api create, nothing of Kubernetes' protocol).
+// the bare HTTP floor (Node's HTTP server, JSON and the same Api create, nothing of Kubernetes' protocol), and
+// through the raw socket floor (the same without Node's HTTP server).
 const ROUNDS = 20;
 const perRound = CREATES / ROUNDS;
 const bodiesOf = (prefix: string, round: number) =>
@@ -258,9 +275,11 @@ const createSides = await interleaved(
     http: () => postStaged(url, 'http'),
     api: (round) => pacedInProcess(perRound, RATE, (i) => pods.create(realisticPod(`api-${round * perRound + i}`))),
     floor: () => postStaged(floor.url, 'floor'),
+    raw: () => postStaged(rawFloor.url, 'raw'),
   },
   async (round) => {
-    for (const name of ['http', 'floor']) await ask(client, { cmd: 'stage', name, bodies: bodiesOf(name, round) });
+    for (const name of ['http', 'floor', 'raw'])
+      await ask(client, { cmd: 'stage', name, bodies: bodiesOf(name, round) });
   },
 );
 const creates = { http: createSides.http!, api: createSides.api! };
@@ -277,6 +296,7 @@ rows.push(
   { figure: 'CreateHttp.p99VsTarget', value: httpP99 / 50, unit: 'ratio', target: '<= 1' },
   { figure: 'CreateHttp.failures', value: creates.http.failures, unit: 'count', target: '0' },
   { figure: 'CreateBareHttp.failures', value: createSides.floor!.failures, unit: 'count', target: '0' },
+  { figure: 'CreateRawSocket.failures', value: createSides.raw!.failures, unit: 'count', target: '0' },
   { figure: 'CreateInProcess.p50Ms', value: percentile(creates.api.latencies, 50), unit: 'ms' },
   { figure: 'CreateInProcess.p99Ms', value: percentile(creates.api.latencies, 99), unit: 'ms' },
   ...costRows('Create', createSides, perRound, '<= 3'),
@@ -374,6 +394,7 @@ rows.push(
 client.send({ cmd: 'exit' });
 await server.stop();
 await floor.close();
+await rawFloor.close();
 await api.close();
 await store.close();
 rows.push({ figure: 'Machine.loadAverage1mAtEnd', value: loadavg()[0]!, unit: 'load' });

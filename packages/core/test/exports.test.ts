@@ -99,6 +99,7 @@ describe('@flotilla/core public surface', () => {
       'TooManyRequestsError',
       'UnknownOutcomeError',
       'WorkQueue',
+      'admitPodDefaults',
       'aggregatedRules',
       'allow',
       'alwaysAllowAuthorizer',

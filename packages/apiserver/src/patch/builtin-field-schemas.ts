@@ -10,6 +10,9 @@ const byType = mapList(['type']);
 
 const stringMap = mapOf({});
 
+// A Service's selector is `+mapType=atomic`: one manager owns it whole.
+const atomicStringMap: FieldSchema = { ...stringMap, atomic: true };
+
 const objectMeta = struct({
   labels: stringMap,
   annotations: stringMap,
@@ -91,7 +94,7 @@ const kinds: Record<string, Record<string, FieldSchema>> = {
   },
   'v1 Service': {
     spec: struct({
-      selector: stringMap,
+      selector: atomicStringMap,
       ports: servicePorts,
       externalIPs: atomicList,
       clusterIPs: atomicList,

@@ -263,19 +263,23 @@ export class ApiResourceClient<T extends KubeObject = KubeObject> implements Res
    */
   async insert(obj: KubeObject, dryRun: boolean, requester?: UserInfo, fieldManager?: string): Promise<T> {
     const adopted = this.adopted.delete(obj) ? obj : this.adopt(obj, 'create');
+    const given = adopted.metadata;
+    given.uid = newObjectUid();
+    given.creationTimestamp = this.ctx.timestamps.now();
+    given.generation = 1;
+    delete given.resourceVersion;
+    delete given.deletionTimestamp;
+    delete given.deletionGracePeriodSeconds;
+    if (!this.type.namespaced) delete given.namespace;
+    const generate = !given.name && given.generateName ? given.generateName : undefined;
+    if (generate !== undefined) given.name = generatedName(generate);
+    // Defaulted before its fields are recorded, as Kubernetes defaults a body as it decodes it, before its field
+    // manager runs: the creator owns the defaults; what admission adds after is nobody's.
+    this.type.default?.(adopted);
     const next = this.recordManaged(undefined, adopted, fieldManager, undefined, requester);
+    this.type.admissionDefault?.(next);
     const meta = next.metadata;
-    meta.uid = newObjectUid();
-    meta.creationTimestamp = this.ctx.timestamps.now();
-    meta.generation = 1;
-    delete meta.resourceVersion;
-    delete meta.deletionTimestamp;
-    delete meta.deletionGracePeriodSeconds;
-    if (!this.type.namespaced) delete meta.namespace;
-    const generate = !meta.name && meta.generateName ? meta.generateName : undefined;
-    if (generate !== undefined) meta.name = generatedName(generate);
 
-    this.type.default?.(next);
     this.assertValid(next);
     if (this.type.namespaced) {
       const lookup = this.ctx.namespaces.assertCreatable(meta.namespace!);
@@ -361,15 +365,17 @@ export class ApiResourceClient<T extends KubeObject = KubeObject> implements Res
       if (opts.precondition !== undefined && opts.precondition !== stored.metadata.resourceVersion) {
         throw new ConflictError(this.target(ref));
       }
+      const built = this.carryOver(build(cloneJson(stored)), stored, opts.subresource);
+      if (opts.subresource === undefined) this.type.prepareForUpdate?.(built, stored);
+      if (opts.subresource !== 'status') this.type.default?.(built);
       const next = this.recordManaged(
         stored,
-        this.carryOver(build(cloneJson(stored)), stored, opts.subresource),
+        built,
         opts.fieldManager,
         opts.managedSubresource ?? opts.subresource,
         opts.requester,
       );
-      if (opts.subresource === undefined) this.type.prepareForUpdate?.(next, stored);
-      if (opts.subresource !== 'status') this.type.default?.(next);
+      if (opts.subresource !== 'status') this.type.admissionDefault?.(next);
       this.assertValid(next, stored, opts.subresource);
       await this.admit('UPDATE', next, stored, opts.subresource, opts.dryRun ?? false, opts.requester);
       this.assertSize(next);

@@ -69,19 +69,33 @@ function toleratesNoExecute(tolerations: readonly Toleration[], key: string): bo
 }
 
 /**
- * Defaults a Pod: the pod-spec defaults plus what Kubernetes' admission adds
- * to real pods (not templates): `serviceAccountName: default` and the
- * DefaultTolerationSeconds tolerations for not-ready / unreachable
- * nodes (300 s) unless the pod already tolerates those taints. New pods start
- * in phase `Pending`. `spec.priority` is the Priority admission's (from
- * `spec.priorityClassName`, the global default class, or 0).
+ * Defaults a Pod as Kubernetes' defaulting does (`SetDefaults_Pod`): the
+ * pod-spec defaults; new pods start in phase `Pending`. What admission adds
+ * to real pods comes after, in `admitPodDefaults`; `spec.priority` is the
+ * Priority admission's (from `spec.priorityClassName`, the global default
+ * class, or 0).
  *
  * Guarantees: idempotent; explicit values are never overwritten.
  */
 export function defaultPod(pod: Pod): void {
   if (!pod.spec) return;
+  defaultPodSpec(pod.spec);
+  pod.status ??= {};
+  pod.status.phase ??= 'Pending';
+}
+
+/**
+ * What Kubernetes' ServiceAccount and DefaultTolerationSeconds admission
+ * plugins add to real pods (not templates): `serviceAccountName: default`,
+ * and tolerations of not-ready and unreachable nodes for 300 s unless the
+ * pod already tolerates those taints. They run after defaulting and after a
+ * write's managedFields are recorded, so no manager owns what they add.
+ *
+ * Guarantees: idempotent; explicit values are never overwritten.
+ */
+export function admitPodDefaults(pod: Pod): void {
+  if (!pod.spec) return;
   const spec = pod.spec;
-  defaultPodSpec(spec);
   spec.serviceAccountName ??= 'default';
   const tolerations = spec.tolerations ?? [];
   for (const key of [TAINT_NODE_NOT_READY, TAINT_NODE_UNREACHABLE]) {
@@ -95,6 +109,4 @@ export function defaultPod(pod: Pod): void {
     }
   }
   spec.tolerations = tolerations;
-  pod.status ??= {};
-  pod.status.phase ??= 'Pending';
 }

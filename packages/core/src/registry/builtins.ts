@@ -9,7 +9,7 @@ import {
 } from '../defaulting/cluster.js';
 import { defaultCustomResourceDefinition } from '../defaulting/custom-resource-definition.js';
 import { defaultNetworkPolicy, defaultStorageClass } from '../defaulting/networking.js';
-import { defaultPod } from '../defaulting/pod.js';
+import { admitPodDefaults, defaultPod } from '../defaulting/pod.js';
 import { defaultService } from '../defaulting/service.js';
 import { defaultStatefulSet } from '../defaulting/statefulset.js';
 import {
@@ -251,7 +251,7 @@ export const builtinKindInfo: readonly Omit<ResourceType, 'default' | 'validate'
 /** The behaviour half of a built-in kind: name rule, defaulting and validation, typed per kind. */
 type KindBehaviour<K extends BuiltinKind> = Pick<
   ResourceType<BuiltinKinds[K]>,
-  'nameFormat' | 'prepareForUpdate' | 'default' | 'validate'
+  'nameFormat' | 'prepareForUpdate' | 'default' | 'admissionDefault' | 'validate'
 >;
 
 /**
@@ -265,7 +265,12 @@ type KindBehaviour<K extends BuiltinKind> = Pick<
  */
 const builtinBehaviour: { [K in BuiltinKind]: KindBehaviour<K> } = {
   Namespace: { nameFormat: 'dns1123Label', default: defaultNamespace, validate: validateNamespace },
-  Pod: { prepareForUpdate: keepAdmittedPriority, default: defaultPod, validate: validatePod },
+  Pod: {
+    prepareForUpdate: keepAdmittedPriority,
+    default: defaultPod,
+    admissionDefault: admitPodDefaults,
+    validate: validatePod,
+  },
   Node: { validate: validateNode },
   Service: {
     nameFormat: 'dns1035Label',

@@ -56,6 +56,14 @@ export interface ResourceType<T extends KubeObject = KubeObject> {
   /** Fills in defaults in place, before validation. */
   default?(obj: T): void;
   /**
+   * Fills in, in place, what Kubernetes' built-in mutating admission adds (a
+   * Pod's service account and default tolerations), after `default` and
+   * after the write's managedFields are recorded, before validation:
+   * Kubernetes records a write's fields after defaulting and before
+   * admission, so its manager owns the defaults and not these.
+   */
+  admissionDefault?(obj: T): void;
+  /**
    * Returns every bad field of the kind-specific parts; `old` is set on
    * update so transitions (immutable fields) can be checked. Generic
    * metadata (name format, labels, annotations, finalizers) is validated by

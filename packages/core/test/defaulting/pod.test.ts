@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultImagePullPolicy, defaultPod, defaultPodSpec } from '../../src/defaulting/pod.js';
+import { admitPodDefaults, defaultImagePullPolicy, defaultPod, defaultPodSpec } from '../../src/defaulting/pod.js';
 import type { Pod, PodSpec, Toleration } from '../../src/model/core-v1.js';
 
 const pod = (spec: Partial<PodSpec> = {}): Pod => ({
@@ -83,10 +83,18 @@ describe('defaultPod', () => {
       dnsPolicy: 'ClusterFirst',
       schedulerName: 'default-scheduler',
       enableServiceLinks: true,
-      serviceAccountName: 'default',
-      tolerations: [notReady, unreachable],
     });
     expect(p.status).toEqual({ phase: 'Pending' });
+  });
+
+  it('leaves what admission adds to admitPodDefaults', () => {
+    const p = pod();
+    defaultPod(p);
+    expect(p.spec.serviceAccountName).toBeUndefined();
+    expect(p.spec.tolerations).toBeUndefined();
+    admitPodDefaults(p);
+    expect(p.spec.serviceAccountName).toBe('default');
+    expect(p.spec.tolerations).toEqual([notReady, unreachable]);
   });
 
   it('never overwrites explicit values', () => {
@@ -102,6 +110,7 @@ describe('defaultPod', () => {
     });
     const before = structuredClone(p.spec);
     defaultPod(p);
+    admitPodDefaults(p);
     expect(p.spec).toEqual({ ...before, tolerations: [notReady, unreachable] });
   });
 
@@ -126,17 +135,19 @@ describe('defaultPod', () => {
       [{ key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoSchedule' }],
       [{ key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoSchedule' }, notReady, unreachable],
     ],
-  ])('DefaultTolerationSeconds with %s', (_, given, expected) => {
+  ])('admitPodDefaults: DefaultTolerationSeconds with %s', (_, given, expected) => {
     const p = pod({ tolerations: given });
-    defaultPod(p);
+    admitPodDefaults(p);
     expect(p.spec.tolerations).toEqual(expected);
   });
 
   it('is idempotent', () => {
     const once = pod({ containers: [{ name: 'a', image: 'x', livenessProbe: { exec: { command: ['true'] } } }] });
     defaultPod(once);
+    admitPodDefaults(once);
     const twice = structuredClone(once);
     defaultPod(twice);
+    admitPodDefaults(twice);
     expect(twice).toEqual(once);
   });
 

@@ -10,8 +10,20 @@ const byType = mapList(['type']);
 
 const stringMap = mapOf({});
 
-// A Service's selector is `+mapType=atomic`: one manager owns it whole.
+// `+mapType=atomic` (a Service's selector, a pod's nodeSelector): one manager owns it whole.
 const atomicStringMap: FieldSchema = { ...stringMap, atomic: true };
+
+// `+structType=atomic`: an env var's ConfigMapKeySelector, SecretKeySelector, ObjectFieldSelector and
+// ResourceFieldSelector.
+const atomicStruct = struct({}, { atomic: true });
+const envVar = struct({
+  valueFrom: struct({
+    configMapKeyRef: atomicStruct,
+    secretKeyRef: atomicStruct,
+    fieldRef: atomicStruct,
+    resourceFieldRef: atomicStruct,
+  }),
+});
 
 const objectMeta = struct({
   labels: stringMap,
@@ -28,7 +40,7 @@ const resourceRequirements = struct({ limits: stringMap, requests: stringMap, cl
 
 const container = struct({
   ports: mapList(['containerPort', 'protocol'], undefined, { protocol: 'TCP' }),
-  env: byName(),
+  env: byName(envVar),
   volumeMounts: mapList(['mountPath']),
   volumeDevices: mapList(['devicePath']),
   resources: resourceRequirements,
@@ -50,7 +62,7 @@ const podSpec = struct({
   schedulingGates: byName(),
   readinessGates: atomicList,
   tolerations: atomicList,
-  nodeSelector: stringMap,
+  nodeSelector: atomicStringMap,
 });
 
 const podTemplateSpec = struct({ metadata: objectMeta, spec: podSpec });

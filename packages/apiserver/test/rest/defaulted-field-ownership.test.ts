@@ -69,6 +69,34 @@ describe("a create's manager owns the defaults, not what admission or the regist
       },
     },
     {
+      kind: 'Pod with a nodeSelector and an env var from a Secret (both atomic: owned whole)',
+      path: '/api/v1/namespaces/default/pods',
+      body: {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: 'web' },
+        spec: {
+          nodeSelector: { disk: 'ssd' },
+          containers: [
+            { ...container, env: [{ name: 'TOKEN', valueFrom: { secretKeyRef: { name: 'creds', key: 'token' } } }] },
+          ],
+        },
+      },
+      fieldsV1: {
+        'f:spec': {
+          'f:containers': {
+            'k:{"name":"web"}': {
+              ...containerFields,
+              'f:env': { 'k:{"name":"TOKEN"}': { '.': {}, 'f:name': {}, 'f:valueFrom': { 'f:secretKeyRef': {} } } },
+            },
+          },
+          'f:nodeSelector': {},
+          ...podSpecFields,
+        },
+      },
+      unowned: () => {},
+    },
+    {
       kind: 'Deployment',
       path: '/apis/apps/v1/namespaces/default/deployments',
       body: deployment(),
